@@ -1,0 +1,199 @@
+package graph_test
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"testing"
+
+	"tsunagu/graph/generated"
+	"tsunagu/graph/gid"
+	"tsunagu/internal/tsunagu"
+)
+
+// authzCase is one mutation run against objects of the home municipality (its shop,
+// warehouse, facility). vars makes fresh objects for each run, so that one role's
+// success cannot change another's case. allowed lists the roles that may run it; every
+// other signed-in role must get FORBIDDEN or NOT_FOUND, and anonymous requests
+// UNAUTHENTICATED, with nothing changed.
+type authzCase struct {
+	query   string
+	allowed []string
+	vars    func(a *api) map[string]any
+}
+
+var (
+	managers   = []string{"manager", "admin"}
+	shopStaff  = []string{"clerk", "manager", "admin"}
+	everyStaff = []string{"clerk", "otherClerk", "otherManager", "manager", "admin"}
+)
+
+// authzMatrix has an entry for every mutation that changes data.
+// TestAuthorizationMatrixCoversSchema fails when a mutation is added without one.
+var authzMatrix = map[string]authzCase{
+	"createFacility": {createFacility, managers, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"municipalityId": a.id(gid.KindMunicipality, int64(a.home.ID)),
+			"name": "新しい施設", "kind": "OTHER", "corporation": "NPO法人あたらしい"}}
+	}},
+	"updateFacility": {updateFacility, managers, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"id": a.id(gid.KindFacility, int64(a.homeFac.ID)), "name": "改名"}}
+	}},
+	"createProduct": {createProduct, managers, func(a *api) map[string]any {
+		return map[string]any{"in": with(validProduct(a.homeFac), "code", nil)}
+	}},
+	"updateProduct": {updateProduct, managers, func(a *api) map[string]any {
+		p := a.product(a.homeFac, "更新する品", tsunagu.StatusActive)
+		return map[string]any{"in": map[string]any{"id": a.id(gid.KindProduct, int64(p.ID)), "price": 999}}
+	}},
+	"archiveProduct": {archiveProduct, managers, func(a *api) map[string]any {
+		p := a.product(a.homeFac, "しまう品", tsunagu.StatusActive)
+		return map[string]any{"in": map[string]any{"id": a.id(gid.KindProduct, int64(p.ID))}}
+	}},
+
+	"adjustStock": {adjustStock, shopStaff, func(a *api) map[string]any {
+		p := a.product(a.homeFac, "数える品", tsunagu.StatusActive)
+		return map[string]any{"in": map[string]any{"locationId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"productId": a.id(gid.KindProduct, int64(p.ID)), "quantity": 5, "reason": "PRODUCTION", "idempotencyKey": key()}}
+	}},
+	"recordStocktake": {recordStocktake, shopStaff, func(a *api) map[string]any {
+		p := a.stocked(a.homeFac, a.homeShop, 5)
+		return map[string]any{"in": map[string]any{"locationId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"lines": []map[string]any{{"productId": a.id(gid.KindProduct, int64(p.ID)), "counted": 3}}, "idempotencyKey": key()}}
+	}},
+	"setReorderPoint": {setReorderPoint, shopStaff, func(a *api) map[string]any {
+		p := a.stocked(a.homeFac, a.homeShop, 5)
+		return map[string]any{"in": map[string]any{"locationId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"productId": a.id(gid.KindProduct, int64(p.ID)), "reorderPoint": 10}}
+	}},
+
+	// From the partner's shop to the home shop: a request from the destination's
+	// staff, an offer from the source's manager; the partner's clerk may do neither.
+	"requestTransfer": {requestTransfer, []string{"clerk", "otherManager", "manager", "admin"}, func(a *api) map[string]any {
+		p := a.stocked(a.partnerFac, a.partnerShop, 5)
+		return map[string]any{"in": map[string]any{"fromLocationId": a.id(gid.KindLocation, int64(a.partnerShop.ID)),
+			"toLocationId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"lines":        []map[string]any{{"productId": a.id(gid.KindProduct, int64(p.ID)), "quantity": 2}}, "idempotencyKey": key()}}
+	}},
+	// From the home warehouse to the partner's shop: the home managers approve and ship.
+	"approveTransfer": {approveTransfer, managers, func(a *api) map[string]any {
+		t := a.transfer(a.warehouse, a.partnerShop, "otherManager", tsunagu.TransferRequested)
+		return map[string]any{"in": map[string]any{"transferId": a.id(gid.KindTransfer, int64(t.ID)), "idempotencyKey": key()}}
+	}},
+	"shipTransfer": {shipTransfer, managers, func(a *api) map[string]any {
+		t := a.transfer(a.warehouse, a.partnerShop, "manager", tsunagu.TransferApproved)
+		return map[string]any{"in": map[string]any{"transferId": a.id(gid.KindTransfer, int64(t.ID)), "idempotencyKey": key()}}
+	}},
+	// From the home warehouse to the home shop: the shop's clerk may receive.
+	"receiveTransfer": {receiveTransfer, shopStaff, func(a *api) map[string]any {
+		t := a.transfer(a.warehouse, a.homeShop, "manager", tsunagu.TransferShipped)
+		return map[string]any{"in": map[string]any{"transferId": a.id(gid.KindTransfer, int64(t.ID)), "idempotencyKey": key()}}
+	}},
+	"cancelTransfer": {cancelTransfer, shopStaff, func(a *api) map[string]any {
+		t := a.transfer(a.warehouse, a.homeShop, "clerk", tsunagu.TransferRequested)
+		return map[string]any{"in": map[string]any{"transferId": a.id(gid.KindTransfer, int64(t.ID)), "reason": "不要", "idempotencyKey": key()}}
+	}},
+
+	"updateShop": {updateShop, managers, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"locationId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"operatorName": "港区" + key()[:6], "registrationNumber": "T7000012050002", "rounding": "HALF_UP"}}
+	}},
+	"createRegister": {createRegister, managers, func(a *api) map[string]any {
+		a.shop()
+		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)), "name": "レジ" + key()[:6]}}
+	}},
+	"openRegisterSession": {openSession, shopStaff, func(a *api) map[string]any {
+		r := a.register()
+		return map[string]any{"in": map[string]any{"registerId": a.id(gid.KindRegister, int64(r.ID)), "openingFloat": 30000}}
+	}},
+	"closeRegisterSession": {closeSession, shopStaff, func(a *api) map[string]any {
+		s := a.session()
+		return map[string]any{"in": map[string]any{"sessionId": a.id(gid.KindSession, int64(s.ID)), "countedCash": 30000}}
+	}},
+	"recordCashMovement": {recordCashMovement, shopStaff, func(a *api) map[string]any {
+		s := a.session()
+		return map[string]any{"in": map[string]any{"sessionId": a.id(gid.KindSession, int64(s.ID)), "type": "IN",
+			"amount": 1000, "reason": "両替", "idempotencyKey": key()}}
+	}},
+	"createSale": {createSale, shopStaff, func(a *api) map[string]any {
+		s := a.session()
+		p := a.stocked(a.homeFac, a.homeShop, 5)
+		return map[string]any{"in": saleInput(a, s, p, 1)}
+	}},
+	"voidSale": {voidSale, shopStaff, func(a *api) map[string]any {
+		sale := a.sale()
+		return map[string]any{"in": map[string]any{"saleId": a.id(gid.KindSale, int64(sale.ID)), "idempotencyKey": key()}}
+	}},
+	"refundSale": {refundSale, shopStaff, func(a *api) map[string]any {
+		sale := a.sale()
+		return map[string]any{"in": map[string]any{"saleId": a.id(gid.KindSale, int64(sale.ID)),
+			"sessionId": a.id(gid.KindSession, int64(sale.SessionID)), "idempotencyKey": key()}}
+	}},
+}
+
+// Mutations that need no authorization: signing in and out.
+var publicMutations = map[string]bool{"login": true, "logout": true}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	for name, c := range authzMatrix {
+		for _, role := range roles {
+			t.Run(fmt.Sprintf("%s/as %q", name, role), func(t *testing.T) {
+				vars := c.vars(a)
+				before := a.snapshot()
+				errs, code := a.mutate(role, name, c.query, vars)
+				switch {
+				case role == "":
+					if code != "UNAUTHENTICATED" {
+						t.Fatalf("anonymous: GraphQL error %q, want UNAUTHENTICATED", code)
+					}
+				case !slices.Contains(c.allowed, role):
+					if code != "FORBIDDEN" && code != "NOT_FOUND" {
+						t.Fatalf("GraphQL error %q (userErrors %v), want FORBIDDEN or NOT_FOUND", code, errs)
+					}
+				default:
+					if code != "" || len(errs) > 0 {
+						t.Fatalf("refused: GraphQL error %q, userErrors %+v", code, errs)
+					}
+					if a.snapshot() == before {
+						t.Error("the mutation succeeded but changed nothing")
+					}
+					return
+				}
+				a.unchanged(before)
+			})
+		}
+	}
+}
+
+func TestAuthorizationMatrixCoversSchema(t *testing.T) {
+	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
+	for _, f := range schema.Mutation.Fields {
+		if _, ok := authzMatrix[f.Name]; !ok && !publicMutations[f.Name] {
+			t.Errorf("mutation %s has no entry in authzMatrix", f.Name)
+		}
+	}
+}
+
+// A manager reading drafts of another municipality through the API sees nothing, and
+// a draft is NOT_FOUND to other managers (they cannot tell it exists).
+func TestDraftOfAnotherMunicipality(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	p := a.product(a.homeFac, "下書き", tsunagu.StatusDraft)
+	before := a.snapshot()
+	_, code := a.mutate("otherManager", "updateProduct", updateProduct, map[string]any{"in": map[string]any{
+		"id": a.id(gid.KindProduct, int64(p.ID)), "price": 1}})
+	if code != "NOT_FOUND" {
+		t.Errorf("code %q, want NOT_FOUND", code)
+	}
+	a.unchanged(before)
+}
+
+// key returns a fresh idempotency key.
+func key() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

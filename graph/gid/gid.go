@@ -1,0 +1,211 @@
+// Package gid turns the domain's typed IDs into the API's opaque global IDs and back.
+// A global ID is the base64url of "Kind:number"; clients must treat it as opaque.
+package gid
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// Kinds of object, as encoded in global IDs; each is the GraphQL type name.
+const (
+	KindMunicipality = "Municipality"
+	KindFacility     = "Facility"
+	KindProduct      = "Product"
+	KindLocation     = "Location"
+	KindUser         = "User"
+	KindTransfer     = "Transfer"
+	KindMovement     = "StockMovement"
+	KindStocktake    = "Stocktake"
+	KindAdjustment   = "StockAdjustment"
+	KindSale         = "Sale"
+	KindOrder        = "Order"
+	KindRegister     = "Register"
+	KindSession      = "RegisterSession"
+	KindRefund       = "Refund"
+)
+
+// Encode returns the global ID of the object of kind with database ID id.
+func Encode(kind string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + strconv.FormatInt(id, 10)))
+}
+
+// Decode splits a global ID into its kind and database ID. It returns NOT_FOUND for
+// anything that is not a well-formed global ID, so a made-up ID reads as unknown.
+func Decode(s string) (kind string, id int64, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	// Only the canonical form is an ID: the decoder would also take line breaks
+	// and stray low bits, giving one object many IDs.
+	if err != nil || len(s) > 64 || base64.RawURLEncoding.EncodeToString(b) != s {
+		return "", 0, notFound(s)
+	}
+	kind, num, ok := strings.Cut(string(b), ":")
+	if !ok || kind == "" {
+		return "", 0, notFound(s)
+	}
+	id, err = strconv.ParseInt(num, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != num {
+		return "", 0, notFound(s)
+	}
+	return kind, id, nil
+}
+
+// DecodeKind decodes s and checks that it names an object of kind want. An ID of
+// another kind gives NOT_FOUND naming the kind expected.
+func DecodeKind(s, want string) (int64, error) {
+	kind, id, err := Decode(s)
+	if err != nil {
+		return 0, err
+	}
+	if kind != want {
+		return 0, tsunagu.Errorf(tsunagu.CodeNotFound, "", "%q is not the ID of a %s.", s, want)
+	}
+	return id, nil
+}
+
+func notFound(s string) error {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	return tsunagu.Errorf(tsunagu.CodeNotFound, "", "%q is not a valid ID.", s)
+}
+
+func marshal(kind string, id int64) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		io.WriteString(w, strconv.Quote(Encode(kind, id)))
+	})
+}
+
+func unmarshal(v any, kind string) (int64, error) {
+	s, ok := v.(string)
+	if !ok {
+		return 0, fmt.Errorf("an ID must be a string, not %T", v)
+	}
+	return DecodeKind(s, kind)
+}
+
+// The functions below are gqlgen's marshallers for the typed IDs (see gqlgen.yml).
+
+func MarshalMunicipalityID(id tsunagu.MunicipalityID) graphql.Marshaler {
+	return marshal(KindMunicipality, int64(id))
+}
+
+func UnmarshalMunicipalityID(v any) (tsunagu.MunicipalityID, error) {
+	id, err := unmarshal(v, KindMunicipality)
+	return tsunagu.MunicipalityID(id), err
+}
+
+func MarshalFacilityID(id tsunagu.FacilityID) graphql.Marshaler {
+	return marshal(KindFacility, int64(id))
+}
+
+func UnmarshalFacilityID(v any) (tsunagu.FacilityID, error) {
+	id, err := unmarshal(v, KindFacility)
+	return tsunagu.FacilityID(id), err
+}
+
+func MarshalProductID(id tsunagu.ProductID) graphql.Marshaler {
+	return marshal(KindProduct, int64(id))
+}
+
+func UnmarshalProductID(v any) (tsunagu.ProductID, error) {
+	id, err := unmarshal(v, KindProduct)
+	return tsunagu.ProductID(id), err
+}
+
+func MarshalLocationID(id tsunagu.LocationID) graphql.Marshaler {
+	return marshal(KindLocation, int64(id))
+}
+
+func UnmarshalLocationID(v any) (tsunagu.LocationID, error) {
+	id, err := unmarshal(v, KindLocation)
+	return tsunagu.LocationID(id), err
+}
+
+func MarshalUserID(id tsunagu.UserID) graphql.Marshaler {
+	return marshal(KindUser, int64(id))
+}
+
+func UnmarshalUserID(v any) (tsunagu.UserID, error) {
+	id, err := unmarshal(v, KindUser)
+	return tsunagu.UserID(id), err
+}
+
+func MarshalTransferID(id tsunagu.TransferID) graphql.Marshaler {
+	return marshal(KindTransfer, int64(id))
+}
+
+func UnmarshalTransferID(v any) (tsunagu.TransferID, error) {
+	id, err := unmarshal(v, KindTransfer)
+	return tsunagu.TransferID(id), err
+}
+
+func MarshalMovementID(id tsunagu.MovementID) graphql.Marshaler {
+	return marshal(KindMovement, int64(id))
+}
+
+func UnmarshalMovementID(v any) (tsunagu.MovementID, error) {
+	id, err := unmarshal(v, KindMovement)
+	return tsunagu.MovementID(id), err
+}
+
+func MarshalStocktakeID(id tsunagu.StocktakeID) graphql.Marshaler {
+	return marshal(KindStocktake, int64(id))
+}
+
+func UnmarshalStocktakeID(v any) (tsunagu.StocktakeID, error) {
+	id, err := unmarshal(v, KindStocktake)
+	return tsunagu.StocktakeID(id), err
+}
+
+func MarshalAdjustmentID(id tsunagu.AdjustmentID) graphql.Marshaler {
+	return marshal(KindAdjustment, int64(id))
+}
+
+func UnmarshalAdjustmentID(v any) (tsunagu.AdjustmentID, error) {
+	id, err := unmarshal(v, KindAdjustment)
+	return tsunagu.AdjustmentID(id), err
+}
+
+func MarshalRegisterID(id tsunagu.RegisterID) graphql.Marshaler {
+	return marshal(KindRegister, int64(id))
+}
+
+func UnmarshalRegisterID(v any) (tsunagu.RegisterID, error) {
+	id, err := unmarshal(v, KindRegister)
+	return tsunagu.RegisterID(id), err
+}
+
+func MarshalSessionID(id tsunagu.SessionID) graphql.Marshaler {
+	return marshal(KindSession, int64(id))
+}
+
+func UnmarshalSessionID(v any) (tsunagu.SessionID, error) {
+	id, err := unmarshal(v, KindSession)
+	return tsunagu.SessionID(id), err
+}
+
+func MarshalSaleID(id tsunagu.SaleID) graphql.Marshaler {
+	return marshal(KindSale, int64(id))
+}
+
+func UnmarshalSaleID(v any) (tsunagu.SaleID, error) {
+	id, err := unmarshal(v, KindSale)
+	return tsunagu.SaleID(id), err
+}
+
+func MarshalRefundID(id tsunagu.RefundID) graphql.Marshaler {
+	return marshal(KindRefund, int64(id))
+}
+
+func UnmarshalRefundID(v any) (tsunagu.RefundID, error) {
+	id, err := unmarshal(v, KindRefund)
+	return tsunagu.RefundID(id), err
+}

@@ -1,0 +1,131 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"tsunagu/graph"
+	"tsunagu/internal/postgres"
+	"tsunagu/internal/tsunagu"
+)
+
+func TestLimits(t *testing.T) {
+	t.Parallel()
+	a := newAPIWith(t, graph.Options{MaxBodyBytes: 4 << 10})
+	t.Run("ErrDepth", func(t *testing.T) {
+		q := `{ products(first: 1) { edges { node { facility { municipality { facilities(first: 1) { edges { node { products(first: 1) { edges { node { facility { municipality { name } } } } } } } } } } } } } }`
+		r := a.do("", q, nil)
+		if r.code() != "DEPTH_LIMIT_EXCEEDED" {
+			t.Errorf("code %q: %+v", r.code(), r.Errors)
+		}
+	})
+	t.Run("ErrDepthThroughFragments", func(t *testing.T) {
+		q := `{ products(first: 1) { ...P } }
+		fragment P on ProductConnection { edges { node { facility { municipality { facilities(first: 1) { edges { node { products(first: 1) { edges { node { facility { municipality { name } } } } } } } } } } } } }`
+		r := a.do("", q, nil)
+		if r.code() != "DEPTH_LIMIT_EXCEEDED" {
+			t.Errorf("code %q", r.code())
+		}
+	})
+	t.Run("ErrComplexity", func(t *testing.T) {
+		// 100 municipalities × 100 facilities × 100 products is a million rows.
+		q := `{ municipalities(first: 100) { edges { node { facilities(first: 100) { edges { node {
+			products(first: 100) { edges { node { name } } } } } } } } } }`
+		r := a.do("", q, nil)
+		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Errorf("code %q", r.code())
+		}
+	})
+	t.Run("FullPageIsWithinLimits", func(t *testing.T) {
+		r := a.do("", `{ products(first: 100) { edges { node { name price facility { name municipality { name } } municipality { code } translations { locale name } } } } }`, nil)
+		if len(r.Errors) > 0 {
+			t.Errorf("a full product page was refused: %+v", r.Errors)
+		}
+	})
+	t.Run("ErrBodyTooLarge", func(t *testing.T) {
+		body, _ := json.Marshal(map[string]any{"query": "{ me { email } }", "variables": map[string]any{"x": strings.Repeat("a", 5000)}})
+		r := a.send(context.Background(), "", "application/json", body)
+		if len(r.Errors) == 0 || r.Status < 400 {
+			t.Errorf("status %d, errors %+v", r.Status, r.Errors)
+		}
+	})
+	t.Run("ErrNotJSON", func(t *testing.T) {
+		r := a.send(context.Background(), "", "application/x-www-form-urlencoded", []byte("query={me{email}}"))
+		if r.Status < 400 {
+			t.Errorf("status %d", r.Status)
+		}
+	})
+	t.Run("ErrIntrospectionOutsideDevMode", func(t *testing.T) {
+		for _, q := range []string{`{ __schema { types { name } } }`, `{ me { email } __type(name: "Product") { name } }`} {
+			r := a.do("", q, nil)
+			if r.code() != "INTROSPECTION_DISABLED" {
+				t.Errorf("%s: code %q", q, r.code())
+			}
+		}
+	})
+}
+
+func TestInternalErrorsAreHidden(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	// With the pool closed every statement fails: the client must see "Internal
+	// error." and the request ID, never the driver's message.
+	a.db.Close()
+	r := a.do("", `{ products { edges { node { name } } } }`, nil)
+	if r.code() != "INTERNAL" || r.Errors[0].Message != "Internal error." || r.Errors[0].Extensions["requestId"] == "" {
+		t.Errorf("got %+v", r.Errors)
+	}
+}
+
+func TestIntrospectionInDevMode(t *testing.T) {
+	t.Parallel()
+	a := newAPIWith(t, graph.Options{Dev: true})
+	r := a.do("", `{ __schema { queryType { name } } }`, nil)
+	if len(r.Errors) > 0 {
+		t.Errorf("introspection refused in dev mode: %+v", r.Errors)
+	}
+}
+
+// A page of products with its facility, municipality and translations runs the same
+// number of SQL statements whatever its size: one for the page and one per kind of
+// reference, through the dataloaders.
+func TestProductPageStatementCount(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	for i := range 100 {
+		f := a.homeFac
+		if i%2 == 1 {
+			f = a.partnerFac
+		}
+		a.product(f, fmt.Sprintf("商品%03d", i), tsunagu.StatusActive)
+	}
+	q := `query($n: Int) { products(first: $n) { edges { node { id name price taxRate allergens
+		translations { locale name } facility { name kind municipality { name } } municipality { code name } } } pageInfo { hasNextPage } } }`
+	count := func(n int) int64 {
+		var c postgres.StatementCounter
+		ctx := postgres.WithStatementCounter(context.Background(), &c)
+		r := a.doCtx(ctx, "", q, map[string]any{"n": n})
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %+v", r.Errors)
+		}
+		var out struct{ Products struct{ Edges []any } }
+		must(t, json.Unmarshal(r.Data, &out))
+		if len(out.Products.Edges) != n {
+			t.Fatalf("%d products, want %d", len(out.Products.Edges), n)
+		}
+		return c.Count()
+	}
+	small, large := count(10), count(100)
+	t.Logf("statements: %d for 10 products, %d for 100", small, large)
+	if small != large {
+		t.Errorf("statement count grows with the page: %d for 10, %d for 100", small, large)
+	}
+	// products + facilities + municipalities (of the products and their facilities,
+	// prefetched together).
+	if large != 3 {
+		t.Errorf("%d statements for a page, want 3", large)
+	}
+}

@@ -1,0 +1,89 @@
+package graph
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"tsunagu/graph/model"
+	"tsunagu/internal/tsunagu"
+)
+
+// A cursor is the base64url of "k:<key>", the keyset position after an item.
+
+func encodeCursor(key int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("k:" + strconv.FormatInt(key, 10)))
+}
+
+// pageArgs converts the connection arguments. A cursor that is not ours gives
+// INVALID_INPUT.
+func pageArgs(first *int, after *string) (tsunagu.PageArgs, error) {
+	p := tsunagu.PageArgs{}
+	if first != nil {
+		p.First = *first
+		if p.First == 0 {
+			return p, tsunagu.Errorf(tsunagu.CodeOutOfRange, "first", "Ask for 1 to %d items per page.", tsunagu.MaxPageSize)
+		}
+	}
+	if after != nil && *after != "" {
+		b, err := base64.RawURLEncoding.DecodeString(*after)
+		s, ok := strings.CutPrefix(string(b), "k:")
+		key, perr := strconv.ParseInt(s, 10, 64)
+		if err != nil || !ok || perr != nil || key < 0 {
+			return p, tsunagu.Errorf(tsunagu.CodeInvalidInput, "after", "This cursor is not valid; start again from the first page.")
+		}
+		p.After = key
+	}
+	return p, p.Validate()
+}
+
+// connection builds a Relay connection of a page, with one edge per item.
+func connection[T any, E any, C any](page *tsunagu.Page[T], key func(T) int64,
+	edge func(cursor string, node T) E, conn func(edges []E, info *model.PageInfo) C) C {
+	edges := make([]E, len(page.Items))
+	info := &model.PageInfo{HasNextPage: page.HasNextPage}
+	for i, it := range page.Items {
+		c := encodeCursor(key(it))
+		edges[i] = edge(c, it)
+		info.EndCursor = &c
+	}
+	return conn(edges, info)
+}
+
+func productConnection(p *tsunagu.Page[*tsunagu.Product]) *model.ProductConnection {
+	return connection(p, func(p *tsunagu.Product) int64 { return int64(p.ID) },
+		func(c string, n *tsunagu.Product) *model.ProductEdge { return &model.ProductEdge{Cursor: c, Node: n} },
+		func(e []*model.ProductEdge, i *model.PageInfo) *model.ProductConnection {
+			return &model.ProductConnection{Edges: e, PageInfo: i}
+		})
+}
+
+func facilityConnection(p *tsunagu.Page[*tsunagu.Facility]) *model.FacilityConnection {
+	return connection(p, func(f *tsunagu.Facility) int64 { return int64(f.ID) },
+		func(c string, n *tsunagu.Facility) *model.FacilityEdge {
+			return &model.FacilityEdge{Cursor: c, Node: n}
+		},
+		func(e []*model.FacilityEdge, i *model.PageInfo) *model.FacilityConnection {
+			return &model.FacilityConnection{Edges: e, PageInfo: i}
+		})
+}
+
+func locationConnection(p *tsunagu.Page[*tsunagu.Location]) *model.LocationConnection {
+	return connection(p, func(l *tsunagu.Location) int64 { return int64(l.ID) },
+		func(c string, n *tsunagu.Location) *model.LocationEdge {
+			return &model.LocationEdge{Cursor: c, Node: n}
+		},
+		func(e []*model.LocationEdge, i *model.PageInfo) *model.LocationConnection {
+			return &model.LocationConnection{Edges: e, PageInfo: i}
+		})
+}
+
+func municipalityConnection(p *tsunagu.Page[*tsunagu.Municipality]) *model.MunicipalityConnection {
+	return connection(p, func(m *tsunagu.Municipality) int64 { return int64(m.ID) },
+		func(c string, n *tsunagu.Municipality) *model.MunicipalityEdge {
+			return &model.MunicipalityEdge{Cursor: c, Node: n}
+		},
+		func(e []*model.MunicipalityEdge, i *model.PageInfo) *model.MunicipalityConnection {
+			return &model.MunicipalityConnection{Edges: e, PageInfo: i}
+		})
+}

@@ -1,0 +1,15 @@
+// Package graph is the GraphQL API: thin resolvers that convert their input, call one
+// service of the domain and return, plus the server set-up, the error presenter and
+// the per-request dataloaders.
+package graph
+
+import "tsunagu/internal/tsunagu"
+
+// Resolver holds the services the resolvers call.
+type Resolver struct {
+	Catalog   tsunagu.CatalogService
+	Auth      tsunagu.AuthService
+	Stock     tsunagu.StockService
+	Transfers tsunagu.TransferService
+	POS       tsunagu.POSService
+}

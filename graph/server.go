@@ -1,0 +1,203 @@
+package graph
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"tsunagu/graph/generated"
+	"tsunagu/internal/tsunagu"
+)
+
+// Options configure the HTTP API.
+type Options struct {
+	// Dev enables introspection and GraphiQL at /.
+	Dev bool
+	// MaxDepth bounds how deeply fields may nest (default 12).
+	MaxDepth int
+	// MaxComplexity bounds an operation's cost, list fields counting `first` times
+	// their children (default 10,000).
+	MaxComplexity int
+	// MaxBodyBytes bounds a request body (default 1 MiB).
+	MaxBodyBytes int64
+	// RequestTimeout bounds the handling of one request (default 30 s).
+	RequestTimeout time.Duration
+	// Ready reports whether the service can take requests (e.g. the database answers).
+	Ready func(context.Context) error
+	Log   *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.MaxDepth == 0 {
+		o.MaxDepth = 12
+	}
+	if o.MaxComplexity == 0 {
+		o.MaxComplexity = 10_000
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	if o.RequestTimeout == 0 {
+		o.RequestTimeout = 30 * time.Second
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Ready == nil {
+		o.Ready = func(context.Context) error { return nil }
+	}
+}
+
+// NewServer returns the HTTP handler of the whole API: POST /graphql, /healthz,
+// /readyz and, in dev mode, GraphiQL at /.
+func NewServer(res *Resolver, o Options) http.Handler {
+	o.defaults()
+	mux := http.NewServeMux()
+	mux.Handle("POST /graphql", res.middleware(o, newGraphQLHandler(res, o)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := o.Ready(ctx); err != nil {
+			o.Log.WarnContext(ctx, "not ready", "err", err)
+			http.Error(w, "not ready\n", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
+	if o.Dev {
+		mux.Handle("GET /{$}", playground.Handler("Tsunagu", "/graphql"))
+	}
+	return mux
+}
+
+func newGraphQLHandler(res *Resolver, o Options) http.Handler {
+	cfg := generated.Config{Resolvers: res}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if o.Dev {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(noIntrospection{})
+	}
+	srv.Use(depthLimit{max: o.MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
+	srv.SetErrorPresenter(presentError(o.Log))
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		o.Log.ErrorContext(ctx, "panic", "panic", p, "request_id", requestID(ctx), "stack", string(debug.Stack()))
+		return errors.New("panic in resolver")
+	})
+	return srv
+}
+
+// middleware adds what every GraphQL request needs: a request ID, a body limit and a
+// timeout, the user of its bearer token, and fresh dataloaders.
+func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := newRequestID()
+		w.Header().Set("X-Request-ID", id)
+		ctx, cancel := context.WithTimeout(r.Context(), o.RequestTimeout)
+		defer cancel()
+		ctx = context.WithValue(ctx, requestIDKey{}, id)
+		if r.ContentLength > o.MaxBodyBytes {
+			writeError(w, http.StatusRequestEntityTooLarge, tsunagu.Errorf(tsunagu.CodeOutOfRange, "",
+				"The request is larger than %d bytes.", o.MaxBodyBytes))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, o.MaxBodyBytes)
+
+		if h := r.Header.Get("Authorization"); h != "" {
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				writeError(w, http.StatusUnauthorized, tsunagu.Errorf(tsunagu.CodeUnauthenticated, "",
+					"Send the token as 'Authorization: Bearer <token>'."))
+				return
+			}
+			u, err := res.Auth.Authenticate(ctx, strings.TrimSpace(token))
+			if err != nil {
+				if tsunagu.ErrorCode(err) != tsunagu.CodeUnauthenticated {
+					o.Log.ErrorContext(ctx, "authenticate", "err", err, "request_id", id)
+					writeError(w, http.StatusServiceUnavailable, tsunagu.Errorf(tsunagu.CodeInternal, "", "Internal error."))
+					return
+				}
+				writeError(w, http.StatusUnauthorized, err)
+				return
+			}
+			ctx = tsunagu.WithUser(ctx, u, token)
+		}
+		ctx = withLoaders(ctx, newLoaders(res))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// writeError answers a request that never reached GraphQL execution, in the shape
+// of a GraphQL response.
+func writeError(w http.ResponseWriter, status int, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+		"message":    tsunagu.ErrorMessage(err),
+		"extensions": map[string]any{"code": tsunagu.ErrorCode(err)},
+	}}})
+}
+
+type requestIDKey struct{}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// presentError shows clients only the domain's own errors, with extensions.code;
+// GraphQL's own (syntax, validation, limits) pass as they are; anything else is
+// logged with the request ID and shown as "Internal error.".
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var e *tsunagu.Error
+		if errors.As(err, &e) {
+			gqlErr.Message = e.Message
+			gqlErr.Extensions = map[string]any{"code": e.Code}
+			if e.Field != "" {
+				gqlErr.Extensions["field"] = e.Field
+			}
+			return gqlErr
+		}
+		var ge *gqlerror.Error
+		if errors.As(err, &ge) && ge.Err == nil {
+			return gqlErr
+		}
+		log.ErrorContext(ctx, "internal error", "err", err, "request_id", requestID(ctx), "path", gqlErr.Path.String())
+		return &gqlerror.Error{
+			Message:    "Internal error.",
+			Path:       gqlErr.Path,
+			Extensions: map[string]any{"code": tsunagu.CodeInternal, "requestId": requestID(ctx)},
+		}
+	}
+}

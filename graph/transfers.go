@@ -1,0 +1,63 @@
+package graph
+
+import (
+	"context"
+
+	"tsunagu/graph/gid"
+	"tsunagu/graph/model"
+	"tsunagu/internal/tsunagu"
+)
+
+// Helpers of the transfer resolvers.
+
+func transferConnection(p *tsunagu.Page[*tsunagu.Transfer]) *model.TransferConnection {
+	return connection(p, func(t *tsunagu.Transfer) int64 { return int64(t.ID) },
+		func(c string, n *tsunagu.Transfer) *model.TransferEdge {
+			return &model.TransferEdge{Cursor: c, Node: n}
+		},
+		func(e []*model.TransferEdge, i *model.PageInfo) *model.TransferConnection {
+			return &model.TransferConnection{Edges: e, PageInfo: i}
+		})
+}
+
+func (r *Resolver) transfers(ctx context.Context, f *tsunagu.TransferFilter, first *int, after *string) (*model.TransferConnection, error) {
+	page, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Transfers.Transfers(ctx, deref(f), page)
+	if err != nil {
+		return nil, err
+	}
+	return transferConnection(p), nil
+}
+
+// transfer resolves transfer(id:): null when there is no such visible transfer.
+func (r *Resolver) transfer(ctx context.Context, id string) (*tsunagu.Transfer, error) {
+	n, err := gid.DecodeKind(id, gid.KindTransfer)
+	if err != nil {
+		return nil, nil
+	}
+	return loadVisible(ctx, loadersFrom(ctx).transfer, tsunagu.TransferID(n))
+}
+
+func (r *Resolver) exchangeBalance(ctx context.Context, municipalityID *string, fromMonth, toMonth string) ([]*tsunagu.ExchangeBalance, error) {
+	f := tsunagu.ExchangeBalanceFilter{FromMonth: fromMonth, ToMonth: toMonth}
+	if municipalityID != nil {
+		m, err := gid.DecodeKind(*municipalityID, gid.KindMunicipality)
+		if err != nil {
+			return nil, err
+		}
+		id := tsunagu.MunicipalityID(m)
+		f.MunicipalityID = &id
+	}
+	return r.Transfers.ExchangeBalance(ctx, f)
+}
+
+func transferPayload(t *tsunagu.Transfer, err error) (*model.TransferPayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.TransferPayload{UserErrors: errs}, err
+	}
+	return &model.TransferPayload{Transfer: t, UserErrors: errs}, nil
+}

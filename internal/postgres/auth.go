@@ -1,0 +1,218 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// AuthService implements tsunagu.AuthService with argon2id password hashes and
+// random bearer tokens stored as SHA-256 hashes.
+type AuthService struct {
+	db *DB
+	// TokenTTL is how long a token lives: a working day at the counter and some.
+	TokenTTL time.Duration
+	// PasswordParams are the argon2id parameters of new password hashes.
+	PasswordParams *argon2id.Params
+}
+
+var _ tsunagu.AuthService = (*AuthService)(nil)
+
+// NewAuthService returns the accounts on db.
+func NewAuthService(db *DB) *AuthService {
+	return &AuthService{db: db, TokenTTL: 12 * time.Hour, PasswordParams: argon2id.DefaultParams}
+}
+
+// dummyHash is compared against when an email is unknown, so that a wrong email
+// takes as long as a wrong password and does not reveal which accounts exist.
+var dummyHash, _ = argon2id.CreateHash("not a password", argon2id.DefaultParams)
+
+var errInvalidCredentials = tsunagu.Errorf(tsunagu.CodeInvalidCredentials, "input.password",
+	"The email address or the password is wrong.")
+
+const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id, u.created_at`
+
+// Login checks the email and password and starts a session. Returns
+// INVALID_CREDENTIALS for a wrong email or password alike, and for a disabled account.
+func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (*tsunagu.Session, error) {
+	var row struct {
+		tsunagu.User
+		PasswordHash string
+		Disabled     bool
+	}
+	err := s.db.q().GetContext(ctx, &row, `
+		SELECT `+userColumns+`, u.password_hash, u.disabled_at IS NOT NULL AS disabled
+		FROM users u WHERE u.email = $1`, strings.ToLower(strings.TrimSpace(in.Email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		argon2id.ComparePasswordAndHash(in.Password, dummyHash)
+		return nil, errInvalidCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := argon2id.ComparePasswordAndHash(in.Password, row.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || row.Disabled {
+		return nil, errInvalidCredentials
+	}
+	token, hash := newToken()
+	var expires time.Time
+	err = s.db.q().GetContext(ctx, &expires, `
+		INSERT INTO auth_tokens (token_hash, user_id, expires_at)
+		VALUES ($1, $2, now() + $3 * interval '1 second')
+		RETURNING expires_at`, hash, row.ID, int64(s.TokenTTL/time.Second))
+	if err != nil {
+		return nil, err
+	}
+	u := row.User
+	return &tsunagu.Session{Token: token, ExpiresAt: expires, User: &u}, nil
+}
+
+// Logout revokes the token of the request. Returns UNAUTHENTICATED without one.
+func (s *AuthService) Logout(ctx context.Context) error {
+	token := tsunagu.TokenFrom(ctx)
+	if token == "" || tsunagu.UserFrom(ctx) == nil {
+		return tsunagu.ErrUnauthenticated
+	}
+	_, err := s.db.q().ExecContext(ctx, `
+		UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`,
+		hashToken(token))
+	return err
+}
+
+// Authenticate returns the user of a live token, or UNAUTHENTICATED when the token
+// is unknown, expired or revoked, or its user is disabled.
+func (s *AuthService) Authenticate(ctx context.Context, token string) (*tsunagu.User, error) {
+	var u tsunagu.User
+	err := s.db.q().GetContext(ctx, &u, `
+		SELECT `+userColumns+` FROM auth_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()
+		  AND u.disabled_at IS NULL`, hashToken(token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, tsunagu.Errorf(tsunagu.CodeUnauthenticated, "", "Your sign-in has expired or is not valid. Please sign in again.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// NewUserInput is a new account.
+type NewUserInput struct {
+	Email          string
+	Name           string
+	Password       string
+	Role           tsunagu.Role
+	MunicipalityID *tsunagu.MunicipalityID
+	ShopID         *tsunagu.LocationID
+}
+
+// MinPasswordLength is the shortest password an account may have.
+const MinPasswordLength = 10
+
+// CreateUser adds a staff account; admins create anyone, managers create clerks of
+// their own municipality's shops. A clerk's municipality is their shop's. Returns
+// FORBIDDEN, validation errors, DUPLICATE for an email in use, NOT_FOUND for an
+// unknown shop or municipality.
+func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (*tsunagu.User, error) {
+	actor := tsunagu.UserFrom(ctx)
+	var errs tsunagu.ValidationErrors
+	email, err := tsunagu.ParseEmail(in.Email, "input.email")
+	if err != nil {
+		errs = append(errs, err.(*tsunagu.Error))
+	}
+	// Sign-in ignores case, so accounts are kept in lower case.
+	email = strings.ToLower(email)
+	if len([]rune(in.Password)) < MinPasswordLength {
+		errs.Add(tsunagu.CodeOutOfRange, "input.password", "Use a password of at least %d characters.", MinPasswordLength)
+	}
+	switch in.Role {
+	case tsunagu.RoleAdmin, tsunagu.RoleCustomer:
+		in.MunicipalityID, in.ShopID = nil, nil
+	case tsunagu.RoleManager:
+		if in.MunicipalityID == nil {
+			errs.Add(tsunagu.CodeRequired, "input.municipalityId", "A manager needs a municipality.")
+		}
+		in.ShopID = nil
+	case tsunagu.RoleClerk:
+		if in.ShopID == nil {
+			errs.Add(tsunagu.CodeRequired, "input.shopId", "A clerk needs a shop.")
+		}
+	default:
+		errs.Add(tsunagu.CodeInvalidInput, "input.role", "Choose a role.")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	hash, err := argon2id.CreateHash(in.Password, s.PasswordParams)
+	if err != nil {
+		return nil, err
+	}
+	var out tsunagu.User
+	err = s.db.transact(ctx, func(tx queryer) error {
+		if in.ShopID != nil {
+			var muni tsunagu.MunicipalityID
+			err := tx.GetContext(ctx, &muni, `SELECT municipality_id FROM locations WHERE id = $1 AND kind = 'SHOP'`, *in.ShopID)
+			if err != nil {
+				return notFound(err, "input.shopId", "shop")
+			}
+			in.MunicipalityID = &muni
+		}
+		allowed := actor.IsAdmin() || (in.Role == tsunagu.RoleClerk && actor.ManagesMunicipality(*in.MunicipalityID))
+		if !allowed {
+			return tsunagu.ErrForbidden
+		}
+		err := tx.GetContext(ctx, &out, `
+			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			RETURNING `+userColumns, email, strings.TrimSpace(in.Name), hash, in.Role, in.MunicipalityID, in.ShopID)
+		return mapError(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UsersByID returns the users among ids that the signed-in user may see: themselves;
+// staff see the other staff of the network (who approved, shipped, sold); admins see
+// everyone.
+func (s *AuthService) UsersByID(ctx context.Context, ids []tsunagu.UserID) (map[tsunagu.UserID]*tsunagu.User, error) {
+	actor := tsunagu.UserFrom(ctx)
+	if actor == nil {
+		return map[tsunagu.UserID]*tsunagu.User{}, nil
+	}
+	var us []*tsunagu.User
+	err := s.db.q().SelectContext(ctx, &us, `
+		SELECT `+userColumns+` FROM users u WHERE u.id = ANY($1)
+		  AND ($2 OR u.id = $3 OR ($4 AND u.role <> 'CUSTOMER'))`,
+		int64s(ids), actor.IsAdmin(), actor.ID, actor.Role != tsunagu.RoleCustomer)
+	if err != nil {
+		return nil, err
+	}
+	return byID(us, func(u *tsunagu.User) tsunagu.UserID { return u.ID }), nil
+}
+
+// newToken returns a random bearer token and the hash under which it is stored.
+func newToken() (token string, hash []byte) {
+	b := make([]byte, 32)
+	rand.Read(b) // never fails (crypto/rand panics on a broken system source)
+	token = "tsu_" + base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}

@@ -1,0 +1,163 @@
+package postgres
+
+import (
+	"context"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// CatalogService implements tsunagu.CatalogService.
+type CatalogService struct {
+	db *DB
+}
+
+var _ tsunagu.CatalogService = (*CatalogService)(nil)
+
+// NewCatalogService returns the catalog on db.
+func NewCatalogService(db *DB) *CatalogService { return &CatalogService{db: db} }
+
+const municipalityColumns = `id, code, name, name_kana, name_en, prefecture, is_home, created_at`
+
+// Municipalities lists the municipalities in ID order. Anyone may read them.
+func (s *CatalogService) Municipalities(ctx context.Context, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Municipality], error) {
+	if err := page.Validate(); err != nil {
+		return nil, err
+	}
+	var ms []*tsunagu.Municipality
+	err := s.db.q().SelectContext(ctx, &ms, `
+		SELECT `+municipalityColumns+` FROM municipalities
+		WHERE id > $1 ORDER BY id LIMIT $2`, page.After, page.First+1)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(ms, page.First), nil
+}
+
+// MunicipalitiesByID returns the municipalities among ids.
+func (s *CatalogService) MunicipalitiesByID(ctx context.Context, ids []tsunagu.MunicipalityID) (map[tsunagu.MunicipalityID]*tsunagu.Municipality, error) {
+	var ms []*tsunagu.Municipality
+	err := s.db.q().SelectContext(ctx, &ms, `
+		SELECT `+municipalityColumns+` FROM municipalities WHERE id = ANY($1)`, int64s(ids))
+	if err != nil {
+		return nil, err
+	}
+	return byID(ms, func(m *tsunagu.Municipality) tsunagu.MunicipalityID { return m.ID }), nil
+}
+
+// Partners returns the municipalities m has a partnership with, by code.
+func (s *CatalogService) Partners(ctx context.Context, m tsunagu.MunicipalityID) ([]*tsunagu.Municipality, error) {
+	ms := []*tsunagu.Municipality{}
+	err := s.db.q().SelectContext(ctx, &ms, `
+		SELECT `+municipalityColumns+` FROM municipalities
+		WHERE id IN (SELECT municipality_b FROM partnerships WHERE municipality_a = $1
+		             UNION ALL
+		             SELECT municipality_a FROM partnerships WHERE municipality_b = $1)
+		ORDER BY code`, m)
+	return ms, err
+}
+
+// CreateMunicipality adds a municipality; only admins may. Returns
+// INVALID_MUNICIPALITY_CODE for a bad code and DUPLICATE for a code in use.
+func (s *CatalogService) CreateMunicipality(ctx context.Context, m *tsunagu.Municipality) error {
+	if !tsunagu.UserFrom(ctx).IsAdmin() {
+		return tsunagu.ErrForbidden
+	}
+	code, err := tsunagu.ParseMunicipalityCode(m.Code, "input.code")
+	if err != nil {
+		return err
+	}
+	m.Code = code
+	err = s.db.q().GetContext(ctx, m, `
+		INSERT INTO municipalities (code, name, name_kana, name_en, prefecture, is_home)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		RETURNING `+municipalityColumns,
+		m.Code, m.Name, m.NameKana, m.NameEn, m.Prefecture, m.IsHome)
+	return mapError(err)
+}
+
+// AddPartnership links two municipalities; only admins may. Adding an existing
+// partnership changes nothing.
+func (s *CatalogService) AddPartnership(ctx context.Context, a, b tsunagu.MunicipalityID) error {
+	if !tsunagu.UserFrom(ctx).IsAdmin() {
+		return tsunagu.ErrForbidden
+	}
+	if a == b {
+		return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input", "A municipality cannot partner with itself.")
+	}
+	if a > b {
+		a, b = b, a
+	}
+	_, err := s.db.q().ExecContext(ctx, `
+		INSERT INTO partnerships (municipality_a, municipality_b) VALUES ($1, $2)
+		ON CONFLICT DO NOTHING`, a, b)
+	return mapError(err)
+}
+
+const locationColumns = `id, municipality_id, kind, name, facility_id, address, created_at`
+
+// Locations lists locations in ID order. Anyone may read them.
+func (s *CatalogService) Locations(ctx context.Context, f tsunagu.LocationFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Location], error) {
+	if err := page.Validate(); err != nil {
+		return nil, err
+	}
+	var a args
+	q := `SELECT ` + locationColumns + ` FROM locations WHERE id > ` + a.add(page.After)
+	if f.MunicipalityID != nil {
+		q += ` AND municipality_id = ` + a.add(*f.MunicipalityID)
+	}
+	if f.Kind != nil {
+		q += ` AND kind = ` + a.add(*f.Kind)
+	}
+	q += ` ORDER BY id LIMIT ` + a.add(page.First+1)
+	var ls []*tsunagu.Location
+	if err := s.db.q().SelectContext(ctx, &ls, q, a...); err != nil {
+		return nil, err
+	}
+	return pageOf(ls, page.First), nil
+}
+
+// LocationsByID returns the locations among ids.
+func (s *CatalogService) LocationsByID(ctx context.Context, ids []tsunagu.LocationID) (map[tsunagu.LocationID]*tsunagu.Location, error) {
+	var ls []*tsunagu.Location
+	err := s.db.q().SelectContext(ctx, &ls, `
+		SELECT `+locationColumns+` FROM locations WHERE id = ANY($1)`, int64s(ids))
+	if err != nil {
+		return nil, err
+	}
+	return byID(ls, func(l *tsunagu.Location) tsunagu.LocationID { return l.ID }), nil
+}
+
+// CreateLocation adds a location to a municipality the user manages.
+func (s *CatalogService) CreateLocation(ctx context.Context, l *tsunagu.Location) error {
+	if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), l.MunicipalityID); err != nil {
+		return err
+	}
+	err := s.db.q().GetContext(ctx, l, `
+		INSERT INTO locations (municipality_id, kind, name, facility_id, address)
+		SELECT $1, $2, $3, $4, $5
+		WHERE $4::bigint IS NULL
+		   OR EXISTS (SELECT FROM facilities WHERE id = $4 AND municipality_id = $1)
+		RETURNING `+locationColumns,
+		l.MunicipalityID, l.Kind, l.Name, l.FacilityID, l.Address)
+	return notFound(mapError(err), "input.facilityId", "facility in this municipality")
+}
+
+// pageOf trims a list fetched with one extra row into a page.
+func pageOf[T any](items []T, first int) *tsunagu.Page[T] {
+	p := &tsunagu.Page[T]{Items: items}
+	if len(items) > first {
+		p.Items, p.HasNextPage = items[:first], true
+	}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	return p
+}
+
+func byID[K comparable, V any](items []V, key func(V) K) map[K]V {
+	m := make(map[K]V, len(items))
+	for _, it := range items {
+		m[key(it)] = it
+	}
+	return m
+}

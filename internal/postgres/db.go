@@ -1,0 +1,243 @@
+// Package postgres implements the domain's services on PostgreSQL. Every SQL statement
+// of the project lives here. An exported service method is one transaction (or one
+// statement); unexported helpers take the transaction they run in.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/jmoiron/sqlx/reflectx"
+	"github.com/lib/pq"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// DB is the connection pool every service shares.
+type DB struct {
+	db  *sqlx.DB
+	log *slog.Logger
+}
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, err
+	}
+	// A small machine: a handful of connections keeps PostgreSQL's own work cheap;
+	// requests beyond that queue in the pool rather than in the server.
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	db.Mapper = reflectx.NewMapperFunc("db", snakeCase)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &DB{db: db, log: log}, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.db.Close() }
+
+// SQL returns the underlying pool, for migrations and health checks.
+func (db *DB) SQL() *sql.DB { return db.db.DB }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
+
+// queryer is what the store's statements run on: the pool or a transaction,
+// wrapped so that statements are counted.
+type queryer interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+// q returns the pool as a queryer for single statements outside a transaction.
+func (db *DB) q() queryer { return counted{db.db} }
+
+// transact runs fn in a transaction and commits it, or rolls it back when fn fails
+// or panics. A serialization failure or deadlock (SQLSTATE 40001, 40P01) retries
+// the whole transaction a few times, so fn must be free of side effects outside it.
+func (db *DB) transact(ctx context.Context, fn func(tx queryer) error) (err error) {
+	const attempts = 4
+	for i := 0; ; i++ {
+		err = db.transactOnce(ctx, fn)
+		if i+1 == attempts || !retryable(err) {
+			return err
+		}
+		db.log.DebugContext(ctx, "retrying transaction", "err", err, "attempt", i+1)
+	}
+}
+
+func (db *DB) transactOnce(ctx context.Context, fn func(tx queryer) error) (err error) {
+	countStatement(ctx) // BEGIN
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(counted{tx}); err != nil {
+		return err
+	}
+	countStatement(ctx) // COMMIT
+	return tx.Commit()
+}
+
+func retryable(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && (pqErr.Code == "40001" || pqErr.Code == "40P01")
+}
+
+// mapError turns the database's refusals that reach clients into domain errors:
+// unique violations become DUPLICATE_CODE or DUPLICATE and foreign-key violations
+// NOT_FOUND, named by constraint. Anything else is returned as it is and shown to
+// clients as an internal error.
+func mapError(err error) error {
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) {
+		return err
+	}
+	switch pqErr.Code {
+	case "23505": // unique_violation
+		switch pqErr.Constraint {
+		case "products_code":
+			return tsunagu.Errorf(tsunagu.CodeDuplicateCode, "input.code", "Another product already has this code.")
+		case "users_email":
+			return tsunagu.Errorf(tsunagu.CodeDuplicate, "input.email", "An account with this email address exists already.")
+		case "municipalities_code_key":
+			return tsunagu.Errorf(tsunagu.CodeDuplicate, "input.code", "A municipality with this code exists already.")
+		}
+	}
+	return err
+}
+
+// StatementCounter counts the SQL statements run for one context (BEGIN and
+// COMMIT included), so tests can assert that a request's cost does not grow with
+// its page size.
+type StatementCounter struct{ n atomic.Int64 }
+
+// Count returns the number of statements counted so far.
+func (c *StatementCounter) Count() int64 { return c.n.Load() }
+
+type counterKey struct{}
+
+// WithStatementCounter returns a context whose statements c counts.
+func WithStatementCounter(ctx context.Context, c *StatementCounter) context.Context {
+	return context.WithValue(ctx, counterKey{}, c)
+}
+
+func countStatement(ctx context.Context) {
+	if c, ok := ctx.Value(counterKey{}).(*StatementCounter); ok {
+		c.n.Add(1)
+	}
+}
+
+// counted wraps a pool or transaction and counts each statement sent.
+type counted struct{ inner queryer }
+
+func (c counted) DriverName() string                               { return c.inner.DriverName() }
+func (c counted) Rebind(q string) string                           { return c.inner.Rebind(q) }
+func (c counted) BindNamed(q string, a any) (string, []any, error) { return c.inner.BindNamed(q, a) }
+
+func (c counted) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	countStatement(ctx)
+	return c.inner.QueryContext(ctx, q, args...)
+}
+
+func (c counted) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
+	countStatement(ctx)
+	return c.inner.QueryxContext(ctx, q, args...)
+}
+
+func (c counted) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
+	countStatement(ctx)
+	return c.inner.QueryRowxContext(ctx, q, args...)
+}
+
+func (c counted) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	countStatement(ctx)
+	return c.inner.ExecContext(ctx, q, args...)
+}
+
+func (c counted) GetContext(ctx context.Context, dest any, q string, args ...any) error {
+	countStatement(ctx)
+	return c.inner.GetContext(ctx, dest, q, args...)
+}
+
+func (c counted) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
+	countStatement(ctx)
+	return c.inner.SelectContext(ctx, dest, q, args...)
+}
+
+// notFound maps sql.ErrNoRows to a NOT_FOUND error about what; other errors pass.
+func notFound(err error, field, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return tsunagu.Errorf(tsunagu.CodeNotFound, field, "There is no such %s.", what)
+	}
+	return err
+}
+
+// snakeCase names the column of a Go field: MunicipalityID → municipality_id,
+// ImageURLs → image_urls. Domain types scan straight from rows with it.
+func snakeCase(name string) string {
+	var b strings.Builder
+	rs := []rune(name)
+	for i, r := range rs {
+		if unicode.IsUpper(r) {
+			prevLower := i > 0 && unicode.IsLower(rs[i-1])
+			nextLower := i > 0 && i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1])
+			// "URLs": the s is a plural, not the start of a word.
+			if nextLower && rs[i+1] == 's' && (i+2 == len(rs) || unicode.IsUpper(rs[i+2])) {
+				nextLower = false
+			}
+			if prevLower || nextLower {
+				b.WriteByte('_')
+			}
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// args collects the parameters of a statement built from optional parts.
+type args []any
+
+// add appends v and returns its placeholder.
+func (a *args) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// int64s passes a slice of typed IDs as a bigint[] parameter.
+func int64s[T ~int64](ids []T) any {
+	out := make([]int64, len(ids))
+	for i, id := range ids {
+		out[i] = int64(id)
+	}
+	return pq.Array(out)
+}

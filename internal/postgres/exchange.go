@@ -1,0 +1,382 @@
+// Shipping and receiving, the steps of a transfer that move stock, and the exchange
+// balance that values what moved between municipalities.
+
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// ShipTransfer ships goods of an APPROVED (or partly shipped) transfer, by a manager
+// of the source's municipality (or an admin): the quantities leave the source's stock
+// on hand (TRANSFER_OUT) and become incoming at the destination (IN_TRANSIT), in one
+// transaction with the shipment, its carrier and tracking number, and event SHIPPED.
+// Lines ship part of what is approved; without lines, everything approved and not yet
+// shipped ships.
+//
+// Returns NOT_FOUND (field "") for an unknown or invisible transfer, FORBIDDEN when the
+// user does not manage the source, INVALID_STATE when the transfer cannot ship or
+// nothing is left to ship, NOT_FOUND (input.lines.N.productId) for a product not on
+// the transfer, OUT_OF_RANGE (input.lines.N.quantity) for more than is left to ship,
+// INSUFFICIENT_STOCK when the source has less available (input.lines.N.quantity, or
+// input.transferId when the lines were left out), validation errors or
+// IDEMPOTENCY_CONFLICT; and then changes nothing.
+func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTransferInput) (*tsunagu.Transfer, error) {
+	if _, err := tsunagu.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	return s.mutate(ctx, "shipTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
+		if err != nil {
+			return 0, err
+		}
+		if !u.ManagesMunicipality(t.FromMunicipalityID) {
+			return 0, tsunagu.ErrForbidden
+		}
+		if err := tsunagu.CanTransition(t.Status, tsunagu.ActionShip); err != nil {
+			return 0, err
+		}
+		type pick struct {
+			line  *transferLineRow
+			q     int
+			field string
+		}
+		var picks []pick
+		if len(in.Lines) == 0 {
+			for _, l := range lines {
+				if l.Unshipped() > 0 {
+					picks = append(picks, pick{l, l.Unshipped(), "input.transferId"})
+				}
+			}
+			if len(picks) == 0 {
+				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.transferId", "Everything approved on this transfer has been shipped already.")
+			}
+		} else {
+			byProduct := transferLinesByProduct(lines)
+			var errs tsunagu.ValidationErrors
+			for i, q := range in.Lines {
+				l := byProduct[q.ProductID]
+				switch {
+				case l == nil:
+					errs.Add(tsunagu.CodeNotFound, transferLineField(i, ".productId"), "This product is not on the transfer.")
+				case q.Quantity > l.Unshipped():
+					errs.Add(tsunagu.CodeOutOfRange, transferLineField(i, ".quantity"), "Only %d of %s left to ship.", l.Unshipped(), l.Name)
+				default:
+					picks = append(picks, pick{l, q.Quantity, transferLineField(i, ".quantity")})
+				}
+			}
+			if err := errs.Err(); err != nil {
+				return 0, err
+			}
+		}
+
+		var shipment int64
+		products, quantities := make([]int64, len(picks)), make([]int64, len(picks))
+		for i, p := range picks {
+			products[i], quantities[i] = int64(p.line.ProductID), int64(p.q)
+		}
+		err = tx.GetContext(ctx, &shipment, `
+			WITH s AS (
+				INSERT INTO transfer_shipments (transfer_id, carrier, tracking_number, shipped_by)
+				VALUES ($1, $2, $3, $4) RETURNING id
+			), l AS (
+				INSERT INTO transfer_shipment_lines (shipment_id, product_id, quantity)
+				SELECT s.id, d.p, d.q FROM s, unnest($5::bigint[], $6::int[]) AS d(p, q)
+			)
+			SELECT id FROM s`, t.ID, in.Carrier, in.TrackingNumber, u.ID, pq.Array(products), pq.Array(quantities))
+		if err != nil {
+			return 0, mapTransferError(err)
+		}
+
+		ms := make([]movement, 0, 2*len(picks))
+		for _, p := range picks {
+			l := p.line
+			ms = append(ms,
+				movement{l.ProductID, t.FromLocationID, l.OwnerFacilityID, tsunagu.BucketOnHand, -p.q, tsunagu.ReasonTransferOut},
+				movement{l.ProductID, t.ToLocationID, l.OwnerFacilityID, tsunagu.BucketIncoming, p.q, tsunagu.ReasonInTransit})
+			l.Shipped += p.q
+		}
+		err = applyMovements(ctx, tx, document{tsunagu.DocumentTransfer, int64(t.ID)}, ms)
+		if ise := (*InsufficientStockError)(nil); errors.As(err, &ise) {
+			for _, p := range picks {
+				if p.line.ProductID == ise.Key.ProductID {
+					return 0, insufficientAtSource(ctx, tx, ise.Key, p.field, p.line.Name, p.q)
+				}
+			}
+		}
+		if err != nil {
+			return 0, err
+		}
+		return t.ID, advanceTransfer(ctx, tx, t, lines, tsunagu.TransferShipped, tsunagu.EventShipped, u,
+			shipmentNote(in.Carrier, in.TrackingNumber))
+	})
+}
+
+// insufficientAtSource is the INSUFFICIENT_STOCK of a shipment, saying how many are
+// available. It runs in the transaction that failed, which is still usable: the
+// refusal was the guarded update's, not an error of the database.
+func insufficientAtSource(ctx context.Context, tx queryer, k tsunagu.StockKey, field, name string, wanted int) error {
+	var at struct {
+		Available int
+		Location  string
+	}
+	err := tx.GetContext(ctx, &at, `
+		SELECT coalesce((SELECT on_hand - reserved FROM stock_levels WHERE product_id = $1 AND location_id = $2), 0) AS available,
+			(SELECT name FROM locations WHERE id = $2) AS location`, k.ProductID, k.LocationID)
+	if err != nil {
+		return err
+	}
+	return tsunagu.Errorf(tsunagu.CodeInsufficientStock, field,
+		"Only %d of %s are available at %s, not %d.", at.Available, name, at.Location, wanted)
+}
+
+func shipmentNote(carrier, tracking string) string {
+	var parts []string
+	if carrier != "" {
+		parts = append(parts, "carrier "+carrier)
+	}
+	if tracking != "" {
+		parts = append(parts, "tracking number "+tracking)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ReceiveTransfer records goods arriving at the destination of a SHIPPED transfer, by
+// a clerk of that shop or a manager of its municipality (or an admin). Per line,
+// Accepted goes from incoming to on hand (TRANSFER_IN) and Short is written off
+// incoming (TRANSIT_LOSS) with its reason, kept on the line for both sides to see.
+// Without lines, everything outstanding is accepted. The transfer becomes RECEIVED
+// once every approved unit has shipped and been accounted for, and stays SHIPPED
+// otherwise; event RECEIVED notes the shortfalls.
+//
+// Returns NOT_FOUND (field "") for an unknown or invisible transfer, FORBIDDEN when
+// the user does not work at the destination, INVALID_STATE when the transfer is not
+// SHIPPED or nothing is outstanding, NOT_FOUND (input.lines.N.productId) for a product
+// not on the transfer, OUT_OF_RANGE (input.lines.N) when accepted and short exceed
+// what is outstanding (so nothing is received twice), validation errors or
+// IDEMPOTENCY_CONFLICT; and then changes nothing.
+func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.ReceiveTransferInput) (*tsunagu.Transfer, error) {
+	if _, err := tsunagu.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	return s.mutate(ctx, "receiveTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
+		if err != nil {
+			return 0, err
+		}
+		if !u.WorksAt(&tsunagu.Location{ID: t.ToLocationID, MunicipalityID: t.ToMunicipalityID}) {
+			return 0, tsunagu.ErrForbidden
+		}
+		if err := tsunagu.CanTransition(t.Status, tsunagu.ActionReceive); err != nil {
+			return 0, err
+		}
+		type pick struct {
+			line *transferLineRow
+			in   tsunagu.ReceiptLineInput
+		}
+		var picks []pick
+		if len(in.Lines) == 0 {
+			for _, l := range lines {
+				if l.Outstanding() > 0 {
+					picks = append(picks, pick{l, tsunagu.ReceiptLineInput{ProductID: l.ProductID, Accepted: l.Outstanding()}})
+				}
+			}
+			if len(picks) == 0 {
+				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.transferId", "Nothing shipped on this transfer is waiting to be received.")
+			}
+		} else {
+			byProduct := transferLinesByProduct(lines)
+			var errs tsunagu.ValidationErrors
+			for i, r := range in.Lines {
+				l := byProduct[r.ProductID]
+				switch {
+				case l == nil:
+					errs.Add(tsunagu.CodeNotFound, transferLineField(i, ".productId"), "This product is not on the transfer.")
+				case r.Accepted+r.Short > l.Outstanding():
+					errs.Add(tsunagu.CodeOutOfRange, transferLineField(i, ""), "Only %d of %s outstanding.", l.Outstanding(), l.Name)
+				default:
+					picks = append(picks, pick{l, r})
+				}
+			}
+			if err := errs.Err(); err != nil {
+				return 0, err
+			}
+		}
+
+		n := len(picks)
+		products, accepted, short := make([]int64, n), make([]int64, n), make([]int64, n)
+		reasons, notes := make([]string, n), make([]string, n)
+		var ms []movement
+		var shortfalls []string
+		for i, p := range picks {
+			l, r := p.line, p.in
+			products[i], accepted[i], short[i], notes[i] = int64(l.ProductID), int64(r.Accepted), int64(r.Short), r.Note
+			if r.ShortReason != nil {
+				reasons[i] = string(*r.ShortReason)
+			}
+			if r.Accepted > 0 {
+				ms = append(ms,
+					movement{l.ProductID, t.ToLocationID, l.OwnerFacilityID, tsunagu.BucketIncoming, -r.Accepted, tsunagu.ReasonTransferIn},
+					movement{l.ProductID, t.ToLocationID, l.OwnerFacilityID, tsunagu.BucketOnHand, r.Accepted, tsunagu.ReasonTransferIn})
+			}
+			if r.Short > 0 {
+				ms = append(ms, movement{l.ProductID, t.ToLocationID, l.OwnerFacilityID, tsunagu.BucketIncoming, -r.Short, tsunagu.ReasonTransitLoss})
+				msg := fmt.Sprintf("%d %s short (%s)", r.Short, l.Name, reasons[i])
+				if r.Note != "" {
+					msg += ": " + r.Note
+				}
+				shortfalls = append(shortfalls, msg)
+			}
+			l.Received += r.Accepted
+			l.Short += r.Short
+		}
+		_, err = tx.ExecContext(ctx, `
+			WITH r AS (
+				INSERT INTO transfer_receipts (transfer_id, received_by) VALUES ($1, $2) RETURNING id
+			)
+			INSERT INTO transfer_receipt_lines (receipt_id, product_id, accepted, short, short_reason, note)
+			SELECT r.id, d.p, d.a, d.s, nullif(d.reason, ''), d.note
+			FROM r, unnest($3::bigint[], $4::int[], $5::int[], $6::text[], $7::text[]) AS d(p, a, s, reason, note)`,
+			t.ID, u.ID, pq.Array(products), pq.Array(accepted), pq.Array(short), pq.Array(reasons), pq.Array(notes))
+		if err != nil {
+			return 0, mapTransferError(err)
+		}
+		err = applyMovements(ctx, tx, document{tsunagu.DocumentTransfer, int64(t.ID)}, ms)
+		if ise := (*InsufficientStockError)(nil); errors.As(err, &ise) {
+			// Only if incoming stock was changed behind the transfers' back.
+			return 0, tsunagu.Errorf(tsunagu.CodeInsufficientStock, "input.transferId",
+				"The incoming stock at the destination is less than what this transfer has outstanding; ask an administrator to check the stock.")
+		}
+		if err != nil {
+			return 0, err
+		}
+		all := make([]*tsunagu.TransferLine, len(lines))
+		for i, l := range lines {
+			all[i] = &l.TransferLine
+		}
+		return t.ID, advanceTransfer(ctx, tx, t, lines, tsunagu.StatusAfterMovement(all), tsunagu.EventReceived, u,
+			strings.Join(shortfalls, "; "))
+	})
+}
+
+// MaxBalanceMonths is the longest span of months one exchange balance covers.
+const MaxBalanceMonths = 36
+
+// japan is Japan time, the calendar of the exchange balance's months. Japan keeps no
+// daylight saving time, so a fixed zone is exact and needs no zone database.
+var japan = time.FixedZone("JST", 9*60*60)
+
+// ExchangeBalance returns, per month (Japan time) and ordered pair of municipalities,
+// the goods the first sent the second, valued at the lines' tax-included unit prices:
+// shipped (by the shipments' time) and, at the destination, received and short (by
+// the receipts' time). Months without movement have no row. Admins see every pair,
+// or those of f.MunicipalityID; managers the pairs of their own municipality.
+//
+// Returns UNAUTHENTICATED for an anonymous request, FORBIDDEN for customers, clerks
+// and a manager asking about another municipality, INVALID_INPUT for a month that is
+// not "YYYY-MM" (field fromMonth or toMonth) or a toMonth before fromMonth, and
+// OUT_OF_RANGE (toMonth) for more than MaxBalanceMonths months. One statement.
+func (s *TransferService) ExchangeBalance(ctx context.Context, f tsunagu.ExchangeBalanceFilter) ([]*tsunagu.ExchangeBalance, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var muni *tsunagu.MunicipalityID
+	switch u.Role {
+	case tsunagu.RoleAdmin:
+		muni = f.MunicipalityID
+	case tsunagu.RoleManager:
+		if u.MunicipalityID == nil || (f.MunicipalityID != nil && *f.MunicipalityID != *u.MunicipalityID) {
+			return nil, tsunagu.ErrForbidden
+		}
+		muni = u.MunicipalityID
+	default:
+		return nil, tsunagu.ErrForbidden
+	}
+	from, until, err := monthRange(f.FromMonth, f.ToMonth)
+	if err != nil {
+		return nil, err
+	}
+
+	var a args
+	lo, hi := a.add(from), a.add(until)
+	cond := `true`
+	if muni != nil {
+		m := a.add(*muni)
+		cond = `(t.from_municipality_id = ` + m + ` OR t.to_municipality_id = ` + m + `)`
+	}
+	q := `
+		WITH moves AS (
+			SELECT sh.shipped_at AS at, t.from_municipality_id, t.to_municipality_id,
+				sl.quantity AS shipped, 0 AS received, 0 AS short, tl.unit_price
+			FROM transfer_shipments sh
+			JOIN transfers t ON t.id = sh.transfer_id
+			JOIN transfer_shipment_lines sl ON sl.shipment_id = sh.id
+			JOIN transfer_lines tl ON tl.transfer_id = sh.transfer_id AND tl.product_id = sl.product_id
+			WHERE sh.shipped_at >= ` + lo + ` AND sh.shipped_at < ` + hi + ` AND ` + cond + `
+			UNION ALL
+			SELECT r.received_at, t.from_municipality_id, t.to_municipality_id,
+				0, rl.accepted, rl.short, tl.unit_price
+			FROM transfer_receipts r
+			JOIN transfers t ON t.id = r.transfer_id
+			JOIN transfer_receipt_lines rl ON rl.receipt_id = r.id
+			JOIN transfer_lines tl ON tl.transfer_id = r.transfer_id AND tl.product_id = rl.product_id
+			WHERE r.received_at >= ` + lo + ` AND r.received_at < ` + hi + ` AND ` + cond + `
+		)
+		SELECT to_char(at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM') AS month,
+			from_municipality_id, to_municipality_id,
+			sum(shipped) AS shipped_units, sum(shipped * unit_price)::bigint AS shipped_value,
+			sum(received) AS received_units, sum(received * unit_price)::bigint AS received_value,
+			sum(short) AS short_units, sum(short * unit_price)::bigint AS short_value
+		FROM moves
+		GROUP BY 1, 2, 3
+		ORDER BY 1, 2, 3`
+	out := []*tsunagu.ExchangeBalance{}
+	if err := s.db.q().SelectContext(ctx, &out, q, a...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// monthRange returns the instants where the month from begins and the month after
+// to begins, in Japan time.
+func monthRange(from, to string) (time.Time, time.Time, error) {
+	var errs tsunagu.ValidationErrors
+	parse := func(s, field string) time.Time {
+		t, err := time.ParseInLocation("2006-01", s, japan)
+		if err != nil || len(s) != len("2006-01") {
+			errs.Add(tsunagu.CodeInvalidInput, field, "Give a month as YYYY-MM, such as 2026-04.")
+		}
+		return t
+	}
+	lo, hi := parse(from, "fromMonth"), parse(to, "toMonth")
+	if err := errs.Err(); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	months := (hi.Year()-lo.Year())*12 + int(hi.Month()-lo.Month()) + 1
+	switch {
+	case months < 1:
+		return time.Time{}, time.Time{}, tsunagu.Errorf(tsunagu.CodeInvalidInput, "toMonth", "The last month comes before the first.")
+	case months > MaxBalanceMonths:
+		return time.Time{}, time.Time{}, tsunagu.Errorf(tsunagu.CodeOutOfRange, "toMonth", "Ask for at most %d months at once.", MaxBalanceMonths)
+	}
+	return lo, hi.AddDate(0, 1, 0), nil
+}

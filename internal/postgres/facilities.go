@@ -1,0 +1,137 @@
+package postgres
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+
+	"tsunagu/internal/tsunagu"
+)
+
+const facilityColumns = `id, municipality_id, name, name_kana, kind, corporation,
+	registration_number, contact, created_at, updated_at`
+
+// facilityRow scans a facility; the contact is a JSON object.
+type facilityRow struct {
+	tsunagu.Facility
+	Contact jsonValue[tsunagu.Contact]
+}
+
+func (r *facilityRow) facility() *tsunagu.Facility {
+	f := r.Facility
+	f.Contact = r.Contact.V
+	return &f
+}
+
+func facilities(rows []*facilityRow) []*tsunagu.Facility {
+	fs := make([]*tsunagu.Facility, len(rows))
+	for i, r := range rows {
+		fs[i] = r.facility()
+	}
+	return fs
+}
+
+// Facilities lists facilities in ID order. Anyone may read them.
+func (s *CatalogService) Facilities(ctx context.Context, f tsunagu.FacilityFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Facility], error) {
+	if err := page.Validate(); err != nil {
+		return nil, err
+	}
+	var a args
+	q := `SELECT ` + facilityColumns + ` FROM facilities WHERE id > ` + a.add(page.After)
+	if f.MunicipalityID != nil {
+		q += ` AND municipality_id = ` + a.add(*f.MunicipalityID)
+	}
+	if f.Kind != nil {
+		q += ` AND kind = ` + a.add(*f.Kind)
+	}
+	q += ` ORDER BY id LIMIT ` + a.add(page.First+1)
+	var rows []*facilityRow
+	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
+		return nil, err
+	}
+	return pageOf(facilities(rows), page.First), nil
+}
+
+// FacilitiesByID returns the facilities among ids.
+func (s *CatalogService) FacilitiesByID(ctx context.Context, ids []tsunagu.FacilityID) (map[tsunagu.FacilityID]*tsunagu.Facility, error) {
+	var rows []*facilityRow
+	err := s.db.q().SelectContext(ctx, &rows, `
+		SELECT `+facilityColumns+` FROM facilities WHERE id = ANY($1)`, int64s(ids))
+	if err != nil {
+		return nil, err
+	}
+	return byID(facilities(rows), func(f *tsunagu.Facility) tsunagu.FacilityID { return f.ID }), nil
+}
+
+// CreateFacility adds a facility to a municipality the user manages. Returns
+// UNAUTHENTICATED, FORBIDDEN, ValidationErrors, or NOT_FOUND (input.municipalityId)
+// for an unknown municipality.
+func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFacilityInput) (*tsunagu.Facility, error) {
+	if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), in.MunicipalityID); err != nil {
+		return nil, err
+	}
+	f, err := tsunagu.NewFacility(in)
+	if err != nil {
+		return nil, err
+	}
+	var row facilityRow
+	err = s.db.q().GetContext(ctx, &row, `
+		INSERT INTO facilities (municipality_id, name, name_kana, kind, corporation, registration_number, contact)
+		SELECT id, $2, $3, $4, $5, $6, $7 FROM municipalities WHERE id = $1
+		RETURNING `+facilityColumns,
+		f.MunicipalityID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact})
+	if err != nil {
+		return nil, notFound(err, "input.municipalityId", "municipality")
+	}
+	return row.facility(), nil
+}
+
+// UpdateFacility changes the given fields of a facility of a municipality the user
+// manages. Returns NOT_FOUND, FORBIDDEN or ValidationErrors, changing nothing then.
+func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFacilityInput) (*tsunagu.Facility, error) {
+	var out *tsunagu.Facility
+	err := s.db.transact(ctx, func(tx queryer) error {
+		var row facilityRow
+		err := tx.GetContext(ctx, &row, `SELECT `+facilityColumns+` FROM facilities WHERE id = $1 FOR UPDATE`, in.ID)
+		if err != nil {
+			return notFound(err, "", "facility")
+		}
+		f := row.facility()
+		if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), f.MunicipalityID); err != nil {
+			return err
+		}
+		if err := f.Apply(in); err != nil {
+			return err
+		}
+		row = facilityRow{}
+		err = tx.GetContext(ctx, &row, `
+			UPDATE facilities SET name = $2, name_kana = $3, kind = $4, corporation = $5,
+				registration_number = $6, contact = $7, updated_at = now()
+			WHERE id = $1
+			RETURNING `+facilityColumns,
+			f.ID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact})
+		out = row.facility()
+		return err
+	})
+	return out, err
+}
+
+// jsonValue stores a Go value in a json/jsonb column.
+type jsonValue[T any] struct{ V T }
+
+func (j jsonValue[T]) Value() (driver.Value, error) { return json.Marshal(j.V) }
+
+func (j *jsonValue[T]) Scan(src any) error {
+	switch b := src.(type) {
+	case []byte:
+		return json.Unmarshal(b, &j.V)
+	case string:
+		return json.Unmarshal([]byte(b), &j.V)
+	case nil:
+		var zero T
+		j.V = zero
+		return nil
+	}
+	return fmt.Errorf("jsonValue: cannot scan %T", src)
+}

@@ -1,0 +1,203 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/lib/pq"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// movement is one change of one quantity of a level, written as one ledger row.
+type movement struct {
+	ProductID  tsunagu.ProductID
+	LocationID tsunagu.LocationID
+	Owner      tsunagu.FacilityID
+	Bucket     tsunagu.Bucket
+	Quantity   int
+	Reason     tsunagu.MovementReason
+}
+
+// document is what a set of movements belongs to.
+type document struct {
+	Type tsunagu.DocumentType
+	ID   int64
+}
+
+// applyMovements changes stock levels and writes their ledger rows in tx, or changes
+// nothing and returns INSUFFICIENT_STOCK naming the first product whose level would
+// break a rule: on hand, reserved and incoming never below zero, reserved never above
+// on hand. The decision is the guarded UPDATE's, never a read in Go.
+//
+// Levels are locked in (product, location) order, the one order every operation
+// uses, so that concurrent multi-line operations cannot deadlock. Missing levels are
+// created (empty) for positive changes; a negative change to a level that does not
+// exist is insufficient stock. At most two statements run, whatever the number of
+// movements.
+func applyMovements(ctx context.Context, tx queryer, doc document, ms []movement) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	// The net change of each level.
+	type delta struct{ onHand, reserved, incoming int }
+	deltas := map[tsunagu.StockKey]*delta{}
+	for _, m := range ms {
+		k := tsunagu.StockKey{ProductID: m.ProductID, LocationID: m.LocationID}
+		d := deltas[k]
+		if d == nil {
+			d = &delta{}
+			deltas[k] = d
+		}
+		switch m.Bucket {
+		case tsunagu.BucketOnHand:
+			d.onHand += m.Quantity
+		case tsunagu.BucketReserved:
+			d.reserved += m.Quantity
+		case tsunagu.BucketIncoming:
+			d.incoming += m.Quantity
+		default:
+			return fmt.Errorf("applyMovements: unknown bucket %q", m.Bucket)
+		}
+	}
+	keys := make([]tsunagu.StockKey, 0, len(deltas))
+	for k := range deltas {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b tsunagu.StockKey) int {
+		return cmp.Or(cmp.Compare(a.ProductID, b.ProductID), cmp.Compare(a.LocationID, b.LocationID))
+	})
+	var products, locations []int64
+	var dOn, dRes, dInc []int64
+	var newProducts, newLocations []int64
+	for _, k := range keys {
+		d := deltas[k]
+		products = append(products, int64(k.ProductID))
+		locations = append(locations, int64(k.LocationID))
+		dOn, dRes, dInc = append(dOn, int64(d.onHand)), append(dRes, int64(d.reserved)), append(dInc, int64(d.incoming))
+		if d.onHand >= 0 && d.reserved >= 0 && d.incoming >= 0 {
+			newProducts, newLocations = append(newProducts, int64(k.ProductID)), append(newLocations, int64(k.LocationID))
+		}
+	}
+	if len(newProducts) > 0 {
+		// In key order too: inserting the same new keys in different orders could
+		// deadlock on the primary key.
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO stock_levels (product_id, location_id)
+			SELECT p, l FROM unnest($1::bigint[], $2::bigint[]) AS k(p, l) ORDER BY p, l
+			ON CONFLICT DO NOTHING`, pq.Array(newProducts), pq.Array(newLocations))
+		if err != nil {
+			return err
+		}
+	}
+
+	mProducts, mLocations, mOwners := make([]int64, len(ms)), make([]int64, len(ms)), make([]int64, len(ms))
+	mBuckets, mReasons, mQuantities := make([]string, len(ms)), make([]string, len(ms)), make([]int64, len(ms))
+	for i, m := range ms {
+		mProducts[i], mLocations[i], mOwners[i] = int64(m.ProductID), int64(m.LocationID), int64(m.Owner)
+		mBuckets[i], mReasons[i], mQuantities[i] = string(m.Bucket), string(m.Reason), int64(m.Quantity)
+	}
+	actor := actorID(ctx)
+	var changed []struct {
+		ProductID  int64
+		LocationID int64
+	}
+	err := tx.SelectContext(ctx, &changed, `
+		WITH d AS (
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::int[])
+				AS d(product_id, location_id, d_on, d_res, d_inc)
+		), locked AS MATERIALIZED (
+			SELECT l.product_id, l.location_id FROM stock_levels l
+			JOIN d USING (product_id, location_id)
+			ORDER BY l.product_id, l.location_id
+			FOR UPDATE OF l
+		), updated AS (
+			UPDATE stock_levels l
+			SET on_hand = l.on_hand + d.d_on, reserved = l.reserved + d.d_res,
+				incoming = l.incoming + d.d_inc, updated_at = now()
+			FROM d
+			WHERE l.product_id = d.product_id AND l.location_id = d.location_id
+			  AND (SELECT count(*) FROM locked) >= 0
+			  AND l.on_hand + d.d_on >= 0 AND l.reserved + d.d_res >= 0
+			  AND l.incoming + d.d_inc >= 0 AND l.reserved + d.d_res <= l.on_hand + d.d_on
+			RETURNING l.product_id, l.location_id
+		), ledger AS (
+			INSERT INTO stock_movements (product_id, location_id, owner_facility_id, bucket, quantity,
+				reason, document_type, document_id, actor_id)
+			SELECT p, l, o, b, q, r, $12, $13, $14
+			FROM unnest($6::bigint[], $7::bigint[], $8::bigint[], $9::text[], $10::int[], $11::text[]) AS m(p, l, o, b, q, r)
+			-- Only when every level changed; otherwise the caller rolls back anyway.
+			WHERE (SELECT count(*) FROM updated) = $15
+		)
+		SELECT product_id, location_id FROM updated`,
+		pq.Array(products), pq.Array(locations), pq.Array(dOn), pq.Array(dRes), pq.Array(dInc),
+		pq.Array(mProducts), pq.Array(mLocations), pq.Array(mOwners), pq.Array(mBuckets), pq.Array(mQuantities), pq.Array(mReasons),
+		doc.Type, doc.ID, actor, len(keys))
+	if err != nil {
+		return err
+	}
+	if len(changed) == len(keys) {
+		return nil
+	}
+	done := map[tsunagu.StockKey]bool{}
+	for _, c := range changed {
+		done[tsunagu.StockKey{ProductID: tsunagu.ProductID(c.ProductID), LocationID: tsunagu.LocationID(c.LocationID)}] = true
+	}
+	for _, k := range keys {
+		if !done[k] {
+			return &InsufficientStockError{Key: k}
+		}
+	}
+	return nil
+}
+
+// InsufficientStockError is the INSUFFICIENT_STOCK of applyMovements; callers turn it
+// into a domain error naming the input line.
+type InsufficientStockError struct{ Key tsunagu.StockKey }
+
+func (e *InsufficientStockError) Error() string {
+	return fmt.Sprintf("insufficient stock of product %d at location %d", e.Key.ProductID, e.Key.LocationID)
+}
+
+func actorID(ctx context.Context) *int64 {
+	if u := tsunagu.UserFrom(ctx); u != nil && u.ID != 0 {
+		id := int64(u.ID)
+		return &id
+	}
+	return nil
+}
+
+// CheckLedger reports every stock level that differs from the sum of its movements,
+// and every movement without a level. Tests call it after each scenario; nil means
+// the cached levels and the ledger agree.
+func (db *DB) CheckLedger(ctx context.Context) error {
+	var bad []struct {
+		ProductID, LocationID               int64
+		OnHand, Reserved, Incoming          *int64
+		SumOnHand, SumReserved, SumIncoming *int64
+	}
+	err := db.q().SelectContext(ctx, &bad, `
+		WITH sums AS (
+			SELECT product_id, location_id,
+				sum(quantity) FILTER (WHERE bucket = 'ON_HAND') AS sum_on_hand,
+				sum(quantity) FILTER (WHERE bucket = 'RESERVED') AS sum_reserved,
+				sum(quantity) FILTER (WHERE bucket = 'INCOMING') AS sum_incoming
+			FROM stock_movements GROUP BY product_id, location_id
+		)
+		SELECT coalesce(l.product_id, s.product_id) AS product_id, coalesce(l.location_id, s.location_id) AS location_id,
+			l.on_hand, l.reserved, l.incoming, s.sum_on_hand, s.sum_reserved, s.sum_incoming
+		FROM stock_levels l FULL JOIN sums s USING (product_id, location_id)
+		WHERE l.product_id IS NULL
+		   OR l.on_hand <> coalesce(s.sum_on_hand, 0)
+		   OR l.reserved <> coalesce(s.sum_reserved, 0)
+		   OR l.incoming <> coalesce(s.sum_incoming, 0)`)
+	if err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("%d stock levels differ from their ledger, e.g. %+v", len(bad), bad[0])
+	}
+	return nil
+}

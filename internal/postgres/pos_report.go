@@ -1,0 +1,208 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// The cash of session $1 by source: cash taken for its completed sales (change given
+// back, so the payment's amount), cash paid back by the refunds made in it, and cash
+// paid in and out. Voided sales gave their cash back and count for nothing.
+const (
+	cashSalesSQL = `coalesce((SELECT sum(sp.amount) FROM sale_payments sp JOIN sales s ON s.id = sp.sale_id
+		WHERE s.session_id = $1 AND s.status = 'COMPLETED' AND sp.method = 'CASH'), 0)`
+	cashRefundsSQL = `coalesce((SELECT sum(rp.amount) FROM refund_payments rp JOIN refunds r ON r.id = rp.refund_id
+		WHERE r.session_id = $1 AND rp.method = 'CASH'), 0)`
+	cashInSQL  = `coalesce((SELECT sum(amount) FROM cash_movements WHERE session_id = $1 AND type = 'IN'), 0)`
+	cashOutSQL = `coalesce((SELECT sum(amount) FROM cash_movements WHERE session_id = $1 AND type = 'OUT'), 0)`
+)
+
+// expectedCashQuery is the cash session $1's drawer should hold: float + cash sales −
+// cash refunds + cash in − cash out.
+const expectedCashQuery = `SELECT rs.opening_float + ` + cashSalesSQL + ` - ` + cashRefundsSQL + ` + ` +
+	cashInSQL + ` - ` + cashOutSQL + ` FROM register_sessions rs WHERE rs.id = $1`
+
+// Report returns the close report (Z report) of a register session the user works at,
+// from aggregates over the session's rows in one statement, whatever the number of
+// sales. Sales are the session's; refunds are those made in the session (also of
+// earlier sales), so the report matches the cash that moved through this drawer. By
+// payment method: each method's takings of completed sales less what refunds made in
+// the session paid back by it; Count is the number of sale payments. By tax rate: the
+// net takings (completed sales less refunds) per tax class, the tax computed once per
+// rate over that total with the shop's rounding. Counted cash and over/short are set
+// once the session is closed.
+//
+// Returns NOT_FOUND (field "") for an unknown session or one the user does not work at.
+func (s *POSService) Report(ctx context.Context, session tsunagu.SessionID) (*tsunagu.ZReport, error) {
+	a := args{session}
+	var row struct {
+		Status       tsunagu.SessionStatus
+		Rounding     tsunagu.Rounding
+		OpeningFloat int64
+		CountedCash  *int64
+		SalesCount   int
+		GrossSales   int64
+		VoidCount    int
+		VoidTotal    int64
+		RefundCount  int
+		RefundTotal  int64
+		CashSales    int64
+		CashRefunds  int64
+		CashIn       int64
+		CashOut      int64
+		ByMethod     jsonValue[[]tsunagu.MethodTotal]
+		ByClass      jsonValue[[]tsunagu.TaxLine]
+	}
+	err := s.db.q().GetContext(ctx, &row, `
+		WITH s AS (
+			SELECT id, status, total FROM sales WHERE session_id = $1
+		), r AS (
+			SELECT id, sale_id, total FROM refunds WHERE session_id = $1
+		)
+		SELECT rs.status, sh.rounding, rs.opening_float, rs.counted_cash,
+			(SELECT count(*) FROM s WHERE status = 'COMPLETED') AS sales_count,
+			(SELECT coalesce(sum(total), 0) FROM s WHERE status = 'COMPLETED') AS gross_sales,
+			(SELECT count(*) FROM s WHERE status = 'VOIDED') AS void_count,
+			(SELECT coalesce(sum(total), 0) FROM s WHERE status = 'VOIDED') AS void_total,
+			(SELECT count(*) FROM r) AS refund_count,
+			(SELECT coalesce(sum(total), 0) FROM r) AS refund_total,
+			`+cashSalesSQL+` AS cash_sales, `+cashRefundsSQL+` AS cash_refunds,
+			`+cashInSQL+` AS cash_in, `+cashOutSQL+` AS cash_out,
+			(SELECT coalesce(json_agg(json_build_object('Method', m.method, 'Count', m.count, 'Amount', m.amount)
+				ORDER BY array_position(ARRAY['CASH', 'CARD', 'EMONEY', 'QR'], m.method)), '[]')
+			 FROM (SELECT method, sum(n) AS count, sum(amount) AS amount FROM (
+					SELECT sp.method, 1 AS n, sp.amount FROM sale_payments sp JOIN s ON s.id = sp.sale_id
+					WHERE s.status = 'COMPLETED'
+					UNION ALL
+					SELECT rp.method, 0, -rp.amount FROM refund_payments rp JOIN r ON r.id = rp.refund_id
+				) x GROUP BY method) m) AS by_method,
+			(SELECT coalesce(json_agg(json_build_object('Class', c.tax_class, 'Amount', c.amount)), '[]')
+			 FROM (SELECT tax_class, sum(amount) AS amount FROM (
+					SELECT sl.tax_class, sl.unit_price * sl.quantity AS amount
+					FROM sale_lines sl JOIN s ON s.id = sl.sale_id WHERE s.status = 'COMPLETED'
+					UNION ALL
+					SELECT sl.tax_class, -rl.amount FROM refund_lines rl JOIN r ON r.id = rl.refund_id
+					JOIN sale_lines sl ON sl.sale_id = r.sale_id AND sl.line_number = rl.line_number
+				) x GROUP BY tax_class) c) AS by_class
+		FROM register_sessions rs JOIN shops sh ON sh.location_id = rs.shop_id
+		WHERE rs.id = $1 AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "rs.shop_id"), a...)
+	if err != nil {
+		return nil, notFound(err, "", "register session")
+	}
+	z := &tsunagu.ZReport{
+		SalesCount: row.SalesCount, GrossSales: row.GrossSales,
+		VoidCount: row.VoidCount, VoidTotal: row.VoidTotal,
+		RefundCount: row.RefundCount, RefundTotal: row.RefundTotal,
+		NetSales:        row.GrossSales - row.RefundTotal,
+		ByPaymentMethod: row.ByMethod.V,
+		ByTaxRate:       tsunagu.TaxBreakdown(row.ByClass.V, row.Rounding),
+		OpeningFloat:    row.OpeningFloat,
+		CashSales:       row.CashSales, CashRefunds: row.CashRefunds,
+		CashIn: row.CashIn, CashOut: row.CashOut,
+	}
+	z.ExpectedCash = z.OpeningFloat + z.CashSales - z.CashRefunds + z.CashIn - z.CashOut
+	if row.Status == tsunagu.SessionClosed && row.CountedCash != nil {
+		counted, overShort := *row.CountedCash, *row.CountedCash-z.ExpectedCash
+		z.CountedCash, z.OverShort = &counted, &overShort
+	}
+	if z.ByPaymentMethod == nil {
+		z.ByPaymentMethod = []tsunagu.MethodTotal{}
+	}
+	if z.ByTaxRate == nil {
+		z.ByTaxRate = []tsunagu.RateTotal{}
+	}
+	return z, nil
+}
+
+// Receipt builds the receipt of a sale the user may see, from the rows stored when it
+// was made: a qualified simplified invoice issued by the shop's operator, with the
+// goods of consignors that are not registered issuers totalled apart. For a voided
+// sale it is the void receipt (VOID, dated when it was voided, with the original
+// sale's number and date, and the payments given back; it has no number of its own).
+// With refund set, it is that refund's receipt (REFUND, the refunded quantities, the
+// money paid back, its own number, the original sale's number and date). The tax is
+// rounded by the shop's current setting.
+//
+// Returns NOT_FOUND (field "") for an unknown sale or one the user may not see, or a
+// refund that is not the sale's.
+func (s *POSService) Receipt(ctx context.Context, sale tsunagu.SaleID, refund *tsunagu.RefundID) (*tsunagu.Receipt, error) {
+	var refundID int64
+	if refund != nil {
+		refundID = int64(*refund)
+	}
+	a := args{sale, refundID}
+	var h struct {
+		tsunagu.Sale
+		OperatorName       string
+		RegistrationNumber *string
+		Rounding           tsunagu.Rounding
+		ShopName           string
+		RegisterName       string
+		RefundNumber       int64
+		RefundAt           *time.Time
+		Lines              jsonValue[[]tsunagu.ReceiptLine]
+		Payments           jsonValue[[]tsunagu.ReceiptPayment]
+	}
+	// Lines and payments are the sale's, or with a refund the refund's, as JSON.
+	err := s.db.q().GetContext(ctx, &h, `
+		SELECT `+saleColumns+`, sh.operator_name, sh.registration_number, sh.rounding,
+			l.name AS shop_name, reg.name AS register_name,
+			coalesce(r.receipt_number, 0) AS refund_number, r.created_at AS refund_at,
+			CASE WHEN r.id IS NULL THEN
+				(SELECT json_agg(json_build_object('Name', sl.name, 'Code', sl.code, 'UnitPrice', sl.unit_price,
+					'Quantity', sl.quantity, 'TaxClass', sl.tax_class, 'Qualified', sl.qualified) ORDER BY sl.line_number)
+				 FROM sale_lines sl WHERE sl.sale_id = s.id)
+			ELSE
+				(SELECT json_agg(json_build_object('Name', sl.name, 'Code', sl.code, 'UnitPrice', sl.unit_price,
+					'Quantity', rl.quantity, 'TaxClass', sl.tax_class, 'Qualified', sl.qualified) ORDER BY sl.line_number)
+				 FROM refund_lines rl JOIN sale_lines sl ON sl.sale_id = s.id AND sl.line_number = rl.line_number
+				 WHERE rl.refund_id = r.id)
+			END AS lines,
+			CASE WHEN r.id IS NULL THEN
+				(SELECT json_agg(json_build_object('Method', sp.method, 'Amount', sp.amount,
+					'Tendered', CASE WHEN s.status = 'COMPLETED' THEN sp.tendered ELSE 0 END,
+					'Reference', sp.reference) ORDER BY sp.seq)
+				 FROM sale_payments sp WHERE sp.sale_id = s.id)
+			ELSE
+				(SELECT json_agg(json_build_object('Method', rp.method, 'Amount', rp.amount)
+					ORDER BY array_position(ARRAY['CASH', 'CARD', 'EMONEY', 'QR'], rp.method))
+				 FROM refund_payments rp WHERE rp.refund_id = r.id)
+			END AS payments
+		FROM sales s
+		JOIN shops sh ON sh.location_id = s.shop_id
+		JOIN locations l ON l.id = s.shop_id
+		JOIN registers reg ON reg.id = s.register_id
+		LEFT JOIN refunds r ON r.id = $2 AND r.sale_id = s.id
+		WHERE s.id = $1 AND ($2 = 0 OR r.id IS NOT NULL) AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "s.shop_id"), a...)
+	if err != nil {
+		return nil, notFound(err, "", "receipt")
+	}
+	rc := &tsunagu.Receipt{
+		IssuerName:    h.OperatorName,
+		ShopName:      h.ShopName,
+		RegisterName:  h.RegisterName,
+		ReceiptNumber: h.ReceiptNumber,
+		IssuedAt:      h.CreatedAt,
+		Kind:          tsunagu.ReceiptSale,
+		Lines:         h.Lines.V,
+		Rounding:      h.Rounding,
+		Payments:      h.Payments.V,
+	}
+	if h.RegistrationNumber != nil {
+		rc.RegistrationNumber = *h.RegistrationNumber
+	}
+	switch {
+	case refund != nil:
+		rc.Kind, rc.ReceiptNumber, rc.IssuedAt = tsunagu.ReceiptRefund, h.RefundNumber, *h.RefundAt
+		rc.OriginalNumber, rc.OriginalIssuedAt = h.ReceiptNumber, h.CreatedAt
+	case h.Status == tsunagu.SaleVoided:
+		rc.Kind, rc.ReceiptNumber, rc.IssuedAt = tsunagu.ReceiptVoid, 0, *h.VoidedAt
+		rc.OriginalNumber, rc.OriginalIssuedAt = h.ReceiptNumber, h.CreatedAt
+	}
+	if err := rc.Compute(); err != nil {
+		return nil, err
+	}
+	return rc, nil
+}

@@ -1,0 +1,383 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/lib/pq"
+
+	"tsunagu/internal/tsunagu"
+)
+
+const saleColumns = `s.id, s.shop_id, s.register_id, s.session_id, s.receipt_number, s.status, s.total,
+	s.sold_by, s.created_at, s.voided_at, s.voided_by, s.void_reason`
+
+// saleLineField names a field of line i of the input, as in "input.lines.2.quantity".
+func saleLineField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }
+
+// CreateSale sells goods in an open register session of a shop the user works at, in
+// one transaction: it takes the stock out at the shop through the ledger (reason
+// SALE, owned by each product's facility), records lines as sold (name, code, price,
+// tax class and whether the owner is a registered invoice issuer are copied), the
+// payments with the cash change, and takes the shop's next receipt number. A repeated
+// idempotency key returns the first sale and sells nothing.
+//
+// Lines name a product by ID or by scanned code and stay as scanned (the same product
+// on two lines is two lines). The payments must cover the total exactly; cash may be
+// tendered above its amount and the difference is the change.
+//
+// The number of statements does not depend on the number of lines: BEGIN, the key,
+// the session (FOR SHARE, drawing the sale ID) with every line's product, the stock,
+// the sale with its lines, payments and receipt number, the key's result, COMMIT:
+// seven (a sale refused for stock runs one more read, to say how much there is). The
+// receipt number is taken by the sale's last statement, after which only the key's
+// result is written, so concurrent sales at one shop wait for each other only from
+// there to commit; and a sale that fails rolls its number back with everything else:
+// the numbers have no gaps.
+//
+// Returns validation errors, INVALID_JAN (input.lines.N.code), NOT_FOUND (field "")
+// for an unknown session, FORBIDDEN for another shop's, NO_OPEN_SESSION
+// (input.sessionId) for a closed one, NOT_FOUND (input.lines.N.productId or
+// input.lines.N.code) for an unknown product, INVALID_STATE (input.lines.N) for a
+// draft or archived one, PAYMENT_MISMATCH (input.payments), INSUFFICIENT_STOCK
+// (input.lines.N.quantity of the product's first line) or IDEMPOTENCY_CONFLICT; and
+// then changes nothing.
+func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput) (*tsunagu.Sale, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	// Codes are looked up as the catalog stores them: digits only, check digit right.
+	ids, codes := make([]int64, len(in.Lines)), make([]string, len(in.Lines))
+	var errs tsunagu.ValidationErrors
+	for i, l := range in.Lines {
+		if l.ProductID != nil {
+			ids[i] = int64(*l.ProductID)
+			continue
+		}
+		pc, err := tsunagu.ParseProductCode(*l.Code, saleLineField(i, ".code"))
+		if err != nil {
+			errs = append(errs, err.(*tsunagu.Error))
+			continue
+		}
+		codes[i] = pc.Code
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	var out *tsunagu.Sale
+	err = s.db.transact(ctx, func(tx queryer) error {
+		id, replay, err := idempotent(ctx, tx, "createSale", in.IdempotencyKey, req, func() (int64, error) {
+			sale, err := createSaleTx(ctx, tx, u, &in, ids, codes)
+			if err != nil {
+				return 0, err
+			}
+			out = sale
+			return int64(sale.ID), nil
+		})
+		if err != nil || !replay {
+			return err
+		}
+		out, err = loadSale(ctx, tx, tsunagu.SaleID(id))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// saleProduct is a product as a sale line resolves it; ProductID is nil for none.
+type saleProduct struct {
+	ProductID     *tsunagu.ProductID
+	Facility      tsunagu.FacilityID
+	ProductStatus tsunagu.ProductStatus
+	Price         int64
+	Code          string
+	TaxClass      tsunagu.TaxClass
+	Name          string
+	Qualified     bool
+}
+
+// createSaleTx is the work of CreateSale in tx. ids and codes identify the products
+// of the lines (0 and "" where the line uses the other).
+func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.CreateSaleInput, ids []int64, codes []string) (*tsunagu.Sale, error) {
+	// One statement locks the session (FOR SHARE: other sales go on, closing waits),
+	// draws the new sale's ID and resolves every line's product, by ID or by code; a
+	// row per line, each with the session. No row means no such session.
+	var rows []*struct {
+		lockedSession
+		saleProduct
+	}
+	err := tx.SelectContext(ctx, &rows, `
+		WITH rs AS MATERIALIZED (
+			SELECT `+sessionColumns+`, l.municipality_id, nextval(pg_get_serial_sequence('sales', 'id')) AS next_sale_id
+			FROM register_sessions rs JOIN locations l ON l.id = rs.shop_id
+			WHERE rs.id = $1 FOR SHARE OF rs
+		)
+		SELECT rs.*, p.id AS product_id, coalesce(p.facility_id, 0) AS facility,
+			coalesce(p.status, '') AS product_status, coalesce(p.price, 0) AS price, coalesce(p.code, '') AS code,
+			coalesce(p.tax_class, '') AS tax_class, coalesce(p.translations->'JA'->>'name', '') AS name,
+			f.registration_number IS NOT NULL AS qualified
+		FROM rs CROSS JOIN unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS u(id, code, ord)
+		LEFT JOIN products p ON p.id = coalesce(nullif(u.id, 0),
+			(SELECT c.id FROM products c WHERE c.code = nullif(u.code, '')))
+		LEFT JOIN facilities f ON f.id = p.facility_id
+		ORDER BY u.ord`, in.SessionID, pq.Array(ids), pq.Array(codes))
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such register session.")
+	}
+	rs := &rows[0].lockedSession
+	if !worksAtShop(u, rs.ShopID, rs.MunicipalityID) {
+		return nil, tsunagu.ErrForbidden
+	}
+	if rs.Status != tsunagu.SessionOpen {
+		return nil, errNoOpenSession("input.sessionId")
+	}
+	ps := make([]*saleProduct, len(rows))
+	for i, r := range rows {
+		ps[i] = &r.saleProduct
+	}
+	var errs tsunagu.ValidationErrors
+	var total int64
+	for i, p := range ps {
+		switch {
+		case p.ProductID == nil && in.Lines[i].ProductID != nil:
+			errs.Add(tsunagu.CodeNotFound, saleLineField(i, ".productId"), "There is no such product.")
+		case p.ProductID == nil:
+			errs.Add(tsunagu.CodeNotFound, saleLineField(i, ".code"), "No product has code %s.", codes[i])
+		case p.ProductStatus == tsunagu.StatusArchived:
+			errs.Add(tsunagu.CodeInvalidState, saleLineField(i, ""), "%s is archived and can no longer be sold.", p.Name)
+		case p.ProductStatus != tsunagu.StatusActive:
+			errs.Add(tsunagu.CodeInvalidState, saleLineField(i, ""), "%s is not on sale yet.", p.Name)
+		default:
+			total += p.Price * int64(in.Lines[i].Quantity)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if err := tsunagu.CheckPayments(total, in.Payments); err != nil {
+		return nil, err
+	}
+
+	saleID := rs.NextSaleID
+	n := len(in.Lines)
+	ms := make([]movement, n)
+	products, owners, prices, quantities := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	names, lineCodes, taxes, qualified := make([]string, n), make([]string, n), make([]string, n), make([]bool, n)
+	for i, p := range ps {
+		q := in.Lines[i].Quantity
+		ms[i] = movement{ProductID: *p.ProductID, LocationID: rs.ShopID, Owner: p.Facility,
+			Bucket: tsunagu.BucketOnHand, Quantity: -q, Reason: tsunagu.ReasonSale}
+		products[i], owners[i], prices[i], quantities[i] = int64(*p.ProductID), int64(p.Facility), p.Price, int64(q)
+		names[i], lineCodes[i], taxes[i], qualified[i] = p.Name, p.Code, string(p.TaxClass), p.Qualified
+	}
+	err = applyMovements(ctx, tx, document{Type: tsunagu.DocumentSale, ID: saleID}, ms)
+	var short *InsufficientStockError
+	if errors.As(err, &short) {
+		return nil, insufficientForSale(ctx, tx, short.Key, in.Lines, ps)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	m := len(in.Payments)
+	methods, amounts, tendered, change, refs := make([]string, m), make([]int64, m), make([]int64, m), make([]int64, m), make([]string, m)
+	for i, p := range in.Payments {
+		methods[i], amounts[i], refs[i] = string(p.Method), p.Amount, p.Reference
+		if p.Method == tsunagu.PaymentCash {
+			tendered[i] = p.Amount
+			if p.Tendered != nil {
+				tendered[i] = *p.Tendered
+			}
+			change[i] = tendered[i] - p.Amount
+		}
+	}
+	var sale tsunagu.Sale
+	err = tx.GetContext(ctx, &sale, `
+		WITH n AS (
+			UPDATE shops SET last_receipt_number = last_receipt_number + 1 WHERE location_id = $2
+			RETURNING last_receipt_number
+		), s AS (
+			INSERT INTO sales (id, shop_id, register_id, session_id, receipt_number, status, total, sold_by)
+			OVERRIDING SYSTEM VALUE
+			SELECT $1, $2, $3, $4, n.last_receipt_number, 'COMPLETED', $5, $6 FROM n
+			RETURNING *
+		), l AS (
+			INSERT INTO sale_lines (sale_id, line_number, product_id, owner_facility_id, name, code,
+				unit_price, quantity, tax_class, qualified)
+			SELECT s.id, d.ord, d.p, d.o, d.name, d.code, d.price, d.q, d.tax, d.qual
+			FROM s, unnest($7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::bigint[], $12::int[],
+				$13::text[], $14::bool[]) WITH ORDINALITY AS d(p, o, name, code, price, q, tax, qual, ord)
+		), p AS (
+			INSERT INTO sale_payments (sale_id, seq, method, amount, tendered, change, reference)
+			SELECT s.id, d.ord, d.m, d.a, d.t, d.c, d.r
+			FROM s, unnest($15::text[], $16::bigint[], $17::bigint[], $18::bigint[], $19::text[])
+				WITH ORDINALITY AS d(m, a, t, c, r, ord)
+		)
+		SELECT `+saleColumns+` FROM s`,
+		saleID, rs.ShopID, rs.RegisterID, rs.ID, total, u.ID,
+		pq.Array(products), pq.Array(owners), pq.Array(names), pq.Array(lineCodes), pq.Array(prices),
+		pq.Array(quantities), pq.Array(taxes), pq.Array(qualified),
+		pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs))
+	if err != nil {
+		return nil, mapPOSError(err)
+	}
+	return &sale, nil
+}
+
+// insufficientForSale is the INSUFFICIENT_STOCK of a sale, on the first line of the
+// product that is short, saying how many are available. It runs in the transaction
+// that failed, which is still usable: the refusal was the guarded update's, not an
+// error of the database.
+func insufficientForSale(ctx context.Context, tx queryer, k tsunagu.StockKey, lines []tsunagu.SaleLineInput, ps []*saleProduct) error {
+	first, wanted := -1, 0
+	for i, p := range ps {
+		if *p.ProductID == k.ProductID {
+			if first < 0 {
+				first = i
+			}
+			wanted += lines[i].Quantity
+		}
+	}
+	if first < 0 {
+		return &InsufficientStockError{Key: k}
+	}
+	var available int
+	err := tx.GetContext(ctx, &available, `
+		SELECT coalesce((SELECT on_hand - reserved FROM stock_levels WHERE product_id = $1 AND location_id = $2), 0)`,
+		k.ProductID, k.LocationID)
+	if err != nil {
+		return err
+	}
+	return tsunagu.Errorf(tsunagu.CodeInsufficientStock, saleLineField(first, ".quantity"),
+		"Only %d of %s are in stock at this shop; the sale needs %d.", max(available, 0), ps[first].Name, wanted)
+}
+
+// loadSale reads a sale by ID, without checking who may see it: for the result of a
+// mutation the user was allowed to make.
+func loadSale(ctx context.Context, tx queryer, id tsunagu.SaleID) (*tsunagu.Sale, error) {
+	var sale tsunagu.Sale
+	if err := tx.GetContext(ctx, &sale, `SELECT `+saleColumns+` FROM sales s WHERE s.id = $1`, id); err != nil {
+		return nil, notFound(err, "", "sale")
+	}
+	return &sale, nil
+}
+
+// lockedSale is a sale locked by lockSale, with its shop's municipality and its
+// session's status.
+type lockedSale struct {
+	tsunagu.Sale
+	MunicipalityID tsunagu.MunicipalityID
+	SessionStatus  tsunagu.SessionStatus
+}
+
+// lockSale locks sale id (FOR UPDATE) and checks that u works at its shop. With
+// shareSession it also locks the sale's own session FOR SHARE, so that the session
+// cannot close before the transaction ends. Returns NOT_FOUND (field "") for an
+// unknown sale and FORBIDDEN for another shop's.
+//
+// What else of the sale the caller needs (its lines, refunds) must be read by later
+// statements: a statement that waited for the lock still reads from the snapshot it
+// started with, in which a refund committed meanwhile would be missing.
+func lockSale(ctx context.Context, tx queryer, u *tsunagu.User, id tsunagu.SaleID, shareSession bool) (*lockedSale, error) {
+	lock := `FOR UPDATE OF s`
+	if shareSession {
+		lock += ` FOR SHARE OF rs`
+	}
+	var sale lockedSale
+	err := tx.GetContext(ctx, &sale, `
+		SELECT `+saleColumns+`, l.municipality_id, rs.status AS session_status
+		FROM sales s JOIN register_sessions rs ON rs.id = s.session_id JOIN locations l ON l.id = s.shop_id
+		WHERE s.id = $1 `+lock, id)
+	if err != nil {
+		return nil, notFound(err, "", "sale")
+	}
+	if !worksAtShop(u, sale.ShopID, sale.MunicipalityID) {
+		return nil, tsunagu.ErrForbidden
+	}
+	return &sale, nil
+}
+
+// VoidSale cancels a whole sale of a session that is still open (a mistake at the
+// counter): the sale becomes VOIDED with who, when and why, its stock goes back on
+// the shelf through the ledger (SALE_VOID), and its lines and payments stay as they
+// were. The money goes back as it came; the session's report counts the void apart.
+// A repeated idempotency key returns the voided sale.
+//
+// Returns validation errors (input.idempotencyKey, input.reason), NOT_FOUND (field
+// "") for an unknown sale, FORBIDDEN for another shop's, INVALID_STATE (input.saleId)
+// when it is voided already, has refunds, or belongs to a closed session (refund it
+// instead), or IDEMPOTENCY_CONFLICT; and then changes nothing.
+func (s *POSService) VoidSale(ctx context.Context, in tsunagu.VoidSaleInput) (*tsunagu.Sale, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var errs tsunagu.ValidationErrors
+	validatePOSKey(&errs, in.IdempotencyKey)
+	validatePOSText(&errs, &in.Reason, "input.reason")
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	var out *tsunagu.Sale
+	err = s.db.transact(ctx, func(tx queryer) error {
+		id, replay, err := idempotent(ctx, tx, "voidSale", in.IdempotencyKey, req, func() (int64, error) {
+			sale, err := lockSale(ctx, tx, u, in.SaleID, true)
+			if err != nil {
+				return 0, err
+			}
+			switch {
+			case sale.Status == tsunagu.SaleVoided:
+				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId", "This sale is voided already.")
+			case sale.SessionStatus != tsunagu.SessionOpen:
+				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
+					"This sale belongs to a closed register session; refund it instead.")
+			}
+			var lines []*tsunagu.SaleLine
+			err = tx.SelectContext(ctx, &lines, `SELECT `+saleLineColumns+` FROM sale_lines sl
+				WHERE sl.sale_id = $1 ORDER BY sl.line_number`, sale.ID)
+			if err != nil {
+				return 0, err
+			}
+			ms := make([]movement, len(lines))
+			for i, l := range lines {
+				if l.Refunded > 0 {
+					return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
+						"Part of this sale has been refunded; refund the rest instead of voiding it.")
+				}
+				ms[i] = movement{ProductID: l.ProductID, LocationID: sale.ShopID, Owner: l.OwnerFacilityID,
+					Bucket: tsunagu.BucketOnHand, Quantity: l.Quantity, Reason: tsunagu.ReasonSaleVoid}
+			}
+			out = &tsunagu.Sale{}
+			err = tx.GetContext(ctx, out, `
+				UPDATE sales s SET status = 'VOIDED', voided_at = now(), voided_by = $2, void_reason = $3
+				WHERE s.id = $1 RETURNING `+saleColumns, sale.ID, u.ID, in.Reason)
+			if err != nil {
+				return 0, err
+			}
+			return int64(sale.ID), applyMovements(ctx, tx, document{Type: tsunagu.DocumentSale, ID: int64(sale.ID)}, ms)
+		})
+		if err != nil || !replay {
+			return err
+		}
+		out, err = loadSale(ctx, tx, tsunagu.SaleID(id))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,294 @@
+package postgres
+
+import (
+	"context"
+
+	"tsunagu/internal/tsunagu"
+)
+
+const sessionColumns = `rs.id, rs.register_id, rs.shop_id, rs.status, rs.opening_float, rs.opened_by,
+	rs.opened_at, rs.closed_by, rs.closed_at, rs.counted_cash, rs.denominations, rs.close_note`
+
+// sessionRow scans a register session; the denominations are JSON.
+type sessionRow struct {
+	tsunagu.RegisterSession
+	Denominations jsonValue[[]tsunagu.DenominationCount]
+}
+
+func (r *sessionRow) session() *tsunagu.RegisterSession {
+	s := r.RegisterSession
+	s.Denominations = r.Denominations.V
+	if s.Denominations == nil {
+		s.Denominations = []tsunagu.DenominationCount{}
+	}
+	return &s
+}
+
+// lockedSession is a register session locked by lockSession, with its shop's
+// municipality and, for CreateSale, the ID drawn for the new sale.
+type lockedSession struct {
+	sessionRow
+	MunicipalityID tsunagu.MunicipalityID
+	NextSaleID     int64
+}
+
+// Lock modes of lockSession: sales, voids and refunds share the session; closing and
+// cash movements, which change or count it as a whole, take it alone.
+const (
+	sessionShare  = `FOR SHARE OF rs`
+	sessionUpdate = `FOR UPDATE OF rs`
+)
+
+// lockSession locks register session id in mode and checks that u works at its shop.
+// Returns NOT_FOUND (field "") for an unknown session and FORBIDDEN for another
+// shop's.
+func lockSession(ctx context.Context, tx queryer, u *tsunagu.User, id tsunagu.SessionID, mode string) (*lockedSession, error) {
+	var s lockedSession
+	err := tx.GetContext(ctx, &s, `
+		SELECT `+sessionColumns+`, l.municipality_id
+		FROM register_sessions rs JOIN locations l ON l.id = rs.shop_id
+		WHERE rs.id = $1 `+mode, id)
+	if err != nil {
+		return nil, notFound(err, "", "register session")
+	}
+	if !worksAtShop(u, s.ShopID, s.MunicipalityID) {
+		return nil, tsunagu.ErrForbidden
+	}
+	return &s, nil
+}
+
+// errNoOpenSession is the NO_OPEN_SESSION of an operation on a closed session.
+func errNoOpenSession(field string) error {
+	return tsunagu.Errorf(tsunagu.CodeNoOpenSession, field, "This register session is closed; open the register to go on.")
+}
+
+// OpenRegisterSession opens a register with a cash float, by someone who works at its
+// shop. A register has at most one open session.
+//
+// Returns OUT_OF_RANGE (input.openingFloat) for a negative float, NOT_FOUND (field "")
+// for an unknown register, FORBIDDEN for another shop's, or INVALID_STATE
+// (input.registerId) when the register is open already; and then changes nothing.
+func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSessionInput) (*tsunagu.RegisterSession, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if in.OpeningFloat < 0 || in.OpeningFloat > maxPOSCash {
+		return nil, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.openingFloat", "Enter the cash in the drawer, from ¥0 to ¥%d.", maxPOSCash)
+	}
+	var out *tsunagu.RegisterSession
+	err = s.db.transact(ctx, func(tx queryer) error {
+		var reg struct {
+			ShopID         tsunagu.LocationID
+			MunicipalityID tsunagu.MunicipalityID
+		}
+		err := tx.GetContext(ctx, &reg, `
+			SELECT r.shop_id, l.municipality_id FROM registers r JOIN locations l ON l.id = r.shop_id
+			WHERE r.id = $1`, in.RegisterID)
+		if err != nil {
+			return notFound(err, "", "register")
+		}
+		if !worksAtShop(u, reg.ShopID, reg.MunicipalityID) {
+			return tsunagu.ErrForbidden
+		}
+		// The unique index register_sessions_one_open decides between two clerks
+		// opening the same register at once.
+		var row sessionRow
+		err = tx.GetContext(ctx, &row, `
+			INSERT INTO register_sessions AS rs (register_id, shop_id, opening_float, opened_by)
+			VALUES ($1, $2, $3, $4) RETURNING `+sessionColumns, in.RegisterID, reg.ShopID, in.OpeningFloat, u.ID)
+		if err != nil {
+			return mapPOSError(err)
+		}
+		out = row.session()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CloseRegisterSession closes an open session with the cash counted, as a total or by
+// denomination. The session is read-only from then on and its report final. The
+// session row is locked for the close, so sales, voids and refunds still running in
+// it finish first and none starts after.
+//
+// Returns the errors of CloseSessionInput.Counted, TOO_LONG (input.note), NOT_FOUND
+// (field "") for an unknown session, FORBIDDEN for another shop's, or INVALID_STATE
+// (input.sessionId) when it is closed already; and then changes nothing.
+func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseSessionInput) (*tsunagu.RegisterSession, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counted, err := in.Counted()
+	if err != nil {
+		return nil, err
+	}
+	var errs tsunagu.ValidationErrors
+	validatePOSText(&errs, &in.Note, "input.note")
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	denominations := in.Denominations
+	if denominations == nil {
+		denominations = []tsunagu.DenominationCount{}
+	}
+	var out *tsunagu.RegisterSession
+	err = s.db.transact(ctx, func(tx queryer) error {
+		rs, err := lockSession(ctx, tx, u, in.SessionID, sessionUpdate)
+		if err != nil {
+			return err
+		}
+		if rs.Status != tsunagu.SessionOpen {
+			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.sessionId", "This register session is closed already.")
+		}
+		var row sessionRow
+		err = tx.GetContext(ctx, &row, `
+			UPDATE register_sessions rs SET status = 'CLOSED', closed_by = $2, closed_at = now(),
+				counted_cash = $3, denominations = $4, close_note = $5
+			WHERE rs.id = $1 RETURNING `+sessionColumns,
+			in.SessionID, u.ID, counted, jsonValue[[]tsunagu.DenominationCount]{denominations}, in.Note)
+		if err != nil {
+			return err
+		}
+		out = row.session()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+const cashMovementColumns = `cm.id, cm.session_id, cm.type, cm.amount, cm.reason, cm.actor_id, cm.at`
+
+// RecordCashMovement pays cash into (IN) or takes it out of (OUT) an open session,
+// with a reason. A repeated idempotency key returns the first movement.
+//
+// OUT may take at most the cash the drawer should hold at that moment: the report's
+// expected cash (float + cash sales − cash refunds + cash in − cash out). The session
+// is locked alone for it, so sales and refunds running in it are counted first.
+//
+// Returns validation errors (input.type, input.amount, input.reason,
+// input.idempotencyKey), NOT_FOUND (field "") for an unknown session, FORBIDDEN for
+// another shop's, NO_OPEN_SESSION (input.sessionId) for a closed one, OUT_OF_RANGE
+// (input.amount) for taking out more than the drawer holds, or IDEMPOTENCY_CONFLICT;
+// and then changes nothing.
+func (s *POSService) RecordCashMovement(ctx context.Context, in tsunagu.RecordCashMovementInput) (*tsunagu.CashMovement, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var errs tsunagu.ValidationErrors
+	validatePOSKey(&errs, in.IdempotencyKey)
+	validatePOSText(&errs, &in.Reason, "input.reason")
+	if in.Reason == "" {
+		errs.Add(tsunagu.CodeRequired, "input.reason", "Say why the cash goes in or out.")
+	}
+	if in.Type != tsunagu.CashIn && in.Type != tsunagu.CashOut {
+		errs.Add(tsunagu.CodeInvalidInput, "input.type", "Choose IN or OUT.")
+	}
+	if in.Amount < 1 || in.Amount > maxPOSCash {
+		errs.Add(tsunagu.CodeOutOfRange, "input.amount", "Enter an amount from ¥1 to ¥%d.", maxPOSCash)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	out := &tsunagu.CashMovement{}
+	err = s.db.transact(ctx, func(tx queryer) error {
+		id, replay, err := idempotent(ctx, tx, "recordCashMovement", in.IdempotencyKey, req, func() (int64, error) {
+			rs, err := lockSession(ctx, tx, u, in.SessionID, sessionUpdate)
+			if err != nil {
+				return 0, err
+			}
+			if rs.Status != tsunagu.SessionOpen {
+				return 0, errNoOpenSession("input.sessionId")
+			}
+			if in.Type == tsunagu.CashOut {
+				var expected int64
+				if err := tx.GetContext(ctx, &expected, expectedCashQuery, in.SessionID); err != nil {
+					return 0, err
+				}
+				if in.Amount > expected {
+					return 0, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.amount",
+						"The drawer should hold %s; you cannot take out %s.", posYen(expected), posYen(in.Amount))
+				}
+			}
+			err = tx.GetContext(ctx, out, `
+				INSERT INTO cash_movements AS cm (session_id, type, amount, reason, actor_id)
+				VALUES ($1, $2, $3, $4, $5) RETURNING `+cashMovementColumns,
+				in.SessionID, in.Type, in.Amount, in.Reason, u.ID)
+			return out.ID, err
+		})
+		if err != nil || !replay {
+			return err
+		}
+		return tx.GetContext(ctx, out, `SELECT `+cashMovementColumns+` FROM cash_movements cm WHERE cm.id = $1`, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SessionsByID returns the register sessions among ids that the user works at.
+func (s *POSService) SessionsByID(ctx context.Context, ids []tsunagu.SessionID) (map[tsunagu.SessionID]*tsunagu.RegisterSession, error) {
+	var a args
+	q := `SELECT ` + sessionColumns + ` FROM register_sessions rs WHERE rs.id = ANY(` + a.add(int64s(ids)) + `) AND ` +
+		shopVisibleTo(tsunagu.UserFrom(ctx), &a, "rs.shop_id")
+	var rows []*sessionRow
+	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
+		return nil, err
+	}
+	out := make(map[tsunagu.SessionID]*tsunagu.RegisterSession, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.session()
+	}
+	return out, nil
+}
+
+// OpenSessions returns the open session of each register among registerIDs that has
+// one and that the user works at.
+func (s *POSService) OpenSessions(ctx context.Context, registerIDs []tsunagu.RegisterID) (map[tsunagu.RegisterID]*tsunagu.RegisterSession, error) {
+	var a args
+	q := `SELECT ` + sessionColumns + ` FROM register_sessions rs
+		WHERE rs.register_id = ANY(` + a.add(int64s(registerIDs)) + `) AND rs.status = 'OPEN' AND ` +
+		shopVisibleTo(tsunagu.UserFrom(ctx), &a, "rs.shop_id")
+	var rows []*sessionRow
+	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
+		return nil, err
+	}
+	out := make(map[tsunagu.RegisterID]*tsunagu.RegisterSession, len(rows))
+	for _, r := range rows {
+		out[r.RegisterID] = r.session()
+	}
+	return out, nil
+}
+
+// CashMovements returns the cash movements of the sessions among sessionIDs that the
+// user works at, oldest first.
+func (s *POSService) CashMovements(ctx context.Context, sessionIDs []tsunagu.SessionID) (map[tsunagu.SessionID][]*tsunagu.CashMovement, error) {
+	var a args
+	q := `SELECT ` + cashMovementColumns + ` FROM cash_movements cm JOIN register_sessions rs ON rs.id = cm.session_id
+		WHERE cm.session_id = ANY(` + a.add(int64s(sessionIDs)) + `) AND ` +
+		shopVisibleTo(tsunagu.UserFrom(ctx), &a, "rs.shop_id") + `
+		ORDER BY cm.session_id, cm.id`
+	var ms []*tsunagu.CashMovement
+	if err := s.db.q().SelectContext(ctx, &ms, q, a...); err != nil {
+		return nil, err
+	}
+	return groupPOS(ms, func(m *tsunagu.CashMovement) tsunagu.SessionID { return m.SessionID }), nil
+}
+
+// groupPOS collects items under their keys, keeping their order.
+func groupPOS[K comparable, V any](items []V, key func(V) K) map[K][]V {
+	m := map[K][]V{}
+	for _, it := range items {
+		m[key(it)] = append(m[key(it)], it)
+	}
+	return m
+}

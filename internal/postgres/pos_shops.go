@@ -1,0 +1,297 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lib/pq"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// POSService implements tsunagu.POSService: the counter of the network's shops. This
+// file holds shops, registers and what the POS files share; pos_sessions.go the
+// register sessions and cash movements; pos_sales.go sales and voids; pos_refunds.go
+// refunds; pos_report.go the Z report and receipts; pos_read.go the lists and loaders.
+//
+// Authorization is decided per object from the user in the context: a clerk works at
+// their own shop, a manager at the shops of their municipality, an admin anywhere.
+// Another shop's register, session or sale gives FORBIDDEN; reads are filtered in SQL,
+// so that what a user may not see does not exist for them.
+//
+// Locks are taken in one order everywhere: the sale row (voids, refunds), then the
+// register session (FOR SHARE by sales, voids and refunds; FOR UPDATE by closing and
+// cash movements, which take nothing else), then stock levels in (product, location)
+// order through applyMovements, and last the shop row, whose receipt counter the
+// transaction's last statement takes. So concurrent operations cannot deadlock, and
+// concurrent sales at one shop wait for each other only from that last statement to
+// their commit.
+type POSService struct {
+	db *DB
+}
+
+var _ tsunagu.POSService = (*POSService)(nil)
+
+// NewPOSService returns the POS on db.
+func NewPOSService(db *DB) *POSService { return &POSService{db: db} }
+
+// shopVisibleTo is the SQL condition that u may see the POS records of the shop in
+// column col: every shop for an admin, the shops of their municipality for a manager,
+// their own shop for a clerk, none for customers and anonymous requests.
+func shopVisibleTo(u *tsunagu.User, a *args, col string) string {
+	switch {
+	case u == nil:
+		return `false`
+	case u.Role == tsunagu.RoleAdmin:
+		return `true`
+	case u.Role == tsunagu.RoleManager && u.MunicipalityID != nil:
+		return col + ` IN (SELECT id FROM locations WHERE municipality_id = ` + a.add(*u.MunicipalityID) + `)`
+	case u.Role == tsunagu.RoleClerk && u.ShopID != nil:
+		return col + ` = ` + a.add(*u.ShopID)
+	}
+	return `false`
+}
+
+// worksAt reports whether u may sell at the shop with location ID shop in municipality
+// m: the rule of tsunagu.User.WorksAt.
+func worksAtShop(u *tsunagu.User, shop tsunagu.LocationID, m tsunagu.MunicipalityID) bool {
+	return u.WorksAt(&tsunagu.Location{ID: shop, MunicipalityID: m, Kind: tsunagu.LocationShop})
+}
+
+const shopColumns = `location_id, operator_name, registration_number, rounding`
+
+// ShopsByID returns the receipt settings of the shops among ids that have them. They
+// are what every receipt prints, so anyone may read them.
+func (s *POSService) ShopsByID(ctx context.Context, ids []tsunagu.LocationID) (map[tsunagu.LocationID]*tsunagu.Shop, error) {
+	var shops []*tsunagu.Shop
+	err := s.db.q().SelectContext(ctx, &shops, `SELECT `+shopColumns+` FROM shops WHERE location_id = ANY($1)`, int64s(ids))
+	if err != nil {
+		return nil, err
+	}
+	return byID(shops, func(sh *tsunagu.Shop) tsunagu.LocationID { return sh.LocationID }), nil
+}
+
+// UpdateShop sets the receipt settings of a location of kind SHOP, creating them the
+// first time (a shop needs them before it can have registers). Only managers of the
+// shop's municipality and admins may. RegistrationNumber nil or empty means the
+// operator is not a registered issuer; an empty Rounding keeps the current rounding
+// (DOWN for a new shop). The receipt counter is never changed.
+//
+// Returns NOT_FOUND (field "") for an unknown location, FORBIDDEN, INVALID_INPUT
+// (input.locationId) for a location that is not a shop, or validation errors
+// (input.operatorName, input.registrationNumber, input.rounding); and then changes
+// nothing.
+func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.Shop) (*tsunagu.Shop, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var errs tsunagu.ValidationErrors
+	in.OperatorName = strings.TrimSpace(in.OperatorName)
+	validatePOSName(&errs, in.OperatorName, "input.operatorName", "Enter who runs the shop and issues its receipts.")
+	if in.RegistrationNumber != nil && strings.TrimSpace(*in.RegistrationNumber) == "" {
+		in.RegistrationNumber = nil
+	}
+	if in.RegistrationNumber != nil {
+		n, err := tsunagu.ParseRegistrationNumber(*in.RegistrationNumber, "input.registrationNumber")
+		if err != nil {
+			errs = append(errs, err.(*tsunagu.Error))
+		}
+		in.RegistrationNumber = &n
+	}
+	if strings.TrimSpace(string(in.Rounding)) != "" {
+		r, err := tsunagu.ParseRounding(string(in.Rounding), "input.rounding")
+		if err != nil {
+			errs = append(errs, err.(*tsunagu.Error))
+		}
+		in.Rounding = r
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	out := &tsunagu.Shop{}
+	err = s.db.transact(ctx, func(tx queryer) error {
+		var loc tsunagu.Location
+		err := tx.GetContext(ctx, &loc, `SELECT `+locationColumns+` FROM locations WHERE id = $1`, in.LocationID)
+		if err != nil {
+			return notFound(err, "", "location")
+		}
+		if err := tsunagu.CanManageMunicipality(u, loc.MunicipalityID); err != nil {
+			return err
+		}
+		if loc.Kind != tsunagu.LocationShop {
+			return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.locationId", "%s is not a shop; only shops have receipts.", loc.Name)
+		}
+		return tx.GetContext(ctx, out, `
+			INSERT INTO shops (location_id, operator_name, registration_number, rounding)
+			VALUES ($1, $2, $3, coalesce(nullif($4, ''), 'DOWN'))
+			ON CONFLICT (location_id) DO UPDATE SET operator_name = excluded.operator_name,
+				registration_number = excluded.registration_number,
+				rounding = coalesce(nullif($4, ''), shops.rounding)
+			RETURNING `+shopColumns, in.LocationID, in.OperatorName, in.RegistrationNumber, string(in.Rounding))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+const registerColumns = `r.id, r.shop_id, r.name, r.created_at`
+
+// CreateRegister adds a register to a shop, by a manager of the shop's municipality
+// or an admin.
+//
+// Returns REQUIRED or TOO_LONG (input.name), NOT_FOUND (input.shopId) for an unknown
+// location, FORBIDDEN, INVALID_INPUT (input.shopId) for a location that is not a shop,
+// INVALID_STATE (input.shopId) for a shop without receipt settings (UpdateShop first),
+// or DUPLICATE (input.name) when the shop has a register of that name; and then
+// changes nothing.
+func (s *POSService) CreateRegister(ctx context.Context, in tsunagu.CreateRegisterInput) (*tsunagu.Register, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var errs tsunagu.ValidationErrors
+	in.Name = strings.TrimSpace(in.Name)
+	validatePOSName(&errs, in.Name, "input.name", "Name the register.")
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	out := &tsunagu.Register{}
+	err = s.db.transact(ctx, func(tx queryer) error {
+		var loc struct {
+			tsunagu.Location
+			HasShop bool
+		}
+		err := tx.GetContext(ctx, &loc, `
+			SELECT `+locationColumns+`, EXISTS (SELECT FROM shops WHERE location_id = locations.id) AS has_shop
+			FROM locations WHERE id = $1`, in.ShopID)
+		if err != nil {
+			return notFound(err, "input.shopId", "shop")
+		}
+		if err := tsunagu.CanManageMunicipality(u, loc.MunicipalityID); err != nil {
+			return err
+		}
+		switch {
+		case loc.Kind != tsunagu.LocationShop:
+			return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.shopId", "%s is not a shop; only shops have registers.", loc.Name)
+		case !loc.HasShop:
+			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.shopId",
+				"Set the receipt settings of %s (who runs it) before adding registers.", loc.Name)
+		}
+		err = tx.GetContext(ctx, out, `
+			INSERT INTO registers AS r (shop_id, name) VALUES ($1, $2) RETURNING `+registerColumns, in.ShopID, in.Name)
+		return mapPOSError(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Registers lists the registers the user works at, of one shop or of every shop, by
+// shop and name. Returns UNAUTHENTICATED or FORBIDDEN (customers).
+func (s *POSService) Registers(ctx context.Context, shop *tsunagu.LocationID) ([]*tsunagu.Register, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var a args
+	q := `SELECT ` + registerColumns + ` FROM registers r WHERE ` + shopVisibleTo(u, &a, "r.shop_id")
+	if shop != nil {
+		q += ` AND r.shop_id = ` + a.add(*shop)
+	}
+	q += ` ORDER BY r.shop_id, r.name, r.id`
+	regs := []*tsunagu.Register{}
+	if err := s.db.q().SelectContext(ctx, &regs, q, a...); err != nil {
+		return nil, err
+	}
+	return regs, nil
+}
+
+// RegistersByID returns the registers among ids that the user works at.
+func (s *POSService) RegistersByID(ctx context.Context, ids []tsunagu.RegisterID) (map[tsunagu.RegisterID]*tsunagu.Register, error) {
+	var a args
+	q := `SELECT ` + registerColumns + ` FROM registers r WHERE r.id = ANY(` + a.add(int64s(ids)) + `) AND ` +
+		shopVisibleTo(tsunagu.UserFrom(ctx), &a, "r.shop_id")
+	var regs []*tsunagu.Register
+	if err := s.db.q().SelectContext(ctx, &regs, q, a...); err != nil {
+		return nil, err
+	}
+	return byID(regs, func(r *tsunagu.Register) tsunagu.RegisterID { return r.ID }), nil
+}
+
+// ---- inputs ---------------------------------------------------------------------
+
+// maxPOSCash bounds the cash amounts of the POS inputs (a float, a movement).
+const maxPOSCash = 100_000_000
+
+func validatePOSName(errs *tsunagu.ValidationErrors, name, field, required string) {
+	switch {
+	case name == "":
+		errs.Add(tsunagu.CodeRequired, field, "%s", required)
+	case utf8.RuneCountInString(name) > tsunagu.MaxNameLength:
+		errs.Add(tsunagu.CodeTooLong, field, "This can be at most %d characters.", tsunagu.MaxNameLength)
+	}
+}
+
+// validatePOSKey checks an idempotency key.
+func validatePOSKey(errs *tsunagu.ValidationErrors, key string) {
+	switch {
+	case strings.TrimSpace(key) == "":
+		errs.Add(tsunagu.CodeRequired, "input.idempotencyKey", "Send an idempotency key (a new random string for each new operation).")
+	case len(key) > tsunagu.MaxKeyLength:
+		errs.Add(tsunagu.CodeTooLong, "input.idempotencyKey", "An idempotency key can be at most %d bytes.", tsunagu.MaxKeyLength)
+	}
+}
+
+// validatePOSText trims a free text (a reason or a note) and checks that it has at
+// most MaxNoteLength characters.
+func validatePOSText(errs *tsunagu.ValidationErrors, text *string, field string) {
+	*text = strings.TrimSpace(*text)
+	if utf8.RuneCountInString(*text) > tsunagu.MaxNoteLength {
+		errs.Add(tsunagu.CodeTooLong, field, "This can be at most %d characters.", tsunagu.MaxNoteLength)
+	}
+}
+
+// posYen formats n as ¥1,234 or -¥1,234 for messages.
+func posYen(n int64) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	digits := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	b.WriteString("¥")
+	for i := range len(digits) {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(digits[i])
+	}
+	return b.String()
+}
+
+// mapPOSError maps the constraints of the POS tables that reach clients; anything
+// else goes through mapError.
+func mapPOSError(err error) error {
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) {
+		return err
+	}
+	switch pqErr.Constraint {
+	case "register_sessions_one_open":
+		return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.registerId", "This register is open already; close its session first.")
+	case "registers_shop_id_name_key":
+		return tsunagu.Errorf(tsunagu.CodeDuplicate, "input.name", "This shop has a register of that name already.")
+	case "sale_lines_refunded":
+		return tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "More would be refunded than was sold.")
+	}
+	return mapError(err)
+}

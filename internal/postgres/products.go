@@ -1,0 +1,229 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"tsunagu/internal/tsunagu"
+)
+
+const productColumns = `p.id, p.facility_id, p.municipality_id, p.translations, p.category,
+	p.code, p.code_kind, p.price, p.tax_class, p.allergens, p.status, p.image_urls,
+	p.created_at, p.updated_at`
+
+// productRow scans a product: translations are JSON, allergens and pictures arrays.
+type productRow struct {
+	tsunagu.Product
+	Translations jsonValue[tsunagu.Translations]
+	Allergens    pq.StringArray
+	ImageURLs    pq.StringArray
+}
+
+func (r *productRow) product(l tsunagu.Locale) *tsunagu.Product {
+	p := r.Product
+	p.Translations = r.Translations.V
+	p.Allergens = make([]tsunagu.Allergen, len(r.Allergens))
+	for i, a := range r.Allergens {
+		p.Allergens[i] = tsunagu.Allergen(a)
+	}
+	p.ImageURLs = []string(r.ImageURLs)
+	if p.ImageURLs == nil {
+		p.ImageURLs = []string{}
+	}
+	p.Locale = l
+	return &p
+}
+
+func products(rows []*productRow, l tsunagu.Locale) []*tsunagu.Product {
+	ps := make([]*tsunagu.Product, len(rows))
+	for i, r := range rows {
+		ps[i] = r.product(l)
+	}
+	return ps
+}
+
+// visibleTo adds the catalog's visibility rule for u to a query: ACTIVE products for
+// everyone, every product of their municipality for a manager, all for an admin.
+func visibleTo(u *tsunagu.User, a *args) string {
+	switch {
+	case u.IsAdmin():
+		return `true`
+	case u != nil && u.Role == tsunagu.RoleManager && u.MunicipalityID != nil:
+		return `(p.status = 'ACTIVE' OR p.municipality_id = ` + a.add(*u.MunicipalityID) + `)`
+	}
+	return `p.status = 'ACTIVE'`
+}
+
+// Products lists the products the user may see that match f, in ID order.
+func (s *CatalogService) Products(ctx context.Context, f tsunagu.ProductFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Product], error) {
+	if err := page.Validate(); err != nil {
+		return nil, err
+	}
+	text := tsunagu.NormalizeSearchText(f.Text)
+	if len([]rune(text)) > tsunagu.MaxSearchTextLength {
+		return nil, tsunagu.Errorf(tsunagu.CodeTooLong, "filter.text", "Search for at most %d characters.", tsunagu.MaxSearchTextLength)
+	}
+	var a args
+	q := `SELECT ` + productColumns + ` FROM products p WHERE p.id > ` + a.add(page.After) +
+		` AND ` + visibleTo(tsunagu.UserFrom(ctx), &a)
+	if f.MunicipalityID != nil {
+		q += ` AND p.municipality_id = ` + a.add(*f.MunicipalityID)
+	}
+	if f.FacilityID != nil {
+		q += ` AND p.facility_id = ` + a.add(*f.FacilityID)
+	}
+	if f.Category != nil {
+		q += ` AND p.category = ` + a.add(*f.Category)
+	}
+	if f.Status != nil {
+		q += ` AND p.status = ` + a.add(*f.Status)
+	}
+	if len(f.FreeOf) > 0 {
+		q += ` AND NOT p.allergens && ` + a.add(pq.Array(f.FreeOf)) + `::text[]`
+	}
+	if text != "" {
+		q += ` AND p.search_text LIKE ` + a.add("%"+escapeLike(text)+"%")
+	}
+	q += ` ORDER BY p.id LIMIT ` + a.add(page.First+1)
+	var rows []*productRow
+	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
+		return nil, err
+	}
+	return pageOf(products(rows, f.Locale), page.First), nil
+}
+
+// escapeLike quotes LIKE's wildcards so that a search for "50%" means the text.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ProductsByID returns the products among ids that the user may see, presented in
+// Japanese (callers set Locale as they need). References are looked up by ID from
+// documents (sales, transfers, receipts), so archived products are found too; drafts
+// are found by staff only.
+func (s *CatalogService) ProductsByID(ctx context.Context, ids []tsunagu.ProductID) (map[tsunagu.ProductID]*tsunagu.Product, error) {
+	var a args
+	q := `SELECT ` + productColumns + ` FROM products p WHERE p.id = ANY(` + a.add(int64s(ids)) + `)`
+	if u := tsunagu.UserFrom(ctx); u == nil || u.Role == tsunagu.RoleCustomer {
+		q += ` AND p.status <> 'DRAFT'`
+	}
+	var rows []*productRow
+	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
+		return nil, err
+	}
+	return byID(products(rows, tsunagu.LocaleJA), func(p *tsunagu.Product) tsunagu.ProductID { return p.ID }), nil
+}
+
+// ProductByCode finds a product the user may see by its scanned code. Returns
+// INVALID_JAN for a malformed code and NOT_FOUND when no visible product has it.
+func (s *CatalogService) ProductByCode(ctx context.Context, code string) (*tsunagu.Product, error) {
+	pc, err := tsunagu.ParseProductCode(code, "code")
+	if err != nil {
+		return nil, err
+	}
+	var a args
+	q := `SELECT ` + productColumns + ` FROM products p WHERE p.code = ` + a.add(pc.Code) +
+		` AND ` + visibleTo(tsunagu.UserFrom(ctx), &a)
+	var row productRow
+	if err := s.db.q().GetContext(ctx, &row, q, a...); err != nil {
+		return nil, notFound(err, "", "product with code "+pc.Code)
+	}
+	return row.product(tsunagu.LocaleJA), nil
+}
+
+// CreateProduct adds a product made by a facility of a municipality the user manages.
+// Returns NOT_FOUND (input.facilityId) for an unknown facility, FORBIDDEN for another
+// municipality's, ValidationErrors, or DUPLICATE_CODE when the code is taken.
+func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreateProductInput) (*tsunagu.Product, error) {
+	var out *tsunagu.Product
+	err := s.db.transact(ctx, func(tx queryer) error {
+		var muni tsunagu.MunicipalityID
+		err := tx.GetContext(ctx, &muni, `SELECT municipality_id FROM facilities WHERE id = $1`, in.FacilityID)
+		if err != nil {
+			return notFound(err, "input.facilityId", "facility")
+		}
+		if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), muni); err != nil {
+			return err
+		}
+		p, err := tsunagu.NewProduct(in)
+		if err != nil {
+			return err
+		}
+		p.MunicipalityID = muni
+		var row productRow
+		err = tx.GetContext(ctx, &row, `
+			INSERT INTO products AS p (facility_id, municipality_id, translations, search_text, category,
+				code, code_kind, price, tax_class, allergens, status, image_urls)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			RETURNING `+productColumns,
+			p.FacilityID, p.MunicipalityID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(),
+			p.Category, p.Code, p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs))
+		if err != nil {
+			return mapError(err)
+		}
+		out = row.product(tsunagu.LocaleJA)
+		return nil
+	})
+	return out, err
+}
+
+// UpdateProduct changes the given fields of a product of a municipality the user
+// manages. Returns NOT_FOUND, FORBIDDEN, ValidationErrors or DUPLICATE_CODE, and
+// changes nothing then.
+func (s *CatalogService) UpdateProduct(ctx context.Context, in tsunagu.UpdateProductInput) (*tsunagu.Product, error) {
+	return s.changeProduct(ctx, in.ID, func(p *tsunagu.Product) error { return p.Apply(in) })
+}
+
+// ArchiveProduct takes a product of a municipality the user manages out of sale.
+// Returns INVALID_STATE when it is archived already.
+func (s *CatalogService) ArchiveProduct(ctx context.Context, id tsunagu.ProductID) (*tsunagu.Product, error) {
+	return s.changeProduct(ctx, id, func(p *tsunagu.Product) error {
+		if p.Status == tsunagu.StatusArchived {
+			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.id", "This product is archived already.")
+		}
+		p.Status = tsunagu.StatusArchived
+		return nil
+	})
+}
+
+// changeProduct locks a product, checks that the user manages its municipality,
+// lets change modify it and writes it back, all in one transaction.
+func (s *CatalogService) changeProduct(ctx context.Context, id tsunagu.ProductID, change func(*tsunagu.Product) error) (*tsunagu.Product, error) {
+	var out *tsunagu.Product
+	err := s.db.transact(ctx, func(tx queryer) error {
+		var row productRow
+		err := tx.GetContext(ctx, &row, `SELECT `+productColumns+` FROM products p WHERE p.id = $1 FOR UPDATE`, id)
+		if err != nil {
+			return notFound(err, "", "product")
+		}
+		p := row.product(tsunagu.LocaleJA)
+		u := tsunagu.UserFrom(ctx)
+		if err := tsunagu.CanManageMunicipality(u, p.MunicipalityID); err != nil {
+			// Others cannot tell a draft they may not see from no product at all.
+			if u != nil && p.Status != tsunagu.StatusActive && err == tsunagu.ErrForbidden {
+				return tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such product.")
+			}
+			return err
+		}
+		if err := change(p); err != nil {
+			return err
+		}
+		row = productRow{}
+		err = tx.GetContext(ctx, &row, `
+			UPDATE products AS p SET translations = $2, search_text = $3, category = $4, code = $5,
+				code_kind = $6, price = $7, tax_class = $8, allergens = $9, status = $10,
+				image_urls = $11, updated_at = now()
+			WHERE p.id = $1
+			RETURNING `+productColumns,
+			p.ID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(), p.Category, p.Code,
+			p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs))
+		if err != nil {
+			return mapError(err)
+		}
+		out = row.product(tsunagu.LocaleJA)
+		return nil
+	})
+	return out, err
+}

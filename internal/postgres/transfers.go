@@ -1,0 +1,356 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/lib/pq"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// TransferService implements tsunagu.TransferService: the exchange of goods between
+// locations, usually of partner municipalities. This file holds requests, approvals,
+// cancellations and what every step shares; exchange.go shipping, receiving and the
+// exchange balance; transfers_read.go the reads and loaders.
+//
+// Every mutation is one transaction that takes its idempotency key first, then locks
+// the transfer row (all steps of one transfer are serialized on it), then the stock
+// levels through applyMovements in (product, location) order. No operation locks two
+// transfers or a transfer after a level, so concurrent operations cannot deadlock.
+// The number of statements does not depend on the number of lines.
+type TransferService struct {
+	db *DB
+}
+
+var _ tsunagu.TransferService = (*TransferService)(nil)
+
+// NewTransferService returns the exchange on db.
+func NewTransferService(db *DB) *TransferService { return &TransferService{db: db} }
+
+// transferLineRow is a transfer line with its product's Japanese name, for messages.
+type transferLineRow struct {
+	tsunagu.TransferLine
+	Name string
+}
+
+// RequestTransfer creates a transfer. When the user works at the destination (a
+// clerk of that shop, a manager of its municipality, or an admin) it is a request:
+// REQUESTED, waiting for the source's approval, event REQUESTED. When instead the
+// user manages the source's municipality it is an offer: APPROVED as made, with
+// every requested quantity approved, event OFFERED. An admin counts as the
+// destination side, so their transfers are requests that they (or the source's
+// managers) approve next: the approval stays an explicit step in the history.
+//
+// Each line takes the product's current price as its unit price and the product's
+// facility as the owner of the goods (consignment). Draft products may move (stock
+// can be placed before a product goes on sale); archived ones may not.
+//
+// Returns UNAUTHENTICATED, FORBIDDEN (neither side), validation errors, NOT_FOUND
+// (input.fromLocationId, input.toLocationId, input.lines.N.productId), INVALID_STATE
+// for an archived product (input.lines.N.productId), INVALID_INPUT for a product with
+// no stock level at the source (input.lines.N.productId), or IDEMPOTENCY_CONFLICT;
+// and then changes nothing.
+func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.RequestTransferInput) (*tsunagu.Transfer, error) {
+	if _, err := tsunagu.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	return s.mutate(ctx, "requestTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+		var locs []*tsunagu.Location
+		err := tx.SelectContext(ctx, &locs, `SELECT `+locationColumns+` FROM locations WHERE id = ANY($1)`,
+			int64s([]tsunagu.LocationID{in.FromLocationID, in.ToLocationID}))
+		if err != nil {
+			return 0, err
+		}
+		byLoc := byID(locs, func(l *tsunagu.Location) tsunagu.LocationID { return l.ID })
+		from, to := byLoc[in.FromLocationID], byLoc[in.ToLocationID]
+		var errs tsunagu.ValidationErrors
+		if from == nil {
+			errs.Add(tsunagu.CodeNotFound, "input.fromLocationId", "There is no such location.")
+		}
+		if to == nil {
+			errs.Add(tsunagu.CodeNotFound, "input.toLocationId", "There is no such location.")
+		}
+		if err := errs.Err(); err != nil {
+			return 0, err
+		}
+		status, event := tsunagu.TransferRequested, tsunagu.EventRequested
+		switch {
+		case u.WorksAt(to):
+		case u.ManagesMunicipality(from.MunicipalityID):
+			status, event = tsunagu.TransferApproved, tsunagu.EventOffered
+		default:
+			return 0, tsunagu.ErrForbidden
+		}
+
+		ids := make([]tsunagu.ProductID, len(in.Lines))
+		for i, l := range in.Lines {
+			ids[i] = l.ProductID
+		}
+		var ps []struct {
+			ID         *int64
+			FacilityID int64
+			Price      int64
+			Status     tsunagu.ProductStatus
+			Name       string
+			Stocked    bool
+		}
+		err = tx.SelectContext(ctx, &ps, `
+			SELECT p.id, coalesce(p.facility_id, 0) AS facility_id, coalesce(p.price, 0) AS price,
+				coalesce(p.status, '') AS status, coalesce(p.translations->'JA'->>'name', '') AS name,
+				EXISTS (SELECT FROM stock_levels sl WHERE sl.product_id = p.id AND sl.location_id = $2) AS stocked
+			FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, ord)
+			LEFT JOIN products p ON p.id = u.id
+			ORDER BY u.ord`, int64s(ids), from.ID)
+		if err != nil {
+			return 0, err
+		}
+		n := len(in.Lines)
+		products, owners, requested, approved, prices := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		for i, p := range ps {
+			f := transferLineField(i, ".productId")
+			switch {
+			case p.ID == nil:
+				errs.Add(tsunagu.CodeNotFound, f, "There is no such product.")
+			case p.Status == tsunagu.StatusArchived:
+				errs.Add(tsunagu.CodeInvalidState, f, "%s is archived and can no longer be transferred.", p.Name)
+			case !p.Stocked:
+				errs.Add(tsunagu.CodeInvalidInput, f, "%s is not stocked at %s.", p.Name, from.Name)
+			}
+			q := in.Lines[i].Quantity
+			products[i], owners[i], requested[i], prices[i] = int64(in.Lines[i].ProductID), p.FacilityID, int64(q), p.Price
+			if status == tsunagu.TransferApproved {
+				approved[i] = int64(q)
+			}
+		}
+		if err := errs.Err(); err != nil {
+			return 0, err
+		}
+		var id tsunagu.TransferID
+		err = tx.GetContext(ctx, &id, `
+			WITH t AS (
+				INSERT INTO transfers (from_location_id, to_location_id, from_municipality_id, to_municipality_id,
+					status, note, created_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)
+				RETURNING id
+			), l AS (
+				INSERT INTO transfer_lines (transfer_id, product_id, owner_facility_id, requested, approved, unit_price)
+				SELECT t.id, d.p, d.o, d.r, d.a, d.price
+				FROM t, unnest($8::bigint[], $9::bigint[], $10::int[], $11::int[], $12::bigint[]) AS d(p, o, r, a, price)
+			), e AS (
+				INSERT INTO transfer_events (transfer_id, type, actor_id, note)
+				SELECT t.id, $13, $7, $6 FROM t
+			)
+			SELECT id FROM t`,
+			from.ID, to.ID, from.MunicipalityID, to.MunicipalityID, status, in.Note, u.ID,
+			pq.Array(products), pq.Array(owners), pq.Array(requested), pq.Array(approved), pq.Array(prices), event)
+		return id, mapTransferError(err)
+	})
+}
+
+// ApproveTransfer approves a REQUESTED transfer, by a manager of the source's
+// municipality (or an admin). Lines lower the approved quantity of some products
+// (0 approves none of that product); products not listed are approved as requested.
+//
+// Returns NOT_FOUND (field "") for an unknown transfer or one the user may not see,
+// FORBIDDEN when the user does not manage the source, INVALID_STATE when the transfer
+// is not waiting for approval, NOT_FOUND (input.lines.N.productId) for a product not
+// on the transfer, OUT_OF_RANGE for more than was requested (input.lines.N.quantity)
+// or for approving nothing at all (input.lines: cancel instead), validation errors
+// or IDEMPOTENCY_CONFLICT; and then changes nothing.
+func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.ApproveTransferInput) (*tsunagu.Transfer, error) {
+	if _, err := tsunagu.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	return s.mutate(ctx, "approveTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
+		if err != nil {
+			return 0, err
+		}
+		if !u.ManagesMunicipality(t.FromMunicipalityID) {
+			return 0, tsunagu.ErrForbidden
+		}
+		if err := tsunagu.CanTransition(t.Status, tsunagu.ActionApprove); err != nil {
+			return 0, err
+		}
+		byProduct := transferLinesByProduct(lines)
+		for _, l := range lines {
+			l.Approved = l.Requested
+		}
+		var errs tsunagu.ValidationErrors
+		for i, q := range in.Lines {
+			l := byProduct[q.ProductID]
+			switch {
+			case l == nil:
+				errs.Add(tsunagu.CodeNotFound, transferLineField(i, ".productId"), "This product is not on the transfer.")
+			case q.Quantity > l.Requested:
+				errs.Add(tsunagu.CodeOutOfRange, transferLineField(i, ".quantity"),
+					"Only %d of %s were requested; approve at most that many.", l.Requested, l.Name)
+			default:
+				l.Approved = q.Quantity
+			}
+		}
+		if err := errs.Err(); err != nil {
+			return 0, err
+		}
+		total := 0
+		for _, l := range lines {
+			total += l.Approved
+		}
+		if total == 0 {
+			return 0, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.lines", "Approve at least one item, or cancel the transfer.")
+		}
+		return t.ID, advanceTransfer(ctx, tx, t, lines, tsunagu.TransferApproved, tsunagu.EventApproved, u, in.Note)
+	})
+}
+
+// CancelTransfer cancels a transfer before anything ships, by either side: someone
+// who works at the destination or a manager of the source's municipality. The reason
+// is kept as the note of event CANCELLED.
+//
+// Returns NOT_FOUND (field "") for an unknown or invisible transfer, FORBIDDEN for
+// anyone else, INVALID_STATE once goods have shipped or the transfer is cancelled,
+// validation errors or IDEMPOTENCY_CONFLICT; and then changes nothing.
+func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelTransferInput) (*tsunagu.Transfer, error) {
+	if _, err := tsunagu.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	return s.mutate(ctx, "cancelTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+		t, _, err := lockTransfer(ctx, tx, u, in.TransferID)
+		if err != nil {
+			return 0, err
+		}
+		if !u.WorksAt(&tsunagu.Location{ID: t.ToLocationID, MunicipalityID: t.ToMunicipalityID}) &&
+			!u.ManagesMunicipality(t.FromMunicipalityID) {
+			return 0, tsunagu.ErrForbidden
+		}
+		if err := tsunagu.CanTransition(t.Status, tsunagu.ActionCancel); err != nil {
+			return 0, err
+		}
+		return t.ID, advanceTransfer(ctx, tx, t, nil, tsunagu.TransferCancelled, tsunagu.EventCancelled, u, in.Reason)
+	})
+}
+
+// mutate runs one transfer mutation in one transaction: it takes the idempotency key,
+// runs work, and reloads the transfer work returns. A replay of the key returns the
+// transfer the first call made or changed, and work does not run.
+func (s *TransferService) mutate(ctx context.Context, operation, key string, request any,
+	work func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error)) (*tsunagu.Transfer, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *tsunagu.Transfer
+	err = s.db.transact(ctx, func(tx queryer) error {
+		id, _, err := idempotent(ctx, tx, operation, key, request, func() (int64, error) {
+			id, err := work(tx, u)
+			return int64(id), err
+		})
+		if err != nil {
+			return err
+		}
+		out = &tsunagu.Transfer{}
+		return tx.GetContext(ctx, out, `SELECT `+transferColumns+` FROM transfers t WHERE t.id = $1`, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// lockTransfer locks a transfer the user may see and then reads its lines in product
+// order. Returns NOT_FOUND (field "") for an unknown transfer or one the user may not
+// see, so that other municipalities' transfers do not show through.
+//
+// Two statements on purpose: the lines must be read after the lock is granted, with
+// a snapshot that sees what the previous holder committed. Joined into the locking
+// statement they would come from its older snapshot (READ COMMITTED re-reads only
+// the locked row), and a concurrent shipment or receipt would be counted twice.
+func lockTransfer(ctx context.Context, tx queryer, u *tsunagu.User, id tsunagu.TransferID) (*tsunagu.Transfer, []*transferLineRow, error) {
+	var t tsunagu.Transfer
+	err := tx.GetContext(ctx, &t, `SELECT `+transferColumns+` FROM transfers t WHERE t.id = $1 FOR UPDATE`, id)
+	if err == nil && !seesTransfer(u, &t) {
+		err = errNoTransfer
+	}
+	if err != nil {
+		return nil, nil, notFound(err, "", "transfer")
+	}
+	var lines []*transferLineRow
+	err = tx.SelectContext(ctx, &lines, `
+		SELECT `+transferLineColumns+`, p.translations->'JA'->>'name' AS name
+		FROM transfer_lines tl JOIN products p ON p.id = tl.product_id
+		WHERE tl.transfer_id = $1 ORDER BY tl.product_id`, id)
+	return &t, lines, err
+}
+
+var errNoTransfer = tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such transfer.")
+
+// advanceTransfer writes the new quantities of lines (as computed under the transfer's lock),
+// the transfer's new status and the event recording the step, in one statement.
+func advanceTransfer(ctx context.Context, tx queryer, t *tsunagu.Transfer, lines []*transferLineRow,
+	status tsunagu.TransferStatus, event tsunagu.TransferEventType, u *tsunagu.User, note string) error {
+	n := len(lines)
+	products, approved, shipped, received, short := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	for i, l := range lines {
+		products[i], approved[i], shipped[i] = int64(l.ProductID), int64(l.Approved), int64(l.Shipped)
+		received[i], short[i] = int64(l.Received), int64(l.Short)
+	}
+	_, err := tx.ExecContext(ctx, `
+		WITH l AS (
+			UPDATE transfer_lines tl
+			SET approved = d.a, shipped = d.s, received = d.r, short = d.sh
+			FROM unnest($2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[]) AS d(p, a, s, r, sh)
+			WHERE tl.transfer_id = $1 AND tl.product_id = d.p
+		), t AS (
+			UPDATE transfers SET status = $7, updated_at = now() WHERE id = $1
+		)
+		INSERT INTO transfer_events (transfer_id, type, actor_id, note) VALUES ($1, $8, $9, $10)`,
+		t.ID, pq.Array(products), pq.Array(approved), pq.Array(shipped), pq.Array(received), pq.Array(short),
+		status, event, u.ID, note)
+	return mapTransferError(err)
+}
+
+func transferLinesByProduct(lines []*transferLineRow) map[tsunagu.ProductID]*transferLineRow {
+	return byID(lines, func(l *transferLineRow) tsunagu.ProductID { return l.ProductID })
+}
+
+// transferLineField names a field of line i of the input, as in "input.lines.2.quantity".
+func transferLineField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }
+
+// mapTransferError maps the constraints of the exchange's tables, which the checks
+// made under the transfer's lock keep from firing, to the errors those checks give;
+// anything else goes through mapError.
+func mapTransferError(err error) error {
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) {
+		return err
+	}
+	switch pqErr.Constraint {
+	case "transfer_lines_shipped_approved":
+		return tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.lines", "More would ship than was approved.")
+	case "transfer_lines_received_shipped":
+		return tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.lines", "More would be received than was shipped.")
+	case "transfers_check":
+		return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.toLocationId", "Goods cannot be transferred to the location they are at.")
+	}
+	if pqErr.Code == "23503" { // foreign_key_violation: a row referred to is gone
+		return tsunagu.Errorf(tsunagu.CodeNotFound, "", "Something this transfer refers to no longer exists; reload and try again.")
+	}
+	return mapError(err)
+}

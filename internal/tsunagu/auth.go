@@ -1,0 +1,168 @@
+package tsunagu
+
+import (
+	"context"
+	"time"
+)
+
+// Role is what a user may do, and over which scope.
+type Role string
+
+const (
+	// RoleAdmin runs the whole network.
+	RoleAdmin Role = "ADMIN"
+	// RoleManager manages one municipality: its facilities, products and locations.
+	RoleManager Role = "MANAGER"
+	// RoleClerk sells at one shop.
+	RoleClerk Role = "CLERK"
+	// RoleCustomer is a shopper with an account.
+	RoleCustomer Role = "CUSTOMER"
+)
+
+// User is an account. MunicipalityID is set for managers and clerks (a clerk's is the
+// municipality of their shop); ShopID only for clerks.
+type User struct {
+	ID             UserID
+	Email          string
+	Name           string
+	Role           Role
+	MunicipalityID *MunicipalityID
+	ShopID         *LocationID
+	CreatedAt      time.Time
+}
+
+// Session is a bearer token handed out by Login. Only its hash is stored.
+type Session struct {
+	Token     string
+	ExpiresAt time.Time
+	User      *User
+}
+
+// LoginInput is what a person types to sign in.
+type LoginInput struct {
+	Email    string
+	Password string
+}
+
+// AuthService signs staff in and out and resolves bearer tokens.
+type AuthService interface {
+	// Login checks the email and password and returns a new session. A wrong email or
+	// password gives INVALID_CREDENTIALS, with the same message for both.
+	Login(ctx context.Context, in LoginInput) (*Session, error)
+	// Logout revokes the token the request was authenticated with. It returns
+	// UNAUTHENTICATED when the request carries no valid token.
+	Logout(ctx context.Context) error
+	// Authenticate returns the user a token belongs to, or UNAUTHENTICATED when the
+	// token is unknown, expired or revoked.
+	Authenticate(ctx context.Context, token string) (*User, error)
+	// UsersByID returns the users among ids that the signed-in user may see:
+	// themselves; staff see other staff; admins see everyone.
+	UsersByID(ctx context.Context, ids []UserID) (map[UserID]*User, error)
+}
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	tokenKey
+)
+
+// WithUser returns a context that acts as user, authenticated with token.
+func WithUser(ctx context.Context, u *User, token string) context.Context {
+	ctx = context.WithValue(ctx, userKey, u)
+	return context.WithValue(ctx, tokenKey, token)
+}
+
+// UserFrom returns the user ctx acts as, or nil for an anonymous request.
+func UserFrom(ctx context.Context) *User {
+	u, _ := ctx.Value(userKey).(*User)
+	return u
+}
+
+// TokenFrom returns the bearer token the request was authenticated with.
+func TokenFrom(ctx context.Context) string {
+	t, _ := ctx.Value(tokenKey).(string)
+	return t
+}
+
+// RequireStaff returns the signed-in staff user (admin, manager or clerk), or
+// UNAUTHENTICATED for an anonymous request and FORBIDDEN for a customer.
+func RequireStaff(ctx context.Context) (*User, error) {
+	u := UserFrom(ctx)
+	if u == nil {
+		return nil, ErrUnauthenticated
+	}
+	if u.Role == RoleCustomer {
+		return nil, ErrForbidden
+	}
+	return u, nil
+}
+
+// ErrUnauthenticated and ErrForbidden are the errors of the authorization checks.
+var (
+	ErrUnauthenticated = &Error{Code: CodeUnauthenticated, Message: "Please sign in first."}
+	ErrForbidden       = &Error{Code: CodeForbidden, Message: "You are not allowed to do this."}
+)
+
+// IsAdmin reports whether u runs the whole network.
+func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
+
+// ManagesMunicipality reports whether u may change municipality m's catalog: an admin,
+// or a manager of m.
+func (u *User) ManagesMunicipality(m MunicipalityID) bool {
+	if u == nil {
+		return false
+	}
+	switch u.Role {
+	case RoleAdmin:
+		return true
+	case RoleManager:
+		return u.MunicipalityID != nil && *u.MunicipalityID == m
+	}
+	return false
+}
+
+// CanManageMunicipality returns nil when u may change municipality m's data,
+// UNAUTHENTICATED when there is no user and FORBIDDEN otherwise.
+func CanManageMunicipality(u *User, m MunicipalityID) error {
+	if u == nil {
+		return ErrUnauthenticated
+	}
+	if !u.ManagesMunicipality(m) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// WorksAt reports whether u may handle stock and sales at location l: an admin, a
+// manager of l's municipality, or a clerk of l itself.
+func (u *User) WorksAt(l *Location) bool {
+	if u == nil || l == nil {
+		return false
+	}
+	if u.Role == RoleClerk {
+		return u.ShopID != nil && *u.ShopID == l.ID
+	}
+	return u.ManagesMunicipality(l.MunicipalityID)
+}
+
+// CanWorkAt returns nil when u may handle stock at l, UNAUTHENTICATED when there is
+// no user and FORBIDDEN otherwise.
+func CanWorkAt(u *User, l *Location) error {
+	if u == nil {
+		return ErrUnauthenticated
+	}
+	if !u.WorksAt(l) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// SeesMunicipality reports whether u may see m's internal records (stock movements,
+// transfers): an admin, or a manager or clerk of m.
+func (u *User) SeesMunicipality(m MunicipalityID) bool {
+	if u == nil {
+		return false
+	}
+	return u.Role == RoleAdmin || (u.Role != RoleCustomer && u.MunicipalityID != nil && *u.MunicipalityID == m)
+}

@@ -1,0 +1,453 @@
+package tsunagu
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Shop is a location of kind SHOP with the settings its receipts need.
+type Shop struct {
+	LocationID LocationID
+	// OperatorName and RegistrationNumber are the receipt's issuer: who runs the
+	// shop (the city, or the corporation it entrusts) and its qualified-invoice number.
+	OperatorName       string
+	RegistrationNumber *string
+	Rounding           Rounding
+}
+
+// Register is a till at a shop.
+type Register struct {
+	ID        RegisterID
+	ShopID    LocationID
+	Name      string
+	CreatedAt time.Time
+}
+
+// SessionStatus is whether a register session is taking sales.
+type SessionStatus string
+
+const (
+	SessionOpen   SessionStatus = "OPEN"
+	SessionClosed SessionStatus = "CLOSED"
+)
+
+// RegisterSession is a register's working period, from opening with a float to
+// closing with a count. A closed session is read-only.
+type RegisterSession struct {
+	ID           SessionID
+	RegisterID   RegisterID
+	ShopID       LocationID
+	Status       SessionStatus
+	OpeningFloat int64
+	OpenedBy     UserID
+	OpenedAt     time.Time
+	ClosedBy     *UserID
+	ClosedAt     *time.Time
+	CountedCash  *int64
+	// Denominations is the count by coin and note when the clerk gave one.
+	Denominations []DenominationCount
+	CloseNote     string
+}
+
+// DenominationCount is how many coins or notes of one value were counted.
+type DenominationCount struct {
+	Denomination int64 `json:"denomination"`
+	Count        int   `json:"count"`
+}
+
+// Denominations are the yen coins and notes a register holds.
+var Denominations = []int64{10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 1}
+
+// CashMovementType is whether cash went into or out of a register.
+type CashMovementType string
+
+const (
+	CashIn  CashMovementType = "IN"
+	CashOut CashMovementType = "OUT"
+)
+
+// CashMovement is cash paid into or out of a register outside a sale.
+type CashMovement struct {
+	ID        int64
+	SessionID SessionID
+	Type      CashMovementType
+	Amount    int64
+	Reason    string
+	ActorID   UserID
+	At        time.Time
+}
+
+// SaleStatus is where a sale is.
+type SaleStatus string
+
+const (
+	SaleCompleted SaleStatus = "COMPLETED"
+	SaleVoided    SaleStatus = "VOIDED"
+)
+
+// Sale is a POS transaction.
+type Sale struct {
+	ID            SaleID
+	ShopID        LocationID
+	RegisterID    RegisterID
+	SessionID     SessionID
+	ReceiptNumber int64
+	Status        SaleStatus
+	Total         int64
+	SoldBy        UserID
+	CreatedAt     time.Time
+	VoidedAt      *time.Time
+	VoidedBy      *UserID
+	VoidReason    string
+}
+
+// SaleLine is one product of a sale, as it was sold: name, price, tax class and the
+// owner's invoice registration are copied so the receipt never changes.
+type SaleLine struct {
+	SaleID          SaleID
+	LineNumber      int
+	ProductID       ProductID
+	OwnerFacilityID FacilityID
+	Name            string
+	Code            string
+	UnitPrice       int64
+	Quantity        int
+	TaxClass        TaxClass
+	// Qualified is whether the owner was a registered qualified-invoice issuer.
+	Qualified bool
+	// Refunded is how many of the line have been refunded so far.
+	Refunded int
+}
+
+// Amount is the line's tax-included total.
+func (l *SaleLine) Amount() int64 { return l.UnitPrice * int64(l.Quantity) }
+
+// Payment is one payment of a sale (or a refund's paying back, negative).
+type Payment struct {
+	Method    PaymentMethod
+	Amount    int64
+	Tendered  int64
+	Change    int64
+	Reference string
+}
+
+// SaleLineInput is a line of a new sale, by product ID or by scanned code.
+type SaleLineInput struct {
+	ProductID *ProductID
+	Code      *string
+	Quantity  int
+}
+
+// PaymentInput is a payment of a new sale. For CASH, Tendered is what the customer
+// handed over (at least Amount); the change is computed. Other methods are recorded
+// with the reference of the external terminal.
+type PaymentInput struct {
+	Method    PaymentMethod
+	Amount    int64
+	Tendered  *int64
+	Reference string
+}
+
+// CreateSaleInput sells goods in an open session.
+type CreateSaleInput struct {
+	SessionID      SessionID
+	Lines          []SaleLineInput
+	Payments       []PaymentInput
+	IdempotencyKey string
+}
+
+// MaxSaleLines bounds a basket.
+const MaxSaleLines = 200
+
+// Validate checks the input alone.
+func (in *CreateSaleInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	if len(in.Lines) == 0 {
+		errs.Add(CodeRequired, "input.lines", "Scan or choose at least one product.")
+	}
+	if len(in.Lines) > MaxSaleLines {
+		errs.Add(CodeOutOfRange, "input.lines", "A sale can have at most %d lines.", MaxSaleLines)
+	}
+	for i, l := range in.Lines {
+		f := fieldIndex("input.lines", i)
+		if (l.ProductID == nil) == (l.Code == nil || strings.TrimSpace(*l.Code) == "") {
+			errs.Add(CodeRequired, f, "Give either the product or its scanned code.")
+		}
+		if l.Quantity < 1 || l.Quantity > MaxLineQuantity {
+			errs.Add(CodeOutOfRange, f+".quantity", "Enter a quantity from 1 to %d.", MaxLineQuantity)
+		}
+	}
+	if len(in.Payments) == 0 {
+		errs.Add(CodeRequired, "input.payments", "Choose how the customer pays.")
+	}
+	if len(in.Payments) > 10 {
+		errs.Add(CodeOutOfRange, "input.payments", "At most 10 payments.")
+	}
+	cash := 0
+	for i, p := range in.Payments {
+		f := fieldIndex("input.payments", i)
+		if !validPaymentMethod(p.Method) {
+			errs.Add(CodeInvalidInput, f+".method", "Choose CASH, CARD, EMONEY or QR.")
+		}
+		if p.Amount < 1 || p.Amount > 100_000_000 {
+			errs.Add(CodeOutOfRange, f+".amount", "Enter an amount of at least ¥1.")
+		}
+		if p.Method == PaymentCash {
+			cash++
+			if p.Tendered != nil && *p.Tendered < p.Amount {
+				errs.Add(CodeOutOfRange, f+".tendered", "The cash handed over (¥%d) is less than the amount (¥%d).", *p.Tendered, p.Amount)
+			}
+		} else if p.Tendered != nil {
+			errs.Add(CodeInvalidInput, f+".tendered", "Only cash is tendered.")
+		}
+		if len(p.Reference) > MaxTextLength {
+			errs.Add(CodeTooLong, f+".reference", "A reference can be at most %d characters.", MaxTextLength)
+		}
+	}
+	if cash > 1 {
+		errs.Add(CodeInvalidInput, "input.payments", "Enter the cash as one payment.")
+	}
+	return errs.Err()
+}
+
+// CheckPayments returns nil when the payments cover total exactly (cash change
+// aside), and PAYMENT_MISMATCH saying by how much otherwise.
+func CheckPayments(total int64, payments []PaymentInput) error {
+	var sum int64
+	for _, p := range payments {
+		sum += p.Amount
+	}
+	switch {
+	case sum < total:
+		return Errorf(CodePaymentMismatch, "input.payments", "The payments (¥%d) are ¥%d short of the total (¥%d).", sum, total-sum, total)
+	case sum > total:
+		return Errorf(CodePaymentMismatch, "input.payments", "The payments (¥%d) are ¥%d more than the total (¥%d); give cash change through the tendered amount.", sum, sum-total, total)
+	}
+	return nil
+}
+
+// RefundMethod is how a refund is paid back.
+type RefundMethod string
+
+const (
+	// RefundOriginal pays back by the sale's own methods (cash in cash, card to card).
+	RefundOriginal RefundMethod = "ORIGINAL"
+	// RefundCash pays everything back in cash.
+	RefundCash RefundMethod = "CASH"
+)
+
+// RefundLineInput refunds some of a sale line.
+type RefundLineInput struct {
+	LineNumber int
+	Quantity   int
+}
+
+// RefundSaleInput refunds all or some of a sale, later, at the same shop.
+type RefundSaleInput struct {
+	SaleID SaleID
+	// SessionID is the open session that pays the refund back.
+	SessionID SessionID
+	// Lines to refund; empty refunds everything not yet refunded.
+	Lines          []RefundLineInput
+	Method         RefundMethod
+	Reason         string
+	IdempotencyKey string
+}
+
+// Validate checks the input alone.
+func (in *RefundSaleInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	in.Reason = strings.TrimSpace(in.Reason)
+	if utf8.RuneCountInString(in.Reason) > MaxNoteLength {
+		errs.Add(CodeTooLong, "input.reason", "A reason can be at most %d characters.", MaxNoteLength)
+	}
+	if in.Method != RefundOriginal && in.Method != RefundCash {
+		errs.Add(CodeInvalidInput, "input.method", "Choose ORIGINAL or CASH.")
+	}
+	seen := map[int]bool{}
+	for i, l := range in.Lines {
+		f := fieldIndex("input.lines", i)
+		if seen[l.LineNumber] {
+			errs.Add(CodeDuplicate, f+".lineNumber", "This line is listed twice.")
+		}
+		seen[l.LineNumber] = true
+		if l.Quantity < 1 || l.Quantity > MaxLineQuantity {
+			errs.Add(CodeOutOfRange, f+".quantity", "Enter a quantity of at least 1.")
+		}
+	}
+	return errs.Err()
+}
+
+// Refund pays back some or all of a sale; it has its own receipt number.
+type Refund struct {
+	ID            RefundID
+	SaleID        SaleID
+	ShopID        LocationID
+	SessionID     SessionID
+	ReceiptNumber int64
+	Total         int64
+	Method        RefundMethod
+	Reason        string
+	CreatedBy     UserID
+	CreatedAt     time.Time
+}
+
+// RefundLine is what a refund paid back for one sale line.
+type RefundLine struct {
+	RefundID   RefundID
+	LineNumber int
+	Quantity   int
+	Amount     int64
+}
+
+// VoidSaleInput cancels a whole sale of the current open session.
+type VoidSaleInput struct {
+	SaleID         SaleID
+	Reason         string
+	IdempotencyKey string
+}
+
+// CreateRegisterInput adds a register to a shop.
+type CreateRegisterInput struct {
+	ShopID LocationID
+	Name   string
+}
+
+// OpenSessionInput opens a register with a cash float.
+type OpenSessionInput struct {
+	RegisterID   RegisterID
+	OpeningFloat int64
+}
+
+// CloseSessionInput closes a register with the cash counted, as a total or by
+// denomination (then the total is computed).
+type CloseSessionInput struct {
+	SessionID     SessionID
+	CountedCash   *int64
+	Denominations []DenominationCount
+	Note          string
+}
+
+// Counted returns the counted cash: the sum of the denominations when given (they
+// must be known coins and notes, counts ≥ 0, and agree with CountedCash if both are
+// given), else CountedCash. Returns REQUIRED when neither is given.
+func (in *CloseSessionInput) Counted() (int64, error) {
+	if len(in.Denominations) == 0 {
+		if in.CountedCash == nil {
+			return 0, Errorf(CodeRequired, "input.countedCash", "Count the cash in the drawer.")
+		}
+		if *in.CountedCash < 0 {
+			return 0, Errorf(CodeOutOfRange, "input.countedCash", "Counted cash cannot be negative.")
+		}
+		return *in.CountedCash, nil
+	}
+	var sum int64
+	seen := map[int64]bool{}
+	for i, d := range in.Denominations {
+		f := fieldIndex("input.denominations", i)
+		known := false
+		for _, v := range Denominations {
+			known = known || v == d.Denomination
+		}
+		switch {
+		case !known:
+			return 0, Errorf(CodeInvalidInput, f+".denomination", "¥%d is not a yen coin or note.", d.Denomination)
+		case seen[d.Denomination]:
+			return 0, Errorf(CodeDuplicate, f+".denomination", "¥%d is counted twice.", d.Denomination)
+		case d.Count < 0 || d.Count > 100_000:
+			return 0, Errorf(CodeOutOfRange, f+".count", "Enter a count from 0.")
+		}
+		seen[d.Denomination] = true
+		sum += d.Denomination * int64(d.Count)
+	}
+	if in.CountedCash != nil && *in.CountedCash != sum {
+		return 0, Errorf(CodeInvalidInput, "input.countedCash", "The denominations add up to ¥%d, not ¥%d.", sum, *in.CountedCash)
+	}
+	return sum, nil
+}
+
+// RecordCashMovementInput pays cash into or out of an open session.
+type RecordCashMovementInput struct {
+	SessionID      SessionID
+	Type           CashMovementType
+	Amount         int64
+	Reason         string
+	IdempotencyKey string
+}
+
+// SaleFilter narrows the list of sales.
+type SaleFilter struct {
+	ShopID        *LocationID
+	SessionID     *SessionID
+	Since, Until  *time.Time
+	PaymentMethod *PaymentMethod
+}
+
+// MethodTotal is the takings of one payment method.
+type MethodTotal struct {
+	Method PaymentMethod
+	Count  int
+	Amount int64
+}
+
+// ZReport is a register session's close report (レジ締め).
+type ZReport struct {
+	SalesCount      int
+	GrossSales      int64 // completed sales, before refunds
+	VoidCount       int
+	VoidTotal       int64
+	RefundCount     int
+	RefundTotal     int64
+	NetSales        int64 // gross less refunds
+	ByPaymentMethod []MethodTotal
+	// ByTaxRate are the net takings per rate, tax computed once per rate.
+	ByTaxRate    []RateTotal
+	OpeningFloat int64
+	CashSales    int64 // cash received for sales, change given back
+	CashRefunds  int64
+	CashIn       int64
+	CashOut      int64
+	// ExpectedCash is float + cash sales − cash refunds + cash in − cash out.
+	ExpectedCash int64
+	CountedCash  *int64
+	// OverShort is counted − expected once counted: positive is over.
+	OverShort *int64
+}
+
+// POSService runs the counter: registers, sessions, sales, voids and refunds. A clerk
+// works at their own shop; managers at their municipality's shops; admins anywhere.
+type POSService interface {
+	Registers(ctx context.Context, shop *LocationID) ([]*Register, error)
+	RegistersByID(ctx context.Context, ids []RegisterID) (map[RegisterID]*Register, error)
+	CreateRegister(ctx context.Context, in CreateRegisterInput) (*Register, error)
+	SessionsByID(ctx context.Context, ids []SessionID) (map[SessionID]*RegisterSession, error)
+	OpenSessions(ctx context.Context, registerIDs []RegisterID) (map[RegisterID]*RegisterSession, error)
+	OpenRegisterSession(ctx context.Context, in OpenSessionInput) (*RegisterSession, error)
+	CloseRegisterSession(ctx context.Context, in CloseSessionInput) (*RegisterSession, error)
+	RecordCashMovement(ctx context.Context, in RecordCashMovementInput) (*CashMovement, error)
+	CashMovements(ctx context.Context, sessionIDs []SessionID) (map[SessionID][]*CashMovement, error)
+	Report(ctx context.Context, session SessionID) (*ZReport, error)
+
+	CreateSale(ctx context.Context, in CreateSaleInput) (*Sale, error)
+	VoidSale(ctx context.Context, in VoidSaleInput) (*Sale, error)
+	RefundSale(ctx context.Context, in RefundSaleInput) (*Refund, error)
+	Sales(ctx context.Context, f SaleFilter, page PageArgs) (*Page[*Sale], error)
+	SalesByID(ctx context.Context, ids []SaleID) (map[SaleID]*Sale, error)
+	SaleByReceiptNumber(ctx context.Context, shop LocationID, number int64) (*Sale, error)
+	SaleLines(ctx context.Context, ids []SaleID) (map[SaleID][]*SaleLine, error)
+	SalePayments(ctx context.Context, ids []SaleID) (map[SaleID][]*Payment, error)
+	Refunds(ctx context.Context, ids []SaleID) (map[SaleID][]*Refund, error)
+	RefundLines(ctx context.Context, ids []RefundID) (map[RefundID][]*RefundLine, error)
+	// Receipt builds the receipt of a sale or, with refund set, of a refund.
+	Receipt(ctx context.Context, sale SaleID, refund *RefundID) (*Receipt, error)
+	ShopsByID(ctx context.Context, ids []LocationID) (map[LocationID]*Shop, error)
+	UpdateShop(ctx context.Context, s Shop) (*Shop, error)
+}
+
+func validPaymentMethod(m PaymentMethod) bool {
+	return m == PaymentCash || m == PaymentCard || m == PaymentEMoney || m == PaymentQR
+}

@@ -1,0 +1,350 @@
+package tsunagu
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Locale is a language products are described in. The values are the schema's
+// Locale enum; Tag gives the BCP 47 tag.
+type Locale string
+
+const (
+	LocaleJA     Locale = "JA"
+	LocaleJAEasy Locale = "JA_X_EASY" // やさしい日本語
+	LocaleEN     Locale = "EN"
+	LocaleZH     Locale = "ZH"
+	LocaleKO     Locale = "KO"
+)
+
+// Locales lists every supported locale, Japanese first.
+var Locales = []Locale{LocaleJA, LocaleJAEasy, LocaleEN, LocaleZH, LocaleKO}
+
+// Tag returns the BCP 47 language tag of l.
+func (l Locale) Tag() string {
+	if l == LocaleJAEasy {
+		return "ja-x-easy"
+	}
+	return strings.ToLower(string(l))
+}
+
+// Valid reports whether l is supported.
+func (l Locale) Valid() bool { return slices.Contains(Locales, l) }
+
+// Text is a product's name and description in one locale.
+type Text struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// Translations maps a locale to its text. Japanese is always present.
+type Translations map[Locale]Text
+
+// In returns the text in l, falling back to Japanese for a locale without one.
+func (t Translations) In(l Locale) Text {
+	if tr, ok := t[l]; ok && tr.Name != "" {
+		return tr
+	}
+	return t[LocaleJA]
+}
+
+// Category groups products in the catalog.
+type Category string
+
+const (
+	CategoryFood       Category = "FOOD"
+	CategorySweets     Category = "SWEETS"
+	CategoryBakery     Category = "BAKERY"
+	CategoryBeverage   Category = "BEVERAGE"
+	CategoryCraft      Category = "CRAFT"
+	CategoryTextile    Category = "TEXTILE"
+	CategoryStationery Category = "STATIONERY"
+	CategoryHousehold  Category = "HOUSEHOLD"
+	CategoryPlant      Category = "PLANT"
+	CategoryOther      Category = "OTHER"
+)
+
+// Valid reports whether c is a known category.
+func (c Category) Valid() bool {
+	switch c {
+	case CategoryFood, CategorySweets, CategoryBakery, CategoryBeverage, CategoryCraft,
+		CategoryTextile, CategoryStationery, CategoryHousehold, CategoryPlant, CategoryOther:
+		return true
+	}
+	return false
+}
+
+// ProductStatus is where a product is in its life.
+type ProductStatus string
+
+const (
+	// StatusDraft products are being prepared and seen only by their managers.
+	StatusDraft ProductStatus = "DRAFT"
+	// StatusActive products are for sale and in the public catalog.
+	StatusActive ProductStatus = "ACTIVE"
+	// StatusArchived products are no longer sold; past sales keep pointing at them.
+	StatusArchived ProductStatus = "ARCHIVED"
+)
+
+// Valid reports whether s is a known status.
+func (s ProductStatus) Valid() bool {
+	return s == StatusDraft || s == StatusActive || s == StatusArchived
+}
+
+// Product is a good made by one facility.
+type Product struct {
+	ID             ProductID
+	FacilityID     FacilityID
+	MunicipalityID MunicipalityID // the facility's
+	Translations   Translations
+	Category       Category
+	// Code is the JAN/EAN or in-store code, nil when the product has none.
+	Code     *string
+	CodeKind *ProductCodeKind
+	// Price is tax-included, in yen.
+	Price     int64
+	TaxClass  TaxClass
+	Allergens []Allergen
+	Status    ProductStatus
+	ImageURLs []string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+
+	// Locale is the locale the API presents Name and Description in; it comes from
+	// the request, not the database.
+	Locale Locale
+}
+
+// Name returns the product's name in its presentation locale.
+func (p *Product) Name() string { return p.Translations.In(p.Locale).Name }
+
+// Description returns the product's description in its presentation locale.
+func (p *Product) Description() string { return p.Translations.In(p.Locale).Description }
+
+// TaxRate is the product's tax rate in percent.
+func (p *Product) TaxRate() int { return p.TaxClass.Rate() }
+
+// SearchText is the text the catalog's free-text search matches: every name, in
+// every locale, normalised so that kana and width do not matter.
+func (p *Product) SearchText() string {
+	var b strings.Builder
+	for _, l := range Locales {
+		if tr, ok := p.Translations[l]; ok && tr.Name != "" {
+			b.WriteString(NormalizeSearchText(tr.Name))
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// ProductFilter narrows the catalog. All set fields must hold.
+type ProductFilter struct {
+	MunicipalityID *MunicipalityID
+	FacilityID     *FacilityID
+	Category       *Category
+	// Status filters by status; statuses the user may not see match nothing.
+	Status *ProductStatus
+	// FreeOf keeps products containing none of these allergens.
+	FreeOf []Allergen
+	// Text matches names in any locale, ignoring kana (hiragana/katakana) and width.
+	Text string
+	// Locale is the presentation locale of the returned products.
+	Locale Locale
+}
+
+// Limits on product data.
+const (
+	MaxNameLength        = 100
+	MaxDescriptionLength = 2000
+	MaxImages            = 10
+	MaxURLLength         = 2000
+	MaxPrice             = 10_000_000
+	MaxSearchTextLength  = 100
+)
+
+// TranslationInput is a name and description in one locale.
+type TranslationInput struct {
+	Locale      Locale
+	Name        string
+	Description string
+}
+
+// CreateProductInput is a new product.
+type CreateProductInput struct {
+	FacilityID   FacilityID
+	Translations []TranslationInput
+	Category     Category
+	Code         *string
+	Price        int64
+	TaxClass     TaxClass
+	Allergens    []Allergen
+	ImageURLs    []string
+	// Status is DRAFT (default) or ACTIVE.
+	Status *ProductStatus
+}
+
+// UpdateProductInput changes a product; nil fields stay as they are. Translations,
+// when given, replace all of them. An empty Code removes the code.
+type UpdateProductInput struct {
+	ID           ProductID
+	Translations []TranslationInput
+	Category     *Category
+	Code         *string
+	Price        *int64
+	TaxClass     *TaxClass
+	Allergens    []Allergen
+	ImageURLs    []string
+	Status       *ProductStatus
+}
+
+// NewProduct validates in and returns the product it describes, with every problem
+// reported at once as ValidationErrors.
+func NewProduct(in CreateProductInput) (*Product, error) {
+	p := &Product{
+		FacilityID: in.FacilityID,
+		Category:   in.Category,
+		Price:      in.Price,
+		TaxClass:   in.TaxClass,
+		Allergens:  in.Allergens,
+		ImageURLs:  in.ImageURLs,
+		Status:     StatusDraft,
+	}
+	var errs ValidationErrors
+	p.Translations = validateTranslations(&errs, in.Translations)
+	if in.Code != nil && strings.TrimSpace(*in.Code) != "" {
+		p.setCode(&errs, *in.Code)
+	}
+	if in.Status != nil {
+		if *in.Status == StatusArchived {
+			errs.Add(CodeInvalidState, "input.status", "A new product can be DRAFT or ACTIVE, not ARCHIVED.")
+		}
+		p.Status = *in.Status
+	}
+	p.validate(&errs)
+	return p, errs.Err()
+}
+
+// Apply validates in against p and changes p; on error p may be partly changed and
+// must be thrown away.
+func (p *Product) Apply(in UpdateProductInput) error {
+	var errs ValidationErrors
+	if in.Translations != nil {
+		p.Translations = validateTranslations(&errs, in.Translations)
+	}
+	if in.Category != nil {
+		p.Category = *in.Category
+	}
+	if in.Code != nil {
+		if strings.TrimSpace(*in.Code) == "" {
+			p.Code, p.CodeKind = nil, nil
+		} else {
+			p.setCode(&errs, *in.Code)
+		}
+	}
+	if in.Price != nil {
+		p.Price = *in.Price
+	}
+	if in.TaxClass != nil {
+		p.TaxClass = *in.TaxClass
+	}
+	if in.Allergens != nil {
+		p.Allergens = in.Allergens
+	}
+	if in.ImageURLs != nil {
+		p.ImageURLs = in.ImageURLs
+	}
+	if in.Status != nil {
+		p.Status = *in.Status
+	}
+	p.validate(&errs)
+	return errs.Err()
+}
+
+func (p *Product) setCode(errs *ValidationErrors, s string) {
+	pc, err := ParseProductCode(s, "input.code")
+	if err != nil {
+		*errs = append(*errs, err.(*Error))
+		return
+	}
+	p.Code, p.CodeKind = &pc.Code, &pc.Kind
+}
+
+// validate checks the fields that do not depend on how they were set, and
+// normalises the allergen list (sorted, without repeats).
+func (p *Product) validate(errs *ValidationErrors) {
+	if !p.Category.Valid() {
+		errs.Add(CodeInvalidInput, "input.category", "Choose a category.")
+	}
+	if p.Price < 1 || p.Price > MaxPrice {
+		errs.Add(CodeOutOfRange, "input.price", "The price must be between ¥1 and ¥%d, tax included.", MaxPrice)
+	}
+	if p.TaxClass.Rate() == 0 {
+		errs.Add(CodeInvalidInput, "input.taxClass", "Choose the tax class: REDUCED_8 for food and drink, STANDARD_10 for everything else.")
+	}
+	if !p.Status.Valid() {
+		errs.Add(CodeInvalidInput, "input.status", "Choose DRAFT, ACTIVE or ARCHIVED.")
+	}
+	for _, a := range p.Allergens {
+		if _, ok := allergenInfo[a]; !ok {
+			errs.Add(CodeInvalidInput, "input.allergens", "%q is not a known allergen.", string(a))
+		}
+	}
+	slices.Sort(p.Allergens)
+	p.Allergens = slices.Compact(p.Allergens)
+	if p.Allergens == nil {
+		p.Allergens = []Allergen{}
+	}
+	if len(p.ImageURLs) > MaxImages {
+		errs.Add(CodeOutOfRange, "input.imageUrls", "A product can have at most %d pictures.", MaxImages)
+	}
+	for i, u := range p.ImageURLs {
+		if !validImageURL(u) {
+			errs.Add(CodeInvalidURL, fieldIndex("input.imageUrls", i), "%q is not a web address (https://…).", u)
+		}
+	}
+	if p.ImageURLs == nil {
+		p.ImageURLs = []string{}
+	}
+}
+
+func validImageURL(s string) bool {
+	if len(s) > MaxURLLength {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+func validateTranslations(errs *ValidationErrors, in []TranslationInput) Translations {
+	t := make(Translations, len(in))
+	for i, tr := range in {
+		field := fieldIndex("input.translations", i)
+		name := strings.TrimSpace(tr.Name)
+		desc := strings.TrimSpace(tr.Description)
+		switch {
+		case !tr.Locale.Valid():
+			errs.Add(CodeInvalidInput, field+".locale", "%q is not a supported language.", string(tr.Locale))
+			continue
+		case t[tr.Locale].Name != "":
+			errs.Add(CodeDuplicate, field+".locale", "The %s name is given twice.", tr.Locale.Tag())
+			continue
+		}
+		if name == "" {
+			errs.Add(CodeRequired, field+".name", "Enter the name.")
+		}
+		if utf8.RuneCountInString(name) > MaxNameLength {
+			errs.Add(CodeTooLong, field+".name", "The name can be at most %d characters.", MaxNameLength)
+		}
+		if utf8.RuneCountInString(desc) > MaxDescriptionLength {
+			errs.Add(CodeTooLong, field+".description", "The description can be at most %d characters.", MaxDescriptionLength)
+		}
+		t[tr.Locale] = Text{Name: name, Description: desc}
+	}
+	if _, ok := t[LocaleJA]; !ok {
+		errs.Add(CodeRequired, "input.translations", "Enter the Japanese name; it is shown when a language is missing.")
+	}
+	return t
+}

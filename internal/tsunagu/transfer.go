@@ -1,0 +1,376 @@
+package tsunagu
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// TransferStatus is where a transfer is in its life:
+// REQUESTED → APPROVED → SHIPPED → RECEIVED, or CANCELLED before anything ships.
+type TransferStatus string
+
+const (
+	TransferRequested TransferStatus = "REQUESTED"
+	TransferApproved  TransferStatus = "APPROVED"
+	// TransferShipped: some or all of the approved goods are on their way; more
+	// shipments and receipts may follow.
+	TransferShipped   TransferStatus = "SHIPPED"
+	TransferReceived  TransferStatus = "RECEIVED"
+	TransferCancelled TransferStatus = "CANCELLED"
+)
+
+// TransferAction is a step of the transfer state machine.
+type TransferAction string
+
+const (
+	ActionApprove TransferAction = "approve"
+	ActionShip    TransferAction = "ship"
+	ActionReceive TransferAction = "receive"
+	ActionCancel  TransferAction = "cancel"
+)
+
+// CanTransition returns nil when action may be taken on a transfer in status from,
+// and INVALID_STATE with a sentence saying why not otherwise. Shipping and receiving
+// may repeat while the transfer is SHIPPED (partial shipments and receipts).
+func CanTransition(from TransferStatus, action TransferAction) error {
+	ok := false
+	switch action {
+	case ActionApprove:
+		ok = from == TransferRequested
+	case ActionShip:
+		ok = from == TransferApproved || from == TransferShipped
+	case ActionReceive:
+		ok = from == TransferShipped
+	case ActionCancel:
+		ok = from == TransferRequested || from == TransferApproved
+	}
+	if ok {
+		return nil
+	}
+	why := map[TransferStatus]string{
+		TransferRequested: "it has not been approved yet",
+		TransferApproved:  "nothing has been shipped yet",
+		TransferShipped:   "goods are already on their way",
+		TransferReceived:  "it has been received in full",
+		TransferCancelled: "it was cancelled",
+	}[from]
+	if action == ActionApprove && from != TransferRequested {
+		why = "it is " + strings.ToLower(string(from)) + ", not waiting for approval"
+	}
+	return Errorf(CodeInvalidState, "input.transferId", "This transfer cannot be %s: %s.", pastTense[action], why)
+}
+
+var pastTense = map[TransferAction]string{
+	ActionApprove: "approved", ActionShip: "shipped", ActionReceive: "received", ActionCancel: "cancelled",
+}
+
+// StatusAfterMovement is the status of a transfer whose lines stand as given after a
+// shipment or a receipt: RECEIVED once every approved unit has shipped and every
+// shipped unit is accounted for (received or short), SHIPPED otherwise.
+func StatusAfterMovement(lines []*TransferLine) TransferStatus {
+	for _, l := range lines {
+		if l.Shipped < l.Approved || l.Received+l.Short < l.Shipped {
+			return TransferShipped
+		}
+	}
+	return TransferReceived
+}
+
+// Transfer moves goods from one location to another, usually between partner
+// municipalities.
+type Transfer struct {
+	ID                 TransferID
+	FromLocationID     LocationID
+	ToLocationID       LocationID
+	FromMunicipalityID MunicipalityID
+	ToMunicipalityID   MunicipalityID
+	Status             TransferStatus
+	Note               string
+	CreatedBy          UserID
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// TransferLine is one product of a transfer and how far it has come.
+type TransferLine struct {
+	TransferID      TransferID
+	ProductID       ProductID
+	OwnerFacilityID FacilityID
+	Requested       int
+	Approved        int
+	Shipped         int
+	Received        int
+	// Short is what was shipped but reported lost or damaged on receipt.
+	Short     int
+	UnitPrice int64
+}
+
+// Outstanding is what has been shipped and not yet received or reported short.
+func (l *TransferLine) Outstanding() int { return l.Shipped - l.Received - l.Short }
+
+// Unshipped is what has been approved and not yet shipped.
+func (l *TransferLine) Unshipped() int { return l.Approved - l.Shipped }
+
+// TransferShipment is one parcel of a transfer.
+type TransferShipment struct {
+	ID             int64
+	TransferID     TransferID
+	Carrier        string
+	TrackingNumber string
+	ShippedBy      UserID
+	ShippedAt      time.Time
+	Lines          []TransferQuantity
+}
+
+// TransferReceipt is one receiving of goods at the destination.
+type TransferReceipt struct {
+	ID         int64
+	TransferID TransferID
+	ReceivedBy UserID
+	ReceivedAt time.Time
+	Lines      []ReceiptLineInput
+}
+
+// ShortReason says why shipped goods were not accepted.
+type ShortReason string
+
+const (
+	ShortLost             ShortReason = "LOST"
+	ShortDamagedInTransit ShortReason = "DAMAGED_IN_TRANSIT"
+	ShortOther            ShortReason = "OTHER"
+)
+
+// TransferEventType names a step in a transfer's history.
+type TransferEventType string
+
+const (
+	EventRequested TransferEventType = "REQUESTED"
+	EventOffered   TransferEventType = "OFFERED"
+	EventApproved  TransferEventType = "APPROVED"
+	EventShipped   TransferEventType = "SHIPPED"
+	EventReceived  TransferEventType = "RECEIVED"
+	EventCancelled TransferEventType = "CANCELLED"
+)
+
+// TransferEvent records who took a step of a transfer, and when.
+type TransferEvent struct {
+	ID         int64
+	TransferID TransferID
+	Type       TransferEventType
+	ActorID    UserID
+	Note       string
+	At         time.Time
+}
+
+// TransferQuantity is a quantity of one product.
+type TransferQuantity struct {
+	ProductID ProductID
+	Quantity  int
+}
+
+// RequestTransferInput asks for goods to move. When the user is on the destination
+// side it is a request that the source must approve; when they manage the source it is
+// an offer, approved as it is made.
+type RequestTransferInput struct {
+	FromLocationID LocationID
+	ToLocationID   LocationID
+	Lines          []TransferQuantity
+	Note           string
+	IdempotencyKey string
+}
+
+// Validate checks the input alone.
+func (in *RequestTransferInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	validateNote(&errs, &in.Note)
+	if in.FromLocationID == in.ToLocationID {
+		errs.Add(CodeInvalidInput, "input.toLocationId", "Goods cannot be transferred to the location they are at.")
+	}
+	if len(in.Lines) == 0 {
+		errs.Add(CodeRequired, "input.lines", "Add at least one product.")
+	}
+	validateQuantities(&errs, "input.lines", in.Lines, true)
+	return errs.Err()
+}
+
+// ApproveTransferInput approves a request, optionally for less than was asked.
+type ApproveTransferInput struct {
+	TransferID TransferID
+	// Lines lowers the approved quantity of some products (0 approves none of it);
+	// products not listed are approved as requested.
+	Lines          []TransferQuantity
+	Note           string
+	IdempotencyKey string
+}
+
+// Validate checks the input alone.
+func (in *ApproveTransferInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	validateNote(&errs, &in.Note)
+	validateQuantities(&errs, "input.lines", in.Lines, false)
+	return errs.Err()
+}
+
+// ShipTransferInput ships goods of an approved transfer.
+type ShipTransferInput struct {
+	TransferID TransferID
+	// Lines ships part of the approved quantities; empty ships all that is left.
+	Lines          []TransferQuantity
+	Carrier        string
+	TrackingNumber string
+	IdempotencyKey string
+}
+
+// Validate checks the input alone.
+func (in *ShipTransferInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	in.Carrier, in.TrackingNumber = strings.TrimSpace(in.Carrier), strings.TrimSpace(in.TrackingNumber)
+	limitText(&errs, "input.carrier", in.Carrier)
+	limitText(&errs, "input.trackingNumber", in.TrackingNumber)
+	validateQuantities(&errs, "input.lines", in.Lines, true)
+	return errs.Err()
+}
+
+// ReceiptLineInput is what arrived of one product: Accepted goes on hand; Short
+// (lost or damaged, with a reason) is written off and stays visible on the transfer.
+type ReceiptLineInput struct {
+	ProductID   ProductID
+	Accepted    int
+	Short       int
+	ShortReason *ShortReason
+	Note        string
+}
+
+// ReceiveTransferInput records goods arriving at the destination.
+type ReceiveTransferInput struct {
+	TransferID TransferID
+	// Lines lists what arrived; empty accepts everything outstanding.
+	Lines          []ReceiptLineInput
+	IdempotencyKey string
+}
+
+// Validate checks the input alone.
+func (in *ReceiveTransferInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	if len(in.Lines) > MaxLines {
+		errs.Add(CodeOutOfRange, "input.lines", "At most %d lines at once.", MaxLines)
+	}
+	seen := map[ProductID]bool{}
+	for i, l := range in.Lines {
+		f := fieldIndex("input.lines", i)
+		if seen[l.ProductID] {
+			errs.Add(CodeDuplicate, f+".productId", "This product is listed twice; list it once.")
+		}
+		seen[l.ProductID] = true
+		if l.Accepted < 0 || l.Short < 0 || l.Accepted > MaxLineQuantity || l.Short > MaxLineQuantity {
+			errs.Add(CodeOutOfRange, f, "Quantities must be from 0 to %d.", MaxLineQuantity)
+		} else if l.Accepted+l.Short == 0 {
+			errs.Add(CodeOutOfRange, f, "Enter how many arrived or were short; leave out products that did not arrive yet.")
+		}
+		switch {
+		case l.Short > 0 && l.ShortReason == nil:
+			errs.Add(CodeRequired, f+".shortReason", "Say why goods are short: LOST, DAMAGED_IN_TRANSIT or OTHER.")
+		case l.Short == 0 && l.ShortReason != nil:
+			errs.Add(CodeInvalidInput, f+".shortReason", "A reason is only needed when goods are short.")
+		}
+		validateNote(&errs, &in.Lines[i].Note)
+	}
+	return errs.Err()
+}
+
+// CancelTransferInput cancels a transfer before anything ships.
+type CancelTransferInput struct {
+	TransferID     TransferID
+	Reason         string
+	IdempotencyKey string
+}
+
+// Validate checks the input alone.
+func (in *CancelTransferInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	validateNote(&errs, &in.Reason)
+	return errs.Err()
+}
+
+func validateQuantities(errs *ValidationErrors, field string, lines []TransferQuantity, positive bool) {
+	if len(lines) > MaxLines {
+		errs.Add(CodeOutOfRange, field, "At most %d lines at once.", MaxLines)
+	}
+	seen := map[ProductID]bool{}
+	for i, l := range lines {
+		f := fieldIndex(field, i)
+		if seen[l.ProductID] {
+			errs.Add(CodeDuplicate, f+".productId", "This product is listed twice; list it once.")
+		}
+		seen[l.ProductID] = true
+		min := 0
+		if positive {
+			min = 1
+		}
+		if l.Quantity < min || l.Quantity > MaxLineQuantity {
+			errs.Add(CodeOutOfRange, f+".quantity", "Enter a quantity from %d to %d.", min, MaxLineQuantity)
+		}
+	}
+}
+
+// TransferFilter narrows the list of transfers; all set fields must hold.
+type TransferFilter struct {
+	Status             []TransferStatus
+	FromMunicipalityID *MunicipalityID
+	ToMunicipalityID   *MunicipalityID
+	// MunicipalityID matches transfers from or to the municipality.
+	MunicipalityID *MunicipalityID
+	FromLocationID *LocationID
+	ToLocationID   *LocationID
+}
+
+// ExchangeBalance is what one municipality sent another in one month, valued at
+// tax-included prices: shipped by the source, and received (accepted) and short at
+// the destination. A row per direction, pair and month.
+type ExchangeBalance struct {
+	Month              string // "2026-11", in Japan time
+	FromMunicipalityID MunicipalityID
+	ToMunicipalityID   MunicipalityID
+	ShippedUnits       int
+	ShippedValue       int64
+	ReceivedUnits      int
+	ReceivedValue      int64
+	ShortUnits         int
+	ShortValue         int64
+}
+
+// ExchangeBalanceFilter selects months (inclusive, "2026-04") and, optionally, one
+// municipality's pairs.
+type ExchangeBalanceFilter struct {
+	MunicipalityID *MunicipalityID
+	FromMonth      string
+	ToMonth        string
+}
+
+// TransferService runs the exchange of goods between municipalities. The source
+// municipality's managers approve and ship; the destination's clerks (of that shop)
+// or managers receive; both sides and admins see a transfer. Every mutation takes an
+// idempotency key: a retry returns the first result and moves nothing.
+type TransferService interface {
+	Transfers(ctx context.Context, f TransferFilter, page PageArgs) (*Page[*Transfer], error)
+	// TransfersByID returns the transfers among ids the user may see.
+	TransfersByID(ctx context.Context, ids []TransferID) (map[TransferID]*Transfer, error)
+	TransferLines(ctx context.Context, transferIDs []TransferID) (map[TransferID][]*TransferLine, error)
+	TransferShipments(ctx context.Context, transferIDs []TransferID) (map[TransferID][]*TransferShipment, error)
+	TransferReceipts(ctx context.Context, transferIDs []TransferID) (map[TransferID][]*TransferReceipt, error)
+	TransferEvents(ctx context.Context, transferIDs []TransferID) (map[TransferID][]*TransferEvent, error)
+
+	RequestTransfer(ctx context.Context, in RequestTransferInput) (*Transfer, error)
+	ApproveTransfer(ctx context.Context, in ApproveTransferInput) (*Transfer, error)
+	ShipTransfer(ctx context.Context, in ShipTransferInput) (*Transfer, error)
+	ReceiveTransfer(ctx context.Context, in ReceiveTransferInput) (*Transfer, error)
+	CancelTransfer(ctx context.Context, in CancelTransferInput) (*Transfer, error)
+
+	ExchangeBalance(ctx context.Context, f ExchangeBalanceFilter) ([]*ExchangeBalance, error)
+}
