@@ -31,6 +31,11 @@ CREATE TABLE register_sessions (
     counted_cash   bigint CHECK (counted_cash >= 0),
     denominations  jsonb NOT NULL DEFAULT '[]',
     close_note     text NOT NULL DEFAULT '',
+    -- The shop's receipt settings when the session opened: the session's receipts
+    -- and its report keep them, whatever the shop changes later.
+    operator_name       text NOT NULL CHECK (operator_name <> ''),
+    registration_number text CHECK (registration_number ~ '^T[0-9]{13}$'),
+    rounding            text NOT NULL CHECK (rounding IN ('DOWN', 'HALF_UP', 'UP')),
     CHECK ((status = 'CLOSED') = (closed_at IS NOT NULL AND counted_cash IS NOT NULL AND closed_by IS NOT NULL))
 );
 -- One open session per register.

@@ -83,27 +83,69 @@ func TestPOSReceipts(t *testing.T) {
 		t.Errorf("refund of another sale: %v", err)
 	}
 
-	// Rounding half up: ¥1,050 at 8% holds ¥77.78 of tax, so ¥78; the report follows.
+	// The shop changes its name and rounding: what was issued stays as issued, and
+	// the open session's report keeps the rounding it opened with.
 	z, err := p.pos.Report(p.clerk, s.ID)
 	must(t, err)
 	if !cmp.Equal(z.ByTaxRate, []tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 1050, Tax: 77},
 		{Class: tsunagu.TaxStandard10, Rate: 10, Total: 1200, Tax: 109}}) {
 		t.Errorf("report by rate, rounded down: %+v", z.ByTaxRate)
 	}
-	_, err = p.pos.UpdateShop(p.manager, tsunagu.Shop{LocationID: p.homeShop.ID, OperatorName: "港区",
+	_, err = p.pos.UpdateShop(p.manager, tsunagu.Shop{LocationID: p.homeShop.ID, OperatorName: "港区役所",
 		RegistrationNumber: posPtr(homeRegistration), Rounding: tsunagu.RoundHalfUp})
 	must(t, err)
-	rc, err = p.pos.Receipt(p.clerk, sale.ID, nil)
+	again, err := p.pos.Receipt(p.clerk, sale.ID, nil)
 	must(t, err)
-	if rc.Rounding != tsunagu.RoundHalfUp || rc.Qualifying[0].Tax != 78 || rc.NonQualifying[0].Tax != 218 {
-		t.Errorf("receipt rounded half up: %+v %+v", rc.Qualifying, rc.NonQualifying)
+	if diff := cmp.Diff(want, again); diff != "" {
+		t.Errorf("an issued receipt changed with the shop's settings (-was +now):\n%s", diff)
 	}
-	z, err = p.pos.Report(p.clerk, s.ID)
+	if z2, err := p.pos.Report(p.clerk, s.ID); err != nil || !cmp.Equal(z2, z) {
+		t.Errorf("the session's report changed with the shop's settings: %+v, %v", z2, err)
+	}
+
+	// The next session takes the new settings: ¥1,050 at 8% holds ¥77.78 of tax,
+	// so ¥78 rounded half up.
+	p.close(p.clerk, s, z.ExpectedCash)
+	s2 := p.open(p.clerk, p.reg1, 10000)
+	if s2.Rounding != tsunagu.RoundHalfUp || s2.OperatorName != "港区役所" {
+		t.Errorf("new session's settings: %q %q", s2.Rounding, s2.OperatorName)
+	}
+	sale2 := p.sell(p.clerk, s2, []tsunagu.SaleLineInput{posLine(p.cookies, 3)}, posCash(1050, 1050))
+	rc, err = p.pos.Receipt(p.clerk, sale2.ID, nil)
+	must(t, err)
+	if rc.Rounding != tsunagu.RoundHalfUp || rc.IssuerName != "港区役所" || rc.Qualifying[0].Tax != 78 {
+		t.Errorf("receipt of the new session: %+v", rc)
+	}
+	z, err = p.pos.Report(p.clerk, s2.ID)
 	must(t, err)
 	if z.ByTaxRate[0].Tax != 78 {
 		t.Errorf("report by rate, rounded half up: %+v", z.ByTaxRate)
 	}
 	p.checkLedger()
+}
+
+// A shop that is not a registered invoice issuer cannot issue qualified invoices for
+// anyone: its receipts print, with every good marked as not qualifying.
+func TestReceiptOfUnregisteredShop(t *testing.T) {
+	t.Parallel()
+	p := newPOSWorld(t)
+	p.registerFacility(p.homeFac, "000020131032")
+	_, err := p.pos.UpdateShop(p.manager, tsunagu.Shop{LocationID: p.homeShop.ID, OperatorName: "港区"})
+	must(t, err)
+	p.stock(p.homeShop, p.cookies, 10)
+	s := p.open(p.clerk, p.reg1, 0)
+	sale := p.sell(p.clerk, s, []tsunagu.SaleLineInput{posLine(p.cookies, 3)}, posCash(1050, 1050))
+	rc, err := p.pos.Receipt(p.clerk, sale.ID, nil)
+	must(t, err)
+	if rc.RegistrationNumber != "" || len(rc.Qualifying) != 0 || !cmp.Equal(rc.NonQualifying,
+		[]tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 1050, Tax: 77}}) {
+		t.Errorf("receipt: %+v", rc)
+	}
+	text, err := rc.Text(58)
+	if err != nil || !strings.Contains(text, "◇※クッキー") || strings.Contains(text, "登録番号") ||
+		!strings.Contains(text, "◇当店は適格請求書発行事業者では") {
+		t.Errorf("receipt text (%v):\n%q", err, text)
+	}
 }
 
 func TestSalesVisibilityAndFilters(t *testing.T) {

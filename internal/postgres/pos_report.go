@@ -61,7 +61,7 @@ func (s *POSService) Report(ctx context.Context, session tsunagu.SessionID) (*ts
 		), r AS (
 			SELECT id, sale_id, total FROM refunds WHERE session_id = $1
 		)
-		SELECT rs.status, sh.rounding, rs.opening_float, rs.counted_cash,
+		SELECT rs.status, rs.rounding, rs.opening_float, rs.counted_cash,
 			(SELECT count(*) FROM s WHERE status = 'COMPLETED') AS sales_count,
 			(SELECT coalesce(sum(total), 0) FROM s WHERE status = 'COMPLETED') AS gross_sales,
 			(SELECT count(*) FROM s WHERE status = 'VOIDED') AS void_count,
@@ -86,7 +86,7 @@ func (s *POSService) Report(ctx context.Context, session tsunagu.SessionID) (*ts
 					SELECT sl.tax_class, -rl.amount FROM refund_lines rl JOIN r ON r.id = rl.refund_id
 					JOIN sale_lines sl ON sl.sale_id = r.sale_id AND sl.line_number = rl.line_number
 				) x GROUP BY tax_class) c) AS by_class
-		FROM register_sessions rs JOIN shops sh ON sh.location_id = rs.shop_id
+		FROM register_sessions rs
 		WHERE rs.id = $1 AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "rs.shop_id"), a...)
 	if err != nil {
 		return nil, notFound(err, "", "register session")
@@ -147,7 +147,7 @@ func (s *POSService) Receipt(ctx context.Context, sale tsunagu.SaleID, refund *t
 	}
 	// Lines and payments are the sale's, or with a refund the refund's, as JSON.
 	err := s.db.q().GetContext(ctx, &h, `
-		SELECT `+saleColumns+`, sh.operator_name, sh.registration_number, sh.rounding,
+		SELECT `+saleColumns+`, rs.operator_name, rs.registration_number, rs.rounding,
 			l.name AS shop_name, reg.name AS register_name,
 			coalesce(r.receipt_number, 0) AS refund_number, r.created_at AS refund_at,
 			CASE WHEN r.id IS NULL THEN
@@ -171,10 +171,12 @@ func (s *POSService) Receipt(ctx context.Context, sale tsunagu.SaleID, refund *t
 				 FROM refund_payments rp WHERE rp.refund_id = r.id)
 			END AS payments
 		FROM sales s
-		JOIN shops sh ON sh.location_id = s.shop_id
 		JOIN locations l ON l.id = s.shop_id
 		JOIN registers reg ON reg.id = s.register_id
 		LEFT JOIN refunds r ON r.id = $2 AND r.sale_id = s.id
+		-- The issuer is the shop as it was when the session of the sale (or of the
+		-- refund) opened.
+		JOIN register_sessions rs ON rs.id = coalesce(r.session_id, s.session_id)
 		WHERE s.id = $1 AND ($2 = 0 OR r.id IS NOT NULL) AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "s.shop_id"), a...)
 	if err != nil {
 		return nil, notFound(err, "", "receipt")

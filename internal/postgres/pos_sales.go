@@ -124,7 +124,9 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		SELECT rs.*, p.id AS product_id, coalesce(p.facility_id, 0) AS facility,
 			coalesce(p.status, '') AS product_status, coalesce(p.price, 0) AS price, coalesce(p.code, '') AS code,
 			coalesce(p.tax_class, '') AS tax_class, coalesce(p.translations->'JA'->>'name', '') AS name,
-			f.registration_number IS NOT NULL AS qualified
+			-- A qualifying good needs a registered maker and a registered shop: the
+			-- shop issues the invoice on the maker's behalf (媒介者交付特例).
+			f.registration_number IS NOT NULL AND rs.registration_number IS NOT NULL AS qualified
 		FROM rs CROSS JOIN unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS u(id, code, ord)
 		LEFT JOIN products p ON p.id = coalesce(nullif(u.id, 0),
 			(SELECT c.id FROM products c WHERE c.code = nullif(u.code, '')))

@@ -7,7 +7,8 @@ import (
 )
 
 const sessionColumns = `rs.id, rs.register_id, rs.shop_id, rs.status, rs.opening_float, rs.opened_by,
-	rs.opened_at, rs.closed_by, rs.closed_at, rs.counted_cash, rs.denominations, rs.close_note`
+	rs.opened_at, rs.closed_by, rs.closed_at, rs.counted_cash, rs.denominations, rs.close_note,
+	rs.operator_name, rs.registration_number, rs.rounding`
 
 // sessionRow scans a register session; the denominations are JSON.
 type sessionRow struct {
@@ -95,8 +96,11 @@ func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSes
 		// opening the same register at once.
 		var row sessionRow
 		err = tx.GetContext(ctx, &row, `
-			INSERT INTO register_sessions AS rs (register_id, shop_id, opening_float, opened_by)
-			VALUES ($1, $2, $3, $4) RETURNING `+sessionColumns, in.RegisterID, reg.ShopID, in.OpeningFloat, u.ID)
+			INSERT INTO register_sessions AS rs (register_id, shop_id, opening_float, opened_by,
+				operator_name, registration_number, rounding)
+			SELECT $1, $2, $3, $4, sh.operator_name, sh.registration_number, sh.rounding
+			FROM shops sh WHERE sh.location_id = $2
+			RETURNING `+sessionColumns, in.RegisterID, reg.ShopID, in.OpeningFloat, u.ID)
 		if err != nil {
 			return mapPOSError(err)
 		}

@@ -49,6 +49,13 @@ type RegisterSession struct {
 	// Denominations is the count by coin and note when the clerk gave one.
 	Denominations []DenominationCount
 	CloseNote     string
+	// OperatorName, RegistrationNumber and Rounding are the shop's receipt settings
+	// when the session opened. The session's receipts and its report keep them: an
+	// issued invoice never changes, and a change of settings applies from the next
+	// session on.
+	OperatorName       string
+	RegistrationNumber *string
+	Rounding           Rounding
 }
 
 // DenominationCount is how many coins or notes of one value were counted.

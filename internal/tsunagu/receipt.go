@@ -440,7 +440,10 @@ func (r *Receipt) footer(w *receiptWriter) {
 	if reduced {
 		w.text("※は軽減税率(8%)対象商品です。", 2)
 	}
-	if other {
+	switch {
+	case other && r.RegistrationNumber == "":
+		w.text("◇当店は適格請求書発行事業者ではありません。消費税は仕入税額控除の対象外です。", 2)
+	case other:
 		w.text("◇は適格請求書発行事業者でない委託者の商品です。その消費税は仕入税額控除の対象外です。", 2)
 	}
 	w.blank()
