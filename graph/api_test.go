@@ -134,6 +134,7 @@ func (a *api) product(f *tsunagu.Facility, nameJa string, status tsunagu.Product
 // response is a GraphQL response.
 type response struct {
 	Status int
+	Header http.Header
 	Data   json.RawMessage `json:"data"`
 	Errors []struct {
 		Message    string         `json:"message"`
@@ -190,7 +191,7 @@ func (a *api) send(ctx context.Context, authorization, contentType string, body 
 	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
 		a.t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
 	}
-	r.Status = rec.Code
+	r.Status, r.Header = rec.Code, rec.Header()
 	return &r
 }
 

@@ -40,14 +40,22 @@ func TestLogin(t *testing.T) {
 			t.Errorf("me: %+v", me.Me)
 		}
 	})
-	for _, tc := range []struct{ name, email, password string }{
-		{"ErrWrongPassword", "clerk@example.jp", "wrong-password"},
-		{"ErrUnknownEmail", "nobody@example.jp", "password-clerk"},
+	t.Run("FullWidthEmail", func(t *testing.T) {
+		var out struct{ Login struct{ Token *string } }
+		a.ok("", loginMutation, map[string]any{"e": "ｃｌｅｒｋ＠ｅｘａｍｐｌｅ．ｊｐ", "p": "password-clerk"}, &out)
+		if out.Login.Token == nil {
+			t.Error("a full-width address did not sign in")
+		}
+	})
+	for _, tc := range []struct{ name, email, password, want string }{
+		{"ErrWrongPassword", "clerk@example.jp", "wrong-password", "INVALID_CREDENTIALS@input.password"},
+		{"ErrUnknownEmail", "nobody@example.jp", "password-clerk", "INVALID_CREDENTIALS@input.password"},
+		{"ErrNotAnEmail", "clerk", "password-clerk", "INVALID_EMAIL@input.email"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := a.snapshot()
 			errs, code := a.mutate("", "login", loginMutation, map[string]any{"e": tc.email, "p": tc.password})
-			if code != "" || codes(errs) != "INVALID_CREDENTIALS@input.password" {
+			if code != "" || codes(errs) != tc.want {
 				t.Errorf("got %s (%q)", codes(errs), code)
 			}
 			a.unchanged(before)

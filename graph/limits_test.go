@@ -1,9 +1,13 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -52,6 +56,20 @@ func TestLimits(t *testing.T) {
 			t.Errorf("status %d, errors %+v", r.Status, r.Errors)
 		}
 	})
+	t.Run("ErrChunkedBodyTooLarge", func(t *testing.T) {
+		// No Content-Length: the limit must hold while the body is read.
+		body, _ := json.Marshal(map[string]any{"query": "{ me { email } }", "variables": map[string]any{"x": strings.Repeat("a", 5000)}})
+		req := httptest.NewRequest("POST", "/graphql", io.MultiReader(bytes.NewReader(body)))
+		req.ContentLength = -1
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		a.handler.ServeHTTP(rec, req)
+		var r response
+		must(t, json.Unmarshal(rec.Body.Bytes(), &r))
+		if rec.Code != http.StatusRequestEntityTooLarge || r.code() != "OUT_OF_RANGE" {
+			t.Errorf("status %d, errors %+v", rec.Code, r.Errors)
+		}
+	})
 	t.Run("ErrNotJSON", func(t *testing.T) {
 		r := a.send(context.Background(), "", "application/x-www-form-urlencoded", []byte("query={me{email}}"))
 		if r.Status < 400 {
@@ -75,8 +93,11 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 	// error." and the request ID, never the driver's message.
 	a.db.Close()
 	r := a.do("", `{ products { edges { node { name } } } }`, nil)
-	if r.code() != "INTERNAL" || r.Errors[0].Message != "Internal error." || r.Errors[0].Extensions["requestId"] == "" {
-		t.Errorf("got %+v", r.Errors)
+	if r.code() != "INTERNAL" || r.Errors[0].Message != "Internal error." {
+		t.Fatalf("got %+v", r.Errors)
+	}
+	if id, _ := r.Errors[0].Extensions["requestId"].(string); id == "" || id != r.Header.Get("X-Request-ID") {
+		t.Errorf("requestId %q, X-Request-ID header %q", id, r.Header.Get("X-Request-ID"))
 	}
 }
 

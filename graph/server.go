@@ -1,11 +1,13 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -119,12 +121,18 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), o.RequestTimeout)
 		defer cancel()
 		ctx = context.WithValue(ctx, requestIDKey{}, id)
-		if r.ContentLength > o.MaxBodyBytes {
+		// The body is read here, whole, so that one too large (declared or chunked)
+		// is refused with 413 before anything runs.
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, o.MaxBodyBytes))
+		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
 			writeError(w, http.StatusRequestEntityTooLarge, tsunagu.Errorf(tsunagu.CodeOutOfRange, "",
 				"The request is larger than %d bytes.", o.MaxBodyBytes))
 			return
+		} else if err != nil {
+			writeError(w, http.StatusBadRequest, tsunagu.Errorf(tsunagu.CodeInvalidInput, "", "The request body could not be read."))
+			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, o.MaxBodyBytes)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 
 		if h := r.Header.Get("Authorization"); h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")

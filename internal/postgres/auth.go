@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"runtime"
 	"strings"
 	"time"
 
@@ -36,30 +37,56 @@ func NewAuthService(db *DB) *AuthService {
 // takes as long as a wrong password and does not reveal which accounts exist.
 var dummyHash, _ = argon2id.CreateHash("not a password", argon2id.DefaultParams)
 
+// hashSlots bounds how many argon2id hashes run at once: each takes 64 MiB and a
+// core for tens of milliseconds, so a burst of logins must queue rather than
+// exhaust the machine's memory.
+var hashSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// comparePassword is argon2id.ComparePasswordAndHash in a hash slot; it gives up
+// with ctx's error when the request ends while it waits.
+func comparePassword(ctx context.Context, password, hash string) (bool, error) {
+	select {
+	case hashSlots <- struct{}{}:
+		defer func() { <-hashSlots }()
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	return argon2id.ComparePasswordAndHash(password, hash)
+}
+
 var errInvalidCredentials = tsunagu.Errorf(tsunagu.CodeInvalidCredentials, "input.password",
 	"The email address or the password is wrong.")
 
 const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id, u.created_at`
 
-// Login checks the email and password and starts a session. Returns
-// INVALID_CREDENTIALS for a wrong email or password alike, and for a disabled account.
+// Login checks the email and password and starts a session. Returns INVALID_EMAIL
+// (field input.email) for what is not an email address, and INVALID_CREDENTIALS for
+// a wrong email or password alike, and for a disabled account.
 func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (*tsunagu.Session, error) {
 	var row struct {
 		tsunagu.User
 		PasswordHash string
 		Disabled     bool
 	}
-	err := s.db.q().GetContext(ctx, &row, `
+	// The address is read as accounts are made (full-width letters from a Japanese
+	// keyboard, any case), so that it finds the account it names.
+	email, err := tsunagu.ParseEmail(in.Email, "input.email")
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.q().GetContext(ctx, &row, `
 		SELECT `+userColumns+`, u.password_hash, u.disabled_at IS NOT NULL AS disabled
-		FROM users u WHERE u.email = $1`, strings.ToLower(strings.TrimSpace(in.Email)))
+		FROM users u WHERE u.email = $1`, strings.ToLower(email))
 	if errors.Is(err, sql.ErrNoRows) {
-		argon2id.ComparePasswordAndHash(in.Password, dummyHash)
+		if _, err := comparePassword(ctx, in.Password, dummyHash); err != nil {
+			return nil, err
+		}
 		return nil, errInvalidCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	ok, err := argon2id.ComparePasswordAndHash(in.Password, row.PasswordHash)
+	ok, err := comparePassword(ctx, in.Password, row.PasswordHash)
 	if err != nil {
 		return nil, err
 	}

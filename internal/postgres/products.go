@@ -101,14 +101,13 @@ func escapeLike(s string) string {
 
 // ProductsByID returns the products among ids that the user may see, presented in
 // Japanese (callers set Locale as they need). References are looked up by ID from
-// documents (sales, transfers, receipts), so archived products are found too; drafts
-// are found by staff only.
+// documents (sales, transfers, receipts), so archived products are found too; a
+// draft is found only by those who see it in the catalog: an admin and the managers
+// of its municipality.
 func (s *CatalogService) ProductsByID(ctx context.Context, ids []tsunagu.ProductID) (map[tsunagu.ProductID]*tsunagu.Product, error) {
 	var a args
-	q := `SELECT ` + productColumns + ` FROM products p WHERE p.id = ANY(` + a.add(int64s(ids)) + `)`
-	if u := tsunagu.UserFrom(ctx); u == nil || u.Role == tsunagu.RoleCustomer {
-		q += ` AND p.status <> 'DRAFT'`
-	}
+	q := `SELECT ` + productColumns + ` FROM products p WHERE p.id = ANY(` + a.add(int64s(ids)) + `)
+		AND (p.status <> 'DRAFT' OR ` + visibleTo(tsunagu.UserFrom(ctx), &a) + `)`
 	var rows []*productRow
 	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
 		return nil, err
