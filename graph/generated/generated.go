@@ -3753,7 +3753,7 @@ type Mutation {
   shipTransfer(input: ShipTransferInput!): TransferPayload!
   "The destination records what arrived: accepted goods go on hand, shortfalls are written off with a reason."
   receiveTransfer(input: ReceiveTransferInput!): TransferPayload!
-  "Either side cancels a transfer before anything has shipped."
+  "Either side cancels a transfer before anything has shipped; on a partly shipped transfer it cancels the rest that has not shipped (the transfer is RECEIVED once what shipped has arrived)."
   cancelTransfer(input: CancelTransferInput!): TransferPayload!
 
   "Sets a shop's receipt issuer and tax rounding (managers)."

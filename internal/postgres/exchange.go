@@ -318,10 +318,11 @@ func (s *TransferService) ExchangeBalance(ctx context.Context, f tsunagu.Exchang
 
 	var a args
 	lo, hi := a.add(from), a.add(until)
-	cond := `true`
+	// The exchange is between municipalities: a move within one is not part of it.
+	cond := `t.from_municipality_id <> t.to_municipality_id`
 	if muni != nil {
 		m := a.add(*muni)
-		cond = `(t.from_municipality_id = ` + m + ` OR t.to_municipality_id = ` + m + `)`
+		cond += ` AND (t.from_municipality_id = ` + m + ` OR t.to_municipality_id = ` + m + `)`
 	}
 	q := `
 		WITH moves AS (

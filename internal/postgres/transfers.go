@@ -217,10 +217,13 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 
 // CancelTransfer cancels a transfer before anything ships, by either side: someone
 // who works at the destination or a manager of the source's municipality. The reason
-// is kept as the note of event CANCELLED.
+// is kept as the note of event CANCELLED. On a partly shipped transfer it cancels
+// the rest that has not shipped (tsunagu.CancelUnshipped): the transfer is then
+// RECEIVED, or stays SHIPPED until what is on its way is received.
 //
 // Returns NOT_FOUND (field "") for an unknown or invisible transfer, FORBIDDEN for
-// anyone else, INVALID_STATE once goods have shipped or the transfer is cancelled,
+// anyone else, INVALID_STATE once everything approved has shipped or the transfer is
+// received or cancelled,
 // validation errors or IDEMPOTENCY_CONFLICT; and then changes nothing.
 func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelTransferInput) (*tsunagu.Transfer, error) {
 	if _, err := tsunagu.RequireStaff(ctx); err != nil {
@@ -232,7 +235,7 @@ func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelT
 	req := in
 	req.IdempotencyKey = ""
 	return s.mutate(ctx, "cancelTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
-		t, _, err := lockTransfer(ctx, tx, u, in.TransferID)
+		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
 		if err != nil {
 			return 0, err
 		}
@@ -243,7 +246,19 @@ func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelT
 		if err := tsunagu.CanTransition(t.Status, tsunagu.ActionCancel); err != nil {
 			return 0, err
 		}
-		return t.ID, advanceTransfer(ctx, tx, t, nil, tsunagu.TransferCancelled, tsunagu.EventCancelled, u, in.Reason)
+		if t.Status != tsunagu.TransferShipped {
+			return t.ID, advanceTransfer(ctx, tx, t, nil, tsunagu.TransferCancelled, tsunagu.EventCancelled, u, in.Reason)
+		}
+		// Partly shipped: the rest is cancelled, what shipped is still received.
+		all := make([]*tsunagu.TransferLine, len(lines))
+		for i, l := range lines {
+			all[i] = &l.TransferLine
+		}
+		status, err := tsunagu.CancelUnshipped(all)
+		if err != nil {
+			return 0, err
+		}
+		return t.ID, advanceTransfer(ctx, tx, t, lines, status, tsunagu.EventCancelled, u, in.Reason)
 	})
 }
 

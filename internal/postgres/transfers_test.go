@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -921,6 +922,26 @@ func TestExchangeBalance(t *testing.T) {
 	must(t, err)
 	_, err = x.svc.ReceiveTransfer(x.clerk, tsunagu.ReceiveTransferInput{TransferID: back.ID, IdempotencyKey: x.key()})
 	must(t, err)
+	// Within 港区, warehouse → shop, today: not part of the exchange.
+	inside, err := x.svc.RequestTransfer(x.clerk, tsunagu.RequestTransferInput{FromLocationID: x.warehouse.ID,
+		ToLocationID: x.homeShop.ID, Lines: []tsunagu.TransferQuantity{q(x.jam, 2)}, IdempotencyKey: x.key()})
+	must(t, err)
+	for _, step := range []func() error{
+		func() error {
+			_, err := x.svc.ApproveTransfer(x.manager, tsunagu.ApproveTransferInput{TransferID: inside.ID, IdempotencyKey: x.key()})
+			return err
+		},
+		func() error {
+			_, err := x.svc.ShipTransfer(x.manager, tsunagu.ShipTransferInput{TransferID: inside.ID, IdempotencyKey: x.key()})
+			return err
+		},
+		func() error {
+			_, err := x.svc.ReceiveTransfer(x.clerk, tsunagu.ReceiveTransferInput{TransferID: inside.ID, IdempotencyKey: x.key()})
+			return err
+		},
+	} {
+		must(t, step())
+	}
 
 	// Date the documents.
 	jst := time.FixedZone("JST", 9*60*60)
@@ -1261,5 +1282,69 @@ func BenchmarkShipReceive5Lines(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	x.checkLedger()
+}
+
+// A partial shipment whose rest will never come: cancelling the rest leaves the
+// transfer SHIPPED while goods are on their way, RECEIVED once they arrive, and the
+// unshipped stock stays at the source.
+func TestCancelUnshippedRest(t *testing.T) {
+	t.Parallel()
+	x := newExchangeWorld(t)
+	x.mustPut(x.warehouse, x.cookies, 100)
+	x.mustPut(x.warehouse, x.jam, 50)
+	tr, err := x.svc.RequestTransfer(x.otherClerk, tsunagu.RequestTransferInput{FromLocationID: x.warehouse.ID,
+		ToLocationID: x.partnerShop.ID, Lines: []tsunagu.TransferQuantity{q(x.cookies, 10), q(x.jam, 5)}, IdempotencyKey: x.key()})
+	must(t, err)
+	_, err = x.svc.ApproveTransfer(x.manager, tsunagu.ApproveTransferInput{TransferID: tr.ID, IdempotencyKey: x.key()})
+	must(t, err)
+	_, err = x.svc.ShipTransfer(x.manager, tsunagu.ShipTransferInput{TransferID: tr.ID,
+		Lines: []tsunagu.TransferQuantity{q(x.cookies, 4)}, IdempotencyKey: x.key()})
+	must(t, err)
+
+	cancel := func(ctx context.Context) (*tsunagu.Transfer, error) {
+		return x.svc.CancelTransfer(ctx, tsunagu.CancelTransferInput{TransferID: tr.ID, Reason: "残りは欠品", IdempotencyKey: x.key()})
+	}
+	t.Run("ErrByThirdParty", func(t *testing.T) {
+		before := x.snapshot()
+		if _, err := cancel(x.clerk); tsunagu.ErrorCode(err) != tsunagu.CodeNotFound {
+			t.Fatalf("code %q, want NOT_FOUND", tsunagu.ErrorCode(err))
+		}
+		x.unchanged(before)
+	})
+	got, err := cancel(x.otherClerk)
+	must(t, err)
+	if got.Status != tsunagu.TransferShipped {
+		t.Errorf("status %s with cookies on their way, want SHIPPED", got.Status)
+	}
+	lines := x.lines(x.admin, tr.ID)
+	if c, j := lines[x.cookies.ID], lines[x.jam.ID]; c.Approved != 4 || c.Shipped != 4 || j.Approved != 0 || j.Shipped != 0 {
+		t.Errorf("lines after cancelling the rest: %+v %+v", c, j)
+	}
+	t.Run("ErrNothingLeftToCancel", func(t *testing.T) {
+		before := x.snapshot()
+		_, err := cancel(x.otherClerk)
+		if tsunagu.ErrorCode(err) != tsunagu.CodeInvalidState || !strings.Contains(tsunagu.ErrorMessage(err), "receive them") {
+			t.Fatalf("got %v, want INVALID_STATE saying to receive", err)
+		}
+		x.unchanged(before)
+	})
+	t.Run("ErrShipAfterCancel", func(t *testing.T) {
+		before := x.snapshot()
+		_, err := x.svc.ShipTransfer(x.manager, tsunagu.ShipTransferInput{TransferID: tr.ID,
+			Lines: []tsunagu.TransferQuantity{q(x.jam, 1)}, IdempotencyKey: x.key()})
+		if tsunagu.ErrorCode(err) == "" {
+			t.Fatal("shipped what was cancelled")
+		}
+		x.unchanged(before)
+	})
+	got, err = x.svc.ReceiveTransfer(x.otherClerk, tsunagu.ReceiveTransferInput{TransferID: tr.ID, IdempotencyKey: x.key()})
+	must(t, err)
+	if got.Status != tsunagu.TransferReceived {
+		t.Errorf("status %s after the shipped cookies arrived, want RECEIVED", got.Status)
+	}
+	if w, s := x.level(x.warehouse, x.jam), x.level(x.partnerShop, x.cookies); w != (stock{50, 0}) || s != (stock{4, 0}) {
+		t.Errorf("warehouse jam %+v, shop cookies %+v", w, s)
+	}
 	x.checkLedger()
 }

@@ -207,8 +207,15 @@ func (in *CreateSaleInput) Validate() error {
 			if p.Tendered != nil && *p.Tendered < p.Amount {
 				errs.Add(CodeOutOfRange, f+".tendered", "The cash handed over (¥%d) is less than the amount (¥%d).", *p.Tendered, p.Amount)
 			}
-		} else if p.Tendered != nil {
-			errs.Add(CodeInvalidInput, f+".tendered", "Only cash is tendered.")
+		} else {
+			if p.Tendered != nil {
+				errs.Add(CodeInvalidInput, f+".tendered", "Only cash is tendered.")
+			}
+			// A payment through another terminal is found again, on a dispute or a
+			// refund, by the number on its slip.
+			if strings.TrimSpace(p.Reference) == "" {
+				errs.Add(CodeRequired, f+".reference", "Enter the slip or transaction number the card or e-money terminal printed.")
+			}
 		}
 		if len(p.Reference) > MaxTextLength {
 			errs.Add(CodeTooLong, f+".reference", "A reference can be at most %d characters.", MaxTextLength)

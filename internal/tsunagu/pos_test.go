@@ -41,7 +41,7 @@ func TestCreateSaleInputValidate(t *testing.T) {
 	}
 	manyPayments := make([]tsunagu.PaymentInput, 11)
 	for i := range manyPayments {
-		manyPayments[i] = tsunagu.PaymentInput{Method: tsunagu.PaymentCard, Amount: 1}
+		manyPayments[i] = tsunagu.PaymentInput{Method: tsunagu.PaymentCard, Amount: 1, Reference: "C"}
 	}
 	for _, tc := range []struct {
 		name   string
@@ -70,6 +70,7 @@ func TestCreateSaleInputValidate(t *testing.T) {
 		{"ErrLongReference", func(in *tsunagu.CreateSaleInput) {
 			in.Payments[1].Reference = strings.Repeat("r", tsunagu.MaxTextLength+1)
 		}, []string{"TOO_LONG@input.payments.1.reference"}},
+		{"ErrNoReference", func(in *tsunagu.CreateSaleInput) { in.Payments[1].Reference = " " }, []string{"REQUIRED@input.payments.1.reference"}},
 		{"ErrTwoCashPayments", func(in *tsunagu.CreateSaleInput) {
 			in.Payments[1] = tsunagu.PaymentInput{Method: tsunagu.PaymentCash, Amount: 550}
 		}, []string{"INVALID_INPUT@input.payments"}},

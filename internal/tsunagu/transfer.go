@@ -7,7 +7,9 @@ import (
 )
 
 // TransferStatus is where a transfer is in its life:
-// REQUESTED → APPROVED → SHIPPED → RECEIVED, or CANCELLED before anything ships.
+// REQUESTED → APPROVED → SHIPPED → RECEIVED, or CANCELLED before anything ships. A
+// partly shipped transfer whose rest will not ship is closed by cancelling the rest
+// (CancelUnshipped): it is RECEIVED once what did ship is accounted for.
 type TransferStatus string
 
 const (
@@ -43,7 +45,8 @@ func CanTransition(from TransferStatus, action TransferAction) error {
 	case ActionReceive:
 		ok = from == TransferShipped
 	case ActionCancel:
-		ok = from == TransferRequested || from == TransferApproved
+		// In SHIPPED only what has not shipped is cancelled (CancelUnshipped).
+		ok = from == TransferRequested || from == TransferApproved || from == TransferShipped
 	}
 	if ok {
 		return nil
@@ -75,6 +78,27 @@ func StatusAfterMovement(lines []*TransferLine) TransferStatus {
 		}
 	}
 	return TransferReceived
+}
+
+// CancelUnshipped cancels what was approved on a SHIPPED transfer and has not
+// shipped (each line's approved becomes its shipped), so that a partial shipment
+// whose rest will never come can be closed; it returns the transfer's status after:
+// RECEIVED when what shipped is accounted for, SHIPPED while some is on its way.
+// Returns INVALID_STATE (field input.transferId) when everything approved has
+// shipped: there is nothing to cancel, only goods to receive.
+func CancelUnshipped(lines []*TransferLine) (TransferStatus, error) {
+	rest := false
+	for _, l := range lines {
+		rest = rest || l.Shipped < l.Approved
+	}
+	if !rest {
+		return "", Errorf(CodeInvalidState, "input.transferId",
+			"This transfer cannot be cancelled: goods are already on their way and nothing else is left to ship; receive them instead.")
+	}
+	for _, l := range lines {
+		l.Approved = l.Shipped
+	}
+	return StatusAfterMovement(lines), nil
 }
 
 // Transfer moves goods from one location to another, usually between partner

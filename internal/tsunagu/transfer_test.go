@@ -21,7 +21,8 @@ func TestCanTransition(t *testing.T) {
 		req:      {tsunagu.ActionApprove, tsunagu.ActionCancel},
 		approved: {tsunagu.ActionShip, tsunagu.ActionCancel},
 		// Partial shipments and receipts: both repeat while goods are on their way.
-		shipped:  {tsunagu.ActionShip, tsunagu.ActionReceive},
+		// Cancel in SHIPPED closes the unshipped rest (CancelUnshipped).
+		shipped:  {tsunagu.ActionShip, tsunagu.ActionReceive, tsunagu.ActionCancel},
 		received: nil,
 		cancel:   nil,
 	}
@@ -62,6 +63,35 @@ func TestCanTransition(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func TestCancelUnshipped(t *testing.T) {
+	line := func(approved, shipped, received, short int) *tsunagu.TransferLine {
+		return &tsunagu.TransferLine{Approved: approved, Shipped: shipped, Received: received, Short: short}
+	}
+	for _, tc := range []struct {
+		name  string
+		lines []*tsunagu.TransferLine
+		want  tsunagu.TransferStatus
+		code  tsunagu.Code
+	}{
+		{"RestCancelledAllReceived", []*tsunagu.TransferLine{line(5, 3, 3, 0), line(2, 2, 1, 1)}, tsunagu.TransferReceived, ""},
+		{"RestCancelledSomeOnTheWay", []*tsunagu.TransferLine{line(5, 3, 1, 0)}, tsunagu.TransferShipped, ""},
+		{"LineNeverShipped", []*tsunagu.TransferLine{line(4, 4, 4, 0), line(3, 0, 0, 0)}, tsunagu.TransferReceived, ""},
+		{"ErrEverythingShipped", []*tsunagu.TransferLine{line(5, 5, 2, 0)}, "", tsunagu.CodeInvalidState},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tsunagu.CancelUnshipped(tc.lines)
+			if tsunagu.ErrorCode(err) != tc.code || got != tc.want {
+				t.Fatalf("got %q, %v; want %q, code %q", got, err, tc.want, tc.code)
+			}
+			for i, l := range tc.lines {
+				if tc.code == "" && l.Approved != l.Shipped {
+					t.Errorf("line %d: approved %d, shipped %d", i, l.Approved, l.Shipped)
+				}
+			}
+		})
 	}
 }
 
