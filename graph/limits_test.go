@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"tsunagu/graph"
 	"tsunagu/internal/postgres"
@@ -148,5 +149,99 @@ func TestProductPageStatementCount(t *testing.T) {
 	// prefetched together).
 	if large != 3 {
 		t.Errorf("%d statements for a page, want 3", large)
+	}
+}
+
+// Nested lists load through page loaders: municipalities with their partners,
+// facilities (each with its products) and locations cost the same statements for 2
+// municipalities as for 12, and every parent gets its own page. The loaders wait
+// long enough here that a busy test machine cannot split a batch.
+func TestNestedListStatementCount(t *testing.T) {
+	t.Parallel()
+	a := newAPIWith(t, graph.Options{LoaderWait: 20 * time.Millisecond})
+	ctx := a.adminCtx()
+	for i := range 10 {
+		code5 := fmt.Sprintf("%05d", 13200+i)
+		d, err := tsunagu.MunicipalityCheckDigit(code5)
+		must(t, err)
+		m := &tsunagu.Municipality{Code: code5 + fmt.Sprint(d), Name: fmt.Sprintf("市%02d", i), Prefecture: "東京都"}
+		must(t, a.catalog.CreateMunicipality(ctx, m))
+		must(t, a.catalog.AddPartnership(ctx, a.home.ID, m.ID))
+		for j := range 3 {
+			f, err := a.catalog.CreateFacility(ctx, tsunagu.CreateFacilityInput{MunicipalityID: m.ID,
+				Name: fmt.Sprintf("施設%02d-%d", i, j), Kind: tsunagu.FacilityOther, Corporation: "法人"})
+			must(t, err)
+			for k := range 3 {
+				a.product(f, fmt.Sprintf("品%02d-%d-%d", i, j, k), tsunagu.StatusActive)
+			}
+		}
+		must(t, a.catalog.CreateLocation(ctx, &tsunagu.Location{MunicipalityID: m.ID, Kind: tsunagu.LocationShop, Name: m.Name + "の店"}))
+	}
+	q := `query($n: Int) { municipalities(first: $n) { edges { node { code partners { code }
+		facilities(first: 2) { edges { node { name products(first: 2) { edges { node { name } } pageInfo { hasNextPage } } } }
+			pageInfo { hasNextPage } }
+		locations(first: 5) { edges { node { name } } } } } } }`
+	type out struct {
+		Municipalities struct {
+			Edges []struct {
+				Node struct {
+					Code       string
+					Partners   []struct{ Code string }
+					Facilities struct {
+						Edges []struct {
+							Node struct {
+								Name     string
+								Products struct {
+									Edges    []struct{ Node struct{ Name string } }
+									PageInfo struct{ HasNextPage bool }
+								}
+							}
+						}
+						PageInfo struct{ HasNextPage bool }
+					}
+					Locations struct{ Edges []struct{ Node struct{ Name string } } }
+				}
+			}
+		}
+	}
+	count := func(n int) (int64, out) {
+		var c postgres.StatementCounter
+		r := a.doCtx(postgres.WithStatementCounter(context.Background(), &c), "", q, map[string]any{"n": n})
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %+v", r.Errors)
+		}
+		var o out
+		must(t, json.Unmarshal(r.Data, &o))
+		return c.Count(), o
+	}
+	small, _ := count(2)
+	large, o := count(12)
+	t.Logf("statements: %d for 2 municipalities, %d for 12", small, large)
+	// municipalities, partners, facilities, products, locations.
+	if small != 5 || large != 5 {
+		t.Errorf("statements: %d for 2 municipalities, %d for 12; want 5 for both", small, large)
+	}
+	ms := o.Municipalities.Edges
+	if len(ms) != 12 {
+		t.Fatalf("%d municipalities", len(ms))
+	}
+	if home := ms[0].Node; home.Code != a.home.Code || len(home.Partners) != 11 || len(home.Facilities.Edges) != 1 ||
+		len(home.Locations.Edges) != 2 {
+		t.Errorf("home: %d partners, %d facilities, %d locations", len(home.Partners), len(home.Facilities.Edges), len(home.Locations.Edges))
+	}
+	for i, e := range ms[2:] {
+		m := e.Node
+		prefix := fmt.Sprintf("施設%02d-", i)
+		if len(m.Partners) != 1 || m.Partners[0].Code != a.home.Code || len(m.Facilities.Edges) != 2 || !m.Facilities.PageInfo.HasNextPage ||
+			len(m.Locations.Edges) != 1 {
+			t.Errorf("municipality %s: %+v", m.Code, m)
+			continue
+		}
+		for _, f := range m.Facilities.Edges {
+			if !strings.HasPrefix(f.Node.Name, prefix) || len(f.Node.Products.Edges) != 2 || !f.Node.Products.PageInfo.HasNextPage ||
+				!strings.HasPrefix(f.Node.Products.Edges[0].Node.Name, "品"+f.Node.Name[len("施設"):]) {
+				t.Errorf("facility %s of %s: %+v", f.Node.Name, m.Code, f.Node.Products)
+			}
+		}
 	}
 }

@@ -20,6 +20,11 @@ type loaders struct {
 	user         *dataloadgen.Loader[tsunagu.UserID, *tsunagu.User]
 	stockLevel   *dataloadgen.Loader[tsunagu.StockKey, *tsunagu.StockLevel]
 
+	partners     *dataloadgen.Loader[tsunagu.MunicipalityID, []*tsunagu.Municipality]
+	facilitiesOf *dataloadgen.Loader[pageKey[tsunagu.MunicipalityID], *tsunagu.Page[*tsunagu.Facility]]
+	locationsOf  *dataloadgen.Loader[pageKey[tsunagu.MunicipalityID], *tsunagu.Page[*tsunagu.Location]]
+	productsOf   *dataloadgen.Loader[pageKey[tsunagu.FacilityID], *tsunagu.Page[*tsunagu.Product]]
+
 	transfer          *dataloadgen.Loader[tsunagu.TransferID, *tsunagu.Transfer]
 	transferLines     *dataloadgen.Loader[tsunagu.TransferID, []*tsunagu.TransferLine]
 	transferShipments *dataloadgen.Loader[tsunagu.TransferID, []*tsunagu.TransferShipment]
@@ -38,18 +43,20 @@ type loaders struct {
 	refundLines   *dataloadgen.Loader[tsunagu.RefundID, []*tsunagu.RefundLine]
 }
 
-// loaderWait is how long a loader collects keys before it queries: resolvers of one
-// list run concurrently, so a short wait catches the whole page.
-const loaderWait = 250 * time.Microsecond
-
-func newLoaders(r *Resolver) *loaders {
-	opt := dataloadgen.WithWait(loaderWait)
+// newLoaders makes a request's loaders; each collects keys for wait before it
+// queries (Options.LoaderWait).
+func newLoaders(r *Resolver, wait time.Duration) *loaders {
+	opt := dataloadgen.WithWait(wait)
 	l := &loaders{
 		municipality: dataloadgen.NewMappedLoader(r.Catalog.MunicipalitiesByID, opt),
 		facility:     dataloadgen.NewMappedLoader(r.Catalog.FacilitiesByID, opt),
 		location:     dataloadgen.NewMappedLoader(r.Catalog.LocationsByID, opt),
 		product:      dataloadgen.NewMappedLoader(r.Catalog.ProductsByID, opt),
 		user:         dataloadgen.NewMappedLoader(r.Auth.UsersByID, opt),
+		partners:     dataloadgen.NewMappedLoader(r.Catalog.Partners, opt),
+		facilitiesOf: newPageLoader(r.Catalog.FacilitiesOf, opt),
+		locationsOf:  newPageLoader(r.Catalog.LocationsOf, opt),
+		productsOf:   newPageLoader(r.Catalog.ProductsOf, opt),
 	}
 	if r.Stock != nil {
 		l.stockLevel = dataloadgen.NewMappedLoader(r.Stock.StockLevelsAt, opt)

@@ -30,9 +30,11 @@ func (r *facilityResolver) Municipality(ctx context.Context, obj *tsunagu.Facili
 }
 
 func (r *facilityResolver) Products(ctx context.Context, obj *tsunagu.Facility, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) (*model.ProductConnection, error) {
-	f := productFilter(filter, locale)
-	f.FacilityID = &obj.ID
-	return r.products(ctx, f, first, after)
+	p, err := loadPage(ctx, loadersFrom(ctx).productsOf, obj.ID, productFilter(filter, locale), first, after)
+	if err != nil {
+		return nil, err
+	}
+	return productConnection(p), nil
 }
 
 func (r *locationResolver) Municipality(ctx context.Context, obj *tsunagu.Location) (*tsunagu.Municipality, error) {
@@ -51,15 +53,23 @@ func (r *locationResolver) Shop(ctx context.Context, obj *tsunagu.Location) (*ts
 }
 
 func (r *municipalityResolver) Partners(ctx context.Context, obj *tsunagu.Municipality) ([]*tsunagu.Municipality, error) {
-	return r.Catalog.Partners(ctx, obj.ID)
+	return loadList(ctx, loadersFrom(ctx).partners, obj.ID)
 }
 
 func (r *municipalityResolver) Facilities(ctx context.Context, obj *tsunagu.Municipality, first *int, after *string) (*model.FacilityConnection, error) {
-	return r.facilities(ctx, tsunagu.FacilityFilter{MunicipalityID: &obj.ID}, first, after)
+	p, err := loadPage(ctx, loadersFrom(ctx).facilitiesOf, obj.ID, tsunagu.FacilityFilter{}, first, after)
+	if err != nil {
+		return nil, err
+	}
+	return facilityConnection(p), nil
 }
 
 func (r *municipalityResolver) Locations(ctx context.Context, obj *tsunagu.Municipality, first *int, after *string) (*model.LocationConnection, error) {
-	return r.locations(ctx, tsunagu.LocationFilter{MunicipalityID: &obj.ID}, first, after)
+	p, err := loadPage(ctx, loadersFrom(ctx).locationsOf, obj.ID, tsunagu.LocationFilter{}, first, after)
+	if err != nil {
+		return nil, err
+	}
+	return locationConnection(p), nil
 }
 
 func (r *mutationResolver) Login(ctx context.Context, input tsunagu.LoginInput) (*model.LoginPayload, error) {

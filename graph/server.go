@@ -40,6 +40,11 @@ type Options struct {
 	MaxBodyBytes int64
 	// RequestTimeout bounds the handling of one request (default 30 s).
 	RequestTimeout time.Duration
+	// LoaderWait is how long a dataloader collects keys before it queries
+	// (default 250 µs): the resolvers of one list run concurrently, so a short wait
+	// catches the whole page; a longer one costs latency but survives a busier
+	// scheduler.
+	LoaderWait time.Duration
 	// Ready reports whether the service can take requests (e.g. the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
@@ -57,6 +62,9 @@ func (o *Options) defaults() {
 	}
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 30 * time.Second
+	}
+	if o.LoaderWait == 0 {
+		o.LoaderWait = 250 * time.Microsecond
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()
@@ -153,7 +161,7 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 			}
 			ctx = tsunagu.WithUser(ctx, u, token)
 		}
-		ctx = withLoaders(ctx, newLoaders(res))
+		ctx = withLoaders(ctx, newLoaders(res, o.LoaderWait))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -156,12 +156,12 @@ func checkMunicipalities(t *testing.T, e env) {
 	if home == nil || home.Code != "131032" || home.Name != "港区" || home.Prefecture != "東京都" {
 		t.Fatalf("home = %+v, want 港区 131032", home)
 	}
-	partners, err := e.catalog.Partners(ctx, home.ID)
+	partners, err := e.catalog.Partners(ctx, []tsunagu.MunicipalityID{home.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
-	for _, p := range partners {
+	for _, p := range partners[home.ID] {
 		got[p.Code] = p.Name
 		if p.NameKana == "" || p.NameEn == "" || p.Prefecture == "" {
 			t.Errorf("partner %+v lacks a name or its prefecture", p)

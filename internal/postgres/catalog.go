@@ -44,16 +44,29 @@ func (s *CatalogService) MunicipalitiesByID(ctx context.Context, ids []tsunagu.M
 	return byID(ms, func(m *tsunagu.Municipality) tsunagu.MunicipalityID { return m.ID }), nil
 }
 
-// Partners returns the municipalities m has a partnership with, by code.
-func (s *CatalogService) Partners(ctx context.Context, m tsunagu.MunicipalityID) ([]*tsunagu.Municipality, error) {
-	ms := []*tsunagu.Municipality{}
-	err := s.db.q().SelectContext(ctx, &ms, `
-		SELECT `+municipalityColumns+` FROM municipalities
-		WHERE id IN (SELECT municipality_b FROM partnerships WHERE municipality_a = $1
-		             UNION ALL
-		             SELECT municipality_a FROM partnerships WHERE municipality_b = $1)
-		ORDER BY code`, m)
-	return ms, err
+// Partners returns, for each of ms, the municipalities it has a partnership with,
+// by code, in one statement.
+func (s *CatalogService) Partners(ctx context.Context, ms []tsunagu.MunicipalityID) (map[tsunagu.MunicipalityID][]*tsunagu.Municipality, error) {
+	var rows []*struct {
+		Of tsunagu.MunicipalityID
+		tsunagu.Municipality
+	}
+	err := s.db.q().SelectContext(ctx, &rows, `
+		WITH p AS (
+			SELECT municipality_a AS of, municipality_b AS partner FROM partnerships WHERE municipality_a = ANY($1)
+			UNION ALL
+			SELECT municipality_b, municipality_a FROM partnerships WHERE municipality_b = ANY($1)
+		)
+		SELECT p.of, `+municipalityColumns+` FROM p JOIN municipalities ON id = p.partner
+		ORDER BY p.of, code`, int64s(ms))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[tsunagu.MunicipalityID][]*tsunagu.Municipality, len(ms))
+	for _, r := range rows {
+		out[r.Of] = append(out[r.Of], &r.Municipality)
+	}
+	return out, nil
 }
 
 // CreateMunicipality adds a municipality; only admins may. Returns
@@ -101,19 +114,39 @@ func (s *CatalogService) Locations(ctx context.Context, f tsunagu.LocationFilter
 		return nil, err
 	}
 	var a args
-	q := `SELECT ` + locationColumns + ` FROM locations WHERE id > ` + a.add(page.After)
+	q := `SELECT ` + locationColumns + ` FROM locations l WHERE l.id > ` + a.add(page.After) + ` AND ` + locationCond(f, &a)
 	if f.MunicipalityID != nil {
-		q += ` AND municipality_id = ` + a.add(*f.MunicipalityID)
+		q += ` AND l.municipality_id = ` + a.add(*f.MunicipalityID)
 	}
-	if f.Kind != nil {
-		q += ` AND kind = ` + a.add(*f.Kind)
-	}
-	q += ` ORDER BY id LIMIT ` + a.add(page.First+1)
+	q += ` ORDER BY l.id LIMIT ` + a.add(page.First+1)
 	var ls []*tsunagu.Location
 	if err := s.db.q().SelectContext(ctx, &ls, q, a...); err != nil {
 		return nil, err
 	}
 	return pageOf(ls, page.First), nil
+}
+
+// LocationsOf lists a page of the locations of each of munis that match f (whose
+// MunicipalityID is ignored), in one statement.
+func (s *CatalogService) LocationsOf(ctx context.Context, munis []tsunagu.MunicipalityID, f tsunagu.LocationFilter, page tsunagu.PageArgs) (map[tsunagu.MunicipalityID]*tsunagu.Page[*tsunagu.Location], error) {
+	if err := page.Validate(); err != nil {
+		return nil, err
+	}
+	var a args
+	q := firstPages(locationColumns, "locations", "l", "municipality_id", locationCond(f, &a), int64s(munis), page, &a)
+	var ls []*tsunagu.Location
+	if err := s.db.q().SelectContext(ctx, &ls, q, a...); err != nil {
+		return nil, err
+	}
+	return groupPages(munis, ls, func(l *tsunagu.Location) tsunagu.MunicipalityID { return l.MunicipalityID }, page.First), nil
+}
+
+// locationCond is f as a condition on locations l, but for its municipality.
+func locationCond(f tsunagu.LocationFilter, a *args) string {
+	if f.Kind != nil {
+		return `l.kind = ` + a.add(*f.Kind)
+	}
+	return `true`
 }
 
 // LocationsByID returns the locations among ids.

@@ -9,8 +9,8 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-const facilityColumns = `id, municipality_id, name, name_kana, kind, corporation,
-	registration_number, contact, created_at, updated_at`
+const facilityColumns = `f.id, f.municipality_id, f.name, f.name_kana, f.kind, f.corporation,
+	f.registration_number, f.contact, f.created_at, f.updated_at`
 
 // facilityRow scans a facility; the contact is a JSON object.
 type facilityRow struct {
@@ -38,14 +38,11 @@ func (s *CatalogService) Facilities(ctx context.Context, f tsunagu.FacilityFilte
 		return nil, err
 	}
 	var a args
-	q := `SELECT ` + facilityColumns + ` FROM facilities WHERE id > ` + a.add(page.After)
+	q := `SELECT ` + facilityColumns + ` FROM facilities f WHERE f.id > ` + a.add(page.After) + ` AND ` + facilityCond(f, &a)
 	if f.MunicipalityID != nil {
-		q += ` AND municipality_id = ` + a.add(*f.MunicipalityID)
+		q += ` AND f.municipality_id = ` + a.add(*f.MunicipalityID)
 	}
-	if f.Kind != nil {
-		q += ` AND kind = ` + a.add(*f.Kind)
-	}
-	q += ` ORDER BY id LIMIT ` + a.add(page.First+1)
+	q += ` ORDER BY f.id LIMIT ` + a.add(page.First+1)
 	var rows []*facilityRow
 	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
 		return nil, err
@@ -53,11 +50,34 @@ func (s *CatalogService) Facilities(ctx context.Context, f tsunagu.FacilityFilte
 	return pageOf(facilities(rows), page.First), nil
 }
 
+// FacilitiesOf lists a page of the facilities of each of munis that match f (whose
+// MunicipalityID is ignored), in one statement.
+func (s *CatalogService) FacilitiesOf(ctx context.Context, munis []tsunagu.MunicipalityID, f tsunagu.FacilityFilter, page tsunagu.PageArgs) (map[tsunagu.MunicipalityID]*tsunagu.Page[*tsunagu.Facility], error) {
+	if err := page.Validate(); err != nil {
+		return nil, err
+	}
+	var a args
+	q := firstPages(facilityColumns, "facilities", "f", "municipality_id", facilityCond(f, &a), int64s(munis), page, &a)
+	var rows []*facilityRow
+	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
+		return nil, err
+	}
+	return groupPages(munis, facilities(rows), func(f *tsunagu.Facility) tsunagu.MunicipalityID { return f.MunicipalityID }, page.First), nil
+}
+
+// facilityCond is f as a condition on facilities f, but for its municipality.
+func facilityCond(f tsunagu.FacilityFilter, a *args) string {
+	if f.Kind != nil {
+		return `f.kind = ` + a.add(*f.Kind)
+	}
+	return `true`
+}
+
 // FacilitiesByID returns the facilities among ids.
 func (s *CatalogService) FacilitiesByID(ctx context.Context, ids []tsunagu.FacilityID) (map[tsunagu.FacilityID]*tsunagu.Facility, error) {
 	var rows []*facilityRow
 	err := s.db.q().SelectContext(ctx, &rows, `
-		SELECT `+facilityColumns+` FROM facilities WHERE id = ANY($1)`, int64s(ids))
+		SELECT `+facilityColumns+` FROM facilities f WHERE f.id = ANY($1)`, int64s(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +97,7 @@ func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFa
 	}
 	var row facilityRow
 	err = s.db.q().GetContext(ctx, &row, `
-		INSERT INTO facilities (municipality_id, name, name_kana, kind, corporation, registration_number, contact)
+		INSERT INTO facilities AS f (municipality_id, name, name_kana, kind, corporation, registration_number, contact)
 		SELECT id, $2, $3, $4, $5, $6, $7 FROM municipalities WHERE id = $1
 		RETURNING `+facilityColumns,
 		f.MunicipalityID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact})
@@ -93,7 +113,7 @@ func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFa
 	var out *tsunagu.Facility
 	err := s.db.transact(ctx, func(tx queryer) error {
 		var row facilityRow
-		err := tx.GetContext(ctx, &row, `SELECT `+facilityColumns+` FROM facilities WHERE id = $1 FOR UPDATE`, in.ID)
+		err := tx.GetContext(ctx, &row, `SELECT `+facilityColumns+` FROM facilities f WHERE f.id = $1 FOR UPDATE`, in.ID)
 		if err != nil {
 			return notFound(err, "", "facility")
 		}
@@ -106,7 +126,7 @@ func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFa
 		}
 		row = facilityRow{}
 		err = tx.GetContext(ctx, &row, `
-			UPDATE facilities SET name = $2, name_kana = $3, kind = $4, corporation = $5,
+			UPDATE facilities f SET name = $2, name_kana = $3, kind = $4, corporation = $5,
 				registration_number = $6, contact = $7, updated_at = now()
 			WHERE id = $1
 			RETURNING `+facilityColumns,

@@ -58,21 +58,58 @@ func visibleTo(u *tsunagu.User, a *args) string {
 
 // Products lists the products the user may see that match f, in ID order.
 func (s *CatalogService) Products(ctx context.Context, f tsunagu.ProductFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Product], error) {
-	if err := page.Validate(); err != nil {
+	text, err := productSearchText(f, &page)
+	if err != nil {
 		return nil, err
+	}
+	var a args
+	q := `SELECT ` + productColumns + ` FROM products p WHERE p.id > ` + a.add(page.After) + ` AND ` + productCond(ctx, f, text, &a)
+	if f.FacilityID != nil {
+		q += ` AND p.facility_id = ` + a.add(*f.FacilityID)
+	}
+	q += ` ORDER BY p.id LIMIT ` + a.add(page.First+1)
+	var rows []*productRow
+	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
+		return nil, err
+	}
+	return pageOf(products(rows, f.Locale), page.First), nil
+}
+
+// ProductsOf lists a page of the products of each of facilities that the user may
+// see and that match f (whose FacilityID is ignored), in one statement.
+func (s *CatalogService) ProductsOf(ctx context.Context, facilities []tsunagu.FacilityID, f tsunagu.ProductFilter, page tsunagu.PageArgs) (map[tsunagu.FacilityID]*tsunagu.Page[*tsunagu.Product], error) {
+	text, err := productSearchText(f, &page)
+	if err != nil {
+		return nil, err
+	}
+	var a args
+	q := firstPages(productColumns, "products", "p", "facility_id", productCond(ctx, f, text, &a), int64s(facilities), page, &a)
+	var rows []*productRow
+	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
+		return nil, err
+	}
+	return groupPages(facilities, products(rows, f.Locale), func(p *tsunagu.Product) tsunagu.FacilityID { return p.FacilityID }, page.First), nil
+}
+
+// productSearchText validates page (filling in its default size) and f's text, and
+// returns the text as it is searched for.
+func productSearchText(f tsunagu.ProductFilter, page *tsunagu.PageArgs) (string, error) {
+	if err := page.Validate(); err != nil {
+		return "", err
 	}
 	text := tsunagu.NormalizeSearchText(f.Text)
 	if len([]rune(text)) > tsunagu.MaxSearchTextLength {
-		return nil, tsunagu.Errorf(tsunagu.CodeTooLong, "filter.text", "Search for at most %d characters.", tsunagu.MaxSearchTextLength)
+		return "", tsunagu.Errorf(tsunagu.CodeTooLong, "filter.text", "Search for at most %d characters.", tsunagu.MaxSearchTextLength)
 	}
-	var a args
-	q := `SELECT ` + productColumns + ` FROM products p WHERE p.id > ` + a.add(page.After) +
-		` AND ` + visibleTo(tsunagu.UserFrom(ctx), &a)
+	return text, nil
+}
+
+// productCond is f, but for its facility, as a condition on products p, with the
+// catalog's visibility rule for the user; text is f's normalised search text.
+func productCond(ctx context.Context, f tsunagu.ProductFilter, text string, a *args) string {
+	q := visibleTo(tsunagu.UserFrom(ctx), a)
 	if f.MunicipalityID != nil {
 		q += ` AND p.municipality_id = ` + a.add(*f.MunicipalityID)
-	}
-	if f.FacilityID != nil {
-		q += ` AND p.facility_id = ` + a.add(*f.FacilityID)
 	}
 	if f.Category != nil {
 		q += ` AND p.category = ` + a.add(*f.Category)
@@ -86,12 +123,7 @@ func (s *CatalogService) Products(ctx context.Context, f tsunagu.ProductFilter, 
 	if text != "" {
 		q += ` AND p.search_text LIKE ` + a.add("%"+escapeLike(text)+"%")
 	}
-	q += ` ORDER BY p.id LIMIT ` + a.add(page.First+1)
-	var rows []*productRow
-	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
-		return nil, err
-	}
-	return pageOf(products(rows, f.Locale), page.First), nil
+	return q
 }
 
 // escapeLike quotes LIKE's wildcards so that a search for "50%" means the text.

@@ -138,11 +138,13 @@ type LocationFilter struct {
 // municipality and to admins.
 type CatalogService interface {
 	Municipalities(ctx context.Context, page PageArgs) (*Page[*Municipality], error)
-	// Partners returns the municipalities m has a partnership with.
-	Partners(ctx context.Context, m MunicipalityID) ([]*Municipality, error)
+	// Partners returns, for each of ms, the municipalities it has a partnership with.
+	Partners(ctx context.Context, ms []MunicipalityID) (map[MunicipalityID][]*Municipality, error)
 	MunicipalitiesByID(ctx context.Context, ids []MunicipalityID) (map[MunicipalityID]*Municipality, error)
 
 	Facilities(ctx context.Context, f FacilityFilter, page PageArgs) (*Page[*Facility], error)
+	// FacilitiesOf lists a page of each municipality's facilities that match f.
+	FacilitiesOf(ctx context.Context, munis []MunicipalityID, f FacilityFilter, page PageArgs) (map[MunicipalityID]*Page[*Facility], error)
 	FacilitiesByID(ctx context.Context, ids []FacilityID) (map[FacilityID]*Facility, error)
 	// CreateFacility adds a facility to a municipality the user manages.
 	// Returns UNAUTHENTICATED, FORBIDDEN, validation errors, or NOT_FOUND (field
@@ -153,9 +155,13 @@ type CatalogService interface {
 	UpdateFacility(ctx context.Context, in UpdateFacilityInput) (*Facility, error)
 
 	Locations(ctx context.Context, f LocationFilter, page PageArgs) (*Page[*Location], error)
+	// LocationsOf lists a page of each municipality's locations that match f.
+	LocationsOf(ctx context.Context, munis []MunicipalityID, f LocationFilter, page PageArgs) (map[MunicipalityID]*Page[*Location], error)
 	LocationsByID(ctx context.Context, ids []LocationID) (map[LocationID]*Location, error)
 
 	Products(ctx context.Context, f ProductFilter, page PageArgs) (*Page[*Product], error)
+	// ProductsOf lists a page of each facility's products that match f.
+	ProductsOf(ctx context.Context, facilities []FacilityID, f ProductFilter, page PageArgs) (map[FacilityID]*Page[*Product], error)
 	// ProductsByID returns the products among ids the user may see.
 	ProductsByID(ctx context.Context, ids []ProductID) (map[ProductID]*Product, error)
 	// ProductByCode finds a visible product by its JAN or in-store code (as scanned).
