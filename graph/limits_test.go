@@ -199,7 +199,9 @@ func TestNestedListStatementCount(t *testing.T) {
 						}
 						PageInfo struct{ HasNextPage bool }
 					}
-					Locations struct{ Edges []struct{ Node struct{ Name string } } }
+					Locations struct {
+						Edges []struct{ Node struct{ Name string } }
+					}
 				}
 			}
 		}
