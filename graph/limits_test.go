@@ -247,3 +247,69 @@ func TestNestedListStatementCount(t *testing.T) {
 		}
 	}
 }
+
+// A page of sales with their receipts (structured and printed), lines, payments and
+// refunds' receipts costs the same statements for 2 sales as for 20.
+func TestSalePageStatementCount(t *testing.T) {
+	t.Parallel()
+	a := newAPIWith(t, graph.Options{LoaderWait: 20 * time.Millisecond})
+	s := a.session()
+	p := a.stocked(a.homeFac, a.homeShop, 100)
+	clerk := a.ctxs["clerk"]
+	for i := range 20 {
+		sale, err := a.pos.CreateSale(clerk, tsunagu.CreateSaleInput{SessionID: s.ID,
+			Lines:          []tsunagu.SaleLineInput{{ProductID: &p.ID, Quantity: 2}},
+			Payments:       []tsunagu.PaymentInput{{Method: tsunagu.PaymentCash, Amount: 2 * p.Price}},
+			IdempotencyKey: key()})
+		must(t, err)
+		if i%2 == 0 {
+			_, err := a.pos.RefundSale(clerk, tsunagu.RefundSaleInput{SaleID: sale.ID, SessionID: s.ID,
+				Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 1}}, Method: tsunagu.RefundCash, IdempotencyKey: key()})
+			must(t, err)
+		}
+	}
+	q := `query($n: Int) { sales(first: $n) { edges { node { receiptNumber receipt { total } receiptText(width: 80)
+		lines { name quantity } payments { amount } refunds { receipt { total } receiptText } } } } }`
+	count := func(n int) int64 {
+		var c postgres.StatementCounter
+		r := a.doCtx(postgres.WithStatementCounter(context.Background(), &c), "clerk", q, map[string]any{"n": n})
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %+v", r.Errors)
+		}
+		var out struct {
+			Sales struct {
+				Edges []struct {
+					Node struct {
+						Receipt     struct{ Total int64 }
+						ReceiptText string
+						Refunds     []struct{ Receipt struct{ Total int64 } }
+					}
+				}
+			}
+		}
+		must(t, json.Unmarshal(r.Data, &out))
+		if len(out.Sales.Edges) != n {
+			t.Fatalf("%d sales, want %d", len(out.Sales.Edges), n)
+		}
+		for _, e := range out.Sales.Edges {
+			if e.Node.Receipt.Total != 2*p.Price || !strings.Contains(e.Node.ReceiptText, "領") {
+				t.Errorf("receipt %+v", e.Node.Receipt)
+			}
+			for _, r := range e.Node.Refunds {
+				if r.Receipt.Total != -p.Price {
+					t.Errorf("refund receipt %+v", r.Receipt)
+				}
+			}
+		}
+		return c.Count()
+	}
+	small, large := count(2), count(20)
+	t.Logf("statements: %d for 2 sales, %d for 20", small, large)
+	if small != large {
+		t.Errorf("statement count grows with the page: %d for 2, %d for 20", small, large)
+	}
+	// The token, sales, sale receipts, lines, payments, refunds, refund receipts.
+	if large != 7 {
+		t.Errorf("%d statements for a page, want 7", large)
+	}
+}

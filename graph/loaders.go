@@ -41,6 +41,7 @@ type loaders struct {
 	salePayments  *dataloadgen.Loader[tsunagu.SaleID, []*tsunagu.Payment]
 	refunds       *dataloadgen.Loader[tsunagu.SaleID, []*tsunagu.Refund]
 	refundLines   *dataloadgen.Loader[tsunagu.RefundID, []*tsunagu.RefundLine]
+	receipt       *dataloadgen.Loader[tsunagu.ReceiptKey, *tsunagu.Receipt]
 }
 
 // newLoaders makes a request's loaders; each collects keys for wait before it
@@ -79,6 +80,7 @@ func newLoaders(r *Resolver, wait time.Duration) *loaders {
 		l.salePayments = dataloadgen.NewMappedLoader(r.POS.SalePayments, opt)
 		l.refunds = dataloadgen.NewMappedLoader(r.POS.Refunds, opt)
 		l.refundLines = dataloadgen.NewMappedLoader(r.POS.RefundLines, opt)
+		l.receipt = dataloadgen.NewMappedLoader(r.POS.Receipts, opt)
 	}
 	return l
 }

@@ -74,10 +74,15 @@ func (r *Resolver) saleByReceiptNumber(ctx context.Context, shopID string, numbe
 	return s, err
 }
 
+// receipt loads the receipt of a sale, or with refund set of that refund.
+func receipt(ctx context.Context, sale tsunagu.SaleID, refund tsunagu.RefundID) (*tsunagu.Receipt, error) {
+	return load(ctx, loadersFrom(ctx).receipt, tsunagu.ReceiptKey{Sale: sale, Refund: refund}, "receipt")
+}
+
 // receiptText renders the receipt of a sale, or of one of its refunds, for a printer
 // of width mm paper (58 by default).
-func (r *Resolver) receiptText(ctx context.Context, sale tsunagu.SaleID, refund *tsunagu.RefundID, width *int) (string, error) {
-	rc, err := r.POS.Receipt(ctx, sale, refund)
+func (r *Resolver) receiptText(ctx context.Context, sale tsunagu.SaleID, refund tsunagu.RefundID, width *int) (string, error) {
+	rc, err := receipt(ctx, sale, refund)
 	if err != nil {
 		return "", err
 	}

@@ -301,11 +301,11 @@ func (r *refundResolver) Lines(ctx context.Context, obj *tsunagu.Refund) ([]*tsu
 }
 
 func (r *refundResolver) Receipt(ctx context.Context, obj *tsunagu.Refund) (*tsunagu.Receipt, error) {
-	return r.POS.Receipt(ctx, obj.SaleID, &obj.ID)
+	return receipt(ctx, obj.SaleID, obj.ID)
 }
 
 func (r *refundResolver) ReceiptText(ctx context.Context, obj *tsunagu.Refund, width *int) (string, error) {
-	return r.receiptText(ctx, obj.SaleID, &obj.ID, width)
+	return r.receiptText(ctx, obj.SaleID, obj.ID, width)
 }
 
 func (r *registerResolver) Shop(ctx context.Context, obj *tsunagu.Register) (*tsunagu.Location, error) {
@@ -375,11 +375,11 @@ func (r *saleResolver) Refunds(ctx context.Context, obj *tsunagu.Sale) ([]*tsuna
 }
 
 func (r *saleResolver) Receipt(ctx context.Context, obj *tsunagu.Sale) (*tsunagu.Receipt, error) {
-	return r.POS.Receipt(ctx, obj.ID, nil)
+	return receipt(ctx, obj.ID, 0)
 }
 
 func (r *saleResolver) ReceiptText(ctx context.Context, obj *tsunagu.Sale, width *int) (string, error) {
-	return r.receiptText(ctx, obj.ID, nil, width)
+	return r.receiptText(ctx, obj.ID, 0, width)
 }
 
 func (r *saleLineResolver) Product(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Product, error) {

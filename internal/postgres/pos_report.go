@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/lib/pq"
+
 	"tsunagu/internal/tsunagu"
 )
 
@@ -122,19 +124,38 @@ func (s *POSService) Report(ctx context.Context, session tsunagu.SessionID) (*ts
 // sale it is the void receipt (VOID, dated when it was voided, with the original
 // sale's number and date, and the payments given back; it has no number of its own).
 // With refund set, it is that refund's receipt (REFUND, the refunded quantities, the
-// money paid back, its own number, the original sale's number and date). The tax is
-// rounded by the shop's current setting.
+// money paid back, its own number, the original sale's number and date). The issuer
+// and the rounding are the shop's as they were when the session of the sale (or of
+// the refund) opened.
 //
 // Returns NOT_FOUND (field "") for an unknown sale or one the user may not see, or a
 // refund that is not the sale's.
 func (s *POSService) Receipt(ctx context.Context, sale tsunagu.SaleID, refund *tsunagu.RefundID) (*tsunagu.Receipt, error) {
-	var refundID int64
+	k := tsunagu.ReceiptKey{Sale: sale}
 	if refund != nil {
-		refundID = int64(*refund)
+		k.Refund = *refund
 	}
-	a := args{sale, refundID}
-	var h struct {
+	rcs, err := s.Receipts(ctx, []tsunagu.ReceiptKey{k})
+	if err != nil {
+		return nil, err
+	}
+	if rc := rcs[k]; rc != nil {
+		return rc, nil
+	}
+	return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such receipt.")
+}
+
+// Receipts builds the receipts of keys, as Receipt does, in one statement; keys the
+// user may not see, or with a refund that is not the sale's, are left out.
+func (s *POSService) Receipts(ctx context.Context, keys []tsunagu.ReceiptKey) (map[tsunagu.ReceiptKey]*tsunagu.Receipt, error) {
+	sales, refunds := make([]int64, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		sales[i], refunds[i] = int64(k.Sale), int64(k.Refund)
+	}
+	a := args{pq.Array(sales), pq.Array(refunds)}
+	var rows []*struct {
 		tsunagu.Sale
+		KeyRefund          tsunagu.RefundID
 		OperatorName       string
 		RegistrationNumber *string
 		Rounding           tsunagu.Rounding
@@ -146,8 +167,8 @@ func (s *POSService) Receipt(ctx context.Context, sale tsunagu.SaleID, refund *t
 		Payments           jsonValue[[]tsunagu.ReceiptPayment]
 	}
 	// Lines and payments are the sale's, or with a refund the refund's, as JSON.
-	err := s.db.q().GetContext(ctx, &h, `
-		SELECT `+saleColumns+`, rs.operator_name, rs.registration_number, rs.rounding,
+	err := s.db.q().SelectContext(ctx, &rows, `
+		SELECT `+saleColumns+`, k.refund_id AS key_refund, rs.operator_name, rs.registration_number, rs.rounding,
 			l.name AS shop_name, reg.name AS register_name,
 			coalesce(r.receipt_number, 0) AS refund_number, r.created_at AS refund_at,
 			CASE WHEN r.id IS NULL THEN
@@ -170,41 +191,46 @@ func (s *POSService) Receipt(ctx context.Context, sale tsunagu.SaleID, refund *t
 					ORDER BY array_position(ARRAY['CASH', 'CARD', 'EMONEY', 'QR'], rp.method))
 				 FROM refund_payments rp WHERE rp.refund_id = r.id)
 			END AS payments
-		FROM sales s
+		FROM unnest($1::bigint[], $2::bigint[]) AS k(sale_id, refund_id)
+		JOIN sales s ON s.id = k.sale_id
 		JOIN locations l ON l.id = s.shop_id
 		JOIN registers reg ON reg.id = s.register_id
-		LEFT JOIN refunds r ON r.id = $2 AND r.sale_id = s.id
+		LEFT JOIN refunds r ON r.id = k.refund_id AND r.sale_id = s.id
 		-- The issuer is the shop as it was when the session of the sale (or of the
 		-- refund) opened.
 		JOIN register_sessions rs ON rs.id = coalesce(r.session_id, s.session_id)
-		WHERE s.id = $1 AND ($2 = 0 OR r.id IS NOT NULL) AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "s.shop_id"), a...)
+		WHERE (k.refund_id = 0 OR r.id IS NOT NULL) AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "s.shop_id"), a...)
 	if err != nil {
-		return nil, notFound(err, "", "receipt")
-	}
-	rc := &tsunagu.Receipt{
-		IssuerName:    h.OperatorName,
-		ShopName:      h.ShopName,
-		RegisterName:  h.RegisterName,
-		ReceiptNumber: h.ReceiptNumber,
-		IssuedAt:      h.CreatedAt,
-		Kind:          tsunagu.ReceiptSale,
-		Lines:         h.Lines.V,
-		Rounding:      h.Rounding,
-		Payments:      h.Payments.V,
-	}
-	if h.RegistrationNumber != nil {
-		rc.RegistrationNumber = *h.RegistrationNumber
-	}
-	switch {
-	case refund != nil:
-		rc.Kind, rc.ReceiptNumber, rc.IssuedAt = tsunagu.ReceiptRefund, h.RefundNumber, *h.RefundAt
-		rc.OriginalNumber, rc.OriginalIssuedAt = h.ReceiptNumber, h.CreatedAt
-	case h.Status == tsunagu.SaleVoided:
-		rc.Kind, rc.ReceiptNumber, rc.IssuedAt = tsunagu.ReceiptVoid, 0, *h.VoidedAt
-		rc.OriginalNumber, rc.OriginalIssuedAt = h.ReceiptNumber, h.CreatedAt
-	}
-	if err := rc.Compute(); err != nil {
 		return nil, err
 	}
-	return rc, nil
+	out := make(map[tsunagu.ReceiptKey]*tsunagu.Receipt, len(rows))
+	for _, h := range rows {
+		rc := &tsunagu.Receipt{
+			IssuerName:    h.OperatorName,
+			ShopName:      h.ShopName,
+			RegisterName:  h.RegisterName,
+			ReceiptNumber: h.ReceiptNumber,
+			IssuedAt:      h.CreatedAt,
+			Kind:          tsunagu.ReceiptSale,
+			Lines:         h.Lines.V,
+			Rounding:      h.Rounding,
+			Payments:      h.Payments.V,
+		}
+		if h.RegistrationNumber != nil {
+			rc.RegistrationNumber = *h.RegistrationNumber
+		}
+		switch {
+		case h.KeyRefund != 0:
+			rc.Kind, rc.ReceiptNumber, rc.IssuedAt = tsunagu.ReceiptRefund, h.RefundNumber, *h.RefundAt
+			rc.OriginalNumber, rc.OriginalIssuedAt = h.ReceiptNumber, h.CreatedAt
+		case h.Status == tsunagu.SaleVoided:
+			rc.Kind, rc.ReceiptNumber, rc.IssuedAt = tsunagu.ReceiptVoid, 0, *h.VoidedAt
+			rc.OriginalNumber, rc.OriginalIssuedAt = h.ReceiptNumber, h.CreatedAt
+		}
+		if err := rc.Compute(); err != nil {
+			return nil, err
+		}
+		out[tsunagu.ReceiptKey{Sale: h.ID, Refund: h.KeyRefund}] = rc
+	}
+	return out, nil
 }

@@ -458,10 +458,18 @@ type POSService interface {
 	RefundLines(ctx context.Context, ids []RefundID) (map[RefundID][]*RefundLine, error)
 	// Receipt builds the receipt of a sale or, with refund set, of a refund.
 	Receipt(ctx context.Context, sale SaleID, refund *RefundID) (*Receipt, error)
+	// Receipts builds many receipts at once; those the user may not see are left out.
+	Receipts(ctx context.Context, keys []ReceiptKey) (map[ReceiptKey]*Receipt, error)
 	ShopsByID(ctx context.Context, ids []LocationID) (map[LocationID]*Shop, error)
 	UpdateShop(ctx context.Context, s Shop) (*Shop, error)
 }
 
 func validPaymentMethod(m PaymentMethod) bool {
 	return m == PaymentCash || m == PaymentCard || m == PaymentEMoney || m == PaymentQR
+}
+
+// ReceiptKey names a receipt: a sale's, or with Refund set (non-zero) that refund's.
+type ReceiptKey struct {
+	Sale   SaleID
+	Refund RefundID
 }
