@@ -26,7 +26,13 @@ import (
 type DB struct {
 	db  *sqlx.DB
 	log *slog.Logger
+	// deadlocks counts the transactions PostgreSQL broke out of a deadlock (and
+	// transact retried): with rows always locked in one order there are none.
+	deadlocks atomic.Int64
 }
+
+// Deadlocks returns how many transactions have ended in a deadlock since Open.
+func (db *DB) Deadlocks() int64 { return db.deadlocks.Load() }
 
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
@@ -77,6 +83,10 @@ func (db *DB) transact(ctx context.Context, fn func(tx queryer) error) (err erro
 	const attempts = 4
 	for i := 0; ; i++ {
 		err = db.transactOnce(ctx, fn)
+		if pqErr := (*pq.Error)(nil); errors.As(err, &pqErr) && pqErr.Code == "40P01" {
+			db.deadlocks.Add(1)
+			db.log.WarnContext(ctx, "deadlock", "err", err, "attempt", i+1)
+		}
 		if i+1 == attempts || !retryable(err) {
 			return err
 		}

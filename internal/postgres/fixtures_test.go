@@ -94,11 +94,16 @@ func (w *world) user(ctx context.Context, name string, in postgres.NewUserInput)
 	return tsunagu.WithUser(context.Background(), s.User, s.Token)
 }
 
-// checkLedger fails the test when any stock level differs from its ledger.
+// checkLedger fails the test when any stock level differs from its ledger, and when
+// any transaction of the test ended in a deadlock (rows are locked in one order, so
+// none may; transact would retry it unseen).
 func (w *world) checkLedger() {
 	w.t.Helper()
 	if err := w.db.CheckLedger(context.Background()); err != nil {
 		w.t.Error(err)
+	}
+	if n := w.db.Deadlocks(); n > 0 {
+		w.t.Errorf("%d transactions ended in a deadlock", n)
 	}
 }
 
