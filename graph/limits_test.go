@@ -313,3 +313,54 @@ func TestSalePageStatementCount(t *testing.T) {
 		t.Errorf("%d statements for a page, want 7", large)
 	}
 }
+
+// The registers of a shop with their open sessions' Z reports cost the same
+// statements for 2 registers as for 6.
+func TestRegisterReportsStatementCount(t *testing.T) {
+	t.Parallel()
+	a := newAPIWith(t, graph.Options{LoaderWait: 20 * time.Millisecond})
+	p := a.stocked(a.homeFac, a.homeShop, 100)
+	q := `{ registers { name openSession { openingFloat report { salesCount grossSales expectedCash byTaxRate { tax } } } } }`
+	count := func(want int) int64 {
+		var c postgres.StatementCounter
+		r := a.doCtx(postgres.WithStatementCounter(context.Background(), &c), "clerk", q, nil)
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %+v", r.Errors)
+		}
+		var out struct {
+			Registers []struct {
+				OpenSession struct {
+					OpeningFloat int64
+					Report       struct{ SalesCount, GrossSales, ExpectedCash int64 }
+				}
+			}
+		}
+		must(t, json.Unmarshal(r.Data, &out))
+		if len(out.Registers) != want {
+			t.Fatalf("%d registers, want %d", len(out.Registers), want)
+		}
+		for _, reg := range out.Registers {
+			if z := reg.OpenSession.Report; z.SalesCount != 1 || z.GrossSales != p.Price || z.ExpectedCash != 30000+p.Price {
+				t.Errorf("report %+v", z)
+			}
+		}
+		return c.Count()
+	}
+	var small int64
+	for i := range 6 {
+		s := a.session()
+		_, err := a.pos.CreateSale(a.ctxs["clerk"], tsunagu.CreateSaleInput{SessionID: s.ID,
+			Lines:          []tsunagu.SaleLineInput{{ProductID: &p.ID, Quantity: 1}},
+			Payments:       []tsunagu.PaymentInput{{Method: tsunagu.PaymentCash, Amount: p.Price}},
+			IdempotencyKey: key()})
+		must(t, err)
+		if i == 1 {
+			small = count(2)
+		}
+	}
+	large := count(6)
+	t.Logf("statements: %d for 2 registers, %d for 6", small, large)
+	if small != large {
+		t.Errorf("statement count grows with the registers: %d for 2, %d for 6", small, large)
+	}
+}

@@ -42,6 +42,7 @@ type loaders struct {
 	refunds       *dataloadgen.Loader[tsunagu.SaleID, []*tsunagu.Refund]
 	refundLines   *dataloadgen.Loader[tsunagu.RefundID, []*tsunagu.RefundLine]
 	receipt       *dataloadgen.Loader[tsunagu.ReceiptKey, *tsunagu.Receipt]
+	report        *dataloadgen.Loader[tsunagu.SessionID, *tsunagu.ZReport]
 }
 
 // newLoaders makes a request's loaders; each collects keys for wait before it
@@ -81,6 +82,7 @@ func newLoaders(r *Resolver, wait time.Duration) *loaders {
 		l.refunds = dataloadgen.NewMappedLoader(r.POS.Refunds, opt)
 		l.refundLines = dataloadgen.NewMappedLoader(r.POS.RefundLines, opt)
 		l.receipt = dataloadgen.NewMappedLoader(r.POS.Receipts, opt)
+		l.report = dataloadgen.NewMappedLoader(r.POS.Reports, opt)
 	}
 	return l
 }

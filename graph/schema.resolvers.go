@@ -336,7 +336,7 @@ func (r *registerSessionResolver) CashMovements(ctx context.Context, obj *tsunag
 }
 
 func (r *registerSessionResolver) Report(ctx context.Context, obj *tsunagu.RegisterSession) (*tsunagu.ZReport, error) {
-	return r.POS.Report(ctx, obj.ID)
+	return load(ctx, loadersFrom(ctx).report, obj.ID, "register session")
 }
 
 func (r *saleResolver) Shop(ctx context.Context, obj *tsunagu.Sale) (*tsunagu.Location, error) {

@@ -9,16 +9,16 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// The cash of session $1 by source: cash taken for its completed sales (change given
+// The cash of session rs (a register_sessions row in the statement) by source: cash taken for its completed sales (change given
 // back, so the payment's amount), cash paid back by the refunds made in it, and cash
 // paid in and out. Voided sales gave their cash back and count for nothing.
 const (
 	cashSalesSQL = `coalesce((SELECT sum(sp.amount) FROM sale_payments sp JOIN sales s ON s.id = sp.sale_id
-		WHERE s.session_id = $1 AND s.status = 'COMPLETED' AND sp.method = 'CASH'), 0)`
+		WHERE s.session_id = rs.id AND s.status = 'COMPLETED' AND sp.method = 'CASH'), 0)`
 	cashRefundsSQL = `coalesce((SELECT sum(rp.amount) FROM refund_payments rp JOIN refunds r ON r.id = rp.refund_id
-		WHERE r.session_id = $1 AND rp.method = 'CASH'), 0)`
-	cashInSQL  = `coalesce((SELECT sum(amount) FROM cash_movements WHERE session_id = $1 AND type = 'IN'), 0)`
-	cashOutSQL = `coalesce((SELECT sum(amount) FROM cash_movements WHERE session_id = $1 AND type = 'OUT'), 0)`
+		WHERE r.session_id = rs.id AND rp.method = 'CASH'), 0)`
+	cashInSQL  = `coalesce((SELECT sum(amount) FROM cash_movements WHERE session_id = rs.id AND type = 'IN'), 0)`
+	cashOutSQL = `coalesce((SELECT sum(amount) FROM cash_movements WHERE session_id = rs.id AND type = 'OUT'), 0)`
 )
 
 // expectedCashQuery is the cash session $1's drawer should hold: float + cash sales −
@@ -33,13 +33,27 @@ const expectedCashQuery = `SELECT rs.opening_float + ` + cashSalesSQL + ` - ` + 
 // payment method: each method's takings of completed sales less what refunds made in
 // the session paid back by it; Count is the number of sale payments. By tax rate: the
 // net takings (completed sales less refunds) per tax class, the tax computed once per
-// rate over that total with the shop's rounding. Counted cash and over/short are set
+// rate over that total with the rounding the session opened with. Counted cash and over/short are set
 // once the session is closed.
 //
 // Returns NOT_FOUND (field "") for an unknown session or one the user does not work at.
 func (s *POSService) Report(ctx context.Context, session tsunagu.SessionID) (*tsunagu.ZReport, error) {
-	a := args{session}
-	var row struct {
+	zs, err := s.Reports(ctx, []tsunagu.SessionID{session})
+	if err != nil {
+		return nil, err
+	}
+	if z := zs[session]; z != nil {
+		return z, nil
+	}
+	return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such register session.")
+}
+
+// Reports returns the reports of many sessions, as Report does, in one statement;
+// sessions the user does not work at are left out.
+func (s *POSService) Reports(ctx context.Context, sessions []tsunagu.SessionID) (map[tsunagu.SessionID]*tsunagu.ZReport, error) {
+	a := args{int64s(sessions)}
+	var rows []*struct {
+		ID           tsunagu.SessionID
 		Status       tsunagu.SessionStatus
 		Rounding     tsunagu.Rounding
 		OpeningFloat int64
@@ -57,65 +71,71 @@ func (s *POSService) Report(ctx context.Context, session tsunagu.SessionID) (*ts
 		ByMethod     jsonValue[[]tsunagu.MethodTotal]
 		ByClass      jsonValue[[]tsunagu.TaxLine]
 	}
-	err := s.db.q().GetContext(ctx, &row, `
-		WITH s AS (
-			SELECT id, status, total FROM sales WHERE session_id = $1
-		), r AS (
-			SELECT id, sale_id, total FROM refunds WHERE session_id = $1
-		)
-		SELECT rs.status, rs.rounding, rs.opening_float, rs.counted_cash,
-			(SELECT count(*) FROM s WHERE status = 'COMPLETED') AS sales_count,
-			(SELECT coalesce(sum(total), 0) FROM s WHERE status = 'COMPLETED') AS gross_sales,
-			(SELECT count(*) FROM s WHERE status = 'VOIDED') AS void_count,
-			(SELECT coalesce(sum(total), 0) FROM s WHERE status = 'VOIDED') AS void_total,
-			(SELECT count(*) FROM r) AS refund_count,
-			(SELECT coalesce(sum(total), 0) FROM r) AS refund_total,
+	err := s.db.q().SelectContext(ctx, &rows, `
+		SELECT rs.id, rs.status, rs.rounding, rs.opening_float, rs.counted_cash,
+			sa.sales_count, sa.gross_sales, sa.void_count, sa.void_total, rf.refund_count, rf.refund_total,
 			`+cashSalesSQL+` AS cash_sales, `+cashRefundsSQL+` AS cash_refunds,
 			`+cashInSQL+` AS cash_in, `+cashOutSQL+` AS cash_out,
 			(SELECT coalesce(json_agg(json_build_object('Method', m.method, 'Count', m.count, 'Amount', m.amount)
 				ORDER BY array_position(ARRAY['CASH', 'CARD', 'EMONEY', 'QR'], m.method)), '[]')
 			 FROM (SELECT method, sum(n) AS count, sum(amount) AS amount FROM (
-					SELECT sp.method, 1 AS n, sp.amount FROM sale_payments sp JOIN s ON s.id = sp.sale_id
-					WHERE s.status = 'COMPLETED'
+					SELECT sp.method, 1 AS n, sp.amount FROM sale_payments sp JOIN sales s ON s.id = sp.sale_id
+					WHERE s.session_id = rs.id AND s.status = 'COMPLETED'
 					UNION ALL
-					SELECT rp.method, 0, -rp.amount FROM refund_payments rp JOIN r ON r.id = rp.refund_id
+					SELECT rp.method, 0, -rp.amount FROM refund_payments rp JOIN refunds r ON r.id = rp.refund_id
+					WHERE r.session_id = rs.id
 				) x GROUP BY method) m) AS by_method,
 			(SELECT coalesce(json_agg(json_build_object('Class', c.tax_class, 'Amount', c.amount)), '[]')
 			 FROM (SELECT tax_class, sum(amount) AS amount FROM (
 					SELECT sl.tax_class, sl.unit_price * sl.quantity AS amount
-					FROM sale_lines sl JOIN s ON s.id = sl.sale_id WHERE s.status = 'COMPLETED'
+					FROM sale_lines sl JOIN sales s ON s.id = sl.sale_id
+					WHERE s.session_id = rs.id AND s.status = 'COMPLETED'
 					UNION ALL
-					SELECT sl.tax_class, -rl.amount FROM refund_lines rl JOIN r ON r.id = rl.refund_id
+					SELECT sl.tax_class, -rl.amount FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id
 					JOIN sale_lines sl ON sl.sale_id = r.sale_id AND sl.line_number = rl.line_number
+					WHERE r.session_id = rs.id
 				) x GROUP BY tax_class) c) AS by_class
 		FROM register_sessions rs
-		WHERE rs.id = $1 AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "rs.shop_id"), a...)
+		CROSS JOIN LATERAL (
+			SELECT count(*) FILTER (WHERE status = 'COMPLETED') AS sales_count,
+				coalesce(sum(total) FILTER (WHERE status = 'COMPLETED'), 0) AS gross_sales,
+				count(*) FILTER (WHERE status = 'VOIDED') AS void_count,
+				coalesce(sum(total) FILTER (WHERE status = 'VOIDED'), 0) AS void_total
+			FROM sales WHERE session_id = rs.id) sa
+		CROSS JOIN LATERAL (
+			SELECT count(*) AS refund_count, coalesce(sum(total), 0) AS refund_total
+			FROM refunds WHERE session_id = rs.id) rf
+		WHERE rs.id = ANY($1) AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "rs.shop_id"), a...)
 	if err != nil {
-		return nil, notFound(err, "", "register session")
+		return nil, err
 	}
-	z := &tsunagu.ZReport{
-		SalesCount: row.SalesCount, GrossSales: row.GrossSales,
-		VoidCount: row.VoidCount, VoidTotal: row.VoidTotal,
-		RefundCount: row.RefundCount, RefundTotal: row.RefundTotal,
-		NetSales:        row.GrossSales - row.RefundTotal,
-		ByPaymentMethod: row.ByMethod.V,
-		ByTaxRate:       tsunagu.TaxBreakdown(row.ByClass.V, row.Rounding),
-		OpeningFloat:    row.OpeningFloat,
-		CashSales:       row.CashSales, CashRefunds: row.CashRefunds,
-		CashIn: row.CashIn, CashOut: row.CashOut,
+	out := make(map[tsunagu.SessionID]*tsunagu.ZReport, len(rows))
+	for _, row := range rows {
+		z := &tsunagu.ZReport{
+			SalesCount: row.SalesCount, GrossSales: row.GrossSales,
+			VoidCount: row.VoidCount, VoidTotal: row.VoidTotal,
+			RefundCount: row.RefundCount, RefundTotal: row.RefundTotal,
+			NetSales:        row.GrossSales - row.RefundTotal,
+			ByPaymentMethod: row.ByMethod.V,
+			ByTaxRate:       tsunagu.TaxBreakdown(row.ByClass.V, row.Rounding),
+			OpeningFloat:    row.OpeningFloat,
+			CashSales:       row.CashSales, CashRefunds: row.CashRefunds,
+			CashIn: row.CashIn, CashOut: row.CashOut,
+		}
+		z.ExpectedCash = z.OpeningFloat + z.CashSales - z.CashRefunds + z.CashIn - z.CashOut
+		if row.Status == tsunagu.SessionClosed && row.CountedCash != nil {
+			counted, overShort := *row.CountedCash, *row.CountedCash-z.ExpectedCash
+			z.CountedCash, z.OverShort = &counted, &overShort
+		}
+		if z.ByPaymentMethod == nil {
+			z.ByPaymentMethod = []tsunagu.MethodTotal{}
+		}
+		if z.ByTaxRate == nil {
+			z.ByTaxRate = []tsunagu.RateTotal{}
+		}
+		out[row.ID] = z
 	}
-	z.ExpectedCash = z.OpeningFloat + z.CashSales - z.CashRefunds + z.CashIn - z.CashOut
-	if row.Status == tsunagu.SessionClosed && row.CountedCash != nil {
-		counted, overShort := *row.CountedCash, *row.CountedCash-z.ExpectedCash
-		z.CountedCash, z.OverShort = &counted, &overShort
-	}
-	if z.ByPaymentMethod == nil {
-		z.ByPaymentMethod = []tsunagu.MethodTotal{}
-	}
-	if z.ByTaxRate == nil {
-		z.ByTaxRate = []tsunagu.RateTotal{}
-	}
-	return z, nil
+	return out, nil
 }
 
 // Receipt builds the receipt of a sale the user may see, from the rows stored when it

@@ -445,6 +445,8 @@ type POSService interface {
 	RecordCashMovement(ctx context.Context, in RecordCashMovementInput) (*CashMovement, error)
 	CashMovements(ctx context.Context, sessionIDs []SessionID) (map[SessionID][]*CashMovement, error)
 	Report(ctx context.Context, session SessionID) (*ZReport, error)
+	// Reports returns many sessions' reports; those the user may not see are left out.
+	Reports(ctx context.Context, sessions []SessionID) (map[SessionID]*ZReport, error)
 
 	CreateSale(ctx context.Context, in CreateSaleInput) (*Sale, error)
 	VoidSale(ctx context.Context, in VoidSaleInput) (*Sale, error)
