@@ -73,6 +73,10 @@ func newLogger(level string) *slog.Logger {
 }
 
 func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error {
+	if loadDemo && !cfg.dev {
+		// The demo accounts' passwords are public: never on a server in production.
+		return errors.New("-demo creates accounts with published passwords: use it only in dev mode (TSUNAGU_DEV=1)")
+	}
 	url := cfg.databaseURL
 	if url == "" {
 		// No database configured: run a private PostgreSQL under the data folder.
