@@ -388,19 +388,22 @@ type ComplexityRoot struct {
 	}
 
 	RegisterSession struct {
-		CashMovements func(childComplexity int) int
-		CloseNote     func(childComplexity int) int
-		ClosedAt      func(childComplexity int) int
-		ClosedBy      func(childComplexity int) int
-		CountedCash   func(childComplexity int) int
-		Denominations func(childComplexity int) int
-		ID            func(childComplexity int) int
-		OpenedAt      func(childComplexity int) int
-		OpenedBy      func(childComplexity int) int
-		OpeningFloat  func(childComplexity int) int
-		Register      func(childComplexity int) int
-		Report        func(childComplexity int) int
-		Status        func(childComplexity int) int
+		CashMovements      func(childComplexity int) int
+		CloseNote          func(childComplexity int) int
+		ClosedAt           func(childComplexity int) int
+		ClosedBy           func(childComplexity int) int
+		CountedCash        func(childComplexity int) int
+		Denominations      func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		OpenedAt           func(childComplexity int) int
+		OpenedBy           func(childComplexity int) int
+		OpeningFloat       func(childComplexity int) int
+		OperatorName       func(childComplexity int) int
+		Register           func(childComplexity int) int
+		RegistrationNumber func(childComplexity int) int
+		Report             func(childComplexity int) int
+		Rounding           func(childComplexity int) int
+		Status             func(childComplexity int) int
 	}
 
 	RegisterSessionPayload struct {
@@ -2448,18 +2451,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterSession.OpeningFloat(childComplexity), true
+	case "RegisterSession.operatorName":
+		if e.ComplexityRoot.RegisterSession.OperatorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterSession.OperatorName(childComplexity), true
 	case "RegisterSession.register":
 		if e.ComplexityRoot.RegisterSession.Register == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RegisterSession.Register(childComplexity), true
+	case "RegisterSession.registrationNumber":
+		if e.ComplexityRoot.RegisterSession.RegistrationNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterSession.RegistrationNumber(childComplexity), true
 	case "RegisterSession.report":
 		if e.ComplexityRoot.RegisterSession.Report == nil {
 			break
 		}
 
 		return e.ComplexityRoot.RegisterSession.Report(childComplexity), true
+	case "RegisterSession.rounding":
+		if e.ComplexityRoot.RegisterSession.Rounding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterSession.Rounding(childComplexity), true
 	case "RegisterSession.status":
 		if e.ComplexityRoot.RegisterSession.Status == nil {
 			break
@@ -3756,7 +3777,7 @@ type Mutation {
   "Either side cancels a transfer before anything has shipped; on a partly shipped transfer it cancels the rest that has not shipped (the transfer is RECEIVED once what shipped has arrived)."
   cancelTransfer(input: CancelTransferInput!): TransferPayload!
 
-  "Sets a shop's receipt issuer and tax rounding (managers)."
+  "Sets a shop's receipt issuer and tax rounding (managers). A register session keeps the settings it opened with, so a change applies from the next session on and issued receipts never change."
   updateShop(input: UpdateShopInput!): ShopPayload!
   "Adds a register to a shop (managers)."
   createRegister(input: CreateRegisterInput!): RegisterPayload!
@@ -4700,6 +4721,10 @@ type RegisterSession implements Node {
   countedCash: Int
   denominations: [DenominationCount!]!
   closeNote: String!
+  "The shop's receipt issuer, registration number and rounding as they were when the session opened; its receipts and report use them."
+  operatorName: String!
+  registrationNumber: String
+  rounding: Rounding!
   cashMovements: [CashMovement!]!
   "The close report (Z report, レジ締め); final once the session is closed."
   report: ZReport!
@@ -5583,6 +5608,12 @@ func (ec *executionContext) childFields_RegisterSession(ctx context.Context, fie
 		return ec.fieldContext_RegisterSession_denominations(ctx, field)
 	case "closeNote":
 		return ec.fieldContext_RegisterSession_closeNote(ctx, field)
+	case "operatorName":
+		return ec.fieldContext_RegisterSession_operatorName(ctx, field)
+	case "registrationNumber":
+		return ec.fieldContext_RegisterSession_registrationNumber(ctx, field)
+	case "rounding":
+		return ec.fieldContext_RegisterSession_rounding(ctx, field)
 	case "cashMovements":
 		return ec.fieldContext_RegisterSession_cashMovements(ctx, field)
 	case "report":
@@ -13709,6 +13740,75 @@ func (ec *executionContext) _RegisterSession_closeNote(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_RegisterSession_closeNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegisterSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _RegisterSession_operatorName(ctx context.Context, field graphql.CollectedField, obj *tsunagu.RegisterSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterSession_operatorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OperatorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterSession_operatorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _RegisterSession_registrationNumber(ctx context.Context, field graphql.CollectedField, obj *tsunagu.RegisterSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterSession_registrationNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegistrationNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterSession_registrationNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterSession", field, false, false, "String")
+}
+
+func (ec *executionContext) _RegisterSession_rounding(ctx context.Context, field graphql.CollectedField, obj *tsunagu.RegisterSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterSession_rounding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rounding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.Rounding) graphql.Marshaler {
+			return ec.marshalNRounding2tsunaguᚋinternalᚋtsunaguᚐRounding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterSession_rounding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterSession", field, false, false, "Rounding")
 }
 
 func (ec *executionContext) _RegisterSession_cashMovements(ctx context.Context, field graphql.CollectedField, obj *tsunagu.RegisterSession) (ret graphql.Marshaler) {
@@ -24256,6 +24356,21 @@ func (ec *executionContext) _RegisterSession(ctx context.Context, sel ast.Select
 			}
 		case "closeNote":
 			out.Values[i] = ec._RegisterSession_closeNote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "operatorName":
+			out.Values[i] = ec._RegisterSession_operatorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registrationNumber":
+			out.Values[i] = ec._RegisterSession_registrationNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rounding":
+			out.Values[i] = ec._RegisterSession_rounding(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
