@@ -3708,6 +3708,11 @@ type Query {
   Names and descriptions are given in ` + "`" + `locale` + "`" + `, falling back to Japanese.
   """
   products(filter: ProductFilter, first: Int = 20, after: String, locale: Locale = JA): ProductConnection!
+  """
+  A product by ID. Besides what ` + "`" + `products` + "`" + ` shows, archived products are found too
+  (with status ARCHIVED), because sales, orders and transfers name them; a draft is
+  found only by an admin and its municipality's managers.
+  """
   product(id: ID!, locale: Locale = JA): Product
   "The product with this JAN/EAN or in-store code, as a scanner reads it."
   productByCode(code: String!, locale: Locale = JA): Product
