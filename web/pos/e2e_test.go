@@ -1,0 +1,285 @@
+package pos_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The browser and the files the end-to-end tests need; `make deps` installs them.
+const (
+	chromiumPath = "/usr/bin/chromium"
+	axePath      = "../../node_modules/axe-core/axe.min.js"
+	shotsDir     = "../../screenshots"
+)
+
+// browser is one headless Chromium tab for a test, with a step timeout.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	axe string
+	n   int // screenshots taken
+}
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("the POS end-to-end tests need Chromium at %s: run `make deps` (apt-get install -y chromium fonts-ipafont-gothic): %v", chromiumPath, err)
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("the accessibility checks need axe-core from npm: run `make deps` (npm ci): %v", err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.NoSandbox, // we may run as root, where Chromium's sandbox refuses to start
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "ja-JP"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return &browser{t: t, ctx: ctx, axe: string(axe)}
+}
+
+// do runs steps with a timeout, failing the test with what was being done.
+func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.shot("failed")
+		b.t.Fatalf("%s: %v\npage text:\n%s", what, err, b.text())
+	}
+}
+
+func (b *browser) text() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 3*time.Second)
+	defer cancel()
+	s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+	return s
+}
+
+// waitText waits until the element's text contains want.
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.offsetParent !== null && e.textContent.includes(%q); })()`, sel, want)
+	b.do(fmt.Sprintf("waiting for %s to show %q", sel, want), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](js, chromedp.WithPollingInterval(30*time.Millisecond))(ctx, t)
+		return err
+	}))
+}
+
+func (b *browser) textOf(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).textContent`, sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func click(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+
+func typeInto(sel, text string) chromedp.Action[chromedp.Void] {
+	clear := fmt.Sprintf(`document.querySelector(%q).value = ""`, sel)
+	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[string](clear)(ctx, t)
+		return err
+	}), chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// shot saves a screenshot of the page into screenshots/, numbered in order.
+func (b *browser) shot(name string) {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	b.n++
+	if err := os.MkdirAll(shotsDir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shotsDir, fmt.Sprintf("%02d-%s.png", b.n, name)), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// checkA11y runs axe-core on the page as it is, against WCAG 2.2 A and AA, and fails
+// the test on every serious or critical violation; it then saves a screenshot.
+func (b *browser) checkA11y(screen string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if loaded, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`)); !loaded {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[*json.RawMessage](b.axe+";true")); err != nil {
+			b.t.Fatalf("loading axe-core: %v", err)
+		}
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {
+		runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+	}).then(r => JSON.stringify(r.violations
+		.filter(v => v.impact === "serious" || v.impact === "critical")
+		.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + ": " + n.failureSummary)}))))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("axe on %s: %v", screen, err)
+	}
+	var vs []axeViolation
+	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+		b.t.Fatalf("axe on %s: %v", screen, err)
+	}
+	for _, v := range vs {
+		b.t.Errorf("axe on the %s screen: %s (%s): %s\n\t%s", screen, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n\t"))
+	}
+	b.shot(screen)
+}
+
+// A clerk's day in Chromium: sign in, open the register, scan two goods, pay cash,
+// get the change and the receipt; a sale whose answer the network loses is sent
+// again until it gets through, once; refund a line by receipt number, pay cash in,
+// count the drawer and close with the Z report. Every screen passes axe-core.
+func TestADayAtTheCounterInChromium(t *testing.T) {
+	s := newShop(t)
+	b := newBrowser(t)
+
+	b.do("opening the app", chromedp.Navigate(s.url+"/pos"))
+	b.waitText("h1", "ログイン")
+	b.checkA11y("login")
+
+	// A wrong password is shown in words next to the form, never as a code.
+	b.do("signing in wrong", typeInto("#login-email", s.email), typeInto("#login-password", "wrong-password"), click("form button[type=submit]"))
+	b.waitText("form", "パスワードが違います")
+	if strings.Contains(b.textOf("#main"), "INVALID_CREDENTIALS") {
+		t.Error("the sign-in error shows its code")
+	}
+	b.do("signing in", typeInto("#login-password", s.password), click("form button[type=submit]"))
+	b.waitText("h1", "レジを選ぶ")
+	b.waitText("#reg-open", "レジを開ける")
+	b.checkA11y("registers")
+
+	b.do("opening the register", typeInto("#reg-float", "30000"), click("#reg-open"))
+	b.waitText("#cart", "まだ商品がありません")
+
+	// The scanner types the code and Enter into the focused scan field.
+	focused := func() string {
+		id, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+		return id
+	}
+	if f := focused(); f != "scan" {
+		t.Errorf("the sale screen starts with focus on %q, want the scan field", f)
+	}
+	b.do("scanning cookies", chromedp.SendKeys(chromedp.CSS("#scan"), cookieCode+"\r"))
+	b.waitText("#cart", "クッキー")
+	b.do("scanning a spoon", chromedp.SendKeys(chromedp.CSS("#scan"), spoonCode+"\r"))
+	b.waitText("#cart", "木のスプーン")
+	b.do("one more cookie", click("#more-0"))
+	b.waitText("#total", "¥1,900")
+	b.waitText("#totals", "うち消費税 ¥51") // 700 at 8%
+	b.waitText("#totals", "¥109")      // 1,200 at 10%
+	// An unknown code is explained next to the scan field.
+	b.do("scanning a bad code", chromedp.SendKeys(chromedp.CSS("#scan"), "4900000000016\r"))
+	b.waitText("#scan-err", "その番号の商品はありません")
+	// The name search ignores kana: ひらがな finds クッキー.
+	b.do("searching", typeInto("#search", "くっきー"))
+	b.waitText("#tiles", "クッキー")
+	b.checkA11y("sale")
+
+	b.do("paying cash", click("#pay-cash"))
+	b.waitText("#due", "¥1,900")
+	b.do("a ¥5,000 note", click("#note-5000"))
+	b.waitText("#change-amount", "¥3,100")
+	b.checkA11y("pay")
+	b.do("completing the sale", click("#complete"))
+	b.waitText("#receipt-title", "レシート")
+	b.waitText("#change-amount", "¥3,100")
+	receipt := b.textOf("#receipt-text")
+	for _, want := range []string{"No.000001", "T8000020131032", "クッキー", "木のスプーン", "¥1,900", "¥5,000", "¥3,100"} {
+		if !strings.Contains(receipt, want) {
+			t.Errorf("the receipt lacks %q:\n%s", want, receipt)
+		}
+	}
+	b.checkA11y("receipt")
+
+	// The network loses the answer to the next sale: the clerk sees it pending, the
+	// app sends it again with the same key, and the server sells it once.
+	b.do("next customer", click("#next"))
+	b.do("scanning cookies", chromedp.SendKeys(chromedp.CSS("#scan"), cookieCode+"\r"))
+	b.waitText("#total", "¥350")
+	b.do("paying exact cash", click("#pay-cash"), click("#note-exact"))
+	s.dropSales.Store(true)
+	b.do("completing the sale", click("#complete"))
+	b.waitText("#pending", "再送")
+	b.checkA11y("pending")
+	s.dropSales.Store(false)
+	b.waitText("#receipt-text", "No.000002")
+	if n := s.dropped.Load(); n < 1 {
+		t.Errorf("the network dropped %d answers, want at least 1", n)
+	}
+	b.do("next customer", click("#next"))
+
+	// The first customer brings one cookie back.
+	b.do("refund", click("#task-refund"))
+	b.do("finding receipt 1", typeInto("#refund-number", "1"), click("#refund-find"))
+	b.waitText("#refund-detail", "クッキー")
+	b.do("one cookie back", typeInto("#refund-qty-0", "1"), click("#refund-submit"))
+	b.waitText("#refund-done", "¥350")
+	// Receipt 2 was sold once: the refund is receipt 3.
+	if txt := b.textOf("#refund-text"); !strings.Contains(txt, "No.000003") {
+		t.Errorf("the refund receipt is not No.000003:\n%s", txt)
+	}
+	b.checkA11y("refund")
+
+	b.do("cash in", click("#back"), click("#task-cash"))
+	b.do("¥1,000 in", typeInto("#cash-amount", "1000"), typeInto("#cash-reason", "両替"), click("#cash-submit"))
+	b.waitText("#cash-done", "¥1,000")
+	b.checkA11y("cash")
+
+	// Float 30,000 + 1,900 + 350 − 350 + 1,000 in = 32,900.
+	b.do("close", click("#back"), click("#task-close"))
+	b.do("counting", typeInto("#denom-10000", "3"), typeInto("#denom-1000", "2"), typeInto("#denom-500", "1"), typeInto("#denom-100", "4"))
+	b.waitText("#counted", "¥32,900")
+	b.checkA11y("close")
+	b.do("closing", click("#close-submit"))
+	b.waitText("#z-title", "Z レポート")
+	for sel, want := range map[string]string{"#z-sales": "2件", "#z-gross": "¥2,250", "#z-refunds": "¥350", "#z-net": "¥1,900",
+		"#z-cash-in": "¥1,000", "#z-expected": "¥32,900", "#z-counted": "¥32,900", "#z-over-short": "¥0"} {
+		if got := b.textOf(sel); !strings.Contains(got, want) {
+			t.Errorf("Z report %s = %q, want %q", sel, got, want)
+		}
+	}
+	b.checkA11y("zreport")
+}
