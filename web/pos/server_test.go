@@ -27,6 +27,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // (spoons, 10%).
 type shop struct {
 	url      string
+	handler  http.Handler
 	email    string
 	password string
 	// dropSales, while set, makes the network lose the answer to every createSale:
@@ -65,6 +66,11 @@ func newShop(t *testing.T) *shop {
 	must(t, catalog.CreateLocation(admin, loc))
 
 	s := &shop{email: "clerk@minato.example", password: "clerk-password-1"}
+	// The server listens before the goods exist, so that their pictures can be
+	// served from its own origin, as the app's Content-Security-Policy allows.
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }))
+	t.Cleanup(srv.Close)
+	s.url = "http://" + srv.Listener.Addr().String()
 	manager, err := auth.CreateUser(admin, postgres.NewUserInput{Email: "manager@minato.example", Name: "港 花子",
 		Password: "manager-password-1", Role: tsunagu.RoleManager, MunicipalityID: &home.ID})
 	must(t, err)
@@ -77,10 +83,12 @@ func newShop(t *testing.T) *shop {
 	for _, p := range []tsunagu.CreateProductInput{
 		{FacilityID: fac.ID, Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "クッキー"},
 			{Locale: tsunagu.LocaleJAEasy, Name: "クッキー（おかし）"}, {Locale: tsunagu.LocaleEN, Name: "Cookies"}},
-			Category: tsunagu.CategorySweets, Price: 350, TaxClass: tsunagu.TaxReduced8, Code: ptr(cookieCode), Status: &active},
+			Category: tsunagu.CategorySweets, Price: 350, TaxClass: tsunagu.TaxReduced8, Code: ptr(cookieCode), Status: &active,
+			ImageURLs: []string{s.url + "/img/cookie.svg"}},
 		{FacilityID: other.ID, Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "木のスプーン"},
 			{Locale: tsunagu.LocaleEN, Name: "Wooden spoon"}},
-			Category: tsunagu.CategoryCraft, Price: 1200, TaxClass: tsunagu.TaxStandard10, Code: ptr(spoonCode), Status: &active},
+			Category: tsunagu.CategoryCraft, Price: 1200, TaxClass: tsunagu.TaxStandard10, Code: ptr(spoonCode), Status: &active,
+			ImageURLs: []string{s.url + "/img/spoon.svg"}},
 	} {
 		prod, err := catalog.CreateProduct(admin, p)
 		must(t, err)
@@ -95,10 +103,29 @@ func newShop(t *testing.T) *shop {
 
 	api := graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: auth, Stock: stock,
 		Transfers: postgres.NewTransferService(db), POS: posSvc}, graph.Options{POS: pos.Handler("/pos")})
-	srv := httptest.NewServer(s.flaky(api))
-	t.Cleanup(srv.Close)
-	s.url = srv.URL
+	mux := http.NewServeMux()
+	mux.Handle("/", s.flaky(api))
+	mux.HandleFunc("GET /img/{name}", func(w http.ResponseWriter, r *http.Request) {
+		svg, ok := pictures[r.PathValue("name")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "image/svg+xml")
+		io.WriteString(w, svg)
+	})
+	s.handler = mux
+	srv.Start()
 	return s
+}
+
+// pictures are the goods' pictures.
+var pictures = map[string]string{
+	"cookie.svg": `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" fill="#f6e7c8"/>` +
+		`<circle cx="48" cy="48" r="34" fill="#c98b3c"/><circle cx="36" cy="38" r="5" fill="#5a3412"/>` +
+		`<circle cx="58" cy="34" r="4" fill="#5a3412"/><circle cx="54" cy="58" r="5" fill="#5a3412"/><circle cx="34" cy="60" r="3" fill="#5a3412"/></svg>`,
+	"spoon.svg": `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96"><rect width="96" height="96" fill="#e4efe4"/>` +
+		`<ellipse cx="48" cy="28" rx="14" ry="18" fill="#a86f3a"/><rect x="44" y="42" width="8" height="44" rx="4" fill="#a86f3a"/></svg>`,
 }
 
 // flaky passes requests through, except that while dropSales is set it lets each

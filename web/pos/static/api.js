@@ -98,9 +98,10 @@ export async function resumeSale(onRetry) {
       return data;
     } catch (e) {
       if (e.code !== "NETWORK") {
-        // The API answered with an error: nothing was sold. Keep the sale only
-        // when signing in again can complete it.
-        if (e.code !== "UNAUTHENTICATED") clearPendingSale();
+        // The API answered with an error. Keep the sale, with its key, when signing
+        // in again or trying again may complete it (a server fault may have come
+        // after the sale was stored); drop it when it was refused.
+        if (e.code !== "UNAUTHENTICATED" && e.code !== "INTERNAL") clearPendingSale();
         throw e;
       }
     }

@@ -98,3 +98,23 @@ export function fail(e, slot, keep) {
   if (keep) keep.focus();
 }
 
+
+// receiptText fills a <pre> with a receipt laid out in half-width columns. The
+// API counts ¥ as one column and East Asian ambiguous signs (× ± °) as two;
+// Japanese fonts draw them the other way round, so they get boxes of the counted
+// width and the columns line up on screen and on paper.
+export function receiptText(pre, text) {
+  pre.replaceChildren();
+  let run = "";
+  for (const ch of text) {
+    const cols = ch === "¥" ? 1 : "×±°".includes(ch) ? 2 : 0;
+    if (!cols) {
+      run += ch;
+      continue;
+    }
+    if (run) pre.append(run);
+    run = "";
+    pre.append(h("span", { class: "cols" + cols }, ch));
+  }
+  if (run) pre.append(run);
+}

@@ -41,7 +41,7 @@ const M = {
   less: { ja: "1つ{減|へ}らす", en: "One less" },
   remove: { ja: "{取|と}り{消|け}す", en: "Remove" },
   total: { ja: "{合計|ごうけい}", en: "Total" },
-  taxIncluded: { ja: "（{税込|ぜいこみ}）", en: "(tax included)" },
+  taxIncluded: { ja: "（{税込|ぜいこみ}）", en: " (tax included)" },
   taxLine: { ja: "{税率|ぜいりつ}{rate}%{対象|たいしょう} {total}（うち{消費税|しょうひぜい} {tax}）", en: "{rate}% items {total} (tax {tax})" },
   taxEstimate: { ja: "{税額|ぜいがく}は{目安|めやす}です。{正|ただ}しい{税額|ぜいがく}はレシートに{出|で}ます。", en: "Tax is an estimate; the receipt shows the exact tax." },
   itemsCount: { ja: "{点数|てんすう} {n}", en: "{n} items" },
@@ -77,6 +77,7 @@ const M = {
   reference: { ja: "{端末|たんまつ}の{伝票番号|でんぴょうばんごう}（あれば）", en: "Terminal reference (if any)" },
   cardHelp: { ja: "{決済端末|けっさいたんまつ}でお{支払|しはら}いが{済|す}んでから{押|お}してください。", en: "Press after the payment terminal has approved the payment." },
   pending: { ja: "{会計|かいけい}を{送信中|そうしんちゅう}です。{通信|つうしん}が{戻|もど}ると{自動|じどう}で{送|おく}ります。このまま{待|ま}ってください。", easy: "いま {送|おく}っています。まって ください。", en: "Sending the sale. It is sent automatically when the network is back; please wait." },
+  retry: { ja: "もう{一度|いちど}{送|おく}る", en: "Send again" },
   pendingTries: { ja: "{再送|さいそう} {n}{回目|かいめ}", en: "retry {n}" },
 
   receiptTitle: { ja: "レシート", en: "Receipt" },
@@ -216,7 +217,9 @@ function rich(s) {
   for (const m of s.matchAll(RUBY)) {
     frag.append(s.slice(last, m.index));
     const ruby = document.createElement("ruby");
+    // Screen readers read the kanji; the reading is for the eyes.
     const rt = document.createElement("rt");
+    rt.setAttribute("aria-hidden", "true");
     rt.textContent = m[2];
     ruby.append(m[1], rt);
     frag.append(ruby);

@@ -2,8 +2,8 @@
 // payment, and the receipt.
 
 import { ApiError, gql, newKey, pendingSale, resumeSale, submitSale } from "./api.js";
-import { announce, clearError, fail, field, h, showError } from "./dom.js";
-import { locale, t, ts, yen } from "./i18n.js";
+import { announce, clearError, fail, field, h, receiptText, showError } from "./dom.js";
+import { errNode, locale, t, ts, yen } from "./i18n.js";
 import { go, save, screen, state } from "./state.js";
 
 const PRODUCT = "id name price taxRate code imageUrls";
@@ -102,6 +102,7 @@ screen("sale", (main) => {
 
   main.append(
     h("h1", { class: "visually-hidden", id: "sale-title" }, t("saleTitle")),
+    tasks,
     h(
       "div",
       { class: "sale" },
@@ -115,7 +116,6 @@ screen("sale", (main) => {
         h("div", { class: "pay" }, payCash, payCard, clear),
       ),
     ),
-    tasks,
   );
   const redraw = () => drawCart(cartList, totals, [payCash, payCard, clear]);
   cartList.redraw = redraw;
@@ -180,7 +180,9 @@ async function runSearch(text, tiles, status, scan) {
         h(
           "button",
           { type: "button", class: "tile", onclick: () => { addToCart(p); scan.focus(); } },
-          p.imageUrls.length ? h("img", { src: p.imageUrls[0], alt: "", loading: "lazy", width: 96, height: 96 }) : h("span", { class: "noimg", "aria-hidden": "true" }, "🛍"),
+          p.imageUrls.length
+            ? h("img", { src: p.imageUrls[0], alt: "", width: 96, height: 96 })
+            : h("span", { class: "noimg", "aria-hidden": "true" }, [...p.name][0] || ""),
           h("span", { class: "tile-name" }, p.name),
           h("span", { class: "tile-price" }, yen(p.price)),
         ),
@@ -217,13 +219,13 @@ function drawCart(list, totals, buttons) {
           qty,
           h("button", { type: "button", class: "round", id: "more-" + i, "aria-label": ts("more") + ": " + name, onclick: () => change(1) }, "+"),
           h("span", { class: "line-amount" }, yen(l.product.price * l.quantity)),
-          h("button", { type: "button", class: "quiet", id: "remove-" + i, "aria-label": ts("remove") + ": " + name, onclick: () => {
+          h("button", { type: "button", class: "quiet", id: "remove-" + i, onclick: () => {
             state.cart.splice(i, 1);
             save();
             list.redraw();
             document.getElementById("scan").focus();
             announce(ts("totalAnnounce", { total: yen(estimate(state.cart).total) }));
-          } }, t("remove")),
+          } }, t("remove"), h("span", { class: "visually-hidden" }, ": " + name)),
         ),
         err,
       ),
@@ -237,7 +239,8 @@ function drawCart(list, totals, buttons) {
     ...est.rates.map((r) => h("p", { class: "rate" }, t("taxLine", { rate: r.rate, total: yen(r.total), tax: yen(r.tax) }))),
   );
   if (est.rates.length) totals.append(h("p", { class: "hint" }, t("taxEstimate")));
-  for (const b of buttons) b.disabled = !state.cart.length;
+  // While a sale is in flight no other can start: its key is the one kept.
+  for (const b of buttons) b.disabled = !state.cart.length || Boolean(pendingSale());
 }
 
 function fromCode(code) {
@@ -311,7 +314,8 @@ screen("pay", (main, params) => {
   );
   if (method === "CASH") form.append(tendered.el, notes, changeOut);
   else form.append(methods, ref.el, h("p", { class: "hint" }, t("cardHelp")));
-  form.append(h("div", { class: "row" }, complete, h("button", { type: "button", class: "secondary big", id: "pay-cancel", onclick: () => go("sale") }, t("cancel"))));
+  const cancel = h("button", { type: "button", class: "secondary big", id: "pay-cancel", onclick: () => go("sale") }, t("cancel"));
+  form.append(h("div", { class: "row" }, complete, cancel));
   update();
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -331,9 +335,11 @@ screen("pay", (main, params) => {
       lines: state.cart.map((l) => ({ productId: l.product.id, quantity: l.quantity })),
       payments: [payment],
     };
-    complete.disabled = true;
-    await send(() => submitSale(CREATE_SALE, input, showPending), general, { tendered, ref });
-    complete.disabled = false;
+    complete.disabled = cancel.disabled = true;
+    // A sale left pending by a server fault is sent again with its own key, never anew.
+    const run = pendingSale() ? () => resumeSale(showPending) : () => submitSale(CREATE_SALE, input, showPending);
+    await send(run, general, { tendered, ref });
+    complete.disabled = cancel.disabled = false;
   });
   main.append(form);
   return method === "CASH" ? tendered.input : methods.querySelector("input:checked");
@@ -343,6 +349,17 @@ function showPending(n) {
   const box = document.getElementById("pending");
   box.hidden = false;
   box.replaceChildren(h("span", { class: "spinner", "aria-hidden": "true" }), h("span", {}, t("pending")), " ", h("span", { class: "hint" }, t("pendingTries", { n })));
+}
+
+// showStuck says why a kept sale did not go through, with a button to send it again.
+function showStuck(code) {
+  const box = document.getElementById("pending");
+  box.hidden = false;
+  box.replaceChildren(
+    h("span", { class: "err" }, errNode(code)),
+    h("button", { type: "button", class: "primary", id: "pending-retry", onclick: () => resumePending() }, t("retry")),
+  );
+  box.querySelector("button").focus();
 }
 
 function hidePending() {
@@ -360,6 +377,7 @@ async function send(run, general, fields) {
     d = await run();
   } catch (e) {
     hidePending();
+    if (pendingSale() && e.code !== "UNAUTHENTICATED") return showStuck(e.code);
     if (general) return fail(e, general.err);
     return fail(e, document.getElementById("main"));
   } finally {
@@ -422,7 +440,7 @@ screen("receipt", (main, params) => {
   const setWidth = (w) => {
     width = w;
     sessionStorage.setItem("pos.paper", String(w));
-    paper.textContent = w === 80 ? s.text80 : s.text58;
+    receiptText(paper, w === 80 ? s.text80 : s.text58);
     document.body.dataset.paper = String(w);
   };
   const widths = h("fieldset", { class: "choices inline no-print" }, h("legend", {}, t("paperWidth")));

@@ -2,11 +2,16 @@
 // cash in and out, and closing the register with its Z report.
 
 import { gql, newKey } from "./api.js";
-import { announce, clearError, fail, field, h, showError, showUserErrors } from "./dom.js";
+import { announce, clearError, fail, field, h, receiptText, showError, showUserErrors } from "./dom.js";
 import { t, ts, yen } from "./i18n.js";
 import { forget, go, save, screen, state } from "./state.js";
 
 const backButton = () => h("button", { type: "button", class: "secondary big", id: "back", onclick: () => go("sale") }, t("back"));
+const receiptPre = (text) => {
+  const pre = h("pre", { class: "receipt-paper", id: "refund-text", tabindex: "0", "aria-label": ts("receiptTitle") });
+  receiptText(pre, text);
+  return pre;
+};
 const generalSlot = (id) => ({ err: h("p", { id, class: "err", role: "alert", hidden: true }) });
 const digits = (s) => {
   const v = s.replace(/[,¥\s]/g, "");
@@ -163,7 +168,7 @@ function drawRefund(detail, sale) {
           "section",
           { class: "card", "aria-labelledby": "refund-done" },
           h("h2", { id: "refund-done", tabindex: "-1" }, t("refundDone", { total: yen(r.refund.total) })),
-          h("pre", { class: "receipt-paper", id: "refund-text", tabindex: "0", "aria-label": ts("receiptTitle") }, r.refund.text58),
+          receiptPre(r.refund.text58),
           h("div", { class: "row no-print" }, h("button", { type: "button", class: "secondary big", id: "refund-print", onclick: () => window.print() }, t("print"))),
         ),
       );
