@@ -3,7 +3,7 @@
 
 import { gql, pendingSale, setToken, token } from "./api.js";
 import { clearError, fail, field, h, showError, showUserErrors } from "./dom.js";
-import { getPrefs, setPref, t, ts } from "./i18n.js";
+import { getPrefs, locale, setPref, t, ts } from "./i18n.js";
 import { forget, go, refresh, save, screen, state } from "./state.js";
 import { resumePending } from "./sale.js";
 import "./tasks.js";
@@ -44,12 +44,29 @@ function drawBar() {
   prefs.replaceChildren(...buttons.filter(Boolean));
 }
 
-function switchPref(name, value, focusId) {
+async function switchPref(name, value, focusId) {
   setPref(name, value);
+  if (name !== "large") await renameCart();
   drawBar();
   refresh();
   const b = document.getElementById(focusId);
   if (b) b.focus();
+}
+
+// renameCart gives the goods in the cart their names in the new language.
+async function renameCart() {
+  if (!state.cart.length || !token()) return;
+  const fields = state.cart.map((_, i) => `p${i}: product(id: $id${i}, locale: $l) { name }`).join(" ");
+  const vars = { l: locale() };
+  state.cart.forEach((l, i) => (vars["id" + i] = l.product.id));
+  const params = state.cart.map((_, i) => `$id${i}: ID!`).join(", ");
+  try {
+    const d = await gql(`query(${params}, $l: Locale) { ${fields} }`, vars);
+    state.cart.forEach((l, i) => d["p" + i] && (l.product.name = d["p" + i].name));
+    save();
+  } catch {
+    // The names stay as they were; nothing else depends on them.
+  }
 }
 
 document.addEventListener("pos:screen", drawBar);
