@@ -336,7 +336,7 @@ func TestADayAtTheCounterInChromium(t *testing.T) {
 	b.do("closing", click("#close-submit"))
 	b.waitText("#z-title", "Z レポート")
 	for sel, want := range map[string]string{"#z-sales": "2件", "#z-gross": "¥2,250", "#z-refunds": "¥350", "#z-net": "¥1,900",
-		"#z-voids": "1件 ¥1,200",
+		"#z-voids":   "1件 ¥1,200",
 		"#z-cash-in": "¥1,000", "#z-expected": "¥32,900", "#z-counted": "¥32,900", "#z-over-short": "¥0"} {
 		if got := b.textOf(sel); !strings.Contains(got, want) {
 			t.Errorf("Z report %s = %q, want %q", sel, got, want)
