@@ -24,13 +24,14 @@ const (
 
 // browser is one headless Chromium tab for a test, with a step timeout.
 type browser struct {
-	t   *testing.T
-	ctx context.Context
-	axe string
-	n   int // screenshots taken
+	t    *testing.T
+	ctx  context.Context
+	axe  string
+	name string // of the screenshots: name-NN-screen.png
+	n    int    // screenshots taken
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t *testing.T, name string) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("the POS end-to-end tests need Chromium at %s: run `make deps` (apt-get install -y chromium fonts-ipafont-gothic): %v", chromiumPath, err)
@@ -59,7 +60,7 @@ func newBrowser(t *testing.T) *browser {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
-	return &browser{t: t, ctx: ctx, axe: string(axe)}
+	return &browser{t: t, ctx: ctx, axe: string(axe), name: name}
 }
 
 // do runs steps with a timeout, failing the test with what was being done.
@@ -130,7 +131,7 @@ func (b *browser) shot(name string) {
 	if err := os.MkdirAll(shotsDir, 0o755); err != nil {
 		b.t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(shotsDir, fmt.Sprintf("%02d-%s.png", b.n, name)), png, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(shotsDir, fmt.Sprintf("%s-%02d-%s.png", b.name, b.n, name)), png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
 }
@@ -184,7 +185,7 @@ func (b *browser) checkA11y(screen string) {
 // and close with the Z report. Every screen passes axe-core (WCAG 2.2 AA).
 func TestADayAtTheCounterInChromium(t *testing.T) {
 	s := newShop(t)
-	b := newBrowser(t)
+	b := newBrowser(t, "day")
 
 	b.do("opening the app", chromedp.Navigate(s.url+"/pos"))
 	b.waitText("h1", "ログイン")
@@ -343,4 +344,50 @@ func TestADayAtTheCounterInChromium(t *testing.T) {
 		}
 	}
 	b.checkA11y("zreport")
+}
+
+// What goes wrong is said in plain words next to its cause, in the clerk's language:
+// a code nobody knows, stock that runs out, a register closed on another terminal.
+func TestErrorsInPlainWords(t *testing.T) {
+	s := newShop(t)
+	b := newBrowser(t, "errors")
+	b.do("signing in", chromedp.Navigate(s.url+"/pos/"), typeInto("#login-email", s.email), typeInto("#login-password", s.password+"\r"))
+	b.do("opening the register", click("#reg-open"))
+	b.waitText("#cart", "まだ商品がありません")
+
+	b.do("English", click("#pref-lang"))
+	b.do("scanning a bad code", chromedp.SendKeys(chromedp.CSS("#scan"), "4900000000016\r"))
+	b.waitText("#scan-err", "No product has this code.")
+	b.do("Japanese", click("#pref-lang"))
+
+	// Two jars, one in stock: the sale is refused and the line says why.
+	b.do("scanning jam twice", chromedp.SendKeys(chromedp.CSS("#scan"), jamCode+"\r"))
+	b.waitText("#cart", "いちごジャム")
+	b.do("one more", click("#more-0"))
+	b.waitText("#total", "¥1,200")
+	b.do("paying", click("#pay-cash"), click("#note-exact"), click("#complete"))
+	b.waitText("#line-err-0", "在庫が足りません")
+	if txt := b.textOf("#main"); strings.Contains(txt, "INSUFFICIENT_STOCK") {
+		t.Errorf("the error shows its code:\n%s", txt)
+	}
+	b.checkA11y("error-stock")
+
+	// Someone closes the register on another terminal: the next sale goes back to
+	// the choice of register, saying so.
+	var regs struct {
+		Registers []struct{ OpenSession struct{ ID string } }
+	}
+	s.gql(t, `{ registers { openSession { id } } }`, nil, &regs)
+	var closed struct {
+		CloseRegisterSession struct{ UserErrors []struct{ Code string } }
+	}
+	s.gql(t, `mutation($in: CloseRegisterSessionInput!) { closeRegisterSession(input: $in) { userErrors { code } } }`,
+		map[string]any{"in": map[string]any{"sessionId": regs.Registers[0].OpenSession.ID, "countedCash": 30000}}, &closed)
+	if len(closed.CloseRegisterSession.UserErrors) > 0 {
+		t.Fatalf("closing elsewhere: %+v", closed)
+	}
+	b.do("one jar less", click("#less-0"))
+	b.do("paying", click("#pay-cash"), click("#note-exact"), click("#complete"))
+	b.waitText("#reg-err", "このレジは閉まっています")
+	b.waitText("#reg-open", "レジを開ける")
 }

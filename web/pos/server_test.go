@@ -3,6 +3,7 @@ package pos_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -39,6 +40,7 @@ type shop struct {
 const (
 	cookieCode = "4901234567894"
 	spoonCode  = "4512345678906"
+	jamCode    = "4501234567018" // only one jar in stock
 )
 
 func newShop(t *testing.T) *shop {
@@ -89,10 +91,17 @@ func newShop(t *testing.T) *shop {
 			{Locale: tsunagu.LocaleEN, Name: "Wooden spoon"}},
 			Category: tsunagu.CategoryCraft, Price: 1200, TaxClass: tsunagu.TaxStandard10, Code: ptr(spoonCode), Status: &active,
 			ImageURLs: []string{s.url + "/img/spoon.svg"}},
+		{FacilityID: fac.ID, Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "いちごジャム"},
+			{Locale: tsunagu.LocaleEN, Name: "Strawberry jam"}},
+			Category: tsunagu.CategoryFood, Price: 600, TaxClass: tsunagu.TaxReduced8, Code: ptr(jamCode), Status: &active},
 	} {
 		prod, err := catalog.CreateProduct(admin, p)
 		must(t, err)
-		_, err = stock.AdjustStock(mctx, tsunagu.AdjustStockInput{LocationID: loc.ID, ProductID: prod.ID, Quantity: 20,
+		n := 20
+		if *p.Code == jamCode {
+			n = 1
+		}
+		_, err = stock.AdjustStock(mctx, tsunagu.AdjustStockInput{LocationID: loc.ID, ProductID: prod.ID, Quantity: n,
 			Reason: tsunagu.ReasonProduction, IdempotencyKey: "seed-" + *p.Code})
 		must(t, err)
 	}
@@ -117,6 +126,36 @@ func newShop(t *testing.T) *shop {
 	s.handler = mux
 	srv.Start()
 	return s
+}
+
+// gql sends a GraphQL request as the clerk, from outside the browser (another
+// terminal), and decodes its data into out.
+func (s *shop) gql(t *testing.T, query string, vars map[string]any, out any) {
+	t.Helper()
+	call := func(token, query string, vars map[string]any, out any) {
+		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+		req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		must(t, err)
+		defer res.Body.Close()
+		var r struct {
+			Data   json.RawMessage
+			Errors []struct{ Message string }
+		}
+		must(t, json.NewDecoder(res.Body).Decode(&r))
+		if len(r.Errors) > 0 {
+			t.Fatalf("%s: %v", query, r.Errors)
+		}
+		must(t, json.Unmarshal(r.Data, out))
+	}
+	var login struct{ Login struct{ Token string } }
+	call("", `mutation($in: LoginInput!) { login(input: $in) { token } }`,
+		map[string]any{"in": map[string]any{"email": s.email, "password": s.password}}, &login)
+	call(login.Login.Token, query, vars, out)
 }
 
 // pictures are the goods' pictures.

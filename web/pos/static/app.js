@@ -139,15 +139,15 @@ async function afterSignIn() {
 
 // --- Choose and open a register ---------------------------------------------------
 
-screen("registers", (main) => {
+screen("registers", (main, params) => {
   const title = h("h1", { id: "reg-title" }, t("registersTitle"));
   const box = h("div", { class: "card" }, title, h("p", { role: "status" }, t("loading")));
   main.append(box);
-  loadRegisters(box, title);
+  loadRegisters(box, title, params.error);
   return title;
 });
 
-async function loadRegisters(box, title) {
+async function loadRegisters(box, title, why) {
   let regs;
   try {
     regs = (await gql(`{ registers { id name shop { id name } openSession { id openingFloat } } }`)).registers;
@@ -156,6 +156,7 @@ async function loadRegisters(box, title) {
   }
   const general = { err: h("p", { id: "reg-err", class: "err", role: "alert", hidden: true }) };
   box.replaceChildren(title, general.err);
+  if (why) showError(general.err, why);
   if (regs.length === 0) {
     box.append(h("p", {}, t("noRegisters")));
     return;

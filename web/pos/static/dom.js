@@ -3,7 +3,7 @@
 
 import { ApiError, setToken } from "./api.js";
 import { errNode, t } from "./i18n.js";
-import { go } from "./state.js";
+import { go, save, state } from "./state.js";
 
 // h makes an element: h("button", {class: "big", onclick: f}, "text", node…).
 export function h(tag, props, ...kids) {
@@ -58,6 +58,10 @@ export function clearError(slot, control) {
 // known field go to the general slot. It returns whether there were errors.
 export function showUserErrors(userErrors, slots, general) {
   let first = null;
+  if ((userErrors || []).some((ue) => ue.code === "NO_OPEN_SESSION")) {
+    closedElsewhere();
+    return true;
+  }
   for (const ue of userErrors || []) {
     let target = null;
     let best = -1;
@@ -73,6 +77,14 @@ export function showUserErrors(userErrors, slots, general) {
   }
   if (first && first.focus) first.focus();
   return Boolean(userErrors && userErrors.length);
+}
+
+// closedElsewhere handles a register session that was closed under the clerk's
+// hands (on another terminal): back to the choice of register, saying why.
+export function closedElsewhere() {
+  state.session = null;
+  save();
+  go("registers", { error: "NO_OPEN_SESSION" });
 }
 
 // announce reads a message out through the polite live region.

@@ -2,7 +2,7 @@
 // payment, and the receipt.
 
 import { ApiError, gql, newKey, pendingSale, resumeSale, submitSale } from "./api.js";
-import { announce, clearError, fail, field, h, receiptText, showError } from "./dom.js";
+import { announce, clearError, closedElsewhere, fail, field, h, receiptText, showError } from "./dom.js";
 import { errNode, locale, t, ts, yen } from "./i18n.js";
 import { go, save, screen, state } from "./state.js";
 
@@ -195,7 +195,8 @@ function drawCart(list, totals, buttons) {
   list.replaceChildren();
   state.cart.forEach((l, i) => {
     const name = l.product.name;
-    const err = h("p", { class: "err", id: "line-err-" + i, hidden: !l.error }, l.error ? fromCode(l.error) : null);
+    const err = h("p", { class: "err", id: "line-err-" + i, role: l.error ? "alert" : null, hidden: !l.error }, l.error ? fromCode(l.error) : null);
+    const described = l.error ? "line-err-" + i : null;
     const qty = h("output", { class: "qty", id: "qty-" + i, "aria-label": ts("qty") + " " + name }, String(l.quantity));
     const change = (d) => {
       l.quantity += d;
@@ -215,9 +216,9 @@ function drawCart(list, totals, buttons) {
         h(
           "div",
           { class: "line-ctl" },
-          h("button", { type: "button", class: "round", id: "less-" + i, "aria-label": ts("less") + ": " + name, onclick: () => change(-1) }, "−"),
+          h("button", { type: "button", class: "round", id: "less-" + i, "aria-label": ts("less") + ": " + name, "aria-describedby": described, onclick: () => change(-1) }, "−"),
           qty,
-          h("button", { type: "button", class: "round", id: "more-" + i, "aria-label": ts("more") + ": " + name, onclick: () => change(1) }, "+"),
+          h("button", { type: "button", class: "round", id: "more-" + i, "aria-label": ts("more") + ": " + name, "aria-describedby": described, onclick: () => change(1) }, "+"),
           h("span", { class: "line-amount" }, yen(l.product.price * l.quantity)),
           h("button", { type: "button", class: "quiet", id: "remove-" + i, onclick: () => {
             state.cart.splice(i, 1);
@@ -385,6 +386,7 @@ async function send(run, general, fields) {
   }
   hidePending();
   const r = d.createSale;
+  if (r.userErrors.some((ue) => ue.code === "NO_OPEN_SESSION")) return closedElsewhere();
   if (r.userErrors.length) {
     let lineErr = false;
     const rest = [];
