@@ -57,7 +57,12 @@ func newBrowser(t *testing.T, name string) *browser {
 		cancel()
 		cancelAlloc()
 	})
-	if err := chromedp.Do(ctx); err != nil {
+	// A headless page never has the window's focus; without it no :focus-visible
+	// ring shows, and a clerk's screen always has it.
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return err
+	})); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	return &browser{t: t, ctx: ctx, axe: string(axe), name: name}
@@ -403,4 +408,73 @@ func TestErrorsInPlainWords(t *testing.T) {
 	b.do("paying", click("#pay-cash"), click("#note-exact"), click("#complete"))
 	b.waitText("#reg-err", "このレジは閉まっています")
 	b.waitText("#reg-open", "レジを開ける")
+}
+
+// tabTo presses Tab until the element with this id has focus, and checks that the
+// focus is visible there: the keyboard reaches it, and the clerk sees where it is.
+func (b *browser) tabTo(id string) {
+	b.t.Helper()
+	for range 80 {
+		if b.eval(`document.activeElement ? document.activeElement.id : ""`) == id {
+			ring := b.eval(`(() => { const s = getComputedStyle(document.activeElement);
+				const label = document.activeElement.labels && document.activeElement.labels[0];
+				const l = label ? getComputedStyle(label) : s;
+				return [s.outlineStyle, s.boxShadow, l.outlineStyle, l.boxShadow].join("|"); })()`)
+			if ring == "none|none|none|none" {
+				b.t.Errorf("#%s has focus but no visible focus ring (%s)", id, b.eval(`document.hasFocus() + " " + document.activeElement.matches(":focus-visible")`))
+			}
+			return
+		}
+		b.do("Tab", chromedp.KeyEvent("\t"))
+	}
+	b.shot("failed")
+	b.t.Fatalf("Tab never reaches #%s", id)
+}
+
+// A sale and the close with the keyboard alone: Tab to each control, type, Enter.
+func TestKeyboardOnly(t *testing.T) {
+	s := newShop(t)
+	b := newBrowser(t, "keyboard")
+	b.do("opening the app", chromedp.Navigate(s.url+"/pos/"))
+	b.waitText("h1", "ログイン")
+	b.tabTo("login-email")
+	b.do("typing the email", chromedp.KeyEvent(s.email))
+	b.tabTo("login-password")
+	b.do("typing the password", chromedp.KeyEvent(s.password+"\r"))
+	b.waitText("#reg-open", "レジを開ける")
+	b.tabTo("reg-float")
+	b.tabTo("reg-open")
+	b.do("opening", chromedp.KeyEvent("\r"))
+	b.waitText("#cart", "まだ商品がありません")
+
+	b.do("scanning", chromedp.KeyEvent(cookieCode+"\r"))
+	b.waitText("#cart", "クッキー")
+	b.tabTo("more-0")
+	b.do("one more", chromedp.KeyEvent("\r"))
+	b.waitText("#total", "¥700")
+	b.tabTo("pay-cash")
+	b.do("pay", chromedp.KeyEvent("\r"))
+	b.waitText("#due", "¥700")
+	b.do("typing the cash received", chromedp.KeyEvent("1000"))
+	b.waitText("#change-amount", "¥300")
+	b.tabTo("complete")
+	b.do("complete", chromedp.KeyEvent("\r"))
+	b.waitText("#change-amount", "¥300")
+	b.waitText("#receipt-text", "No.000001")
+	b.do("next customer", chromedp.KeyEvent("\r")) // focus starts on it
+	b.waitText("#cart", "まだ商品がありません")
+
+	b.tabTo("task-close")
+	b.do("close", chromedp.KeyEvent("\r"))
+	b.do("three ¥10,000 notes", chromedp.KeyEvent("3")) // focus starts on ¥10,000
+	b.tabTo("denom-500")
+	b.do("one ¥500 coin", chromedp.KeyEvent("1"))
+	b.tabTo("denom-100")
+	b.do("two ¥100 coins", chromedp.KeyEvent("2"))
+	b.waitText("#counted", "¥30,700")
+	b.tabTo("close-submit")
+	b.do("closing", chromedp.KeyEvent("\r"))
+	b.waitText("#z-expected", "¥30,700")
+	b.waitText("#z-over-short", "¥0")
+	b.shot("zreport")
 }
