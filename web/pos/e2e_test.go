@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -294,10 +296,17 @@ func TestADayAtTheCounterInChromium(t *testing.T) {
 		t.Errorf("%s buttons are printed with the receipt", shown)
 	}
 	b.shot("receipt-print")
+	// The paper is as wide as the roll: 80 mm (the print CSS's named page).
+	if w := b.pdfPageWidthMM("receipt-80mm"); w < 79 || w > 81 {
+		t.Errorf("the printed receipt is %.1f mm wide, want 80 mm", w)
+	}
 	b.do("screen again", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
 		return err
 	}), click("label[for=paper-58]"))
+	if w := b.pdfPageWidthMM("receipt-58mm"); w < 57 || w > 59 {
+		t.Errorf("the printed receipt is %.1f mm wide, want 58 mm", w)
+	}
 
 	// The network loses the answer to the next sale: the clerk sees it pending, the
 	// app sends it again with the same key, and the server sells it once.
@@ -477,4 +486,31 @@ func TestKeyboardOnly(t *testing.T) {
 	b.waitText("#z-expected", "¥30,700")
 	b.waitText("#z-over-short", "¥0")
 	b.shot("zreport")
+}
+
+var mediaBox = regexp.MustCompile(`/MediaBox\s*\[\s*[-\d.]+\s+[-\d.]+\s+([\d.]+)\s+([\d.]+)`)
+
+// pdfPageWidthMM prints the page to PDF as the print dialog would, with the page
+// size of the print CSS, and gives the first page's width in millimetres.
+// The PDF is saved beside the screenshots.
+func (b *browser) pdfPageWidthMM(name string) float64 {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	if err != nil {
+		b.t.Fatalf("printing to PDF: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(shotsDir, b.name+"-"+name+".pdf"), pdf, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	m := mediaBox.FindSubmatch(pdf)
+	if m == nil {
+		b.t.Fatalf("the PDF has no MediaBox")
+	}
+	pt, err := strconv.ParseFloat(string(m[1]), 64)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return pt / 72 * 25.4
 }
