@@ -146,7 +146,6 @@ const M = {
   toRegisters: { ja: "レジの{選択|せんたく}に{戻|もど}る", en: "Back to registers" },
 
   loading: { ja: "{読|よ}み{込|こ}み{中|ちゅう}…", en: "Loading…" },
-  networkDown: { ja: "サーバーにつながりません。{通信|つうしん}を{確|たし}かめて、もう{一度|いちど}{試|ため}してください。", en: "Cannot reach the server. Check the network and try again." },
 };
 
 // Errors from the API, by code: what happened and what to do, in plain words.
