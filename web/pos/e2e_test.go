@@ -514,3 +514,29 @@ func (b *browser) pdfPageWidthMM(name string) float64 {
 	}
 	return pt / 72 * 25.4
 }
+
+// A sale on a tablet by touch alone (text through the on-screen keyboard): the
+// layout takes one column, and every control answers a tap.
+func TestTouchOnly(t *testing.T) {
+	s := newShop(t)
+	b := newBrowser(t, "touch")
+	tap := func(sel string) chromedp.Action[chromedp.Void] { return chromedp.Tap(chromedp.CSS(sel)) }
+	b.do("a portrait tablet", chromedp.EmulateViewport(800, 1280, chromedp.EmulatePortrait, chromedp.EmulateTouch),
+		chromedp.Navigate(s.url+"/pos/"))
+	b.do("signing in", tap("#login-email"), chromedp.KeyEvent(s.email), tap("#login-password"), chromedp.KeyEvent(s.password),
+		tap("form button[type=submit]"))
+	b.do("opening the register", tap("label[for=reg-0]"), tap("#reg-open"))
+	b.waitText("#cart", "まだ商品がありません")
+	b.do("searching", tap("#search"), chromedp.KeyEvent("すぷーん"))
+	b.waitText("#tiles", "木のスプーン")
+	b.do("the tile", tap("#tiles button"))
+	b.waitText("#cart", "木のスプーン")
+	b.do("one more", tap("#more-0"))
+	b.waitText("#total", "¥2,400")
+	b.checkA11y("sale-tablet")
+	b.do("paying", tap("#pay-cash"), tap("#note-5000"))
+	b.waitText("#change-amount", "¥2,600")
+	b.do("complete", tap("#complete"))
+	b.waitText("#receipt-text", "No.000001")
+	b.checkA11y("receipt-tablet")
+}
