@@ -349,7 +349,8 @@ screen("pay", (main, params) => {
 function showPending(n) {
   const box = document.getElementById("pending");
   box.hidden = false;
-  box.replaceChildren(h("span", { class: "spinner", "aria-hidden": "true" }), h("span", {}, t("pending")), " ", h("span", { class: "hint" }, t("pendingTries", { n })));
+  box.replaceChildren(h("span", { class: "spinner", "aria-hidden": "true" }), h("span", {}, t("pending")));
+  if (n > 0) box.append(" ", h("span", { class: "hint" }, t("pendingTries", { n })));
 }
 
 // showStuck says why a kept sale did not go through, with a button to send it again.
