@@ -1,9 +1,13 @@
 # Tsunagu: `make run` serves the API with demo data, `make test` runs every test.
-# Both install what the machine lacks (PostgreSQL from apt) and need nothing else.
+# Both install what the machine lacks (PostgreSQL, and for the POS app's browser tests
+# Chromium with a Japanese font, from apt; axe-core from npm) and need nothing else.
 
 GO      ?= go
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PG_INITDB := $(wildcard /usr/lib/postgresql/*/bin/initdb)
+# The POS app's end-to-end tests drive Debian's Chromium; the font renders Japanese.
+BROWSER := $(and $(wildcard /usr/bin/chromium),$(wildcard /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf))
+NPM     := $(shell command -v npm)
 
 .PHONY: all deps run test test-short generate vet fmt check
 
@@ -16,6 +20,22 @@ ifeq ($(PG_INITDB),)
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql
 endif
+ifeq ($(BROWSER),)
+	@echo "Chromium or the IPA Gothic font not found: installing them with apt-get (POS browser tests)"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-ipafont-gothic
+endif
+ifeq ($(NPM),)
+	@echo "npm not found: installing Node.js and npm with apt-get (for axe-core)"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm
+endif
+	@$(MAKE) -s --no-print-directory node_modules/.package-lock.json
+
+## node_modules: axe-core for the accessibility checks, as package-lock.json pins it.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 ## run: migrate, load the demo network and serve the API with GraphiQL on http://localhost:8080.
 run: deps

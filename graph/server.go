@@ -48,6 +48,8 @@ type Options struct {
 	// Ready reports whether the service can take requests (e.g. the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
+	// POS, when set, is the POS web app, served at /pos and below.
+	POS http.Handler
 }
 
 func (o *Options) defaults() {
@@ -75,7 +77,7 @@ func (o *Options) defaults() {
 }
 
 // NewServer returns the HTTP handler of the whole API: POST /graphql, /healthz,
-// /readyz and, in dev mode, GraphiQL at /.
+// /readyz, the POS web app at /pos when given and, in dev mode, GraphiQL at /.
 func NewServer(res *Resolver, o Options) http.Handler {
 	o.defaults()
 	mux := http.NewServeMux()
@@ -93,6 +95,10 @@ func NewServer(res *Resolver, o Options) http.Handler {
 		}
 		w.Write([]byte("ok\n"))
 	})
+	if o.POS != nil {
+		mux.Handle("GET /pos", o.POS)
+		mux.Handle("GET /pos/", o.POS)
+	}
 	if o.Dev {
 		mux.Handle("GET /{$}", playground.Handler("Tsunagu", "/graphql"))
 	}

@@ -23,6 +23,7 @@ import (
 	"tsunagu/internal/pgcluster"
 	"tsunagu/internal/postgres"
 	"tsunagu/migrations"
+	"tsunagu/web/pos"
 )
 
 func main() {
@@ -136,6 +137,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 			Dev:   cfg.dev,
 			Ready: db.Ping,
 			Log:   log,
+			POS:   pos.Handler("/pos"),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -149,6 +151,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	} else {
 		log.Info("serving the API", "url", "http://"+cfg.addr+"/graphql")
 	}
+	log.Info("serving the POS web app", "url", "http://"+cfg.addr+"/pos/")
 
 	select {
 	case err := <-errc:

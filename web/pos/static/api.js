@@ -1,0 +1,111 @@
+// The GraphQL client: POST /graphql with the bearer token kept in sessionStorage.
+//
+// gql resolves to the response's data, or throws an ApiError whose code is the
+// GraphQL error's extensions.code ("NETWORK" when the server could not be
+// reached). Mutations' userErrors are left in the data for the caller.
+
+const ENDPOINT = new URL("../graphql", document.baseURI).pathname;
+
+export class ApiError extends Error {
+  constructor(code, message, field) {
+    super(message || code);
+    this.code = code;
+    this.field = field || null;
+  }
+}
+
+export function token() {
+  return sessionStorage.getItem("pos.token");
+}
+
+export function setToken(t) {
+  if (t) sessionStorage.setItem("pos.token", t);
+  else sessionStorage.removeItem("pos.token");
+}
+
+// send makes one attempt. It throws ApiError("NETWORK") when no answer came: the
+// request may or may not have reached the server.
+async function send(query, variables) {
+  const headers = { "Content-Type": "application/json" };
+  const tk = token();
+  if (tk) headers.Authorization = "Bearer " + tk;
+  let res;
+  try {
+    res = await fetch(ENDPOINT, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  } catch {
+    throw new ApiError("NETWORK");
+  }
+  // A proxy's 502/503/504 page is no answer from the API.
+  if (res.status >= 502 && res.status <= 504) throw new ApiError("NETWORK");
+  let body;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(res.status >= 500 ? "NETWORK" : "INTERNAL");
+  }
+  if (body.errors && body.errors.length) {
+    const e = body.errors[0];
+    const code = (e.extensions && e.extensions.code) || "INTERNAL";
+    throw new ApiError(code, e.message, e.extensions && e.extensions.field);
+  }
+  return body.data;
+}
+
+export function gql(query, variables) {
+  return send(query, variables);
+}
+
+// newKey is a fresh idempotency key.
+export function newKey() {
+  return crypto.randomUUID();
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// --- Sales in flight ----------------------------------------------------------
+//
+// A sale is written to localStorage with its idempotency key before it is sent,
+// and removed only once the API has answered, so that neither a dropped
+// connection nor a reload loses or doubles it: a retry with the same key returns
+// the first sale.
+
+const PENDING = "pos.pendingSale";
+
+export function pendingSale() {
+  const s = localStorage.getItem(PENDING);
+  return s ? JSON.parse(s) : null;
+}
+
+export function clearPendingSale() {
+  localStorage.removeItem(PENDING);
+}
+
+// submitSale sends the sale until the API answers and resolves to its data.
+// onRetry(n) is called before each retry. An answer that is a GraphQL error
+// (such as UNAUTHENTICATED) rejects, and the sale stays pending for a later try.
+export async function submitSale(query, input, onRetry) {
+  localStorage.setItem(PENDING, JSON.stringify({ query, input, since: Date.now() }));
+  return resumeSale(onRetry);
+}
+
+export async function resumeSale(onRetry) {
+  const p = pendingSale();
+  if (!p) return null;
+  for (let n = 0; ; n++) {
+    try {
+      const data = await send(p.query, { input: p.input });
+      clearPendingSale();
+      return data;
+    } catch (e) {
+      if (e.code !== "NETWORK") {
+        // The API answered with an error. Keep the sale, with its key, when signing
+        // in again or trying again may complete it (a server fault may have come
+        // after the sale was stored); drop it when it was refused.
+        if (e.code !== "UNAUTHENTICATED" && e.code !== "INTERNAL") clearPendingSale();
+        throw e;
+      }
+    }
+    if (onRetry) onRetry(n + 1);
+    await sleep(Math.min(500 * 2 ** n, 5000));
+  }
+}

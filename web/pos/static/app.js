@@ -1,0 +1,259 @@
+// The POS web app: the shell (display switches, sign-in, register choice) and the
+// start-up. The sale screens are in sale.js, the other tasks in tasks.js.
+
+import { gql, pendingSale, setToken, token } from "./api.js";
+import { clearError, fail, field, h, showError, showUserErrors } from "./dom.js";
+import { getPrefs, locale, setPref, t, ts } from "./i18n.js";
+import { forget, go, refresh, save, screen, state } from "./state.js";
+import { resumePending } from "./sale.js";
+import "./tasks.js";
+
+const USER = "id name role shop { id name }";
+
+// --- The bar: where the clerk is, and the display switches -----------------------
+
+function drawBar() {
+  const p = getPrefs();
+  document.documentElement.lang = p.lang;
+  document.documentElement.classList.toggle("large", p.large);
+  document.documentElement.classList.toggle("furigana", p.furigana && p.lang === "ja");
+  document.title = ts("appName");
+  document.getElementById("brand").replaceChildren(t("appName"));
+  document.getElementById("skip").replaceChildren(t("skip"));
+  const where = document.getElementById("where");
+  where.replaceChildren();
+  if (state.user) {
+    const parts = [state.user.shop && state.user.shop.name, state.register && state.register.name, state.user.name];
+    where.append(parts.filter(Boolean).join(" ・ "));
+  }
+  const prefs = document.getElementById("prefs");
+  prefs.setAttribute("aria-label", ts("settings"));
+  const toggle = (id, key, on, flip) =>
+    h("button", { id, type: "button", class: "toggle", "aria-pressed": String(on), onclick: flip }, t(key));
+  const buttons = [
+    h(
+      "button",
+      { id: "pref-lang", type: "button", class: "toggle", lang: p.lang === "ja" ? "en" : "ja", title: ts("langSwitchLabel"),
+        onclick: () => switchPref("lang", p.lang === "ja" ? "en" : "ja", "pref-lang") },
+      t("langSwitch"),
+    ),
+    p.lang === "ja" ? toggle("pref-furigana", "furigana", p.furigana, () => switchPref("furigana", !p.furigana, "pref-furigana")) : null,
+    toggle("pref-large", "largeText", p.large, () => switchPref("large", !p.large, "pref-large")),
+    state.user ? h("button", { id: "signout", type: "button", class: "toggle", onclick: signOut }, t("signOut")) : null,
+  ];
+  prefs.replaceChildren(...buttons.filter(Boolean));
+}
+
+async function switchPref(name, value, focusId) {
+  setPref(name, value);
+  if (name !== "large") await renameCart();
+  drawBar();
+  refresh();
+  const b = document.getElementById(focusId);
+  if (b) b.focus();
+}
+
+// renameCart gives the goods in the cart their names in the new language.
+async function renameCart() {
+  if (!state.cart.length || !token()) return;
+  const fields = state.cart.map((_, i) => `p${i}: product(id: $id${i}, locale: $l) { name }`).join(" ");
+  const vars = { l: locale() };
+  state.cart.forEach((l, i) => (vars["id" + i] = l.product.id));
+  const params = state.cart.map((_, i) => `$id${i}: ID!`).join(", ");
+  try {
+    const d = await gql(`query(${params}, $l: Locale) { ${fields} }`, vars);
+    state.cart.forEach((l, i) => d["p" + i] && (l.product.name = d["p" + i].name));
+    save();
+  } catch {
+    // The names stay as they were; nothing else depends on them.
+  }
+}
+
+document.addEventListener("pos:screen", drawBar);
+
+async function signOut() {
+  try {
+    await gql("mutation { logout { userErrors { code } } }");
+  } catch {
+    // Signed out here either way; the token expires on its own.
+  }
+  setToken(null);
+  forget();
+  go("login");
+}
+
+// --- Sign in ------------------------------------------------------------------
+
+screen("login", (main, params) => {
+  const email = field("login-email", "email", { type: "email", autocomplete: "username", required: true });
+  const pw = field("login-password", "password", { type: "password", autocomplete: "current-password", required: true });
+  const general = { err: h("p", { id: "login-err", class: "err", role: "alert", hidden: true }) };
+  const submit = h("button", { type: "submit", class: "primary big" }, t("loginButton"));
+  const form = h(
+    "form",
+    { class: "card narrow", "aria-labelledby": "login-title", novalidate: true },
+    h("h1", { id: "login-title" }, t("loginTitle")),
+    general.err,
+    email.el,
+    pw.el,
+    submit,
+  );
+  if (params.error) showError(general.err, params.error);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    for (const f of [email, pw, general]) clearError(f.err, f.input);
+    let missing = false;
+    for (const f of [email, pw]) {
+      if (!f.input.value) {
+        showError(f.err, "REQUIRED", f.input);
+        missing = missing || f.input;
+      }
+    }
+    if (missing) return missing.focus();
+    submit.disabled = true;
+    try {
+      const d = await gql(
+        `mutation($in: LoginInput!) { login(input: $in) { token user { ${USER} } userErrors { code field message } } }`,
+        { in: { email: email.input.value.trim(), password: pw.input.value } },
+      );
+      const r = d.login;
+      if (showUserErrors(r.userErrors, { "input.email": email, "input.password": pw }, general)) return;
+      setToken(r.token);
+      state.user = r.user;
+      await afterSignIn();
+    } catch (e) {
+      showError(general.err, e.code);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  main.append(form);
+  return email.input;
+});
+
+async function afterSignIn() {
+  if (pendingSale()) return resumePending();
+  if (state.session && state.register) return go("sale");
+  go("registers");
+}
+
+// --- Choose and open a register ---------------------------------------------------
+
+screen("registers", (main, params) => {
+  const title = h("h1", { id: "reg-title" }, t("registersTitle"));
+  const box = h("div", { class: "card" }, title, h("p", { role: "status" }, t("loading")));
+  main.append(box);
+  loadRegisters(box, title, params.error);
+  return title;
+});
+
+async function loadRegisters(box, title, why) {
+  let regs;
+  try {
+    regs = (await gql(`{ registers { id name shop { id name } openSession { id openingFloat } } }`)).registers;
+  } catch (e) {
+    return fail(e, box, title);
+  }
+  const general = { err: h("p", { id: "reg-err", class: "err", role: "alert", hidden: true }) };
+  box.replaceChildren(title, general.err);
+  if (why) showError(general.err, why);
+  if (regs.length === 0) {
+    box.append(h("p", {}, t("noRegisters")));
+    return;
+  }
+  const float = field("reg-float", "openingFloat", { type: "text", inputmode: "numeric", autocomplete: "off", value: "30000", pattern: "[0-9]*" });
+  const list = h("fieldset", { class: "choices" }, h("legend", {}, t("registerLabel")));
+  regs.forEach((r, i) => {
+    const id = "reg-" + i;
+    list.append(
+      h(
+        "div",
+        { class: "choice" },
+        h("input", { type: "radio", name: "register", id, value: r.id, checked: i === 0 }),
+        h("label", { for: id }, r.name, " ", h("span", { class: r.openSession ? "badge open" : "badge" }, t(r.openSession ? "registerOpen" : "registerClosed"))),
+      ),
+    );
+  });
+  const submit = h("button", { type: "submit", class: "primary big", id: "reg-open" });
+  const form = h("form", { novalidate: true }, list, float.el, submit);
+  const chosen = () => regs.find((r) => r.id === form.querySelector("input[name=register]:checked").value);
+  const sync = () => {
+    const r = chosen();
+    float.el.hidden = Boolean(r.openSession);
+    submit.replaceChildren(t(r.openSession ? "continueButton" : "openButton"));
+  };
+  form.addEventListener("change", sync);
+  sync();
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearError(float.err, float.input);
+    clearError(general.err);
+    const r = chosen();
+    if (r.openSession) return start(r, r.openSession);
+    const amount = Number(float.input.value.replace(/[,¥\s]/g, ""));
+    if (!/^\d+$/.test(float.input.value.replace(/[,¥\s]/g, ""))) {
+      showError(float.err, float.input.value ? "INVALID_INPUT" : "REQUIRED", float.input);
+      return float.input.focus();
+    }
+    submit.disabled = true;
+    try {
+      const d = await gql(
+        `mutation($in: OpenRegisterSessionInput!) { openRegisterSession(input: $in) { session { id openingFloat } userErrors { code field message } } }`,
+        { in: { registerId: r.id, openingFloat: amount } },
+      );
+      const p = d.openRegisterSession;
+      if (showUserErrors(p.userErrors, { "input.openingFloat": float }, general)) return;
+      start(r, p.session);
+    } catch (e) {
+      fail(e, general.err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  box.append(form);
+}
+
+function start(register, session) {
+  state.register = { id: register.id, name: register.name, shop: register.shop };
+  state.session = { id: session.id };
+  state.lastSale = null;
+  save();
+  go("sale");
+}
+
+
+
+// --- Start ----------------------------------------------------------------------
+
+async function boot() {
+  drawBar();
+  if (!token()) return go("login");
+  try {
+    state.user = (await gql(`{ me { ${USER} } }`)).me;
+  } catch (e) {
+    if (e.code === "UNAUTHENTICATED" || e.code === "NETWORK") {
+      // Offline at start: a pending sale still goes out once the network is back.
+      if (e.code === "NETWORK" && pendingSale()) return resumePending();
+      setToken(null);
+      return go("login", e.code === "NETWORK" ? { error: "NETWORK" } : {});
+    }
+  }
+  if (!state.user) {
+    setToken(null);
+    return go("login");
+  }
+  afterSignIn();
+}
+
+// A barcode scanner types into whatever has focus: on the sale screen, keys typed
+// while no text field has focus go to the scan field.
+document.addEventListener("keydown", (ev) => {
+  if (state.screen !== "sale" || ev.ctrlKey || ev.altKey || ev.metaKey || ev.key.length !== 1) return;
+  const a = document.activeElement;
+  if (a && (a.tagName === "INPUT" || a.tagName === "TEXTAREA" || a.tagName === "SELECT")) return;
+  if (!/[0-9A-Za-z]/.test(ev.key)) return;
+  const scan = document.getElementById("scan");
+  if (scan) scan.focus();
+});
+
+boot();

@@ -1,0 +1,271 @@
+// The words on screen, in Japanese (with furigana marked as {漢字|かんじ}), in
+// やさしい日本語 where plain words help, and in English.
+//
+// t(key) gives a node for the screen: in furigana mode the marked kanji get <ruby>.
+// ts(key) gives plain text for attributes (aria-label, placeholder, title).
+
+const M = {
+  appName: { ja: "つなぐ レジ", en: "Tsunagu POS" },
+  skip: { ja: "{本文|ほんぶん}へ{移動|いどう}", en: "Skip to main content" },
+  settings: { ja: "{表示|ひょうじ}の{設定|せってい}", en: "Display settings" },
+  langSwitch: { ja: "English", en: "日本語" },
+  langSwitchLabel: { ja: "{英語|えいご}で{表示|ひょうじ}する", en: "Show in Japanese" },
+  furigana: { ja: "ふりがな・やさしい{日本語|にほんご}", en: "Furigana (Japanese only)" },
+  largeText: { ja: "{文字|もじ}を{大|おお}きく", en: "Larger text" },
+  signOut: { ja: "ログアウト", en: "Sign out" },
+
+  loginTitle: { ja: "ログイン", en: "Sign in" },
+  email: { ja: "メールアドレス", en: "Email" },
+  password: { ja: "パスワード", en: "Password" },
+  loginButton: { ja: "ログインする", en: "Sign in" },
+
+  registersTitle: { ja: "レジを{選|えら}ぶ", en: "Choose a register" },
+  registerOpen: { ja: "{使用中|しようちゅう}", easy: "{使|つか}っています", en: "open" },
+  registerClosed: { ja: "{閉|し}まっています", en: "closed" },
+  noRegisters: { ja: "このお{店|みせ}にはレジがありません。{店長|てんちょう}に{登録|とうろく}を{頼|たの}んでください。", en: "This shop has no register yet. Ask a manager to add one." },
+  openingFloat: { ja: "{釣銭準備金|つりせんじゅんびきん}（レジに{入|い}れたお{金|かね}）", easy: "はじめに レジに {入|い}れた お{金|かね}", en: "Opening float (cash in the drawer)" },
+  openButton: { ja: "レジを{開|あ}ける", en: "Open the register" },
+  continueButton: { ja: "このレジで{続|つづ}ける", en: "Continue on this register" },
+  registerLabel: { ja: "レジ", en: "Register" },
+
+  saleTitle: { ja: "{販売|はんばい}", easy: "{売|う}る", en: "Sale" },
+  scan: { ja: "バーコード（{読|よ}み{取|と}り・{入力|にゅうりょく}して Enter）", en: "Barcode (scan, or type and press Enter)" },
+  addButton: { ja: "{追加|ついか}", en: "Add" },
+  search: { ja: "{商品名|しょうひんめい}で{探|さが}す", en: "Search by product name" },
+  searchResults: { ja: "{検索結果|けんさくけっか}", en: "Search results" },
+  noResults: { ja: "{見|み}つかりませんでした。", en: "Nothing found." },
+  cart: { ja: "お{買|か}い{上|あ}げ{商品|しょうひん}", easy: "{買|か}う もの", en: "Items" },
+  cartEmpty: { ja: "まだ{商品|しょうひん}がありません。バーコードを{読|よ}み{取|と}ってください。", en: "No items yet. Scan a barcode to start." },
+  qty: { ja: "{数量|すうりょう}", easy: "かず", en: "Quantity" },
+  more: { ja: "1つ{増|ふ}やす", en: "One more" },
+  less: { ja: "1つ{減|へ}らす", en: "One less" },
+  remove: { ja: "{取|と}り{消|け}す", en: "Remove" },
+  total: { ja: "{合計|ごうけい}", en: "Total" },
+  taxIncluded: { ja: "（{税込|ぜいこみ}）", en: " (tax included)" },
+  taxLine: { ja: "{税率|ぜいりつ}{rate}%{対象|たいしょう} {total}（うち{消費税|しょうひぜい} {tax}）", en: "{rate}% items {total} (tax {tax})" },
+  taxEstimate: { ja: "{税額|ぜいがく}は{目安|めやす}です。{正|ただ}しい{税額|ぜいがく}はレシートに{出|で}ます。", en: "Tax is an estimate; the receipt shows the exact tax." },
+  itemsCount: { ja: "{点数|てんすう} {n}", en: "{n} items" },
+  payCash: { ja: "{現金|げんきん}で{会計|かいけい}", easy: "お{金|かね}で はらう", en: "Pay by cash" },
+  payCard: { ja: "カード・{電子|でんし}マネー", en: "Card / e-money" },
+  clearCart: { ja: "{全部|ぜんぶ}{取|と}り{消|け}す", en: "Clear all" },
+  totalAnnounce: { ja: "{合計|ごうけい} {total}", en: "Total {total}" },
+  added: { ja: "{name}を{追加|ついか}しました。", en: "Added {name}." },
+
+  menu: { ja: "ほかの{操作|そうさ}", en: "Other tasks" },
+  voidLast: { ja: "{直前|ちょくぜん}の{取引|とりひき}を{取|と}り{消|け}す", easy: "さっきの {会計|かいけい}を やめる", en: "Void the last sale" },
+  refund: { ja: "{返品|へんぴん}（レシート{番号|ばんごう}）", en: "Refund (by receipt number)" },
+  cashMove: { ja: "{入金|にゅうきん}・{出金|しゅっきん}", en: "Cash in / out" },
+  closeRegister: { ja: "レジ{締|じ}め", easy: "レジを しめる", en: "Close the register" },
+  back: { ja: "{販売|はんばい}に{戻|もど}る", en: "Back to sale" },
+
+  payTitle: { ja: "お{支払|しはら}い", en: "Payment" },
+  toPay: { ja: "お{支払|しはら}い{金額|きんがく}", en: "Amount due" },
+  tendered: { ja: "お{預|あず}かり{金額|きんがく}（{円|えん}）", easy: "もらった お{金|かね}（{円|えん}）", en: "Cash received (yen)" },
+  exact: { ja: "ちょうど", en: "Exact" },
+  addNote: { ja: "{amount}を{足|た}す", en: "Add {amount}" },
+  clearTendered: { ja: "{金額|きんがく}を{消|け}す", en: "Clear amount" },
+  change: { ja: "お{釣|つ}り", easy: "おつり", en: "Change" },
+  changeAnnounce: { ja: "お{釣|つ}り {change}", en: "Change {change}" },
+  short: { ja: "あと {amount} {足|た}りません", en: "{amount} short" },
+  complete: { ja: "{会計|かいけい}を{完了|かんりょう}する", easy: "{会計|かいけい}を おわる", en: "Complete the sale" },
+  cancel: { ja: "やめる", en: "Cancel" },
+  method: { ja: "{支払|しはら}い{方法|ほうほう}", en: "Payment method" },
+  CARD: { ja: "クレジットカード", en: "Credit card" },
+  EMONEY: { ja: "{交通系|こうつうけい}・{電子|でんし}マネー", en: "IC e-money" },
+  QR: { ja: "QRコード{決済|けっさい}", en: "QR code payment" },
+  CASH: { ja: "{現金|げんきん}", en: "Cash" },
+  reference: { ja: "{端末|たんまつ}の{伝票番号|でんぴょうばんごう}（あれば）", en: "Terminal reference (if any)" },
+  cardHelp: { ja: "{決済端末|けっさいたんまつ}でお{支払|しはら}いが{済|す}んでから{押|お}してください。", en: "Press after the payment terminal has approved the payment." },
+  pending: { ja: "{会計|かいけい}を{送信中|そうしんちゅう}です。{通信|つうしん}が{戻|もど}ると{自動|じどう}で{送|おく}ります。このまま{待|ま}ってください。", easy: "いま {送|おく}っています。まって ください。", en: "Sending the sale. It is sent automatically when the network is back; please wait." },
+  retry: { ja: "もう{一度|いちど}{送|おく}る", en: "Send again" },
+  pendingTries: { ja: "{再送|さいそう} {n}{回目|かいめ}", en: "retry {n}" },
+
+  receiptTitle: { ja: "レシート", en: "Receipt" },
+  receiptNo: { ja: "レシート{番号|ばんごう} {n}", en: "Receipt No. {n}" },
+  paperWidth: { ja: "{用紙|ようし}の{幅|はば}", en: "Paper width" },
+  print: { ja: "{印刷|いんさつ}する", en: "Print" },
+  nextCustomer: { ja: "{次|つぎ}のお{客|きゃく}さま", en: "Next customer" },
+  receiptTax: { ja: "{税率|ぜいりつ}{rate}% {対象|たいしょう} {total}（{消費税|しょうひぜい} {tax}）", en: "{rate}%: {total} (tax {tax})" },
+  receiptNonQualifying: { ja: "{税率|ぜいりつ}{rate}% {対象|たいしょう}（{適格請求書|てきかくせいきゅうしょ}{発行事業者|はっこうじぎょうしゃ}{以外|いがい}） {total}", en: "{rate}% (not from registered issuers): {total}" },
+
+  voidTitle: { ja: "{取引|とりひき}の{取|と}り{消|け}し", en: "Void a sale" },
+  voidWhich: { ja: "レシート{番号|ばんごう} {n}、{合計|ごうけい} {total} を{取|と}り{消|け}します。{商品|しょうひん}は{在庫|ざいこ}に{戻|もど}ります。", en: "Void receipt No. {n}, total {total}. The goods go back into stock." },
+  voidNone: { ja: "このレジで{取|と}り{消|け}せる{取引|とりひき}はありません。", en: "There is no sale on this register to void." },
+  reason: { ja: "{理由|りゆう}", en: "Reason" },
+  voidButton: { ja: "{取|と}り{消|け}す", en: "Void the sale" },
+  voided: { ja: "レシート{番号|ばんごう} {n} を{取|と}り{消|け}しました。", en: "Receipt No. {n} is voided." },
+
+  refundTitle: { ja: "{返品|へんぴん}", en: "Refund" },
+  receiptNumber: { ja: "レシート{番号|ばんごう}", en: "Receipt number" },
+  findSale: { ja: "{探|さが}す", en: "Find" },
+  refundQty: { ja: "{返品|へんぴん}する{数|かず}", en: "Quantity to refund" },
+  refundable: { ja: "{返品|へんぴん}できる{数|かず} {n}", en: "{n} can be refunded" },
+  refundMethod: { ja: "{返金|へんきん}の{方法|ほうほう}", en: "Refund by" },
+  ORIGINAL: { ja: "お{支払|しはら}いと{同|おな}じ{方法|ほうほう}", en: "The original payment method" },
+  refundCash: { ja: "{全部|ぜんぶ}{現金|げんきん}で", en: "Cash" },
+  refundButton: { ja: "{返品|へんぴん}する", en: "Refund" },
+  refundDone: { ja: "{返品|へんぴん}しました。{返金|へんきん} {total}", en: "Refunded {total}." },
+  noSale: { ja: "その{番号|ばんごう}のレシートはありません。", en: "There is no receipt with that number." },
+  nothingToRefund: { ja: "{返品|へんぴん}する{数|かず}を{入|い}れてください。", en: "Enter how many to refund." },
+  voidedSale: { ja: "この{取引|とりひき}は{取|と}り{消|け}し{済|ず}みです。", en: "This sale was voided." },
+
+  cashTitle: { ja: "{入金|にゅうきん}・{出金|しゅっきん}", en: "Cash in / out" },
+  cashType: { ja: "{種類|しゅるい}", en: "Type" },
+  IN: { ja: "{入金|にゅうきん}（レジに{入|い}れる）", en: "Cash in (into the drawer)" },
+  OUT: { ja: "{出金|しゅっきん}（レジから{出|だ}す）", en: "Cash out (from the drawer)" },
+  amount: { ja: "{金額|きんがく}（{円|えん}）", en: "Amount (yen)" },
+  record: { ja: "{記録|きろく}する", en: "Record" },
+  cashDone: { ja: "{記録|きろく}しました：{type} {amount}", en: "Recorded: {type} {amount}" },
+
+  closeTitle: { ja: "レジ{締|じ}め", en: "Close the register" },
+  countHelp: { ja: "レジの{中|なか}のお{金|かね}を{種類|しゅるい}ごとに{数|かぞ}えて、{枚数|まいすう}を{入|い}れてください。", en: "Count the cash in the drawer and enter the number of each note and coin." },
+  denom: { ja: "{d}{円|えん}", en: "¥{d}" },
+  pieces: { ja: "{枚数|まいすう}", en: "count" },
+  counted: { ja: "{数|かぞ}えた{合計|ごうけい}", en: "Counted total" },
+  note: { ja: "メモ", en: "Note" },
+  closeButton: { ja: "レジを{締|し}める", en: "Close the register" },
+  zTitle: { ja: "レジ{締|じ}め{報告|ほうこく}（Z レポート）", en: "Close report (Z report)" },
+  zSales: { ja: "{売上|うりあげ}{件数|けんすう}", en: "Sales" },
+  zGross: { ja: "{総売上|そううりあげ}", en: "Gross sales" },
+  zVoids: { ja: "{取消|とりけし}", en: "Voids" },
+  zRefunds: { ja: "{返品|へんぴん}", en: "Refunds" },
+  zNet: { ja: "{純売上|じゅんうりあげ}", en: "Net sales" },
+  zFloat: { ja: "{釣銭準備金|つりせんじゅんびきん}", en: "Opening float" },
+  zCashSales: { ja: "{現金|げんきん}{売上|うりあげ}", en: "Cash sales" },
+  zCashRefunds: { ja: "{現金|げんきん}{返金|へんきん}", en: "Cash refunds" },
+  zCashIn: { ja: "{入金|にゅうきん}", en: "Cash in" },
+  zCashOut: { ja: "{出金|しゅっきん}", en: "Cash out" },
+  zExpected: { ja: "あるはずの{現金|げんきん}", en: "Expected cash" },
+  zCounted: { ja: "{数|かぞ}えた{現金|げんきん}", en: "Counted cash" },
+  zOverShort: { ja: "{過不足|かぶそく}", en: "Over / short" },
+  zByMethod: { ja: "{支払|しはら}い{方法|ほうほう}{別|べつ}", en: "By payment method" },
+  zByRate: { ja: "{税率|ぜいりつ}{別|べつ}", en: "By tax rate" },
+  zCount: { ja: "{n}{件|けん}", en: "{n}" },
+  zRate: { ja: "{税率|ぜいりつ}{rate}%", en: "{rate}%" },
+  zTax: { ja: "うち{消費税|しょうひぜい} {tax}", en: "tax {tax}" },
+  toRegisters: { ja: "レジの{選択|せんたく}に{戻|もど}る", en: "Back to registers" },
+
+  loading: { ja: "{読|よ}み{込|こ}み{中|ちゅう}…", en: "Loading…" },
+};
+
+// Errors from the API, by code: what happened and what to do, in plain words.
+const E = {
+  PAYMENT_MISMATCH: { ja: "お{支払|しはら}いの{金額|きんがく}が{合計|ごうけい}と{合|あ}いません。", en: "The payment does not match the total." },
+  NO_OPEN_SESSION: { ja: "このレジは{閉|し}まっています。レジを{開|あ}けてから{続|つづ}けてください。", en: "This register is closed. Open it to go on." },
+  OVER_REFUND: { ja: "{売|う}った{数|かず}より{多|おお}くは{返品|へんぴん}できません。", en: "You cannot refund more than was sold." },
+  UNAUTHENTICATED: { ja: "ログインが{切|き}れました。もう{一度|いちど}ログインしてください。", en: "You are signed out. Please sign in again." },
+  FORBIDDEN: { ja: "この{操作|そうさ}はできません。{担当|たんとう}のお{店|みせ}か{確|たし}かめてください。", en: "You may not do this here. Check that this is your shop." },
+  NOT_FOUND: { ja: "{見|み}つかりません。{番号|ばんごう}を{確|たし}かめてください。", en: "Not found. Check the number." },
+  INTERNAL: { ja: "サーバーで{問題|もんだい}が{起|お}きました。しばらくしてから、もう{一度|いちど}{試|ため}してください。", en: "Something went wrong on the server. Please try again in a moment." },
+  INVALID_INPUT: { ja: "{入力|にゅうりょく}が{正|ただ}しくありません。", en: "This value is not valid." },
+  REQUIRED: { ja: "{入力|にゅうりょく}してください。", en: "Please fill this in." },
+  TOO_LONG: { ja: "{文字|もじ}が{長|なが}すぎます。", en: "This text is too long." },
+  OUT_OF_RANGE: { ja: "{金額|きんがく}か{数|かず}が{範囲|はんい}の{外|そと}です。", en: "The amount or number is out of range." },
+  INVALID_JAN: { ja: "バーコードの{番号|ばんごう}が{正|ただ}しくありません。もう{一度|いちど}{読|よ}み{取|と}ってください。", en: "This barcode number is not valid. Scan it again." },
+  INVALID_EMAIL: { ja: "メールアドレスの{形|かたち}が{正|ただ}しくありません。", en: "This email address is not valid." },
+  INVALID_CREDENTIALS: { ja: "メールアドレスかパスワードが{違|ちが}います。", en: "The email or password is wrong." },
+  INVALID_STATE: { ja: "いまはこの{操作|そうさ}ができません。", en: "This cannot be done now." },
+  INSUFFICIENT_STOCK: { ja: "{在庫|ざいこ}が{足|た}りません。{数|かず}を{減|へ}らしてください。", en: "Not enough stock. Lower the quantity." },
+  IDEMPOTENCY_CONFLICT: { ja: "{同|おな}じ{操作|そうさ}がすでに{別|べつ}の{内容|ないよう}で{送|おく}られています。{画面|がめん}を{読|よ}み{込|こ}み{直|なお}してください。", en: "This was already sent with other details. Reload the page." },
+  DUPLICATE: { ja: "{同|おな}じものがすでにあります。", en: "This exists already." },
+  UNKNOWN_CODE: { ja: "その{番号|ばんごう}の{商品|しょうひん}はありません。", en: "No product has this code." },
+  NETWORK: { ja: "サーバーにつながりません。{通信|つうしん}を{確|たし}かめて、もう{一度|いちど}{試|ため}してください。", en: "Cannot reach the server. Check the network and try again." },
+};
+
+const prefs = {
+  lang: localStorage.getItem("pos.lang") || "ja",
+  furigana: localStorage.getItem("pos.furigana") === "1",
+  large: localStorage.getItem("pos.large") === "1",
+};
+
+export function getPrefs() {
+  return { ...prefs };
+}
+
+export function setPref(name, value) {
+  prefs[name] = value;
+  localStorage.setItem("pos." + name, typeof value === "boolean" ? (value ? "1" : "0") : value);
+}
+
+function pick(entry) {
+  if (!entry) return "";
+  if (prefs.lang === "en") return entry.en;
+  if (prefs.furigana && entry.easy) return entry.easy;
+  return entry.ja;
+}
+
+function fill(s, vars) {
+  return s.replace(/\{(\w+)\}/g, (m, k) => (vars && k in vars ? String(vars[k]) : m));
+}
+
+const RUBY = /\{([^|{}]+)\|([^{}]+)\}/g;
+
+// plain drops the furigana marks.
+function plain(s) {
+  return s.replace(RUBY, "$1");
+}
+
+// rich turns a marked string into nodes: ruby in furigana mode, text otherwise.
+function rich(s) {
+  const frag = document.createDocumentFragment();
+  if (!prefs.furigana || prefs.lang !== "ja") {
+    frag.append(plain(s));
+    return frag;
+  }
+  let last = 0;
+  for (const m of s.matchAll(RUBY)) {
+    frag.append(s.slice(last, m.index));
+    const ruby = document.createElement("ruby");
+    // Screen readers read the kanji; the reading is for the eyes.
+    const rt = document.createElement("rt");
+    rt.setAttribute("aria-hidden", "true");
+    rt.textContent = m[2];
+    ruby.append(m[1], rt);
+    frag.append(ruby);
+    last = m.index + m[0].length;
+  }
+  frag.append(s.slice(last));
+  return frag;
+}
+
+// Values are filled in before the marks are read, so that names from the API
+// never turn into markup.
+function render(entry, vars) {
+  const s = pick(entry);
+  // Split on placeholders so that values stay plain text.
+  const frag = document.createDocumentFragment();
+  let last = 0;
+  for (const m of s.matchAll(/\{(\w+)\}/g)) {
+    frag.append(rich(s.slice(last, m.index)));
+    frag.append(vars && m[1] in vars ? String(vars[m[1]]) : m[0]);
+    last = m.index + m[0].length;
+  }
+  frag.append(rich(s.slice(last)));
+  return frag;
+}
+
+export function t(key, vars) {
+  return render(M[key], vars);
+}
+
+export function ts(key, vars) {
+  return fill(plain(pick(M[key])), vars);
+}
+
+// errText is the plain words for an API error code (never the code itself).
+export function errNode(code) {
+  return render(E[code] || E.INTERNAL);
+}
+
+export function errText(code) {
+  return plain(pick(E[code] || E.INTERNAL));
+}
+
+export function yen(n) {
+  return "¥" + Number(n).toLocaleString("ja-JP");
+}
+
+export function locale() {
+  if (prefs.lang === "en") return "EN";
+  return prefs.furigana ? "JA_X_EASY" : "JA";
+}
