@@ -30,11 +30,12 @@ ifeq ($(NPM),)
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm
 endif
-	@$(MAKE) -s --no-print-directory node_modules/.package-lock.json
+	@$(MAKE) -s --no-print-directory $(POSWEB)/node_modules/.package-lock.json
 
-## node_modules: axe-core for the accessibility checks, as package-lock.json pins it.
-node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+## node_modules: axe-core for the POS app's accessibility checks, as its package-lock.json pins it.
+POSWEB := internal/posweb
+$(POSWEB)/node_modules/.package-lock.json: $(POSWEB)/package.json $(POSWEB)/package-lock.json
+	npm ci --prefix $(POSWEB) --no-audit --no-fund
 	@touch $@
 
 ## run: migrate, load the demo network and serve the API with GraphiQL on http://localhost:8080.

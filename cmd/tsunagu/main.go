@@ -22,8 +22,8 @@ import (
 	"tsunagu/internal/demo"
 	"tsunagu/internal/pgcluster"
 	"tsunagu/internal/postgres"
+	"tsunagu/internal/posweb"
 	"tsunagu/migrations"
-	"tsunagu/web/pos"
 )
 
 func main() {
@@ -137,7 +137,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 			Dev:   cfg.dev,
 			Ready: db.Ping,
 			Log:   log,
-			POS:   pos.Handler("/pos"),
+			POS:   posweb.Handler("/pos"),
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -1,4 +1,4 @@
-package pos_test
+package posweb_test
 
 import (
 	"context"

@@ -1,7 +1,7 @@
 // Package pos serves the POS web app that clerks use at the counter: plain HTML,
 // CSS and JavaScript modules, embedded into the binary, that talk only to
 // POST /graphql with the clerk's bearer token.
-package pos
+package posweb
 
 import (
 	"embed"

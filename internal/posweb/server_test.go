@@ -1,4 +1,4 @@
-package pos_test
+package posweb_test
 
 import (
 	"bytes"
@@ -17,8 +17,8 @@ import (
 	"tsunagu/graph"
 	"tsunagu/internal/pgtest"
 	"tsunagu/internal/postgres"
+	"tsunagu/internal/posweb"
 	"tsunagu/internal/tsunagu"
-	"tsunagu/web/pos"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -111,7 +111,7 @@ func newShop(t *testing.T) *shop {
 	must(t, err)
 
 	api := graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: auth, Stock: stock,
-		Transfers: postgres.NewTransferService(db), POS: posSvc}, graph.Options{POS: pos.Handler("/pos")})
+		Transfers: postgres.NewTransferService(db), POS: posSvc}, graph.Options{POS: posweb.Handler("/pos")})
 	mux := http.NewServeMux()
 	mux.Handle("/", s.flaky(api))
 	mux.HandleFunc("GET /img/{name}", func(w http.ResponseWriter, r *http.Request) {
@@ -193,7 +193,7 @@ func (s *shop) flaky(next http.Handler) http.Handler {
 // TestServesTheApp checks the app's files and the headers that guard them,
 // without a browser.
 func TestServesTheApp(t *testing.T) {
-	srv := httptest.NewServer(graph.NewServer(&graph.Resolver{}, graph.Options{POS: pos.Handler("/pos")}))
+	srv := httptest.NewServer(graph.NewServer(&graph.Resolver{}, graph.Options{POS: posweb.Handler("/pos")}))
 	defer srv.Close()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.Get(srv.URL + "/pos")

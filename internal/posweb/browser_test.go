@@ -1,4 +1,4 @@
-package pos_test
+package posweb_test
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // The browser and the files the end-to-end tests need; `make deps` installs them.
 const (
 	chromiumPath = "/usr/bin/chromium"
-	axePath      = "../../node_modules/axe-core/axe.min.js"
+	axePath      = "node_modules/axe-core/axe.min.js"
 	shotsDir     = "../../screenshots"
 )
 
