@@ -110,7 +110,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	catalog := postgres.NewCatalogService(db)
 	auth := postgres.NewAuthService(db)
 	if loadDemo {
-		creds, err := demo.Load(ctx, catalog, auth)
+		creds, err := demo.Load(ctx, demo.NewServices(db))
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}

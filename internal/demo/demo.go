@@ -27,28 +27,37 @@ type Credential struct {
 //
 // It refuses, changing nothing, a database that holds municipalities but not 港区:
 // demo data must not mix with real data. The services each commit on their own, so
-// a load cut short (a crash, a cancelled ctx) leaves part of the network behind,
-// which the next Load takes for a complete one; start again from an empty database.
-func Load(ctx context.Context, catalog *postgres.CatalogService, auth *postgres.AuthService) ([]Credential, error) {
+// a load cut short (a crash, a cancelled ctx) leaves part of the network behind;
+// the shop floor is made last, and a later Load that finds 港区 without it says so
+// and asks for an empty database rather than print accounts that may not exist.
+func Load(ctx context.Context, s Services) ([]Credential, error) {
 	ctx = tsunagu.WithUser(ctx, &tsunagu.User{Role: tsunagu.RoleAdmin}, "")
 	home, err := municipalityCode(municipalities[0].code5)
 	if err != nil {
 		return nil, fmt.Errorf("demo: home municipality: %w", err)
 	}
-	page, err := catalog.Municipalities(ctx, tsunagu.PageArgs{First: tsunagu.MaxPageSize})
+	page, err := s.Catalog.Municipalities(ctx, tsunagu.PageArgs{First: tsunagu.MaxPageSize})
 	if err != nil {
 		return nil, fmt.Errorf("demo: list municipalities: %w", err)
 	}
 	for _, m := range page.Items {
-		if m.Code == home {
-			return credentials(), nil
+		if m.Code != home {
+			continue
 		}
+		regs, err := s.POS.Registers(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("demo: list registers: %w", err)
+		}
+		if len(regs) < len(registers) {
+			return nil, fmt.Errorf("demo: an earlier load of the demo was cut short (%s is there, its registers are not): start again from an empty database (with make run, remove .data/postgres)", municipalities[0].name)
+		}
+		return credentials(), nil
 	}
 	if len(page.Items) > 0 {
 		return nil, fmt.Errorf("demo: the database holds municipalities but not the demo's home, %s %s: load the demo only into an empty database",
 			home, municipalities[0].name)
 	}
-	if err := load(ctx, catalog, auth); err != nil {
+	if err := load(ctx, s); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	return credentials(), nil
@@ -82,12 +91,12 @@ type loader struct {
 // load creates the network. The password hashes (argon2id, deliberately slow) are
 // computed while the catalog loads, once the municipalities and shops the accounts
 // point at exist.
-func load(ctx context.Context, catalog *postgres.CatalogService, auth *postgres.AuthService) error {
+func load(ctx context.Context, s Services) error {
 	if err := checkTables(); err != nil {
 		return err
 	}
 	l := &loader{
-		catalog:    catalog,
+		catalog:    s.Catalog,
 		munis:      make(map[string]tsunagu.MunicipalityID, len(municipalities)),
 		shops:      make(map[string]tsunagu.LocationID, len(municipalities)),
 		facilities: make(map[string]tsunagu.FacilityID, len(facilities)),
@@ -101,14 +110,27 @@ func load(ctx context.Context, catalog *postgres.CatalogService, auth *postgres.
 	for i, u := range users {
 		accounts[i] = l.account(u)
 	}
-	done := make(chan error, 1)
-	go func() { done <- createUsers(ctx, auth, accounts) }()
-	if err := l.catalogue(ctx); err != nil {
+	type created struct {
+		users []*tsunagu.User
+		err   error
+	}
+	done := make(chan created, 1)
+	go func() {
+		us, err := createUsers(ctx, s.Auth, accounts)
+		done <- created{us, err}
+	}()
+	products, err := l.catalogue(ctx)
+	if err != nil {
 		cancel() // the accounts' error would only be the cancellation
 		<-done
 		return err
 	}
-	return <-done
+	c := <-done
+	if c.err != nil {
+		return c.err
+	}
+	// The shop floor's documents name who made them: the demo's admin.
+	return l.floor(tsunagu.WithUser(ctx, c.users[0], ""), s, products)
 }
 
 // network creates the municipalities, the partnerships of the home with each
@@ -142,8 +164,9 @@ func (l *loader) network(ctx context.Context) error {
 	return nil
 }
 
-// catalogue creates the facilities, their own stock rooms and their products.
-func (l *loader) catalogue(ctx context.Context) error {
+// catalogue creates the facilities, their own stock rooms and their products, and
+// returns the products.
+func (l *loader) catalogue(ctx context.Context) ([]*tsunagu.Product, error) {
 	for _, f := range facilities {
 		in := tsunagu.CreateFacilityInput{
 			MunicipalityID: l.munis[f.muni],
@@ -159,22 +182,25 @@ func (l *loader) catalogue(ctx context.Context) error {
 		}
 		created, err := l.catalog.CreateFacility(ctx, in)
 		if err != nil {
-			return fmt.Errorf("facility %s: %w", f.name, err)
+			return nil, fmt.Errorf("facility %s: %w", f.name, err)
 		}
 		l.facilities[f.key] = created.ID
 		if f.store != "" {
 			loc := &tsunagu.Location{MunicipalityID: created.MunicipalityID, Kind: tsunagu.LocationFacility, Name: f.store, FacilityID: &created.ID, Address: f.address}
 			if err := l.catalog.CreateLocation(ctx, loc); err != nil {
-				return fmt.Errorf("stock room %s: %w", f.store, err)
+				return nil, fmt.Errorf("stock room %s: %w", f.store, err)
 			}
 		}
 	}
+	created := make([]*tsunagu.Product, 0, len(products))
 	for _, p := range products {
-		if _, err := l.catalog.CreateProduct(ctx, l.productInput(p)); err != nil {
-			return fmt.Errorf("product %s: %w", p.name, err)
+		c, err := l.catalog.CreateProduct(ctx, l.productInput(p))
+		if err != nil {
+			return nil, fmt.Errorf("product %s: %w", p.name, err)
 		}
+		created = append(created, c)
 	}
-	return nil
+	return created, nil
 }
 
 func (l *loader) productInput(p product) tsunagu.CreateProductInput {
@@ -237,19 +263,25 @@ func (l *loader) account(u user) postgres.NewUserInput {
 }
 
 // createUsers creates the accounts in order, so that their IDs do not vary.
-func createUsers(ctx context.Context, auth *postgres.AuthService, accounts []postgres.NewUserInput) error {
-	for _, in := range accounts {
-		if _, err := auth.CreateUser(ctx, in); err != nil {
-			return fmt.Errorf("account %s: %w", in.Email, err)
+func createUsers(ctx context.Context, auth *postgres.AuthService, accounts []postgres.NewUserInput) ([]*tsunagu.User, error) {
+	out := make([]*tsunagu.User, len(accounts))
+	for i, in := range accounts {
+		u, err := auth.CreateUser(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("account %s: %w", in.Email, err)
 		}
+		out[i] = u
 	}
-	return nil
+	return out, nil
 }
 
 // checkTables catches mistakes in the data tables that the services cannot see:
 // references to keys that do not exist, which would otherwise load as ID 0 (and
 // fail as NOT_FOUND far from the typo) or, for moreNames, be dropped silently.
 func checkTables() error {
+	if users[0].role != tsunagu.RoleAdmin {
+		return fmt.Errorf("the first account must be the admin: the shop floor is made in its name")
+	}
 	munis := make(map[string]bool, len(municipalities))
 	for _, m := range municipalities {
 		munis[m.code5] = true

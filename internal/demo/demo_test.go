@@ -22,6 +22,7 @@ type env struct {
 	db      *postgres.DB
 	catalog *postgres.CatalogService
 	auth    *postgres.AuthService
+	s       demo.Services
 }
 
 func newEnv(t *testing.T) env {
@@ -31,7 +32,8 @@ func newEnv(t *testing.T) env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return env{db, postgres.NewCatalogService(db), postgres.NewAuthService(db)}
+	s := demo.NewServices(db)
+	return env{db, s.Catalog, s.Auth, s}
 }
 
 // rows counts what Load writes, table by table.
@@ -68,7 +70,7 @@ func TestLoad(t *testing.T) {
 	ctx := t.Context()
 
 	start := time.Now()
-	creds, err := demo.Load(ctx, e.catalog, e.auth)
+	creds, err := demo.Load(ctx, e.s)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -83,7 +85,7 @@ func TestLoad(t *testing.T) {
 	}
 
 	start = time.Now()
-	again, err := demo.Load(ctx, e.catalog, e.auth)
+	again, err := demo.Load(ctx, e.s)
 	if err != nil {
 		t.Fatalf("second Load: %v", err)
 	}
@@ -100,6 +102,95 @@ func TestLoad(t *testing.T) {
 	t.Run("Facilities", func(t *testing.T) { checkFacilities(t, e) })
 	t.Run("Products", func(t *testing.T) { checkProducts(t, e) })
 	t.Run("Search", func(t *testing.T) { checkSearch(t, e) })
+	t.Run("ShopFloor", func(t *testing.T) { checkShopFloor(t, e, creds) })
+}
+
+// checkShopFloor sells, as the demo clerk, one of 港区's own goods and one a
+// partner sent through the exchange, on a demo register, and checks the receipt
+// (the partner's unregistered facility's goods totalled apart), the ledger and
+// the exchange balance.
+func checkShopFloor(t *testing.T, e env, creds []demo.Credential) {
+	ctx := t.Context()
+	s, err := e.auth.Login(ctx, tsunagu.LoginInput{Email: creds[3].Email, Password: creds[3].Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clerk := tsunagu.WithUser(ctx, s.User, s.Token)
+	regs, err := e.s.POS.Registers(clerk, nil)
+	if err != nil || len(regs) != 2 {
+		t.Fatalf("registers of the clerk's shop: %d, %v", len(regs), err)
+	}
+	levels, err := e.s.Stock.StockLevels(clerk, *s.User.ShopID, tsunagu.StockLevelFilter{}, tsunagu.PageArgs{First: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var home, partner *tsunagu.StockLevel
+	for _, l := range levels.Items {
+		ps, err := e.catalog.ProductsByID(clerk, []tsunagu.ProductID{l.ProductID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch p := ps[l.ProductID]; {
+		case p.MunicipalityID == *s.User.MunicipalityID && home == nil:
+			home = l
+		case p.MunicipalityID != *s.User.MunicipalityID && partner == nil && l.OnHand == 10:
+			partner = l
+		}
+	}
+	if home == nil || partner == nil || home.OnHand != 24 {
+		t.Fatalf("the home shop's stock lacks home (%+v) or partner (%+v) goods", home, partner)
+	}
+	session, err := e.s.POS.OpenRegisterSession(clerk, tsunagu.OpenSessionInput{RegisterID: regs[0].ID, OpeningFloat: 30000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := e.catalog.ProductsByID(clerk, []tsunagu.ProductID{home.ProductID, partner.ProductID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := ps[home.ProductID].Price + ps[partner.ProductID].Price
+	sale, err := e.s.POS.CreateSale(clerk, tsunagu.CreateSaleInput{SessionID: session.ID,
+		Lines:    []tsunagu.SaleLineInput{{ProductID: &home.ProductID, Quantity: 1}, {ProductID: &partner.ProductID, Quantity: 1}},
+		Payments: []tsunagu.PaymentInput{{Method: tsunagu.PaymentCash, Amount: total}}, IdempotencyKey: "demo-test-sale"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := e.s.POS.Receipt(clerk, sale.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.Text(58); err != nil || rc.RegistrationNumber != "T8000020131032" || rc.Total != total {
+		t.Errorf("receipt %+v: %v", rc, err)
+	}
+	if err := e.db.CheckLedger(ctx); err != nil {
+		t.Error(err)
+	}
+	balance, err := e.s.Transfers.ExchangeBalance(tsunagu.WithUser(ctx, admin, ""),
+		tsunagu.ExchangeBalanceFilter{FromMonth: time.Now().AddDate(0, -1, 0).Format("2006-01"), ToMonth: time.Now().AddDate(0, 1, 0).Format("2006-01")})
+	if err != nil || len(balance) != 7 {
+		t.Errorf("exchange balance: %d pairs (%v), want one from each of the 7 partners", len(balance), err)
+	}
+}
+
+// A load cut short before the shop floor is refused at the next start, and the
+// database is left as it is.
+func TestLoadCutShort(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if _, err := demo.Load(t.Context(), e.s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.SQL().ExecContext(t.Context(), `DELETE FROM registers`); err != nil {
+		t.Fatal(err)
+	}
+	before := countRows(t, e)
+	creds, err := demo.Load(t.Context(), e.s)
+	if err == nil || creds != nil || !strings.Contains(err.Error(), "cut short") {
+		t.Fatalf("Load = %v, %v; want an error saying the load was cut short", creds, err)
+	}
+	if diff := cmp.Diff(before, countRows(t, e)); diff != "" {
+		t.Errorf("Load changed the database (-before +after):\n%s", diff)
+	}
 }
 
 // checkLogins signs each account in and checks its role and scope.
@@ -328,7 +419,7 @@ func TestLoadRefusesOtherData(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := countRows(t, e)
-	creds, err := demo.Load(t.Context(), e.catalog, e.auth)
+	creds, err := demo.Load(t.Context(), e.s)
 	if err == nil || creds != nil {
 		t.Fatalf("Load = %v, %v; want an error", creds, err)
 	}
