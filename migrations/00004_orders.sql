@@ -29,6 +29,8 @@ CREATE TABLE orders (
     shipping_fee      bigint NOT NULL DEFAULT 0 CHECK (shipping_fee >= 0),
     total             bigint NOT NULL CHECK (total > 0),
     refunded          bigint NOT NULL DEFAULT 0,
+    -- The shop's tax rounding when the order was made: its taxes never change.
+    rounding          text NOT NULL CHECK (rounding IN ('DOWN', 'HALF_UP', 'UP')),
     -- Where the order's reserved stock is: RESERVED until reserved_until, COMMITTED
     -- once paid, RELEASED back to the shelf, or TAKEN when it left the shop.
     stock             text NOT NULL CHECK (stock IN ('RESERVED', 'COMMITTED', 'RELEASED', 'TAKEN')),

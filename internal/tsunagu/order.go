@@ -204,6 +204,7 @@ type Order struct {
 	ShippingFee   int64
 	Total         int64
 	Refunded      int64
+	Rounding      Rounding
 	Stock         OrderStock
 	ReservedUntil time.Time
 	// PaymentIntentID is Stripe's PaymentIntent, once created.
@@ -386,8 +387,9 @@ type ShipOrderInput struct {
 
 // CancelOrderInput cancels an order before fulfilment; money taken is refunded.
 type CancelOrderInput struct {
-	OrderID OrderID
-	Reason  string
+	OrderID        OrderID
+	Reason         string
+	IdempotencyKey string
 }
 
 // RefundOrderLineInput refunds some of an order line.
@@ -469,8 +471,6 @@ type OrderService interface {
 	Orders(ctx context.Context, f OrderFilter, page PageArgs) (*Page[*Order], error)
 	OrderLines(ctx context.Context, ids []OrderID) (map[OrderID][]*OrderLine, error)
 	OrderRefunds(ctx context.Context, ids []OrderID) (map[OrderID][]*OrderRefund, error)
-	// OrderTaxes is the order's tax per rate, as its receipt shows it.
-	OrderTaxes(ctx context.Context, id OrderID) ([]RateTotal, error)
 
 	MarkOrderReady(ctx context.Context, id OrderID) (*Order, error)
 	ShipOrder(ctx context.Context, in ShipOrderInput) (*Order, error)
