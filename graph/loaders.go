@@ -36,6 +36,10 @@ type loaders struct {
 	salePayments  *dataloadgen.Loader[tsunagu.SaleID, []*tsunagu.Payment]
 	refunds       *dataloadgen.Loader[tsunagu.SaleID, []*tsunagu.Refund]
 	refundLines   *dataloadgen.Loader[tsunagu.RefundID, []*tsunagu.RefundLine]
+
+	order        *dataloadgen.Loader[tsunagu.OrderID, *tsunagu.Order]
+	orderLines   *dataloadgen.Loader[tsunagu.OrderID, []*tsunagu.OrderLine]
+	orderRefunds *dataloadgen.Loader[tsunagu.OrderID, []*tsunagu.OrderRefund]
 }
 
 // loaderWait is how long a loader collects keys before it queries: resolvers of one
@@ -72,6 +76,11 @@ func newLoaders(r *Resolver) *loaders {
 		l.salePayments = dataloadgen.NewMappedLoader(r.POS.SalePayments, opt)
 		l.refunds = dataloadgen.NewMappedLoader(r.POS.Refunds, opt)
 		l.refundLines = dataloadgen.NewMappedLoader(r.POS.RefundLines, opt)
+	}
+	if r.Orders != nil {
+		l.order = dataloadgen.NewMappedLoader(r.Orders.OrdersByID, opt)
+		l.orderLines = dataloadgen.NewMappedLoader(r.Orders.OrderLines, opt)
+		l.orderRefunds = dataloadgen.NewMappedLoader(r.Orders.OrderRefunds, opt)
 	}
 	return l
 }

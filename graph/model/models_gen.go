@@ -17,6 +17,15 @@ type CashMovementPayload struct {
 	UserErrors   []*tsunagu.Error      `json:"userErrors"`
 }
 
+type CheckoutPayload struct {
+	Order *tsunagu.Order `json:"order,omitempty"`
+	// The PaymentIntent's client secret, for Stripe.js.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+	// Opens the order with orderByToken; keep it (it is the guest's only way back).
+	OrderToken *string          `json:"orderToken,omitempty"`
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
 type FacilityConnection struct {
 	Edges    []*FacilityEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`
@@ -65,6 +74,27 @@ type MunicipalityEdge struct {
 }
 
 type Mutation struct {
+}
+
+type OrderConnection struct {
+	Edges    []*OrderEdge `json:"edges"`
+	PageInfo *PageInfo    `json:"pageInfo"`
+}
+
+type OrderEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *tsunagu.Order `json:"node"`
+}
+
+type OrderPayload struct {
+	Order      *tsunagu.Order   `json:"order,omitempty"`
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
+type OrderRefundPayload struct {
+	Refund     *tsunagu.OrderRefund `json:"refund,omitempty"`
+	Order      *tsunagu.Order       `json:"order,omitempty"`
+	UserErrors []*tsunagu.Error     `json:"userErrors"`
 }
 
 type PageInfo struct {

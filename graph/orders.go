@@ -1,0 +1,100 @@
+package graph
+
+import (
+	"context"
+
+	"tsunagu/graph/gid"
+	"tsunagu/graph/model"
+	"tsunagu/internal/tsunagu"
+)
+
+// Helpers of the online-order resolvers.
+
+func orderConnection(p *tsunagu.Page[*tsunagu.Order]) *model.OrderConnection {
+	return connection(p, func(o *tsunagu.Order) int64 { return int64(o.ID) },
+		func(c string, n *tsunagu.Order) *model.OrderEdge { return &model.OrderEdge{Cursor: c, Node: n} },
+		func(e []*model.OrderEdge, i *model.PageInfo) *model.OrderConnection {
+			return &model.OrderConnection{Edges: e, PageInfo: i}
+		})
+}
+
+func (r *Resolver) orders(ctx context.Context, f *tsunagu.OrderFilter, first *int, after *string) (*model.OrderConnection, error) {
+	page, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Orders.Orders(ctx, deref(f), page)
+	if err != nil {
+		return nil, err
+	}
+	return orderConnection(p), nil
+}
+
+// order resolves order(id:): null when the ID is malformed, unknown or not visible.
+func (r *Resolver) order(ctx context.Context, id string) (*tsunagu.Order, error) {
+	n, err := gid.DecodeKind(id, gid.KindOrder)
+	if err != nil {
+		return nil, nil
+	}
+	return loadVisible(ctx, loadersFrom(ctx).order, tsunagu.OrderID(n))
+}
+
+// orderByToken resolves orderByToken(token:): null for a token that opens nothing.
+func (r *Resolver) orderByToken(ctx context.Context, token string) (*tsunagu.Order, error) {
+	o, err := r.Orders.OrderByToken(ctx, token)
+	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
+		return nil, nil
+	}
+	return o, err
+}
+
+// orderTaxes is the order's tax per rate, computed by the receipt's rule.
+func (r *Resolver) orderTaxes(ctx context.Context, o *tsunagu.Order) ([]*tsunagu.RateTotal, error) {
+	lines, err := loadList(ctx, loadersFrom(ctx).orderLines, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	rts := tsunagu.OrderTaxes(lines, o.ShippingFee, o.Rounding)
+	out := make([]*tsunagu.RateTotal, len(rts))
+	for i := range rts {
+		out[i] = &rts[i]
+	}
+	return out, nil
+}
+
+func (r *Resolver) signUp(ctx context.Context, in tsunagu.SignUpInput) (*model.LoginPayload, error) {
+	s, err := r.Auth.SignUp(ctx, in)
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.LoginPayload{UserErrors: errs}, err
+	}
+	return &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, User: s.User, UserErrors: errs}, nil
+}
+
+func checkoutPayload(c *tsunagu.Checkout, err error) (*model.CheckoutPayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.CheckoutPayload{UserErrors: errs}, err
+	}
+	return &model.CheckoutPayload{Order: c.Order, ClientSecret: &c.ClientSecret, OrderToken: &c.Token, UserErrors: errs}, nil
+}
+
+func orderPayload(o *tsunagu.Order, err error) (*model.OrderPayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.OrderPayload{UserErrors: errs}, err
+	}
+	return &model.OrderPayload{Order: o, UserErrors: errs}, nil
+}
+
+func (r *Resolver) orderRefundPayload(ctx context.Context, rf *tsunagu.OrderRefund, err error) (*model.OrderRefundPayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.OrderRefundPayload{UserErrors: errs}, err
+	}
+	o, err := loadVisible(ctx, loadersFrom(ctx).order, rf.OrderID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.OrderRefundPayload{Refund: rf, Order: o, UserErrors: errs}, nil
+}
