@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"tsunagu/graph/generated"
@@ -148,7 +149,15 @@ var authzMatrix = map[string]authzCase{
 		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID)),
 			"lines": []map[string]any{{"lineNumber": 1, "quantity": 1}}, "idempotencyKey": key()}}
 	}},
+	"setShippingRule": {setShippingRule, managers, func(a *api) map[string]any {
+		a.shop()
+		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"fee": shippingFees.Add(1), "freeAbove": 3000}}
+	}},
 }
+
+// shippingFees makes each setShippingRule case set a new fee.
+var shippingFees atomic.Int64
 
 // Mutations that need no authorization: signing in and out, a shopper's sign-up and
 // checkout (guests order too); TestSignUpAndCheckout tests the last two.

@@ -40,6 +40,7 @@ type loaders struct {
 	order        *dataloadgen.Loader[tsunagu.OrderID, *tsunagu.Order]
 	orderLines   *dataloadgen.Loader[tsunagu.OrderID, []*tsunagu.OrderLine]
 	orderRefunds *dataloadgen.Loader[tsunagu.OrderID, []*tsunagu.OrderRefund]
+	shippingRule *dataloadgen.Loader[tsunagu.LocationID, *tsunagu.ShippingRule]
 }
 
 // loaderWait is how long a loader collects keys before it queries: resolvers of one
@@ -81,6 +82,7 @@ func newLoaders(r *Resolver) *loaders {
 		l.order = dataloadgen.NewMappedLoader(r.Orders.OrdersByID, opt)
 		l.orderLines = dataloadgen.NewMappedLoader(r.Orders.OrderLines, opt)
 		l.orderRefunds = dataloadgen.NewMappedLoader(r.Orders.OrderRefunds, opt)
+		l.shippingRule = dataloadgen.NewMappedLoader(r.Orders.ShippingRules, opt)
 	}
 	return l
 }

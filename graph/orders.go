@@ -62,8 +62,8 @@ func (r *Resolver) orderTaxes(ctx context.Context, o *tsunagu.Order) ([]*tsunagu
 	return out, nil
 }
 
-func (r *Resolver) signUp(ctx context.Context, in tsunagu.SignUpInput) (*model.LoginPayload, error) {
-	s, err := r.Auth.SignUp(ctx, in)
+// loginPayload is the payload of login and signUp: the new session's token.
+func loginPayload(s *tsunagu.Session, err error) (*model.LoginPayload, error) {
 	errs, err := userErrors(err)
 	if err != nil || len(errs) > 0 {
 		return &model.LoginPayload{UserErrors: errs}, err
@@ -97,4 +97,25 @@ func (r *Resolver) orderRefundPayload(ctx context.Context, rf *tsunagu.OrderRefu
 		return nil, err
 	}
 	return &model.OrderRefundPayload{Refund: rf, Order: o, UserErrors: errs}, nil
+}
+
+// shippingRule is a shop's delivery fee; a shop without one delivers for free.
+func (r *Resolver) shippingRule(ctx context.Context, shop tsunagu.LocationID) (*tsunagu.ShippingRule, error) {
+	l := loadersFrom(ctx).shippingRule
+	if l == nil {
+		return &tsunagu.ShippingRule{}, nil
+	}
+	rule, err := loadVisible(ctx, l, shop)
+	if rule == nil && err == nil {
+		rule = &tsunagu.ShippingRule{}
+	}
+	return rule, err
+}
+
+func shippingRulePayload(rule *tsunagu.ShippingRule, err error) (*model.ShippingRulePayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.ShippingRulePayload{UserErrors: errs}, err
+	}
+	return &model.ShippingRulePayload{ShippingRule: rule, UserErrors: errs}, nil
 }

@@ -11,13 +11,15 @@ import (
 const (
 	orderFields = `order { id status total shippingFee lines { lineNumber name quantity product { name } owner { name } }
 		taxes { taxClass total tax } refunds { amount status } } userErrors { code field message }`
-	checkout       = `mutation($in: CheckoutInput!) { checkout(input: $in) { clientSecret orderToken ` + orderFields + ` } }`
-	signUp         = `mutation($in: SignUpInput!) { signUp(input: $in) { token user { role } userErrors { code field message } } }`
-	markOrderReady = `mutation($in: OrderActionInput!) { markOrderReady(input: $in) { ` + orderFields + ` } }`
-	completeOrder  = `mutation($in: OrderActionInput!) { completeOrder(input: $in) { ` + orderFields + ` } }`
-	shipOrder      = `mutation($in: ShipOrderInput!) { shipOrder(input: $in) { ` + orderFields + ` } }`
-	cancelOrder    = `mutation($in: CancelOrderInput!) { cancelOrder(input: $in) { ` + orderFields + ` } }`
-	refundOrder    = `mutation($in: RefundOrderInput!) { refundOrder(input: $in) {
+	checkout        = `mutation($in: CheckoutInput!) { checkout(input: $in) { clientSecret orderToken ` + orderFields + ` } }`
+	signUp          = `mutation($in: SignUpInput!) { signUp(input: $in) { token user { role } userErrors { code field message } } }`
+	markOrderReady  = `mutation($in: OrderActionInput!) { markOrderReady(input: $in) { ` + orderFields + ` } }`
+	completeOrder   = `mutation($in: OrderActionInput!) { completeOrder(input: $in) { ` + orderFields + ` } }`
+	shipOrder       = `mutation($in: ShipOrderInput!) { shipOrder(input: $in) { ` + orderFields + ` } }`
+	cancelOrder     = `mutation($in: CancelOrderInput!) { cancelOrder(input: $in) { ` + orderFields + ` } }`
+	setShippingRule = `mutation($in: SetShippingRuleInput!) { setShippingRule(input: $in) {
+		shippingRule { fee freeAbove } userErrors { code field message } } }`
+	refundOrder = `mutation($in: RefundOrderInput!) { refundOrder(input: $in) {
 		refund { amount status } order { status refunded } userErrors { code field message } } }`
 )
 

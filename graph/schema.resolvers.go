@@ -63,12 +63,7 @@ func (r *municipalityResolver) Locations(ctx context.Context, obj *tsunagu.Munic
 }
 
 func (r *mutationResolver) Login(ctx context.Context, input tsunagu.LoginInput) (*model.LoginPayload, error) {
-	s, err := r.Auth.Login(ctx, input)
-	errs, err := userErrors(err)
-	if err != nil || len(errs) > 0 {
-		return &model.LoginPayload{UserErrors: errs}, err
-	}
-	return &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, User: s.User, UserErrors: errs}, nil
+	return loginPayload(r.Auth.Login(ctx, input))
 }
 
 func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, error) {
@@ -161,7 +156,7 @@ func (r *mutationResolver) RefundSale(ctx context.Context, input tsunagu.RefundS
 }
 
 func (r *mutationResolver) SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error) {
-	return r.signUp(ctx, input)
+	return loginPayload(r.Auth.SignUp(ctx, input))
 }
 
 func (r *mutationResolver) Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error) {
@@ -187,6 +182,10 @@ func (r *mutationResolver) CancelOrder(ctx context.Context, input tsunagu.Cancel
 func (r *mutationResolver) RefundOrder(ctx context.Context, input tsunagu.RefundOrderInput) (*model.OrderRefundPayload, error) {
 	rf, err := r.Orders.RefundOrder(ctx, input)
 	return r.orderRefundPayload(ctx, rf, err)
+}
+
+func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error) {
+	return shippingRulePayload(r.Orders.SetShippingRule(ctx, input))
 }
 
 func (r *orderResolver) Shop(ctx context.Context, obj *tsunagu.Order) (*tsunagu.Location, error) {
@@ -447,6 +446,10 @@ func (r *saleLineResolver) Owner(ctx context.Context, obj *tsunagu.SaleLine) (*t
 
 func (r *shopResolver) Location(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.Location, error) {
 	return load(ctx, loadersFrom(ctx).location, obj.LocationID, "location")
+}
+
+func (r *shopResolver) ShippingRule(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.ShippingRule, error) {
+	return r.shippingRule(ctx, obj.LocationID)
 }
 
 func (r *stockAdjustmentResolver) Location(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Location, error) {

@@ -238,6 +238,7 @@ type ComplexityRoot struct {
 		RefundSale           func(childComplexity int, input tsunagu.RefundSaleInput) int
 		RequestTransfer      func(childComplexity int, input tsunagu.RequestTransferInput) int
 		SetReorderPoint      func(childComplexity int, input tsunagu.SetReorderPointInput) int
+		SetShippingRule      func(childComplexity int, input tsunagu.SetShippingRuleInput) int
 		ShipOrder            func(childComplexity int, input tsunagu.ShipOrderInput) int
 		ShipTransfer         func(childComplexity int, input tsunagu.ShipTransferInput) int
 		SignUp               func(childComplexity int, input tsunagu.SignUpInput) int
@@ -544,11 +545,22 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	ShippingRule struct {
+		Fee       func(childComplexity int) int
+		FreeAbove func(childComplexity int) int
+	}
+
+	ShippingRulePayload struct {
+		ShippingRule func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+	}
+
 	Shop struct {
 		Location           func(childComplexity int) int
 		OperatorName       func(childComplexity int) int
 		RegistrationNumber func(childComplexity int) int
 		Rounding           func(childComplexity int) int
+		ShippingRule       func(childComplexity int) int
 	}
 
 	ShopPayload struct {
@@ -817,6 +829,7 @@ type MutationResolver interface {
 	ShipOrder(ctx context.Context, input tsunagu.ShipOrderInput) (*model.OrderPayload, error)
 	CancelOrder(ctx context.Context, input tsunagu.CancelOrderInput) (*model.OrderPayload, error)
 	RefundOrder(ctx context.Context, input tsunagu.RefundOrderInput) (*model.OrderRefundPayload, error)
+	SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error)
 }
 type OrderResolver interface {
 	Shop(ctx context.Context, obj *tsunagu.Order) (*tsunagu.Location, error)
@@ -911,6 +924,8 @@ type SaleLineResolver interface {
 }
 type ShopResolver interface {
 	Location(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.Location, error)
+
+	ShippingRule(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.ShippingRule, error)
 }
 type StockAdjustmentResolver interface {
 	Location(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Location, error)
@@ -1779,6 +1794,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetReorderPoint(childComplexity, args["input"].(tsunagu.SetReorderPointInput)), true
+	case "Mutation.setShippingRule":
+		if e.ComplexityRoot.Mutation.SetShippingRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setShippingRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetShippingRule(childComplexity, args["input"].(tsunagu.SetShippingRuleInput)), true
 	case "Mutation.shipOrder":
 		if e.ComplexityRoot.Mutation.ShipOrder == nil {
 			break
@@ -3228,6 +3254,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SalePayload.UserErrors(childComplexity), true
 
+	case "ShippingRule.fee":
+		if e.ComplexityRoot.ShippingRule.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRule.Fee(childComplexity), true
+	case "ShippingRule.freeAbove":
+		if e.ComplexityRoot.ShippingRule.FreeAbove == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRule.FreeAbove(childComplexity), true
+
+	case "ShippingRulePayload.shippingRule":
+		if e.ComplexityRoot.ShippingRulePayload.ShippingRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRulePayload.ShippingRule(childComplexity), true
+	case "ShippingRulePayload.userErrors":
+		if e.ComplexityRoot.ShippingRulePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRulePayload.UserErrors(childComplexity), true
+
 	case "Shop.location":
 		if e.ComplexityRoot.Shop.Location == nil {
 			break
@@ -3252,6 +3304,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.Rounding(childComplexity), true
+	case "Shop.shippingRule":
+		if e.ComplexityRoot.Shop.ShippingRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.ShippingRule(childComplexity), true
 
 	case "ShopPayload.shop":
 		if e.ComplexityRoot.ShopPayload.Shop == nil {
@@ -4108,6 +4166,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SaleFilter", ec.unmarshalInputSaleFilter),
 			graphql.NewInputUnmarshaler("SaleLineInput", ec.unmarshalInputSaleLineInput),
 			graphql.NewInputUnmarshaler("SetReorderPointInput", ec.unmarshalInputSetReorderPointInput),
+			graphql.NewInputUnmarshaler("SetShippingRuleInput", ec.unmarshalInputSetShippingRuleInput),
 			graphql.NewInputUnmarshaler("ShipOrderInput", ec.unmarshalInputShipOrderInput),
 			graphql.NewInputUnmarshaler("ShipTransferInput", ec.unmarshalInputShipTransferInput),
 			graphql.NewInputUnmarshaler("ShippingAddressInput", ec.unmarshalInputShippingAddressInput),
@@ -4347,6 +4406,8 @@ type Mutation {
   cancelOrder(input: CancelOrderInput!): OrderPayload!
   "Refunds some lines of a paid order, or all of it, through Stripe."
   refundOrder(input: RefundOrderInput!): OrderRefundPayload!
+  "Sets a shop's delivery fee for online orders (managers)."
+  setShippingRule(input: SetShippingRuleInput!): ShippingRulePayload!
 }
 
 interface Node {
@@ -5221,6 +5282,8 @@ type Shop {
   registrationNumber: String
   "How the tax on a receipt is rounded to whole yen."
   rounding: Rounding!
+  "What the shop charges to deliver an online order."
+  shippingRule: ShippingRule!
 }
 
 input UpdateShopInput {
@@ -5771,6 +5834,24 @@ type OrderPayload {
 type OrderRefundPayload {
   refund: OrderRefund
   order: Order
+  userErrors: [UserError!]!
+}
+
+"A shop's delivery fee: fee per order, none from freeAbove on."
+type ShippingRule {
+  fee: Int!
+  "Orders whose goods cost this much or more are delivered free; null: never free."
+  freeAbove: Int
+}
+
+input SetShippingRuleInput {
+  shopId: ID!
+  fee: Int!
+  freeAbove: Int
+}
+
+type ShippingRulePayload {
+  shippingRule: ShippingRule
   userErrors: [UserError!]!
 }
 `, BuiltIn: false},
@@ -6617,6 +6698,26 @@ func (ec *executionContext) childFields_SalePayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SalePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ShippingRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fee":
+		return ec.fieldContext_ShippingRule_fee(ctx, field)
+	case "freeAbove":
+		return ec.fieldContext_ShippingRule_freeAbove(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShippingRule", field.Name)
+}
+
+func (ec *executionContext) childFields_ShippingRulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shippingRule":
+		return ec.fieldContext_ShippingRulePayload_shippingRule(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ShippingRulePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShippingRulePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "location":
@@ -6627,6 +6728,8 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_registrationNumber(ctx, field)
 	case "rounding":
 		return ec.fieldContext_Shop_rounding(ctx, field)
+	case "shippingRule":
+		return ec.fieldContext_Shop_shippingRule(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
 }
@@ -7541,6 +7644,20 @@ func (ec *executionContext) field_Mutation_setReorderPoint_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.SetReorderPointInput, error) {
 			return ec.unmarshalNSetReorderPointInput2tsunaguᚋinternalᚋtsunaguᚐSetReorderPointInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setShippingRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.SetShippingRuleInput, error) {
+			return ec.unmarshalNSetShippingRuleInput2tsunaguᚋinternalᚋtsunaguᚐSetShippingRuleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11784,6 +11901,50 @@ func (ec *executionContext) fieldContext_Mutation_refundOrder(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_refundOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setShippingRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setShippingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetShippingRule(ctx, fc.Args["input"].(tsunagu.SetShippingRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShippingRulePayload) graphql.Marshaler {
+			return ec.marshalNShippingRulePayload2ᚖtsunaguᚋgraphᚋmodelᚐShippingRulePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setShippingRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShippingRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setShippingRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17617,6 +17778,116 @@ func (ec *executionContext) fieldContext_SalePayload_userErrors(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ShippingRule_fee(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ShippingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRule_fee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRule_fee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShippingRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShippingRule_freeAbove(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ShippingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRule_freeAbove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FreeAbove, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRule_freeAbove(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShippingRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShippingRulePayload_shippingRule(ctx context.Context, field graphql.CollectedField, obj *model.ShippingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRulePayload_shippingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShippingRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.ShippingRule) graphql.Marshaler {
+			return ec.marshalOShippingRule2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRulePayload_shippingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShippingRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShippingRulePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ShippingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRulePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRulePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Shop_location(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Shop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17716,6 +17987,38 @@ func (ec *executionContext) _Shop_rounding(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Shop_rounding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "Rounding")
+}
+
+func (ec *executionContext) _Shop_shippingRule(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_shippingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().ShippingRule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.ShippingRule) graphql.Marshaler {
+			return ec.marshalNShippingRule2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_shippingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShippingRule(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ShopPayload_shop(ctx context.Context, field graphql.CollectedField, obj *model.ShopPayload) (ret graphql.Marshaler) {
@@ -24426,6 +24729,62 @@ func UnmarshalSetReorderPointInput(ctx context.Context, raw any) (tsunagu.SetReo
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetShippingRuleInput(ctx context.Context, obj any) (tsunagu.SetShippingRuleInput, error) {
+	var it tsunagu.SetShippingRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shopId", "fee", "freeAbove"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "fee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fee"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fee = data
+		case "freeAbove":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("freeAbove"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FreeAbove = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetShippingRuleInput unmarshals raw into the SetShippingRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetShippingRuleInput(ctx context.Context, raw any) (tsunagu.SetShippingRuleInput, error) {
+	var out tsunagu.SetShippingRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetShippingRuleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputShipOrderInput(ctx context.Context, obj any) (tsunagu.ShipOrderInput, error) {
 	var it tsunagu.ShipOrderInput
 	if obj == nil {
@@ -26670,6 +27029,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setShippingRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setShippingRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28654,6 +29020,82 @@ func (ec *executionContext) _SalePayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var shippingRuleImplementors = []string{"ShippingRule"}
+
+func (ec *executionContext) _ShippingRule(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.ShippingRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shippingRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShippingRule")
+		case "fee":
+			out.Values[i] = ec._ShippingRule_fee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "freeAbove":
+			out.Values[i] = ec._ShippingRule_freeAbove(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shippingRulePayloadImplementors = []string{"ShippingRulePayload"}
+
+func (ec *executionContext) _ShippingRulePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ShippingRulePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shippingRulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShippingRulePayload")
+		case "shippingRule":
+			out.Values[i] = ec._ShippingRulePayload_shippingRule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ShippingRulePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var shopImplementors = []string{"Shop"}
 
 func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Shop) graphql.Marshaler {
@@ -28686,6 +29128,12 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "shippingRule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_shippingRule(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31997,6 +32445,11 @@ func (ec *executionContext) unmarshalNSetReorderPointInput2tsunaguᚋinternalᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSetShippingRuleInput2tsunaguᚋinternalᚋtsunaguᚐSetShippingRuleInput(ctx context.Context, v any) (tsunagu.SetShippingRuleInput, error) {
+	res, err := ec.unmarshalInputSetShippingRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNShipOrderInput2tsunaguᚋinternalᚋtsunaguᚐShipOrderInput(ctx context.Context, v any) (tsunagu.ShipOrderInput, error) {
 	res, err := ec.unmarshalInputShipOrderInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32005,6 +32458,22 @@ func (ec *executionContext) unmarshalNShipOrderInput2tsunaguᚋinternalᚋtsunag
 func (ec *executionContext) unmarshalNShipTransferInput2tsunaguᚋinternalᚋtsunaguᚐShipTransferInput(ctx context.Context, v any) (tsunagu.ShipTransferInput, error) {
 	res, err := ec.unmarshalInputShipTransferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShippingRule2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingRule(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ShippingRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShippingRule!")
+		return graphql.Null
+	}
+	return ec._ShippingRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShippingRulePayload2ᚖtsunaguᚋgraphᚋmodelᚐShippingRulePayload(ctx context.Context, sel ast.SelectionSet, v *model.ShippingRulePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShippingRulePayload!")
+		return graphql.Null
+	}
+	return ec._ShippingRulePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNShopPayload2ᚖtsunaguᚋgraphᚋmodelᚐShopPayload(ctx context.Context, sel ast.SelectionSet, v *model.ShopPayload) graphql.Marshaler {
@@ -33363,6 +33832,13 @@ func (ec *executionContext) unmarshalOShippingAddressInput2ᚖtsunaguᚋinternal
 	}
 	res, err := ec.unmarshalInputShippingAddressInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOShippingRule2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingRule(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ShippingRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShippingRule(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOShop2ᚖtsunaguᚋinternalᚋtsunaguᚐShop(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Shop) graphql.Marshaler {

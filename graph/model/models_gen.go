@@ -155,6 +155,11 @@ type SalePayload struct {
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
 
+type ShippingRulePayload struct {
+	ShippingRule *tsunagu.ShippingRule `json:"shippingRule,omitempty"`
+	UserErrors   []*tsunagu.Error      `json:"userErrors"`
+}
+
 type ShopPayload struct {
 	Shop       *tsunagu.Shop    `json:"shop,omitempty"`
 	UserErrors []*tsunagu.Error `json:"userErrors"`

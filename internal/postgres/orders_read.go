@@ -123,3 +123,53 @@ func (s *OrderService) OrderRefunds(ctx context.Context, ids []tsunagu.OrderID) 
 	}
 	return groupPOS(rs, func(r *tsunagu.OrderRefund) tsunagu.OrderID { return r.OrderID }), nil
 }
+
+// ShippingRules returns the delivery fees of the shops among ids that have receipt
+// settings; they are public, like the prices.
+func (s *OrderService) ShippingRules(ctx context.Context, ids []tsunagu.LocationID) (map[tsunagu.LocationID]*tsunagu.ShippingRule, error) {
+	var rows []*struct {
+		LocationID tsunagu.LocationID
+		tsunagu.ShippingRule
+	}
+	err := s.db.q().SelectContext(ctx, &rows, `SELECT location_id, shipping_fee AS fee, free_shipping_above AS free_above
+		FROM shops WHERE location_id = ANY($1)`, int64s(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[tsunagu.LocationID]*tsunagu.ShippingRule, len(rows))
+	for _, r := range rows {
+		out[r.LocationID] = &r.ShippingRule
+	}
+	return out, nil
+}
+
+// SetShippingRule sets a shop's delivery fee. Returns UNAUTHENTICATED, NOT_FOUND
+// (field "") for a location without shop settings, FORBIDDEN but for the managers of
+// the shop's municipality and admins, OUT_OF_RANGE (input.fee, input.freeAbove).
+func (s *OrderService) SetShippingRule(ctx context.Context, in tsunagu.SetShippingRuleInput) (*tsunagu.ShippingRule, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	out := &tsunagu.ShippingRule{}
+	err = s.db.transact(ctx, func(tx queryer) error {
+		var m tsunagu.MunicipalityID
+		err := tx.GetContext(ctx, &m, `SELECT l.municipality_id FROM shops s JOIN locations l ON l.id = s.location_id
+			WHERE s.location_id = $1 FOR UPDATE OF s`, in.ShopID)
+		if err != nil {
+			return notFound(err, "", "shop")
+		}
+		if err := tsunagu.CanManageMunicipality(u, m); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, out, `UPDATE shops SET shipping_fee = $2, free_shipping_above = $3 WHERE location_id = $1
+			RETURNING shipping_fee AS fee, free_shipping_above AS free_above`, in.ShopID, in.Fee, in.FreeAbove)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -169,6 +169,25 @@ func (r ShippingRule) FeeFor(subtotal int64) int64 {
 	return r.Fee
 }
 
+// SetShippingRuleInput sets a shop's delivery fee.
+type SetShippingRuleInput struct {
+	ShopID    LocationID
+	Fee       int64
+	FreeAbove *int64
+}
+
+// Validate checks the amounts: from ¥0 to ¥100,000.
+func (in *SetShippingRuleInput) Validate() error {
+	var errs ValidationErrors
+	if in.Fee < 0 || in.Fee > 100_000 {
+		errs.Add(CodeOutOfRange, "input.fee", "Enter a fee from ¥0 to ¥100,000.")
+	}
+	if in.FreeAbove != nil && (*in.FreeAbove < 0 || *in.FreeAbove > 100_000_000) {
+		errs.Add(CodeOutOfRange, "input.freeAbove", "Enter an amount from ¥0.")
+	}
+	return errs.Err()
+}
+
 // ShippingTaxClass is the tax class of a delivery fee: a service at the standard rate.
 const ShippingTaxClass = TaxStandard10
 
@@ -477,6 +496,11 @@ type OrderService interface {
 	CompleteOrder(ctx context.Context, id OrderID) (*Order, error)
 	CancelOrder(ctx context.Context, in CancelOrderInput) (*Order, error)
 	RefundOrder(ctx context.Context, in RefundOrderInput) (*OrderRefund, error)
+
+	// ShippingRules returns the delivery fees of the shops among ids (anyone may read them).
+	ShippingRules(ctx context.Context, ids []LocationID) (map[LocationID]*ShippingRule, error)
+	// SetShippingRule sets a shop's delivery fee; managers of its municipality.
+	SetShippingRule(ctx context.Context, in SetShippingRuleInput) (*ShippingRule, error)
 
 	// ApplyPaymentEvent applies a verified Stripe event once.
 	ApplyPaymentEvent(ctx context.Context, e PaymentEvent) error
