@@ -121,6 +121,23 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_unsent ON notifications (id) WHERE sent_at IS NULL;
 
+-- Card sales at the POS on a Stripe Terminal reader: the sale waits PENDING_PAYMENT,
+-- its stock reserved and without a receipt number (numbers stay gapless), until
+-- Stripe reports the payment; then it is COMPLETED and numbered, or CANCELLED.
+ALTER TABLE sales DROP CONSTRAINT sales_status_check;
+ALTER TABLE sales ADD CONSTRAINT sales_status_check
+    CHECK (status IN ('PENDING_PAYMENT', 'COMPLETED', 'VOIDED', 'CANCELLED'));
+ALTER TABLE sales ALTER COLUMN receipt_number DROP NOT NULL;
+ALTER TABLE sales ADD CONSTRAINT sales_receipt_number
+    CHECK ((receipt_number IS NULL) = (status IN ('PENDING_PAYMENT', 'CANCELLED')));
+ALTER TABLE sales ADD COLUMN payment_intent_id text UNIQUE;
+
 -- +goose Down
+ALTER TABLE sales DROP COLUMN payment_intent_id, DROP CONSTRAINT sales_receipt_number;
+DELETE FROM sale_payments WHERE sale_id IN (SELECT id FROM sales WHERE receipt_number IS NULL);
+DELETE FROM sale_lines WHERE sale_id IN (SELECT id FROM sales WHERE receipt_number IS NULL);
+DELETE FROM sales WHERE receipt_number IS NULL;
+ALTER TABLE sales ALTER COLUMN receipt_number SET NOT NULL, DROP CONSTRAINT sales_status_check;
+ALTER TABLE sales ADD CONSTRAINT sales_status_check CHECK (status IN ('COMPLETED', 'VOIDED'));
 DROP TABLE notifications, order_refund_lines, order_refunds, stripe_events, order_lines, orders;
 ALTER TABLE shops DROP COLUMN shipping_fee, DROP COLUMN free_shipping_above;

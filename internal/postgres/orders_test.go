@@ -25,8 +25,9 @@ const webhookSecret = "whsec_tsunagu_test"
 // 8%) on the shelf; the spoon (¥1,200, 10%) is at the partner shop.
 type orderWorld struct {
 	*posWorld
-	orders  *postgres.OrderService
-	webhook http.Handler
+	orders   *postgres.OrderService
+	payments tsunagu.Payments
+	webhook  http.Handler
 	events  atomic.Int64
 	// shopper is a signed-in customer.
 	shopper context.Context
@@ -42,7 +43,8 @@ func newOrderWorldWith(t testing.TB, wrap func(tsunagu.Payments) tsunagu.Payment
 	t.Helper()
 	p := newPOSWorld(t)
 	w := &orderWorld{posWorld: p}
-	w.orders = postgres.NewOrderService(p.db, wrap(stripe.New("sk_test_tsunagu", stripemock.URL(t))))
+	w.payments = wrap(stripe.New("sk_test_tsunagu", stripemock.URL(t)))
+	w.orders = postgres.NewOrderService(p.db, w.payments)
 	w.webhook = &stripe.WebhookHandler{Secret: webhookSecret, Orders: w.orders,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	_, err := p.db.SQL().Exec(`UPDATE shops SET shipping_fee = 800, free_shipping_above = 5000 WHERE location_id = $1`, p.homeShop.ID)
@@ -74,6 +76,17 @@ func (w *orderWorld) checkout(ctx context.Context, in tsunagu.CheckoutInput) *ts
 	co, err := w.orders.Checkout(ctx, in)
 	must(w.t, err)
 	return co
+}
+
+// post posts a signed event about object to the webhook and returns the HTTP status.
+func (w *orderWorld) post(id, typ string, object map[string]any) int {
+	w.t.Helper()
+	body, sig := stripemock.Event(id, typ, object, webhookSecret, time.Now())
+	req := httptest.NewRequest("POST", "/webhooks/stripe", bytes.NewReader(body))
+	req.Header.Set("Stripe-Signature", sig)
+	rec := httptest.NewRecorder()
+	w.webhook.ServeHTTP(rec, req)
+	return rec.Code
 }
 
 // deliver posts a signed event about the order's PaymentIntent to the webhook and

@@ -54,6 +54,10 @@ func (c *Client) CreatePaymentIntent(ctx context.Context, p tsunagu.PaymentInten
 		Currency:           stripego.String(Currency),
 		PaymentMethodTypes: stripego.StringSlice([]string{"card"}),
 	}
+	if p.CardPresent {
+		params.PaymentMethodTypes = stripego.StringSlice([]string{"card_present"})
+		params.CaptureMethod = stripego.String(string(stripego.PaymentIntentCaptureMethodAutomatic))
+	}
 	if p.Description != "" {
 		params.Description = stripego.String(p.Description)
 	}
@@ -61,7 +65,12 @@ func (c *Client) CreatePaymentIntent(ctx context.Context, p tsunagu.PaymentInten
 		params.ReceiptEmail = stripego.String(p.Email)
 	}
 	params.Context = ctx
-	params.AddMetadata("order_id", strconv.FormatInt(int64(p.OrderID), 10))
+	if p.OrderID != 0 {
+		params.AddMetadata("order_id", strconv.FormatInt(int64(p.OrderID), 10))
+	}
+	if p.SaleID != 0 {
+		params.AddMetadata("sale_id", strconv.FormatInt(int64(p.SaleID), 10))
+	}
 	params.SetIdempotencyKey(p.IdempotencyKey)
 	pi, err := c.api.PaymentIntents.New(params)
 	if err != nil {
@@ -107,6 +116,18 @@ func (c *Client) CreateRefund(ctx context.Context, p tsunagu.RefundParams) (*tsu
 		return nil, wrap("create refund", err)
 	}
 	return &tsunagu.PaymentRefund{ID: r.ID, Status: string(r.Status)}, nil
+}
+
+// ProcessOnReader presents a card-present PaymentIntent on a Terminal reader; the
+// outcome arrives as a PaymentIntent event.
+func (c *Client) ProcessOnReader(ctx context.Context, readerID, paymentIntentID string) error {
+	params := &stripego.TerminalReaderProcessPaymentIntentParams{PaymentIntent: stripego.String(paymentIntentID)}
+	params.Context = ctx
+	params.SetIdempotencyKey("process-" + paymentIntentID + "-" + readerID)
+	if _, err := c.api.TerminalReaders.ProcessPaymentIntent(readerID, params); err != nil {
+		return wrap("process PaymentIntent on reader", err)
+	}
+	return nil
 }
 
 func intent(pi *stripego.PaymentIntent) *tsunagu.PaymentIntent {

@@ -92,6 +92,9 @@ func paymentEvent(event stripego.Event) (e tsunagu.PaymentEvent, ok bool, err er
 	if id, err := strconv.ParseInt(pi.Metadata["order_id"], 10, 64); err == nil {
 		e.OrderID = tsunagu.OrderID(id)
 	}
+	if id, err := strconv.ParseInt(pi.Metadata["sale_id"], 10, 64); err == nil {
+		e.SaleID = tsunagu.SaleID(id)
+	}
 	if pi.LastPaymentError != nil {
 		e.Error = pi.LastPaymentError.Msg
 	}

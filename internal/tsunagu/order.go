@@ -460,12 +460,13 @@ type PaymentEvent struct {
 	// ID is the Stripe event's ID (evt_…), applied once.
 	ID   string
 	Type string
-	// PaymentIntentID, Amount (yen) and Currency are the PaymentIntent's; OrderID is
-	// from its metadata (0 when missing).
+	// PaymentIntentID, Amount (yen) and Currency are the PaymentIntent's; OrderID and
+	// SaleID are from its metadata (0 when missing).
 	PaymentIntentID string
 	Amount          int64
 	Currency        string
 	OrderID         OrderID
+	SaleID          SaleID
 	// Error is the last payment error's message for a failed payment.
 	Error string
 }
@@ -517,12 +518,17 @@ type Payments interface {
 	RetrievePaymentIntent(ctx context.Context, id string) (*PaymentIntent, error)
 	CancelPaymentIntent(ctx context.Context, id string) (*PaymentIntent, error)
 	CreateRefund(ctx context.Context, p RefundParams) (*PaymentRefund, error)
+	// ProcessOnReader hands a card-present PaymentIntent to a Terminal reader.
+	ProcessOnReader(ctx context.Context, readerID, paymentIntentID string) error
 }
 
-// PaymentIntentParams asks for a PaymentIntent of Amount yen for an order.
+// PaymentIntentParams asks for a PaymentIntent of Amount yen for an order (online,
+// by card) or a POS sale (CardPresent, on a Stripe Terminal reader).
 type PaymentIntentParams struct {
 	Amount         int64
 	OrderID        OrderID
+	SaleID         SaleID
+	CardPresent    bool
 	Description    string
 	Email          string
 	IdempotencyKey string
