@@ -68,6 +68,7 @@ func newAPIWith(t testing.TB, o graph.Options) *api {
 		stock: postgres.NewStockService(db), transfers: postgres.NewTransferService(db), pos: postgres.NewPOSService(db),
 		orders: postgres.NewOrderService(db, stripe.New("sk_test_tsunagu", stripemock.URL(t))),
 		tokens: map[string]string{}, ctxs: map[string]context.Context{}}
+	a.pos.Payments = stripe.New("sk_test_tsunagu", stripemock.URL(t))
 	// Cheap hashes: the tests sign in many times.
 	a.auth.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 	a.handler = graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,

@@ -149,6 +149,16 @@ var authzMatrix = map[string]authzCase{
 		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID)),
 			"lines": []map[string]any{{"lineNumber": 1, "quantity": 1}}, "idempotencyKey": key()}}
 	}},
+	"createTerminalSale": {createTerminalSale, shopStaff, func(a *api) map[string]any {
+		s := a.session()
+		p := a.stocked(a.homeFac, a.homeShop, 5)
+		return map[string]any{"in": map[string]any{"sessionId": a.id(gid.KindSession, int64(s.ID)),
+			"lines":          []map[string]any{{"productId": a.id(gid.KindProduct, int64(p.ID)), "quantity": 1}},
+			"idempotencyKey": key()}}
+	}},
+	"confirmTerminalSale": {confirmTerminalSale, shopStaff, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"saleId": a.id(gid.KindSale, int64(a.terminalSale().ID))}}
+	}},
 	"setShippingRule": {setShippingRule, managers, func(a *api) map[string]any {
 		a.shop()
 		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),

@@ -19,7 +19,10 @@ const (
 	cancelOrder     = `mutation($in: CancelOrderInput!) { cancelOrder(input: $in) { ` + orderFields + ` } }`
 	setShippingRule = `mutation($in: SetShippingRuleInput!) { setShippingRule(input: $in) {
 		shippingRule { fee freeAbove } userErrors { code field message } } }`
-	refundOrder = `mutation($in: RefundOrderInput!) { refundOrder(input: $in) {
+	createTerminalSale = `mutation($in: CreateTerminalSaleInput!) { createTerminalSale(input: $in) {
+		paymentIntentId sale { id status } userErrors { code field message } } }`
+	confirmTerminalSale = `mutation($in: ConfirmTerminalSaleInput!) { confirmTerminalSale(input: $in) { ` + saleFields + ` } }`
+	refundOrder         = `mutation($in: RefundOrderInput!) { refundOrder(input: $in) {
 		refund { amount status } order { status refunded } userErrors { code field message } } }`
 )
 
@@ -41,6 +44,17 @@ func (a *api) paidOrder(f tsunagu.Fulfilment) *tsunagu.Order {
 	must(a.t, a.orders.ApplyPaymentEvent(context.Background(), tsunagu.PaymentEvent{ID: "evt_" + key(),
 		Type: tsunagu.StripePaymentSucceeded, PaymentIntentID: *o.PaymentIntentID, Amount: o.Total, Currency: "jpy", OrderID: o.ID}))
 	return o
+}
+
+// terminalSale starts a Terminal card sale of a new stocked product, as the clerk.
+func (a *api) terminalSale() *tsunagu.Sale {
+	a.t.Helper()
+	s := a.session()
+	p := a.stocked(a.homeFac, a.homeShop, 5)
+	ts, err := a.pos.CreateTerminalSale(a.ctxs["clerk"], tsunagu.CreateTerminalSaleInput{SessionID: s.ID,
+		Lines: []tsunagu.SaleLineInput{{ProductID: &p.ID, Quantity: 1}}, IdempotencyKey: key()})
+	must(a.t, err)
+	return ts.Sale
 }
 
 func checkoutVars(a *api, p *tsunagu.Product, qty int) map[string]any {

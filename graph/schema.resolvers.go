@@ -184,6 +184,14 @@ func (r *mutationResolver) RefundOrder(ctx context.Context, input tsunagu.Refund
 	return r.orderRefundPayload(ctx, rf, err)
 }
 
+func (r *mutationResolver) CreateTerminalSale(ctx context.Context, input tsunagu.CreateTerminalSaleInput) (*model.TerminalSalePayload, error) {
+	return terminalSalePayload(r.POS.CreateTerminalSale(ctx, input))
+}
+
+func (r *mutationResolver) ConfirmTerminalSale(ctx context.Context, input model.ConfirmTerminalSaleInput) (*model.SalePayload, error) {
+	return salePayload(r.POS.ConfirmTerminalSale(ctx, input.SaleID))
+}
+
 func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error) {
 	return shippingRulePayload(r.Orders.SetShippingRule(ctx, input))
 }

@@ -136,12 +136,16 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		log.Info("card payments through Stripe are on", "api", envOr("STRIPE_API_BASE", "https://api.stripe.com"))
 	}
 	orders := postgres.NewOrderService(db, payments)
+	pos := postgres.NewPOSService(db)
+	if payments != nil {
+		pos.Payments = payments // card sales on Stripe Terminal readers
+	}
 	res := &graph.Resolver{
 		Catalog:   catalog,
 		Auth:      auth,
 		Stock:     postgres.NewStockService(db),
 		Transfers: postgres.NewTransferService(db),
-		POS:       postgres.NewPOSService(db),
+		POS:       pos,
 		Orders:    orders,
 	}
 	mux := http.NewServeMux()

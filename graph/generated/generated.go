@@ -223,10 +223,12 @@ type ComplexityRoot struct {
 		Checkout             func(childComplexity int, input tsunagu.CheckoutInput) int
 		CloseRegisterSession func(childComplexity int, input tsunagu.CloseSessionInput) int
 		CompleteOrder        func(childComplexity int, input model.OrderActionInput) int
+		ConfirmTerminalSale  func(childComplexity int, input model.ConfirmTerminalSaleInput) int
 		CreateFacility       func(childComplexity int, input tsunagu.CreateFacilityInput) int
 		CreateProduct        func(childComplexity int, input tsunagu.CreateProductInput) int
 		CreateRegister       func(childComplexity int, input tsunagu.CreateRegisterInput) int
 		CreateSale           func(childComplexity int, input tsunagu.CreateSaleInput) int
+		CreateTerminalSale   func(childComplexity int, input tsunagu.CreateTerminalSaleInput) int
 		Login                func(childComplexity int, input tsunagu.LoginInput) int
 		Logout               func(childComplexity int) int
 		MarkOrderReady       func(childComplexity int, input model.OrderActionInput) int
@@ -650,6 +652,13 @@ type ComplexityRoot struct {
 		Product    func(childComplexity int) int
 	}
 
+	TerminalSalePayload struct {
+		ClientSecret    func(childComplexity int) int
+		PaymentIntentID func(childComplexity int) int
+		Sale            func(childComplexity int) int
+		UserErrors      func(childComplexity int) int
+	}
+
 	Transfer struct {
 		CreatedAt        func(childComplexity int) int
 		Events           func(childComplexity int) int
@@ -829,6 +838,8 @@ type MutationResolver interface {
 	ShipOrder(ctx context.Context, input tsunagu.ShipOrderInput) (*model.OrderPayload, error)
 	CancelOrder(ctx context.Context, input tsunagu.CancelOrderInput) (*model.OrderPayload, error)
 	RefundOrder(ctx context.Context, input tsunagu.RefundOrderInput) (*model.OrderRefundPayload, error)
+	CreateTerminalSale(ctx context.Context, input tsunagu.CreateTerminalSaleInput) (*model.TerminalSalePayload, error)
+	ConfirmTerminalSale(ctx context.Context, input model.ConfirmTerminalSaleInput) (*model.SalePayload, error)
 	SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error)
 }
 type OrderResolver interface {
@@ -1634,6 +1645,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CompleteOrder(childComplexity, args["input"].(model.OrderActionInput)), true
+	case "Mutation.confirmTerminalSale":
+		if e.ComplexityRoot.Mutation.ConfirmTerminalSale == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmTerminalSale_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmTerminalSale(childComplexity, args["input"].(model.ConfirmTerminalSaleInput)), true
 	case "Mutation.createFacility":
 		if e.ComplexityRoot.Mutation.CreateFacility == nil {
 			break
@@ -1678,6 +1700,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSale(childComplexity, args["input"].(tsunagu.CreateSaleInput)), true
+	case "Mutation.createTerminalSale":
+		if e.ComplexityRoot.Mutation.CreateTerminalSale == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTerminalSale_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTerminalSale(childComplexity, args["input"].(tsunagu.CreateTerminalSaleInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -3646,6 +3679,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StocktakeResultLine.Product(childComplexity), true
 
+	case "TerminalSalePayload.clientSecret":
+		if e.ComplexityRoot.TerminalSalePayload.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerminalSalePayload.ClientSecret(childComplexity), true
+	case "TerminalSalePayload.paymentIntentId":
+		if e.ComplexityRoot.TerminalSalePayload.PaymentIntentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerminalSalePayload.PaymentIntentID(childComplexity), true
+	case "TerminalSalePayload.sale":
+		if e.ComplexityRoot.TerminalSalePayload.Sale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerminalSalePayload.Sale(childComplexity), true
+	case "TerminalSalePayload.userErrors":
+		if e.ComplexityRoot.TerminalSalePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerminalSalePayload.UserErrors(childComplexity), true
+
 	case "Transfer.createdAt":
 		if e.ComplexityRoot.Transfer.CreatedAt == nil {
 			break
@@ -4139,11 +4197,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CheckoutInput", ec.unmarshalInputCheckoutInput),
 			graphql.NewInputUnmarshaler("CheckoutLineInput", ec.unmarshalInputCheckoutLineInput),
 			graphql.NewInputUnmarshaler("CloseRegisterSessionInput", ec.unmarshalInputCloseRegisterSessionInput),
+			graphql.NewInputUnmarshaler("ConfirmTerminalSaleInput", ec.unmarshalInputConfirmTerminalSaleInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("CreateFacilityInput", ec.unmarshalInputCreateFacilityInput),
 			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
 			graphql.NewInputUnmarshaler("CreateRegisterInput", ec.unmarshalInputCreateRegisterInput),
 			graphql.NewInputUnmarshaler("CreateSaleInput", ec.unmarshalInputCreateSaleInput),
+			graphql.NewInputUnmarshaler("CreateTerminalSaleInput", ec.unmarshalInputCreateTerminalSaleInput),
 			graphql.NewInputUnmarshaler("DenominationCountInput", ec.unmarshalInputDenominationCountInput),
 			graphql.NewInputUnmarshaler("FacilityFilter", ec.unmarshalInputFacilityFilter),
 			graphql.NewInputUnmarshaler("LocationFilter", ec.unmarshalInputLocationFilter),
@@ -4406,6 +4466,14 @@ type Mutation {
   cancelOrder(input: CancelOrderInput!): OrderPayload!
   "Refunds some lines of a paid order, or all of it, through Stripe."
   refundOrder(input: RefundOrderInput!): OrderRefundPayload!
+  """
+  Sells for a card payment on the shop's Stripe Terminal reader: the sale is
+  PENDING_PAYMENT with its stock held until Stripe reports the payment, then
+  COMPLETED with its receipt number, or CANCELLED with the stock released.
+  """
+  createTerminalSale(input: CreateTerminalSaleInput!): TerminalSalePayload!
+  "Asks Stripe about a pending Terminal sale's payment (when its event is late) and completes or cancels the sale."
+  confirmTerminalSale(input: ConfirmTerminalSaleInput!): SalePayload!
   "Sets a shop's delivery fee for online orders (managers)."
   setShippingRule(input: SetShippingRuleInput!): ShippingRulePayload!
 }
@@ -5446,6 +5514,10 @@ enum PaymentMethod {
 enum SaleStatus {
   COMPLETED
   VOIDED
+  "A card sale on a Stripe Terminal reader waiting for the payment: stock held, no receipt number yet (0)."
+  PENDING_PAYMENT
+  "A Terminal card sale whose payment failed or was cancelled: nothing was sold."
+  CANCELLED
 }
 
 type Sale implements Node {
@@ -5853,6 +5925,26 @@ input SetShippingRuleInput {
 type ShippingRulePayload {
   shippingRule: ShippingRule
   userErrors: [UserError!]!
+}
+
+input CreateTerminalSaleInput {
+  sessionId: ID!
+  lines: [SaleLineInput!]!
+  "The Terminal reader (tmr_…) to present the payment on; leave out when the POS app presents it itself."
+  readerId: String
+  idempotencyKey: String!
+}
+
+type TerminalSalePayload {
+  sale: Sale
+  paymentIntentId: String
+  "For a POS app that drives the reader itself (Stripe Terminal SDK)."
+  clientSecret: String
+  userErrors: [UserError!]!
+}
+
+input ConfirmTerminalSaleInput {
+  saleId: ID!
 }
 `, BuiltIn: false},
 }
@@ -6908,6 +7000,20 @@ func (ec *executionContext) childFields_StocktakeResultLine(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type StocktakeResultLine", field.Name)
 }
 
+func (ec *executionContext) childFields_TerminalSalePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sale":
+		return ec.fieldContext_TerminalSalePayload_sale(ctx, field)
+	case "paymentIntentId":
+		return ec.fieldContext_TerminalSalePayload_paymentIntentId(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_TerminalSalePayload_clientSecret(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_TerminalSalePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TerminalSalePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7456,6 +7562,20 @@ func (ec *executionContext) field_Mutation_completeOrder_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_confirmTerminalSale_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfirmTerminalSaleInput, error) {
+			return ec.unmarshalNConfirmTerminalSaleInput2tsunaguᚋgraphᚋmodelᚐConfirmTerminalSaleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createFacility_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7504,6 +7624,20 @@ func (ec *executionContext) field_Mutation_createSale_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.CreateSaleInput, error) {
 			return ec.unmarshalNCreateSaleInput2tsunaguᚋinternalᚋtsunaguᚐCreateSaleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTerminalSale_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.CreateTerminalSaleInput, error) {
+			return ec.unmarshalNCreateTerminalSaleInput2tsunaguᚋinternalᚋtsunaguᚐCreateTerminalSaleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11901,6 +12035,94 @@ func (ec *executionContext) fieldContext_Mutation_refundOrder(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_refundOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTerminalSale(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTerminalSale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTerminalSale(ctx, fc.Args["input"].(tsunagu.CreateTerminalSaleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TerminalSalePayload) graphql.Marshaler {
+			return ec.marshalNTerminalSalePayload2ᚖtsunaguᚋgraphᚋmodelᚐTerminalSalePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTerminalSale(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TerminalSalePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTerminalSale_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmTerminalSale(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmTerminalSale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmTerminalSale(ctx, fc.Args["input"].(model.ConfirmTerminalSaleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SalePayload) graphql.Marshaler {
+			return ec.marshalNSalePayload2ᚖtsunaguᚋgraphᚋmodelᚐSalePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmTerminalSale(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmTerminalSale_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19497,6 +19719,116 @@ func (ec *executionContext) fieldContext_StocktakeResultLine_difference(_ contex
 	return graphql.NewScalarFieldContext("StocktakeResultLine", field, true, false, "Int")
 }
 
+func (ec *executionContext) _TerminalSalePayload_sale(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerminalSalePayload_sale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Sale) graphql.Marshaler {
+			return ec.marshalOSale2ᚖtsunaguᚋinternalᚋtsunaguᚐSale(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TerminalSalePayload_sale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TerminalSalePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sale(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TerminalSalePayload_paymentIntentId(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerminalSalePayload_paymentIntentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentIntentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TerminalSalePayload_paymentIntentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TerminalSalePayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _TerminalSalePayload_clientSecret(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerminalSalePayload_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TerminalSalePayload_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TerminalSalePayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _TerminalSalePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerminalSalePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TerminalSalePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TerminalSalePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Transfer_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Transfer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23058,6 +23390,48 @@ func UnmarshalCloseRegisterSessionInput(ctx context.Context, raw any) (tsunagu.C
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputConfirmTerminalSaleInput(ctx context.Context, obj any) (model.ConfirmTerminalSaleInput, error) {
+	var it model.ConfirmTerminalSaleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"saleId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "saleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("saleId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐSaleID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SaleID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConfirmTerminalSaleInput unmarshals raw into the ConfirmTerminalSaleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConfirmTerminalSaleInput(ctx context.Context, raw any) (model.ConfirmTerminalSaleInput, error) {
+	var out model.ConfirmTerminalSaleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConfirmTerminalSaleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (tsunagu.Contact, error) {
 	var it tsunagu.Contact
 	if obj == nil {
@@ -23412,6 +23786,69 @@ func (ec *executionContext) unmarshalInputCreateSaleInput(ctx context.Context, o
 func UnmarshalCreateSaleInput(ctx context.Context, raw any) (tsunagu.CreateSaleInput, error) {
 	var out tsunagu.CreateSaleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSaleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateTerminalSaleInput(ctx context.Context, obj any) (tsunagu.CreateTerminalSaleInput, error) {
+	var it tsunagu.CreateTerminalSaleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId", "lines", "readerId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐSessionID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNSaleLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐSaleLineInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "readerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readerId"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReaderID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTerminalSaleInput unmarshals raw into the CreateTerminalSaleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTerminalSaleInput(ctx context.Context, raw any) (tsunagu.CreateTerminalSaleInput, error) {
+	var out tsunagu.CreateTerminalSaleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTerminalSaleInput", raw, &out)
 	return out, err
 }
 
@@ -27029,6 +27466,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createTerminalSale":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTerminalSale(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmTerminalSale":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmTerminalSale(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setShippingRule":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setShippingRule(ctx, field)
@@ -29744,6 +30195,54 @@ func (ec *executionContext) _StocktakeResultLine(ctx context.Context, sel ast.Se
 	return out
 }
 
+var terminalSalePayloadImplementors = []string{"TerminalSalePayload"}
+
+func (ec *executionContext) _TerminalSalePayload(ctx context.Context, sel ast.SelectionSet, obj *model.TerminalSalePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, terminalSalePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TerminalSalePayload")
+		case "sale":
+			out.Values[i] = ec._TerminalSalePayload_sale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "paymentIntentId":
+			out.Values[i] = ec._TerminalSalePayload_paymentIntentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clientSecret":
+			out.Values[i] = ec._TerminalSalePayload_clientSecret(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._TerminalSalePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var transferImplementors = []string{"Transfer", "Node"}
 
 func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Transfer) graphql.Marshaler {
@@ -31131,6 +31630,11 @@ func (ec *executionContext) unmarshalNCloseRegisterSessionInput2tsunaguᚋintern
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNConfirmTerminalSaleInput2tsunaguᚋgraphᚋmodelᚐConfirmTerminalSaleInput(ctx context.Context, v any) (model.ConfirmTerminalSaleInput, error) {
+	res, err := ec.unmarshalInputConfirmTerminalSaleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNContact2tsunaguᚋinternalᚋtsunaguᚐContact(ctx context.Context, sel ast.SelectionSet, v tsunagu.Contact) graphql.Marshaler {
 	return ec._Contact(ctx, sel, &v)
 }
@@ -31152,6 +31656,11 @@ func (ec *executionContext) unmarshalNCreateRegisterInput2tsunaguᚋinternalᚋt
 
 func (ec *executionContext) unmarshalNCreateSaleInput2tsunaguᚋinternalᚋtsunaguᚐCreateSaleInput(ctx context.Context, v any) (tsunagu.CreateSaleInput, error) {
 	res, err := ec.unmarshalInputCreateSaleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTerminalSaleInput2tsunaguᚋinternalᚋtsunaguᚐCreateTerminalSaleInput(ctx context.Context, v any) (tsunagu.CreateTerminalSaleInput, error) {
+	res, err := ec.unmarshalInputCreateTerminalSaleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -32716,6 +33225,14 @@ func (ec *executionContext) marshalNTaxClass2tsunaguᚋinternalᚋtsunaguᚐTaxC
 		graphql.AddInvalidNullFromMarshaler(ctx, "TaxClass!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTerminalSalePayload2ᚖtsunaguᚋgraphᚋmodelᚐTerminalSalePayload(ctx context.Context, sel ast.SelectionSet, v *model.TerminalSalePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TerminalSalePayload!")
+		return graphql.Null
+	}
+	return ec._TerminalSalePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {

@@ -190,6 +190,14 @@ type StockMovementEdge struct {
 	Node   *tsunagu.StockMovement `json:"node"`
 }
 
+type TerminalSalePayload struct {
+	Sale            *tsunagu.Sale `json:"sale,omitempty"`
+	PaymentIntentID *string       `json:"paymentIntentId,omitempty"`
+	// For a POS app that drives the reader itself (Stripe Terminal SDK).
+	ClientSecret *string          `json:"clientSecret,omitempty"`
+	UserErrors   []*tsunagu.Error `json:"userErrors"`
+}
+
 type TransferConnection struct {
 	Edges    []*TransferEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`

@@ -7,3 +7,8 @@ import "tsunagu/internal/tsunagu"
 type OrderActionInput struct {
 	OrderID tsunagu.OrderID `json:"orderId"`
 }
+
+// ConfirmTerminalSaleInput names a pending Terminal sale, with a typed ID.
+type ConfirmTerminalSaleInput struct {
+	SaleID tsunagu.SaleID `json:"saleId"`
+}

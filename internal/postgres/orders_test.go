@@ -28,7 +28,7 @@ type orderWorld struct {
 	orders   *postgres.OrderService
 	payments tsunagu.Payments
 	webhook  http.Handler
-	events  atomic.Int64
+	events   atomic.Int64
 	// shopper is a signed-in customer.
 	shopper context.Context
 }
