@@ -60,6 +60,9 @@ func TestTerminalSale(t *testing.T) {
 		Lines: []tsunagu.SaleLineInput{posLine(w.jam, 1)}, IdempotencyKey: w.key()})
 	must(t, err)
 	wantLevel(t, w, w.homeShop, w.jam, 5, 1)
+	before = w.snapshot()
+	_, err = w.pos.CloseRegisterSession(w.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: posPtr(int64(10000))})
+	w.refused(t, before, err, tsunagu.CodeInvalidState, "input.sessionId")
 	if code := w.post(w.event(), tsunagu.StripePaymentCanceled, saleIntent(*failed, 650)); code != 200 {
 		t.Fatalf("status %d", code)
 	}
