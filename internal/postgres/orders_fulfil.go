@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -156,11 +157,11 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 						refundLines = append(refundLines, tsunagu.RefundOrderLineInput{LineNumber: l.LineNumber, Quantity: q})
 					}
 				}
-				if _, err := recordRefund(ctx, tx, u, o, lines, refundLines, o.Total-o.Refunded, cmpOr(in.Reason, "Order cancelled.")); err != nil {
+				if _, err := recordRefund(ctx, tx, u, o, lines, refundLines, o.Total-o.Refunded, cmp.Or(in.Reason, "Order cancelled.")); err != nil {
 					return 0, err
 				}
 			}
-			out, err = setOrderStatus(ctx, tx, o, next, tsunagu.StockReleased, `, cancel_reason = $4`, cmpOr(in.Reason, "Cancelled by the shop."))
+			out, err = setOrderStatus(ctx, tx, o, next, tsunagu.StockReleased, `, cancel_reason = $4`, cmp.Or(in.Reason, "Cancelled by the shop."))
 			if err != nil {
 				return 0, err
 			}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -125,7 +126,7 @@ func (s *OrderService) applyPayment(ctx context.Context, tx queryer, o *tsunagu.
 			return "IGNORED", nil
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE orders SET last_payment_error = $2, updated_at = now() WHERE id = $1`,
-			o.ID, cmpOr(e.Error, "The card payment failed."))
+			o.ID, cmp.Or(e.Error, "The card payment failed."))
 		return "FAILED", err
 	case tsunagu.StripePaymentCanceled:
 		_, changed, _ := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventPaymentCanceled)
@@ -246,11 +247,4 @@ func (s *OrderService) RunSweeper(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 	}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
