@@ -24,7 +24,7 @@ endif
 STRIPE_MOCK_ADDR ?= 127.0.0.1:12111
 run: deps
 	@mock=$$($(GO) tool -n stripe-mock) || exit 1; \
-	$$mock -http-addr $(STRIPE_MOCK_ADDR) >/dev/null & pid=$$!; trap 'kill $$pid' EXIT INT TERM; \
+	$$mock -http-addr $(STRIPE_MOCK_ADDR) -https-addr 127.0.0.1:0 >/dev/null & pid=$$!; trap 'kill $$pid' EXIT INT TERM; \
 	STRIPE_SECRET_KEY=sk_test_stripe_mock STRIPE_API_BASE=http://$(STRIPE_MOCK_ADDR) \
 	STRIPE_WEBHOOK_SECRET=whsec_tsunagu_dev TSUNAGU_DEV=1 $(GO) run ./cmd/tsunagu -demo
 

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -55,7 +56,9 @@ func start() (string, *exec.Cmd, error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("building stripe-mock (go tool -n stripe-mock): %w", err)
 	}
-	cmd := exec.Command(strings.TrimSpace(string(out)), "-http-addr", "127.0.0.1:0")
+	// Both listeners on free loopback ports: by default HTTPS takes :12112, which
+	// two test binaries running at once would fight over.
+	cmd := exec.Command(strings.TrimSpace(string(out)), "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
@@ -65,18 +68,30 @@ func start() (string, *exec.Cmd, error) {
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}
+	// Ready once both listeners are up; stdout ends early if stripe-mock exits.
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
+		var http string
 		for sc.Scan() {
 			if a, ok := strings.CutPrefix(sc.Text(), "Listening for HTTP at address: "); ok {
-				addr <- strings.TrimSpace(a)
+				http = strings.TrimSpace(a)
+			}
+			if strings.HasPrefix(sc.Text(), "Listening for HTTPS at address: ") && http != "" {
+				addr <- http
+				http = ""
 			}
 		}
+		close(addr)
+		io.Copy(io.Discard, stdout)
 	}()
 	select {
-	case a := <-addr:
-		return "http://" + a, cmd, nil
+	case a, ok := <-addr:
+		if ok {
+			return "http://" + a, cmd, nil
+		}
+		cmd.Wait()
+		return "", nil, fmt.Errorf("stripe-mock exited before listening (see its output above)")
 	case <-time.After(30 * time.Second):
 		cmd.Process.Kill()
 		cmd.Wait()
