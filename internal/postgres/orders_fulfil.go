@@ -217,8 +217,8 @@ func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderIn
 			if err != nil {
 				return 0, err
 			}
-			if o.Status == tsunagu.OrderPendingPayment {
-				return 0, tsunagu.Errorf(tsunagu.CodeNotPaid, "input.orderId", "This order is not paid; cancel it instead.")
+			if o.PaidAt == nil {
+				return 0, tsunagu.Errorf(tsunagu.CodeNotPaid, "input.orderId", "This order was never paid; there is no money to give back.")
 			}
 			if !o.Status.Refundable() {
 				return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "This order has been refunded in full already.")

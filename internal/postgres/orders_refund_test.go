@@ -24,6 +24,9 @@ func TestOrderFulfilmentRefused(t *testing.T) {
 	w := newOrderWorld(t)
 	paid := w.paidOrder(cart(w.homeShop, w.cookies, 1))
 	unpaid := w.checkout(context.Background(), w.pickupInput(cart(w.homeShop, w.cookies, 1))).Order
+	cancelled := w.checkout(context.Background(), w.pickupInput(cart(w.homeShop, w.cookies, 1))).Order
+	_, err := w.orders.CancelOrder(w.clerk, tsunagu.CancelOrderInput{OrderID: cancelled.ID, IdempotencyKey: w.key()})
+	must(t, err)
 	tests := []struct {
 		name string
 		do   func() error
@@ -41,6 +44,10 @@ func TestOrderFulfilmentRefused(t *testing.T) {
 		}, tsunagu.CodeInvalidState},
 		{"RefundUnpaid", func() error {
 			_, err := w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: unpaid.ID, IdempotencyKey: w.key()})
+			return err
+		}, tsunagu.CodeNotPaid},
+		{"RefundCancelledUnpaid", func() error {
+			_, err := w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: cancelled.ID, IdempotencyKey: w.key()})
 			return err
 		}, tsunagu.CodeNotPaid},
 		{"OverRefund", func() error {
