@@ -164,3 +164,41 @@ func TestPaymentAfterExpiry(t *testing.T) {
 	wantLevel(t, w, w.homeShop, w.jam, 5, 5)
 	w.checkLedger()
 }
+
+// Payments arriving while two sweepers release the same orders' expired
+// reservations: each order ends paid with its stock held exactly once, whichever
+// came first, and the ledger agrees.
+func TestPaymentRacesSweeper(t *testing.T) {
+	t.Parallel()
+	w := newOrderWorld(t)
+	var orders []*tsunagu.Order
+	for range 8 {
+		orders = append(orders, w.checkout(context.Background(), w.pickupInput(cart(w.homeShop, w.cookies, 1))).Order)
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for range 4 {
+				if _, err := w.orders.ReleaseExpired(context.Background(), time.Now().Add(time.Hour), 2); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	for _, o := range orders {
+		wg.Go(func() {
+			if code := w.deliver(w.event(), tsunagu.StripePaymentSucceeded, o, o.Total, "jpy", time.Now(), webhookSecret); code != 200 {
+				t.Errorf("order %d: webhook answered %d", o.ID, code)
+			}
+		})
+	}
+	wg.Wait()
+	for _, o := range orders {
+		got := w.order(o.ID)
+		if got.Status != tsunagu.OrderPaid || got.Stock != tsunagu.StockCommitted {
+			t.Errorf("order %d: %s, stock %s", o.ID, got.Status, got.Stock)
+		}
+	}
+	wantLevel(t, w, w.homeShop, w.cookies, 10, 8)
+	w.checkLedger()
+}
