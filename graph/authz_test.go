@@ -132,14 +132,14 @@ var authzMatrix = map[string]authzCase{
 	}},
 
 	"markOrderReady": {markOrderReady, shopStaff, func(a *api) map[string]any {
-		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID))}}
+		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID)), "idempotencyKey": key()}}
 	}},
 	"completeOrder": {completeOrder, shopStaff, func(a *api) map[string]any {
-		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID))}}
+		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID)), "idempotencyKey": key()}}
 	}},
 	"shipOrder": {shipOrder, shopStaff, func(a *api) map[string]any {
 		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilDelivery).ID)),
-			"carrier": "ヤマト運輸", "trackingNumber": "1234"}}
+			"carrier": "ヤマト運輸", "trackingNumber": "1234", "idempotencyKey": key()}}
 	}},
 	"cancelOrder": {cancelOrder, shopStaff, func(a *api) map[string]any {
 		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID)),

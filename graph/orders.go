@@ -27,6 +27,9 @@ func (r *Resolver) orders(ctx context.Context, f *tsunagu.OrderFilter, first *in
 	if err != nil {
 		return nil, err
 	}
+	if err := r.prefetchOrderRefs(ctx, p.Items); err != nil {
+		return nil, err
+	}
 	return orderConnection(p), nil
 }
 
@@ -118,4 +121,70 @@ func shippingRulePayload(rule *tsunagu.ShippingRule, err error) (*model.Shipping
 		return &model.ShippingRulePayload{UserErrors: errs}, err
 	}
 	return &model.ShippingRulePayload{ShippingRule: rule, UserErrors: errs}, nil
+}
+
+// prefetchOrderRefs primes the loaders of a page of orders with their lines (and the
+// lines' products and owners), refunds and shops, as far as the query asks for them:
+// see prefetchProductRefs for why.
+func (r *Resolver) prefetchOrderRefs(ctx context.Context, os []*tsunagu.Order) error {
+	if len(os) == 0 {
+		return nil
+	}
+	l := loadersFrom(ctx)
+	ids := make([]tsunagu.OrderID, len(os))
+	shops := make([]tsunagu.LocationID, len(os))
+	for i, o := range os {
+		ids[i], shops[i] = o.ID, o.ShopID
+	}
+	if selects(ctx, "edges", "node", "lines") || selects(ctx, "edges", "node", "taxes") {
+		lines, err := r.Orders.OrderLines(ctx, ids)
+		if err != nil {
+			return err
+		}
+		var products []tsunagu.ProductID
+		var owners []tsunagu.FacilityID
+		for _, id := range ids {
+			l.orderLines.Prime(id, lines[id])
+			for _, ln := range lines[id] {
+				products, owners = append(products, ln.ProductID), append(owners, ln.OwnerFacilityID)
+			}
+		}
+		if selects(ctx, "edges", "node", "lines", "product") && len(products) > 0 {
+			ps, err := r.Catalog.ProductsByID(ctx, unique(products))
+			if err != nil {
+				return err
+			}
+			for id, p := range ps {
+				l.product.Prime(id, p)
+			}
+		}
+		if selects(ctx, "edges", "node", "lines", "owner") && len(owners) > 0 {
+			fs, err := r.Catalog.FacilitiesByID(ctx, unique(owners))
+			if err != nil {
+				return err
+			}
+			for id, f := range fs {
+				l.facility.Prime(id, f)
+			}
+		}
+	}
+	if selects(ctx, "edges", "node", "refunds") {
+		rs, err := r.Orders.OrderRefunds(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			l.orderRefunds.Prime(id, rs[id])
+		}
+	}
+	if selects(ctx, "edges", "node", "shop") {
+		ls, err := r.Catalog.LocationsByID(ctx, unique(shops))
+		if err != nil {
+			return err
+		}
+		for id, loc := range ls {
+			l.location.Prime(id, loc)
+		}
+	}
+	return nil
 }

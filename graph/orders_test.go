@@ -154,7 +154,7 @@ func TestSignUpAndCheckout(t *testing.T) {
 		{"markOrderReady", markOrderReady, "READY_FOR_PICKUP"}, {"completeOrder", completeOrder, "COMPLETED"},
 	} {
 		var out map[string]struct{ Order orderOut }
-		a.ok("clerk", m.query, map[string]any{"in": map[string]any{"orderId": o.ID}}, &out)
+		a.ok("clerk", m.query, map[string]any{"in": map[string]any{"orderId": o.ID, "idempotencyKey": key()}}, &out)
 		if got := out[m.name].Order.Status; got != m.want {
 			t.Errorf("%s: status %s, want %s", m.name, got, m.want)
 		}

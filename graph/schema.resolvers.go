@@ -163,12 +163,12 @@ func (r *mutationResolver) Checkout(ctx context.Context, input tsunagu.CheckoutI
 	return checkoutPayload(r.Orders.Checkout(ctx, input))
 }
 
-func (r *mutationResolver) MarkOrderReady(ctx context.Context, input model.OrderActionInput) (*model.OrderPayload, error) {
-	return orderPayload(r.Orders.MarkOrderReady(ctx, input.OrderID))
+func (r *mutationResolver) MarkOrderReady(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error) {
+	return orderPayload(r.Orders.MarkOrderReady(ctx, input))
 }
 
-func (r *mutationResolver) CompleteOrder(ctx context.Context, input model.OrderActionInput) (*model.OrderPayload, error) {
-	return orderPayload(r.Orders.CompleteOrder(ctx, input.OrderID))
+func (r *mutationResolver) CompleteOrder(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error) {
+	return orderPayload(r.Orders.CompleteOrder(ctx, input))
 }
 
 func (r *mutationResolver) ShipOrder(ctx context.Context, input tsunagu.ShipOrderInput) (*model.OrderPayload, error) {

@@ -222,7 +222,7 @@ type ComplexityRoot struct {
 		CancelTransfer       func(childComplexity int, input tsunagu.CancelTransferInput) int
 		Checkout             func(childComplexity int, input tsunagu.CheckoutInput) int
 		CloseRegisterSession func(childComplexity int, input tsunagu.CloseSessionInput) int
-		CompleteOrder        func(childComplexity int, input model.OrderActionInput) int
+		CompleteOrder        func(childComplexity int, input tsunagu.OrderActionInput) int
 		ConfirmTerminalSale  func(childComplexity int, input model.ConfirmTerminalSaleInput) int
 		CreateFacility       func(childComplexity int, input tsunagu.CreateFacilityInput) int
 		CreateProduct        func(childComplexity int, input tsunagu.CreateProductInput) int
@@ -231,7 +231,7 @@ type ComplexityRoot struct {
 		CreateTerminalSale   func(childComplexity int, input tsunagu.CreateTerminalSaleInput) int
 		Login                func(childComplexity int, input tsunagu.LoginInput) int
 		Logout               func(childComplexity int) int
-		MarkOrderReady       func(childComplexity int, input model.OrderActionInput) int
+		MarkOrderReady       func(childComplexity int, input tsunagu.OrderActionInput) int
 		OpenRegisterSession  func(childComplexity int, input tsunagu.OpenSessionInput) int
 		ReceiveTransfer      func(childComplexity int, input tsunagu.ReceiveTransferInput) int
 		RecordCashMovement   func(childComplexity int, input tsunagu.RecordCashMovementInput) int
@@ -833,8 +833,8 @@ type MutationResolver interface {
 	RefundSale(ctx context.Context, input tsunagu.RefundSaleInput) (*model.RefundPayload, error)
 	SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error)
 	Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error)
-	MarkOrderReady(ctx context.Context, input model.OrderActionInput) (*model.OrderPayload, error)
-	CompleteOrder(ctx context.Context, input model.OrderActionInput) (*model.OrderPayload, error)
+	MarkOrderReady(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
+	CompleteOrder(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
 	ShipOrder(ctx context.Context, input tsunagu.ShipOrderInput) (*model.OrderPayload, error)
 	CancelOrder(ctx context.Context, input tsunagu.CancelOrderInput) (*model.OrderPayload, error)
 	RefundOrder(ctx context.Context, input tsunagu.RefundOrderInput) (*model.OrderRefundPayload, error)
@@ -1644,7 +1644,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CompleteOrder(childComplexity, args["input"].(model.OrderActionInput)), true
+		return e.ComplexityRoot.Mutation.CompleteOrder(childComplexity, args["input"].(tsunagu.OrderActionInput)), true
 	case "Mutation.confirmTerminalSale":
 		if e.ComplexityRoot.Mutation.ConfirmTerminalSale == nil {
 			break
@@ -1738,7 +1738,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.MarkOrderReady(childComplexity, args["input"].(model.OrderActionInput)), true
+		return e.ComplexityRoot.Mutation.MarkOrderReady(childComplexity, args["input"].(tsunagu.OrderActionInput)), true
 	case "Mutation.openRegisterSession":
 		if e.ComplexityRoot.Mutation.OpenRegisterSession == nil {
 			break
@@ -5871,12 +5871,15 @@ type CheckoutPayload {
 
 input OrderActionInput {
   orderId: ID!
+  "A new random string per action: a retry returns the first result."
+  idempotencyKey: String!
 }
 
 input ShipOrderInput {
   orderId: ID!
   carrier: String!
   trackingNumber: String
+  idempotencyKey: String!
 }
 
 input CancelOrderInput {
@@ -7552,8 +7555,8 @@ func (ec *executionContext) field_Mutation_completeOrder_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.OrderActionInput, error) {
-			return ec.unmarshalNOrderActionInput2tsunaguᚋgraphᚋmodelᚐOrderActionInput(ctx, v)
+		func(ctx context.Context, v any) (tsunagu.OrderActionInput, error) {
+			return ec.unmarshalNOrderActionInput2tsunaguᚋinternalᚋtsunaguᚐOrderActionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7664,8 +7667,8 @@ func (ec *executionContext) field_Mutation_markOrderReady_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (model.OrderActionInput, error) {
-			return ec.unmarshalNOrderActionInput2tsunaguᚋgraphᚋmodelᚐOrderActionInput(ctx, v)
+		func(ctx context.Context, v any) (tsunagu.OrderActionInput, error) {
+			return ec.unmarshalNOrderActionInput2tsunaguᚋinternalᚋtsunaguᚐOrderActionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11831,7 +11834,7 @@ func (ec *executionContext) _Mutation_markOrderReady(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().MarkOrderReady(ctx, fc.Args["input"].(model.OrderActionInput))
+			return ec.Resolvers.Mutation().MarkOrderReady(ctx, fc.Args["input"].(tsunagu.OrderActionInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderPayload) graphql.Marshaler {
@@ -11875,7 +11878,7 @@ func (ec *executionContext) _Mutation_completeOrder(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CompleteOrder(ctx, fc.Args["input"].(model.OrderActionInput))
+			return ec.Resolvers.Mutation().CompleteOrder(ctx, fc.Args["input"].(tsunagu.OrderActionInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderPayload) graphql.Marshaler {
@@ -24097,8 +24100,8 @@ func UnmarshalOpenRegisterSessionInput(ctx context.Context, raw any) (tsunagu.Op
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOrderActionInput(ctx context.Context, obj any) (model.OrderActionInput, error) {
-	var it model.OrderActionInput
+func (ec *executionContext) unmarshalInputOrderActionInput(ctx context.Context, obj any) (tsunagu.OrderActionInput, error) {
+	var it tsunagu.OrderActionInput
 	if obj == nil {
 		return it, nil
 	}
@@ -24108,7 +24111,7 @@ func (ec *executionContext) unmarshalInputOrderActionInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"orderId"}
+	fieldsInOrder := [...]string{"orderId", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24122,6 +24125,13 @@ func (ec *executionContext) unmarshalInputOrderActionInput(ctx context.Context, 
 				return it, err
 			}
 			it.OrderID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -24133,8 +24143,8 @@ func (ec *executionContext) unmarshalInputOrderActionInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalOrderActionInput(ctx context.Context, raw any) (model.OrderActionInput, error) {
-	var out model.OrderActionInput
+func UnmarshalOrderActionInput(ctx context.Context, raw any) (tsunagu.OrderActionInput, error) {
+	var out tsunagu.OrderActionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrderActionInput", raw, &out)
 	return out, err
 }
@@ -25233,7 +25243,7 @@ func (ec *executionContext) unmarshalInputShipOrderInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"orderId", "carrier", "trackingNumber"}
+	fieldsInOrder := [...]string{"orderId", "carrier", "trackingNumber", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25261,6 +25271,13 @@ func (ec *executionContext) unmarshalInputShipOrderInput(ctx context.Context, ob
 				return it, err
 			}
 			it.TrackingNumber = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -32254,7 +32271,7 @@ func (ec *executionContext) marshalNOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrde
 	return ec._Order(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNOrderActionInput2tsunaguᚋgraphᚋmodelᚐOrderActionInput(ctx context.Context, v any) (model.OrderActionInput, error) {
+func (ec *executionContext) unmarshalNOrderActionInput2tsunaguᚋinternalᚋtsunaguᚐOrderActionInput(ctx context.Context, v any) (tsunagu.OrderActionInput, error) {
 	res, err := ec.unmarshalInputOrderActionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }

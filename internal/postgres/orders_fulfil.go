@@ -13,24 +13,38 @@ import (
 )
 
 // staffOrderAction runs fn on the locked order in one transaction, for the staff of
-// the order's shop, after checking that event fits the order's status.
-func (s *OrderService) staffOrderAction(ctx context.Context, id tsunagu.OrderID, event tsunagu.OrderEvent,
-	fn func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error)) (*tsunagu.Order, error) {
+// the order's shop, after checking that event fits the order's status. The action
+// (operation op, request req) takes the idempotency key: a retry returns the order
+// as it is, without acting again.
+func (s *OrderService) staffOrderAction(ctx context.Context, op string, id tsunagu.OrderID, key string, req any,
+	event tsunagu.OrderEvent, fn func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error)) (*tsunagu.Order, error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var errs tsunagu.ValidationErrors
+	validatePOSKey(&errs, key)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
 	var out *tsunagu.Order
 	err = s.db.transact(ctx, func(tx queryer) error {
-		o, err := lockOrder(ctx, tx, u, id)
-		if err != nil {
+		_, replay, err := idempotent(ctx, tx, op, key, req, func() (int64, error) {
+			o, err := lockOrder(ctx, tx, u, id)
+			if err != nil {
+				return 0, err
+			}
+			next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, event)
+			if err != nil {
+				return 0, err
+			}
+			out, err = fn(tx, o, next)
+			return int64(id), err
+		})
+		if err != nil || !replay {
 			return err
 		}
-		next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, event)
-		if err != nil {
-			return err
-		}
-		out, err = fn(tx, o, next)
+		out, err = loadOrder(ctx, tx, id)
 		return err
 	})
 	if err != nil {
@@ -44,8 +58,10 @@ func (s *OrderService) staffOrderAction(ctx context.Context, id tsunagu.OrderID,
 // NOT_FOUND (field "") for an unknown order, FORBIDDEN for another shop's, NOT_PAID
 // for an unpaid one, INVALID_STATE for a delivery or an order past payment; and then
 // changes nothing.
-func (s *OrderService) MarkOrderReady(ctx context.Context, id tsunagu.OrderID) (*tsunagu.Order, error) {
-	return s.staffOrderAction(ctx, id, tsunagu.EventMarkReady, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
+func (s *OrderService) MarkOrderReady(ctx context.Context, in tsunagu.OrderActionInput) (*tsunagu.Order, error) {
+	req := in
+	req.IdempotencyKey = ""
+	return s.staffOrderAction(ctx, "markOrderReady", in.OrderID, in.IdempotencyKey, req, tsunagu.EventMarkReady, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
 		out, err := setOrderStatus(ctx, tx, o, next, o.Stock, "")
 		if err != nil {
 			return nil, err
@@ -70,7 +86,9 @@ func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return s.staffOrderAction(ctx, in.OrderID, tsunagu.EventShip, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
+	req := in
+	req.IdempotencyKey = ""
+	return s.staffOrderAction(ctx, "shipOrder", in.OrderID, in.IdempotencyKey, req, tsunagu.EventShip, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
 		if err := s.takeStock(ctx, tx, o); err != nil {
 			return nil, err
 		}
@@ -88,8 +106,10 @@ func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput)
 // each line's facility); a shipped order is delivered. Returns NOT_PAID for an unpaid
 // order, INVALID_STATE for one not yet shipped or past completion, and the errors of
 // MarkOrderReady.
-func (s *OrderService) CompleteOrder(ctx context.Context, id tsunagu.OrderID) (*tsunagu.Order, error) {
-	return s.staffOrderAction(ctx, id, tsunagu.EventComplete, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
+func (s *OrderService) CompleteOrder(ctx context.Context, in tsunagu.OrderActionInput) (*tsunagu.Order, error) {
+	req := in
+	req.IdempotencyKey = ""
+	return s.staffOrderAction(ctx, "completeOrder", in.OrderID, in.IdempotencyKey, req, tsunagu.EventComplete, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
 		if o.Stock == tsunagu.StockCommitted {
 			if err := s.takeStock(ctx, tx, o); err != nil {
 				return nil, err

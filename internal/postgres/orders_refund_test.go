@@ -32,14 +32,32 @@ func TestOrderFulfilmentRefused(t *testing.T) {
 		do   func() error
 		code tsunagu.Code
 	}{
-		{"OtherShopsClerk", func() error { _, err := w.orders.MarkOrderReady(w.otherClerk, paid.ID); return err }, tsunagu.CodeForbidden},
-		{"OtherManager", func() error { _, err := w.orders.CompleteOrder(w.otherManager, paid.ID); return err }, tsunagu.CodeForbidden},
-		{"Customer", func() error { _, err := w.orders.CompleteOrder(w.shopper, paid.ID); return err }, tsunagu.CodeForbidden},
-		{"Anonymous", func() error { _, err := w.orders.CompleteOrder(context.Background(), paid.ID); return err }, tsunagu.CodeUnauthenticated},
-		{"UnknownOrder", func() error { _, err := w.orders.CompleteOrder(w.clerk, 999999); return err }, tsunagu.CodeNotFound},
-		{"CompleteUnpaid", func() error { _, err := w.orders.CompleteOrder(w.clerk, unpaid.ID); return err }, tsunagu.CodeNotPaid},
+		{"OtherShopsClerk", func() error {
+			_, err := w.orders.MarkOrderReady(w.otherClerk, tsunagu.OrderActionInput{OrderID: paid.ID, IdempotencyKey: w.key()})
+			return err
+		}, tsunagu.CodeForbidden},
+		{"OtherManager", func() error {
+			_, err := w.orders.CompleteOrder(w.otherManager, tsunagu.OrderActionInput{OrderID: paid.ID, IdempotencyKey: w.key()})
+			return err
+		}, tsunagu.CodeForbidden},
+		{"Customer", func() error {
+			_, err := w.orders.CompleteOrder(w.shopper, tsunagu.OrderActionInput{OrderID: paid.ID, IdempotencyKey: w.key()})
+			return err
+		}, tsunagu.CodeForbidden},
+		{"Anonymous", func() error {
+			_, err := w.orders.CompleteOrder(context.Background(), tsunagu.OrderActionInput{OrderID: paid.ID, IdempotencyKey: w.key()})
+			return err
+		}, tsunagu.CodeUnauthenticated},
+		{"UnknownOrder", func() error {
+			_, err := w.orders.CompleteOrder(w.clerk, tsunagu.OrderActionInput{OrderID: 999999, IdempotencyKey: w.key()})
+			return err
+		}, tsunagu.CodeNotFound},
+		{"CompleteUnpaid", func() error {
+			_, err := w.orders.CompleteOrder(w.clerk, tsunagu.OrderActionInput{OrderID: unpaid.ID, IdempotencyKey: w.key()})
+			return err
+		}, tsunagu.CodeNotPaid},
 		{"ShipPickup", func() error {
-			_, err := w.orders.ShipOrder(w.clerk, tsunagu.ShipOrderInput{OrderID: paid.ID, Carrier: "日本郵便"})
+			_, err := w.orders.ShipOrder(w.clerk, tsunagu.ShipOrderInput{IdempotencyKey: w.key(), OrderID: paid.ID, Carrier: "日本郵便"})
 			return err
 		}, tsunagu.CodeInvalidState},
 		{"RefundUnpaid", func() error {

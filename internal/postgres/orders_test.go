@@ -175,7 +175,7 @@ func TestOrderPickup(t *testing.T) {
 		t.Errorf("token opens order %d, want %d", byToken.ID, o.ID)
 	}
 
-	_, err = w.orders.CompleteOrder(w.clerk, o.ID)
+	_, err = w.orders.CompleteOrder(w.clerk, tsunagu.OrderActionInput{OrderID: o.ID, IdempotencyKey: w.key()})
 	if tsunagu.ErrorCode(err) != tsunagu.CodeNotPaid {
 		t.Fatalf("completing an unpaid order: %v, want NOT_PAID", err)
 	}
@@ -193,15 +193,19 @@ func TestOrderPickup(t *testing.T) {
 		t.Errorf("released %d paid orders", n)
 	}
 
-	ready, err := w.orders.MarkOrderReady(w.clerk, o.ID)
+	ready, err := w.orders.MarkOrderReady(w.clerk, tsunagu.OrderActionInput{OrderID: o.ID, IdempotencyKey: w.key()})
 	must(t, err)
 	wantStatus(t, ready, tsunagu.OrderReady)
 	if got := w.count(`SELECT count(*) FROM notifications WHERE order_id = $1 AND kind = 'ORDER_READY' AND recipient = 'hanako@example.jp'`, o.ID); got != 1 {
 		t.Errorf("%d ORDER_READY notifications, want 1", got)
 	}
-	done, err := w.orders.CompleteOrder(w.clerk, o.ID)
+	complete := tsunagu.OrderActionInput{OrderID: o.ID, IdempotencyKey: w.key()}
+	done, err := w.orders.CompleteOrder(w.clerk, complete)
 	must(t, err)
 	wantStatus(t, done, tsunagu.OrderCompleted)
+	again, err := w.orders.CompleteOrder(w.clerk, complete) // a retry: the same result, no stock moves
+	must(t, err)
+	wantStatus(t, again, tsunagu.OrderCompleted)
 	wantLevel(t, w, w.homeShop, w.cookies, 8, 0)
 	wantLevel(t, w, w.homeShop, w.jam, 4, 0)
 	if got := w.count(`SELECT count(*) FROM stock_movements WHERE document_type = 'ORDER' AND document_id = $1
@@ -230,15 +234,15 @@ func TestOrderDelivery(t *testing.T) {
 		t.Errorf("the customer's orders: %+v", mine.Items)
 	}
 	w.pay(o)
-	_, err = w.orders.MarkOrderReady(w.clerk, o.ID)
+	_, err = w.orders.MarkOrderReady(w.clerk, tsunagu.OrderActionInput{OrderID: o.ID, IdempotencyKey: w.key()})
 	if tsunagu.ErrorCode(err) != tsunagu.CodeInvalidState {
 		t.Errorf("marking a delivery ready: %v, want INVALID_STATE", err)
 	}
-	shipped, err := w.orders.ShipOrder(w.clerk, tsunagu.ShipOrderInput{OrderID: o.ID, Carrier: "ヤマト運輸", TrackingNumber: "1234-5678-9012"})
+	shipped, err := w.orders.ShipOrder(w.clerk, tsunagu.ShipOrderInput{IdempotencyKey: w.key(), OrderID: o.ID, Carrier: "ヤマト運輸", TrackingNumber: "1234-5678-9012"})
 	must(t, err)
 	wantStatus(t, shipped, tsunagu.OrderShipped)
 	wantLevel(t, w, w.homeShop, w.cookies, 8, 0)
-	done, err := w.orders.CompleteOrder(w.clerk, o.ID)
+	done, err := w.orders.CompleteOrder(w.clerk, tsunagu.OrderActionInput{OrderID: o.ID, IdempotencyKey: w.key()})
 	must(t, err)
 	wantStatus(t, done, tsunagu.OrderCompleted)
 	wantLevel(t, w, w.homeShop, w.cookies, 8, 0)

@@ -397,11 +397,19 @@ type Checkout struct {
 	Token        string
 }
 
+// OrderActionInput names the order a staff action (markOrderReady, completeOrder) is
+// about; a retry with the same idempotency key returns the first result.
+type OrderActionInput struct {
+	OrderID        OrderID
+	IdempotencyKey string
+}
+
 // ShipOrderInput ships a delivery order.
 type ShipOrderInput struct {
 	OrderID        OrderID
 	Carrier        string
 	TrackingNumber string
+	IdempotencyKey string
 }
 
 // CancelOrderInput cancels an order before fulfilment; money taken is refunded.
@@ -492,9 +500,9 @@ type OrderService interface {
 	OrderLines(ctx context.Context, ids []OrderID) (map[OrderID][]*OrderLine, error)
 	OrderRefunds(ctx context.Context, ids []OrderID) (map[OrderID][]*OrderRefund, error)
 
-	MarkOrderReady(ctx context.Context, id OrderID) (*Order, error)
+	MarkOrderReady(ctx context.Context, in OrderActionInput) (*Order, error)
 	ShipOrder(ctx context.Context, in ShipOrderInput) (*Order, error)
-	CompleteOrder(ctx context.Context, id OrderID) (*Order, error)
+	CompleteOrder(ctx context.Context, in OrderActionInput) (*Order, error)
 	CancelOrder(ctx context.Context, in CancelOrderInput) (*Order, error)
 	RefundOrder(ctx context.Context, in RefundOrderInput) (*OrderRefund, error)
 
