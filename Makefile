@@ -39,8 +39,15 @@ $(POSWEB)/node_modules/.package-lock.json: $(POSWEB)/package.json $(POSWEB)/pack
 	@touch $@
 
 ## run: migrate, load the demo network and serve the API with GraphiQL on http://localhost:8080.
+## Card payments go to stripe-mock (Stripe's mock server, a Go tool of the module) on
+## loopback, started here and stopped with the server; POST signed events to
+## /webhooks/stripe with the secret below to drive payments.
+STRIPE_MOCK_ADDR ?= 127.0.0.1:12111
 run: deps
-	TSUNAGU_DEV=1 $(GO) run ./cmd/tsunagu -demo
+	@mock=$$($(GO) tool -n stripe-mock) || exit 1; \
+	$$mock -http-addr $(STRIPE_MOCK_ADDR) -https-addr 127.0.0.1:0 >/dev/null & pid=$$!; trap 'kill $$pid' EXIT INT TERM; \
+	STRIPE_SECRET_KEY=sk_test_stripe_mock STRIPE_API_BASE=http://$(STRIPE_MOCK_ADDR) \
+	STRIPE_WEBHOOK_SECRET=whsec_tsunagu_dev TSUNAGU_DEV=1 $(GO) run ./cmd/tsunagu -demo
 
 ## test: the whole suite, with the race detector, against real PostgreSQL.
 test: deps

@@ -15,10 +15,16 @@ import (
 	"tsunagu/graph"
 	"tsunagu/internal/pgtest"
 	"tsunagu/internal/postgres"
+	"tsunagu/internal/stripe"
+	"tsunagu/internal/stripemock"
 	"tsunagu/internal/tsunagu"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	stripemock.Stop()
+	os.Exit(code)
+}
 
 // api is a Tsunagu server on a fresh database, with a small network in it.
 type api struct {
@@ -29,6 +35,7 @@ type api struct {
 	stock     *postgres.StockService
 	transfers *postgres.TransferService
 	pos       *postgres.POSService
+	orders    *postgres.OrderService
 	handler   http.Handler
 
 	home, partner         *tsunagu.Municipality
@@ -59,11 +66,13 @@ func newAPIWith(t testing.TB, o graph.Options) *api {
 	t.Cleanup(func() { db.Close() })
 	a := &api{t: t, db: db, catalog: postgres.NewCatalogService(db), auth: postgres.NewAuthService(db),
 		stock: postgres.NewStockService(db), transfers: postgres.NewTransferService(db), pos: postgres.NewPOSService(db),
+		orders: postgres.NewOrderService(db, stripe.New("sk_test_tsunagu", stripemock.URL(t))),
 		tokens: map[string]string{}, ctxs: map[string]context.Context{}}
+	a.pos.Payments = stripe.New("sk_test_tsunagu", stripemock.URL(t))
 	// Cheap hashes: the tests sign in many times.
 	a.auth.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 	a.handler = graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
-		Stock: a.stock, Transfers: a.transfers, POS: a.pos}, o)
+		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders}, o)
 	a.seed()
 	return a
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"tsunagu/graph/generated"
@@ -129,6 +130,40 @@ var authzMatrix = map[string]authzCase{
 		return map[string]any{"in": map[string]any{"saleId": a.id(gid.KindSale, int64(sale.ID)),
 			"sessionId": a.id(gid.KindSession, int64(sale.SessionID)), "idempotencyKey": key()}}
 	}},
+
+	"markOrderReady": {markOrderReady, shopStaff, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID)), "idempotencyKey": key()}}
+	}},
+	"completeOrder": {completeOrder, shopStaff, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID)), "idempotencyKey": key()}}
+	}},
+	"shipOrder": {shipOrder, shopStaff, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilDelivery).ID)),
+			"carrier": "ヤマト運輸", "trackingNumber": "1234", "idempotencyKey": key()}}
+	}},
+	"cancelOrder": {cancelOrder, shopStaff, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID)),
+			"idempotencyKey": key()}}
+	}},
+	"refundOrder": {refundOrder, shopStaff, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"orderId": a.id(gid.KindOrder, int64(a.paidOrder(tsunagu.FulfilPickup).ID)),
+			"lines": []map[string]any{{"lineNumber": 1, "quantity": 1}}, "idempotencyKey": key()}}
+	}},
+	"createTerminalSale": {createTerminalSale, shopStaff, func(a *api) map[string]any {
+		s := a.session()
+		p := a.stocked(a.homeFac, a.homeShop, 5)
+		return map[string]any{"in": map[string]any{"sessionId": a.id(gid.KindSession, int64(s.ID)),
+			"lines":          []map[string]any{{"productId": a.id(gid.KindProduct, int64(p.ID)), "quantity": 1}},
+			"idempotencyKey": key()}}
+	}},
+	"confirmTerminalSale": {confirmTerminalSale, shopStaff, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"saleId": a.id(gid.KindSale, int64(a.terminalSale().ID))}}
+	}},
+	"setShippingRule": {setShippingRule, managers, func(a *api) map[string]any {
+		a.shop()
+		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"fee": shippingFees.Add(1), "freeAbove": 3000}}
+	}},
 }
 
 // hiddenFrom lists, per mutation, the refused roles that cannot see its object at
@@ -141,8 +176,12 @@ var hiddenFrom = map[string][]string{
 	"cancelTransfer":  {"otherClerk", "otherManager"},
 }
 
-// Mutations that need no authorization: signing in and out.
-var publicMutations = map[string]bool{"login": true, "logout": true}
+// shippingFees makes each setShippingRule case set a new fee.
+var shippingFees atomic.Int64
+
+// Mutations that need no authorization: signing in and out, a shopper's sign-up and
+// checkout (guests order too); TestSignUpAndCheckout tests the last two.
+var publicMutations = map[string]bool{"login": true, "logout": true, "signUp": true, "checkout": true}
 
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()

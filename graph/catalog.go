@@ -124,6 +124,8 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		return r.transfer(ctx, id)
 	case gid.KindSale:
 		return r.sale(ctx, id)
+	case gid.KindOrder:
+		return r.order(ctx, id)
 	case gid.KindSession:
 		return r.registerSession(ctx, id)
 	case gid.KindRegister:

@@ -117,6 +117,9 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Facility.Products = func(child int, _ *tsunagu.ProductFilter, first *int, _ *string, _ *tsunagu.Locale) int {
 		return listCost(child, first)
 	}
+	c.Query.Orders = func(child int, _ *tsunagu.OrderFilter, first *int, _ *string) int {
+		return listCost(child, first)
+	}
 	// A municipality has a handful of partners; count them as ten.
 	ten := 10
 	c.Municipality.Partners = func(child int) int { return listCost(child, &ten) }

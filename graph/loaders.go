@@ -43,6 +43,11 @@ type loaders struct {
 	refundLines   *dataloadgen.Loader[tsunagu.RefundID, []*tsunagu.RefundLine]
 	receipt       *dataloadgen.Loader[tsunagu.ReceiptKey, *tsunagu.Receipt]
 	report        *dataloadgen.Loader[tsunagu.SessionID, *tsunagu.ZReport]
+
+	order        *dataloadgen.Loader[tsunagu.OrderID, *tsunagu.Order]
+	orderLines   *dataloadgen.Loader[tsunagu.OrderID, []*tsunagu.OrderLine]
+	orderRefunds *dataloadgen.Loader[tsunagu.OrderID, []*tsunagu.OrderRefund]
+	shippingRule *dataloadgen.Loader[tsunagu.LocationID, *tsunagu.ShippingRule]
 }
 
 // newLoaders makes a request's loaders; each collects keys for wait before it
@@ -83,6 +88,12 @@ func newLoaders(r *Resolver, wait time.Duration) *loaders {
 		l.refundLines = dataloadgen.NewMappedLoader(r.POS.RefundLines, opt)
 		l.receipt = dataloadgen.NewMappedLoader(r.POS.Receipts, opt)
 		l.report = dataloadgen.NewMappedLoader(r.POS.Reports, opt)
+	}
+	if r.Orders != nil {
+		l.order = dataloadgen.NewMappedLoader(r.Orders.OrdersByID, opt)
+		l.orderLines = dataloadgen.NewMappedLoader(r.Orders.OrderLines, opt)
+		l.orderRefunds = dataloadgen.NewMappedLoader(r.Orders.OrderRefunds, opt)
+		l.shippingRule = dataloadgen.NewMappedLoader(r.Orders.ShippingRules, opt)
 	}
 	return l
 }

@@ -140,3 +140,12 @@ func refundPayload(rf *tsunagu.Refund, err error) (*model.RefundPayload, error) 
 	}
 	return &model.RefundPayload{Refund: rf, UserErrors: errs}, nil
 }
+
+func terminalSalePayload(ts *tsunagu.TerminalSale, err error) (*model.TerminalSalePayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.TerminalSalePayload{UserErrors: errs}, err
+	}
+	return &model.TerminalSalePayload{Sale: ts.Sale, PaymentIntentID: &ts.PaymentIntentID, ClientSecret: &ts.ClientSecret,
+		UserErrors: errs}, nil
+}

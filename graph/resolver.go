@@ -12,4 +12,5 @@ type Resolver struct {
 	Stock     tsunagu.StockService
 	Transfers tsunagu.TransferService
 	POS       tsunagu.POSService
+	Orders    tsunagu.OrderService
 }

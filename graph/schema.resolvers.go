@@ -73,12 +73,7 @@ func (r *municipalityResolver) Locations(ctx context.Context, obj *tsunagu.Munic
 }
 
 func (r *mutationResolver) Login(ctx context.Context, input tsunagu.LoginInput) (*model.LoginPayload, error) {
-	s, err := r.Auth.Login(ctx, input)
-	errs, err := userErrors(err)
-	if err != nil || len(errs) > 0 {
-		return &model.LoginPayload{UserErrors: errs}, err
-	}
-	return &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, User: s.User, UserErrors: errs}, nil
+	return loginPayload(r.Auth.Login(ctx, input))
 }
 
 func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, error) {
@@ -168,6 +163,71 @@ func (r *mutationResolver) VoidSale(ctx context.Context, input tsunagu.VoidSaleI
 
 func (r *mutationResolver) RefundSale(ctx context.Context, input tsunagu.RefundSaleInput) (*model.RefundPayload, error) {
 	return refundPayload(r.POS.RefundSale(ctx, input))
+}
+
+func (r *mutationResolver) SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error) {
+	return loginPayload(r.Auth.SignUp(ctx, input))
+}
+
+func (r *mutationResolver) Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error) {
+	return checkoutPayload(r.Orders.Checkout(ctx, input))
+}
+
+func (r *mutationResolver) MarkOrderReady(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error) {
+	return orderPayload(r.Orders.MarkOrderReady(ctx, input))
+}
+
+func (r *mutationResolver) CompleteOrder(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error) {
+	return orderPayload(r.Orders.CompleteOrder(ctx, input))
+}
+
+func (r *mutationResolver) ShipOrder(ctx context.Context, input tsunagu.ShipOrderInput) (*model.OrderPayload, error) {
+	return orderPayload(r.Orders.ShipOrder(ctx, input))
+}
+
+func (r *mutationResolver) CancelOrder(ctx context.Context, input tsunagu.CancelOrderInput) (*model.OrderPayload, error) {
+	return orderPayload(r.Orders.CancelOrder(ctx, input))
+}
+
+func (r *mutationResolver) RefundOrder(ctx context.Context, input tsunagu.RefundOrderInput) (*model.OrderRefundPayload, error) {
+	rf, err := r.Orders.RefundOrder(ctx, input)
+	return r.orderRefundPayload(ctx, rf, err)
+}
+
+func (r *mutationResolver) CreateTerminalSale(ctx context.Context, input tsunagu.CreateTerminalSaleInput) (*model.TerminalSalePayload, error) {
+	return terminalSalePayload(r.POS.CreateTerminalSale(ctx, input))
+}
+
+func (r *mutationResolver) ConfirmTerminalSale(ctx context.Context, input model.ConfirmTerminalSaleInput) (*model.SalePayload, error) {
+	return salePayload(r.POS.ConfirmTerminalSale(ctx, input.SaleID))
+}
+
+func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error) {
+	return shippingRulePayload(r.Orders.SetShippingRule(ctx, input))
+}
+
+func (r *orderResolver) Shop(ctx context.Context, obj *tsunagu.Order) (*tsunagu.Location, error) {
+	return load(ctx, loadersFrom(ctx).location, obj.ShopID, "shop")
+}
+
+func (r *orderResolver) Lines(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderLine, error) {
+	return loadList(ctx, loadersFrom(ctx).orderLines, obj.ID)
+}
+
+func (r *orderResolver) Taxes(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.RateTotal, error) {
+	return r.orderTaxes(ctx, obj)
+}
+
+func (r *orderResolver) Refunds(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderRefund, error) {
+	return loadList(ctx, loadersFrom(ctx).orderRefunds, obj.ID)
+}
+
+func (r *orderLineResolver) Product(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Product, error) {
+	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+}
+
+func (r *orderLineResolver) Owner(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Facility, error) {
+	return load(ctx, loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
 }
 
 func (r *productResolver) Facility(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Facility, error) {
@@ -281,6 +341,18 @@ func (r *queryResolver) SaleByReceiptNumber(ctx context.Context, shopID string, 
 	return r.saleByReceiptNumber(ctx, shopID, number)
 }
 
+func (r *queryResolver) Order(ctx context.Context, id string) (*tsunagu.Order, error) {
+	return r.order(ctx, id)
+}
+
+func (r *queryResolver) OrderByToken(ctx context.Context, token string) (*tsunagu.Order, error) {
+	return r.orderByToken(ctx, token)
+}
+
+func (r *queryResolver) Orders(ctx context.Context, filter *tsunagu.OrderFilter, first *int, after *string) (*model.OrderConnection, error) {
+	return r.orders(ctx, filter, first, after)
+}
+
 func (r *receiptResolver) OriginalIssuedAt(ctx context.Context, obj *tsunagu.Receipt) (*time.Time, error) {
 	if obj.OriginalIssuedAt.IsZero() {
 		return nil, nil
@@ -392,6 +464,10 @@ func (r *saleLineResolver) Owner(ctx context.Context, obj *tsunagu.SaleLine) (*t
 
 func (r *shopResolver) Location(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.Location, error) {
 	return load(ctx, loadersFrom(ctx).location, obj.LocationID, "location")
+}
+
+func (r *shopResolver) ShippingRule(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.ShippingRule, error) {
+	return r.shippingRule(ctx, obj.LocationID)
 }
 
 func (r *stockAdjustmentResolver) Location(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Location, error) {
@@ -546,6 +622,10 @@ func (r *Resolver) Municipality() generated.MunicipalityResolver { return &munic
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
+func (r *Resolver) Order() generated.OrderResolver { return &orderResolver{r} }
+
+func (r *Resolver) OrderLine() generated.OrderLineResolver { return &orderLineResolver{r} }
+
 func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
@@ -613,6 +693,8 @@ type (
 	locationResolver            struct{ *Resolver }
 	municipalityResolver        struct{ *Resolver }
 	mutationResolver            struct{ *Resolver }
+	orderResolver               struct{ *Resolver }
+	orderLineResolver           struct{ *Resolver }
 	productResolver             struct{ *Resolver }
 	queryResolver               struct{ *Resolver }
 	receiptResolver             struct{ *Resolver }

@@ -23,6 +23,8 @@ import (
 	"tsunagu/internal/pgcluster"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/posweb"
+	"tsunagu/internal/stripe"
+	"tsunagu/internal/tsunagu"
 	"tsunagu/migrations"
 )
 
@@ -46,6 +48,9 @@ type config struct {
 	dataDir     string
 	dev         bool
 	logLevel    string
+	// Stripe: the secret key (card payments are off without it), the API's base
+	// URL (stripe-mock in development) and the webhook endpoint's signing secret.
+	stripeKey, stripeBase, stripeWebhookSecret string
 }
 
 func configFromEnv() config {
@@ -55,6 +60,10 @@ func configFromEnv() config {
 		dataDir:     envOr("TSUNAGU_DATA_DIR", ".data"),
 		dev:         os.Getenv("TSUNAGU_DEV") == "1" || os.Getenv("TSUNAGU_DEV") == "true",
 		logLevel:    envOr("LOG_LEVEL", "info"),
+
+		stripeKey:           os.Getenv("STRIPE_SECRET_KEY"),
+		stripeBase:          os.Getenv("STRIPE_API_BASE"),
+		stripeWebhookSecret: os.Getenv("STRIPE_WEBHOOK_SECRET"),
 	}
 }
 
@@ -124,21 +133,43 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		}
 	}
 
+	var payments tsunagu.Payments
+	if cfg.stripeKey == "" {
+		log.Warn("STRIPE_SECRET_KEY is not set: card payments are off (online checkout refuses; cash sales work)")
+	} else {
+		payments = stripe.New(cfg.stripeKey, cfg.stripeBase)
+		log.Info("card payments through Stripe are on", "api", envOr("STRIPE_API_BASE", "https://api.stripe.com"))
+	}
+	orders := postgres.NewOrderService(db, payments)
+	pos := postgres.NewPOSService(db)
+	if payments != nil {
+		pos.Payments = payments // card sales on Stripe Terminal readers
+	}
 	res := &graph.Resolver{
 		Catalog:   catalog,
 		Auth:      auth,
 		Stock:     postgres.NewStockService(db),
 		Transfers: postgres.NewTransferService(db),
-		POS:       postgres.NewPOSService(db),
+		POS:       pos,
+		Orders:    orders,
 	}
+	mux := http.NewServeMux()
+	mux.Handle("/", graph.NewServer(res, graph.Options{
+		Dev:   cfg.dev,
+		Ready: db.Ping,
+		Log:   log,
+		POS:   posweb.Handler("/pos"),
+	}))
+	if cfg.stripeWebhookSecret != "" {
+		mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: cfg.stripeWebhookSecret, Orders: orders, Log: log})
+	} else if payments != nil {
+		log.Warn("STRIPE_WEBHOOK_SECRET is not set: Stripe's events are not received, so orders are never marked paid")
+	}
+	// Every process sweeps; row locks (SKIP LOCKED) keep them from releasing an order twice.
+	go orders.RunSweeper(ctx, time.Minute)
 	srv := &http.Server{
-		Addr: cfg.addr,
-		Handler: graph.NewServer(res, graph.Options{
-			Dev:   cfg.dev,
-			Ready: db.Ping,
-			Log:   log,
-			POS:   posweb.Handler("/pos"),
-		}),
+		Addr:              cfg.addr,
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

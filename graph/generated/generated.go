@@ -37,6 +37,8 @@ type ResolverRoot interface {
 	Location() LocationResolver
 	Municipality() MunicipalityResolver
 	Mutation() MutationResolver
+	Order() OrderResolver
+	OrderLine() OrderLineResolver
 	Product() ProductResolver
 	Query() QueryResolver
 	Receipt() ReceiptResolver
@@ -88,6 +90,13 @@ type ComplexityRoot struct {
 
 	CashMovementPayload struct {
 		CashMovement func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+	}
+
+	CheckoutPayload struct {
+		ClientSecret func(childComplexity int) int
+		Order        func(childComplexity int) int
+		OrderToken   func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
 	}
 
@@ -209,26 +218,104 @@ type ComplexityRoot struct {
 		AdjustStock          func(childComplexity int, input tsunagu.AdjustStockInput) int
 		ApproveTransfer      func(childComplexity int, input tsunagu.ApproveTransferInput) int
 		ArchiveProduct       func(childComplexity int, input model.ArchiveProductInput) int
+		CancelOrder          func(childComplexity int, input tsunagu.CancelOrderInput) int
 		CancelTransfer       func(childComplexity int, input tsunagu.CancelTransferInput) int
+		Checkout             func(childComplexity int, input tsunagu.CheckoutInput) int
 		CloseRegisterSession func(childComplexity int, input tsunagu.CloseSessionInput) int
+		CompleteOrder        func(childComplexity int, input tsunagu.OrderActionInput) int
+		ConfirmTerminalSale  func(childComplexity int, input model.ConfirmTerminalSaleInput) int
 		CreateFacility       func(childComplexity int, input tsunagu.CreateFacilityInput) int
 		CreateProduct        func(childComplexity int, input tsunagu.CreateProductInput) int
 		CreateRegister       func(childComplexity int, input tsunagu.CreateRegisterInput) int
 		CreateSale           func(childComplexity int, input tsunagu.CreateSaleInput) int
+		CreateTerminalSale   func(childComplexity int, input tsunagu.CreateTerminalSaleInput) int
 		Login                func(childComplexity int, input tsunagu.LoginInput) int
 		Logout               func(childComplexity int) int
+		MarkOrderReady       func(childComplexity int, input tsunagu.OrderActionInput) int
 		OpenRegisterSession  func(childComplexity int, input tsunagu.OpenSessionInput) int
 		ReceiveTransfer      func(childComplexity int, input tsunagu.ReceiveTransferInput) int
 		RecordCashMovement   func(childComplexity int, input tsunagu.RecordCashMovementInput) int
 		RecordStocktake      func(childComplexity int, input tsunagu.RecordStocktakeInput) int
+		RefundOrder          func(childComplexity int, input tsunagu.RefundOrderInput) int
 		RefundSale           func(childComplexity int, input tsunagu.RefundSaleInput) int
 		RequestTransfer      func(childComplexity int, input tsunagu.RequestTransferInput) int
 		SetReorderPoint      func(childComplexity int, input tsunagu.SetReorderPointInput) int
+		SetShippingRule      func(childComplexity int, input tsunagu.SetShippingRuleInput) int
+		ShipOrder            func(childComplexity int, input tsunagu.ShipOrderInput) int
 		ShipTransfer         func(childComplexity int, input tsunagu.ShipTransferInput) int
+		SignUp               func(childComplexity int, input tsunagu.SignUpInput) int
 		UpdateFacility       func(childComplexity int, input tsunagu.UpdateFacilityInput) int
 		UpdateProduct        func(childComplexity int, input tsunagu.UpdateProductInput) int
 		UpdateShop           func(childComplexity int, input tsunagu.Shop) int
 		VoidSale             func(childComplexity int, input tsunagu.VoidSaleInput) int
+	}
+
+	Order struct {
+		Address          func(childComplexity int) int
+		CancelReason     func(childComplexity int) int
+		Carrier          func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Email            func(childComplexity int) int
+		Fulfilment       func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LastPaymentError func(childComplexity int) int
+		Lines            func(childComplexity int) int
+		Name             func(childComplexity int) int
+		PaidAt           func(childComplexity int) int
+		PaymentFlag      func(childComplexity int) int
+		Phone            func(childComplexity int) int
+		PostalCode       func(childComplexity int) int
+		Refunded         func(childComplexity int) int
+		Refunds          func(childComplexity int) int
+		ReservedUntil    func(childComplexity int) int
+		ShippingFee      func(childComplexity int) int
+		Shop             func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Subtotal         func(childComplexity int) int
+		Taxes            func(childComplexity int) int
+		Total            func(childComplexity int) int
+		TrackingNumber   func(childComplexity int) int
+	}
+
+	OrderConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	OrderEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	OrderLine struct {
+		Amount     func(childComplexity int) int
+		LineNumber func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Owner      func(childComplexity int) int
+		Product    func(childComplexity int) int
+		Qualified  func(childComplexity int) int
+		Quantity   func(childComplexity int) int
+		Refunded   func(childComplexity int) int
+		TaxClass   func(childComplexity int) int
+		UnitPrice  func(childComplexity int) int
+	}
+
+	OrderPayload struct {
+		Order      func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	OrderRefund struct {
+		Amount    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Status    func(childComplexity int) int
+	}
+
+	OrderRefundPayload struct {
+		Order      func(childComplexity int) int
+		Refund     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -288,6 +375,9 @@ type ComplexityRoot struct {
 		Me                  func(childComplexity int) int
 		Municipalities      func(childComplexity int, first *int, after *string) int
 		Node                func(childComplexity int, id string) int
+		Order               func(childComplexity int, id string) int
+		OrderByToken        func(childComplexity int, token string) int
+		Orders              func(childComplexity int, filter *tsunagu.OrderFilter, first *int, after *string) int
 		Product             func(childComplexity int, id string, locale *tsunagu.Locale) int
 		ProductByCode       func(childComplexity int, code string, locale *tsunagu.Locale) int
 		Products            func(childComplexity int, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) int
@@ -460,11 +550,22 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	ShippingRule struct {
+		Fee       func(childComplexity int) int
+		FreeAbove func(childComplexity int) int
+	}
+
+	ShippingRulePayload struct {
+		ShippingRule func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+	}
+
 	Shop struct {
 		Location           func(childComplexity int) int
 		OperatorName       func(childComplexity int) int
 		RegistrationNumber func(childComplexity int) int
 		Rounding           func(childComplexity int) int
+		ShippingRule       func(childComplexity int) int
 	}
 
 	ShopPayload struct {
@@ -552,6 +653,13 @@ type ComplexityRoot struct {
 		Difference func(childComplexity int) int
 		Expected   func(childComplexity int) int
 		Product    func(childComplexity int) int
+	}
+
+	TerminalSalePayload struct {
+		ClientSecret    func(childComplexity int) int
+		PaymentIntentID func(childComplexity int) int
+		Sale            func(childComplexity int) int
+		UserErrors      func(childComplexity int) int
 	}
 
 	Transfer struct {
@@ -726,6 +834,29 @@ type MutationResolver interface {
 	CreateSale(ctx context.Context, input tsunagu.CreateSaleInput) (*model.SalePayload, error)
 	VoidSale(ctx context.Context, input tsunagu.VoidSaleInput) (*model.SalePayload, error)
 	RefundSale(ctx context.Context, input tsunagu.RefundSaleInput) (*model.RefundPayload, error)
+	SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error)
+	Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error)
+	MarkOrderReady(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
+	CompleteOrder(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
+	ShipOrder(ctx context.Context, input tsunagu.ShipOrderInput) (*model.OrderPayload, error)
+	CancelOrder(ctx context.Context, input tsunagu.CancelOrderInput) (*model.OrderPayload, error)
+	RefundOrder(ctx context.Context, input tsunagu.RefundOrderInput) (*model.OrderRefundPayload, error)
+	CreateTerminalSale(ctx context.Context, input tsunagu.CreateTerminalSaleInput) (*model.TerminalSalePayload, error)
+	ConfirmTerminalSale(ctx context.Context, input model.ConfirmTerminalSaleInput) (*model.SalePayload, error)
+	SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error)
+}
+type OrderResolver interface {
+	Shop(ctx context.Context, obj *tsunagu.Order) (*tsunagu.Location, error)
+
+	Lines(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderLine, error)
+
+	Taxes(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.RateTotal, error)
+
+	Refunds(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderRefund, error)
+}
+type OrderLineResolver interface {
+	Product(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Product, error)
+	Owner(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Facility, error)
 }
 type ProductResolver interface {
 	Facility(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Facility, error)
@@ -755,6 +886,9 @@ type QueryResolver interface {
 	Sales(ctx context.Context, filter *tsunagu.SaleFilter, first *int, after *string) (*model.SaleConnection, error)
 	Sale(ctx context.Context, id string) (*tsunagu.Sale, error)
 	SaleByReceiptNumber(ctx context.Context, shopID string, number int) (*tsunagu.Sale, error)
+	Order(ctx context.Context, id string) (*tsunagu.Order, error)
+	OrderByToken(ctx context.Context, token string) (*tsunagu.Order, error)
+	Orders(ctx context.Context, filter *tsunagu.OrderFilter, first *int, after *string) (*model.OrderConnection, error)
 }
 type ReceiptResolver interface {
 	OriginalIssuedAt(ctx context.Context, obj *tsunagu.Receipt) (*time.Time, error)
@@ -804,6 +938,8 @@ type SaleLineResolver interface {
 }
 type ShopResolver interface {
 	Location(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.Location, error)
+
+	ShippingRule(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.ShippingRule, error)
 }
 type StockAdjustmentResolver interface {
 	Location(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Location, error)
@@ -971,6 +1107,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CashMovementPayload.UserErrors(childComplexity), true
+
+	case "CheckoutPayload.clientSecret":
+		if e.ComplexityRoot.CheckoutPayload.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPayload.ClientSecret(childComplexity), true
+	case "CheckoutPayload.order":
+		if e.ComplexityRoot.CheckoutPayload.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPayload.Order(childComplexity), true
+	case "CheckoutPayload.orderToken":
+		if e.ComplexityRoot.CheckoutPayload.OrderToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPayload.OrderToken(childComplexity), true
+	case "CheckoutPayload.userErrors":
+		if e.ComplexityRoot.CheckoutPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPayload.UserErrors(childComplexity), true
 
 	case "Contact.address":
 		if e.ComplexityRoot.Contact.Address == nil {
@@ -1432,6 +1593,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveProduct(childComplexity, args["input"].(model.ArchiveProductInput)), true
+	case "Mutation.cancelOrder":
+		if e.ComplexityRoot.Mutation.CancelOrder == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelOrder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelOrder(childComplexity, args["input"].(tsunagu.CancelOrderInput)), true
 	case "Mutation.cancelTransfer":
 		if e.ComplexityRoot.Mutation.CancelTransfer == nil {
 			break
@@ -1443,6 +1615,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelTransfer(childComplexity, args["input"].(tsunagu.CancelTransferInput)), true
+	case "Mutation.checkout":
+		if e.ComplexityRoot.Mutation.Checkout == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkout_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Checkout(childComplexity, args["input"].(tsunagu.CheckoutInput)), true
 	case "Mutation.closeRegisterSession":
 		if e.ComplexityRoot.Mutation.CloseRegisterSession == nil {
 			break
@@ -1454,6 +1637,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseRegisterSession(childComplexity, args["input"].(tsunagu.CloseSessionInput)), true
+	case "Mutation.completeOrder":
+		if e.ComplexityRoot.Mutation.CompleteOrder == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeOrder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteOrder(childComplexity, args["input"].(tsunagu.OrderActionInput)), true
+	case "Mutation.confirmTerminalSale":
+		if e.ComplexityRoot.Mutation.ConfirmTerminalSale == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmTerminalSale_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmTerminalSale(childComplexity, args["input"].(model.ConfirmTerminalSaleInput)), true
 	case "Mutation.createFacility":
 		if e.ComplexityRoot.Mutation.CreateFacility == nil {
 			break
@@ -1498,6 +1703,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSale(childComplexity, args["input"].(tsunagu.CreateSaleInput)), true
+	case "Mutation.createTerminalSale":
+		if e.ComplexityRoot.Mutation.CreateTerminalSale == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTerminalSale_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTerminalSale(childComplexity, args["input"].(tsunagu.CreateTerminalSaleInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1515,6 +1731,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.markOrderReady":
+		if e.ComplexityRoot.Mutation.MarkOrderReady == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markOrderReady_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkOrderReady(childComplexity, args["input"].(tsunagu.OrderActionInput)), true
 	case "Mutation.openRegisterSession":
 		if e.ComplexityRoot.Mutation.OpenRegisterSession == nil {
 			break
@@ -1559,6 +1786,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordStocktake(childComplexity, args["input"].(tsunagu.RecordStocktakeInput)), true
+	case "Mutation.refundOrder":
+		if e.ComplexityRoot.Mutation.RefundOrder == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_refundOrder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RefundOrder(childComplexity, args["input"].(tsunagu.RefundOrderInput)), true
 	case "Mutation.refundSale":
 		if e.ComplexityRoot.Mutation.RefundSale == nil {
 			break
@@ -1592,6 +1830,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetReorderPoint(childComplexity, args["input"].(tsunagu.SetReorderPointInput)), true
+	case "Mutation.setShippingRule":
+		if e.ComplexityRoot.Mutation.SetShippingRule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setShippingRule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetShippingRule(childComplexity, args["input"].(tsunagu.SetShippingRuleInput)), true
+	case "Mutation.shipOrder":
+		if e.ComplexityRoot.Mutation.ShipOrder == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_shipOrder_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ShipOrder(childComplexity, args["input"].(tsunagu.ShipOrderInput)), true
 	case "Mutation.shipTransfer":
 		if e.ComplexityRoot.Mutation.ShipTransfer == nil {
 			break
@@ -1603,6 +1863,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ShipTransfer(childComplexity, args["input"].(tsunagu.ShipTransferInput)), true
+	case "Mutation.signUp":
+		if e.ComplexityRoot.Mutation.SignUp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signUp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["input"].(tsunagu.SignUpInput)), true
 	case "Mutation.updateFacility":
 		if e.ComplexityRoot.Mutation.UpdateFacility == nil {
 			break
@@ -1647,6 +1918,295 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VoidSale(childComplexity, args["input"].(tsunagu.VoidSaleInput)), true
+
+	case "Order.address":
+		if e.ComplexityRoot.Order.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Address(childComplexity), true
+	case "Order.cancelReason":
+		if e.ComplexityRoot.Order.CancelReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.CancelReason(childComplexity), true
+	case "Order.carrier":
+		if e.ComplexityRoot.Order.Carrier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Carrier(childComplexity), true
+	case "Order.createdAt":
+		if e.ComplexityRoot.Order.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.CreatedAt(childComplexity), true
+	case "Order.email":
+		if e.ComplexityRoot.Order.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Email(childComplexity), true
+	case "Order.fulfilment":
+		if e.ComplexityRoot.Order.Fulfilment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Fulfilment(childComplexity), true
+	case "Order.id":
+		if e.ComplexityRoot.Order.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ID(childComplexity), true
+	case "Order.lastPaymentError":
+		if e.ComplexityRoot.Order.LastPaymentError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.LastPaymentError(childComplexity), true
+	case "Order.lines":
+		if e.ComplexityRoot.Order.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Lines(childComplexity), true
+	case "Order.name":
+		if e.ComplexityRoot.Order.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Name(childComplexity), true
+	case "Order.paidAt":
+		if e.ComplexityRoot.Order.PaidAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.PaidAt(childComplexity), true
+	case "Order.paymentFlag":
+		if e.ComplexityRoot.Order.PaymentFlag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.PaymentFlag(childComplexity), true
+	case "Order.phone":
+		if e.ComplexityRoot.Order.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Phone(childComplexity), true
+	case "Order.postalCode":
+		if e.ComplexityRoot.Order.PostalCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.PostalCode(childComplexity), true
+	case "Order.refunded":
+		if e.ComplexityRoot.Order.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Refunded(childComplexity), true
+	case "Order.refunds":
+		if e.ComplexityRoot.Order.Refunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Refunds(childComplexity), true
+	case "Order.reservedUntil":
+		if e.ComplexityRoot.Order.ReservedUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ReservedUntil(childComplexity), true
+	case "Order.shippingFee":
+		if e.ComplexityRoot.Order.ShippingFee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.ShippingFee(childComplexity), true
+	case "Order.shop":
+		if e.ComplexityRoot.Order.Shop == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Shop(childComplexity), true
+	case "Order.status":
+		if e.ComplexityRoot.Order.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Status(childComplexity), true
+	case "Order.subtotal":
+		if e.ComplexityRoot.Order.Subtotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Subtotal(childComplexity), true
+	case "Order.taxes":
+		if e.ComplexityRoot.Order.Taxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Taxes(childComplexity), true
+	case "Order.total":
+		if e.ComplexityRoot.Order.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Total(childComplexity), true
+	case "Order.trackingNumber":
+		if e.ComplexityRoot.Order.TrackingNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.TrackingNumber(childComplexity), true
+
+	case "OrderConnection.edges":
+		if e.ComplexityRoot.OrderConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderConnection.Edges(childComplexity), true
+	case "OrderConnection.pageInfo":
+		if e.ComplexityRoot.OrderConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderConnection.PageInfo(childComplexity), true
+
+	case "OrderEdge.cursor":
+		if e.ComplexityRoot.OrderEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderEdge.Cursor(childComplexity), true
+	case "OrderEdge.node":
+		if e.ComplexityRoot.OrderEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderEdge.Node(childComplexity), true
+
+	case "OrderLine.amount":
+		if e.ComplexityRoot.OrderLine.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.Amount(childComplexity), true
+	case "OrderLine.lineNumber":
+		if e.ComplexityRoot.OrderLine.LineNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.LineNumber(childComplexity), true
+	case "OrderLine.name":
+		if e.ComplexityRoot.OrderLine.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.Name(childComplexity), true
+	case "OrderLine.owner":
+		if e.ComplexityRoot.OrderLine.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.Owner(childComplexity), true
+	case "OrderLine.product":
+		if e.ComplexityRoot.OrderLine.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.Product(childComplexity), true
+	case "OrderLine.qualified":
+		if e.ComplexityRoot.OrderLine.Qualified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.Qualified(childComplexity), true
+	case "OrderLine.quantity":
+		if e.ComplexityRoot.OrderLine.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.Quantity(childComplexity), true
+	case "OrderLine.refunded":
+		if e.ComplexityRoot.OrderLine.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.Refunded(childComplexity), true
+	case "OrderLine.taxClass":
+		if e.ComplexityRoot.OrderLine.TaxClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.TaxClass(childComplexity), true
+	case "OrderLine.unitPrice":
+		if e.ComplexityRoot.OrderLine.UnitPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.UnitPrice(childComplexity), true
+
+	case "OrderPayload.order":
+		if e.ComplexityRoot.OrderPayload.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderPayload.Order(childComplexity), true
+	case "OrderPayload.userErrors":
+		if e.ComplexityRoot.OrderPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderPayload.UserErrors(childComplexity), true
+
+	case "OrderRefund.amount":
+		if e.ComplexityRoot.OrderRefund.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderRefund.Amount(childComplexity), true
+	case "OrderRefund.createdAt":
+		if e.ComplexityRoot.OrderRefund.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderRefund.CreatedAt(childComplexity), true
+	case "OrderRefund.reason":
+		if e.ComplexityRoot.OrderRefund.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderRefund.Reason(childComplexity), true
+	case "OrderRefund.status":
+		if e.ComplexityRoot.OrderRefund.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderRefund.Status(childComplexity), true
+
+	case "OrderRefundPayload.order":
+		if e.ComplexityRoot.OrderRefundPayload.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderRefundPayload.Order(childComplexity), true
+	case "OrderRefundPayload.refund":
+		if e.ComplexityRoot.OrderRefundPayload.Refund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderRefundPayload.Refund(childComplexity), true
+	case "OrderRefundPayload.userErrors":
+		if e.ComplexityRoot.OrderRefundPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderRefundPayload.UserErrors(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1913,6 +2473,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.order":
+		if e.ComplexityRoot.Query.Order == nil {
+			break
+		}
+
+		args, err := ec.field_Query_order_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Order(childComplexity, args["id"].(string)), true
+	case "Query.orderByToken":
+		if e.ComplexityRoot.Query.OrderByToken == nil {
+			break
+		}
+
+		args, err := ec.field_Query_orderByToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OrderByToken(childComplexity, args["token"].(string)), true
+	case "Query.orders":
+		if e.ComplexityRoot.Query.Orders == nil {
+			break
+		}
+
+		args, err := ec.field_Query_orders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Orders(childComplexity, args["filter"].(*tsunagu.OrderFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.product":
 		if e.ComplexityRoot.Query.Product == nil {
 			break
@@ -2715,6 +3308,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SalePayload.UserErrors(childComplexity), true
 
+	case "ShippingRule.fee":
+		if e.ComplexityRoot.ShippingRule.Fee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRule.Fee(childComplexity), true
+	case "ShippingRule.freeAbove":
+		if e.ComplexityRoot.ShippingRule.FreeAbove == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRule.FreeAbove(childComplexity), true
+
+	case "ShippingRulePayload.shippingRule":
+		if e.ComplexityRoot.ShippingRulePayload.ShippingRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRulePayload.ShippingRule(childComplexity), true
+	case "ShippingRulePayload.userErrors":
+		if e.ComplexityRoot.ShippingRulePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShippingRulePayload.UserErrors(childComplexity), true
+
 	case "Shop.location":
 		if e.ComplexityRoot.Shop.Location == nil {
 			break
@@ -2739,6 +3358,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Shop.Rounding(childComplexity), true
+	case "Shop.shippingRule":
+		if e.ComplexityRoot.Shop.ShippingRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.ShippingRule(childComplexity), true
 
 	case "ShopPayload.shop":
 		if e.ComplexityRoot.ShopPayload.Shop == nil {
@@ -3074,6 +3699,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StocktakeResultLine.Product(childComplexity), true
+
+	case "TerminalSalePayload.clientSecret":
+		if e.ComplexityRoot.TerminalSalePayload.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerminalSalePayload.ClientSecret(childComplexity), true
+	case "TerminalSalePayload.paymentIntentId":
+		if e.ComplexityRoot.TerminalSalePayload.PaymentIntentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerminalSalePayload.PaymentIntentID(childComplexity), true
+	case "TerminalSalePayload.sale":
+		if e.ComplexityRoot.TerminalSalePayload.Sale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerminalSalePayload.Sale(childComplexity), true
+	case "TerminalSalePayload.userErrors":
+		if e.ComplexityRoot.TerminalSalePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TerminalSalePayload.UserErrors(childComplexity), true
 
 	case "Transfer.createdAt":
 		if e.ComplexityRoot.Transfer.CreatedAt == nil {
@@ -3563,18 +4213,26 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AdjustStockInput", ec.unmarshalInputAdjustStockInput),
 			graphql.NewInputUnmarshaler("ApproveTransferInput", ec.unmarshalInputApproveTransferInput),
 			graphql.NewInputUnmarshaler("ArchiveProductInput", ec.unmarshalInputArchiveProductInput),
+			graphql.NewInputUnmarshaler("CancelOrderInput", ec.unmarshalInputCancelOrderInput),
 			graphql.NewInputUnmarshaler("CancelTransferInput", ec.unmarshalInputCancelTransferInput),
+			graphql.NewInputUnmarshaler("CheckoutInput", ec.unmarshalInputCheckoutInput),
+			graphql.NewInputUnmarshaler("CheckoutLineInput", ec.unmarshalInputCheckoutLineInput),
 			graphql.NewInputUnmarshaler("CloseRegisterSessionInput", ec.unmarshalInputCloseRegisterSessionInput),
+			graphql.NewInputUnmarshaler("ConfirmTerminalSaleInput", ec.unmarshalInputConfirmTerminalSaleInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("CreateFacilityInput", ec.unmarshalInputCreateFacilityInput),
 			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
 			graphql.NewInputUnmarshaler("CreateRegisterInput", ec.unmarshalInputCreateRegisterInput),
 			graphql.NewInputUnmarshaler("CreateSaleInput", ec.unmarshalInputCreateSaleInput),
+			graphql.NewInputUnmarshaler("CreateTerminalSaleInput", ec.unmarshalInputCreateTerminalSaleInput),
 			graphql.NewInputUnmarshaler("DenominationCountInput", ec.unmarshalInputDenominationCountInput),
 			graphql.NewInputUnmarshaler("FacilityFilter", ec.unmarshalInputFacilityFilter),
 			graphql.NewInputUnmarshaler("LocationFilter", ec.unmarshalInputLocationFilter),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("OpenRegisterSessionInput", ec.unmarshalInputOpenRegisterSessionInput),
+			graphql.NewInputUnmarshaler("OrderActionInput", ec.unmarshalInputOrderActionInput),
+			graphql.NewInputUnmarshaler("OrderContactInput", ec.unmarshalInputOrderContactInput),
+			graphql.NewInputUnmarshaler("OrderFilter", ec.unmarshalInputOrderFilter),
 			graphql.NewInputUnmarshaler("PaymentInput", ec.unmarshalInputPaymentInput),
 			graphql.NewInputUnmarshaler("ProductFilter", ec.unmarshalInputProductFilter),
 			graphql.NewInputUnmarshaler("ReceiptLineInput", ec.unmarshalInputReceiptLineInput),
@@ -3582,12 +4240,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RecordCashMovementInput", ec.unmarshalInputRecordCashMovementInput),
 			graphql.NewInputUnmarshaler("RecordStocktakeInput", ec.unmarshalInputRecordStocktakeInput),
 			graphql.NewInputUnmarshaler("RefundLineInput", ec.unmarshalInputRefundLineInput),
+			graphql.NewInputUnmarshaler("RefundOrderInput", ec.unmarshalInputRefundOrderInput),
+			graphql.NewInputUnmarshaler("RefundOrderLineInput", ec.unmarshalInputRefundOrderLineInput),
 			graphql.NewInputUnmarshaler("RefundSaleInput", ec.unmarshalInputRefundSaleInput),
 			graphql.NewInputUnmarshaler("RequestTransferInput", ec.unmarshalInputRequestTransferInput),
 			graphql.NewInputUnmarshaler("SaleFilter", ec.unmarshalInputSaleFilter),
 			graphql.NewInputUnmarshaler("SaleLineInput", ec.unmarshalInputSaleLineInput),
 			graphql.NewInputUnmarshaler("SetReorderPointInput", ec.unmarshalInputSetReorderPointInput),
+			graphql.NewInputUnmarshaler("SetShippingRuleInput", ec.unmarshalInputSetShippingRuleInput),
+			graphql.NewInputUnmarshaler("ShipOrderInput", ec.unmarshalInputShipOrderInput),
 			graphql.NewInputUnmarshaler("ShipTransferInput", ec.unmarshalInputShipTransferInput),
+			graphql.NewInputUnmarshaler("ShippingAddressInput", ec.unmarshalInputShippingAddressInput),
+			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("StockLevelFilter", ec.unmarshalInputStockLevelFilter),
 			graphql.NewInputUnmarshaler("StockMovementFilter", ec.unmarshalInputStockMovementFilter),
 			graphql.NewInputUnmarshaler("StocktakeLineInput", ec.unmarshalInputStocktakeLineInput),
@@ -3744,6 +4408,13 @@ type Query {
   sale(id: ID!): Sale
   "The sale with this receipt number at a shop (for refunds by receipt number)."
   saleByReceiptNumber(shopId: ID!, number: Int!): Sale
+
+  "An online order: the staff of its shop and the customer who placed it see it."
+  order(id: ID!): Order
+  "The order a checkout's token opens, for guests (anyone with the token)."
+  orderByToken(token: String!): Order
+  "Online orders newest first: staff see their shops' orders, customers their own."
+  orders(filter: OrderFilter, first: Int = 20, after: String): OrderConnection!
 }
 
 type Mutation {
@@ -3801,6 +4472,36 @@ type Mutation {
   voidSale(input: VoidSaleInput!): SalePayload!
   "Refunds all or some lines of a sale, later, at the same shop; the stock goes back."
   refundSale(input: RefundSaleInput!): RefundPayload!
+
+  "Creates a shopper's account (role CUSTOMER) and signs it in; no sign-in needed."
+  signUp(input: SignUpInput!): LoginPayload!
+  """
+  Orders a cart from one shop, as a guest or a signed-in customer: reserves the stock
+  (for 30 minutes), creates the order PENDING_PAYMENT and its Stripe PaymentIntent.
+  Pay with the client secret (Stripe.js); Stripe's webhook marks the order paid. A
+  retry with the same idempotency key returns the same order and PaymentIntent.
+  """
+  checkout(input: CheckoutInput!): CheckoutPayload!
+  "The shop puts a paid pickup order out for collection; the shopper is notified."
+  markOrderReady(input: OrderActionInput!): OrderPayload!
+  "The shopper collected the goods (pickup), or a shipped order arrived; the stock leaves the shop on pickup."
+  completeOrder(input: OrderActionInput!): OrderPayload!
+  "The shop sends a paid delivery order; the stock leaves the shop."
+  shipOrder(input: ShipOrderInput!): OrderPayload!
+  "Cancels an order before fulfilment: the stock goes back and what was paid is refunded."
+  cancelOrder(input: CancelOrderInput!): OrderPayload!
+  "Refunds some lines of a paid order, or all of it, through Stripe."
+  refundOrder(input: RefundOrderInput!): OrderRefundPayload!
+  """
+  Sells for a card payment on the shop's Stripe Terminal reader: the sale is
+  PENDING_PAYMENT with its stock held until Stripe reports the payment, then
+  COMPLETED with its receipt number, or CANCELLED with the stock released.
+  """
+  createTerminalSale(input: CreateTerminalSaleInput!): TerminalSalePayload!
+  "Asks Stripe about a pending Terminal sale's payment (when its event is late) and completes or cancels the sale."
+  confirmTerminalSale(input: ConfirmTerminalSaleInput!): SalePayload!
+  "Sets a shop's delivery fee for online orders (managers)."
+  setShippingRule(input: SetShippingRuleInput!): ShippingRulePayload!
 }
 
 interface Node {
@@ -3821,6 +4522,14 @@ type UserError {
 }
 
 enum ErrorCode {
+  "The cart has no lines."
+  EMPTY_CART
+  "The cart has goods of more than one shop; an order comes from one shop."
+  MULTIPLE_SHOPS
+  "The order is not paid yet."
+  NOT_PAID
+  "Card payments are off, or the card processor could not be reached; what was recorded is kept, retry with the same key."
+  PAYMENTS_UNAVAILABLE
   "The payments do not add up to the total."
   PAYMENT_MISMATCH
   "The register session is not open, or there is none."
@@ -4667,6 +5376,8 @@ type Shop {
   registrationNumber: String
   "How the tax on a receipt is rounded to whole yen."
   rounding: Rounding!
+  "What the shop charges to deliver an online order."
+  shippingRule: ShippingRule!
 }
 
 input UpdateShopInput {
@@ -4833,6 +5544,10 @@ enum PaymentMethod {
 enum SaleStatus {
   COMPLETED
   VOIDED
+  "A card sale on a Stripe Terminal reader waiting for the payment: stock held, no receipt number yet (0)."
+  PENDING_PAYMENT
+  "A Terminal card sale whose payment failed or was cancelled: nothing was sold."
+  CANCELLED
 }
 
 type Sale implements Node {
@@ -5035,6 +5750,235 @@ type ReceiptPayment {
   tendered: Int!
   reference: String!
 }
+
+# --- Online orders ---------------------------------------------------------
+
+input SignUpInput {
+  email: String!
+  "At least 10 characters."
+  password: String!
+  name: String
+}
+
+enum OrderStatus {
+  "Stock reserved until the reservation expires; waiting for Stripe."
+  PENDING_PAYMENT
+  PAID
+  READY_FOR_PICKUP
+  SHIPPED
+  COMPLETED
+  CANCELLED
+  "Refunded in full."
+  REFUNDED
+}
+
+enum Fulfilment {
+  "Collected at the shop."
+  PICKUP
+  "Sent to a postal address; the shop's shipping fee applies."
+  DELIVERY
+}
+
+type Order implements Node {
+  id: ID!
+  "The shop the goods come from."
+  shop: Location!
+  status: OrderStatus!
+  email: String!
+  name: String!
+  phone: String!
+  fulfilment: Fulfilment!
+  "〒 NNN-NNNN of a delivery."
+  postalCode: String!
+  address: String!
+  lines: [OrderLine!]!
+  "The goods, tax included."
+  subtotal: Int!
+  shippingFee: Int!
+  "What the shopper pays, tax included."
+  total: Int!
+  "What has been given back so far."
+  refunded: Int!
+  "Per-rate totals and tax, computed as on a receipt (the shipping fee at 10%)."
+  taxes: [RateTotal!]!
+  "Until when unpaid stock stays reserved."
+  reservedUntil: Time!
+  "Set when Stripe reported a payment that does not fit the order (staff must look)."
+  paymentFlag: String!
+  "Why the last card payment attempt failed."
+  lastPaymentError: String!
+  carrier: String!
+  trackingNumber: String!
+  cancelReason: String!
+  refunds: [OrderRefund!]!
+  createdAt: Time!
+  paidAt: Time
+}
+
+type OrderLine {
+  lineNumber: Int!
+  product: Product!
+  "The facility the goods belong to (consignment)."
+  owner: Facility!
+  name: String!
+  unitPrice: Int!
+  quantity: Int!
+  amount: Int!
+  taxClass: TaxClass!
+  qualified: Boolean!
+  refunded: Int!
+}
+
+enum RefundStatus {
+  "Recorded; Stripe has not confirmed it yet (retry the mutation with the same key)."
+  PENDING
+  SUCCEEDED
+  "Stripe refused or could not be reached; retry the mutation with the same key."
+  FAILED
+}
+
+type OrderRefund {
+  amount: Int!
+  status: RefundStatus!
+  reason: String!
+  createdAt: Time!
+}
+
+type OrderConnection {
+  edges: [OrderEdge!]!
+  pageInfo: PageInfo!
+}
+
+type OrderEdge {
+  cursor: String!
+  node: Order!
+}
+
+input OrderFilter {
+  shopId: ID
+  status: OrderStatus
+  since: Time
+  until: Time
+}
+
+input OrderContactInput {
+  email: String!
+  name: String!
+  phone: String
+}
+
+input ShippingAddressInput {
+  "〒 NNN-NNNN (full-width digits and a leading 〒 are accepted)."
+  postalCode: String!
+  address: String!
+}
+
+input CheckoutLineInput {
+  "The shop the product is bought from; every line names the same shop."
+  shopId: ID!
+  productId: ID!
+  quantity: Int!
+}
+
+input CheckoutInput {
+  contact: OrderContactInput!
+  lines: [CheckoutLineInput!]!
+  fulfilment: Fulfilment!
+  "Required for DELIVERY."
+  shippingAddress: ShippingAddressInput
+  "A new random string per checkout, kept until the API answers."
+  idempotencyKey: String!
+}
+
+type CheckoutPayload {
+  order: Order
+  "The PaymentIntent's client secret, for Stripe.js."
+  clientSecret: String
+  "Opens the order with orderByToken; keep it (it is the guest's only way back)."
+  orderToken: String
+  userErrors: [UserError!]!
+}
+
+input OrderActionInput {
+  orderId: ID!
+  "A new random string per action: a retry returns the first result."
+  idempotencyKey: String!
+}
+
+input ShipOrderInput {
+  orderId: ID!
+  carrier: String!
+  trackingNumber: String
+  idempotencyKey: String!
+}
+
+input CancelOrderInput {
+  orderId: ID!
+  reason: String
+  idempotencyKey: String!
+}
+
+input RefundOrderLineInput {
+  lineNumber: Int!
+  quantity: Int!
+}
+
+input RefundOrderInput {
+  orderId: ID!
+  "Leave out to refund everything not yet refunded, shipping included."
+  lines: [RefundOrderLineInput!]
+  reason: String
+  idempotencyKey: String!
+}
+
+type OrderPayload {
+  order: Order
+  userErrors: [UserError!]!
+}
+
+type OrderRefundPayload {
+  refund: OrderRefund
+  order: Order
+  userErrors: [UserError!]!
+}
+
+"A shop's delivery fee: fee per order, none from freeAbove on."
+type ShippingRule {
+  fee: Int!
+  "Orders whose goods cost this much or more are delivered free; null: never free."
+  freeAbove: Int
+}
+
+input SetShippingRuleInput {
+  shopId: ID!
+  fee: Int!
+  freeAbove: Int
+}
+
+type ShippingRulePayload {
+  shippingRule: ShippingRule
+  userErrors: [UserError!]!
+}
+
+input CreateTerminalSaleInput {
+  sessionId: ID!
+  lines: [SaleLineInput!]!
+  "The Terminal reader (tmr_…) to present the payment on; leave out when the POS app presents it itself."
+  readerId: String
+  idempotencyKey: String!
+}
+
+type TerminalSalePayload {
+  sale: Sale
+  paymentIntentId: String
+  "For a POS app that drives the reader itself (Stripe Terminal SDK)."
+  clientSecret: String
+  userErrors: [UserError!]!
+}
+
+input ConfirmTerminalSaleInput {
+  saleId: ID!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5091,6 +6035,20 @@ func (ec *executionContext) childFields_CashMovementPayload(ctx context.Context,
 		return ec.fieldContext_CashMovementPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CashMovementPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckoutPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "order":
+		return ec.fieldContext_CheckoutPayload_order(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_CheckoutPayload_clientSecret(ctx, field)
+	case "orderToken":
+		return ec.fieldContext_CheckoutPayload_orderToken(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CheckoutPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckoutPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5319,6 +6277,142 @@ func (ec *executionContext) childFields_MunicipalityEdge(ctx context.Context, fi
 		return ec.fieldContext_MunicipalityEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Order(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Order_id(ctx, field)
+	case "shop":
+		return ec.fieldContext_Order_shop(ctx, field)
+	case "status":
+		return ec.fieldContext_Order_status(ctx, field)
+	case "email":
+		return ec.fieldContext_Order_email(ctx, field)
+	case "name":
+		return ec.fieldContext_Order_name(ctx, field)
+	case "phone":
+		return ec.fieldContext_Order_phone(ctx, field)
+	case "fulfilment":
+		return ec.fieldContext_Order_fulfilment(ctx, field)
+	case "postalCode":
+		return ec.fieldContext_Order_postalCode(ctx, field)
+	case "address":
+		return ec.fieldContext_Order_address(ctx, field)
+	case "lines":
+		return ec.fieldContext_Order_lines(ctx, field)
+	case "subtotal":
+		return ec.fieldContext_Order_subtotal(ctx, field)
+	case "shippingFee":
+		return ec.fieldContext_Order_shippingFee(ctx, field)
+	case "total":
+		return ec.fieldContext_Order_total(ctx, field)
+	case "refunded":
+		return ec.fieldContext_Order_refunded(ctx, field)
+	case "taxes":
+		return ec.fieldContext_Order_taxes(ctx, field)
+	case "reservedUntil":
+		return ec.fieldContext_Order_reservedUntil(ctx, field)
+	case "paymentFlag":
+		return ec.fieldContext_Order_paymentFlag(ctx, field)
+	case "lastPaymentError":
+		return ec.fieldContext_Order_lastPaymentError(ctx, field)
+	case "carrier":
+		return ec.fieldContext_Order_carrier(ctx, field)
+	case "trackingNumber":
+		return ec.fieldContext_Order_trackingNumber(ctx, field)
+	case "cancelReason":
+		return ec.fieldContext_Order_cancelReason(ctx, field)
+	case "refunds":
+		return ec.fieldContext_Order_refunds(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Order_createdAt(ctx, field)
+	case "paidAt":
+		return ec.fieldContext_Order_paidAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Order", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OrderConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OrderConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OrderEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OrderEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lineNumber":
+		return ec.fieldContext_OrderLine_lineNumber(ctx, field)
+	case "product":
+		return ec.fieldContext_OrderLine_product(ctx, field)
+	case "owner":
+		return ec.fieldContext_OrderLine_owner(ctx, field)
+	case "name":
+		return ec.fieldContext_OrderLine_name(ctx, field)
+	case "unitPrice":
+		return ec.fieldContext_OrderLine_unitPrice(ctx, field)
+	case "quantity":
+		return ec.fieldContext_OrderLine_quantity(ctx, field)
+	case "amount":
+		return ec.fieldContext_OrderLine_amount(ctx, field)
+	case "taxClass":
+		return ec.fieldContext_OrderLine_taxClass(ctx, field)
+	case "qualified":
+		return ec.fieldContext_OrderLine_qualified(ctx, field)
+	case "refunded":
+		return ec.fieldContext_OrderLine_refunded(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderLine", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "order":
+		return ec.fieldContext_OrderPayload_order(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_OrderPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderRefund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_OrderRefund_amount(ctx, field)
+	case "status":
+		return ec.fieldContext_OrderRefund_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_OrderRefund_reason(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_OrderRefund_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderRefund", field.Name)
+}
+
+func (ec *executionContext) childFields_OrderRefundPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "refund":
+		return ec.fieldContext_OrderRefundPayload_refund(ctx, field)
+	case "order":
+		return ec.fieldContext_OrderRefundPayload_order(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_OrderRefundPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrderRefundPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5735,6 +6829,26 @@ func (ec *executionContext) childFields_SalePayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SalePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ShippingRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fee":
+		return ec.fieldContext_ShippingRule_fee(ctx, field)
+	case "freeAbove":
+		return ec.fieldContext_ShippingRule_freeAbove(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShippingRule", field.Name)
+}
+
+func (ec *executionContext) childFields_ShippingRulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shippingRule":
+		return ec.fieldContext_ShippingRulePayload_shippingRule(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ShippingRulePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShippingRulePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "location":
@@ -5745,6 +6859,8 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_registrationNumber(ctx, field)
 	case "rounding":
 		return ec.fieldContext_Shop_rounding(ctx, field)
+	case "shippingRule":
+		return ec.fieldContext_Shop_shippingRule(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Shop", field.Name)
 }
@@ -5921,6 +7037,20 @@ func (ec *executionContext) childFields_StocktakeResultLine(ctx context.Context,
 		return ec.fieldContext_StocktakeResultLine_difference(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StocktakeResultLine", field.Name)
+}
+
+func (ec *executionContext) childFields_TerminalSalePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sale":
+		return ec.fieldContext_TerminalSalePayload_sale(ctx, field)
+	case "paymentIntentId":
+		return ec.fieldContext_TerminalSalePayload_paymentIntentId(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_TerminalSalePayload_clientSecret(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_TerminalSalePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TerminalSalePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6401,6 +7531,20 @@ func (ec *executionContext) field_Mutation_archiveProduct_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.CancelOrderInput, error) {
+			return ec.unmarshalNCancelOrderInput2tsunaguᚋinternalᚋtsunaguᚐCancelOrderInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelTransfer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6415,12 +7559,54 @@ func (ec *executionContext) field_Mutation_cancelTransfer_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_checkout_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.CheckoutInput, error) {
+			return ec.unmarshalNCheckoutInput2tsunaguᚋinternalᚋtsunaguᚐCheckoutInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_closeRegisterSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.CloseSessionInput, error) {
 			return ec.unmarshalNCloseRegisterSessionInput2tsunaguᚋinternalᚋtsunaguᚐCloseSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_completeOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.OrderActionInput, error) {
+			return ec.unmarshalNOrderActionInput2tsunaguᚋinternalᚋtsunaguᚐOrderActionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmTerminalSale_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfirmTerminalSaleInput, error) {
+			return ec.unmarshalNConfirmTerminalSaleInput2tsunaguᚋgraphᚋmodelᚐConfirmTerminalSaleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6485,12 +7671,40 @@ func (ec *executionContext) field_Mutation_createSale_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createTerminalSale_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.CreateTerminalSaleInput, error) {
+			return ec.unmarshalNCreateTerminalSaleInput2tsunaguᚋinternalᚋtsunaguᚐCreateTerminalSaleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.LoginInput, error) {
 			return ec.unmarshalNLoginInput2tsunaguᚋinternalᚋtsunaguᚐLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markOrderReady_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.OrderActionInput, error) {
+			return ec.unmarshalNOrderActionInput2tsunaguᚋinternalᚋtsunaguᚐOrderActionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6555,6 +7769,20 @@ func (ec *executionContext) field_Mutation_recordStocktake_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_refundOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.RefundOrderInput, error) {
+			return ec.unmarshalNRefundOrderInput2tsunaguᚋinternalᚋtsunaguᚐRefundOrderInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refundSale_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6597,12 +7825,54 @@ func (ec *executionContext) field_Mutation_setReorderPoint_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setShippingRule_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.SetShippingRuleInput, error) {
+			return ec.unmarshalNSetShippingRuleInput2tsunaguᚋinternalᚋtsunaguᚐSetShippingRuleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_shipOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.ShipOrderInput, error) {
+			return ec.unmarshalNShipOrderInput2tsunaguᚋinternalᚋtsunaguᚐShipOrderInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_shipTransfer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.ShipTransferInput, error) {
 			return ec.unmarshalNShipTransferInput2tsunaguᚋinternalᚋtsunaguᚐShipTransferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.SignUpInput, error) {
+			return ec.unmarshalNSignUpInput2tsunaguᚋinternalᚋtsunaguᚐSignUpInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6818,6 +8088,64 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_orderByToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_order_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_orders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*tsunagu.OrderFilter, error) {
+			return ec.unmarshalOOrderFilter2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -7545,6 +8873,116 @@ func (ec *executionContext) _CashMovementPayload_userErrors(ctx context.Context,
 func (ec *executionContext) fieldContext_CashMovementPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CashMovementPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPayload_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutPayload_clientSecret(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPayload_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPayload_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckoutPayload_orderToken(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPayload_orderToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPayload_orderToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CheckoutPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -10334,6 +11772,1653 @@ func (ec *executionContext) fieldContext_Mutation_refundSale(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_signUp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SignUp(ctx, fc.Args["input"].(tsunagu.SignUpInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
+			return ec.marshalNLoginPayload2ᚖtsunaguᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_signUp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoginPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_signUp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkout(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Checkout(ctx, fc.Args["input"].(tsunagu.CheckoutInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutPayload) graphql.Marshaler {
+			return ec.marshalNCheckoutPayload2ᚖtsunaguᚋgraphᚋmodelᚐCheckoutPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markOrderReady(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markOrderReady(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkOrderReady(ctx, fc.Args["input"].(tsunagu.OrderActionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderPayload) graphql.Marshaler {
+			return ec.marshalNOrderPayload2ᚖtsunaguᚋgraphᚋmodelᚐOrderPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markOrderReady(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markOrderReady_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteOrder(ctx, fc.Args["input"].(tsunagu.OrderActionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderPayload) graphql.Marshaler {
+			return ec.marshalNOrderPayload2ᚖtsunaguᚋgraphᚋmodelᚐOrderPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_shipOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_shipOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ShipOrder(ctx, fc.Args["input"].(tsunagu.ShipOrderInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderPayload) graphql.Marshaler {
+			return ec.marshalNOrderPayload2ᚖtsunaguᚋgraphᚋmodelᚐOrderPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_shipOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_shipOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelOrder(ctx, fc.Args["input"].(tsunagu.CancelOrderInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderPayload) graphql.Marshaler {
+			return ec.marshalNOrderPayload2ᚖtsunaguᚋgraphᚋmodelᚐOrderPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_refundOrder(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_refundOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RefundOrder(ctx, fc.Args["input"].(tsunagu.RefundOrderInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderRefundPayload) graphql.Marshaler {
+			return ec.marshalNOrderRefundPayload2ᚖtsunaguᚋgraphᚋmodelᚐOrderRefundPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_refundOrder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderRefundPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_refundOrder_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTerminalSale(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTerminalSale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTerminalSale(ctx, fc.Args["input"].(tsunagu.CreateTerminalSaleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TerminalSalePayload) graphql.Marshaler {
+			return ec.marshalNTerminalSalePayload2ᚖtsunaguᚋgraphᚋmodelᚐTerminalSalePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTerminalSale(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TerminalSalePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTerminalSale_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmTerminalSale(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmTerminalSale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmTerminalSale(ctx, fc.Args["input"].(model.ConfirmTerminalSaleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SalePayload) graphql.Marshaler {
+			return ec.marshalNSalePayload2ᚖtsunaguᚋgraphᚋmodelᚐSalePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmTerminalSale(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmTerminalSale_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setShippingRule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setShippingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetShippingRule(ctx, fc.Args["input"].(tsunagu.SetShippingRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ShippingRulePayload) graphql.Marshaler {
+			return ec.marshalNShippingRulePayload2ᚖtsunaguᚋgraphᚋmodelᚐShippingRulePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setShippingRule(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShippingRulePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setShippingRule_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.OrderID) graphql.Marshaler {
+			return ec.marshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Order_shop(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shop(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().Shop(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Location) graphql.Marshaler {
+			return ec.marshalNLocation2ᚖtsunaguᚋinternalᚋtsunaguᚐLocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_status(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.OrderStatus) graphql.Marshaler {
+			return ec.marshalNOrderStatus2tsunaguᚋinternalᚋtsunaguᚐOrderStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "OrderStatus")
+}
+
+func (ec *executionContext) _Order_email(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_name(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_phone(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_fulfilment(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_fulfilment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fulfilment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.Fulfilment) graphql.Marshaler {
+			return ec.marshalNFulfilment2tsunaguᚋinternalᚋtsunaguᚐFulfilment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_fulfilment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Fulfilment")
+}
+
+func (ec *executionContext) _Order_postalCode(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_postalCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostalCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_address(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_lines(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().Lines(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.OrderLine) graphql.Marshaler {
+			return ec.marshalNOrderLine2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐOrderLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_subtotal(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_subtotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subtotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_subtotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Order_shippingFee(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_shippingFee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShippingFee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_shippingFee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Order_total(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Order_refunded(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_refunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_refunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Order_taxes(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_taxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().Taxes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.RateTotal) graphql.Marshaler {
+			return ec.marshalNRateTotal2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_taxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_reservedUntil(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_reservedUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReservedUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_reservedUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Order_paymentFlag(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_paymentFlag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentFlag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_paymentFlag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_lastPaymentError(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_lastPaymentError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastPaymentError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_lastPaymentError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_carrier(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_carrier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Carrier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_carrier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_trackingNumber(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_trackingNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrackingNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_trackingNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_cancelReason(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_cancelReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "String")
+}
+
+func (ec *executionContext) _Order_refunds(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_refunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().Refunds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.OrderRefund) graphql.Marshaler {
+			return ec.marshalNOrderRefund2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐOrderRefundᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_refunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderRefund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_createdAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Order_paidAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_paidAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OrderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrderEdge) graphql.Marshaler {
+			return ec.marshalNOrderEdge2ᚕᚖtsunaguᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖtsunaguᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrderEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrderEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+			return ec.marshalNOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderLine_lineNumber(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_lineNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LineNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_lineNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrderLine_product(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrderLine().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderLine_owner(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrderLine().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚖtsunaguᚋinternalᚋtsunaguᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderLine_name(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrderLine_unitPrice(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_unitPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_unitPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrderLine_quantity(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrderLine_amount(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLine", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrderLine_taxClass(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_taxClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaxClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.TaxClass) graphql.Marshaler {
+			return ec.marshalNTaxClass2tsunaguᚋinternalᚋtsunaguᚐTaxClass(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_taxClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLine", field, false, false, "TaxClass")
+}
+
+func (ec *executionContext) _OrderLine_qualified(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_qualified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Qualified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLine", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OrderLine_refunded(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_refunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_refunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrderPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.OrderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderPayload_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.OrderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderRefund_amount(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderRefund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderRefund_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderRefund_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderRefund", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OrderRefund_status(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderRefund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderRefund_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.RefundStatus) graphql.Marshaler {
+			return ec.marshalNRefundStatus2tsunaguᚋinternalᚋtsunaguᚐRefundStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderRefund_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderRefund", field, false, false, "RefundStatus")
+}
+
+func (ec *executionContext) _OrderRefund_reason(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderRefund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderRefund_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderRefund_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderRefund", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrderRefund_createdAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderRefund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderRefund_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderRefund_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderRefund", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OrderRefundPayload_refund(ctx context.Context, field graphql.CollectedField, obj *model.OrderRefundPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderRefundPayload_refund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refund, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.OrderRefund) graphql.Marshaler {
+			return ec.marshalOOrderRefund2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderRefund(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderRefundPayload_refund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderRefundPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderRefund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderRefundPayload_order(ctx context.Context, field graphql.CollectedField, obj *model.OrderRefundPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderRefundPayload_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderRefundPayload_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderRefundPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderRefundPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.OrderRefundPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderRefundPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderRefundPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderRefundPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11946,6 +15031,138 @@ func (ec *executionContext) fieldContext_Query_saleByReceiptNumber(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_saleByReceiptNumber_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_order(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Order(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_order(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_order_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_orderByToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_orderByToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OrderByToken(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+			return ec.marshalOOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_orderByToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_orderByToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_orders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_orders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Orders(ctx, fc.Args["filter"].(*tsunagu.OrderFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
+			return ec.marshalNOrderConnection2ᚖtsunaguᚋgraphᚋmodelᚐOrderConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_orders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrderConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_orders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14891,6 +18108,116 @@ func (ec *executionContext) fieldContext_SalePayload_userErrors(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ShippingRule_fee(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ShippingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRule_fee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRule_fee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShippingRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShippingRule_freeAbove(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ShippingRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRule_freeAbove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FreeAbove, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRule_freeAbove(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ShippingRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ShippingRulePayload_shippingRule(ctx context.Context, field graphql.CollectedField, obj *model.ShippingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRulePayload_shippingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShippingRule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.ShippingRule) graphql.Marshaler {
+			return ec.marshalOShippingRule2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingRule(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRulePayload_shippingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShippingRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ShippingRulePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ShippingRulePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ShippingRulePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ShippingRulePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ShippingRulePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Shop_location(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Shop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14990,6 +18317,38 @@ func (ec *executionContext) _Shop_rounding(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Shop_rounding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "Rounding")
+}
+
+func (ec *executionContext) _Shop_shippingRule(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_shippingRule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Shop().ShippingRule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.ShippingRule) graphql.Marshaler {
+			return ec.marshalNShippingRule2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_shippingRule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Shop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ShippingRule(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ShopPayload_shop(ctx context.Context, field graphql.CollectedField, obj *model.ShopPayload) (ret graphql.Marshaler) {
@@ -16466,6 +19825,116 @@ func (ec *executionContext) _StocktakeResultLine_difference(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_StocktakeResultLine_difference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StocktakeResultLine", field, true, false, "Int")
+}
+
+func (ec *executionContext) _TerminalSalePayload_sale(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerminalSalePayload_sale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Sale) graphql.Marshaler {
+			return ec.marshalOSale2ᚖtsunaguᚋinternalᚋtsunaguᚐSale(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TerminalSalePayload_sale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TerminalSalePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sale(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TerminalSalePayload_paymentIntentId(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerminalSalePayload_paymentIntentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentIntentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TerminalSalePayload_paymentIntentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TerminalSalePayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _TerminalSalePayload_clientSecret(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerminalSalePayload_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientSecret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TerminalSalePayload_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TerminalSalePayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _TerminalSalePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TerminalSalePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TerminalSalePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TerminalSalePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Transfer_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Transfer) (ret graphql.Marshaler) {
@@ -19728,6 +23197,62 @@ func UnmarshalArchiveProductInput(ctx context.Context, raw any) (model.ArchivePr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCancelOrderInput(ctx context.Context, obj any) (tsunagu.CancelOrderInput, error) {
+	var it tsunagu.CancelOrderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orderId", "reason", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelOrderInput unmarshals raw into the CancelOrderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelOrderInput(ctx context.Context, raw any) (tsunagu.CancelOrderInput, error) {
+	var out tsunagu.CancelOrderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelOrderInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCancelTransferInput(ctx context.Context, obj any) (tsunagu.CancelTransferInput, error) {
 	var it tsunagu.CancelTransferInput
 	if obj == nil {
@@ -19781,6 +23306,132 @@ func (ec *executionContext) unmarshalInputCancelTransferInput(ctx context.Contex
 func UnmarshalCancelTransferInput(ctx context.Context, raw any) (tsunagu.CancelTransferInput, error) {
 	var out tsunagu.CancelTransferInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelTransferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj any) (tsunagu.CheckoutInput, error) {
+	var it tsunagu.CheckoutInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"contact", "lines", "fulfilment", "shippingAddress", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "contact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contact"))
+			data, err := ec.unmarshalNOrderContactInput2tsunaguᚋinternalᚋtsunaguᚐOrderContact(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contact = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNCheckoutLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐCheckoutLineInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "fulfilment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fulfilment"))
+			data, err := ec.unmarshalNFulfilment2tsunaguᚋinternalᚋtsunaguᚐFulfilment(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fulfilment = data
+		case "shippingAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shippingAddress"))
+			data, err := ec.unmarshalOShippingAddressInput2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingAddress(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShippingAddress = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckoutInput unmarshals raw into the CheckoutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckoutInput(ctx context.Context, raw any) (tsunagu.CheckoutInput, error) {
+	var out tsunagu.CheckoutInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckoutInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCheckoutLineInput(ctx context.Context, obj any) (tsunagu.CheckoutLineInput, error) {
+	var it tsunagu.CheckoutLineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shopId", "productId", "quantity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "productId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐProductID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCheckoutLineInput unmarshals raw into the CheckoutLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCheckoutLineInput(ctx context.Context, raw any) (tsunagu.CheckoutLineInput, error) {
+	var out tsunagu.CheckoutLineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CheckoutLineInput", raw, &out)
 	return out, err
 }
 
@@ -19844,6 +23495,48 @@ func (ec *executionContext) unmarshalInputCloseRegisterSessionInput(ctx context.
 func UnmarshalCloseRegisterSessionInput(ctx context.Context, raw any) (tsunagu.CloseSessionInput, error) {
 	var out tsunagu.CloseSessionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CloseRegisterSessionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConfirmTerminalSaleInput(ctx context.Context, obj any) (model.ConfirmTerminalSaleInput, error) {
+	var it model.ConfirmTerminalSaleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"saleId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "saleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("saleId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐSaleID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SaleID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConfirmTerminalSaleInput unmarshals raw into the ConfirmTerminalSaleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConfirmTerminalSaleInput(ctx context.Context, raw any) (model.ConfirmTerminalSaleInput, error) {
+	var out model.ConfirmTerminalSaleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConfirmTerminalSaleInput", raw, &out)
 	return out, err
 }
 
@@ -20204,6 +23897,69 @@ func UnmarshalCreateSaleInput(ctx context.Context, raw any) (tsunagu.CreateSaleI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateTerminalSaleInput(ctx context.Context, obj any) (tsunagu.CreateTerminalSaleInput, error) {
+	var it tsunagu.CreateTerminalSaleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId", "lines", "readerId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐSessionID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNSaleLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐSaleLineInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "readerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("readerId"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReaderID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTerminalSaleInput unmarshals raw into the CreateTerminalSaleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTerminalSaleInput(ctx context.Context, raw any) (tsunagu.CreateTerminalSaleInput, error) {
+	var out tsunagu.CreateTerminalSaleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTerminalSaleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDenominationCountInput(ctx context.Context, obj any) (tsunagu.DenominationCount, error) {
 	var it tsunagu.DenominationCount
 	if obj == nil {
@@ -20446,6 +24202,174 @@ func (ec *executionContext) unmarshalInputOpenRegisterSessionInput(ctx context.C
 func UnmarshalOpenRegisterSessionInput(ctx context.Context, raw any) (tsunagu.OpenSessionInput, error) {
 	var out tsunagu.OpenSessionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OpenRegisterSessionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrderActionInput(ctx context.Context, obj any) (tsunagu.OrderActionInput, error) {
+	var it tsunagu.OrderActionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orderId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrderActionInput unmarshals raw into the OrderActionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrderActionInput(ctx context.Context, raw any) (tsunagu.OrderActionInput, error) {
+	var out tsunagu.OrderActionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrderActionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrderContactInput(ctx context.Context, obj any) (tsunagu.OrderContact, error) {
+	var it tsunagu.OrderContact
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "name", "phone"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrderContactInput unmarshals raw into the OrderContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrderContactInput(ctx context.Context, raw any) (tsunagu.OrderContact, error) {
+	var out tsunagu.OrderContact
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrderContactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrderFilter(ctx context.Context, obj any) (tsunagu.OrderFilter, error) {
+	var it tsunagu.OrderFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shopId", "status", "since", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOOrderStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrderFilter unmarshals raw into the OrderFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrderFilter(ctx context.Context, raw any) (tsunagu.OrderFilter, error) {
+	var out tsunagu.OrderFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrderFilter", raw, &out)
 	return out, err
 }
 
@@ -20912,6 +24836,118 @@ func UnmarshalRefundLineInput(ctx context.Context, raw any) (tsunagu.RefundLineI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRefundOrderInput(ctx context.Context, obj any) (tsunagu.RefundOrderInput, error) {
+	var it tsunagu.RefundOrderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orderId", "lines", "reason", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderID = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalORefundOrderLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐRefundOrderLineInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRefundOrderInput unmarshals raw into the RefundOrderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRefundOrderInput(ctx context.Context, raw any) (tsunagu.RefundOrderInput, error) {
+	var out tsunagu.RefundOrderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefundOrderInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRefundOrderLineInput(ctx context.Context, obj any) (tsunagu.RefundOrderLineInput, error) {
+	var it tsunagu.RefundOrderLineInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"lineNumber", "quantity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "lineNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lineNumber"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LineNumber = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRefundOrderLineInput unmarshals raw into the RefundOrderLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRefundOrderLineInput(ctx context.Context, raw any) (tsunagu.RefundOrderLineInput, error) {
+	var out tsunagu.RefundOrderLineInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefundOrderLineInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRefundSaleInput(ctx context.Context, obj any) (tsunagu.RefundSaleInput, error) {
 	var it tsunagu.RefundSaleInput
 	if obj == nil {
@@ -21245,6 +25281,125 @@ func UnmarshalSetReorderPointInput(ctx context.Context, raw any) (tsunagu.SetReo
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetShippingRuleInput(ctx context.Context, obj any) (tsunagu.SetShippingRuleInput, error) {
+	var it tsunagu.SetShippingRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shopId", "fee", "freeAbove"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "fee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fee"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fee = data
+		case "freeAbove":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("freeAbove"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FreeAbove = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetShippingRuleInput unmarshals raw into the SetShippingRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetShippingRuleInput(ctx context.Context, raw any) (tsunagu.SetShippingRuleInput, error) {
+	var out tsunagu.SetShippingRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetShippingRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputShipOrderInput(ctx context.Context, obj any) (tsunagu.ShipOrderInput, error) {
+	var it tsunagu.ShipOrderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"orderId", "carrier", "trackingNumber", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "orderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderID = data
+		case "carrier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("carrier"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Carrier = data
+		case "trackingNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trackingNumber"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TrackingNumber = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShipOrderInput unmarshals raw into the ShipOrderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShipOrderInput(ctx context.Context, raw any) (tsunagu.ShipOrderInput, error) {
+	var out tsunagu.ShipOrderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShipOrderInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputShipTransferInput(ctx context.Context, obj any) (tsunagu.ShipTransferInput, error) {
 	var it tsunagu.ShipTransferInput
 	if obj == nil {
@@ -21312,6 +25467,111 @@ func (ec *executionContext) unmarshalInputShipTransferInput(ctx context.Context,
 func UnmarshalShipTransferInput(ctx context.Context, raw any) (tsunagu.ShipTransferInput, error) {
 	var out tsunagu.ShipTransferInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShipTransferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputShippingAddressInput(ctx context.Context, obj any) (tsunagu.ShippingAddress, error) {
+	var it tsunagu.ShippingAddress
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"postalCode", "address"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "postalCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalCode = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalShippingAddressInput unmarshals raw into the ShippingAddressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalShippingAddressInput(ctx context.Context, raw any) (tsunagu.ShippingAddress, error) {
+	var out tsunagu.ShippingAddress
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ShippingAddressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSignUpInput(ctx context.Context, obj any) (tsunagu.SignUpInput, error) {
+	var it tsunagu.SignUpInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "password", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSignUpInput unmarshals raw into the SignUpInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSignUpInput(ctx context.Context, raw any) (tsunagu.SignUpInput, error) {
+	var out tsunagu.SignUpInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignUpInput", raw, &out)
 	return out, err
 }
 
@@ -22044,6 +26304,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Product(ctx, sel, obj)
+	case tsunagu.Order:
+		return ec._Order(ctx, sel, &obj)
+	case *tsunagu.Order:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Order(ctx, sel, obj)
 	case tsunagu.Municipality:
 		return ec._Municipality(ctx, sel, &obj)
 	case *tsunagu.Municipality:
@@ -22236,6 +26503,54 @@ func (ec *executionContext) _CashMovementPayload(ctx context.Context, sel ast.Se
 			}
 		case "userErrors":
 			out.Values[i] = ec._CashMovementPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var checkoutPayloadImplementors = []string{"CheckoutPayload"}
+
+func (ec *executionContext) _CheckoutPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CheckoutPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckoutPayload")
+		case "order":
+			out.Values[i] = ec._CheckoutPayload_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clientSecret":
+			out.Values[i] = ec._CheckoutPayload_clientSecret(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "orderToken":
+			out.Values[i] = ec._CheckoutPayload_orderToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CheckoutPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23224,6 +27539,513 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "signUp":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_signUp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkout":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markOrderReady":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markOrderReady(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeOrder":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeOrder(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shipOrder":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_shipOrder(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelOrder":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelOrder(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refundOrder":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_refundOrder(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTerminalSale":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTerminalSale(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmTerminalSale":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmTerminalSale(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setShippingRule":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setShippingRule(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderImplementors = []string{"Order", "Node"}
+
+func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Order) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Order")
+		case "id":
+			out.Values[i] = ec._Order_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shop":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_shop(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Order_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "email":
+			out.Values[i] = ec._Order_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Order_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phone":
+			out.Values[i] = ec._Order_phone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fulfilment":
+			out.Values[i] = ec._Order_fulfilment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "postalCode":
+			out.Values[i] = ec._Order_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "address":
+			out.Values[i] = ec._Order_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_lines(ctx, field, obj)
+				})
+		case "subtotal":
+			out.Values[i] = ec._Order_subtotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shippingFee":
+			out.Values[i] = ec._Order_shippingFee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._Order_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refunded":
+			out.Values[i] = ec._Order_refunded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "taxes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_taxes(ctx, field, obj)
+				})
+		case "reservedUntil":
+			out.Values[i] = ec._Order_reservedUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paymentFlag":
+			out.Values[i] = ec._Order_paymentFlag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastPaymentError":
+			out.Values[i] = ec._Order_lastPaymentError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "carrier":
+			out.Values[i] = ec._Order_carrier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "trackingNumber":
+			out.Values[i] = ec._Order_trackingNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelReason":
+			out.Values[i] = ec._Order_cancelReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refunds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_refunds(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Order_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paidAt":
+			out.Values[i] = ec._Order_paidAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderConnectionImplementors = []string{"OrderConnection"}
+
+func (ec *executionContext) _OrderConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrderConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderConnection")
+		case "edges":
+			out.Values[i] = ec._OrderConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OrderConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderEdgeImplementors = []string{"OrderEdge"}
+
+func (ec *executionContext) _OrderEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrderEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderEdge")
+		case "cursor":
+			out.Values[i] = ec._OrderEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OrderEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderLineImplementors = []string{"OrderLine"}
+
+func (ec *executionContext) _OrderLine(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.OrderLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderLine")
+		case "lineNumber":
+			out.Values[i] = ec._OrderLine_lineNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrderLine_product(ctx, field, obj)
+				})
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrderLine_owner(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._OrderLine_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unitPrice":
+			out.Values[i] = ec._OrderLine_unitPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantity":
+			out.Values[i] = ec._OrderLine_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._OrderLine_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "taxClass":
+			out.Values[i] = ec._OrderLine_taxClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "qualified":
+			out.Values[i] = ec._OrderLine_qualified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refunded":
+			out.Values[i] = ec._OrderLine_refunded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderPayloadImplementors = []string{"OrderPayload"}
+
+func (ec *executionContext) _OrderPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OrderPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderPayload")
+		case "order":
+			out.Values[i] = ec._OrderPayload_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._OrderPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderRefundImplementors = []string{"OrderRefund"}
+
+func (ec *executionContext) _OrderRefund(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.OrderRefund) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderRefundImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderRefund")
+		case "amount":
+			out.Values[i] = ec._OrderRefund_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._OrderRefund_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._OrderRefund_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._OrderRefund_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var orderRefundPayloadImplementors = []string{"OrderRefundPayload"}
+
+func (ec *executionContext) _OrderRefundPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OrderRefundPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orderRefundPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrderRefundPayload")
+		case "refund":
+			out.Values[i] = ec._OrderRefundPayload_refund(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "order":
+			out.Values[i] = ec._OrderRefundPayload_order(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._OrderRefundPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23700,6 +28522,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_saleByReceiptNumber(ctx, field)
+				})
+		case "order":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_order(ctx, field)
+				})
+		case "orderByToken":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_orderByToken(ctx, field)
+				})
+		case "orders":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_orders(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -24768,6 +29608,82 @@ func (ec *executionContext) _SalePayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var shippingRuleImplementors = []string{"ShippingRule"}
+
+func (ec *executionContext) _ShippingRule(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.ShippingRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shippingRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShippingRule")
+		case "fee":
+			out.Values[i] = ec._ShippingRule_fee(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "freeAbove":
+			out.Values[i] = ec._ShippingRule_freeAbove(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var shippingRulePayloadImplementors = []string{"ShippingRulePayload"}
+
+func (ec *executionContext) _ShippingRulePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ShippingRulePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, shippingRulePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ShippingRulePayload")
+		case "shippingRule":
+			out.Values[i] = ec._ShippingRulePayload_shippingRule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ShippingRulePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var shopImplementors = []string{"Shop"}
 
 func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Shop) graphql.Marshaler {
@@ -24800,6 +29716,12 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "shippingRule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Shop_shippingRule(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25392,6 +30314,54 @@ func (ec *executionContext) _StocktakeResultLine(ctx context.Context, sel ast.Se
 			out.Values[i] = ec._StocktakeResultLine_difference(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var terminalSalePayloadImplementors = []string{"TerminalSalePayload"}
+
+func (ec *executionContext) _TerminalSalePayload(ctx context.Context, sel ast.SelectionSet, obj *model.TerminalSalePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, terminalSalePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TerminalSalePayload")
+		case "sale":
+			out.Values[i] = ec._TerminalSalePayload_sale(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "paymentIntentId":
+			out.Values[i] = ec._TerminalSalePayload_paymentIntentId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "clientSecret":
+			out.Values[i] = ec._TerminalSalePayload_clientSecret(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._TerminalSalePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -26688,6 +31658,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNCancelOrderInput2tsunaguᚋinternalᚋtsunaguᚐCancelOrderInput(ctx context.Context, v any) (tsunagu.CancelOrderInput, error) {
+	res, err := ec.unmarshalInputCancelOrderInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCancelTransferInput2tsunaguᚋinternalᚋtsunaguᚐCancelTransferInput(ctx context.Context, v any) (tsunagu.CancelTransferInput, error) {
 	res, err := ec.unmarshalInputCancelTransferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26755,8 +31730,45 @@ func (ec *executionContext) marshalNCategory2tsunaguᚋinternalᚋtsunaguᚐCate
 	return res
 }
 
+func (ec *executionContext) unmarshalNCheckoutInput2tsunaguᚋinternalᚋtsunaguᚐCheckoutInput(ctx context.Context, v any) (tsunagu.CheckoutInput, error) {
+	res, err := ec.unmarshalInputCheckoutInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCheckoutLineInput2tsunaguᚋinternalᚋtsunaguᚐCheckoutLineInput(ctx context.Context, v any) (tsunagu.CheckoutLineInput, error) {
+	res, err := ec.unmarshalInputCheckoutLineInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCheckoutLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐCheckoutLineInputᚄ(ctx context.Context, v any) ([]tsunagu.CheckoutLineInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]tsunagu.CheckoutLineInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCheckoutLineInput2tsunaguᚋinternalᚋtsunaguᚐCheckoutLineInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCheckoutPayload2ᚖtsunaguᚋgraphᚋmodelᚐCheckoutPayload(ctx context.Context, sel ast.SelectionSet, v *model.CheckoutPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CheckoutPayload!")
+		return graphql.Null
+	}
+	return ec._CheckoutPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCloseRegisterSessionInput2tsunaguᚋinternalᚋtsunaguᚐCloseSessionInput(ctx context.Context, v any) (tsunagu.CloseSessionInput, error) {
 	res, err := ec.unmarshalInputCloseRegisterSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNConfirmTerminalSaleInput2tsunaguᚋgraphᚋmodelᚐConfirmTerminalSaleInput(ctx context.Context, v any) (model.ConfirmTerminalSaleInput, error) {
+	res, err := ec.unmarshalInputConfirmTerminalSaleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26781,6 +31793,11 @@ func (ec *executionContext) unmarshalNCreateRegisterInput2tsunaguᚋinternalᚋt
 
 func (ec *executionContext) unmarshalNCreateSaleInput2tsunaguᚋinternalᚋtsunaguᚐCreateSaleInput(ctx context.Context, v any) (tsunagu.CreateSaleInput, error) {
 	res, err := ec.unmarshalInputCreateSaleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTerminalSaleInput2tsunaguᚋinternalᚋtsunaguᚐCreateTerminalSaleInput(ctx context.Context, v any) (tsunagu.CreateTerminalSaleInput, error) {
+	res, err := ec.unmarshalInputCreateTerminalSaleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26926,6 +31943,21 @@ func (ec *executionContext) marshalNFacilityPayload2ᚖtsunaguᚋgraphᚋmodel�
 	return ec._FacilityPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFulfilment2tsunaguᚋinternalᚋtsunaguᚐFulfilment(ctx context.Context, v any) (tsunagu.Fulfilment, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := tsunagu.Fulfilment(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFulfilment2tsunaguᚋinternalᚋtsunaguᚐFulfilment(ctx context.Context, sel ast.SelectionSet, v tsunagu.Fulfilment) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Fulfilment!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27004,6 +32036,20 @@ func (ec *executionContext) unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐMunicipa
 func (ec *executionContext) marshalNID2tsunaguᚋinternalᚋtsunaguᚐMunicipalityID(ctx context.Context, sel ast.SelectionSet, v tsunagu.MunicipalityID) graphql.Marshaler {
 	_ = sel
 	res := gid.MarshalMunicipalityID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderID(ctx context.Context, v any) (tsunagu.OrderID, error) {
+	res, err := gid.UnmarshalOrderID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderID(ctx context.Context, sel ast.SelectionSet, v tsunagu.OrderID) graphql.Marshaler {
+	_ = sel
+	res := gid.MarshalOrderID(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
@@ -27337,6 +32383,135 @@ func (ec *executionContext) unmarshalNOpenRegisterSessionInput2tsunaguᚋinterna
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Order!")
+		return graphql.Null
+	}
+	return ec._Order(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrderActionInput2tsunaguᚋinternalᚋtsunaguᚐOrderActionInput(ctx context.Context, v any) (tsunagu.OrderActionInput, error) {
+	res, err := ec.unmarshalInputOrderActionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrderConnection2ᚖtsunaguᚋgraphᚋmodelᚐOrderConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrderConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderConnection!")
+		return graphql.Null
+	}
+	return ec._OrderConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrderContactInput2tsunaguᚋinternalᚋtsunaguᚐOrderContact(ctx context.Context, v any) (tsunagu.OrderContact, error) {
+	res, err := ec.unmarshalInputOrderContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrderEdge2ᚕᚖtsunaguᚋgraphᚋmodelᚐOrderEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrderEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrderEdge2ᚖtsunaguᚋgraphᚋmodelᚐOrderEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrderEdge2ᚖtsunaguᚋgraphᚋmodelᚐOrderEdge(ctx context.Context, sel ast.SelectionSet, v *model.OrderEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderEdge!")
+		return graphql.Null
+	}
+	return ec._OrderEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrderLine2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐOrderLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.OrderLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrderLine2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrderLine2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderLine(ctx context.Context, sel ast.SelectionSet, v *tsunagu.OrderLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderLine!")
+		return graphql.Null
+	}
+	return ec._OrderLine(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrderPayload2ᚖtsunaguᚋgraphᚋmodelᚐOrderPayload(ctx context.Context, sel ast.SelectionSet, v *model.OrderPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderPayload!")
+		return graphql.Null
+	}
+	return ec._OrderPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrderRefund2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐOrderRefundᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.OrderRefund) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrderRefund2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderRefund(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrderRefund2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderRefund(ctx context.Context, sel ast.SelectionSet, v *tsunagu.OrderRefund) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderRefund!")
+		return graphql.Null
+	}
+	return ec._OrderRefund(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrderRefundPayload2ᚖtsunaguᚋgraphᚋmodelᚐOrderRefundPayload(ctx context.Context, sel ast.SelectionSet, v *model.OrderRefundPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrderRefundPayload!")
+		return graphql.Null
+	}
+	return ec._OrderRefundPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOrderStatus2tsunaguᚋinternalᚋtsunaguᚐOrderStatus(ctx context.Context, v any) (tsunagu.OrderStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := tsunagu.OrderStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrderStatus2tsunaguᚋinternalᚋtsunaguᚐOrderStatus(ctx context.Context, sel ast.SelectionSet, v tsunagu.OrderStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OrderStatus!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖtsunaguᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -27484,6 +32659,30 @@ func (ec *executionContext) marshalNRateTotal2ᚕtsunaguᚋinternalᚋtsunaguᚐ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNRateTotal2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.RateTotal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRateTotal2ᚖtsunaguᚋinternalᚋtsunaguᚐRateTotal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRateTotal2ᚖtsunaguᚋinternalᚋtsunaguᚐRateTotal(ctx context.Context, sel ast.SelectionSet, v *tsunagu.RateTotal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RateTotal!")
+		return graphql.Null
+	}
+	return ec._RateTotal(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReceipt2ᚖtsunaguᚋinternalᚋtsunaguᚐReceipt(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Receipt) graphql.Marshaler {
@@ -27645,6 +32844,16 @@ func (ec *executionContext) marshalNRefundMethod2tsunaguᚋinternalᚋtsunaguᚐ
 	return res
 }
 
+func (ec *executionContext) unmarshalNRefundOrderInput2tsunaguᚋinternalᚋtsunaguᚐRefundOrderInput(ctx context.Context, v any) (tsunagu.RefundOrderInput, error) {
+	res, err := ec.unmarshalInputRefundOrderInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRefundOrderLineInput2tsunaguᚋinternalᚋtsunaguᚐRefundOrderLineInput(ctx context.Context, v any) (tsunagu.RefundOrderLineInput, error) {
+	res, err := ec.unmarshalInputRefundOrderLineInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRefundPayload2ᚖtsunaguᚋgraphᚋmodelᚐRefundPayload(ctx context.Context, sel ast.SelectionSet, v *model.RefundPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RefundPayload!")
@@ -27656,6 +32865,21 @@ func (ec *executionContext) marshalNRefundPayload2ᚖtsunaguᚋgraphᚋmodelᚐR
 func (ec *executionContext) unmarshalNRefundSaleInput2tsunaguᚋinternalᚋtsunaguᚐRefundSaleInput(ctx context.Context, v any) (tsunagu.RefundSaleInput, error) {
 	res, err := ec.unmarshalInputRefundSaleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRefundStatus2tsunaguᚋinternalᚋtsunaguᚐRefundStatus(ctx context.Context, v any) (tsunagu.RefundStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := tsunagu.RefundStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRefundStatus2tsunaguᚋinternalᚋtsunaguᚐRefundStatus(ctx context.Context, sel ast.SelectionSet, v tsunagu.RefundStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RefundStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNRegister2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐRegisterᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.Register) graphql.Marshaler {
@@ -27867,9 +33091,35 @@ func (ec *executionContext) unmarshalNSetReorderPointInput2tsunaguᚋinternalᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNSetShippingRuleInput2tsunaguᚋinternalᚋtsunaguᚐSetShippingRuleInput(ctx context.Context, v any) (tsunagu.SetShippingRuleInput, error) {
+	res, err := ec.unmarshalInputSetShippingRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNShipOrderInput2tsunaguᚋinternalᚋtsunaguᚐShipOrderInput(ctx context.Context, v any) (tsunagu.ShipOrderInput, error) {
+	res, err := ec.unmarshalInputShipOrderInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNShipTransferInput2tsunaguᚋinternalᚋtsunaguᚐShipTransferInput(ctx context.Context, v any) (tsunagu.ShipTransferInput, error) {
 	res, err := ec.unmarshalInputShipTransferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNShippingRule2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingRule(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ShippingRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShippingRule!")
+		return graphql.Null
+	}
+	return ec._ShippingRule(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNShippingRulePayload2ᚖtsunaguᚋgraphᚋmodelᚐShippingRulePayload(ctx context.Context, sel ast.SelectionSet, v *model.ShippingRulePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ShippingRulePayload!")
+		return graphql.Null
+	}
+	return ec._ShippingRulePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNShopPayload2ᚖtsunaguᚋgraphᚋmodelᚐShopPayload(ctx context.Context, sel ast.SelectionSet, v *model.ShopPayload) graphql.Marshaler {
@@ -27878,6 +33128,11 @@ func (ec *executionContext) marshalNShopPayload2ᚖtsunaguᚋgraphᚋmodelᚐSho
 		return graphql.Null
 	}
 	return ec._ShopPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSignUpInput2tsunaguᚋinternalᚋtsunaguᚐSignUpInput(ctx context.Context, v any) (tsunagu.SignUpInput, error) {
+	res, err := ec.unmarshalInputSignUpInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNStockBucket2tsunaguᚋinternalᚋtsunaguᚐBucket(ctx context.Context, v any) (tsunagu.Bucket, error) {
@@ -28107,6 +33362,14 @@ func (ec *executionContext) marshalNTaxClass2tsunaguᚋinternalᚋtsunaguᚐTaxC
 		graphql.AddInvalidNullFromMarshaler(ctx, "TaxClass!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTerminalSalePayload2ᚖtsunaguᚋgraphᚋmodelᚐTerminalSalePayload(ctx context.Context, sel ast.SelectionSet, v *model.TerminalSalePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TerminalSalePayload!")
+		return graphql.Null
+	}
+	return ec._TerminalSalePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -28991,6 +34254,47 @@ func (ec *executionContext) marshalONode2tsunaguᚋgraphᚋmodelᚐNode(ctx cont
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Order(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrderFilter2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderFilter(ctx context.Context, v any) (*tsunagu.OrderFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrderFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderRefund2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderRefund(ctx context.Context, sel ast.SelectionSet, v *tsunagu.OrderRefund) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OrderRefund(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrderStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderStatus(ctx context.Context, v any) (*tsunagu.OrderStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := tsunagu.OrderStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderStatus(ctx context.Context, sel ast.SelectionSet, v *tsunagu.OrderStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOPaymentMethod2ᚖtsunaguᚋinternalᚋtsunaguᚐPaymentMethod(ctx context.Context, v any) (*tsunagu.PaymentMethod, error) {
 	if v == nil {
 		return nil, nil
@@ -29117,6 +34421,23 @@ func (ec *executionContext) marshalORefundMethod2tsunaguᚋinternalᚋtsunaguᚐ
 	return res
 }
 
+func (ec *executionContext) unmarshalORefundOrderLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐRefundOrderLineInputᚄ(ctx context.Context, v any) ([]tsunagu.RefundOrderLineInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]tsunagu.RefundOrderLineInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRefundOrderLineInput2tsunaguᚋinternalᚋtsunaguᚐRefundOrderLineInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalORegister2ᚖtsunaguᚋinternalᚋtsunaguᚐRegister(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Register) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29157,6 +34478,21 @@ func (ec *executionContext) unmarshalOSaleFilter2ᚖtsunaguᚋinternalᚋtsunagu
 	}
 	res, err := ec.unmarshalInputSaleFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOShippingAddressInput2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingAddress(ctx context.Context, v any) (*tsunagu.ShippingAddress, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputShippingAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOShippingRule2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingRule(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ShippingRule) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ShippingRule(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOShop2ᚖtsunaguᚋinternalᚋtsunaguᚐShop(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Shop) graphql.Marshaler {

@@ -209,3 +209,12 @@ func UnmarshalRefundID(v any) (tsunagu.RefundID, error) {
 	id, err := unmarshal(v, KindRefund)
 	return tsunagu.RefundID(id), err
 }
+
+func MarshalOrderID(id tsunagu.OrderID) graphql.Marshaler {
+	return marshal(KindOrder, int64(id))
+}
+
+func UnmarshalOrderID(v any) (tsunagu.OrderID, error) {
+	id, err := unmarshal(v, KindOrder)
+	return tsunagu.OrderID(id), err
+}

@@ -17,6 +17,15 @@ type CashMovementPayload struct {
 	UserErrors   []*tsunagu.Error      `json:"userErrors"`
 }
 
+type CheckoutPayload struct {
+	Order *tsunagu.Order `json:"order,omitempty"`
+	// The PaymentIntent's client secret, for Stripe.js.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+	// Opens the order with orderByToken; keep it (it is the guest's only way back).
+	OrderToken *string          `json:"orderToken,omitempty"`
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
 type FacilityConnection struct {
 	Edges    []*FacilityEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`
@@ -65,6 +74,27 @@ type MunicipalityEdge struct {
 }
 
 type Mutation struct {
+}
+
+type OrderConnection struct {
+	Edges    []*OrderEdge `json:"edges"`
+	PageInfo *PageInfo    `json:"pageInfo"`
+}
+
+type OrderEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *tsunagu.Order `json:"node"`
+}
+
+type OrderPayload struct {
+	Order      *tsunagu.Order   `json:"order,omitempty"`
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
+type OrderRefundPayload struct {
+	Refund     *tsunagu.OrderRefund `json:"refund,omitempty"`
+	Order      *tsunagu.Order       `json:"order,omitempty"`
+	UserErrors []*tsunagu.Error     `json:"userErrors"`
 }
 
 type PageInfo struct {
@@ -125,6 +155,11 @@ type SalePayload struct {
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
 
+type ShippingRulePayload struct {
+	ShippingRule *tsunagu.ShippingRule `json:"shippingRule,omitempty"`
+	UserErrors   []*tsunagu.Error      `json:"userErrors"`
+}
+
 type ShopPayload struct {
 	Shop       *tsunagu.Shop    `json:"shop,omitempty"`
 	UserErrors []*tsunagu.Error `json:"userErrors"`
@@ -153,6 +188,14 @@ type StockMovementConnection struct {
 type StockMovementEdge struct {
 	Cursor string                 `json:"cursor"`
 	Node   *tsunagu.StockMovement `json:"node"`
+}
+
+type TerminalSalePayload struct {
+	Sale            *tsunagu.Sale `json:"sale,omitempty"`
+	PaymentIntentID *string       `json:"paymentIntentId,omitempty"`
+	// For a POS app that drives the reader itself (Stripe Terminal SDK).
+	ClientSecret *string          `json:"clientSecret,omitempty"`
+	UserErrors   []*tsunagu.Error `json:"userErrors"`
 }
 
 type TransferConnection struct {

@@ -3,20 +3,26 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
 
-// The shop floor of the demo, so that the demo clerk can sell at once: the home
-// shop issues qualified invoices as 港区 with two registers; every shop has its own
+// The shop floor of the demo, so that the demo clerk can sell at once: each city
+// hall's shop issues qualified invoices in its city's name, the home shop has two
+// registers; every shop has its own
 // city's goods, put on hand as production; and each partner has shipped some of
 // its goods to the home shop through the exchange, so that the home shop sells
 // consigned partner goods and the exchange balance has figures.
 
-// homeRegistration is 港区's qualified-invoice registration number: T, the check
-// digit and its local-government corporate number.
-const homeRegistration = "T8000020131032"
+// localGovernmentRegistration is a municipality's qualified-invoice registration
+// number: T, the check digit and its corporate number, which for a local
+// government is 000020 and its 6-digit code (港区: T8000020131032).
+func localGovernmentRegistration(code6 string) string {
+	base := "000020" + code6
+	return "T" + strconv.Itoa(tsunagu.CorporateCheckDigit(base)) + base
+}
 
 // Quantities of the demo stock.
 const (
@@ -31,9 +37,17 @@ var registers = []string{"レジ1", "レジ2"}
 func (l *loader) floor(ctx context.Context, s Services, products []*tsunagu.Product) error {
 	homeCode := municipalities[0].code5
 	homeShop := l.shops[homeCode]
-	if _, err := s.POS.UpdateShop(ctx, tsunagu.Shop{LocationID: homeShop, OperatorName: municipalities[0].name,
-		RegistrationNumber: ptr(homeRegistration), Rounding: tsunagu.RoundDown}); err != nil {
-		return fmt.Errorf("home shop: %w", err)
+	// Every city hall's shop issues qualified invoices in its city's name, at the
+	// counter and for online orders.
+	for _, m := range municipalities {
+		code6, err := municipalityCode(m.code5)
+		if err != nil {
+			return err
+		}
+		if _, err := s.POS.UpdateShop(ctx, tsunagu.Shop{LocationID: l.shops[m.code5], OperatorName: m.name,
+			RegistrationNumber: ptr(localGovernmentRegistration(code6)), Rounding: tsunagu.RoundDown}); err != nil {
+			return fmt.Errorf("shop of %s: %w", m.name, err)
+		}
 	}
 	for _, name := range registers {
 		if _, err := s.POS.CreateRegister(ctx, tsunagu.CreateRegisterInput{ShopID: homeShop, Name: name}); err != nil {

@@ -24,7 +24,16 @@ func idempotent(ctx context.Context, tx queryer, operation, key string, request 
 	if u == nil {
 		return 0, false, tsunagu.ErrUnauthenticated
 	}
-	scope := "u" + strconv.FormatInt(int64(u.ID), 10)
+	return idempotentIn(ctx, tx, userScope(u), operation, key, request, work)
+}
+
+// userScope is the idempotency scope of u's keys.
+func userScope(u *tsunagu.User) string { return "u" + strconv.FormatInt(int64(u.ID), 10) }
+
+// idempotentIn is idempotent with keys in scope, for operations open to anonymous
+// users (a guest's checkout), whose keys share one scope: the request hash still
+// keeps one guest's key from returning another's different request.
+func idempotentIn(ctx context.Context, tx queryer, scope, operation, key string, request any, work func() (int64, error)) (id int64, replay bool, err error) {
 	hash, err := requestHash(operation, request)
 	if err != nil {
 		return 0, false, err

@@ -7,9 +7,14 @@ import (
 
 	"tsunagu/internal/pgtest"
 	"tsunagu/internal/postgres"
+	"tsunagu/internal/stripemock"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	stripemock.Stop()
+	os.Exit(code)
+}
 
 func TestCheckLedgerFindsDrift(t *testing.T) {
 	t.Parallel()

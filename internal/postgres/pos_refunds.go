@@ -80,6 +80,9 @@ func refundSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 	if sale.Status == tsunagu.SaleVoided {
 		return nil, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId", "This sale was voided; there is nothing to refund.")
 	}
+	if sale.Status != tsunagu.SaleCompleted {
+		return nil, errNotCompleted
+	}
 	rs, err := lockSession(ctx, tx, u, in.SessionID, sessionShare)
 	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
 		return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "input.sessionId", "There is no such register session.")

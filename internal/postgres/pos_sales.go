@@ -10,7 +10,8 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-const saleColumns = `s.id, s.shop_id, s.register_id, s.session_id, s.receipt_number, s.status, s.total,
+// A pending Terminal sale has no receipt number yet; it reads as 0.
+const saleColumns = `s.id, s.shop_id, s.register_id, s.session_id, coalesce(s.receipt_number, 0) AS receipt_number, s.status, s.total,
 	s.sold_by, s.created_at, s.voided_at, s.voided_by, s.void_reason`
 
 // saleLineField names a field of line i of the input, as in "input.lines.2.quantity".
@@ -74,7 +75,7 @@ func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput)
 	var out *tsunagu.Sale
 	err = s.db.transact(ctx, func(tx queryer) error {
 		id, replay, err := idempotent(ctx, tx, "createSale", in.IdempotencyKey, req, func() (int64, error) {
-			sale, err := createSaleTx(ctx, tx, u, &in, ids, codes)
+			sale, err := createSaleTx(ctx, tx, u, &in, ids, codes, false)
 			if err != nil {
 				return 0, err
 			}
@@ -106,8 +107,10 @@ type saleProduct struct {
 }
 
 // createSaleTx is the work of CreateSale in tx. ids and codes identify the products
-// of the lines (0 and "" where the line uses the other).
-func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.CreateSaleInput, ids []int64, codes []string) (*tsunagu.Sale, error) {
+// of the lines (0 and "" where the line uses the other). A pending sale (a Terminal
+// card sale) ignores in.Payments and is paid by one CARD payment of its total; its
+// stock is reserved instead of taken and it gets no receipt number yet.
+func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.CreateSaleInput, ids []int64, codes []string, pending bool) (*tsunagu.Sale, error) {
 	// One statement locks the session (FOR SHARE: other sales go on, closing waits),
 	// draws the new sale's ID and resolves every line's product, by ID or by code; a
 	// row per line, each with the session. No row means no such session.
@@ -168,6 +171,9 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	if pending {
+		in.Payments = []tsunagu.PaymentInput{terminalPayment(total)}
+	}
 	if err := tsunagu.CheckPayments(total, in.Payments); err != nil {
 		return nil, err
 	}
@@ -181,6 +187,9 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		q := in.Lines[i].Quantity
 		ms[i] = movement{ProductID: *p.ProductID, LocationID: rs.ShopID, Owner: p.Facility,
 			Bucket: tsunagu.BucketOnHand, Quantity: -q, Reason: tsunagu.ReasonSale}
+		if pending {
+			ms[i].Bucket, ms[i].Quantity, ms[i].Reason = tsunagu.BucketReserved, q, tsunagu.ReasonReserve
+		}
 		products[i], owners[i], prices[i], quantities[i] = int64(*p.ProductID), int64(p.Facility), p.Price, int64(q)
 		names[i], lineCodes[i], taxes[i], qualified[i] = p.Name, p.Code, string(p.TaxClass), p.Qualified
 	}
@@ -208,12 +217,13 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 	var sale tsunagu.Sale
 	err = tx.GetContext(ctx, &sale, `
 		WITH n AS (
-			UPDATE shops SET last_receipt_number = last_receipt_number + 1 WHERE location_id = $2
+			UPDATE shops SET last_receipt_number = last_receipt_number + 1 WHERE location_id = $2 AND NOT $20
 			RETURNING last_receipt_number
 		), s AS (
 			INSERT INTO sales (id, shop_id, register_id, session_id, receipt_number, status, total, sold_by)
 			OVERRIDING SYSTEM VALUE
-			SELECT $1, $2, $3, $4, n.last_receipt_number, 'COMPLETED', $5, $6 FROM n
+			SELECT $1, $2, $3, $4, (SELECT last_receipt_number FROM n),
+				CASE WHEN $20 THEN 'PENDING_PAYMENT' ELSE 'COMPLETED' END, $5, $6
 			RETURNING *
 		), l AS (
 			INSERT INTO sale_lines (sale_id, line_number, product_id, owner_facility_id, name, code,
@@ -231,7 +241,7 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		saleID, rs.ShopID, rs.RegisterID, rs.ID, total, u.ID,
 		pq.Array(products), pq.Array(owners), pq.Array(names), pq.Array(lineCodes), pq.Array(prices),
 		pq.Array(quantities), pq.Array(taxes), pq.Array(qualified),
-		pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs))
+		pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs), pending)
 	if err != nil {
 		return nil, mapPOSError(err)
 	}
@@ -344,6 +354,8 @@ func (s *POSService) VoidSale(ctx context.Context, in tsunagu.VoidSaleInput) (*t
 			switch {
 			case sale.Status == tsunagu.SaleVoided:
 				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId", "This sale is voided already.")
+			case sale.Status != tsunagu.SaleCompleted:
+				return 0, errNotCompleted
 			case sale.SessionStatus != tsunagu.SessionOpen:
 				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
 					"This sale belongs to a closed register session; refund it instead.")

@@ -120,7 +120,8 @@ func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSes
 //
 // Returns the errors of CloseSessionInput.Counted, TOO_LONG (input.note), NOT_FOUND
 // (field "") for an unknown session, FORBIDDEN for another shop's, or INVALID_STATE
-// (input.sessionId) when it is closed already; and then changes nothing.
+// (input.sessionId) when it is closed already or a Terminal card sale in it is still
+// pending; and then changes nothing.
 func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseSessionInput) (*tsunagu.RegisterSession, error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
@@ -147,6 +148,17 @@ func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseS
 		}
 		if rs.Status != tsunagu.SessionOpen {
 			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.sessionId", "This register session is closed already.")
+		}
+		// A Terminal card sale still waiting for Stripe would change the report after
+		// the close; no new one can start while the session is locked.
+		var pending bool
+		err = tx.GetContext(ctx, &pending, `SELECT EXISTS (SELECT FROM sales WHERE session_id = $1 AND status = 'PENDING_PAYMENT')`, in.SessionID)
+		if err != nil {
+			return err
+		}
+		if pending {
+			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.sessionId",
+				"A card payment on the reader is still pending; confirm it before closing the register.")
 		}
 		var row sessionRow
 		err = tx.GetContext(ctx, &row, `

@@ -31,6 +31,9 @@ import (
 // their commit.
 type POSService struct {
 	db *DB
+	// Payments takes card payments on Stripe Terminal readers; nil: Terminal card
+	// sales are off (cards are then recorded as external payments).
+	Payments tsunagu.Payments
 }
 
 var _ tsunagu.POSService = (*POSService)(nil)

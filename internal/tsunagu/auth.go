@@ -55,6 +55,9 @@ type AuthService interface {
 	// Authenticate returns the user a token belongs to, or UNAUTHENTICATED when the
 	// token is unknown, expired or revoked.
 	Authenticate(ctx context.Context, token string) (*User, error)
+	// SignUp creates a shopper's account (CUSTOMER) and signs it in. Returns
+	// validation errors or DUPLICATE (input.email).
+	SignUp(ctx context.Context, in SignUpInput) (*Session, error)
 	// UsersByID returns the users among ids that the signed-in user may see:
 	// themselves; staff see other staff; admins see everyone.
 	UsersByID(ctx context.Context, ids []UserID) (map[UserID]*User, error)

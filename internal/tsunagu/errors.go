@@ -41,6 +41,10 @@ const (
 	CodePaymentMismatch           Code = "PAYMENT_MISMATCH"
 	CodeNoOpenSession             Code = "NO_OPEN_SESSION"
 	CodeOverRefund                Code = "OVER_REFUND"
+	CodeEmptyCart                 Code = "EMPTY_CART"
+	CodeMultipleShops             Code = "MULTIPLE_SHOPS"
+	CodeNotPaid                   Code = "NOT_PAID"
+	CodePaymentsUnavailable       Code = "PAYMENTS_UNAVAILABLE"
 )
 
 // Error is a failure a person can act on: Message is a sentence shown to them,

@@ -18,3 +18,9 @@ type (
 	SaleID         int64
 	RefundID       int64
 )
+
+// Online orders.
+type (
+	OrderID       int64
+	OrderRefundID int64
+)

@@ -92,7 +92,30 @@ type SaleStatus string
 const (
 	SaleCompleted SaleStatus = "COMPLETED"
 	SaleVoided    SaleStatus = "VOIDED"
+	// SalePendingPayment is a Terminal card sale waiting for Stripe: its stock is
+	// held (reserved) and it has no receipt number yet.
+	SalePendingPayment SaleStatus = "PENDING_PAYMENT"
+	// SaleCancelled is a Terminal card sale whose payment failed: nothing was sold.
+	SaleCancelled SaleStatus = "CANCELLED"
 )
+
+// CreateTerminalSaleInput sells goods for a card payment on a Stripe Terminal
+// reader: one CARD payment of the total.
+type CreateTerminalSaleInput struct {
+	SessionID SessionID
+	Lines     []SaleLineInput
+	// ReaderID is the Terminal reader (tmr_…) to present the payment on; empty: the
+	// POS app presents it itself with the client secret.
+	ReaderID       string
+	IdempotencyKey string
+}
+
+// TerminalSale is a pending Terminal sale with its PaymentIntent.
+type TerminalSale struct {
+	Sale            *Sale
+	PaymentIntentID string
+	ClientSecret    string
+}
 
 // Sale is a POS transaction.
 type Sale struct {
@@ -451,6 +474,12 @@ type POSService interface {
 	CreateSale(ctx context.Context, in CreateSaleInput) (*Sale, error)
 	VoidSale(ctx context.Context, in VoidSaleInput) (*Sale, error)
 	RefundSale(ctx context.Context, in RefundSaleInput) (*Refund, error)
+	// CreateTerminalSale starts a card sale on a Stripe Terminal reader; the sale
+	// completes when Stripe reports the payment.
+	CreateTerminalSale(ctx context.Context, in CreateTerminalSaleInput) (*TerminalSale, error)
+	// ConfirmTerminalSale asks Stripe for a pending Terminal sale's payment and
+	// completes or cancels the sale accordingly.
+	ConfirmTerminalSale(ctx context.Context, id SaleID) (*Sale, error)
 	Sales(ctx context.Context, f SaleFilter, page PageArgs) (*Page[*Sale], error)
 	SalesByID(ctx context.Context, ids []SaleID) (map[SaleID]*Sale, error)
 	SaleByReceiptNumber(ctx context.Context, shop LocationID, number int64) (*Sale, error)

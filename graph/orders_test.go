@@ -1,0 +1,232 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"tsunagu/graph/gid"
+	"tsunagu/internal/postgres"
+	"tsunagu/internal/tsunagu"
+)
+
+const (
+	orderFields = `order { id status total shippingFee lines { lineNumber name quantity product { name } owner { name } }
+		taxes { taxClass total tax } refunds { amount status } } userErrors { code field message }`
+	checkout        = `mutation($in: CheckoutInput!) { checkout(input: $in) { clientSecret orderToken ` + orderFields + ` } }`
+	signUp          = `mutation($in: SignUpInput!) { signUp(input: $in) { token user { role } userErrors { code field message } } }`
+	markOrderReady  = `mutation($in: OrderActionInput!) { markOrderReady(input: $in) { ` + orderFields + ` } }`
+	completeOrder   = `mutation($in: OrderActionInput!) { completeOrder(input: $in) { ` + orderFields + ` } }`
+	shipOrder       = `mutation($in: ShipOrderInput!) { shipOrder(input: $in) { ` + orderFields + ` } }`
+	cancelOrder     = `mutation($in: CancelOrderInput!) { cancelOrder(input: $in) { ` + orderFields + ` } }`
+	setShippingRule = `mutation($in: SetShippingRuleInput!) { setShippingRule(input: $in) {
+		shippingRule { fee freeAbove } userErrors { code field message } } }`
+	createTerminalSale = `mutation($in: CreateTerminalSaleInput!) { createTerminalSale(input: $in) {
+		paymentIntentId sale { id status } userErrors { code field message } } }`
+	confirmTerminalSale = `mutation($in: ConfirmTerminalSaleInput!) { confirmTerminalSale(input: $in) { ` + saleFields + ` } }`
+	refundOrder         = `mutation($in: RefundOrderInput!) { refundOrder(input: $in) {
+		refund { amount status } order { status refunded } userErrors { code field message } } }`
+)
+
+// paidOrder checks out one item of a new stocked product at the home shop and
+// applies Stripe's payment, as the webhook would.
+func (a *api) paidOrder(f tsunagu.Fulfilment) *tsunagu.Order {
+	a.t.Helper()
+	a.shop()
+	p := a.stocked(a.homeFac, a.homeShop, 5)
+	in := tsunagu.CheckoutInput{Contact: tsunagu.OrderContact{Email: "guest@example.jp", Name: "ゲスト"},
+		Lines:      []tsunagu.CheckoutLineInput{{ShopID: a.homeShop.ID, ProductID: p.ID, Quantity: 2}},
+		Fulfilment: f, IdempotencyKey: key()}
+	if f == tsunagu.FulfilDelivery {
+		in.ShippingAddress = &tsunagu.ShippingAddress{PostalCode: "105-0011", Address: "東京都港区芝公園1-5-25"}
+	}
+	co, err := a.orders.Checkout(context.Background(), in)
+	must(a.t, err)
+	o := co.Order
+	must(a.t, a.orders.ApplyPaymentEvent(context.Background(), tsunagu.PaymentEvent{ID: "evt_" + key(),
+		Type: tsunagu.StripePaymentSucceeded, PaymentIntentID: *o.PaymentIntentID, Amount: o.Total, Currency: "jpy", OrderID: o.ID}))
+	return o
+}
+
+// terminalSale starts a Terminal card sale of a new stocked product, as the clerk.
+func (a *api) terminalSale() *tsunagu.Sale {
+	a.t.Helper()
+	s := a.session()
+	p := a.stocked(a.homeFac, a.homeShop, 5)
+	ts, err := a.pos.CreateTerminalSale(a.ctxs["clerk"], tsunagu.CreateTerminalSaleInput{SessionID: s.ID,
+		Lines: []tsunagu.SaleLineInput{{ProductID: &p.ID, Quantity: 1}}, IdempotencyKey: key()})
+	must(a.t, err)
+	return ts.Sale
+}
+
+func checkoutVars(a *api, p *tsunagu.Product, qty int) map[string]any {
+	return map[string]any{"in": map[string]any{
+		"contact":        map[string]any{"email": "hanako@example.jp", "name": "山田花子"},
+		"lines":          []map[string]any{{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)), "productId": a.id(gid.KindProduct, int64(p.ID)), "quantity": qty}},
+		"fulfilment":     "PICKUP",
+		"idempotencyKey": key(),
+	}}
+}
+
+type orderOut struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	Total  int    `json:"total"`
+	Lines  []struct {
+		Name    string `json:"name"`
+		Product struct{ Name string }
+		Owner   struct{ Name string }
+	} `json:"lines"`
+	Taxes []struct {
+		TaxClass string `json:"taxClass"`
+		Total    int    `json:"total"`
+		Tax      int    `json:"tax"`
+	} `json:"taxes"`
+}
+
+// A shopper signs up and checks out through the API; the order opens with its token
+// and for the customer, not for another shop's clerk; the clerk fulfils it.
+func TestSignUpAndCheckout(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	a.shop()
+	p := a.stocked(a.homeFac, a.homeShop, 5)
+
+	var su struct {
+		SignUp struct {
+			Token *string
+			User  struct{ Role string }
+		}
+	}
+	a.ok("", signUp, map[string]any{"in": map[string]any{"email": "shopper@example.jp", "password": "a long password", "name": "買い物客"}}, &su)
+	if su.SignUp.Token == nil || su.SignUp.User.Role != "CUSTOMER" {
+		t.Fatalf("signUp: %+v", su)
+	}
+	a.tokens["customer"] = *su.SignUp.Token
+	errs, code := a.mutate("", "signUp", signUp, map[string]any{"in": map[string]any{"email": "shopper@example.jp", "password": "a long password"}})
+	if code != "" || codes(errs) != "DUPLICATE@input.email" {
+		t.Errorf("signing up twice: %q %s", code, codes(errs))
+	}
+
+	var co struct {
+		Checkout struct {
+			ClientSecret *string
+			OrderToken   *string
+			Order        orderOut
+		}
+	}
+	a.ok("customer", checkout, checkoutVars(a, p, 3), &co)
+	o := co.Checkout.Order
+	if co.Checkout.ClientSecret == nil || co.Checkout.OrderToken == nil || o.Status != "PENDING_PAYMENT" || o.Total != 3*int(p.Price) {
+		t.Fatalf("checkout: %+v", co.Checkout)
+	}
+	if len(o.Lines) != 1 || o.Lines[0].Owner.Name != a.homeFac.Name || len(o.Taxes) != 1 {
+		t.Errorf("order: %+v", o)
+	}
+
+	const byToken = `query($t: String!) { orderByToken(token: $t) { id status } }`
+	var bt struct{ OrderByToken *struct{ ID string } }
+	a.ok("", byToken, map[string]any{"t": *co.Checkout.OrderToken}, &bt)
+	if bt.OrderByToken == nil || bt.OrderByToken.ID != o.ID {
+		t.Errorf("orderByToken: %+v", bt)
+	}
+	a.ok("", byToken, map[string]any{"t": "not-a-token"}, &bt)
+	if bt.OrderByToken != nil {
+		t.Errorf("a wrong token opens %+v", bt.OrderByToken)
+	}
+	const byID = `query($id: ID!) { order(id: $id) { id } }`
+	for as, visible := range map[string]bool{"customer": true, "clerk": true, "otherClerk": false, "": false} {
+		var r struct{ Order *struct{ ID string } }
+		a.ok(as, byID, map[string]any{"id": o.ID}, &r)
+		if (r.Order != nil) != visible {
+			t.Errorf("order(id) as %q: %+v, want visible %v", as, r.Order, visible)
+		}
+	}
+
+	n, err := gid.DecodeKind(o.ID, gid.KindOrder)
+	must(t, err)
+	orders, err := a.orders.OrdersByID(a.ctxs["admin"], []tsunagu.OrderID{tsunagu.OrderID(n)})
+	must(t, err)
+	paid := orders[tsunagu.OrderID(n)]
+	must(t, a.orders.ApplyPaymentEvent(context.Background(), tsunagu.PaymentEvent{ID: "evt_" + key(),
+		Type: tsunagu.StripePaymentSucceeded, PaymentIntentID: *paid.PaymentIntentID, Amount: paid.Total, Currency: "jpy", OrderID: paid.ID}))
+	for _, m := range []struct{ name, query, want string }{
+		{"markOrderReady", markOrderReady, "READY_FOR_PICKUP"}, {"completeOrder", completeOrder, "COMPLETED"},
+	} {
+		var out map[string]struct{ Order orderOut }
+		a.ok("clerk", m.query, map[string]any{"in": map[string]any{"orderId": o.ID, "idempotencyKey": key()}}, &out)
+		if got := out[m.name].Order.Status; got != m.want {
+			t.Errorf("%s: status %s, want %s", m.name, got, m.want)
+		}
+	}
+	var list struct {
+		Orders struct {
+			Edges []struct{ Node struct{ ID, Status string } }
+		}
+	}
+	a.ok("manager", `{ orders(filter: {status: COMPLETED}, first: 10) { edges { node { id status } } } }`, nil, &list)
+	if len(list.Orders.Edges) != 1 || list.Orders.Edges[0].Node.ID != o.ID {
+		t.Errorf("orders: %+v", list)
+	}
+	if err := a.db.CheckLedger(context.Background()); err != nil {
+		t.Error(err)
+	}
+}
+
+// A bad cart gets its userErrors and changes nothing.
+func TestCheckoutUserErrors(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	a.shop()
+	p := a.stocked(a.homeFac, a.homeShop, 2)
+	tests := []struct {
+		name string
+		mod  func(in map[string]any)
+		want string
+	}{
+		{"EmptyCart", func(in map[string]any) { in["lines"] = []map[string]any{} }, "EMPTY_CART@input.lines"},
+		{"InsufficientStock", func(in map[string]any) { in["lines"].([]map[string]any)[0]["quantity"] = 3 }, "INSUFFICIENT_STOCK@input.lines.0.quantity"},
+		{"DeliveryWithoutAddress", func(in map[string]any) { in["fulfilment"] = "DELIVERY" }, "REQUIRED@input.shippingAddress"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := checkoutVars(a, p, 1)
+			tc.mod(vars["in"].(map[string]any))
+			before := a.snapshot()
+			errs, code := a.mutate("", "checkout", checkout, vars)
+			if code != "" || codes(errs) != tc.want {
+				t.Errorf("got %q %s, want %s", code, codes(errs), tc.want)
+			}
+			a.unchanged(before)
+		})
+	}
+}
+
+// A page of orders with their lines, products, owners, shops, taxes and refunds runs
+// the same number of statements whatever its size.
+func TestOrderPageStatementCount(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	for range 6 {
+		a.paidOrder(tsunagu.FulfilPickup)
+	}
+	q := `query($n: Int) { orders(first: $n) { edges { node { id total shop { name }
+		lines { name product { name } owner { name } } taxes { tax } refunds { amount } } } } }`
+	count := func(n int) int64 {
+		var c postgres.StatementCounter
+		ctx := postgres.WithStatementCounter(context.Background(), &c)
+		r := a.doCtx(ctx, "manager", q, map[string]any{"n": n})
+		if len(r.Errors) > 0 {
+			t.Fatalf("errors: %+v", r.Errors)
+		}
+		var out struct{ Orders struct{ Edges []any } }
+		must(t, json.Unmarshal(r.Data, &out))
+		if len(out.Orders.Edges) != n {
+			t.Fatalf("%d orders, want %d", len(out.Orders.Edges), n)
+		}
+		return c.Count()
+	}
+	if small, large := count(2), count(6); small != large {
+		t.Errorf("statement count grows with the page: %d for 2, %d for 6", small, large)
+	}
+}

@@ -1,0 +1,22 @@
+package postgres
+
+import (
+	"context"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// SignUp creates a shopper's account (role CUSTOMER) and signs it in: the orders of
+// its checkouts are then its own. Returns validation errors (input.email,
+// input.password) or DUPLICATE (input.email) for an address in use, and then
+// creates nothing.
+func (s *AuthService) SignUp(ctx context.Context, in tsunagu.SignUpInput) (*tsunagu.Session, error) {
+	// CreateUser decides who may create accounts; a sign-up creates only a customer,
+	// which anyone may.
+	sys := tsunagu.WithUser(ctx, &tsunagu.User{Role: tsunagu.RoleAdmin}, "")
+	_, err := s.CreateUser(sys, NewUserInput{Email: in.Email, Password: in.Password, Name: in.Name, Role: tsunagu.RoleCustomer})
+	if err != nil {
+		return nil, err
+	}
+	return s.Login(ctx, tsunagu.LoginInput{Email: in.Email, Password: in.Password})
+}

@@ -1,0 +1,430 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lib/pq"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// staffOrderAction runs fn on the locked order in one transaction, for the staff of
+// the order's shop, after checking that event fits the order's status. The action
+// (operation op, request req) takes the idempotency key: a retry returns the order
+// as it is, without acting again.
+func (s *OrderService) staffOrderAction(ctx context.Context, op string, id tsunagu.OrderID, key string, req any,
+	event tsunagu.OrderEvent, fn func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error)) (*tsunagu.Order, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var errs tsunagu.ValidationErrors
+	validatePOSKey(&errs, key)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	var out *tsunagu.Order
+	err = s.db.transact(ctx, func(tx queryer) error {
+		_, replay, err := idempotent(ctx, tx, op, key, req, func() (int64, error) {
+			o, err := lockOrder(ctx, tx, u, id)
+			if err != nil {
+				return 0, err
+			}
+			next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, event)
+			if err != nil {
+				return 0, err
+			}
+			out, err = fn(tx, o, next)
+			return int64(id), err
+		})
+		if err != nil || !replay {
+			return err
+		}
+		out, err = loadOrder(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// MarkOrderReady puts a paid pickup order out for collection (READY_FOR_PICKUP) and
+// writes an ORDER_READY notification to the outbox for the email sender. Returns
+// NOT_FOUND (field "") for an unknown order, FORBIDDEN for another shop's, NOT_PAID
+// for an unpaid one, INVALID_STATE for a delivery or an order past payment; and then
+// changes nothing.
+func (s *OrderService) MarkOrderReady(ctx context.Context, in tsunagu.OrderActionInput) (*tsunagu.Order, error) {
+	req := in
+	req.IdempotencyKey = ""
+	return s.staffOrderAction(ctx, "markOrderReady", in.OrderID, in.IdempotencyKey, req, tsunagu.EventMarkReady, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
+		out, err := setOrderStatus(ctx, tx, o, next, o.Stock, "")
+		if err != nil {
+			return nil, err
+		}
+		return out, notify(ctx, tx, "ORDER_READY", out)
+	})
+}
+
+// ShipOrder sends a paid delivery order with a carrier and tracking number: its
+// goods leave the shop through the ledger (ORDER_FULFILLED, owned by each line's
+// facility) and an ORDER_SHIPPED notification is written. Returns REQUIRED
+// (input.carrier), TOO_LONG, and the errors of MarkOrderReady.
+func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput) (*tsunagu.Order, error) {
+	var errs tsunagu.ValidationErrors
+	in.Carrier, in.TrackingNumber = strings.TrimSpace(in.Carrier), strings.TrimSpace(in.TrackingNumber)
+	if in.Carrier == "" {
+		errs.Add(tsunagu.CodeRequired, "input.carrier", "Enter the carrier (ヤマト運輸, 日本郵便, …).")
+	}
+	if utf8.RuneCountInString(in.Carrier) > tsunagu.MaxTextLength || utf8.RuneCountInString(in.TrackingNumber) > tsunagu.MaxTextLength {
+		errs.Add(tsunagu.CodeTooLong, "input.trackingNumber", "At most %d characters.", tsunagu.MaxTextLength)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	return s.staffOrderAction(ctx, "shipOrder", in.OrderID, in.IdempotencyKey, req, tsunagu.EventShip, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
+		if err := s.takeStock(ctx, tx, o); err != nil {
+			return nil, err
+		}
+		out, err := setOrderStatus(ctx, tx, o, next, tsunagu.StockTaken, `, carrier = $4, tracking_number = $5`,
+			in.Carrier, in.TrackingNumber)
+		if err != nil {
+			return nil, err
+		}
+		return out, notify(ctx, tx, "ORDER_SHIPPED", out)
+	})
+}
+
+// CompleteOrder records the handover: a pickup order (ready, or paid and collected
+// at once) has its goods leave the shop through the ledger (ORDER_FULFILLED, owned by
+// each line's facility); a shipped order is delivered. Returns NOT_PAID for an unpaid
+// order, INVALID_STATE for one not yet shipped or past completion, and the errors of
+// MarkOrderReady.
+func (s *OrderService) CompleteOrder(ctx context.Context, in tsunagu.OrderActionInput) (*tsunagu.Order, error) {
+	req := in
+	req.IdempotencyKey = ""
+	return s.staffOrderAction(ctx, "completeOrder", in.OrderID, in.IdempotencyKey, req, tsunagu.EventComplete, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
+		if o.Stock == tsunagu.StockCommitted {
+			if err := s.takeStock(ctx, tx, o); err != nil {
+				return nil, err
+			}
+		}
+		return setOrderStatus(ctx, tx, o, next, tsunagu.StockTaken, "")
+	})
+}
+
+func (s *OrderService) takeStock(ctx context.Context, tx queryer, o *tsunagu.Order) error {
+	lines, err := orderLinesTx(ctx, tx, o.ID)
+	if err != nil {
+		return err
+	}
+	return moveOrderStock(ctx, tx, o, lines, true)
+}
+
+// CancelOrder cancels an order before fulfilment (pending, paid or ready): its stock
+// goes back on the shelf, an ORDER_CANCELLED notification is written, and what was
+// paid is refunded in full: the refund is recorded in the same transaction, then
+// Stripe is asked. An unpaid order's PaymentIntent is cancelled at Stripe. A retry
+// with the same idempotency key returns the order and asks Stripe again for a
+// refund that did not go through.
+//
+// Returns INVALID_STATE for an order shipped, completed or cancelled already,
+// IDEMPOTENCY_CONFLICT, PAYMENTS_UNAVAILABLE when the refund is recorded but Stripe
+// failed (retry with the same key), and the errors of MarkOrderReady.
+func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderInput) (*tsunagu.Order, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var errs tsunagu.ValidationErrors
+	validatePOSKey(&errs, in.IdempotencyKey)
+	validatePOSText(&errs, &in.Reason, "input.reason")
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	var out *tsunagu.Order
+	wasUnpaid := false
+	err = s.db.transact(ctx, func(tx queryer) error {
+		_, replay, err := idempotent(ctx, tx, "cancelOrder", in.IdempotencyKey, req, func() (int64, error) {
+			o, err := lockOrder(ctx, tx, u, in.OrderID)
+			if err != nil {
+				return 0, err
+			}
+			next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventCancel)
+			if err != nil {
+				return 0, err
+			}
+			wasUnpaid = o.Status == tsunagu.OrderPendingPayment
+			lines, err := orderLinesTx(ctx, tx, o.ID)
+			if err != nil {
+				return 0, err
+			}
+			if err := moveOrderStock(ctx, tx, o, lines, false); err != nil {
+				return 0, err
+			}
+			if !wasUnpaid && o.Total > o.Refunded {
+				var refundLines []tsunagu.RefundOrderLineInput
+				for _, l := range lines {
+					if q := l.Quantity - l.Refunded; q > 0 {
+						refundLines = append(refundLines, tsunagu.RefundOrderLineInput{LineNumber: l.LineNumber, Quantity: q})
+					}
+				}
+				if _, err := recordRefund(ctx, tx, u, o, lines, refundLines, o.Total-o.Refunded, cmp.Or(in.Reason, "Order cancelled.")); err != nil {
+					return 0, err
+				}
+			}
+			out, err = setOrderStatus(ctx, tx, o, next, tsunagu.StockReleased, `, cancel_reason = $4`, cmp.Or(in.Reason, "Cancelled by the shop."))
+			if err != nil {
+				return 0, err
+			}
+			return int64(o.ID), notify(ctx, tx, "ORDER_CANCELLED", out)
+		})
+		if err != nil || !replay {
+			return err
+		}
+		out, err = loadOrder(ctx, tx, in.OrderID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if wasUnpaid {
+		s.cancelIntent(ctx, out)
+	}
+	if err := s.sendPendingRefunds(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RefundOrder gives back money for some lines of a paid order, or (no lines)
+// everything not yet refunded, shipping included; refunding the last units of the
+// order also gives back its shipping fee. Units not yet handed over go back on the
+// shelf. The refund is recorded PENDING in one transaction, with the lines' refunded
+// quantities and an ORDER_REFUNDED notification; an order refunded in full becomes
+// REFUNDED. Then Stripe is asked under an idempotency key derived from the refund,
+// and the refund becomes SUCCEEDED or FAILED. A retry with the same idempotency key
+// returns the same refund, asking Stripe again if it had not succeeded.
+//
+// Returns validation errors, NOT_FOUND (field "") for an unknown order, FORBIDDEN for
+// another shop's, NOT_PAID for an unpaid order, NOT_FOUND
+// (input.lines.N.lineNumber), OVER_REFUND (input.lines.N.quantity, or input.lines
+// when nothing is left), IDEMPOTENCY_CONFLICT, and then changes nothing; or
+// PAYMENTS_UNAVAILABLE when the refund is recorded but Stripe failed.
+func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderInput) (*tsunagu.OrderRefund, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	req := in
+	req.IdempotencyKey = ""
+	var rf *tsunagu.OrderRefund
+	var order *tsunagu.Order
+	err = s.db.transact(ctx, func(tx queryer) error {
+		id, _, err := idempotent(ctx, tx, "refundOrder", in.IdempotencyKey, req, func() (int64, error) {
+			o, err := lockOrder(ctx, tx, u, in.OrderID)
+			if err != nil {
+				return 0, err
+			}
+			if o.PaidAt == nil {
+				return 0, tsunagu.Errorf(tsunagu.CodeNotPaid, "input.orderId", "This order was never paid; there is no money to give back.")
+			}
+			if !o.Status.Refundable() {
+				return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "This order has been refunded in full already.")
+			}
+			lines, err := orderLinesTx(ctx, tx, o.ID)
+			if err != nil {
+				return 0, err
+			}
+			want, amount, err := refundAmount(o, lines, in.Lines)
+			if err != nil {
+				return 0, err
+			}
+			if o.Stock == tsunagu.StockCommitted || o.Stock == tsunagu.StockReserved {
+				if err := releaseUnits(ctx, tx, o, lines, want); err != nil {
+					return 0, err
+				}
+			}
+			id, err := recordRefund(ctx, tx, u, o, lines, want, amount, in.Reason)
+			if err != nil {
+				return 0, err
+			}
+			if o.Refunded+amount == o.Total {
+				stock := o.Stock
+				if stock != tsunagu.StockTaken {
+					stock = tsunagu.StockReleased
+				}
+				next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventRefundAll)
+				if err != nil {
+					return 0, err
+				}
+				if o, err = setOrderStatus(ctx, tx, o, next, stock, ""); err != nil {
+					return 0, err
+				}
+			}
+			return int64(id), notify(ctx, tx, "ORDER_REFUNDED", o)
+		})
+		if err != nil {
+			return err
+		}
+		if rf, err = loadOrderRefund(ctx, tx, tsunagu.OrderRefundID(id)); err != nil {
+			return err
+		}
+		order, err = loadOrder(ctx, tx, rf.OrderID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.sendPendingRefunds(ctx, order); err != nil {
+		return nil, err
+	}
+	return loadOrderRefund(ctx, s.db.q(), rf.ID)
+}
+
+// refundAmount checks the lines to refund against what is left of o and returns
+// them with the amount: their prices, and the rest of the order (its shipping fee)
+// when they are the last units. No lines means every unit left.
+func refundAmount(o *tsunagu.Order, lines []*tsunagu.OrderLine, in []tsunagu.RefundOrderLineInput) ([]tsunagu.RefundOrderLineInput, int64, error) {
+	byNumber := map[int]*tsunagu.OrderLine{}
+	for _, l := range lines {
+		byNumber[l.LineNumber] = l
+	}
+	want := in
+	if len(want) == 0 {
+		for _, l := range lines {
+			if q := l.Quantity - l.Refunded; q > 0 {
+				want = append(want, tsunagu.RefundOrderLineInput{LineNumber: l.LineNumber, Quantity: q})
+			}
+		}
+	}
+	var errs tsunagu.ValidationErrors
+	var amount int64
+	units, left := 0, 0
+	for _, l := range lines {
+		left += l.Quantity - l.Refunded
+	}
+	for i, w := range want {
+		l := byNumber[w.LineNumber]
+		f := "input.lines." + strconv.Itoa(i)
+		switch {
+		case l == nil:
+			errs.Add(tsunagu.CodeNotFound, f+".lineNumber", "The order has no line %d.", w.LineNumber)
+		case w.Quantity > l.Quantity-l.Refunded:
+			errs.Add(tsunagu.CodeOverRefund, f+".quantity", "Only %d of %s can still be refunded.", l.Quantity-l.Refunded, l.Name)
+		default:
+			amount += l.UnitPrice * int64(w.Quantity)
+			units += w.Quantity
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, 0, err
+	}
+	if units == left {
+		amount = o.Total - o.Refunded
+	}
+	if amount <= 0 || o.Refunded+amount > o.Total {
+		return nil, 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "Nothing of this order is left to refund.")
+	}
+	return want, amount, nil
+}
+
+// releaseUnits puts refunded units that were still held for the order back.
+func releaseUnits(ctx context.Context, tx queryer, o *tsunagu.Order, lines []*tsunagu.OrderLine, want []tsunagu.RefundOrderLineInput) error {
+	byNumber := map[int]*tsunagu.OrderLine{}
+	for _, l := range lines {
+		byNumber[l.LineNumber] = l
+	}
+	ms := make([]movement, 0, len(want))
+	for _, w := range want {
+		l := byNumber[w.LineNumber]
+		ms = append(ms, movement{ProductID: l.ProductID, LocationID: o.ShopID, Owner: l.OwnerFacilityID,
+			Bucket: tsunagu.BucketReserved, Quantity: -w.Quantity, Reason: tsunagu.ReasonRelease})
+	}
+	return applyMovements(ctx, tx, document{Type: tsunagu.DocumentOrder, ID: int64(o.ID)}, ms)
+}
+
+// recordRefund writes a PENDING refund of amount with its lines, adds the lines'
+// refunded quantities and the order's refunded amount.
+func recordRefund(ctx context.Context, tx queryer, u *tsunagu.User, o *tsunagu.Order, lines []*tsunagu.OrderLine,
+	want []tsunagu.RefundOrderLineInput, amount int64, reason string) (tsunagu.OrderRefundID, error) {
+	prices := map[int]int64{}
+	for _, l := range lines {
+		prices[l.LineNumber] = l.UnitPrice
+	}
+	numbers, quantities, amounts := make([]int64, len(want)), make([]int64, len(want)), make([]int64, len(want))
+	for i, w := range want {
+		numbers[i], quantities[i], amounts[i] = int64(w.LineNumber), int64(w.Quantity), prices[w.LineNumber]*int64(w.Quantity)
+	}
+	var id tsunagu.OrderRefundID
+	err := tx.GetContext(ctx, &id, `
+		WITH r AS (
+			INSERT INTO order_refunds (order_id, amount, status, reason, created_by)
+			VALUES ($1, $2, 'PENDING', $3, $4) RETURNING id
+		), rl AS (
+			INSERT INTO order_refund_lines (refund_id, line_number, quantity, amount)
+			SELECT r.id, d.n, d.q, d.a FROM r, unnest($5::int[], $6::int[], $7::bigint[]) AS d(n, q, a)
+		), ol AS (
+			UPDATE order_lines ol SET refunded = ol.refunded + d.q
+			FROM unnest($5::int[], $6::int[]) AS d(n, q)
+			WHERE ol.order_id = $1 AND ol.line_number = d.n
+		), o AS (
+			UPDATE orders SET refunded = refunded + $2, updated_at = now() WHERE id = $1
+		)
+		SELECT id FROM r`, o.ID, amount, reason, u.ID, pq.Array(numbers), pq.Array(quantities), pq.Array(amounts))
+	return id, err
+}
+
+// refundKey is the Stripe idempotency key of a refund: every attempt asks for the same.
+func refundKey(id tsunagu.OrderRefundID) string {
+	return "tsunagu-order-refund-" + strconv.FormatInt(int64(id), 10)
+}
+
+// sendPendingRefunds asks Stripe for every refund of o that has not succeeded, and
+// records the answer. Returns PAYMENTS_UNAVAILABLE when one failed; it stays FAILED
+// and is asked again on the next attempt.
+func (s *OrderService) sendPendingRefunds(ctx context.Context, o *tsunagu.Order) error {
+	var pending []*tsunagu.OrderRefund
+	err := s.db.q().SelectContext(ctx, &pending, `SELECT `+orderRefundColumns+` FROM order_refunds r
+		WHERE r.order_id = $1 AND r.status <> 'SUCCEEDED' ORDER BY r.id`, o.ID)
+	if err != nil || len(pending) == 0 {
+		return err
+	}
+	failed := false
+	for _, r := range pending {
+		var res *tsunagu.PaymentRefund
+		var err error = errPaymentsOff
+		if s.payments != nil && o.PaymentIntentID != nil {
+			res, err = s.payments.CreateRefund(ctx, tsunagu.RefundParams{PaymentIntentID: *o.PaymentIntentID,
+				Amount: r.Amount, OrderID: o.ID, IdempotencyKey: refundKey(r.ID)})
+		}
+		if err != nil {
+			failed = true
+			s.log.ErrorContext(ctx, "refunding an order through Stripe", "order", o.ID, "refund", r.ID, "err", err)
+			_, err = s.db.q().ExecContext(ctx, `UPDATE order_refunds SET status = 'FAILED', error = $2, updated_at = now()
+				WHERE id = $1 AND status <> 'SUCCEEDED'`, r.ID, err.Error())
+		} else {
+			_, err = s.db.q().ExecContext(ctx, `UPDATE order_refunds SET status = 'SUCCEEDED', stripe_refund_id = $2,
+				error = '', updated_at = now() WHERE id = $1`, r.ID, res.ID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if failed {
+		return tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
+			"The refund is recorded, but the card processor did not confirm it; try again with the same idempotency key.")
+	}
+	return nil
+}

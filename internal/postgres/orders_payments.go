@@ -1,0 +1,250 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// ApplyPaymentEvent applies a verified Stripe event about an order's PaymentIntent,
+// once: the event's ID is stored in the same transaction as its effect, so a
+// redelivery (even a concurrent one) does nothing. Events that arrive late are
+// harmless (see tsunagu.NextOrderStatus).
+//
+//   - payment_intent.succeeded for the order's amount in yen: PENDING_PAYMENT → PAID,
+//     the reserved stock committed to the order. For an order whose reservation
+//     expired meanwhile, the stock is reserved again if it is still there; if not,
+//     or for any other amount or currency, the order is flagged (PaymentFlag), never
+//     paid, and the event logged for staff.
+//   - payment_intent.payment_failed: the order stays PENDING_PAYMENT with the error,
+//     so the shopper may try again until the reservation expires.
+//   - payment_intent.canceled: a pending order is cancelled and its stock released.
+//
+// An event about no order of ours is recorded and logged. Errors are the database's
+// only: the webhook answers 500 and Stripe delivers the event again.
+func (s *OrderService) ApplyPaymentEvent(ctx context.Context, e tsunagu.PaymentEvent) error {
+	return s.db.transact(ctx, func(tx queryer) error {
+		var fresh bool
+		err := tx.GetContext(ctx, &fresh, `INSERT INTO stripe_events (id, type, outcome) VALUES ($1, $2, 'APPLYING')
+			ON CONFLICT DO NOTHING RETURNING true`, e.ID, e.Type)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // applied before
+		}
+		if err != nil {
+			return err
+		}
+		if e.SaleID != 0 && e.OrderID == 0 {
+			outcome, err := applySalePayment(ctx, tx, e)
+			if err != nil {
+				return err
+			}
+			if outcome != "SALE_COMPLETED" && outcome != "SALE_CANCELLED" && outcome != "IGNORED" {
+				s.log.WarnContext(ctx, "stripe event about a Terminal sale not applied", "event", e.ID, "type", e.Type,
+					"sale", e.SaleID, "outcome", outcome)
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE stripe_events SET outcome = $2 WHERE id = $1`, e.ID, outcome)
+			return err
+		}
+		o, err := s.lockOrderOfIntent(ctx, tx, e)
+		if err != nil {
+			return err
+		}
+		outcome := "UNKNOWN_ORDER"
+		if o != nil {
+			if outcome, err = s.applyPayment(ctx, tx, o, e); err != nil {
+				return err
+			}
+		} else {
+			s.log.WarnContext(ctx, "stripe event about no order of ours", "event", e.ID, "type", e.Type,
+				"payment_intent", e.PaymentIntentID, "order", e.OrderID)
+		}
+		var orderID *tsunagu.OrderID
+		if o != nil {
+			orderID = &o.ID
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE stripe_events SET outcome = $2, order_id = $3 WHERE id = $1`, e.ID, outcome, orderID)
+		return err
+	})
+}
+
+// lockOrderOfIntent locks the order of e's PaymentIntent, or nil when there is none.
+// An order whose PaymentIntent ID was never stored (the process stopped right after
+// Stripe answered) is found by the order ID in the metadata, and gets the ID now.
+func (s *OrderService) lockOrderOfIntent(ctx context.Context, tx queryer, e tsunagu.PaymentEvent) (*tsunagu.Order, error) {
+	var o tsunagu.Order
+	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.payment_intent_id = $1 FOR UPDATE`, e.PaymentIntentID)
+	if err == nil {
+		return &o, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	if e.OrderID == 0 {
+		return nil, nil
+	}
+	err = tx.GetContext(ctx, &o, `UPDATE orders o SET payment_intent_id = $2
+		WHERE o.id = $1 AND o.payment_intent_id IS NULL RETURNING `+orderColumns, e.OrderID, e.PaymentIntentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// applyPayment is the effect of e on the locked order o; it returns the outcome
+// recorded with the event.
+func (s *OrderService) applyPayment(ctx context.Context, tx queryer, o *tsunagu.Order, e tsunagu.PaymentEvent) (string, error) {
+	flag := func(outcome, format string, args ...any) (string, error) {
+		msg := fmt.Sprintf(format, args...)
+		s.log.WarnContext(ctx, "stripe event flagged on an order", "order", o.ID, "event", e.ID, "type", e.Type, "flag", msg)
+		_, err := tx.ExecContext(ctx, `UPDATE orders SET payment_flag = $2, updated_at = now() WHERE id = $1`, o.ID, msg)
+		return outcome, err
+	}
+	switch e.Type {
+	case tsunagu.StripePaymentSucceeded:
+		if e.Amount != o.Total || e.Currency != "jpy" {
+			return flag("AMOUNT_MISMATCH", "Stripe reported a payment of %d %s; the order is ¥%d.", e.Amount, e.Currency, o.Total)
+		}
+		_, changed, _ := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventPaymentSucceeded)
+		if !changed {
+			if o.Status == tsunagu.OrderCancelled && o.PaidAt == nil {
+				return s.paidAfterCancel(ctx, tx, o, flag)
+			}
+			return "IGNORED", nil
+		}
+		_, err := setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted, `, paid_at = now(), last_payment_error = ''`)
+		return "PAID", err
+	case tsunagu.StripePaymentFailed:
+		if o.Status != tsunagu.OrderPendingPayment {
+			return "IGNORED", nil
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE orders SET last_payment_error = $2, updated_at = now() WHERE id = $1`,
+			o.ID, cmp.Or(e.Error, "The card payment failed."))
+		return "FAILED", err
+	case tsunagu.StripePaymentCanceled:
+		_, changed, _ := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventPaymentCanceled)
+		if !changed {
+			return "IGNORED", nil
+		}
+		return "CANCELLED", s.cancelUnpaid(ctx, tx, o, "The card payment was cancelled.")
+	}
+	return "IGNORED", nil
+}
+
+// paidAfterCancel handles a payment that succeeded after its order was cancelled
+// unpaid (its reservation had expired, say): the order is taken up again if its
+// stock can be reserved once more, and flagged for a refund otherwise.
+func (s *OrderService) paidAfterCancel(ctx context.Context, tx queryer, o *tsunagu.Order,
+	flag func(outcome, format string, args ...any) (string, error)) (string, error) {
+	lines, err := orderLinesTx(ctx, tx, o.ID)
+	if err != nil {
+		return "", err
+	}
+	ms := make([]movement, len(lines))
+	for i, l := range lines {
+		ms[i] = movement{ProductID: l.ProductID, LocationID: o.ShopID, Owner: l.OwnerFacilityID,
+			Bucket: tsunagu.BucketReserved, Quantity: l.Quantity, Reason: tsunagu.ReasonReserve}
+	}
+	err = applyMovements(ctx, tx, document{Type: tsunagu.DocumentOrder, ID: int64(o.ID)}, ms)
+	var short *InsufficientStockError
+	if errors.As(err, &short) {
+		return flag("PAID_AFTER_CANCEL", "Paid after the order was cancelled, and the goods are gone: refund the payment.")
+	}
+	if err != nil {
+		return "", err
+	}
+	_, err = setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted, `, paid_at = now(), cancel_reason = ''`)
+	return "PAID_AFTER_EXPIRY", err
+}
+
+// cancelUnpaid cancels the locked pending order o and releases its reservation.
+func (s *OrderService) cancelUnpaid(ctx context.Context, tx queryer, o *tsunagu.Order, reason string) error {
+	lines, err := orderLinesTx(ctx, tx, o.ID)
+	if err != nil {
+		return err
+	}
+	if err := moveOrderStock(ctx, tx, o, lines, false); err != nil {
+		return err
+	}
+	_, err = setOrderStatus(ctx, tx, o, tsunagu.OrderCancelled, tsunagu.StockReleased, `, cancel_reason = $4`, reason)
+	return err
+}
+
+// ReleaseExpired cancels up to limit orders still unpaid whose reservation ended
+// before now, puts their stock back (RELEASE) and then asks Stripe to cancel their
+// PaymentIntents. Several processes may run it at once: each takes the orders it
+// locks and skips those locked by another (FOR UPDATE SKIP LOCKED), and a webhook
+// that is paying an order holds its lock, so an order is either paid or released,
+// never both. A payment that still succeeds later is handled by ApplyPaymentEvent.
+func (s *OrderService) ReleaseExpired(ctx context.Context, now time.Time, limit int) (int, error) {
+	var orders []*tsunagu.Order
+	err := s.db.transact(ctx, func(tx queryer) error {
+		orders = nil
+		err := tx.SelectContext(ctx, &orders, `SELECT `+orderColumns+` FROM orders o
+			WHERE o.stock = 'RESERVED' AND o.status = 'PENDING_PAYMENT' AND o.reserved_until < $1
+			ORDER BY o.reserved_until LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit)
+		if err != nil {
+			return err
+		}
+		for _, o := range orders {
+			if err := s.cancelUnpaid(ctx, tx, o, "The time to pay ran out."); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, o := range orders {
+		s.cancelIntent(ctx, o)
+	}
+	return len(orders), nil
+}
+
+// cancelIntent asks Stripe to cancel an unpaid order's PaymentIntent, so that the
+// shopper cannot pay for goods no longer held. It is best effort: a payment that
+// gets through anyway is handled by ApplyPaymentEvent.
+func (s *OrderService) cancelIntent(ctx context.Context, o *tsunagu.Order) {
+	if o.PaymentIntentID == nil || s.payments == nil {
+		return
+	}
+	if _, err := s.payments.CancelPaymentIntent(ctx, *o.PaymentIntentID); err != nil {
+		s.log.WarnContext(ctx, "cancelling the PaymentIntent of a cancelled order", "order", o.ID, "err", err)
+	}
+}
+
+// RunSweeper calls ReleaseExpired every interval until ctx ends.
+func (s *OrderService) RunSweeper(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		for {
+			n, err := s.ReleaseExpired(ctx, time.Now(), 100)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.log.ErrorContext(ctx, "releasing expired reservations", "err", err)
+				}
+				break
+			}
+			if n > 0 {
+				s.log.InfoContext(ctx, "released expired reservations", "orders", n)
+			}
+			if n < 100 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

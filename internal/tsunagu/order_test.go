@@ -1,0 +1,159 @@
+package tsunagu_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"tsunagu/internal/tsunagu"
+)
+
+func TestNextOrderStatus(t *testing.T) {
+	const (
+		pending   = tsunagu.OrderPendingPayment
+		paid      = tsunagu.OrderPaid
+		ready     = tsunagu.OrderReady
+		shipped   = tsunagu.OrderShipped
+		completed = tsunagu.OrderCompleted
+		cancelled = tsunagu.OrderCancelled
+		refunded  = tsunagu.OrderRefunded
+		pickup    = tsunagu.FulfilPickup
+		delivery  = tsunagu.FulfilDelivery
+	)
+	tests := []struct {
+		name    string
+		from    tsunagu.OrderStatus
+		f       tsunagu.Fulfilment
+		e       tsunagu.OrderEvent
+		want    tsunagu.OrderStatus
+		changed bool
+		code    tsunagu.Code
+	}{
+		{"PaidOnSuccess", pending, pickup, tsunagu.EventPaymentSucceeded, paid, true, ""},
+		{"SuccessTwice", paid, pickup, tsunagu.EventPaymentSucceeded, paid, false, ""},
+		{"SuccessAfterReady", ready, pickup, tsunagu.EventPaymentSucceeded, ready, false, ""},
+		{"FailureKeepsPending", pending, pickup, tsunagu.EventPaymentFailed, pending, false, ""},
+		{"FailureAfterSuccess", paid, pickup, tsunagu.EventPaymentFailed, paid, false, ""},
+		{"CanceledPayment", pending, pickup, tsunagu.EventPaymentCanceled, cancelled, true, ""},
+		{"CanceledAfterPaid", paid, pickup, tsunagu.EventPaymentCanceled, paid, false, ""},
+		{"Expire", pending, delivery, tsunagu.EventExpire, cancelled, true, ""},
+		{"ExpirePaid", paid, delivery, tsunagu.EventExpire, paid, false, ""},
+		{"Ready", paid, pickup, tsunagu.EventMarkReady, ready, true, ""},
+		{"ReadyUnpaid", pending, pickup, tsunagu.EventMarkReady, pending, false, tsunagu.CodeNotPaid},
+		{"ReadyDelivery", paid, delivery, tsunagu.EventMarkReady, paid, false, tsunagu.CodeInvalidState},
+		{"ReadyTwice", ready, pickup, tsunagu.EventMarkReady, ready, false, tsunagu.CodeInvalidState},
+		{"Ship", paid, delivery, tsunagu.EventShip, shipped, true, ""},
+		{"ShipPickup", paid, pickup, tsunagu.EventShip, paid, false, tsunagu.CodeInvalidState},
+		{"ShipUnpaid", pending, delivery, tsunagu.EventShip, pending, false, tsunagu.CodeNotPaid},
+		{"CompleteReady", ready, pickup, tsunagu.EventComplete, completed, true, ""},
+		{"CompletePaidPickup", paid, pickup, tsunagu.EventComplete, completed, true, ""},
+		{"CompleteShipped", shipped, delivery, tsunagu.EventComplete, completed, true, ""},
+		{"CompleteUnshipped", paid, delivery, tsunagu.EventComplete, paid, false, tsunagu.CodeInvalidState},
+		{"CompleteUnpaid", pending, pickup, tsunagu.EventComplete, pending, false, tsunagu.CodeNotPaid},
+		{"CompleteCancelled", cancelled, pickup, tsunagu.EventComplete, cancelled, false, tsunagu.CodeInvalidState},
+		{"CancelPending", pending, pickup, tsunagu.EventCancel, cancelled, true, ""},
+		{"CancelReady", ready, pickup, tsunagu.EventCancel, cancelled, true, ""},
+		{"CancelShipped", shipped, delivery, tsunagu.EventCancel, shipped, false, tsunagu.CodeInvalidState},
+		{"CancelCompleted", completed, pickup, tsunagu.EventCancel, completed, false, tsunagu.CodeInvalidState},
+		{"RefundCompleted", completed, pickup, tsunagu.EventRefundAll, refunded, true, ""},
+		{"RefundCancelled", cancelled, pickup, tsunagu.EventRefundAll, refunded, true, ""},
+		{"RefundPending", pending, pickup, tsunagu.EventRefundAll, pending, false, tsunagu.CodeInvalidState},
+		{"RefundRefunded", refunded, pickup, tsunagu.EventRefundAll, refunded, false, tsunagu.CodeInvalidState},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, changed, err := tsunagu.NextOrderStatus(tc.from, tc.f, tc.e)
+			if code := tsunagu.ErrorCode(err); code != tc.code {
+				t.Fatalf("error %v, want code %q", err, tc.code)
+			}
+			if got != tc.want || changed != tc.changed {
+				t.Errorf("got %s (changed %v), want %s (changed %v)", got, changed, tc.want, tc.changed)
+			}
+		})
+	}
+}
+
+func TestShippingRule(t *testing.T) {
+	free := int64(5000)
+	tests := []struct {
+		name     string
+		rule     tsunagu.ShippingRule
+		subtotal int64
+		want     int64
+	}{
+		{"Flat", tsunagu.ShippingRule{Fee: 800}, 10000, 800},
+		{"BelowFree", tsunagu.ShippingRule{Fee: 800, FreeAbove: &free}, 4999, 800},
+		{"AtFree", tsunagu.ShippingRule{Fee: 800, FreeAbove: &free}, 5000, 0},
+		{"NoFee", tsunagu.ShippingRule{}, 100, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.rule.FeeFor(tc.subtotal); got != tc.want {
+				t.Errorf("fee %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// An order's tax is the receipt's: once per rate over the rate's total, shipping at 10%.
+func TestOrderTaxes(t *testing.T) {
+	lines := []*tsunagu.OrderLine{
+		{UnitPrice: 105, Quantity: 3, TaxClass: tsunagu.TaxStandard10},
+		{UnitPrice: 350, Quantity: 2, TaxClass: tsunagu.TaxReduced8},
+	}
+	got := tsunagu.OrderTaxes(lines, 800, tsunagu.RoundDown)
+	want := []tsunagu.RateTotal{
+		{Class: tsunagu.TaxReduced8, Rate: 8, Total: 700, Tax: 51},
+		{Class: tsunagu.TaxStandard10, Rate: 10, Total: 1115, Tax: 101},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("taxes (-want +got):\n%s", d)
+	}
+}
+
+func TestCheckoutInputValidate(t *testing.T) {
+	valid := func() tsunagu.CheckoutInput {
+		return tsunagu.CheckoutInput{
+			Contact:        tsunagu.OrderContact{Email: "hanako@example.jp", Name: "山田花子"},
+			Lines:          []tsunagu.CheckoutLineInput{{ShopID: 1, ProductID: 1, Quantity: 1}},
+			Fulfilment:     tsunagu.FulfilPickup,
+			IdempotencyKey: "k",
+		}
+	}
+	tests := []struct {
+		name  string
+		mod   func(*tsunagu.CheckoutInput)
+		code  tsunagu.Code
+		field string
+	}{
+		{"OK", func(*tsunagu.CheckoutInput) {}, "", ""},
+		{"EmptyCart", func(in *tsunagu.CheckoutInput) { in.Lines = nil }, tsunagu.CodeEmptyCart, "input.lines"},
+		{"TwoShops", func(in *tsunagu.CheckoutInput) {
+			in.Lines = append(in.Lines, tsunagu.CheckoutLineInput{ShopID: 2, ProductID: 2, Quantity: 1})
+		}, tsunagu.CodeMultipleShops, "input.lines.1.shopId"},
+		{"BadEmail", func(in *tsunagu.CheckoutInput) { in.Contact.Email = "hanako" }, tsunagu.CodeInvalidEmail, "input.contact.email"},
+		{"DeliveryWithoutAddress", func(in *tsunagu.CheckoutInput) { in.Fulfilment = tsunagu.FulfilDelivery },
+			tsunagu.CodeRequired, "input.shippingAddress"},
+		{"BadPostalCode", func(in *tsunagu.CheckoutInput) {
+			in.Fulfilment = tsunagu.FulfilDelivery
+			in.ShippingAddress = &tsunagu.ShippingAddress{PostalCode: "105-001", Address: "港区芝公園1-5-25"}
+		}, tsunagu.CodeInvalidPostalCode, "input.shippingAddress.postalCode"},
+		{"ZeroQuantity", func(in *tsunagu.CheckoutInput) { in.Lines[0].Quantity = 0 }, tsunagu.CodeOutOfRange, "input.lines.0.quantity"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := valid()
+			tc.mod(&in)
+			errs := tsunagu.UserErrors(in.Validate())
+			if tc.code == "" {
+				if len(errs) > 0 {
+					t.Fatalf("refused: %v", errs)
+				}
+				return
+			}
+			if len(errs) != 1 || errs[0].Code != tc.code || errs[0].Field != tc.field {
+				t.Fatalf("errors %v, want one %s on %s", errs, tc.code, tc.field)
+			}
+		})
+	}
+}
