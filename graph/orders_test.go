@@ -124,11 +124,20 @@ func TestSignUpAndCheckout(t *testing.T) {
 		t.Errorf("order: %+v", o)
 	}
 
-	const byToken = `query($t: String!) { orderByToken(token: $t) { id status } }`
-	var bt struct{ OrderByToken *struct{ ID string } }
+	const byToken = `query($t: String!) { orderByToken(token: $t) { id number status } }`
+	var bt struct {
+		OrderByToken *struct {
+			ID     string
+			Number int64
+		}
+	}
 	a.ok("", byToken, map[string]any{"t": *co.Checkout.OrderToken}, &bt)
 	if bt.OrderByToken == nil || bt.OrderByToken.ID != o.ID {
 		t.Errorf("orderByToken: %+v", bt)
+	}
+	// The number is the one the shopper's notifications name the order by.
+	if n, _ := gid.DecodeKind(o.ID, gid.KindOrder); bt.OrderByToken != nil && bt.OrderByToken.Number != n {
+		t.Errorf("order number %d, want %d", bt.OrderByToken.Number, n)
 	}
 	a.ok("", byToken, map[string]any{"t": "not-a-token"}, &bt)
 	if bt.OrderByToken != nil {

@@ -261,6 +261,7 @@ type ComplexityRoot struct {
 		LastPaymentError func(childComplexity int) int
 		Lines            func(childComplexity int) int
 		Name             func(childComplexity int) int
+		Number           func(childComplexity int) int
 		PaidAt           func(childComplexity int) int
 		PaymentFlag      func(childComplexity int) int
 		Phone            func(childComplexity int) int
@@ -1979,6 +1980,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Name(childComplexity), true
+	case "Order.number":
+		if e.ComplexityRoot.Order.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Number(childComplexity), true
 	case "Order.paidAt":
 		if e.ComplexityRoot.Order.PaidAt == nil {
 			break
@@ -5781,6 +5788,8 @@ enum Fulfilment {
 
 type Order implements Node {
   id: ID!
+  "The order's number (注文番号), as the shopper's messages give it: what the shopper says at the counter."
+  number: Int!
   "The shop the goods come from."
   shop: Location!
   status: OrderStatus!
@@ -6283,6 +6292,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Order_id(ctx, field)
+	case "number":
+		return ec.fieldContext_Order_number(ctx, field)
 	case "shop":
 		return ec.fieldContext_Order_shop(ctx, field)
 	case "status":
@@ -12233,6 +12244,29 @@ func (ec *executionContext) _Order_id(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_Order_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Order_shop(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
@@ -27639,6 +27673,11 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = graphql.MarshalString("Order")
 		case "id":
 			out.Values[i] = ec._Order_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.Values[i] = ec._Order_number(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

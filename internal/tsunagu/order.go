@@ -238,6 +238,10 @@ type Order struct {
 	PaidAt           *time.Time
 }
 
+// Number is the order's number (注文番号) as the shopper's messages give it: the
+// notifications name the order by its ID, so the shopper says this at the counter.
+func (o *Order) Number() int64 { return int64(o.ID) }
+
 // OrderLine is one product of an order, copied as it was sold.
 type OrderLine struct {
 	OrderID         OrderID
