@@ -62,18 +62,23 @@ export function newKey() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// --- Sales in flight ----------------------------------------------------------
+// --- Sales and order actions in flight ----------------------------------------
 //
-// A sale is written to localStorage with its idempotency key before it is sent,
-// and removed only once the API has answered, so that neither a dropped
-// connection nor a reload loses or doubles it: a retry with the same key returns
-// the first sale.
+// A sale (or an action on an online order) is written to localStorage with its
+// idempotency key before it is sent, and removed only once the API has answered,
+// so that neither a dropped connection nor a reload loses or doubles it: a retry
+// with the same key returns the first result.
 
 const PENDING = "pos.pendingSale";
+const PENDING_ORDER = "pos.pendingOrderAction";
+
+const kept = (slot) => {
+  const s = localStorage.getItem(slot);
+  return s ? JSON.parse(s) : null;
+};
 
 export function pendingSale() {
-  const s = localStorage.getItem(PENDING);
-  return s ? JSON.parse(s) : null;
+  return kept(PENDING);
 }
 
 export function clearPendingSale() {
@@ -88,20 +93,41 @@ export async function submitSale(query, input, onRetry) {
   return resumeSale(onRetry);
 }
 
-export async function resumeSale(onRetry) {
-  const p = pendingSale();
+export function resumeSale(onRetry) {
+  return resend(PENDING, onRetry);
+}
+
+// pendingOrderAction is the action on an online order (markOrderReady,
+// completeOrder) that has not had its answer yet: {query, input, what}, where what
+// says which order and action it is, for the screen.
+export function pendingOrderAction() {
+  return kept(PENDING_ORDER);
+}
+
+// submitOrderAction sends an action on an order like submitSale sends a sale.
+export async function submitOrderAction(query, input, what, onRetry) {
+  localStorage.setItem(PENDING_ORDER, JSON.stringify({ query, input, what, since: Date.now() }));
+  return resumeOrderAction(onRetry);
+}
+
+export function resumeOrderAction(onRetry) {
+  return resend(PENDING_ORDER, onRetry);
+}
+
+async function resend(slot, onRetry) {
+  const p = kept(slot);
   if (!p) return null;
   for (let n = 0; ; n++) {
     try {
       const data = await send(p.query, { input: p.input });
-      clearPendingSale();
+      localStorage.removeItem(slot);
       return data;
     } catch (e) {
       if (e.code !== "NETWORK") {
-        // The API answered with an error. Keep the sale, with its key, when signing
-        // in again or trying again may complete it (a server fault may have come
-        // after the sale was stored); drop it when it was refused.
-        if (e.code !== "UNAUTHENTICATED" && e.code !== "INTERNAL") clearPendingSale();
+        // The API answered with an error. Keep the request, with its key, when
+        // signing in again or trying again may complete it (a server fault may have
+        // come after it was stored); drop it when it was refused.
+        if (e.code !== "UNAUTHENTICATED" && e.code !== "INTERNAL") localStorage.removeItem(slot);
         throw e;
       }
     }
