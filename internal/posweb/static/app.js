@@ -1,12 +1,13 @@
 // The POS web app: the shell (display switches, sign-in, register choice) and the
 // start-up. The sale screens are in sale.js, the other tasks in tasks.js.
 
-import { gql, pendingSale, setToken, token } from "./api.js";
+import { gql, pendingOrderAction, pendingSale, setToken, token } from "./api.js";
 import { clearError, fail, field, h, showError, showUserErrors } from "./dom.js";
 import { getPrefs, locale, setPref, t, ts } from "./i18n.js";
 import { forget, go, refresh, save, screen, state } from "./state.js";
 import { resumePending } from "./sale.js";
 import "./tasks.js";
+import "./pickup.js";
 
 const USER = "id name role shop { id name }";
 
@@ -133,6 +134,8 @@ screen("login", (main, params) => {
 
 async function afterSignIn() {
   if (pendingSale()) return resumePending();
+  // An action on an online order that had no answer yet goes out again there.
+  if (pendingOrderAction()) return go("pickup");
   if (state.session && state.register) return go("sale");
   go("registers");
 }

@@ -56,6 +56,7 @@ const M = {
   refund: { ja: "{返品|へんぴん}（レシート{番号|ばんごう}）", en: "Refund (by receipt number)" },
   cashMove: { ja: "{入金|にゅうきん}・{出金|しゅっきん}", en: "Cash in / out" },
   closeRegister: { ja: "レジ{締|じ}め", easy: "レジを しめる", en: "Close the register" },
+  pickupTask: { ja: "{受|う}け{取|と}り{待|ま}ちの{注文|ちゅうもん}", easy: "とりに くる {注文|ちゅうもん}", en: "Pickup orders" },
   back: { ja: "{販売|はんばい}に{戻|もど}る", en: "Back to sale" },
 
   payTitle: { ja: "お{支払|しはら}い", en: "Payment" },
@@ -145,6 +146,26 @@ const M = {
   zTax: { ja: "うち{消費税|しょうひぜい} {tax}", en: "tax {tax}" },
   toRegisters: { ja: "レジの{選択|せんたく}に{戻|もど}る", en: "Back to registers" },
 
+  pickupTitle: { ja: "{受|う}け{取|と}り{待|ま}ちの{注文|ちゅうもん}", easy: "とりに くる {注文|ちゅうもん}", en: "Pickup orders waiting at this shop" },
+  pickupHelp: { ja: "ネットで{支払|しはら}い{済|ず}みの{注文|ちゅうもん}です。{商品|しょうひん}をそろえたら「{準備|じゅんび}できた」、お{客|きゃく}さまに{渡|わた}したら「お{渡|わた}しした」を{押|お}してください。", easy: "ネットで お{金|かね}を はらった {注文|ちゅうもん}です。{商品|しょうひん}を そろえたら「じゅんび できた」、お{客|きゃく}さんに わたしたら「わたした」を おして ください。", en: "Orders paid online. Press “Ready” once the goods are packed, and “Handed over” once the shopper has them." },
+  pickupToPrepare: { ja: "{準備|じゅんび}する{注文|ちゅうもん}（{支払|しはら}い{済|ず}み）", easy: "じゅんびする {注文|ちゅうもん}", en: "To prepare (paid)" },
+  pickupToHand: { ja: "お{渡|わた}しを{待|ま}つ{注文|ちゅうもん}（{準備|じゅんび}{済|ず}み）", easy: "わたす {注文|ちゅうもん}", en: "Ready, waiting for the shopper" },
+  pickupNoneToPrepare: { ja: "{準備|じゅんび}する{注文|ちゅうもん}はありません。", easy: "じゅんびする {注文|ちゅうもん}は ありません。", en: "No orders to prepare." },
+  pickupNoneToHand: { ja: "お{渡|わた}しを{待|ま}つ{注文|ちゅうもん}はありません。", easy: "わたす {注文|ちゅうもん}は ありません。", en: "No orders waiting for pickup." },
+  orderNo: { ja: "{注文|ちゅうもん} #{n}", en: "Order #{n}" },
+  orderName: { ja: "{name} さま", en: "{name}" },
+  orderLines: { ja: "{商品|しょうひん}", easy: "{買|か}った もの", en: "Items" },
+  markReady: { ja: "{準備|じゅんび}できた", easy: "じゅんび できた", en: "Ready" },
+  handOver: { ja: "お{渡|わた}しした", easy: "わたした", en: "Handed over" },
+  handOverAsk: { ja: "{name} さまに{注文|ちゅうもん} #{n} の{商品|しょうひん}をお{渡|わた}ししましたか？ {商品|しょうひん}はお{店|みせ}の{在庫|ざいこ}から{出|で}ます。", easy: "{name} さんに {注文|ちゅうもん} #{n} の {商品|しょうひん}を わたしましたか？", en: "Have you handed order #{n} to {name}? The goods leave the shop's stock." },
+  handOverYes: { ja: "はい、お{渡|わた}ししました", easy: "はい、わたしました", en: "Yes, handed over" },
+  handOverNo: { ja: "まだです", en: "Not yet" },
+  markedReady: { ja: "{注文|ちゅうもん} #{n} の{準備|じゅんび}ができました。お{客|きゃく}さまにお{知|し}らせしました。", easy: "{注文|ちゅうもん} #{n} の じゅんびが できました。お{客|きゃく}さんに しらせました。", en: "Order #{n} is ready; the shopper has been told." },
+  handedOver: { ja: "{注文|ちゅうもん} #{n} をお{渡|わた}ししました。", easy: "{注文|ちゅうもん} #{n} を わたしました。", en: "Order #{n} is handed over." },
+  orderFailed: { ja: "{注文|ちゅうもん} #{n}：", en: "Order #{n}: " },
+  orderPending: { ja: "{注文|ちゅうもん} #{n} の{操作|そうさ}を{送信中|そうしんちゅう}です。{通信|つうしん}が{戻|もど}ると{自動|じどう}で{送|おく}ります。このまま{待|ま}ってください。", easy: "{注文|ちゅうもん} #{n} を いま {送|おく}っています。まって ください。", en: "Sending order #{n}. It is sent automatically when the network is back; please wait." },
+  refreshList: { ja: "{一覧|いちらん}を{新|あたら}しくする", easy: "リストを {新|あたら}しく する", en: "Refresh the list" },
+
   loading: { ja: "{読|よ}み{込|こ}み{中|ちゅう}…", en: "Loading…" },
 };
 
@@ -169,6 +190,9 @@ const E = {
   IDEMPOTENCY_CONFLICT: { ja: "{同|おな}じ{操作|そうさ}がすでに{別|べつ}の{内容|ないよう}で{送|おく}られています。{画面|がめん}を{読|よ}み{込|こ}み{直|なお}してください。", en: "This was already sent with other details. Reload the page." },
   DUPLICATE: { ja: "{同|おな}じものがすでにあります。", en: "This exists already." },
   UNKNOWN_CODE: { ja: "その{番号|ばんごう}の{商品|しょうひん}はありません。", en: "No product has this code." },
+  NOT_PAID: { ja: "この{注文|ちゅうもん}はまだお{支払|しはら}いが{済|す}んでいません。{商品|しょうひん}は{渡|わた}さないでください。", easy: "この {注文|ちゅうもん}は まだ お{金|かね}を もらって いません。{商品|しょうひん}を わたさないで ください。", en: "This order is not paid yet. Do not hand over the goods." },
+  // INVALID_STATE on an online order: someone else acted on it first.
+  ORDER_INVALID_STATE: { ja: "この{注文|ちゅうもん}は、ほかの{人|ひと}が{先|さき}に{準備|じゅんび}したか、お{渡|わた}ししたか、{取|と}り{消|け}されています。{一覧|いちらん}を{新|あたら}しくしました。", easy: "この {注文|ちゅうもん}は もう ほかの {人|ひと}が {進|すす}めたか、やめに なりました。リストを {新|あたら}しく しました。", en: "Someone else already prepared, handed over or cancelled this order. The list is up to date now." },
   NETWORK: { ja: "サーバーにつながりません。{通信|つうしん}を{確|たし}かめて、もう{一度|いちど}{試|ため}してください。", en: "Cannot reach the server. Check the network and try again." },
 };
 

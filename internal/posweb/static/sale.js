@@ -97,6 +97,7 @@ screen("sale", (main) => {
     h("button", { type: "button", class: "secondary", id: "task-void", onclick: () => go("void") }, t("voidLast")),
     h("button", { type: "button", class: "secondary", id: "task-refund", onclick: () => go("refund") }, t("refund")),
     h("button", { type: "button", class: "secondary", id: "task-cash", onclick: () => go("cash") }, t("cashMove")),
+    h("button", { type: "button", class: "secondary", id: "task-pickup", onclick: () => go("pickup") }, t("pickupTask")),
     h("button", { type: "button", class: "secondary", id: "task-close", onclick: () => go("close") }, t("closeRegister")),
   );
 
