@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/alexedwards/argon2id"
 
@@ -18,10 +21,19 @@ import (
 	"tsunagu/internal/pgtest"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/posweb"
+	"tsunagu/internal/stripe"
+	"tsunagu/internal/stripemock"
 	"tsunagu/internal/tsunagu"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	stripemock.Stop()
+	os.Exit(code)
+}
+
+// webhookSecret signs the Stripe events the tests post to POST /webhooks/stripe.
+const webhookSecret = "whsec_tsunagu_posweb_test"
 
 // shop is the city-hall shop of the tests: a clerk, a register, and two goods in
 // stock, one made by a registered invoice issuer (cookies, 8%) and one not
@@ -34,7 +46,16 @@ type shop struct {
 	// dropSales, while set, makes the network lose the answer to every createSale:
 	// the server commits the sale, the browser gets a dropped connection.
 	dropSales atomic.Bool
-	dropped   atomic.Int32
+	// dropOrders does the same to every action on an online order.
+	dropOrders atomic.Bool
+	dropped    atomic.Int32
+
+	// What the tests look at behind the API.
+	db       *postgres.DB
+	orders   *postgres.OrderService
+	loc      *tsunagu.Location
+	products map[string]*tsunagu.Product // by code
+	events   atomic.Int32
 }
 
 const (
@@ -67,7 +88,7 @@ func newShop(t *testing.T) *shop {
 	loc := &tsunagu.Location{MunicipalityID: home.ID, Kind: tsunagu.LocationShop, Name: "港区役所 福祉ショップ"}
 	must(t, catalog.CreateLocation(admin, loc))
 
-	s := &shop{email: "clerk@minato.example", password: "clerk-password-1"}
+	s := &shop{email: "clerk@minato.example", password: "clerk-password-1", db: db, loc: loc, products: map[string]*tsunagu.Product{}}
 	// The server listens before the goods exist, so that their pictures can be
 	// served from its own origin, as the app's Content-Security-Policy allows.
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }))
@@ -97,6 +118,7 @@ func newShop(t *testing.T) *shop {
 	} {
 		prod, err := catalog.CreateProduct(admin, p)
 		must(t, err)
+		s.products[*p.Code] = prod
 		n := 20
 		if *p.Code == jamCode {
 			n = 1
@@ -110,10 +132,15 @@ func newShop(t *testing.T) *shop {
 	_, err = posSvc.CreateRegister(mctx, tsunagu.CreateRegisterInput{ShopID: loc.ID, Name: "レジ1"})
 	must(t, err)
 
+	// Online orders are paid through stripe-mock, which keeps no state: the payment
+	// arrives as a signed event at the webhook, as Stripe would send it.
+	s.orders = postgres.NewOrderService(db, stripe.New("sk_test_tsunagu", stripemock.URL(t)))
 	api := graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: auth, Stock: stock,
-		Transfers: postgres.NewTransferService(db), POS: posSvc}, graph.Options{POS: posweb.Handler("/pos")})
+		Transfers: postgres.NewTransferService(db), POS: posSvc, Orders: s.orders}, graph.Options{POS: posweb.Handler("/pos")})
 	mux := http.NewServeMux()
 	mux.Handle("/", s.flaky(api))
+	mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: webhookSecret, Orders: s.orders,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	mux.HandleFunc("GET /img/{name}", func(w http.ResponseWriter, r *http.Request) {
 		svg, ok := pictures[r.PathValue("name")]
 		if !ok {
@@ -126,6 +153,48 @@ func newShop(t *testing.T) *shop {
 	s.handler = mux
 	srv.Start()
 	return s
+}
+
+// paidPickupOrder is a guest's online order for pickup at the shop, checked out and
+// then paid: Stripe's payment_intent.succeeded event, signed, posted to the server's
+// webhook. items are pairs of product code and quantity.
+func (s *shop) paidPickupOrder(t *testing.T, name string, items ...any) *tsunagu.Order {
+	t.Helper()
+	var lines []tsunagu.CheckoutLineInput
+	for i := 0; i < len(items); i += 2 {
+		lines = append(lines, tsunagu.CheckoutLineInput{ShopID: s.loc.ID, ProductID: s.products[items[i].(string)].ID, Quantity: items[i+1].(int)})
+	}
+	co, err := s.orders.Checkout(context.Background(), tsunagu.CheckoutInput{
+		Contact: tsunagu.OrderContact{Email: "shopper@example.jp", Name: name, Phone: "03-1234-5678"},
+		Lines:   lines, Fulfilment: tsunagu.FulfilPickup, IdempotencyKey: fmt.Sprintf("checkout-%s-%d", name, s.events.Add(1))})
+	must(t, err)
+	o := co.Order
+	body, sig := stripemock.Event(fmt.Sprintf("evt_posweb_%d", s.events.Add(1)), tsunagu.StripePaymentSucceeded,
+		stripemock.PaymentIntent(*o.PaymentIntentID, o.Total, "jpy", int64(o.ID), "succeeded"), webhookSecret, time.Now())
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/webhooks/stripe", bytes.NewReader(body))
+	req.Header.Set("Stripe-Signature", sig)
+	res, err := http.DefaultClient.Do(req)
+	must(t, err)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("the webhook answered %d to the payment", res.StatusCode)
+	}
+	if o = s.order(t, o.ID); o.Status != tsunagu.OrderPaid {
+		t.Fatalf("order %d is %s after its payment, want PAID", o.ID, o.Status)
+	}
+	return o
+}
+
+// order reads an order through the service, as the network's admin.
+func (s *shop) order(t *testing.T, id tsunagu.OrderID) *tsunagu.Order {
+	t.Helper()
+	admin := tsunagu.WithUser(context.Background(), &tsunagu.User{Role: tsunagu.RoleAdmin}, "")
+	os, err := s.orders.OrdersByID(admin, []tsunagu.OrderID{id})
+	must(t, err)
+	if os[id] == nil {
+		t.Fatalf("order %d not found", id)
+	}
+	return os[id]
 }
 
 // gql sends a GraphQL request as the clerk, from outside the browser (another
@@ -167,17 +236,19 @@ var pictures = map[string]string{
 		`<ellipse cx="48" cy="28" rx="14" ry="18" fill="#a86f3a"/><rect x="44" y="42" width="8" height="44" rx="4" fill="#a86f3a"/></svg>`,
 }
 
-// flaky passes requests through, except that while dropSales is set it lets each
-// createSale run and then drops the connection before the answer.
+// flaky passes requests through, except that while dropSales (dropOrders) is set it
+// lets each createSale (markOrderReady, completeOrder) run and then drops the
+// connection before the answer.
 func (s *shop) flaky(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.dropSales.Load() || r.URL.Path != "/graphql" {
+		if !s.dropSales.Load() && !s.dropOrders.Load() || r.URL.Path != "/graphql" {
 			next.ServeHTTP(w, r)
 			return
 		}
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		if !strings.Contains(string(body), "createSale") {
+		if !(s.dropSales.Load() && strings.Contains(string(body), "createSale") ||
+			s.dropOrders.Load() && strings.Contains(string(body), "OrderActionInput")) {
 			next.ServeHTTP(w, r)
 			return
 		}
