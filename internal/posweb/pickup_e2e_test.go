@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tsunagu/graph/gid"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -64,7 +65,7 @@ func TestPickupOrdersInChromium(t *testing.T) {
 		MarkOrderReady struct{ UserErrors []struct{ Code string } }
 	}
 	s.gql(t, `mutation($in: OrderActionInput!) { markOrderReady(input: $in) { userErrors { code } } }`,
-		map[string]any{"in": map[string]any{"orderId": orderGID(t, s, n2), "idempotencyKey": "other-terminal"}}, &other)
+		map[string]any{"in": map[string]any{"orderId": gid.Encode(gid.KindOrder, n2), "idempotencyKey": "other-terminal"}}, &other)
 	if len(other.MarkOrderReady.UserErrors) > 0 {
 		t.Fatalf("marking ready elsewhere: %+v", other)
 	}
@@ -117,46 +118,13 @@ func TestPickupOrdersInChromium(t *testing.T) {
 		}
 	}
 	s.gql(t, `query($loc: ID!) { stockLevels(locationId: $loc, first: 10) { edges { node { product { code } onHand reserved } } } }`,
-		map[string]any{"loc": shopGID(t, s)}, &levels)
+		map[string]any{"loc": gid.Encode(gid.KindLocation, int64(s.loc.ID))}, &levels)
 	want := map[string][2]int{cookieCode: {18, 0}, spoonCode: {19, 0}, jamCode: {1, 1}}
 	for _, e := range levels.StockLevels.Edges {
 		if w, ok := want[e.Node.Product.Code]; ok && (e.Node.OnHand != w[0] || e.Node.Reserved != w[1]) {
 			t.Errorf("%s: on hand %d, reserved %d; want %d, %d", e.Node.Product.Code, e.Node.OnHand, e.Node.Reserved, w[0], w[1])
 		}
 	}
-}
-
-// orderGID is the API's ID of the shop's order numbered n, as the clerk lists it.
-func orderGID(t *testing.T, s *shop, n int64) string {
-	t.Helper()
-	var r struct {
-		Orders struct {
-			Edges []struct {
-				Node struct {
-					ID     string
-					Number int64
-				}
-			}
-		}
-	}
-	s.gql(t, `{ orders(first: 50) { edges { node { id number } } } }`, nil, &r)
-	for _, e := range r.Orders.Edges {
-		if e.Node.Number == n {
-			return e.Node.ID
-		}
-	}
-	t.Fatalf("order #%d is not listed", n)
-	return ""
-}
-
-// shopGID is the API's ID of the clerk's shop.
-func shopGID(t *testing.T, s *shop) string {
-	t.Helper()
-	var r struct {
-		Me struct{ Shop struct{ ID string } }
-	}
-	s.gql(t, `{ me { shop { id } } }`, nil, &r)
-	return r.Me.Shop.ID
 }
 
 // until waits until a JavaScript expression is true.

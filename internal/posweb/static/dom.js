@@ -87,6 +87,13 @@ export function closedElsewhere() {
   go("registers", { error: "NO_OPEN_SESSION" });
 }
 
+// hidePending takes the banner of a request in flight away.
+export function hidePending() {
+  const box = document.getElementById("pending");
+  box.hidden = true;
+  box.replaceChildren();
+}
+
 // announce reads a message out through the polite live region.
 export function announce(text) {
   const live = document.getElementById("announcer");

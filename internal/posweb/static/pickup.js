@@ -4,7 +4,7 @@
 // answers, like a sale, so a retry or a reload never acts twice.
 
 import { gql, newKey, pendingOrderAction, resumeOrderAction, submitOrderAction } from "./api.js";
-import { announce, clearError, fail, h, showError } from "./dom.js";
+import { announce, clearError, fail, h, hidePending, showError } from "./dom.js";
 import { errNode, t, ts, yen } from "./i18n.js";
 import { go, screen, state } from "./state.js";
 
@@ -164,12 +164,6 @@ function showPending(tries) {
   box.hidden = false;
   box.replaceChildren(h("span", { class: "spinner", "aria-hidden": "true" }), h("span", {}, t("orderPending", { n: p.what.n })));
   if (tries > 0) box.append(" ", h("span", { class: "hint" }, t("pendingTries", { n: tries })));
-}
-
-function hidePending() {
-  const box = document.getElementById("pending");
-  box.hidden = true;
-  box.replaceChildren();
 }
 
 // showStuck says why a kept action did not go through, with a button to send it

@@ -2,7 +2,7 @@
 // payment, and the receipt.
 
 import { ApiError, gql, newKey, pendingSale, resumeSale, submitSale } from "./api.js";
-import { announce, clearError, closedElsewhere, fail, field, h, receiptText, showError } from "./dom.js";
+import { announce, clearError, closedElsewhere, fail, field, h, hidePending, receiptText, showError } from "./dom.js";
 import { errNode, locale, t, ts, yen } from "./i18n.js";
 import { go, save, screen, state } from "./state.js";
 
@@ -363,12 +363,6 @@ function showStuck(code) {
     h("button", { type: "button", class: "primary", id: "pending-retry", onclick: () => resumePending() }, t("retry")),
   );
   box.querySelector("button").focus();
-}
-
-function hidePending() {
-  const box = document.getElementById("pending");
-  box.hidden = true;
-  box.replaceChildren();
 }
 
 // send runs a sale's submission and shows its result: the receipt, or the errors
