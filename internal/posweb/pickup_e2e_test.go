@@ -16,7 +16,8 @@ import (
 // Pickup orders in Chromium: two shoppers have paid online for pickup at the shop.
 // The clerk opens the task, marks the first order ready while the network loses the
 // answer (the app sends it again with the same key, and it is done once), hands it
-// over after confirming, by keyboard; the second was put out on another terminal
+// over after confirming, by keyboard, through a lost answer and a reload (sent once
+// again with its key as the app starts); the second was put out on another terminal
 // meanwhile, and the clerk's press is explained in words. The first order is then
 // COMPLETED and its goods have left the shop through the ledger.
 func TestPickupOrdersInChromium(t *testing.T) {
@@ -84,7 +85,15 @@ func TestPickupOrdersInChromium(t *testing.T) {
 		t.Errorf("the confirmation starts with focus on %q", f)
 	}
 	b.checkA11y("pickup-confirm")
+	// The answer is lost and the page reloaded: the kept action goes out again with
+	// its key as the app starts, and the order is handed over once.
+	s.dropOrders.Store(true)
 	b.do("yes, by keyboard", chromedp.KeyEvent("\r"))
+	b.waitText("#pending", fmt.Sprintf("注文 #%d の操作を送信中です", n1))
+	b.until("an answer lost, and a retry", `document.querySelector("#pending .hint") !== null`)
+	b.do("reloading", chromedp.Reload())
+	b.waitText("#pending", fmt.Sprintf("注文 #%d の操作を送信中です", n1))
+	s.dropOrders.Store(false)
 	b.waitText("#pickup-done", fmt.Sprintf("注文 #%d をお渡ししました", n1))
 	b.until("the live region says so", fmt.Sprintf(`document.getElementById("announcer").textContent === %q`,
 		fmt.Sprintf("注文 #%d をお渡ししました。", n1)))
