@@ -237,6 +237,7 @@ async function boot() {
     if (e.code === "UNAUTHENTICATED" || e.code === "NETWORK") {
       // Offline at start: a pending sale still goes out once the network is back.
       if (e.code === "NETWORK" && pendingSale()) return resumePending();
+      if (e.code === "NETWORK" && pendingOrderAction()) return go("pickup");
       setToken(null);
       return go("login", e.code === "NETWORK" ? { error: "NETWORK" } : {});
     }
