@@ -1,11 +1,12 @@
 # Tsunagu: `make run` serves the API with demo data, `make test` runs every test.
 # Both install what the machine lacks (PostgreSQL from apt) and need nothing else.
 
+SHELL   := /bin/bash
 GO      ?= go
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PG_INITDB := $(wildcard /usr/lib/postgresql/*/bin/initdb)
 
-.PHONY: all deps run test test-short generate vet fmt check
+.PHONY: all deps run test test-short fuzz bench generate vet fmt check
 
 all: test
 
@@ -28,6 +29,17 @@ test: deps
 ## test-short: the suite without the slow checks (regenerating code).
 test-short: deps
 	$(GO) test -short -count=1 ./...
+
+## fuzz: run every fuzz target for FUZZTIME each (their seeds already run in `make test`).
+FUZZTIME ?= 5s
+FUZZ_PKGS := ./internal/tsunagu ./graph/gid
+fuzz:
+	@set -eo pipefail; for pkg in $(FUZZ_PKGS); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg | grep -v '^fuzz: elapsed'; \
+	  done; \
+	done
 
 ## generate: regenerate the GraphQL code after changing schema.graphqls or gqlgen.yml.
 generate:
