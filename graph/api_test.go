@@ -62,10 +62,16 @@ func newAPIWith(t testing.TB, o graph.Options) *api {
 		tokens: map[string]string{}, ctxs: map[string]context.Context{}}
 	// Cheap hashes: the tests sign in many times.
 	a.auth.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-	a.handler = graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
-		Stock: a.stock, Transfers: a.transfers, POS: a.pos}, o)
+	a.handler = a.server(o)
 	a.seed()
 	return a
+}
+
+// server returns a handler of the API on a's database with options o: another API
+// process, as far as the database can tell.
+func (a *api) server(o graph.Options) http.Handler {
+	return graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
+		Stock: a.stock, Transfers: a.transfers, POS: a.pos}, o)
 }
 
 func (a *api) adminCtx() context.Context {
@@ -134,6 +140,7 @@ func (a *api) product(f *tsunagu.Facility, nameJa string, status tsunagu.Product
 // response is a GraphQL response.
 type response struct {
 	Status int
+	Header http.Header
 	Data   json.RawMessage `json:"data"`
 	Errors []struct {
 		Message    string         `json:"message"`
@@ -190,7 +197,7 @@ func (a *api) send(ctx context.Context, authorization, contentType string, body 
 	if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
 		a.t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
 	}
-	r.Status = rec.Code
+	r.Status, r.Header = rec.Code, rec.Header()
 	return &r
 }
 

@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,21 +42,77 @@ func main() {
 }
 
 type config struct {
-	addr        string
-	databaseURL string
-	dataDir     string
-	dev         bool
-	logLevel    string
+	addr             string
+	databaseURL      string
+	dataDir          string
+	dev              bool
+	logLevel         string
+	statementTimeout time.Duration
+	requestTimeout   time.Duration
+	// rateToken and rateIP are "rate/burst" (requests a second / at most at once),
+	// or "off".
+	rateToken, rateIP string
 }
 
 func configFromEnv() config {
 	return config{
-		addr:        envOr("TSUNAGU_ADDR", "localhost:8080"),
-		databaseURL: os.Getenv("DATABASE_URL"),
-		dataDir:     envOr("TSUNAGU_DATA_DIR", ".data"),
-		dev:         os.Getenv("TSUNAGU_DEV") == "1" || os.Getenv("TSUNAGU_DEV") == "true",
-		logLevel:    envOr("LOG_LEVEL", "info"),
+		addr:             envOr("TSUNAGU_ADDR", "localhost:8080"),
+		databaseURL:      os.Getenv("DATABASE_URL"),
+		dataDir:          envOr("TSUNAGU_DATA_DIR", ".data"),
+		dev:              os.Getenv("TSUNAGU_DEV") == "1" || os.Getenv("TSUNAGU_DEV") == "true",
+		logLevel:         envOr("LOG_LEVEL", "info"),
+		statementTimeout: durationOr("TSUNAGU_STATEMENT_TIMEOUT", 5*time.Second),
+		requestTimeout:   durationOr("TSUNAGU_REQUEST_TIMEOUT", 30*time.Second),
+		rateToken:        envOr("TSUNAGU_RATE_TOKEN", "20/200"),
+		rateIP:           envOr("TSUNAGU_RATE_IP", "50/500"),
 	}
+}
+
+// durationOr reads a duration such as "5s" from the environment; a malformed one
+// stops the server rather than run with a limit nobody chose.
+func durationOr(key string, def time.Duration) time.Duration {
+	v := os.Getenv(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		fmt.Fprintf(os.Stderr, "%s: %q is not a duration like 5s\n", key, v)
+		os.Exit(2)
+	}
+	return d
+}
+
+// rateLimits builds the API's rate limits from the configuration.
+func rateLimits(cfg config, db *postgres.DB) (graph.RateLimits, error) {
+	var l graph.RateLimits
+	parse := func(key, v string) (float64, int, error) {
+		rate, burst, ok := strings.Cut(v, "/")
+		r, err1 := strconv.ParseFloat(rate, 64)
+		b, err2 := strconv.Atoi(burst)
+		if !ok || err1 != nil || err2 != nil || r <= 0 || b < 1 {
+			return 0, 0, fmt.Errorf("%s: %q is not rate/burst like 20/200, or off", key, v)
+		}
+		return r, b, nil
+	}
+	if cfg.rateToken == "off" && cfg.rateIP == "off" {
+		return l, nil
+	}
+	var err error
+	// "off" for one of the two: a limit no client reaches.
+	l.TokenRate, l.TokenBurst, l.IPRate, l.IPBurst = 1e9, 1e9, 1e9, 1e9
+	if cfg.rateToken != "off" {
+		if l.TokenRate, l.TokenBurst, err = parse("TSUNAGU_RATE_TOKEN", cfg.rateToken); err != nil {
+			return l, err
+		}
+	}
+	if cfg.rateIP != "off" {
+		if l.IPRate, l.IPBurst, err = parse("TSUNAGU_RATE_IP", cfg.rateIP); err != nil {
+			return l, err
+		}
+	}
+	l.Limiter = postgres.NewRateLimiter(db)
+	return l, nil
 }
 
 func envOr(key, def string) string {
@@ -94,12 +152,22 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		url = c.URL("postgres")
 	}
 
-	db, err := postgres.Open(ctx, url, log)
+	// Migrations run on a connection of their own, without the statement timeout
+	// that bounds the API's statements.
+	if err := migrate(ctx, url, log); err != nil {
+		return err
+	}
+	apiURL, err := postgres.WithStatementTimeout(url, cfg.statementTimeout)
+	if err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, apiURL, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := migrations.Up(ctx, db.SQL()); err != nil {
+	limits, err := rateLimits(cfg, db)
+	if err != nil {
 		return err
 	}
 	catalog := postgres.NewCatalogService(db)
@@ -129,13 +197,15 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	srv := &http.Server{
 		Addr: cfg.addr,
 		Handler: graph.NewServer(res, graph.Options{
-			Dev:   cfg.dev,
-			Ready: db.Ping,
-			Log:   log,
+			Dev:            cfg.dev,
+			Ready:          db.Ping,
+			Log:            log,
+			RequestTimeout: cfg.requestTimeout,
+			RateLimits:     limits,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      cfg.requestTimeout + 30*time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
 	errc := make(chan error, 1)
@@ -158,4 +228,14 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		return err
 	}
 	return nil
+}
+
+// migrate applies the migrations through a pool of its own.
+func migrate(ctx context.Context, url string, log *slog.Logger) error {
+	db, err := postgres.Open(ctx, url, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return migrations.Up(ctx, db.SQL())
 }

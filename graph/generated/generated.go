@@ -3809,6 +3809,10 @@ enum ErrorCode {
   NOT_FOUND
   "Something went wrong on our side; the details are in the server log (GraphQL error)."
   INTERNAL
+  "Too many requests from this token or address; extensions.retryAfter (and the Retry-After header) say in how many seconds to try again (GraphQL error)."
+  RATE_LIMITED
+  "The request took longer than the server allows; try again, or ask for less (GraphQL error)."
+  TIMEOUT
   "A value is not one of the allowed ones."
   INVALID_INPUT
   "A required value is missing."

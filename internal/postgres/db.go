@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -58,6 +59,41 @@ func (db *DB) SQL() *sql.DB { return db.db.DB }
 
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
+
+// WithStatementTimeout returns the connection string url with PostgreSQL's
+// statement_timeout set to d for every connection of the pool, so that no statement
+// holds a connection and its locks longer than d. It accepts both forms lib/pq does:
+// a postgres:// URL and key=value pairs. A d of 0 leaves url as it is.
+func WithStatementTimeout(url string, d time.Duration) (string, error) {
+	if d <= 0 {
+		return url, nil
+	}
+	ms := strconv.FormatInt(max(d.Milliseconds(), 1), 10)
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		return strings.TrimSpace(url + " statement_timeout=" + ms), nil
+	}
+	u, err := neturl.Parse(url)
+	if err != nil {
+		return "", fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("statement_timeout", ms)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// errTimeout is what a statement cancelled by statement_timeout (or by its request's
+// deadline) returns, so that clients learn the request ran out of time.
+var errTimeout = tsunagu.Errorf(tsunagu.CodeTimeout, "", "The database took too long to answer; try again, or ask for less.")
+
+// timeout maps a cancelled statement (SQLSTATE 57014) to errTimeout; other errors pass.
+func timeout(err error) error {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "57014" {
+		return errTimeout
+	}
+	return err
+}
 
 // queryer is what the store's statements run on: the pool or a transaction,
 // wrapped so that statements are counted.
@@ -164,12 +200,14 @@ func (c counted) BindNamed(q string, a any) (string, []any, error) { return c.in
 
 func (c counted) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	countStatement(ctx)
-	return c.inner.QueryContext(ctx, q, args...)
+	rows, err := c.inner.QueryContext(ctx, q, args...)
+	return rows, timeout(err)
 }
 
 func (c counted) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
 	countStatement(ctx)
-	return c.inner.QueryxContext(ctx, q, args...)
+	rows, err := c.inner.QueryxContext(ctx, q, args...)
+	return rows, timeout(err)
 }
 
 func (c counted) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
@@ -179,17 +217,18 @@ func (c counted) QueryRowxContext(ctx context.Context, q string, args ...any) *s
 
 func (c counted) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	countStatement(ctx)
-	return c.inner.ExecContext(ctx, q, args...)
+	res, err := c.inner.ExecContext(ctx, q, args...)
+	return res, timeout(err)
 }
 
 func (c counted) GetContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
-	return c.inner.GetContext(ctx, dest, q, args...)
+	return timeout(c.inner.GetContext(ctx, dest, q, args...))
 }
 
 func (c counted) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
-	return c.inner.SelectContext(ctx, dest, q, args...)
+	return timeout(c.inner.SelectContext(ctx, dest, q, args...))
 }
 
 // notFound maps sql.ErrNoRows to a NOT_FOUND error about what; other errors pass.
