@@ -41,6 +41,10 @@ fuzz:
 	  done; \
 	done
 
+## bench: the API against the minimal SQL on a large dataset of its own (a few minutes).
+bench: deps
+	$(GO) run ./cmd/bench
+
 ## generate: regenerate the GraphQL code after changing schema.graphqls or gqlgen.yml.
 generate:
 	$(GO) tool gqlgen generate

@@ -223,3 +223,41 @@ func TestRecordStocktakeStatementCount(t *testing.T) {
 	// payload's products: eleven, whatever the number of lines.
 	checkCounts(t, "recordStocktake", 11, counts)
 }
+
+// The catalog page the shop's web page shows: products with their facility, its
+// municipality and the stock at the shop.
+func TestProductPageWithStockStatementCount(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	for i := range 40 {
+		if i%2 == 0 {
+			a.stocked(a.homeFac, a.homeShop, 3)
+		} else {
+			a.product(a.homeFac, fmt.Sprintf("在庫のない品%d", i), tsunagu.StatusActive)
+		}
+	}
+	q := `query($n: Int, $shop: ID!) { products(first: $n) { edges { node { name price
+		facility { name municipality { name } } stock(locationId: $shop) { available } } } } }`
+	counts := map[int]int64{}
+	for _, n := range []int{1, 10, 40} {
+		var out struct {
+			Products struct {
+				Edges []struct {
+					Node struct{ Stock *struct{ Available int } }
+				}
+			}
+		}
+		counts[n] = a.statements("", q, map[string]any{"n": n, "shop": a.id(gid.KindLocation, int64(a.homeShop.ID))}, &out)
+		stocked := 0
+		for _, e := range out.Products.Edges {
+			if e.Node.Stock != nil {
+				stocked++
+			}
+		}
+		if len(out.Products.Edges) != n || stocked != (n+1)/2 {
+			t.Fatalf("%d products, %d with stock; want %d, %d", len(out.Products.Edges), stocked, n, (n+1)/2)
+		}
+	}
+	// the page; facilities, municipalities; stock levels.
+	checkCounts(t, "product page with stock", 4, counts)
+}

@@ -12,6 +12,7 @@ import (
 	neturl "net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -25,8 +26,9 @@ import (
 
 // DB is the connection pool every service shares.
 type DB struct {
-	db  *sqlx.DB
-	log *slog.Logger
+	db    *sqlx.DB
+	log   *slog.Logger
+	stmts stmtCache
 }
 
 // Open connects to the database at url and checks that it answers.
@@ -104,7 +106,7 @@ type queryer interface {
 }
 
 // q returns the pool as a queryer for single statements outside a transaction.
-func (db *DB) q() queryer { return counted{db.db} }
+func (db *DB) q() queryer { return counted{inner: db.db, db: db} }
 
 // transact runs fn in a transaction and commits it, or rolls it back when fn fails
 // or panics. A serialization failure or deadlock (SQLSTATE 40001, 40P01) retries
@@ -135,7 +137,7 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx queryer) error) (err 
 			tx.Rollback()
 		}
 	}()
-	if err = fn(counted{tx}); err != nil {
+	if err = fn(counted{inner: tx, db: db, tx: tx}); err != nil {
 		return err
 	}
 	countStatement(ctx) // COMMIT
@@ -191,44 +193,138 @@ func countStatement(ctx context.Context) {
 	}
 }
 
-// counted wraps a pool or transaction and counts each statement sent.
-type counted struct{ inner queryer }
+// counted wraps a pool or transaction, counts each statement sent and runs it as a
+// prepared statement (see stmtCache).
+type counted struct {
+	inner queryer
+	db    *DB
+	tx    *sqlx.Tx // nil on the pool
+}
 
 func (c counted) DriverName() string                               { return c.inner.DriverName() }
 func (c counted) Rebind(q string) string                           { return c.inner.Rebind(q) }
 func (c counted) BindNamed(q string, a any) (string, []any, error) { return c.inner.BindNamed(q, a) }
 
+// stmt returns q prepared, on the transaction when c has one; nil when q is not
+// to be prepared (the cache is full) or preparing failed, and it then runs as it is.
+func (c counted) stmt(ctx context.Context, q string) *sqlx.Stmt {
+	s := c.db.stmts.get(ctx, c.db.db, q, c.tx != nil)
+	if s == nil || c.tx == nil {
+		return s
+	}
+	return c.tx.StmtxContext(ctx, s)
+}
+
 func (c counted) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	countStatement(ctx)
+	if s := c.stmt(ctx, q); s != nil {
+		rows, err := s.QueryContext(ctx, args...)
+		return rows, timeout(err)
+	}
 	rows, err := c.inner.QueryContext(ctx, q, args...)
 	return rows, timeout(err)
 }
 
 func (c counted) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
 	countStatement(ctx)
+	if s := c.stmt(ctx, q); s != nil {
+		rows, err := s.QueryxContext(ctx, args...)
+		return rows, timeout(err)
+	}
 	rows, err := c.inner.QueryxContext(ctx, q, args...)
 	return rows, timeout(err)
 }
 
 func (c counted) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
 	countStatement(ctx)
+	if s := c.stmt(ctx, q); s != nil {
+		return s.QueryRowxContext(ctx, args...)
+	}
 	return c.inner.QueryRowxContext(ctx, q, args...)
 }
 
 func (c counted) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	countStatement(ctx)
+	if s := c.stmt(ctx, q); s != nil {
+		res, err := s.ExecContext(ctx, args...)
+		return res, timeout(err)
+	}
 	res, err := c.inner.ExecContext(ctx, q, args...)
 	return res, timeout(err)
 }
 
 func (c counted) GetContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
+	if s := c.stmt(ctx, q); s != nil {
+		return timeout(s.GetContext(ctx, dest, args...))
+	}
 	return timeout(c.inner.GetContext(ctx, dest, q, args...))
 }
 
 func (c counted) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
+	if s := c.stmt(ctx, q); s != nil {
+		return timeout(s.SelectContext(ctx, dest, args...))
+	}
 	return timeout(c.inner.SelectContext(ctx, dest, q, args...))
+}
+
+// stmtCache prepares each distinct statement once for the pool (database/sql then
+// prepares it on each connection the first time it runs there, and keeps it), so
+// that PostgreSQL parses and plans a statement once per connection rather than once
+// per request: on a small machine planning took as long as running the catalog's
+// statements. The statements are the code's own, a bounded set (queries built from
+// optional parts have a few shapes each); past maxStmts any new one runs unprepared.
+// A pooler in transaction mode (PgBouncer) would need this turned off.
+type stmtCache struct {
+	mu      sync.Mutex
+	m       map[string]*sqlx.Stmt
+	pending map[string]bool
+}
+
+const maxStmts = 1000
+
+// get returns q prepared on the pool, preparing it first if need be. Inside a
+// transaction (inTx) a statement not prepared yet runs as it is while it is
+// prepared in the background: preparing takes a connection of the pool, and
+// transactions holding every connection while they wait for one more would
+// deadlock.
+func (c *stmtCache) get(ctx context.Context, db *sqlx.DB, q string, inTx bool) *sqlx.Stmt {
+	c.mu.Lock()
+	s, ok := c.m[q]
+	if ok || len(c.m) >= maxStmts || c.pending[q] {
+		c.mu.Unlock()
+		return s
+	}
+	if c.pending == nil {
+		c.pending = map[string]bool{}
+	}
+	c.pending[q] = true
+	c.mu.Unlock()
+	if inTx {
+		go c.prepare(context.WithoutCancel(ctx), db, q)
+		return nil
+	}
+	return c.prepare(ctx, db, q)
+}
+
+func (c *stmtCache) prepare(ctx context.Context, db *sqlx.DB, q string) *sqlx.Stmt {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := db.PreparexContext(ctx, q)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.pending, q)
+	if err != nil {
+		// The statement's own error (a syntax error, say) comes back when it runs;
+		// a later call tries to prepare it again.
+		return nil
+	}
+	if c.m == nil {
+		c.m = map[string]*sqlx.Stmt{}
+	}
+	c.m[q] = s
+	return s
 }
 
 // notFound maps sql.ErrNoRows to a NOT_FOUND error about what; other errors pass.
