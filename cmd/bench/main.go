@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -54,8 +55,12 @@ func main() {
 	only := flag.String("only", "", "run only the cases whose name contains this")
 	flag.StringVar(&reuse, "reuse", "", "use the dataset already in this database (made by -hold) instead of making one")
 	flag.BoolVar(&hold, "hold", false, "after the dataset is made, print the database URL and wait (for EXPLAIN)")
+	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address while running")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured cases to this file")
 	flag.Parse()
+	if *pprofAddr != "" {
+		go http.ListenAndServe(*pprofAddr, nil)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
