@@ -20,7 +20,7 @@ func userErrors(err error) ([]*tsunagu.Error, error) {
 	for _, e := range errs {
 		switch {
 		case e.Code == tsunagu.CodeUnauthenticated, e.Code == tsunagu.CodeForbidden,
-			e.Code == tsunagu.CodeTimeout, e.Code == tsunagu.CodeNotFound && e.Field == "":
+			e.Code == tsunagu.CodeTimeout, e.Code == tsunagu.CodeUnavailable, e.Code == tsunagu.CodeNotFound && e.Field == "":
 			return nil, e
 		}
 	}

@@ -160,6 +160,10 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 						"The request took too long; try again."))
 					return
 				}
+				if tsunagu.ErrorCode(err) == tsunagu.CodeUnavailable {
+					writeError(w, http.StatusServiceUnavailable, err)
+					return
+				}
 				if tsunagu.ErrorCode(err) != tsunagu.CodeUnauthenticated {
 					o.Log.ErrorContext(ctx, "authenticate", "err", err, "request_id", id)
 					writeError(w, http.StatusServiceUnavailable, tsunagu.Errorf(tsunagu.CodeInternal, "", "Internal error."))

@@ -3813,6 +3813,8 @@ enum ErrorCode {
   RATE_LIMITED
   "The request took longer than the server allows; try again, or ask for less (GraphQL error)."
   TIMEOUT
+  "The database could not be reached; try again in a few seconds, with the same idempotency key (GraphQL error)."
+  UNAVAILABLE
   "A value is not one of the allowed ones."
   INVALID_INPUT
   "A required value is missing."

@@ -6,9 +6,12 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	neturl "net/url"
 	"strconv"
 	"strings"
@@ -88,6 +91,11 @@ func WithStatementTimeout(url string, d time.Duration) (string, error) {
 // deadline) returns, so that clients learn the request ran out of time.
 var errTimeout = tsunagu.Errorf(tsunagu.CodeTimeout, "", "The database took too long to answer; try again, or ask for less.")
 
+// errUnavailable is what a statement returns when the database cannot be reached
+// or is shutting down: the request failed, and the next one will find it back.
+var errUnavailable = tsunagu.Errorf(tsunagu.CodeUnavailable, "",
+	"The database cannot be reached at the moment; try again in a few seconds.")
+
 // timeout maps a cancelled statement (SQLSTATE 57014) to errTimeout; other errors pass.
 func timeout(err error) error {
 	var pqErr *pq.Error
@@ -95,6 +103,36 @@ func timeout(err error) error {
 		return errTimeout
 	}
 	return err
+}
+
+// dbError is timeout, and maps a lost or refused connection (the server restarting,
+// its backend terminated: SQLSTATE classes 08 and 57P, a broken socket) to
+// errUnavailable. Inside a transaction only timeout applies, so that transact still
+// sees the broken connection it retries.
+func dbError(err error) error {
+	if err == nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		// The request's own deadline or cancellation (context errors are net.Errors too).
+		return err
+	}
+	var pqErr *pq.Error
+	var netErr net.Error
+	switch {
+	case errors.As(err, &pqErr):
+		if pqErr.Code.Class() == "08" || strings.HasPrefix(string(pqErr.Code), "57P") {
+			return errUnavailable
+		}
+		return timeout(err)
+	case errors.Is(err, driver.ErrBadConn), errors.As(err, &netErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return errUnavailable
+	}
+	return err
+}
+
+func (c counted) mapErr(err error) error {
+	if c.tx != nil {
+		return timeout(err)
+	}
+	return dbError(err)
 }
 
 // queryer is what the store's statements run on: the pool or a transaction,
@@ -111,22 +149,28 @@ func (db *DB) q() queryer { return counted{inner: db.db, db: db} }
 // transact runs fn in a transaction and commits it, or rolls it back when fn fails
 // or panics. A serialization failure or deadlock (SQLSTATE 40001, 40P01) retries
 // the whole transaction a few times, so fn must be free of side effects outside it.
+// So does a connection found broken before COMMIT (the database restarted, or
+// its backend was terminated): the transaction died with it, and the pool then
+// hands out a fresh connection. A connection lost during COMMIT is not retried,
+// for the commit may have happened; the mutations that create money or stock
+// movements answer a retry of their idempotency key with what it made.
 func (db *DB) transact(ctx context.Context, fn func(tx queryer) error) (err error) {
 	const attempts = 4
 	for i := 0; ; i++ {
-		err = db.transactOnce(ctx, fn)
-		if i+1 == attempts || !retryable(err) {
-			return err
+		var atCommit bool
+		err, atCommit = db.transactOnce(ctx, fn)
+		if i+1 == attempts || !retryable(ctx, err, atCommit) {
+			return dbError(err)
 		}
 		db.log.DebugContext(ctx, "retrying transaction", "err", err, "attempt", i+1)
 	}
 }
 
-func (db *DB) transactOnce(ctx context.Context, fn func(tx queryer) error) (err error) {
+func (db *DB) transactOnce(ctx context.Context, fn func(tx queryer) error) (err error, atCommit bool) {
 	countStatement(ctx) // BEGIN
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return err
+		return err, false
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -138,15 +182,21 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx queryer) error) (err 
 		}
 	}()
 	if err = fn(counted{inner: tx, db: db, tx: tx}); err != nil {
-		return err
+		return err, false
 	}
 	countStatement(ctx) // COMMIT
-	return tx.Commit()
+	return tx.Commit(), true
 }
 
-func retryable(err error) bool {
+func retryable(ctx context.Context, err error, atCommit bool) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
+	}
 	var pqErr *pq.Error
-	return errors.As(err, &pqErr) && (pqErr.Code == "40001" || pqErr.Code == "40P01")
+	if errors.As(err, &pqErr) {
+		return pqErr.Code == "40001" || pqErr.Code == "40P01"
+	}
+	return !atCommit && errors.Is(err, driver.ErrBadConn)
 }
 
 // mapError turns the database's refusals that reach clients into domain errors:
@@ -219,20 +269,20 @@ func (c counted) QueryContext(ctx context.Context, q string, args ...any) (*sql.
 	countStatement(ctx)
 	if s := c.stmt(ctx, q); s != nil {
 		rows, err := s.QueryContext(ctx, args...)
-		return rows, timeout(err)
+		return rows, c.mapErr(err)
 	}
 	rows, err := c.inner.QueryContext(ctx, q, args...)
-	return rows, timeout(err)
+	return rows, c.mapErr(err)
 }
 
 func (c counted) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
 	countStatement(ctx)
 	if s := c.stmt(ctx, q); s != nil {
 		rows, err := s.QueryxContext(ctx, args...)
-		return rows, timeout(err)
+		return rows, c.mapErr(err)
 	}
 	rows, err := c.inner.QueryxContext(ctx, q, args...)
-	return rows, timeout(err)
+	return rows, c.mapErr(err)
 }
 
 func (c counted) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
@@ -247,26 +297,26 @@ func (c counted) ExecContext(ctx context.Context, q string, args ...any) (sql.Re
 	countStatement(ctx)
 	if s := c.stmt(ctx, q); s != nil {
 		res, err := s.ExecContext(ctx, args...)
-		return res, timeout(err)
+		return res, c.mapErr(err)
 	}
 	res, err := c.inner.ExecContext(ctx, q, args...)
-	return res, timeout(err)
+	return res, c.mapErr(err)
 }
 
 func (c counted) GetContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
 	if s := c.stmt(ctx, q); s != nil {
-		return timeout(s.GetContext(ctx, dest, args...))
+		return c.mapErr(s.GetContext(ctx, dest, args...))
 	}
-	return timeout(c.inner.GetContext(ctx, dest, q, args...))
+	return c.mapErr(c.inner.GetContext(ctx, dest, q, args...))
 }
 
 func (c counted) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
 	if s := c.stmt(ctx, q); s != nil {
-		return timeout(s.SelectContext(ctx, dest, args...))
+		return c.mapErr(s.SelectContext(ctx, dest, args...))
 	}
-	return timeout(c.inner.SelectContext(ctx, dest, q, args...))
+	return c.mapErr(c.inner.SelectContext(ctx, dest, q, args...))
 }
 
 // stmtCache prepares each distinct statement once for the pool (database/sql then

@@ -25,6 +25,9 @@ const (
 	CodeRateLimited Code = "RATE_LIMITED"
 	// CodeTimeout: the request, or one of its statements, ran out of time.
 	CodeTimeout Code = "TIMEOUT"
+	// CodeUnavailable: the database could not be reached; the request changed
+	// nothing and may be retried (with the same idempotency key).
+	CodeUnavailable Code = "UNAVAILABLE"
 
 	// Business and validation codes, reported in userErrors.
 	CodeInvalidInput              Code = "INVALID_INPUT"
