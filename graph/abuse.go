@@ -98,13 +98,14 @@ func (o operationLimit) MutateOperationContext(ctx context.Context, op *graphql.
 
 // refuseBatch answers a JSON array of operations (a batch) with an error: each
 // HTTP request carries one operation, so that the limits above and the rate limits
-// hold per operation. It reads the body (already bounded) and puts it back.
-func refuseBatch(w http.ResponseWriter, r *http.Request) bool {
+// hold per operation. It reads the body (already bounded), puts it back and
+// returns it.
+func refuseBatch(w http.ResponseWriter, r *http.Request) (body []byte, refused bool) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		writeError(w, http.StatusRequestEntityTooLarge, tsunagu.Errorf(tsunagu.CodeOutOfRange, "",
 			"The request body could not be read: %v.", err))
-		return true
+		return nil, true
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] == '[' {
@@ -114,9 +115,9 @@ func refuseBatch(w http.ResponseWriter, r *http.Request) bool {
 			"message":    "Send one operation per request; batches are not accepted.",
 			"extensions": map[string]any{"code": "BATCH_LIMIT_EXCEEDED"},
 		}}})
-		return true
+		return nil, true
 	}
-	return false
+	return body, false
 }
 
 // RateLimits configures the leaky buckets every request is counted against.

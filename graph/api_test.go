@@ -23,6 +23,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // api is a Tsunagu server on a fresh database, with a small network in it.
 type api struct {
 	t         testing.TB
+	url       string
 	db        *postgres.DB
 	catalog   *postgres.CatalogService
 	auth      *postgres.AuthService
@@ -52,12 +53,13 @@ func newAPI(t testing.TB) *api {
 func newAPIWith(t testing.TB, o graph.Options) *api {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewURL(t), nil)
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(ctx, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	a := &api{t: t, db: db, catalog: postgres.NewCatalogService(db), auth: postgres.NewAuthService(db),
+	a := &api{t: t, url: url, db: db, catalog: postgres.NewCatalogService(db), auth: postgres.NewAuthService(db),
 		stock: postgres.NewStockService(db), transfers: postgres.NewTransferService(db), pos: postgres.NewPOSService(db),
 		tokens: map[string]string{}, ctxs: map[string]context.Context{}}
 	// Cheap hashes: the tests sign in many times.

@@ -45,6 +45,9 @@ type Options struct {
 	// RateLimits are the leaky buckets per token and per address (off without a
 	// Limiter).
 	RateLimits RateLimits
+	// CatalogCache, when set, answers anonymous catalog queries from memory; it
+	// must be fed by postgres.ListenCatalog.
+	CatalogCache *CatalogCache
 	// Ready reports whether the service can take requests (e.g. the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
@@ -127,8 +130,8 @@ func newGraphQLHandler(res *Resolver, o Options) http.Handler {
 }
 
 // middleware adds what every GraphQL request needs: a request ID, a body limit and a
-// timeout, one operation per request, the rate limits, the user of its bearer token,
-// and fresh dataloaders.
+// timeout, one operation per request, the rate limits, the catalog cache for
+// anonymous reads, the user of its bearer token, and fresh dataloaders.
 func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := newRequestID()
@@ -142,7 +145,15 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, o.MaxBodyBytes)
-		if refuseBatch(w, r) || o.RateLimits.throttle(ctx, o, w, r) {
+		body, refused := refuseBatch(w, r)
+		if refused || o.RateLimits.throttle(ctx, o, w, r) {
+			return
+		}
+		run := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := withLoaders(r.Context(), newLoaders(res))
+			next.ServeHTTP(&deadlineWriter{ResponseWriter: w, ctx: ctx}, r.WithContext(ctx))
+		})
+		if o.CatalogCache.serve(w, r.WithContext(ctx), body, run) {
 			return
 		}
 
@@ -174,8 +185,7 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 			}
 			ctx = tsunagu.WithUser(ctx, u, token)
 		}
-		ctx = withLoaders(ctx, newLoaders(res))
-		next.ServeHTTP(&deadlineWriter{ResponseWriter: w, ctx: ctx}, r.WithContext(ctx))
+		run.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

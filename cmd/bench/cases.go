@@ -182,8 +182,11 @@ func (b *bench) cases() []benchCase {
 		after  func() int64
 		value  func() any // the filter's value, per request
 	}
-	shallow := func() int64 { return rand.Int64N(500) }
-	deep := func() int64 { return n*8/10 + rand.Int64N(n/10) }
+	// Pages start at multiples of 50 IDs, as cursors followed from the first page
+	// would roughly: shallow is one of the first 10 pages, deep one of 200 pages
+	// 80% of the way in.
+	shallow := func() int64 { return 50 * rand.Int64N(10) }
+	deep := func() int64 { return n*8/10 + 50*rand.Int64N(200) }
 	var muni int64
 	pickMuni := func() any { muni = 2 + rand.Int64N(int64(b.w.munis)-1); return muni }
 	pages := []struct {

@@ -39,7 +39,9 @@ import (
 var (
 	start = time.Now()
 	hold  bool
-	reuse string
+	// useCache turns the catalog cache on (-cache).
+	useCache bool
+	reuse    string
 	// profile receives a CPU profile of the measured cases (-cpuprofile).
 	profile *os.File
 )
@@ -51,6 +53,7 @@ func logf(format string, args ...any) {
 func main() {
 	clients := flag.Int("clients", 8, "concurrent clients")
 	duration := flag.Duration("duration", 3*time.Second, "how long each case is measured (after a warm-up of a fifth of it)")
+	flag.BoolVar(&useCache, "cache", true, "serve anonymous catalog reads from the catalog cache, as in production")
 	rateLimit := flag.Bool("ratelimit", true, "count API requests against the rate limits (set high enough not to refuse any), as in production")
 	only := flag.String("only", "", "run only the cases whose name contains this")
 	flag.StringVar(&reuse, "reuse", "", "use the dataset already in this database (made by -hold) instead of making one")
@@ -132,6 +135,14 @@ func run(ctx context.Context, clients int, duration time.Duration, rateLimit boo
 		// Production's accounting, with buckets no benchmark client fills.
 		o.RateLimits = graph.RateLimits{Limiter: postgres.NewRateLimiter(db), TokenRate: 1e6, TokenBurst: 1e6, IPRate: 1e6, IPBurst: 1e6}
 	}
+	if useCache {
+		o.CatalogCache = graph.NewCatalogCache()
+		lctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		if err := postgres.ListenCatalog(lctx, url, o.CatalogCache, log); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -161,7 +172,7 @@ func run(ctx context.Context, clients int, duration time.Duration, rateLimit boo
 			api.throughput(), ms(api.pct(99)), min.throughput(), ms(min.pct(99)), r.ratio())
 		rows = append(rows, r)
 	}
-	fmt.Println(table(rows, clients, duration, rateLimit))
+	fmt.Println(table(rows, clients, duration, rateLimit, useCache))
 	return nil
 }
 
@@ -345,11 +356,11 @@ func (r row) met() bool {
 	return r.api.errors == 0 && r.ratio() >= 0.6 && r.api.pct(99) <= r.c.p99
 }
 
-func table(rows []row, clients int, d time.Duration, rateLimit bool) string {
+func table(rows []row, clients int, d time.Duration, rateLimit, cache bool) string {
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "\n%d clients over loopback, %v a case; host %s, %d cores; rate limits counted: %v\n\n",
-		clients, d, host, cores(), rateLimit)
+	fmt.Fprintf(&b, "\n%d clients over loopback, %v a case; host %s, %d cores; rate limits counted: %v; catalog cache: %v\n\n",
+		clients, d, host, cores(), rateLimit, cache)
 	fmt.Fprintln(&b, "| case | API ops/s | p50 ms | p95 ms | p99 ms | SQL ops/s | p50 ms | p95 ms | p99 ms | API ÷ SQL | target |")
 	fmt.Fprintln(&b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, r := range rows {

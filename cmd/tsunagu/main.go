@@ -52,6 +52,9 @@ type config struct {
 	// rateToken and rateIP are "rate/burst" (requests a second / at most at once),
 	// or "off".
 	rateToken, rateIP string
+	// catalogCache serves anonymous catalog reads from memory (invalidated through
+	// LISTEN/NOTIFY).
+	catalogCache bool
 }
 
 func configFromEnv() config {
@@ -65,6 +68,7 @@ func configFromEnv() config {
 		requestTimeout:   durationOr("TSUNAGU_REQUEST_TIMEOUT", 30*time.Second),
 		rateToken:        envOr("TSUNAGU_RATE_TOKEN", "20/200"),
 		rateIP:           envOr("TSUNAGU_RATE_IP", "50/500"),
+		catalogCache:     os.Getenv("TSUNAGU_CATALOG_CACHE") != "off",
 	}
 }
 
@@ -170,6 +174,13 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	if err != nil {
 		return err
 	}
+	var cache *graph.CatalogCache
+	if cfg.catalogCache {
+		cache = graph.NewCatalogCache()
+		if err := postgres.ListenCatalog(ctx, url, cache, log); err != nil {
+			return fmt.Errorf("catalog notifications: %w", err)
+		}
+	}
 	catalog := postgres.NewCatalogService(db)
 	auth := postgres.NewAuthService(db)
 	if loadDemo {
@@ -202,6 +213,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 			Log:            log,
 			RequestTimeout: cfg.requestTimeout,
 			RateLimits:     limits,
+			CatalogCache:   cache,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
