@@ -133,7 +133,8 @@ func run(ctx context.Context, clients int, duration time.Duration, rateLimit boo
 	o := graph.Options{Log: log}
 	if rateLimit {
 		// Production's accounting, with buckets no benchmark client fills.
-		o.RateLimits = graph.RateLimits{Limiter: postgres.NewRateLimiter(db), TokenRate: 1e6, TokenBurst: 1e6, IPRate: 1e6, IPBurst: 1e6}
+		o.RateLimits = graph.RateLimits{Limiter: postgres.NewSharedRateLimiter(ctx, db, 200*time.Millisecond),
+			TokenRate: 1e6, TokenBurst: 1e6, IPRate: 1e6, IPBurst: 1e6}
 	}
 	if useCache {
 		o.CatalogCache = graph.NewCatalogCache()

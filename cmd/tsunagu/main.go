@@ -88,7 +88,7 @@ func durationOr(key string, def time.Duration) time.Duration {
 }
 
 // rateLimits builds the API's rate limits from the configuration.
-func rateLimits(cfg config, db *postgres.DB) (graph.RateLimits, error) {
+func rateLimits(ctx context.Context, cfg config, db *postgres.DB) (graph.RateLimits, error) {
 	var l graph.RateLimits
 	parse := func(key, v string) (float64, int, error) {
 		rate, burst, ok := strings.Cut(v, "/")
@@ -115,7 +115,8 @@ func rateLimits(cfg config, db *postgres.DB) (graph.RateLimits, error) {
 			return l, err
 		}
 	}
-	l.Limiter = postgres.NewRateLimiter(db)
+	// Decided in memory, shared through PostgreSQL five times a second.
+	l.Limiter = postgres.NewSharedRateLimiter(ctx, db, 200*time.Millisecond)
 	return l, nil
 }
 
@@ -170,7 +171,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		return err
 	}
 	defer db.Close()
-	limits, err := rateLimits(cfg, db)
+	limits, err := rateLimits(ctx, cfg, db)
 	if err != nil {
 		return err
 	}

@@ -93,3 +93,34 @@ func TestRateLimiter(t *testing.T) {
 		}
 	})
 }
+
+// Two processes deciding in memory learn of each other's requests at each flush.
+func TestSharedRateLimiter(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, err := postgres.Open(ctx, pgtest.NewURL(t), nil)
+	must(t, err)
+	t.Cleanup(func() { db.Close() })
+	// Flushed by hand below: the background interval never comes.
+	a, b := postgres.NewSharedRateLimiter(ctx, db, time.Hour), postgres.NewSharedRateLimiter(ctx, db, time.Hour)
+	lim := []tsunagu.RateLimit{{Key: "shared", Rate: 0.01, Burst: 4}}
+	for i := range 3 {
+		if wait, _ := a.Allow(ctx, lim); wait != 0 {
+			t.Fatalf("request %d refused", i+1)
+		}
+	}
+	must(t, a.Flush(ctx))
+	must(t, b.Flush(ctx))
+	if wait, _ := b.Allow(ctx, lim); wait != 0 {
+		t.Fatal("the fourth request, the first of process b, was refused")
+	}
+	if wait, _ := b.Allow(ctx, lim); wait == 0 {
+		t.Error("process b let a fifth through: it did not learn of a's three")
+	}
+	must(t, b.Flush(ctx))
+	must(t, a.Flush(ctx))
+	if wait, _ := a.Allow(ctx, lim); wait < 90*time.Second {
+		t.Errorf("process a, after the flush, waits %v; want the bucket full (≥ 90 s at 0.01/s)", wait)
+	}
+}
