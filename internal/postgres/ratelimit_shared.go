@@ -44,6 +44,7 @@ func NewSharedRateLimiter(ctx context.Context, db *DB, every time.Duration) *Sha
 	go func() {
 		t := time.NewTicker(every)
 		defer t.Stop()
+		lastClean := time.Now()
 		for {
 			select {
 			case <-ctx.Done():
@@ -51,6 +52,11 @@ func NewSharedRateLimiter(ctx context.Context, db *DB, every time.Duration) *Sha
 			case <-t.C:
 				if err := l.Flush(ctx); err != nil && ctx.Err() == nil {
 					db.log.Warn("flushing rate limits", "err", err)
+				}
+				// Every few minutes, rows of drained buckets go (any process may).
+				if time.Since(lastClean) > 5*time.Minute {
+					lastClean = time.Now()
+					(&RateLimiter{db: db}).clean()
 				}
 			}
 		}
