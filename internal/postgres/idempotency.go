@@ -20,6 +20,18 @@ import (
 // replay true, and work does not run. A key used before for anything else gives
 // IDEMPOTENCY_CONFLICT.
 func idempotent(ctx context.Context, tx queryer, operation, key string, request any, work func() (int64, error)) (id int64, replay bool, err error) {
+	return idempotentKey(ctx, tx, operation, key, request, func(*idemKey) (int64, error) { return work() })
+}
+
+// idemKey is the key a unit of work runs under. Work may store its result with the
+// key in its own last statement and set Stored, which saves idempotent's round trip.
+type idemKey struct {
+	Scope, Key string
+	Stored     bool
+}
+
+// idempotentKey is idempotent for work that may store its own result (see idemKey).
+func idempotentKey(ctx context.Context, tx queryer, operation, key string, request any, work func(k *idemKey) (int64, error)) (id int64, replay bool, err error) {
 	u := tsunagu.UserFrom(ctx)
 	if u == nil {
 		return 0, false, tsunagu.ErrUnauthenticated
@@ -53,8 +65,9 @@ func idempotent(ctx context.Context, tx queryer, operation, key string, request 
 	if err != nil {
 		return 0, false, err
 	}
-	if id, err = work(); err != nil {
-		return 0, false, err
+	k := &idemKey{Scope: scope, Key: key}
+	if id, err = work(k); err != nil || k.Stored {
+		return id, false, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET result_id = $3 WHERE scope = $1 AND key = $2`, scope, key, id)
 	return id, false, err
