@@ -2,6 +2,7 @@
 # Both install what the machine lacks (PostgreSQL, and for the POS app's browser tests
 # Chromium with a Japanese font, from apt; axe-core from npm) and need nothing else.
 
+SHELL   := /bin/bash
 GO      ?= go
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PG_INITDB := $(wildcard /usr/lib/postgresql/*/bin/initdb)
@@ -9,7 +10,7 @@ PG_INITDB := $(wildcard /usr/lib/postgresql/*/bin/initdb)
 BROWSER := $(and $(wildcard /usr/bin/chromium),$(wildcard /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf))
 NPM     := $(shell command -v npm)
 
-.PHONY: all deps run test test-short generate vet fmt check
+.PHONY: all deps run test test-short fuzz bench generate vet fmt check
 
 all: test
 
@@ -56,6 +57,21 @@ test: deps
 ## test-short: the suite without the slow checks (regenerating code).
 test-short: deps
 	$(GO) test -short -count=1 ./...
+
+## fuzz: run every fuzz target for FUZZTIME each (their seeds already run in `make test`).
+FUZZTIME ?= 5s
+FUZZ_PKGS := ./internal/tsunagu ./graph/gid
+fuzz:
+	@set -eo pipefail; for pkg in $(FUZZ_PKGS); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg | grep -v '^fuzz: elapsed'; \
+	  done; \
+	done
+
+## bench: the API against the minimal SQL on a large dataset of its own (a few minutes).
+bench: deps
+	$(GO) run ./cmd/bench
 
 ## generate: regenerate the GraphQL code after changing schema.graphqls or gqlgen.yml.
 generate:

@@ -29,6 +29,7 @@ func TestMain(m *testing.M) {
 // api is a Tsunagu server on a fresh database, with a small network in it.
 type api struct {
 	t         testing.TB
+	url       string
 	db        *postgres.DB
 	catalog   *postgres.CatalogService
 	auth      *postgres.AuthService
@@ -59,22 +60,29 @@ func newAPI(t testing.TB) *api {
 func newAPIWith(t testing.TB, o graph.Options) *api {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewURL(t), nil)
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(ctx, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	a := &api{t: t, db: db, catalog: postgres.NewCatalogService(db), auth: postgres.NewAuthService(db),
+	a := &api{t: t, url: url, db: db, catalog: postgres.NewCatalogService(db), auth: postgres.NewAuthService(db),
 		stock: postgres.NewStockService(db), transfers: postgres.NewTransferService(db), pos: postgres.NewPOSService(db),
 		orders: postgres.NewOrderService(db, stripe.New("sk_test_tsunagu", stripemock.URL(t))),
 		tokens: map[string]string{}, ctxs: map[string]context.Context{}}
 	a.pos.Payments = stripe.New("sk_test_tsunagu", stripemock.URL(t))
 	// Cheap hashes: the tests sign in many times.
 	a.auth.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
-	a.handler = graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
-		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders}, o)
+	a.handler = a.server(o)
 	a.seed()
 	return a
+}
+
+// server returns a handler of the API on a's database with options o: another API
+// process, as far as the database can tell.
+func (a *api) server(o graph.Options) http.Handler {
+	return graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
+		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders}, o)
 }
 
 func (a *api) adminCtx() context.Context {

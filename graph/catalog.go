@@ -60,6 +60,9 @@ func (r *Resolver) products(ctx context.Context, f tsunagu.ProductFilter, first 
 	if err := r.prefetchProductRefs(ctx, p.Items); err != nil {
 		return nil, err
 	}
+	if err := r.prefetchProductStock(ctx, p.Items); err != nil {
+		return nil, err
+	}
 	return productConnection(p), nil
 }
 

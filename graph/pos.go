@@ -40,6 +40,9 @@ func (r *Resolver) sales(ctx context.Context, f *tsunagu.SaleFilter, first *int,
 	if err != nil {
 		return nil, err
 	}
+	if err := r.prefetchSaleRefs(ctx, p.Items, pageNode...); err != nil {
+		return nil, err
+	}
 	return saleConnection(p), nil
 }
 
@@ -125,10 +128,13 @@ func cashMovementPayload(m *tsunagu.CashMovement, err error) (*model.CashMovemen
 	return &model.CashMovementPayload{CashMovement: m, UserErrors: errs}, nil
 }
 
-func salePayload(s *tsunagu.Sale, err error) (*model.SalePayload, error) {
+func (r *Resolver) salePayload(ctx context.Context, s *tsunagu.Sale, err error) (*model.SalePayload, error) {
 	errs, err := userErrors(err)
 	if err != nil || len(errs) > 0 {
 		return &model.SalePayload{UserErrors: errs}, err
+	}
+	if err := r.prefetchSaleRefs(ctx, []*tsunagu.Sale{s}, "sale"); err != nil {
+		return nil, err
 	}
 	return &model.SalePayload{Sale: s, UserErrors: errs}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"tsunagu/graph/gid"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -20,27 +21,70 @@ import (
 // field path, e.g. selects(ctx, "edges", "node", "facility"). A path through a
 // fragment on an abstract type is not seen; the loaders then fetch it as usual.
 func selects(ctx context.Context, path ...string) bool {
+	return len(selected(ctx, path...)) > 0
+}
+
+// selected returns the fields the selection of the field being resolved reaches
+// at the end of path, e.g. every stock(locationId:) under "edges", "node", "stock".
+func selected(ctx context.Context, path ...string) []graphql.CollectedField {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return false
+	if fc == nil || len(path) == 0 {
+		return nil
 	}
 	oc := graphql.GetOperationContext(ctx)
 	sel, typ := fc.Field.Selections, fc.Field.Definition.Type.Name()
+	var found []graphql.CollectedField
 	for _, name := range path {
 		var next ast.SelectionSet
-		found := false
+		found = found[:0]
 		for _, f := range graphql.CollectFields(oc, sel, []string{typ}) {
 			if f.Name == name {
-				next, found = append(next, f.Selections...), true
+				next = append(next, f.Selections...)
+				found = append(found, f)
 				typ = f.Definition.Type.Name()
 			}
 		}
-		if !found {
-			return false
+		if len(found) == 0 {
+			return nil
 		}
 		sel = next
 	}
-	return true
+	return found
+}
+
+// prefetchProductStock primes the stock level loader for a page of products, at
+// every location the query asks about with stock(locationId:).
+func (r *Resolver) prefetchProductStock(ctx context.Context, ps []*tsunagu.Product) error {
+	if r.Stock == nil || len(ps) == 0 {
+		return nil
+	}
+	vars := graphql.GetOperationContext(ctx).Variables
+	var keys []tsunagu.StockKey
+	seen := map[tsunagu.LocationID]bool{}
+	for _, f := range selected(ctx, "edges", "node", "stock") {
+		s, _ := f.ArgumentMap(vars)["locationId"].(string)
+		loc, err := gid.DecodeKind(s, gid.KindLocation)
+		if err != nil || seen[tsunagu.LocationID(loc)] {
+			continue // the field itself reports a bad ID
+		}
+		seen[tsunagu.LocationID(loc)] = true
+		for _, p := range ps {
+			keys = append(keys, tsunagu.StockKey{ProductID: p.ID, LocationID: tsunagu.LocationID(loc)})
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	levels, err := r.Stock.StockLevelsAt(ctx, keys)
+	if err != nil {
+		return err
+	}
+	l := loadersFrom(ctx).stockLevel
+	for _, k := range keys {
+		// A product never stocked there is null (loadVisible), primed as such.
+		l.Prime(k, levels[k])
+	}
+	return nil
 }
 
 // prefetchProductRefs primes the facility and municipality loaders for a page of

@@ -106,7 +106,8 @@ func (r *mutationResolver) AdjustStock(ctx context.Context, input tsunagu.Adjust
 }
 
 func (r *mutationResolver) RecordStocktake(ctx context.Context, input tsunagu.RecordStocktakeInput) (*model.RecordStocktakePayload, error) {
-	return stocktakePayload(r.Stock.RecordStocktake(ctx, input))
+	v, err := r.Stock.RecordStocktake(ctx, input)
+	return r.stocktakePayload(ctx, v, err)
 }
 
 func (r *mutationResolver) SetReorderPoint(ctx context.Context, input tsunagu.SetReorderPointInput) (*model.StockLevelPayload, error) {
@@ -114,23 +115,28 @@ func (r *mutationResolver) SetReorderPoint(ctx context.Context, input tsunagu.Se
 }
 
 func (r *mutationResolver) RequestTransfer(ctx context.Context, input tsunagu.RequestTransferInput) (*model.TransferPayload, error) {
-	return transferPayload(r.Transfers.RequestTransfer(ctx, input))
+	v, err := r.Transfers.RequestTransfer(ctx, input)
+	return r.transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) ApproveTransfer(ctx context.Context, input tsunagu.ApproveTransferInput) (*model.TransferPayload, error) {
-	return transferPayload(r.Transfers.ApproveTransfer(ctx, input))
+	v, err := r.Transfers.ApproveTransfer(ctx, input)
+	return r.transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) ShipTransfer(ctx context.Context, input tsunagu.ShipTransferInput) (*model.TransferPayload, error) {
-	return transferPayload(r.Transfers.ShipTransfer(ctx, input))
+	v, err := r.Transfers.ShipTransfer(ctx, input)
+	return r.transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) ReceiveTransfer(ctx context.Context, input tsunagu.ReceiveTransferInput) (*model.TransferPayload, error) {
-	return transferPayload(r.Transfers.ReceiveTransfer(ctx, input))
+	v, err := r.Transfers.ReceiveTransfer(ctx, input)
+	return r.transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) CancelTransfer(ctx context.Context, input tsunagu.CancelTransferInput) (*model.TransferPayload, error) {
-	return transferPayload(r.Transfers.CancelTransfer(ctx, input))
+	v, err := r.Transfers.CancelTransfer(ctx, input)
+	return r.transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) UpdateShop(ctx context.Context, input tsunagu.Shop) (*model.ShopPayload, error) {
@@ -154,11 +160,13 @@ func (r *mutationResolver) RecordCashMovement(ctx context.Context, input tsunagu
 }
 
 func (r *mutationResolver) CreateSale(ctx context.Context, input tsunagu.CreateSaleInput) (*model.SalePayload, error) {
-	return salePayload(r.POS.CreateSale(ctx, input))
+	v, err := r.POS.CreateSale(ctx, input)
+	return r.salePayload(ctx, v, err)
 }
 
 func (r *mutationResolver) VoidSale(ctx context.Context, input tsunagu.VoidSaleInput) (*model.SalePayload, error) {
-	return salePayload(r.POS.VoidSale(ctx, input))
+	v, err := r.POS.VoidSale(ctx, input)
+	return r.salePayload(ctx, v, err)
 }
 
 func (r *mutationResolver) RefundSale(ctx context.Context, input tsunagu.RefundSaleInput) (*model.RefundPayload, error) {
@@ -199,7 +207,8 @@ func (r *mutationResolver) CreateTerminalSale(ctx context.Context, input tsunagu
 }
 
 func (r *mutationResolver) ConfirmTerminalSale(ctx context.Context, input model.ConfirmTerminalSaleInput) (*model.SalePayload, error) {
-	return salePayload(r.POS.ConfirmTerminalSale(ctx, input.SaleID))
+	s, err := r.POS.ConfirmTerminalSale(ctx, input.SaleID)
+	return r.salePayload(ctx, s, err)
 }
 
 func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error) {

@@ -38,6 +38,10 @@ type Options struct {
 	MaxComplexity int
 	// MaxBodyBytes bounds a request body (default 1 MiB).
 	MaxBodyBytes int64
+	// MaxAliases bounds the aliased fields of an operation (default 30).
+	MaxAliases int
+	// MaxOperations bounds the operations in one document (default 5); only one runs.
+	MaxOperations int
 	// RequestTimeout bounds the handling of one request (default 30 s).
 	RequestTimeout time.Duration
 	// LoaderWait is how long a dataloader collects keys before it queries
@@ -45,6 +49,12 @@ type Options struct {
 	// catches the whole page; a longer one costs latency but survives a busier
 	// scheduler.
 	LoaderWait time.Duration
+	// RateLimits are the leaky buckets per token and per address (off without a
+	// Limiter).
+	RateLimits RateLimits
+	// CatalogCache, when set, answers anonymous catalog queries from memory; it
+	// must be fed by postgres.ListenCatalog.
+	CatalogCache *CatalogCache
 	// Ready reports whether the service can take requests (e.g. the database answers).
 	Ready func(context.Context) error
 	Log   *slog.Logger
@@ -59,6 +69,13 @@ func (o *Options) defaults() {
 	if o.MaxComplexity == 0 {
 		o.MaxComplexity = 10_000
 	}
+	if o.MaxAliases == 0 {
+		o.MaxAliases = 30
+	}
+	if o.MaxOperations == 0 {
+		o.MaxOperations = 5
+	}
+	o.RateLimits.defaults()
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = 1 << 20
 	}
@@ -117,6 +134,8 @@ func newGraphQLHandler(res *Resolver, o Options) http.Handler {
 		srv.Use(noIntrospection{})
 	}
 	srv.Use(depthLimit{max: o.MaxDepth})
+	srv.Use(aliasLimit{max: o.MaxAliases})
+	srv.Use(operationLimit{max: o.MaxOperations})
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
@@ -127,7 +146,8 @@ func newGraphQLHandler(res *Resolver, o Options) http.Handler {
 }
 
 // middleware adds what every GraphQL request needs: a request ID, a body limit and a
-// timeout, the user of its bearer token, and fresh dataloaders.
+// timeout, one operation per request, the rate limits, the catalog cache for
+// anonymous reads, the user of its bearer token, and fresh dataloaders.
 func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := newRequestID()
@@ -147,6 +167,16 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		if refuseBatch(w, body) || o.RateLimits.throttle(ctx, o, w, r) {
+			return
+		}
+		run := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := withLoaders(r.Context(), newLoaders(res, o.LoaderWait))
+			next.ServeHTTP(&deadlineWriter{ResponseWriter: w, ctx: ctx}, r.WithContext(ctx))
+		})
+		if o.CatalogCache.serve(w, r.WithContext(ctx), body, run) {
+			return
+		}
 
 		if h := r.Header.Get("Authorization"); h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")
@@ -157,6 +187,15 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 			}
 			u, err := res.Auth.Authenticate(ctx, strings.TrimSpace(token))
 			if err != nil {
+				if timedOut(err) {
+					writeError(w, http.StatusServiceUnavailable, tsunagu.Errorf(tsunagu.CodeTimeout, "",
+						"The request took too long; try again."))
+					return
+				}
+				if tsunagu.ErrorCode(err) == tsunagu.CodeUnavailable {
+					writeError(w, http.StatusServiceUnavailable, err)
+					return
+				}
 				if tsunagu.ErrorCode(err) != tsunagu.CodeUnauthenticated {
 					o.Log.ErrorContext(ctx, "authenticate", "err", err, "request_id", id)
 					writeError(w, http.StatusServiceUnavailable, tsunagu.Errorf(tsunagu.CodeInternal, "", "Internal error."))
@@ -167,8 +206,7 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 			}
 			ctx = tsunagu.WithUser(ctx, u, token)
 		}
-		ctx = withLoaders(ctx, newLoaders(res, o.LoaderWait))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		run.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -214,6 +252,13 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		var ge *gqlerror.Error
 		if errors.As(err, &ge) && ge.Err == nil {
 			return gqlErr
+		}
+		if timedOut(err) {
+			return &gqlerror.Error{
+				Message:    "The request took too long; try again, or ask for less.",
+				Path:       gqlErr.Path,
+				Extensions: map[string]any{"code": tsunagu.CodeTimeout, "requestId": requestID(ctx)},
+			}
 		}
 		log.ErrorContext(ctx, "internal error", "err", err, "request_id", requestID(ctx), "path", gqlErr.Path.String())
 		return &gqlerror.Error{

@@ -43,6 +43,9 @@ func (r *Resolver) stockLevels(ctx context.Context, locationID string, f *tsunag
 	if err != nil {
 		return nil, err
 	}
+	if err := r.prefetchStockLevelRefs(ctx, p.Items, pageNode...); err != nil {
+		return nil, err
+	}
 	return stockLevelConnection(p), nil
 }
 
@@ -101,10 +104,13 @@ func adjustmentPayload(a *tsunagu.StockAdjustment, err error) (*model.AdjustStoc
 	return &model.AdjustStockPayload{Adjustment: a, UserErrors: errs}, nil
 }
 
-func stocktakePayload(s *tsunagu.Stocktake, err error) (*model.RecordStocktakePayload, error) {
+func (r *Resolver) stocktakePayload(ctx context.Context, s *tsunagu.Stocktake, err error) (*model.RecordStocktakePayload, error) {
 	errs, err := userErrors(err)
 	if err != nil || len(errs) > 0 {
 		return &model.RecordStocktakePayload{UserErrors: errs}, err
+	}
+	if err := r.prefetchStocktakeRefs(ctx, s); err != nil {
+		return nil, err
 	}
 	return &model.RecordStocktakePayload{Stocktake: s, UserErrors: errs}, nil
 }

@@ -29,6 +29,9 @@ func (r *Resolver) transfers(ctx context.Context, f *tsunagu.TransferFilter, fir
 	if err != nil {
 		return nil, err
 	}
+	if err := r.prefetchTransferRefs(ctx, p.Items, pageNode...); err != nil {
+		return nil, err
+	}
 	return transferConnection(p), nil
 }
 
@@ -54,10 +57,13 @@ func (r *Resolver) exchangeBalance(ctx context.Context, municipalityID *string, 
 	return r.Transfers.ExchangeBalance(ctx, f)
 }
 
-func transferPayload(t *tsunagu.Transfer, err error) (*model.TransferPayload, error) {
+func (r *Resolver) transferPayload(ctx context.Context, t *tsunagu.Transfer, err error) (*model.TransferPayload, error) {
 	errs, err := userErrors(err)
 	if err != nil || len(errs) > 0 {
 		return &model.TransferPayload{UserErrors: errs}, err
+	}
+	if err := r.prefetchTransferRefs(ctx, []*tsunagu.Transfer{t}, "transfer"); err != nil {
+		return nil, err
 	}
 	return &model.TransferPayload{Transfer: t, UserErrors: errs}, nil
 }

@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,11 +45,19 @@ func main() {
 }
 
 type config struct {
-	addr        string
-	databaseURL string
-	dataDir     string
-	dev         bool
-	logLevel    string
+	addr             string
+	databaseURL      string
+	dataDir          string
+	dev              bool
+	logLevel         string
+	statementTimeout time.Duration
+	requestTimeout   time.Duration
+	// rateToken and rateIP are "rate/burst" (requests a second / at most at once),
+	// or "off".
+	rateToken, rateIP string
+	// catalogCache serves anonymous catalog reads from memory (invalidated through
+	// LISTEN/NOTIFY).
+	catalogCache bool
 	// Stripe: the secret key (card payments are off without it), the API's base
 	// URL (stripe-mock in development) and the webhook endpoint's signing secret.
 	stripeKey, stripeBase, stripeWebhookSecret string
@@ -55,16 +65,69 @@ type config struct {
 
 func configFromEnv() config {
 	return config{
-		addr:        envOr("TSUNAGU_ADDR", "localhost:8080"),
-		databaseURL: os.Getenv("DATABASE_URL"),
-		dataDir:     envOr("TSUNAGU_DATA_DIR", ".data"),
-		dev:         os.Getenv("TSUNAGU_DEV") == "1" || os.Getenv("TSUNAGU_DEV") == "true",
-		logLevel:    envOr("LOG_LEVEL", "info"),
+		addr:             envOr("TSUNAGU_ADDR", "localhost:8080"),
+		databaseURL:      os.Getenv("DATABASE_URL"),
+		dataDir:          envOr("TSUNAGU_DATA_DIR", ".data"),
+		dev:              os.Getenv("TSUNAGU_DEV") == "1" || os.Getenv("TSUNAGU_DEV") == "true",
+		logLevel:         envOr("LOG_LEVEL", "info"),
+		statementTimeout: durationOr("TSUNAGU_STATEMENT_TIMEOUT", 5*time.Second),
+		requestTimeout:   durationOr("TSUNAGU_REQUEST_TIMEOUT", 30*time.Second),
+		rateToken:        envOr("TSUNAGU_RATE_TOKEN", "20/200"),
+		rateIP:           envOr("TSUNAGU_RATE_IP", "50/500"),
+		catalogCache:     os.Getenv("TSUNAGU_CATALOG_CACHE") != "off",
 
 		stripeKey:           os.Getenv("STRIPE_SECRET_KEY"),
 		stripeBase:          os.Getenv("STRIPE_API_BASE"),
 		stripeWebhookSecret: os.Getenv("STRIPE_WEBHOOK_SECRET"),
 	}
+}
+
+// durationOr reads a duration such as "5s" from the environment; a malformed one
+// stops the server rather than run with a limit nobody chose.
+func durationOr(key string, def time.Duration) time.Duration {
+	v := os.Getenv(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		fmt.Fprintf(os.Stderr, "%s: %q is not a duration like 5s\n", key, v)
+		os.Exit(2)
+	}
+	return d
+}
+
+// rateLimits builds the API's rate limits from the configuration.
+func rateLimits(ctx context.Context, cfg config, db *postgres.DB) (graph.RateLimits, error) {
+	var l graph.RateLimits
+	parse := func(key, v string) (float64, int, error) {
+		rate, burst, ok := strings.Cut(v, "/")
+		r, err1 := strconv.ParseFloat(rate, 64)
+		b, err2 := strconv.Atoi(burst)
+		if !ok || err1 != nil || err2 != nil || r <= 0 || b < 1 {
+			return 0, 0, fmt.Errorf("%s: %q is not rate/burst like 20/200, or off", key, v)
+		}
+		return r, b, nil
+	}
+	if cfg.rateToken == "off" && cfg.rateIP == "off" {
+		return l, nil
+	}
+	var err error
+	// "off" for one of the two: a limit no client reaches.
+	l.TokenRate, l.TokenBurst, l.IPRate, l.IPBurst = 1e9, 1e9, 1e9, 1e9
+	if cfg.rateToken != "off" {
+		if l.TokenRate, l.TokenBurst, err = parse("TSUNAGU_RATE_TOKEN", cfg.rateToken); err != nil {
+			return l, err
+		}
+	}
+	if cfg.rateIP != "off" {
+		if l.IPRate, l.IPBurst, err = parse("TSUNAGU_RATE_IP", cfg.rateIP); err != nil {
+			return l, err
+		}
+	}
+	// Decided in memory, shared through PostgreSQL five times a second.
+	l.Limiter = postgres.NewSharedRateLimiter(ctx, db, 200*time.Millisecond)
+	return l, nil
 }
 
 func envOr(key, def string) string {
@@ -108,13 +171,30 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		url = c.URL("postgres")
 	}
 
-	db, err := postgres.Open(ctx, url, log)
+	// Migrations run on a connection of their own, without the statement timeout
+	// that bounds the API's statements.
+	if err := migrate(ctx, url, log); err != nil {
+		return err
+	}
+	apiURL, err := postgres.WithStatementTimeout(url, cfg.statementTimeout)
+	if err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, apiURL, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := migrations.Up(ctx, db.SQL()); err != nil {
+	limits, err := rateLimits(ctx, cfg, db)
+	if err != nil {
 		return err
+	}
+	var cache *graph.CatalogCache
+	if cfg.catalogCache {
+		cache = graph.NewCatalogCache()
+		if err := postgres.ListenCatalog(ctx, url, cache, log); err != nil {
+			return fmt.Errorf("catalog notifications: %w", err)
+		}
 	}
 	catalog := postgres.NewCatalogService(db)
 	auth := postgres.NewAuthService(db)
@@ -155,10 +235,13 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", graph.NewServer(res, graph.Options{
-		Dev:   cfg.dev,
-		Ready: db.Ping,
-		Log:   log,
-		POS:   posweb.Handler("/pos"),
+		Dev:            cfg.dev,
+		Ready:          db.Ping,
+		Log:            log,
+		RequestTimeout: cfg.requestTimeout,
+		RateLimits:     limits,
+		CatalogCache:   cache,
+		POS:            posweb.Handler("/pos"),
 	}))
 	if cfg.stripeWebhookSecret != "" {
 		mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: cfg.stripeWebhookSecret, Orders: orders, Log: log})
@@ -172,7 +255,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      cfg.requestTimeout + 30*time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
 	errc := make(chan error, 1)
@@ -196,4 +279,14 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		return err
 	}
 	return nil
+}
+
+// migrate applies the migrations through a pool of its own.
+func migrate(ctx context.Context, url string, log *slog.Logger) error {
+	db, err := postgres.Open(ctx, url, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return migrations.Up(ctx, db.SQL())
 }

@@ -4551,6 +4551,12 @@ enum ErrorCode {
   NOT_FOUND
   "Something went wrong on our side; the details are in the server log (GraphQL error)."
   INTERNAL
+  "Too many requests from this token or address; extensions.retryAfter (and the Retry-After header) say in how many seconds to try again (GraphQL error)."
+  RATE_LIMITED
+  "The request took longer than the server allows; try again, or ask for less (GraphQL error)."
+  TIMEOUT
+  "The database could not be reached; try again in a few seconds, with the same idempotency key (GraphQL error)."
+  UNAVAILABLE
   "A value is not one of the allowed ones."
   INVALID_INPUT
   "A required value is missing."

@@ -161,6 +161,16 @@ func (c *Cluster) Stop() error {
 	return c.stopErr
 }
 
+// Restart stops the server (pg_ctl stop -m fast: sessions are terminated, work in
+// flight rolls back) and starts it again on the same data, as an operator's restart
+// would; fault tests use it to check that clients recover.
+func (c *Cluster) Restart(ctx context.Context) error {
+	if out, err := c.pgCtl(ctx, "stop", "-m", "fast", "-w", "-t", "60").CombinedOutput(); err != nil {
+		return fmt.Errorf("pgcluster: pg_ctl stop: %w: %s", err, trimOut(out))
+	}
+	return c.start(ctx)
+}
+
 func (c *Cluster) stop() error {
 	var errs []error
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)

@@ -6,11 +6,16 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
+	neturl "net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -24,8 +29,9 @@ import (
 
 // DB is the connection pool every service shares.
 type DB struct {
-	db  *sqlx.DB
-	log *slog.Logger
+	db    *sqlx.DB
+	log   *slog.Logger
+	stmts stmtCache
 	// deadlocks counts the transactions PostgreSQL broke out of a deadlock (and
 	// transact retried): with rows always locked in one order there are none.
 	deadlocks atomic.Int64
@@ -65,6 +71,76 @@ func (db *DB) SQL() *sql.DB { return db.db.DB }
 // Ping reports whether the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
 
+// WithStatementTimeout returns the connection string url with PostgreSQL's
+// statement_timeout set to d for every connection of the pool, so that no statement
+// holds a connection and its locks longer than d. It accepts both forms lib/pq does:
+// a postgres:// URL and key=value pairs. A d of 0 leaves url as it is.
+func WithStatementTimeout(url string, d time.Duration) (string, error) {
+	if d <= 0 {
+		return url, nil
+	}
+	ms := strconv.FormatInt(max(d.Milliseconds(), 1), 10)
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		return strings.TrimSpace(url + " statement_timeout=" + ms), nil
+	}
+	u, err := neturl.Parse(url)
+	if err != nil {
+		return "", fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("statement_timeout", ms)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// errTimeout is what a statement cancelled by statement_timeout (or by its request's
+// deadline) returns, so that clients learn the request ran out of time.
+var errTimeout = tsunagu.Errorf(tsunagu.CodeTimeout, "", "The database took too long to answer; try again, or ask for less.")
+
+// errUnavailable is what a statement returns when the database cannot be reached
+// or is shutting down: the request failed, and the next one will find it back.
+var errUnavailable = tsunagu.Errorf(tsunagu.CodeUnavailable, "",
+	"The database cannot be reached at the moment; try again in a few seconds.")
+
+// timeout maps a cancelled statement (SQLSTATE 57014) to errTimeout; other errors pass.
+func timeout(err error) error {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "57014" {
+		return errTimeout
+	}
+	return err
+}
+
+// dbError is timeout, and maps a lost or refused connection (the server restarting,
+// its backend terminated: SQLSTATE classes 08 and 57P, a broken socket) to
+// errUnavailable. Inside a transaction only timeout applies, so that transact still
+// sees the broken connection it retries.
+func dbError(err error) error {
+	if err == nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		// The request's own deadline or cancellation (context errors are net.Errors too).
+		return err
+	}
+	var pqErr *pq.Error
+	var netErr net.Error
+	switch {
+	case errors.As(err, &pqErr):
+		if pqErr.Code.Class() == "08" || strings.HasPrefix(string(pqErr.Code), "57P") {
+			return errUnavailable
+		}
+		return timeout(err)
+	case errors.Is(err, driver.ErrBadConn), errors.As(err, &netErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return errUnavailable
+	}
+	return err
+}
+
+func (c counted) mapErr(err error) error {
+	if c.tx != nil {
+		return timeout(err)
+	}
+	return dbError(err)
+}
+
 // queryer is what the store's statements run on: the pool or a transaction,
 // wrapped so that statements are counted.
 type queryer interface {
@@ -74,31 +150,37 @@ type queryer interface {
 }
 
 // q returns the pool as a queryer for single statements outside a transaction.
-func (db *DB) q() queryer { return counted{db.db} }
+func (db *DB) q() queryer { return counted{inner: db.db, db: db} }
 
 // transact runs fn in a transaction and commits it, or rolls it back when fn fails
 // or panics. A serialization failure or deadlock (SQLSTATE 40001, 40P01) retries
 // the whole transaction a few times, so fn must be free of side effects outside it.
+// So does a connection found broken before COMMIT (the database restarted, or
+// its backend was terminated): the transaction died with it, and the pool then
+// hands out a fresh connection. A connection lost during COMMIT is not retried,
+// for the commit may have happened; the mutations that create money or stock
+// movements answer a retry of their idempotency key with what it made.
 func (db *DB) transact(ctx context.Context, fn func(tx queryer) error) (err error) {
 	const attempts = 4
 	for i := 0; ; i++ {
-		err = db.transactOnce(ctx, fn)
+		var atCommit bool
+		err, atCommit = db.transactOnce(ctx, fn)
 		if pqErr := (*pq.Error)(nil); errors.As(err, &pqErr) && pqErr.Code == "40P01" {
 			db.deadlocks.Add(1)
 			db.log.WarnContext(ctx, "deadlock", "err", err, "attempt", i+1)
 		}
-		if i+1 == attempts || !retryable(err) {
-			return err
+		if i+1 == attempts || !retryable(ctx, err, atCommit) {
+			return dbError(err)
 		}
 		db.log.DebugContext(ctx, "retrying transaction", "err", err, "attempt", i+1)
 	}
 }
 
-func (db *DB) transactOnce(ctx context.Context, fn func(tx queryer) error) (err error) {
+func (db *DB) transactOnce(ctx context.Context, fn func(tx queryer) error) (err error, atCommit bool) {
 	countStatement(ctx) // BEGIN
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return err
+		return err, false
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -109,16 +191,22 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx queryer) error) (err 
 			tx.Rollback()
 		}
 	}()
-	if err = fn(counted{tx}); err != nil {
-		return err
+	if err = fn(counted{inner: tx, db: db, tx: tx}); err != nil {
+		return err, false
 	}
 	countStatement(ctx) // COMMIT
-	return tx.Commit()
+	return tx.Commit(), true
 }
 
-func retryable(err error) bool {
+func retryable(ctx context.Context, err error, atCommit bool) bool {
+	if err == nil || ctx.Err() != nil {
+		return false
+	}
 	var pqErr *pq.Error
-	return errors.As(err, &pqErr) && (pqErr.Code == "40001" || pqErr.Code == "40P01")
+	if errors.As(err, &pqErr) {
+		return pqErr.Code == "40001" || pqErr.Code == "40P01"
+	}
+	return !atCommit && errors.Is(err, driver.ErrBadConn)
 }
 
 // mapError turns the database's refusals that reach clients into domain errors:
@@ -165,41 +253,138 @@ func countStatement(ctx context.Context) {
 	}
 }
 
-// counted wraps a pool or transaction and counts each statement sent.
-type counted struct{ inner queryer }
+// counted wraps a pool or transaction, counts each statement sent and runs it as a
+// prepared statement (see stmtCache).
+type counted struct {
+	inner queryer
+	db    *DB
+	tx    *sqlx.Tx // nil on the pool
+}
 
 func (c counted) DriverName() string                               { return c.inner.DriverName() }
 func (c counted) Rebind(q string) string                           { return c.inner.Rebind(q) }
 func (c counted) BindNamed(q string, a any) (string, []any, error) { return c.inner.BindNamed(q, a) }
 
+// stmt returns q prepared, on the transaction when c has one; nil when q is not
+// to be prepared (the cache is full) or preparing failed, and it then runs as it is.
+func (c counted) stmt(ctx context.Context, q string) *sqlx.Stmt {
+	s := c.db.stmts.get(ctx, c.db.db, q, c.tx != nil)
+	if s == nil || c.tx == nil {
+		return s
+	}
+	return c.tx.StmtxContext(ctx, s)
+}
+
 func (c counted) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	countStatement(ctx)
-	return c.inner.QueryContext(ctx, q, args...)
+	if s := c.stmt(ctx, q); s != nil {
+		rows, err := s.QueryContext(ctx, args...)
+		return rows, c.mapErr(err)
+	}
+	rows, err := c.inner.QueryContext(ctx, q, args...)
+	return rows, c.mapErr(err)
 }
 
 func (c counted) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
 	countStatement(ctx)
-	return c.inner.QueryxContext(ctx, q, args...)
+	if s := c.stmt(ctx, q); s != nil {
+		rows, err := s.QueryxContext(ctx, args...)
+		return rows, c.mapErr(err)
+	}
+	rows, err := c.inner.QueryxContext(ctx, q, args...)
+	return rows, c.mapErr(err)
 }
 
 func (c counted) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
 	countStatement(ctx)
+	if s := c.stmt(ctx, q); s != nil {
+		return s.QueryRowxContext(ctx, args...)
+	}
 	return c.inner.QueryRowxContext(ctx, q, args...)
 }
 
 func (c counted) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	countStatement(ctx)
-	return c.inner.ExecContext(ctx, q, args...)
+	if s := c.stmt(ctx, q); s != nil {
+		res, err := s.ExecContext(ctx, args...)
+		return res, c.mapErr(err)
+	}
+	res, err := c.inner.ExecContext(ctx, q, args...)
+	return res, c.mapErr(err)
 }
 
 func (c counted) GetContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
-	return c.inner.GetContext(ctx, dest, q, args...)
+	if s := c.stmt(ctx, q); s != nil {
+		return c.mapErr(s.GetContext(ctx, dest, args...))
+	}
+	return c.mapErr(c.inner.GetContext(ctx, dest, q, args...))
 }
 
 func (c counted) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
-	return c.inner.SelectContext(ctx, dest, q, args...)
+	if s := c.stmt(ctx, q); s != nil {
+		return c.mapErr(s.SelectContext(ctx, dest, args...))
+	}
+	return c.mapErr(c.inner.SelectContext(ctx, dest, q, args...))
+}
+
+// stmtCache prepares each distinct statement once for the pool (database/sql then
+// prepares it on each connection the first time it runs there, and keeps it), so
+// that PostgreSQL parses and plans a statement once per connection rather than once
+// per request: on a small machine planning took as long as running the catalog's
+// statements. The statements are the code's own, a bounded set (queries built from
+// optional parts have a few shapes each); past maxStmts any new one runs unprepared.
+// A pooler in transaction mode (PgBouncer) would need this turned off.
+type stmtCache struct {
+	mu      sync.Mutex
+	m       map[string]*sqlx.Stmt
+	pending map[string]bool
+}
+
+const maxStmts = 1000
+
+// get returns q prepared on the pool, preparing it first if need be. Inside a
+// transaction (inTx) a statement not prepared yet runs as it is while it is
+// prepared in the background: preparing takes a connection of the pool, and
+// transactions holding every connection while they wait for one more would
+// deadlock.
+func (c *stmtCache) get(ctx context.Context, db *sqlx.DB, q string, inTx bool) *sqlx.Stmt {
+	c.mu.Lock()
+	s, ok := c.m[q]
+	if ok || len(c.m) >= maxStmts || c.pending[q] {
+		c.mu.Unlock()
+		return s
+	}
+	if c.pending == nil {
+		c.pending = map[string]bool{}
+	}
+	c.pending[q] = true
+	c.mu.Unlock()
+	if inTx {
+		go c.prepare(context.WithoutCancel(ctx), db, q)
+		return nil
+	}
+	return c.prepare(ctx, db, q)
+}
+
+func (c *stmtCache) prepare(ctx context.Context, db *sqlx.DB, q string) *sqlx.Stmt {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := db.PreparexContext(ctx, q)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.pending, q)
+	if err != nil {
+		// The statement's own error (a syntax error, say) comes back when it runs;
+		// a later call tries to prepare it again.
+		return nil
+	}
+	if c.m == nil {
+		c.m = map[string]*sqlx.Stmt{}
+	}
+	c.m[q] = s
+	return s
 }
 
 // notFound maps sql.ErrNoRows to a NOT_FOUND error about what; other errors pass.

@@ -38,7 +38,7 @@ func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTrans
 	}
 	req := in
 	req.IdempotencyKey = ""
-	return s.mutate(ctx, "shipTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+	return s.mutate(ctx, "shipTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
 		if err != nil {
 			return 0, err
@@ -120,7 +120,7 @@ func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTrans
 		if err != nil {
 			return 0, err
 		}
-		return t.ID, advanceTransfer(ctx, tx, t, lines, tsunagu.TransferShipped, tsunagu.EventShipped, u,
+		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferShipped, tsunagu.EventShipped, u,
 			shipmentNote(in.Carrier, in.TrackingNumber))
 	})
 }
@@ -177,7 +177,7 @@ func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.Receiv
 	}
 	req := in
 	req.IdempotencyKey = ""
-	return s.mutate(ctx, "receiveTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+	return s.mutate(ctx, "receiveTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
 		if err != nil {
 			return 0, err
@@ -272,7 +272,7 @@ func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.Receiv
 		for i, l := range lines {
 			all[i] = &l.TransferLine
 		}
-		return t.ID, advanceTransfer(ctx, tx, t, lines, tsunagu.StatusAfterMovement(all), tsunagu.EventReceived, u,
+		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.StatusAfterMovement(all), tsunagu.EventReceived, u,
 			strings.Join(shortfalls, "; "))
 	})
 }

@@ -20,6 +20,18 @@ import (
 // replay true, and work does not run. A key used before for anything else gives
 // IDEMPOTENCY_CONFLICT.
 func idempotent(ctx context.Context, tx queryer, operation, key string, request any, work func() (int64, error)) (id int64, replay bool, err error) {
+	return idempotentKey(ctx, tx, operation, key, request, func(*idemKey) (int64, error) { return work() })
+}
+
+// idemKey is the key a unit of work runs under. Work may store its result with the
+// key in its own last statement and set Stored, which saves idempotent's round trip.
+type idemKey struct {
+	Scope, Key string
+	Stored     bool
+}
+
+// idempotentKey is idempotent for work that may store its own result (see idemKey).
+func idempotentKey(ctx context.Context, tx queryer, operation, key string, request any, work func(k *idemKey) (int64, error)) (id int64, replay bool, err error) {
 	u := tsunagu.UserFrom(ctx)
 	if u == nil {
 		return 0, false, tsunagu.ErrUnauthenticated
@@ -33,7 +45,7 @@ func userScope(u *tsunagu.User) string { return "u" + strconv.FormatInt(int64(u.
 // idempotentIn is idempotent with keys in scope, for operations open to anonymous
 // users (a guest's checkout), whose keys share one scope: the request hash still
 // keeps one guest's key from returning another's different request.
-func idempotentIn(ctx context.Context, tx queryer, scope, operation, key string, request any, work func() (int64, error)) (id int64, replay bool, err error) {
+func idempotentIn(ctx context.Context, tx queryer, scope, operation, key string, request any, work func(k *idemKey) (int64, error)) (id int64, replay bool, err error) {
 	hash, err := requestHash(operation, request)
 	if err != nil {
 		return 0, false, err
@@ -62,8 +74,9 @@ func idempotentIn(ctx context.Context, tx queryer, scope, operation, key string,
 	if err != nil {
 		return 0, false, err
 	}
-	if id, err = work(); err != nil {
-		return 0, false, err
+	k := &idemKey{Scope: scope, Key: key}
+	if id, err = work(k); err != nil || k.Stored {
+		return id, false, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET result_id = $3 WHERE scope = $1 AND key = $2`, scope, key, id)
 	return id, false, err

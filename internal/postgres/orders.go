@@ -85,7 +85,7 @@ func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (
 	req.IdempotencyKey = ""
 	var out *checkedOut
 	err := s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotentIn(ctx, tx, scope, "checkout", in.IdempotencyKey, req, func() (int64, error) {
+		id, replay, err := idempotentIn(ctx, tx, scope, "checkout", in.IdempotencyKey, req, func(*idemKey) (int64, error) {
 			o, err := s.checkoutTx(ctx, tx, u, &in)
 			if err != nil {
 				return 0, err

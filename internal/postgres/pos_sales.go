@@ -30,12 +30,11 @@ func saleLineField(i int, sub string) string { return "input.lines." + strconv.I
 //
 // The number of statements does not depend on the number of lines: BEGIN, the key,
 // the session (FOR SHARE, drawing the sale ID) with every line's product, the stock,
-// the sale with its lines, payments and receipt number, the key's result, COMMIT:
-// seven (a sale refused for stock runs one more read, to say how much there is). The
-// receipt number is taken by the sale's last statement, after which only the key's
-// result is written, so concurrent sales at one shop wait for each other only from
-// there to commit; and a sale that fails rolls its number back with everything else:
-// the numbers have no gaps.
+// the sale with its lines, payments, receipt number and the key's result, COMMIT: six
+// (a sale refused for stock runs one more read, to say how much there is). The
+// receipt number is taken by the sale's last statement, so concurrent sales at one
+// shop wait for each other only from there to commit; and a sale that fails rolls its
+// number back with everything else: the numbers have no gaps.
 //
 // Returns validation errors, INVALID_JAN (input.lines.N.code), NOT_FOUND (field "")
 // for an unknown session, FORBIDDEN for another shop's, NO_OPEN_SESSION
@@ -74,8 +73,8 @@ func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput)
 	req.IdempotencyKey = ""
 	var out *tsunagu.Sale
 	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotent(ctx, tx, "createSale", in.IdempotencyKey, req, func() (int64, error) {
-			sale, err := createSaleTx(ctx, tx, u, &in, ids, codes, false)
+		id, replay, err := idempotentKey(ctx, tx, "createSale", in.IdempotencyKey, req, func(k *idemKey) (int64, error) {
+			sale, err := createSaleTx(ctx, tx, u, &in, ids, codes, false, k)
 			if err != nil {
 				return 0, err
 			}
@@ -109,8 +108,9 @@ type saleProduct struct {
 // createSaleTx is the work of CreateSale in tx. ids and codes identify the products
 // of the lines (0 and "" where the line uses the other). A pending sale (a Terminal
 // card sale) ignores in.Payments and is paid by one CARD payment of its total; its
-// stock is reserved instead of taken and it gets no receipt number yet.
-func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.CreateSaleInput, ids []int64, codes []string, pending bool) (*tsunagu.Sale, error) {
+// stock is reserved instead of taken and it gets no receipt number yet. The sale's
+// own statement records it as k's result (one round trip less).
+func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.CreateSaleInput, ids []int64, codes []string, pending bool, k *idemKey) (*tsunagu.Sale, error) {
 	// One statement locks the session (FOR SHARE: other sales go on, closing waits),
 	// draws the new sale's ID and resolves every line's product, by ID or by code; a
 	// row per line, each with the session. No row means no such session.
@@ -236,15 +236,19 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 			SELECT s.id, d.ord, d.m, d.a, d.t, d.c, d.r
 			FROM s, unnest($15::text[], $16::bigint[], $17::bigint[], $18::bigint[], $19::text[])
 				WITH ORDINALITY AS d(m, a, t, c, r, ord)
+		), k AS (
+			UPDATE idempotency_keys SET result_id = s.id FROM s WHERE scope = $21 AND key = $22
 		)
 		SELECT `+saleColumns+` FROM s`,
 		saleID, rs.ShopID, rs.RegisterID, rs.ID, total, u.ID,
 		pq.Array(products), pq.Array(owners), pq.Array(names), pq.Array(lineCodes), pq.Array(prices),
 		pq.Array(quantities), pq.Array(taxes), pq.Array(qualified),
-		pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs), pending)
+		pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs), pending,
+		k.Scope, k.Key)
 	if err != nil {
 		return nil, mapPOSError(err)
 	}
+	k.Stored = true
 	return &sale, nil
 }
 

@@ -62,8 +62,8 @@ func (s *POSService) CreateTerminalSale(ctx context.Context, in tsunagu.CreateTe
 	var sale *tsunagu.Sale
 	var intentID *string
 	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotent(ctx, tx, "createTerminalSale", in.IdempotencyKey, req, func() (int64, error) {
-			out, err := createSaleTx(ctx, tx, u, &sin, ids, codes, true)
+		id, replay, err := idempotentKey(ctx, tx, "createTerminalSale", in.IdempotencyKey, req, func(k *idemKey) (int64, error) {
+			out, err := createSaleTx(ctx, tx, u, &sin, ids, codes, true, k)
 			if err != nil {
 				return 0, err
 			}

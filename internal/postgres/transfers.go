@@ -61,7 +61,7 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 	}
 	req := in
 	req.IdempotencyKey = ""
-	return s.mutate(ctx, "requestTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+	return s.mutate(ctx, "requestTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		var locs []*tsunagu.Location
 		err := tx.SelectContext(ctx, &locs, `SELECT `+locationColumns+` FROM locations WHERE id = ANY($1)`,
 			int64s([]tsunagu.LocationID{in.FromLocationID, in.ToLocationID}))
@@ -173,7 +173,7 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 	}
 	req := in
 	req.IdempotencyKey = ""
-	return s.mutate(ctx, "approveTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+	return s.mutate(ctx, "approveTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
 		if err != nil {
 			return 0, err
@@ -211,7 +211,7 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 		if total == 0 {
 			return 0, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.lines", "Approve at least one item, or cancel the transfer.")
 		}
-		return t.ID, advanceTransfer(ctx, tx, t, lines, tsunagu.TransferApproved, tsunagu.EventApproved, u, in.Note)
+		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferApproved, tsunagu.EventApproved, u, in.Note)
 	})
 }
 
@@ -234,7 +234,7 @@ func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelT
 	}
 	req := in
 	req.IdempotencyKey = ""
-	return s.mutate(ctx, "cancelTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error) {
+	return s.mutate(ctx, "cancelTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
 		if err != nil {
 			return 0, err
@@ -247,7 +247,7 @@ func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelT
 			return 0, err
 		}
 		if t.Status != tsunagu.TransferShipped {
-			return t.ID, advanceTransfer(ctx, tx, t, nil, tsunagu.TransferCancelled, tsunagu.EventCancelled, u, in.Reason)
+			return t.ID, advanceTransfer(ctx, tx, st, t, nil, tsunagu.TransferCancelled, tsunagu.EventCancelled, u, in.Reason)
 		}
 		// Partly shipped: the rest is cancelled, what shipped is still received.
 		all := make([]*tsunagu.TransferLine, len(lines))
@@ -258,27 +258,41 @@ func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelT
 		if err != nil {
 			return 0, err
 		}
-		return t.ID, advanceTransfer(ctx, tx, t, lines, status, tsunagu.EventCancelled, u, in.Reason)
+		return t.ID, advanceTransfer(ctx, tx, st, t, lines, status, tsunagu.EventCancelled, u, in.Reason)
 	})
 }
 
+// transferStep carries what a transfer mutation's last statement (advanceTransfer)
+// also does: store the key's result, and return the transfer as it now is.
+type transferStep struct {
+	key *idemKey
+	out *tsunagu.Transfer
+}
+
 // mutate runs one transfer mutation in one transaction: it takes the idempotency key,
-// runs work, and reloads the transfer work returns. A replay of the key returns the
-// transfer the first call made or changed, and work does not run.
+// runs work, and returns the transfer work made or changed (reloaded unless work's
+// advanceTransfer returned it). A replay of the key returns the transfer the first
+// call made or changed, and work does not run.
 func (s *TransferService) mutate(ctx context.Context, operation, key string, request any,
-	work func(tx queryer, u *tsunagu.User) (tsunagu.TransferID, error)) (*tsunagu.Transfer, error) {
+	work func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error)) (*tsunagu.Transfer, error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out *tsunagu.Transfer
 	err = s.db.transact(ctx, func(tx queryer) error {
-		id, _, err := idempotent(ctx, tx, operation, key, request, func() (int64, error) {
-			id, err := work(tx, u)
+		st := &transferStep{}
+		id, _, err := idempotentKey(ctx, tx, operation, key, request, func(k *idemKey) (int64, error) {
+			st.key = k
+			id, err := work(tx, u, st)
 			return int64(id), err
 		})
 		if err != nil {
 			return err
+		}
+		if st.out != nil {
+			out = st.out
+			return nil
 		}
 		out = &tsunagu.Transfer{}
 		return tx.GetContext(ctx, out, `SELECT `+transferColumns+` FROM transfers t WHERE t.id = $1`, id)
@@ -317,8 +331,9 @@ func lockTransfer(ctx context.Context, tx queryer, u *tsunagu.User, id tsunagu.T
 var errNoTransfer = tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such transfer.")
 
 // advanceTransfer writes the new quantities of lines (as computed under the transfer's lock),
-// the transfer's new status and the event recording the step, in one statement.
-func advanceTransfer(ctx context.Context, tx queryer, t *tsunagu.Transfer, lines []*transferLineRow,
+// the transfer's new status, the event recording the step and the idempotency key's
+// result, in one statement, and returns the transfer as it now is in st.
+func advanceTransfer(ctx context.Context, tx queryer, st *transferStep, t *tsunagu.Transfer, lines []*transferLineRow,
 	status tsunagu.TransferStatus, event tsunagu.TransferEventType, u *tsunagu.User, note string) error {
 	n := len(lines)
 	products, approved, shipped, received, short := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
@@ -326,19 +341,28 @@ func advanceTransfer(ctx context.Context, tx queryer, t *tsunagu.Transfer, lines
 		products[i], approved[i], shipped[i] = int64(l.ProductID), int64(l.Approved), int64(l.Shipped)
 		received[i], short[i] = int64(l.Received), int64(l.Short)
 	}
-	_, err := tx.ExecContext(ctx, `
+	var out tsunagu.Transfer
+	err := tx.GetContext(ctx, &out, `
 		WITH l AS (
 			UPDATE transfer_lines tl
 			SET approved = d.a, shipped = d.s, received = d.r, short = d.sh
 			FROM unnest($2::bigint[], $3::int[], $4::int[], $5::int[], $6::int[]) AS d(p, a, s, r, sh)
 			WHERE tl.transfer_id = $1 AND tl.product_id = d.p
 		), t AS (
-			UPDATE transfers SET status = $7, updated_at = now() WHERE id = $1
+			UPDATE transfers SET status = $7, updated_at = now() WHERE id = $1 RETURNING *
+		), e AS (
+			INSERT INTO transfer_events (transfer_id, type, actor_id, note) VALUES ($1, $8, $9, $10)
+		), k AS (
+			UPDATE idempotency_keys SET result_id = $1 WHERE scope = $11 AND key = $12
 		)
-		INSERT INTO transfer_events (transfer_id, type, actor_id, note) VALUES ($1, $8, $9, $10)`,
+		SELECT `+transferColumns+` FROM t`,
 		t.ID, pq.Array(products), pq.Array(approved), pq.Array(shipped), pq.Array(received), pq.Array(short),
-		status, event, u.ID, note)
-	return mapTransferError(err)
+		status, event, u.ID, note, st.key.Scope, st.key.Key)
+	if err != nil {
+		return mapTransferError(err)
+	}
+	st.out, st.key.Stored = &out, true
+	return nil
 }
 
 func transferLinesByProduct(lines []*transferLineRow) map[tsunagu.ProductID]*transferLineRow {

@@ -20,6 +20,14 @@ const (
 	CodeForbidden       Code = "FORBIDDEN"
 	CodeNotFound        Code = "NOT_FOUND"
 	CodeInternal        Code = "INTERNAL"
+	// CodeRateLimited: too many requests for a token or address; extensions.retryAfter
+	// says in how many seconds to try again.
+	CodeRateLimited Code = "RATE_LIMITED"
+	// CodeTimeout: the request, or one of its statements, ran out of time.
+	CodeTimeout Code = "TIMEOUT"
+	// CodeUnavailable: the database could not be reached; the request changed
+	// nothing and may be retried (with the same idempotency key).
+	CodeUnavailable Code = "UNAVAILABLE"
 
 	// Business and validation codes, reported in userErrors.
 	CodeInvalidInput              Code = "INVALID_INPUT"

@@ -1,0 +1,495 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	crand "crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/lib/pq"
+
+	"tsunagu/graph/gid"
+	"tsunagu/internal/tsunagu"
+)
+
+func cores() int { return runtime.NumCPU() }
+
+// benchCase is one line of the table: the same work through the API and as the
+// minimal SQL, and the p99 the API must stay within.
+type benchCase struct {
+	name         string
+	api, minimal op
+	p99          time.Duration
+}
+
+type bench struct {
+	w        *world
+	raw      *sql.DB
+	endpoint string
+	http     *http.Client
+
+	catalog map[string]*sql.Stmt
+	sale    *sql.Stmt
+	ship    *sql.Stmt
+	receive *sql.Stmt
+	// next[m] is the index of the next transfer of source municipality m to use.
+	next map[int64]*atomic.Int64
+	// users maps a token to its user's ID, for the minimal SQL.
+	users map[string]int64
+}
+
+// gql posts a GraphQL operation and decodes its data into out; any GraphQL error,
+// or a userError at data.<payload>.userErrors, is an error.
+func (b *bench) gql(ctx context.Context, token, query string, vars map[string]any, out any) error {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, err := http.NewRequestWithContext(ctx, "POST", b.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := b.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	var r struct {
+		Data   json.RawMessage
+		Errors []struct{ Message string }
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return fmt.Errorf("status %d: %s", resp.StatusCode, raw)
+	}
+	if len(r.Errors) > 0 {
+		return fmt.Errorf("GraphQL: %s", r.Errors[0].Message)
+	}
+	var payloads map[string]struct {
+		UserErrors []struct{ Code, Message string }
+	}
+	if json.Unmarshal(r.Data, &payloads) == nil {
+		for name, p := range payloads {
+			if len(p.UserErrors) > 0 {
+				return fmt.Errorf("%s: %s %s", name, p.UserErrors[0].Code, p.UserErrors[0].Message)
+			}
+		}
+	}
+	if out != nil {
+		return json.Unmarshal(r.Data, out)
+	}
+	return nil
+}
+
+// The catalog page both sides read: 50 active products with their facility, its
+// municipality and the stock available at the home shop.
+const catalogQuery = `query($first: Int, $after: String, $filter: ProductFilter, $shop: ID!) {
+	products(first: $first, after: $after, filter: $filter) {
+		edges { node { id name price taxRate facility { name municipality { name } } stock(locationId: $shop) { available } } }
+		pageInfo { endCursor hasNextPage } } }`
+
+// catalogSQL is that page in one statement. The stock is a subquery per row: as a
+// join, the planner merges the shop's whole stock in product order for deep pages.
+const catalogSQL = `
+	SELECT p.id, p.translations->'JA'->>'name', p.price, p.tax_class, f.name, m.name,
+		(SELECT s.on_hand - s.reserved FROM stock_levels s WHERE s.product_id = p.id AND s.location_id = $2)
+	FROM products p JOIN facilities f ON f.id = p.facility_id JOIN municipalities m ON m.id = f.municipality_id
+	WHERE p.status = 'ACTIVE' AND p.id > $1 %s
+	ORDER BY p.id LIMIT 51`
+
+type catalogRow struct {
+	id, price      int64
+	name, tax      string
+	facility, muni string
+	available      sql.NullInt64
+}
+
+func (b *bench) prepare(ctx context.Context) error {
+	b.catalog = map[string]*sql.Stmt{}
+	for name, filter := range map[string]string{
+		"plain": "", "municipality": "AND p.municipality_id = $3", "text": "AND p.search_text LIKE $3",
+	} {
+		st, err := b.raw.PrepareContext(ctx, fmt.Sprintf(catalogSQL, filter))
+		if err != nil {
+			return err
+		}
+		b.catalog[name] = st
+	}
+	var err error
+	if b.sale, err = b.raw.PrepareContext(ctx, saleSQL); err != nil {
+		return fmt.Errorf("sale: %w", err)
+	}
+	if b.ship, err = b.raw.PrepareContext(ctx, shipSQL); err != nil {
+		return fmt.Errorf("ship: %w", err)
+	}
+	if b.receive, err = b.raw.PrepareContext(ctx, receiveSQL); err != nil {
+		return fmt.Errorf("receive: %w", err)
+	}
+	b.users = map[string]int64{}
+	rows, err := b.raw.QueryContext(ctx, `SELECT split_part(email, '@', 1), id FROM users`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var token string
+		var id int64
+		if err := rows.Scan(&token, &id); err != nil {
+			return err
+		}
+		b.users[token] = id
+	}
+	b.next = map[int64]*atomic.Int64{}
+	for _, m := range b.w.sources {
+		b.next[m] = &atomic.Int64{}
+	}
+	return nil
+}
+
+// searchWords are the normalised words the text filter looks for.
+var searchWords = func() []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = tsunagu.NormalizeSearchText(w.ja)
+	}
+	return out
+}()
+
+func cursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("k:" + strconv.FormatInt(id, 10)))
+}
+
+func (b *bench) cases() []benchCase {
+	const perMuni = 1000 // products per municipality (facilitiesPer × productsPer)
+	n := b.w.products
+	type page struct {
+		filter string
+		after  func() int64
+		value  func() any // the filter's value, per request
+	}
+	// Pages start at multiples of 50 IDs, as cursors followed from the first page
+	// would roughly: shallow is one of the first 10 pages, deep one of 200 pages
+	// 80% of the way in.
+	shallow := func() int64 { return 50 * rand.Int64N(10) }
+	deep := func() int64 { return n*8/10 + 50*rand.Int64N(200) }
+	var muni int64
+	pickMuni := func() any { muni = 2 + rand.Int64N(int64(b.w.munis)-1); return muni }
+	pages := []struct {
+		name string
+		page page
+	}{
+		{"catalog plain, shallow", page{"plain", shallow, nil}},
+		{"catalog plain, deep", page{"plain", deep, nil}},
+		{"catalog by municipality, shallow", page{"municipality", func() int64 { return (muni - 1) * perMuni }, pickMuni}},
+		{"catalog by municipality, deep", page{"municipality", func() int64 { return (muni-1)*perMuni + perMuni*8/10 }, pickMuni}},
+		{"catalog by text, shallow", page{"text", shallow, func() any { return searchWords[rand.IntN(len(searchWords))] }}},
+		{"catalog by text, deep", page{"text", deep, func() any { return searchWords[rand.IntN(len(searchWords))] }}},
+	}
+	shop := gid.Encode(gid.KindLocation, b.w.homeShop)
+	var out []benchCase
+	for _, p := range pages {
+		p := p
+		// The filter value and the page position are drawn together per request;
+		// muni is shared by the two closures, so draw under the same goroutine.
+		draw := func() (any, int64) {
+			var v any
+			if p.page.value != nil {
+				v = p.page.value()
+			}
+			return v, p.page.after()
+		}
+		out = append(out, benchCase{name: p.name, p99: 25 * time.Millisecond,
+			api: func(ctx context.Context, c int) error {
+				v, after := draw()
+				vars := map[string]any{"first": 50, "shop": shop}
+				if after > 0 {
+					vars["after"] = cursor(after)
+				}
+				switch p.page.filter {
+				case "municipality":
+					vars["filter"] = map[string]any{"municipalityId": gid.Encode(gid.KindMunicipality, v.(int64))}
+				case "text":
+					vars["filter"] = map[string]any{"text": v}
+				}
+				var res struct {
+					Products struct{ Edges []json.RawMessage }
+				}
+				if err := b.gql(ctx, "", catalogQuery, vars, &res); err != nil {
+					return err
+				}
+				if len(res.Products.Edges) == 0 {
+					return fmt.Errorf("empty page")
+				}
+				return nil
+			},
+			minimal: func(ctx context.Context, c int) error {
+				v, after := draw()
+				args := []any{after, b.w.homeShop}
+				switch p.page.filter {
+				case "municipality":
+					args = append(args, v)
+				case "text":
+					args = append(args, "%"+v.(string)+"%")
+				}
+				rows, err := b.catalog[p.page.filter].QueryContext(ctx, args...)
+				if err != nil {
+					return err
+				}
+				defer rows.Close()
+				var page []catalogRow
+				for rows.Next() {
+					var r catalogRow
+					if err := rows.Scan(&r.id, &r.name, &r.price, &r.tax, &r.facility, &r.muni, &r.available); err != nil {
+						return err
+					}
+					page = append(page, r)
+				}
+				if len(page) == 0 {
+					return fmt.Errorf("empty page")
+				}
+				return rows.Err()
+			}})
+	}
+	out = append(out,
+		benchCase{name: "POS createSale, 3 lines", p99: 30 * time.Millisecond, api: b.apiSale, minimal: b.sqlSale},
+		benchCase{name: "exchange ship + receive, 5 lines", p99: 30 * time.Millisecond, api: b.apiTransfer, minimal: b.sqlTransfer},
+	)
+	return out
+}
+
+func newKey() string {
+	k := make([]byte, 12)
+	crand.Read(k)
+	return hex.EncodeToString(k)
+}
+
+// basket picks 3 different products stocked at client c's shop.
+func (b *bench) basket(c int) (*shopInfo, []int64, []int64, int64) {
+	s := &b.w.shops[c%len(b.w.shops)]
+	var ids, qs []int64
+	var total int64
+	seen := map[int]bool{}
+	for len(ids) < 3 {
+		i := rand.IntN(len(s.products))
+		if seen[i] {
+			continue
+		}
+		seen[i] = true
+		ids, qs = append(ids, s.products[i]), append(qs, 1)
+		total += s.prices[i]
+	}
+	return s, ids, qs, total
+}
+
+const createSaleMutation = `mutation($in: CreateSaleInput!) { createSale(input: $in) {
+	sale { id receiptNumber total } userErrors { code message } } }`
+
+func (b *bench) apiSale(ctx context.Context, c int) error {
+	s, ids, qs, total := b.basket(c)
+	lines := make([]map[string]any, len(ids))
+	for i, id := range ids {
+		lines[i] = map[string]any{"productId": gid.Encode(gid.KindProduct, id), "quantity": qs[i]}
+	}
+	return b.gql(ctx, s.clerk, createSaleMutation, map[string]any{"in": map[string]any{
+		"sessionId": gid.Encode(gid.KindSession, s.session), "lines": lines, "idempotencyKey": newKey(),
+		"payments": []map[string]any{{"method": "CASH", "amount": total, "tendered": total}}}}, nil)
+}
+
+// saleSQL is createSale in one statement: the idempotency key, the session's lock,
+// the products, the receipt number, the sale with its lines and payment, the stock
+// (the levels' CHECK refuses a sale below zero, failing the whole statement) and
+// the ledger. One round trip, committed on its own.
+const saleSQL = `
+	WITH sid AS (SELECT nextval(pg_get_serial_sequence('sales', 'id')) AS id),
+	k AS (
+		INSERT INTO idempotency_keys (scope, key, operation, request_hash, result_id)
+		SELECT $1, $2, 'createSale', '\x00', sid.id FROM sid RETURNING 1
+	), sess AS (
+		SELECT id, register_id, shop_id FROM register_sessions WHERE id = $3 AND status = 'OPEN' FOR SHARE
+	), lines AS (
+		SELECT d.ord, d.p, d.q, p.price, p.facility_id, p.translations->'JA'->>'name' AS name, p.code, p.tax_class,
+			f.registration_number IS NOT NULL AS qualified
+		FROM unnest($4::bigint[], $5::int[]) WITH ORDINALITY AS d(p, q, ord)
+		JOIN products p ON p.id = d.p AND p.status = 'ACTIVE' JOIN facilities f ON f.id = p.facility_id
+	), st AS (
+		UPDATE stock_levels l SET on_hand = l.on_hand - d.q, updated_at = now()
+		FROM (SELECT p, sum(q) AS q FROM unnest($4::bigint[], $5::int[]) AS d(p, q) GROUP BY p) AS d, sess
+		WHERE l.product_id = d.p AND l.location_id = sess.shop_id RETURNING 1
+	), n AS (
+		UPDATE shops SET last_receipt_number = last_receipt_number + 1
+		WHERE location_id = (SELECT shop_id FROM sess) RETURNING last_receipt_number
+	), s AS (
+		INSERT INTO sales (id, shop_id, register_id, session_id, receipt_number, status, total, sold_by)
+		OVERRIDING SYSTEM VALUE
+		SELECT sid.id, sess.shop_id, sess.register_id, sess.id, n.last_receipt_number, 'COMPLETED',
+			(SELECT sum(price * q) FROM lines), $6
+		FROM sid, sess, n, k RETURNING id, shop_id, total
+	), l AS (
+		INSERT INTO sale_lines (sale_id, line_number, product_id, owner_facility_id, name, code, unit_price,
+			quantity, tax_class, qualified)
+		SELECT s.id, lines.ord, lines.p, lines.facility_id, lines.name, coalesce(lines.code, ''), lines.price,
+			lines.q, lines.tax_class, lines.qualified
+		FROM s, lines
+	), pay AS (
+		INSERT INTO sale_payments (sale_id, seq, method, amount, tendered, change)
+		SELECT id, 1, 'CASH', total, total, 0 FROM s
+	), mv AS (
+		INSERT INTO stock_movements (product_id, location_id, owner_facility_id, bucket, quantity, reason,
+			document_type, document_id, actor_id)
+		SELECT lines.p, s.shop_id, lines.facility_id, 'ON_HAND', -lines.q, 'SALE', 'SALE', s.id, $6 FROM s, lines
+	)
+	SELECT id, (SELECT count(*) FROM st) FROM s`
+
+func (b *bench) sqlSale(ctx context.Context, c int) error {
+	s, ids, qs, _ := b.basket(c)
+	user := b.users[s.clerk]
+	var sale, levels int64
+	err := b.sale.QueryRowContext(ctx, "u"+strconv.FormatInt(user, 10), newKey(), s.session, pq.Array(ids), pq.Array(qs), user).
+		Scan(&sale, &levels)
+	if err == nil && levels != int64(len(ids)) {
+		err = fmt.Errorf("sale %d changed %d levels", sale, levels)
+	}
+	return err
+}
+
+// transfer returns the next approved transfer of client c's source municipality,
+// the token of its manager (who ships) and of the home shop's clerk (who receives).
+func (b *bench) transfer(c int) (id int64, shipper, receiver string, err error) {
+	m := b.w.sources[c%len(b.w.sources)]
+	i := b.next[m].Add(1) - 1
+	ts := b.w.transfers[m]
+	if int(i) >= len(ts) {
+		return 0, "", "", fmt.Errorf("no approved transfers left from municipality %d", m)
+	}
+	return ts[i], "manager" + strconv.FormatInt(m, 10), "clerk" + strconv.FormatInt(b.w.homeShop, 10), nil
+}
+
+const (
+	shipMutation = `mutation($in: ShipTransferInput!) { shipTransfer(input: $in) {
+		transfer { id status } userErrors { code message } } }`
+	receiveMutation = `mutation($in: ReceiveTransferInput!) { receiveTransfer(input: $in) {
+		transfer { id status } userErrors { code message } } }`
+)
+
+func (b *bench) apiTransfer(ctx context.Context, c int) error {
+	id, shipper, receiver, err := b.transfer(c)
+	if err != nil {
+		return err
+	}
+	tid := gid.Encode(gid.KindTransfer, id)
+	err = b.gql(ctx, shipper, shipMutation, map[string]any{"in": map[string]any{"transferId": tid,
+		"carrier": "ヤマト運輸", "trackingNumber": "1234-5678", "idempotencyKey": newKey()}}, nil)
+	if err != nil {
+		return fmt.Errorf("ship: %w", err)
+	}
+	err = b.gql(ctx, receiver, receiveMutation, map[string]any{"in": map[string]any{"transferId": tid,
+		"idempotencyKey": newKey()}}, nil)
+	if err != nil {
+		return fmt.Errorf("receive: %w", err)
+	}
+	return nil
+}
+
+// shipSQL ships everything approved of a transfer in one statement: the key, the
+// transfer's state (guarded), its lines, the shipment, the stock out of the source
+// (the levels' CHECK refuses going below zero) and incoming at the destination, the
+// ledger and the event.
+const shipSQL = `
+	WITH t AS (
+		UPDATE transfers SET status = 'SHIPPED', updated_at = now() WHERE id = $1 AND status = 'APPROVED'
+		RETURNING id, from_location_id, to_location_id
+	), k AS (
+		INSERT INTO idempotency_keys (scope, key, operation, request_hash, result_id)
+		SELECT $2, $3, 'shipTransfer', '\x00', t.id FROM t
+	), tl AS (
+		UPDATE transfer_lines l SET shipped = l.approved FROM t WHERE l.transfer_id = t.id
+		RETURNING l.product_id, l.owner_facility_id, l.approved AS q
+	), sh AS (
+		INSERT INTO transfer_shipments (transfer_id, carrier, tracking_number, shipped_by)
+		SELECT id, 'ヤマト運輸', '1234-5678', $4 FROM t RETURNING id
+	), shl AS (
+		INSERT INTO transfer_shipment_lines (shipment_id, product_id, quantity) SELECT sh.id, tl.product_id, tl.q FROM sh, tl
+	), src AS (
+		UPDATE stock_levels s SET on_hand = s.on_hand - tl.q, updated_at = now() FROM tl, t
+		WHERE s.product_id = tl.product_id AND s.location_id = t.from_location_id RETURNING 1
+	), dst AS (
+		INSERT INTO stock_levels AS s (product_id, location_id, incoming)
+		SELECT tl.product_id, t.to_location_id, tl.q FROM tl, t ORDER BY 1
+		ON CONFLICT (product_id, location_id) DO UPDATE SET incoming = s.incoming + excluded.incoming, updated_at = now()
+		RETURNING 1
+	), mv AS (
+		INSERT INTO stock_movements (product_id, location_id, owner_facility_id, bucket, quantity, reason,
+			document_type, document_id, actor_id)
+		SELECT tl.product_id, t.from_location_id, tl.owner_facility_id, 'ON_HAND', -tl.q, 'TRANSFER_OUT', 'TRANSFER', t.id, $4 FROM tl, t
+		UNION ALL
+		SELECT tl.product_id, t.to_location_id, tl.owner_facility_id, 'INCOMING', tl.q, 'IN_TRANSIT', 'TRANSFER', t.id, $4 FROM tl, t
+	), ev AS (
+		INSERT INTO transfer_events (transfer_id, type, actor_id) SELECT id, 'SHIPPED', $4 FROM t
+	)
+	SELECT (SELECT count(*) FROM tl), (SELECT count(*) FROM src)`
+
+// receiveSQL accepts everything shipped of a transfer in one statement.
+const receiveSQL = `
+	WITH t AS (
+		UPDATE transfers SET status = 'RECEIVED', updated_at = now() WHERE id = $1 AND status = 'SHIPPED'
+		RETURNING id, to_location_id
+	), k AS (
+		INSERT INTO idempotency_keys (scope, key, operation, request_hash, result_id)
+		SELECT $2, $3, 'receiveTransfer', '\x00', t.id FROM t
+	), tl AS (
+		UPDATE transfer_lines l SET received = l.shipped FROM t WHERE l.transfer_id = t.id
+		RETURNING l.product_id, l.owner_facility_id, l.shipped AS q
+	), r AS (
+		INSERT INTO transfer_receipts (transfer_id, received_by) SELECT id, $4 FROM t RETURNING id
+	), rl AS (
+		INSERT INTO transfer_receipt_lines (receipt_id, product_id, accepted, short) SELECT r.id, tl.product_id, tl.q, 0 FROM r, tl
+	), st AS (
+		UPDATE stock_levels s SET incoming = s.incoming - tl.q, on_hand = s.on_hand + tl.q, updated_at = now() FROM tl, t
+		WHERE s.product_id = tl.product_id AND s.location_id = t.to_location_id RETURNING 1
+	), mv AS (
+		INSERT INTO stock_movements (product_id, location_id, owner_facility_id, bucket, quantity, reason,
+			document_type, document_id, actor_id)
+		SELECT tl.product_id, t.to_location_id, tl.owner_facility_id, b, CASE b WHEN 'INCOMING' THEN -tl.q ELSE tl.q END,
+			'TRANSFER_IN', 'TRANSFER', t.id, $4
+		FROM tl, t, unnest(ARRAY['INCOMING', 'ON_HAND']) AS b
+	), ev AS (
+		INSERT INTO transfer_events (transfer_id, type, actor_id) SELECT id, 'RECEIVED', $4 FROM t
+	)
+	SELECT (SELECT count(*) FROM tl), (SELECT count(*) FROM st)`
+
+func (b *bench) sqlTransfer(ctx context.Context, c int) error {
+	id, shipper, receiver, err := b.transfer(c)
+	if err != nil {
+		return err
+	}
+	for _, step := range []struct {
+		st    *sql.Stmt
+		token string
+	}{{b.ship, shipper}, {b.receive, receiver}} {
+		user := b.users[step.token]
+		var lines, levels int
+		err := step.st.QueryRowContext(ctx, id, "u"+strconv.FormatInt(user, 10), newKey(), user).Scan(&lines, &levels)
+		if err != nil {
+			return err
+		}
+		if lines != 5 || levels != 5 {
+			return fmt.Errorf("transfer %d: %d lines, %d levels changed", id, lines, levels)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,377 @@
+// Command bench measures Tsunagu against the minimal SQL that does the same work.
+//
+// It creates a large network in a database of its own (DATABASE_URL's server, or a
+// private PostgreSQL cluster when it is unset), serves the API in-process on a
+// loopback port, and runs each case for a fixed time at a number of concurrent
+// clients: once through GraphQL over HTTP, once as the fewest statements straight
+// from PostgreSQL. It prints throughput, latency percentiles and the ratio of the two.
+//
+//	go run ./cmd/bench [-clients 8] [-duration 3s] [-ratelimit=true]
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	_ "net/http/pprof"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/lib/pq"
+
+	"tsunagu/graph"
+	"tsunagu/internal/pgcluster"
+	"tsunagu/internal/postgres"
+	"tsunagu/migrations"
+)
+
+var (
+	start = time.Now()
+	hold  bool
+	// useCache turns the catalog cache on (-cache).
+	useCache bool
+	reuse    string
+	// profile receives a CPU profile of the measured cases (-cpuprofile).
+	profile *os.File
+)
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "[%5.1fs] "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...)
+}
+
+func main() {
+	clients := flag.Int("clients", 8, "concurrent clients")
+	duration := flag.Duration("duration", 3*time.Second, "how long each case is measured (after a warm-up of a fifth of it)")
+	flag.BoolVar(&useCache, "cache", true, "serve anonymous catalog reads from the catalog cache, as in production")
+	rateLimit := flag.Bool("ratelimit", true, "count API requests against the rate limits (set high enough not to refuse any), as in production")
+	only := flag.String("only", "", "run only the cases whose name contains this")
+	flag.StringVar(&reuse, "reuse", "", "use the dataset already in this database (made by -hold) instead of making one")
+	flag.BoolVar(&hold, "hold", false, "after the dataset is made, print the database URL and wait (for EXPLAIN)")
+	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address while running")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured cases to this file")
+	flag.Parse()
+	if *pprofAddr != "" {
+		go http.ListenAndServe(*pprofAddr, nil)
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		profile = f
+	}
+	if err := run(context.Background(), *clients, *duration, *rateLimit, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, clients int, duration time.Duration, rateLimit bool, only string) error {
+	url, stop := reuse, func() {}
+	var err error
+	if url == "" {
+		if url, stop, err = database(ctx); err != nil {
+			return err
+		}
+	}
+	defer stop()
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	var w *world
+	if reuse != "" {
+		w, err = loadWorld(ctx, raw, fullSize)
+	} else {
+		if err := migrations.Up(ctx, raw); err != nil {
+			return err
+		}
+		logf("creating the dataset")
+		// One connection: the seed's temporary tables and settings live in its session.
+		raw.SetMaxOpenConns(1)
+		w, err = seed(ctx, raw, fullSize)
+	}
+	if err != nil {
+		return err
+	}
+	raw.SetMaxOpenConns(clients * 2)
+	raw.SetMaxIdleConns(clients * 2)
+	if hold {
+		fmt.Println(url)
+		select {}
+	}
+	if err := report(ctx, raw); err != nil {
+		return err
+	}
+
+	// The API, as cmd/tsunagu wires it, on a loopback port.
+	apiURL, err := postgres.WithStatementTimeout(url, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := postgres.Open(ctx, apiURL, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res := &graph.Resolver{Catalog: postgres.NewCatalogService(db), Auth: postgres.NewAuthService(db),
+		Stock: postgres.NewStockService(db), Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db)}
+	o := graph.Options{Log: log}
+	if rateLimit {
+		// Production's accounting, with buckets no benchmark client fills.
+		o.RateLimits = graph.RateLimits{Limiter: postgres.NewSharedRateLimiter(ctx, db, 200*time.Millisecond),
+			TokenRate: 1e6, TokenBurst: 1e6, IPRate: 1e6, IPBurst: 1e6}
+	}
+	if useCache {
+		o.CatalogCache = graph.NewCatalogCache()
+		lctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		if err := postgres.ListenCatalog(lctx, url, o.CatalogCache, log); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: graph.NewServer(res, o), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	b := &bench{w: w, raw: raw, endpoint: "http://" + ln.Addr().String() + "/graphql",
+		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2, DisableCompression: true}}}
+	if err := b.prepare(ctx); err != nil {
+		return err
+	}
+
+	if profile != nil {
+		pprof.StartCPUProfile(profile)
+		defer pprof.StopCPUProfile()
+	}
+	var rows []row
+	for _, c := range b.cases() {
+		if only != "" && !strings.Contains(c.name, only) {
+			continue
+		}
+		api := measure(ctx, clients, duration, c.api)
+		min := measure(ctx, clients, duration, c.minimal)
+		r := row{c: c, api: api, min: min}
+		logf("%-34s API %7.0f/s p99 %5.1f ms | SQL %7.0f/s p99 %5.1f ms | ratio %.2f", c.name,
+			api.throughput(), ms(api.pct(99)), min.throughput(), ms(min.pct(99)), r.ratio())
+		rows = append(rows, r)
+	}
+	fmt.Println(table(rows, clients, duration, rateLimit, useCache))
+	return nil
+}
+
+// database returns the URL of a fresh database for the benchmark and a function
+// that drops it (or stops the private cluster).
+func database(ctx context.Context) (string, func(), error) {
+	const name = "tsunagu_bench"
+	if base := os.Getenv("DATABASE_URL"); base != "" {
+		u, err := url.Parse(base)
+		if err != nil {
+			return "", nil, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		admin, err := sql.Open("postgres", base)
+		if err != nil {
+			return "", nil, err
+		}
+		if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+			return "", nil, err
+		}
+		if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+			return "", nil, err
+		}
+		u.Path = "/" + name
+		return u.String(), func() {
+			admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+			admin.Close()
+		}, nil
+	}
+	dir, err := os.MkdirTemp("", "tsunagu-bench-")
+	if err != nil {
+		return "", nil, err
+	}
+	// The cluster may run as the postgres user, who must reach the folder.
+	os.Chmod(dir, 0o755)
+	logf("DATABASE_URL is not set: starting a private PostgreSQL in %s", dir)
+	c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: filepath.Join(dir, "data"), Temporary: true})
+	if err != nil {
+		return "", nil, err
+	}
+	admin, err := sql.Open("postgres", c.URL("postgres"))
+	if err != nil {
+		c.Stop()
+		return "", nil, err
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+		c.Stop()
+		return "", nil, err
+	}
+	return c.URL(name), func() { c.Stop() }, nil
+}
+
+// report prints the size of the dataset.
+func report(ctx context.Context, db *sql.DB) error {
+	var parts []string
+	for _, t := range []string{"municipalities", "facilities", "products", "stock_levels", "stock_movements",
+		"sales", "sale_lines", "transfers"} {
+		var n int64
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
+			return err
+		}
+		parts = append(parts, fmt.Sprintf("%s %d", t, n))
+	}
+	var bad int64
+	err := db.QueryRowContext(ctx, `
+		SELECT count(*) FROM stock_levels l LEFT JOIN (
+			SELECT product_id, location_id, sum(quantity) FILTER (WHERE bucket = 'ON_HAND') AS on_hand,
+				sum(quantity) FILTER (WHERE bucket = 'INCOMING') AS incoming
+			FROM stock_movements GROUP BY product_id, location_id
+		) m USING (product_id, location_id)
+		WHERE l.on_hand <> coalesce(m.on_hand, 0) OR l.incoming <> coalesce(m.incoming, 0)`).Scan(&bad)
+	if err != nil {
+		return err
+	}
+	if bad > 0 {
+		return fmt.Errorf("dataset: %d stock levels disagree with their ledger", bad)
+	}
+	logf("dataset ready (levels equal ledger sums): %s", strings.Join(parts, ", "))
+	return nil
+}
+
+// op is one operation of a case, run by client c.
+type op func(ctx context.Context, c int) error
+
+// sample is what measure saw of one side of a case.
+type sample struct {
+	n, errors int
+	elapsed   time.Duration
+	lat       []time.Duration
+	firstErr  error
+}
+
+func (s *sample) throughput() float64 { return float64(s.n) / s.elapsed.Seconds() }
+
+func (s *sample) pct(p float64) time.Duration {
+	if len(s.lat) == 0 {
+		return 0
+	}
+	i := int(float64(len(s.lat))*p/100+0.5) - 1
+	return s.lat[max(0, min(i, len(s.lat)-1))]
+}
+
+// measure runs op at clients concurrent clients: a warm-up of a fifth of d, then d
+// measured.
+func measure(ctx context.Context, clients int, d time.Duration, fn op) *sample {
+	var measuring atomic.Bool
+	stopAt := time.Now().Add(d / 5)
+	per := make([]sample, clients)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := make(chan struct{})
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := &per[c]
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				t0 := time.Now()
+				err := fn(ctx, c)
+				lat := time.Since(t0)
+				if !measuring.Load() {
+					continue
+				}
+				if err != nil {
+					s.errors++
+					mu.Lock()
+					if s.firstErr == nil {
+						s.firstErr = err
+					}
+					mu.Unlock()
+					continue
+				}
+				s.n++
+				s.lat = append(s.lat, lat)
+			}
+		}()
+	}
+	time.Sleep(time.Until(stopAt))
+	measuring.Store(true)
+	t0 := time.Now()
+	time.Sleep(d)
+	close(done)
+	elapsed := time.Since(t0)
+	wg.Wait()
+	out := &sample{elapsed: elapsed}
+	for _, s := range per {
+		out.n += s.n
+		out.errors += s.errors
+		out.lat = append(out.lat, s.lat...)
+		if out.firstErr == nil {
+			out.firstErr = s.firstErr
+		}
+	}
+	sort.Slice(out.lat, func(i, j int) bool { return out.lat[i] < out.lat[j] })
+	if out.errors > 0 {
+		logf("  %d errors, the first: %v", out.errors, out.firstErr)
+	}
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+type row struct {
+	c        benchCase
+	api, min *sample
+}
+
+func (r row) ratio() float64 {
+	if r.min.throughput() == 0 {
+		return 0
+	}
+	return r.api.throughput() / r.min.throughput()
+}
+
+func (r row) met() bool {
+	return r.api.errors == 0 && r.ratio() >= 0.6 && r.api.pct(99) <= r.c.p99
+}
+
+func table(rows []row, clients int, d time.Duration, rateLimit, cache bool) string {
+	var b strings.Builder
+	host, _ := os.Hostname()
+	fmt.Fprintf(&b, "\n%d clients over loopback, %v a case; host %s, %d cores; rate limits counted: %v; catalog cache: %v\n\n",
+		clients, d, host, cores(), rateLimit, cache)
+	fmt.Fprintln(&b, "| case | API ops/s | p50 ms | p95 ms | p99 ms | SQL ops/s | p50 ms | p95 ms | p99 ms | API ÷ SQL | target |")
+	fmt.Fprintln(&b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+	for _, r := range rows {
+		verdict := "met"
+		if !r.met() {
+			verdict = "**missed**"
+		}
+		fmt.Fprintf(&b, "| %s | %.0f | %.1f | %.1f | %.1f | %.0f | %.1f | %.1f | %.1f | %.2f | ≥ 0.6, p99 ≤ %.0f ms: %s |\n",
+			r.c.name, r.api.throughput(), ms(r.api.pct(50)), ms(r.api.pct(95)), ms(r.api.pct(99)),
+			r.min.throughput(), ms(r.min.pct(50)), ms(r.min.pct(95)), ms(r.min.pct(99)), r.ratio(), ms(r.c.p99), verdict)
+	}
+	return b.String()
+}

@@ -1,0 +1,80 @@
+package postgres
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Catalog change channels, notified by the triggers of migration 00005.
+const (
+	ChannelCatalog = "tsunagu_catalog"
+	ChannelStock   = "tsunagu_stock"
+)
+
+// CatalogEvents is what ListenCatalog reports to.
+type CatalogEvents interface {
+	// Changed reports a committed change on channel (ChannelCatalog or ChannelStock).
+	Changed(channel string)
+	// Connected reports whether notifications are being received. While they are
+	// not, a change could go unseen: caches must neither serve nor keep anything.
+	Connected(ok bool)
+}
+
+// ListenCatalog listens for catalog changes on a connection of its own to url
+// until ctx ends, reconnecting by itself. It reports Connected(true) once listening
+// (and again after each reconnection), from when on nothing committed is missed,
+// and Connected(false) whenever the connection is lost.
+func ListenCatalog(ctx context.Context, url string, ev CatalogEvents, log *slog.Logger) error {
+	if log == nil {
+		log = slog.Default()
+	}
+	ready := make(chan struct{}, 1)
+	l := pq.NewListener(url, 100*time.Millisecond, 5*time.Second, func(t pq.ListenerEventType, err error) {
+		switch t {
+		case pq.ListenerEventReconnected:
+			// resync has re-issued LISTEN on the new connection.
+			select {
+			case ready <- struct{}{}:
+			default:
+			}
+		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
+			ev.Connected(false)
+			if err != nil {
+				log.Warn("catalog notifications lost", "err", err)
+			}
+		}
+	})
+	// Listen returns once LISTEN ran on the first connection.
+	for _, ch := range []string{ChannelCatalog, ChannelStock} {
+		if err := l.Listen(ch); err != nil {
+			l.Close()
+			return err
+		}
+	}
+	ev.Connected(true)
+	go func() {
+		defer l.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				ev.Connected(false)
+				return
+			case <-ready:
+				ev.Connected(true)
+			case n := <-l.Notify:
+				if n == nil {
+					// Sent after a reconnection: anything may have changed meanwhile.
+					ev.Connected(true)
+					continue
+				}
+				ev.Changed(n.Channel)
+			case <-time.After(time.Minute):
+				go l.Ping()
+			}
+		}
+	}()
+	return nil
+}
