@@ -4530,6 +4530,8 @@ enum ErrorCode {
   NOT_PAID
   "Card payments are off, or the card processor could not be reached; what was recorded is kept, retry with the same key."
   PAYMENTS_UNAVAILABLE
+  "The order's time to pay ran out (or it was cancelled) before its card payment could be prepared: check out again."
+  ORDER_EXPIRED
   "The payments do not add up to the total."
   PAYMENT_MISMATCH
   "The register session is not open, or there is none."

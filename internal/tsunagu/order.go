@@ -219,9 +219,13 @@ type Order struct {
 	Address    string
 	// Subtotal is the goods, ShippingFee the delivery, Total what the shopper pays;
 	// all tax included. Refunded is what has been given back so far.
-	Subtotal      int64
-	ShippingFee   int64
-	Total         int64
+	Subtotal    int64
+	ShippingFee int64
+	Total       int64
+	// Captured is what Stripe took for the order's PaymentIntent, recorded whenever
+	// Stripe reports a success, also one the order does not take (PaymentFlag set):
+	// what can be refunded is Captured − Refunded.
+	Captured      int64
 	Refunded      int64
 	Rounding      Rounding
 	Stock         OrderStock
@@ -233,10 +237,24 @@ type Order struct {
 	Carrier          string
 	TrackingNumber   string
 	CancelReason     string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	PaidAt           *time.Time
+	// CancelledBy says who cancelled the order (CancelledByExpiry, …); "" otherwise.
+	CancelledBy string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PaidAt      *time.Time
 }
+
+// Who cancelled an order: only an order cancelled because its time to pay ran out
+// is taken up again by a late payment; after any other cancellation a late payment
+// is refunded.
+const (
+	CancelledByExpiry  = "EXPIRY"
+	CancelledByStaff   = "STAFF"
+	CancelledByPayment = "PAYMENT"
+)
+
+// Refundable is what Stripe took for the order and has not been given back.
+func (o *Order) Refundable() int64 { return o.Captured - o.Refunded }
 
 // OrderLine is one product of an order, copied as it was sold.
 type OrderLine struct {
@@ -468,10 +486,12 @@ type PaymentEvent struct {
 	// ID is the Stripe event's ID (evt_…), applied once.
 	ID   string
 	Type string
-	// PaymentIntentID, Amount (yen) and Currency are the PaymentIntent's; OrderID and
-	// SaleID are from its metadata (0 when missing).
+	// PaymentIntentID, Amount (yen), AmountReceived (what was captured) and Currency
+	// are the PaymentIntent's; OrderID and SaleID are from its metadata (0 when
+	// missing).
 	PaymentIntentID string
 	Amount          int64
+	AmountReceived  int64
 	Currency        string
 	OrderID         OrderID
 	SaleID          SaleID
@@ -526,6 +546,8 @@ type Payments interface {
 	RetrievePaymentIntent(ctx context.Context, id string) (*PaymentIntent, error)
 	CancelPaymentIntent(ctx context.Context, id string) (*PaymentIntent, error)
 	CreateRefund(ctx context.Context, p RefundParams) (*PaymentRefund, error)
+	// RetrieveRefund reads a refund again (one that was pending).
+	RetrieveRefund(ctx context.Context, id string) (*PaymentRefund, error)
 	// ProcessOnReader hands a card-present PaymentIntent to a Terminal reader.
 	ProcessOnReader(ctx context.Context, readerID, paymentIntentID string) error
 }
@@ -559,7 +581,8 @@ type RefundParams struct {
 	IdempotencyKey  string
 }
 
-// PaymentRefund is Stripe's Refund as the orders see it.
+// PaymentRefund is Stripe's Refund as the orders see it; Status is Stripe's:
+// succeeded, pending, requires_action, failed or canceled.
 type PaymentRefund struct {
 	ID     string
 	Status string
