@@ -191,18 +191,48 @@ func (in *SetShippingRuleInput) Validate() error {
 // ShippingTaxClass is the tax class of a delivery fee: a service at the standard rate.
 const ShippingTaxClass = TaxStandard10
 
-// OrderTaxes is an order's tax per rate, computed as on a receipt (TaxBreakdown: once
-// per rate over that rate's total): the lines, and the shipping fee at the standard
-// rate.
-func OrderTaxes(lines []*OrderLine, shippingFee int64, r Rounding) []RateTotal {
-	tl := make([]TaxLine, 0, len(lines)+1)
+// OrderTaxes is an order's tax as its receipt would show it (QualifiedTaxes): per
+// rate, once over the rate's total, separately for the goods of registered issuers
+// and the rest. The shipping fee is the shop's own delivery service at the standard
+// rate, and the shop is a registered issuer, so it counts as qualifying.
+func OrderTaxes(lines []*OrderLine, shippingFee int64, r Rounding) (qualifying, nonQualifying []RateTotal) {
+	rl := make([]ReceiptLine, 0, len(lines)+1)
 	for _, l := range lines {
-		tl = append(tl, TaxLine{Class: l.TaxClass, Amount: l.Amount()})
+		rl = append(rl, ReceiptLine{Name: l.Name, UnitPrice: l.UnitPrice, Quantity: l.Quantity,
+			TaxClass: l.TaxClass, Qualified: l.Qualified})
 	}
 	if shippingFee > 0 {
-		tl = append(tl, TaxLine{Class: ShippingTaxClass, Amount: shippingFee})
+		rl = append(rl, ReceiptLine{Name: "送料", UnitPrice: shippingFee, Quantity: 1, TaxClass: ShippingTaxClass, Qualified: true})
 	}
-	return TaxBreakdown(tl, r)
+	return QualifiedTaxes(rl, r)
+}
+
+// SumRateTotals adds up per-rate totals, rate by rate (REDUCED_8 before
+// STANDARD_10): an order's taxes of both kinds together. The tax of a rate is the
+// sum of its parts' taxes, each computed once over its own total, so it agrees
+// with the split shown on the receipt.
+func SumRateTotals(parts ...[]RateTotal) []RateTotal {
+	var reduced, standard *RateTotal
+	for _, p := range parts {
+		for _, t := range p {
+			sum := &standard
+			if t.Class == TaxReduced8 {
+				sum = &reduced
+			}
+			if *sum == nil {
+				*sum = &RateTotal{Class: t.Class, Rate: t.Rate}
+			}
+			(*sum).Total += t.Total
+			(*sum).Tax += t.Tax
+		}
+	}
+	var out []RateTotal
+	for _, t := range []*RateTotal{reduced, standard} {
+		if t != nil {
+			out = append(out, *t)
+		}
+	}
+	return out
 }
 
 // Order is an online order of goods from one shop.
