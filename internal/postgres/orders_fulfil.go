@@ -128,9 +128,11 @@ func (s *OrderService) takeStock(ctx context.Context, tx queryer, o *tsunagu.Ord
 }
 
 // CancelOrder cancels an order before fulfilment (pending, paid or ready): its stock
-// goes back on the shelf, an ORDER_CANCELLED notification is written, and what was
-// paid is refunded in full: the refund is recorded in the same transaction, then
-// Stripe is asked. An unpaid order's PaymentIntent is cancelled at Stripe. A retry
+// goes back on the shelf, an ORDER_CANCELLED notification is written, and what
+// Stripe captured and was not given back is refunded in full: the refund is
+// recorded in the same transaction, then Stripe is asked (and the refund retrier
+// asks again if that fails). A payment that succeeds after the cancellation is
+// refunded by ApplyPaymentEvent. An unpaid order's PaymentIntent is cancelled at Stripe. A retry
 // with the same idempotency key returns the order and asks Stripe again for a
 // refund that did not go through.
 //
@@ -220,8 +222,13 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 // and the refund becomes SUCCEEDED or FAILED. A retry with the same idempotency key
 // returns the same refund, asking Stripe again if it had not succeeded.
 //
+// Refunds give back from what Stripe captured (Order.Captured − Refunded), not from
+// the order's total: a flagged capture that sold no goods (a payment after the
+// order was cancelled) is refunded whole, without lines, should its automatic
+// refund not have been recorded.
+//
 // Returns validation errors, NOT_FOUND (field "") for an unknown order, FORBIDDEN for
-// another shop's, NOT_PAID for an unpaid order, NOT_FOUND
+// another shop's, NOT_PAID for an order Stripe took nothing for, NOT_FOUND
 // (input.lines.N.lineNumber), OVER_REFUND (input.lines.N.quantity, or input.lines
 // when nothing is left), IDEMPOTENCY_CONFLICT, and then changes nothing; or
 // PAYMENTS_UNAVAILABLE when the refund is recorded but Stripe failed.

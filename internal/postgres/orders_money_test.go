@@ -318,3 +318,55 @@ func TestRefundStatusFromStripe(t *testing.T) {
 	}
 	w.checkLedger()
 }
+
+// A paid order cancelled while Stripe is down keeps its FAILED refund although the
+// order, now CANCELLED, takes no retry of the staff action: the retrier sends it,
+// under the refund's own key, once; refunds Stripe failed are left for staff.
+func TestRefundRetrierAfterCancel(t *testing.T) {
+	t.Parallel()
+	w, f := newFakeOrderWorld(t)
+	o := w.paidOrder(cart(w.homeShop, w.cookies, 3))
+	f.set(func() {
+		f.createRefund = func(tsunagu.RefundParams) (*tsunagu.PaymentRefund, error) { return nil, errors.New("stripe: 503") }
+	})
+	_, err := w.orders.CancelOrder(w.clerk, tsunagu.CancelOrderInput{OrderID: o.ID, IdempotencyKey: w.key()})
+	if tsunagu.ErrorCode(err) != tsunagu.CodePaymentsUnavailable {
+		t.Fatalf("cancel with Stripe down: %v, want PAYMENTS_UNAVAILABLE", err)
+	}
+	wantStatus(t, w.order(o.ID), tsunagu.OrderCancelled)
+	// Not yet due: a refund just tried rests before the retrier takes it.
+	if n, err := w.orders.RetryRefunds(context.Background(), time.Now().Add(-time.Minute), 100); err != nil || n != 0 {
+		t.Errorf("retried %d refunds (%v) tried a moment ago", n, err)
+	}
+	f.set(func() { f.createRefund = nil })
+	n, err := w.orders.RetryRefunds(context.Background(), time.Now(), 100)
+	must(t, err)
+	rs := w.refunds(o.ID)
+	if n != 1 || len(rs) != 1 || rs[0].Status != tsunagu.RefundSucceeded || rs[0].Amount != 1050 || rs[0].Error != "" {
+		t.Errorf("retried %d; refunds %+v", n, rs)
+	}
+	if len(f.refundKeys) != 2 || f.refundKeys[0] != f.refundKeys[1] {
+		t.Errorf("Stripe asked with keys %q, want the same key twice", f.refundKeys)
+	}
+	got := w.order(o.ID)
+	if got.Refunded != 1050 || got.Captured != 1050 {
+		t.Errorf("order %+v", got)
+	}
+
+	// A refund Stripe itself failed is not sent again and again.
+	o2 := w.paidOrder(cart(w.homeShop, w.jam, 1))
+	f.set(func() {
+		f.createRefund = func(tsunagu.RefundParams) (*tsunagu.PaymentRefund, error) {
+			return &tsunagu.PaymentRefund{ID: "re_failed", Status: "failed"}, nil
+		}
+	})
+	_, err = w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: o2.ID, IdempotencyKey: w.key()})
+	if tsunagu.ErrorCode(err) != tsunagu.CodePaymentsUnavailable {
+		t.Fatalf("refund Stripe failed: %v", err)
+	}
+	calls := len(f.refundKeys)
+	if n, err := w.orders.RetryRefunds(context.Background(), time.Now(), 100); err != nil || n != 0 || len(f.refundKeys) != calls {
+		t.Errorf("retrier sent %d refunds Stripe failed (%v)", n, err)
+	}
+	w.checkLedger()
+}
