@@ -51,13 +51,23 @@ func (r *Resolver) orderByToken(ctx context.Context, token string) (*tsunagu.Ord
 	return o, err
 }
 
-// orderTaxes is the order's tax per rate, computed by the receipt's rule.
-func (r *Resolver) orderTaxes(ctx context.Context, o *tsunagu.Order) ([]*tsunagu.RateTotal, error) {
+// orderTaxes is the order's tax per rate, computed by the receipt's rule: the
+// qualifying part, the non-qualifying one, or both summed rate by rate.
+func (r *Resolver) orderTaxes(ctx context.Context, o *tsunagu.Order, side taxSide) ([]*tsunagu.RateTotal, error) {
 	lines, err := loadList(ctx, loadersFrom(ctx).orderLines, o.ID)
 	if err != nil {
 		return nil, err
 	}
-	rts := tsunagu.OrderTaxes(lines, o.ShippingFee, o.Rounding)
+	q, nq := tsunagu.OrderTaxes(lines, o.ShippingFee, o.Rounding)
+	var rts []tsunagu.RateTotal
+	switch side {
+	case qualifyingSide:
+		rts = q
+	case nonQualifyingSide:
+		rts = nq
+	default:
+		rts = tsunagu.SumRateTotals(q, nq)
+	}
 	out := make([]*tsunagu.RateTotal, len(rts))
 	for i := range rts {
 		out[i] = &rts[i]
@@ -136,7 +146,8 @@ func (r *Resolver) prefetchOrderRefs(ctx context.Context, os []*tsunagu.Order) e
 	for i, o := range os {
 		ids[i], shops[i] = o.ID, o.ShopID
 	}
-	if selects(ctx, "edges", "node", "lines") || selects(ctx, "edges", "node", "taxes") {
+	if selects(ctx, "edges", "node", "lines") || selects(ctx, "edges", "node", "taxes") ||
+		selects(ctx, "edges", "node", "qualifyingTaxes") || selects(ctx, "edges", "node", "nonQualifyingTaxes") {
 		lines, err := r.Orders.OrderLines(ctx, ids)
 		if err != nil {
 			return err
@@ -188,3 +199,12 @@ func (r *Resolver) prefetchOrderRefs(ctx context.Context, os []*tsunagu.Order) e
 	}
 	return nil
 }
+
+// taxSide is which of an order's taxes orderTaxes returns.
+type taxSide int
+
+const (
+	allTaxes taxSide = iota
+	qualifyingSide
+	nonQualifyingSide
+)

@@ -12,7 +12,8 @@ import (
 
 const (
 	orderFields = `order { id status total shippingFee lines { lineNumber name quantity product { name } owner { name } }
-		taxes { taxClass total tax } refunds { amount status } } userErrors { code field message }`
+		taxes { taxClass total tax } qualifyingTaxes { taxClass total tax } nonQualifyingTaxes { taxClass total tax }
+		captured refunds { id amount status error } } userErrors { code field message }`
 	checkout        = `mutation($in: CheckoutInput!) { checkout(input: $in) { clientSecret orderToken ` + orderFields + ` } }`
 	signUp          = `mutation($in: SignUpInput!) { signUp(input: $in) { token user { role } userErrors { code field message } } }`
 	markOrderReady  = `mutation($in: OrderActionInput!) { markOrderReady(input: $in) { ` + orderFields + ` } }`
@@ -25,7 +26,7 @@ const (
 		paymentIntentId sale { id status } userErrors { code field message } } }`
 	confirmTerminalSale = `mutation($in: ConfirmTerminalSaleInput!) { confirmTerminalSale(input: $in) { ` + saleFields + ` } }`
 	refundOrder         = `mutation($in: RefundOrderInput!) { refundOrder(input: $in) {
-		refund { amount status } order { status refunded } userErrors { code field message } } }`
+		refund { id amount status } order { status refunded captured } userErrors { code field message } } }`
 )
 
 // paidOrder checks out one item of a new stocked product at the home shop and
@@ -44,7 +45,7 @@ func (a *api) paidOrder(f tsunagu.Fulfilment) *tsunagu.Order {
 	must(a.t, err)
 	o := co.Order
 	must(a.t, a.orders.ApplyPaymentEvent(context.Background(), tsunagu.PaymentEvent{ID: "evt_" + key(),
-		Type: tsunagu.StripePaymentSucceeded, PaymentIntentID: *o.PaymentIntentID, Amount: o.Total, Currency: "jpy", OrderID: o.ID}))
+		Type: tsunagu.StripePaymentSucceeded, PaymentIntentID: *o.PaymentIntentID, Amount: o.Total, AmountReceived: o.Total, Currency: "jpy", OrderID: o.ID}))
 	return o
 }
 
@@ -77,11 +78,16 @@ type orderOut struct {
 		Product struct{ Name string }
 		Owner   struct{ Name string }
 	} `json:"lines"`
-	Taxes []struct {
-		TaxClass string `json:"taxClass"`
-		Total    int    `json:"total"`
-		Tax      int    `json:"tax"`
-	} `json:"taxes"`
+	Taxes              []rateOut `json:"taxes"`
+	QualifyingTaxes    []rateOut `json:"qualifyingTaxes"`
+	NonQualifyingTaxes []rateOut `json:"nonQualifyingTaxes"`
+	Captured           int       `json:"captured"`
+}
+
+type rateOut struct {
+	TaxClass string `json:"taxClass"`
+	Total    int    `json:"total"`
+	Tax      int    `json:"tax"`
 }
 
 // A shopper signs up and checks out through the API; the order opens with its token
@@ -120,8 +126,13 @@ func TestSignUpAndCheckout(t *testing.T) {
 	if co.Checkout.ClientSecret == nil || co.Checkout.OrderToken == nil || o.Status != "PENDING_PAYMENT" || o.Total != 3*int(p.Price) {
 		t.Fatalf("checkout: %+v", co.Checkout)
 	}
-	if len(o.Lines) != 1 || o.Lines[0].Owner.Name != a.homeFac.Name || len(o.Taxes) != 1 {
+	if len(o.Lines) != 1 || o.Lines[0].Owner.Name != a.homeFac.Name || len(o.Taxes) != 1 || o.Captured != 0 {
 		t.Errorf("order: %+v", o)
+	}
+	// The order's taxes are split as on its receipt, and add up to taxes.
+	split := append(append([]rateOut{}, o.QualifyingTaxes...), o.NonQualifyingTaxes...)
+	if len(split) != 1 || split[0] != o.Taxes[0] {
+		t.Errorf("taxes %+v, qualifying %+v, non-qualifying %+v", o.Taxes, o.QualifyingTaxes, o.NonQualifyingTaxes)
 	}
 
 	const byToken = `query($t: String!) { orderByToken(token: $t) { id number status } }`
@@ -158,7 +169,7 @@ func TestSignUpAndCheckout(t *testing.T) {
 	must(t, err)
 	paid := orders[tsunagu.OrderID(n)]
 	must(t, a.orders.ApplyPaymentEvent(context.Background(), tsunagu.PaymentEvent{ID: "evt_" + key(),
-		Type: tsunagu.StripePaymentSucceeded, PaymentIntentID: *paid.PaymentIntentID, Amount: paid.Total, Currency: "jpy", OrderID: paid.ID}))
+		Type: tsunagu.StripePaymentSucceeded, PaymentIntentID: *paid.PaymentIntentID, Amount: paid.Total, AmountReceived: paid.Total, Currency: "jpy", OrderID: paid.ID}))
 	for _, m := range []struct{ name, query, want string }{
 		{"markOrderReady", markOrderReady, "READY_FOR_PICKUP"}, {"completeOrder", completeOrder, "COMPLETED"},
 	} {

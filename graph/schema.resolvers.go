@@ -224,7 +224,15 @@ func (r *orderResolver) Lines(ctx context.Context, obj *tsunagu.Order) ([]*tsuna
 }
 
 func (r *orderResolver) Taxes(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.RateTotal, error) {
-	return r.orderTaxes(ctx, obj)
+	return r.orderTaxes(ctx, obj, allTaxes)
+}
+
+func (r *orderResolver) QualifyingTaxes(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.RateTotal, error) {
+	return r.orderTaxes(ctx, obj, qualifyingSide)
+}
+
+func (r *orderResolver) NonQualifyingTaxes(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.RateTotal, error) {
+	return r.orderTaxes(ctx, obj, nonQualifyingSide)
 }
 
 func (r *orderResolver) Refunds(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderRefund, error) {

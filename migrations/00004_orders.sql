@@ -28,6 +28,10 @@ CREATE TABLE orders (
     subtotal          bigint NOT NULL CHECK (subtotal >= 0),
     shipping_fee      bigint NOT NULL DEFAULT 0 CHECK (shipping_fee >= 0),
     total             bigint NOT NULL CHECK (total > 0),
+    -- What Stripe captured for the order's PaymentIntent (amount_received), recorded
+    -- whenever Stripe reports a success, even one the order does not take (a flagged
+    -- payment). Refunds give back from captured − refunded, never from total.
+    captured          bigint NOT NULL DEFAULT 0 CHECK (captured >= 0),
     refunded          bigint NOT NULL DEFAULT 0,
     -- The shop's tax rounding when the order was made: its taxes never change.
     rounding          text NOT NULL CHECK (rounding IN ('DOWN', 'HALF_UP', 'UP')),
@@ -45,10 +49,14 @@ CREATE TABLE orders (
     carrier           text NOT NULL DEFAULT '',
     tracking_number   text NOT NULL DEFAULT '',
     cancel_reason     text NOT NULL DEFAULT '',
+    -- Who cancelled the order: EXPIRY (the sweeper: a late payment may take the order
+    -- up again), STAFF (cancelOrder: a late payment is refunded), PAYMENT (Stripe
+    -- cancelled the PaymentIntent); '' while not cancelled.
+    cancelled_by      text NOT NULL DEFAULT '' CHECK (cancelled_by IN ('', 'EXPIRY', 'STAFF', 'PAYMENT')),
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now(),
     paid_at           timestamptz,
-    CONSTRAINT orders_refunded CHECK (refunded >= 0 AND refunded <= total),
+    CONSTRAINT orders_refunded CHECK (refunded >= 0 AND refunded <= captured),
     CHECK (fulfilment = 'PICKUP' OR (postal_code <> '' AND address <> ''))
 );
 CREATE INDEX orders_shop ON orders (shop_id, id);
@@ -83,8 +91,9 @@ CREATE TABLE stripe_events (
 );
 
 -- Money given back for an order. A refund is recorded PENDING before Stripe is
--- asked, then SUCCEEDED or FAILED; a FAILED or PENDING one is asked again, with the
--- same Stripe idempotency key, when the refund is retried.
+-- asked, then SUCCEEDED or FAILED (or stays PENDING while Stripe's refund is
+-- pending); one not SUCCEEDED is asked again, with the same Stripe idempotency key,
+-- by the refund retrier (and when the refund is retried).
 CREATE TABLE order_refunds (
     id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     order_id         bigint NOT NULL REFERENCES orders,
@@ -98,6 +107,8 @@ CREATE TABLE order_refunds (
     updated_at       timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX order_refunds_order ON order_refunds (order_id, id);
+-- What the refund retrier looks for.
+CREATE INDEX order_refunds_unsettled ON order_refunds (id) WHERE status <> 'SUCCEEDED';
 
 CREATE TABLE order_refund_lines (
     refund_id   bigint NOT NULL REFERENCES order_refunds,

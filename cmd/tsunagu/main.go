@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -248,8 +249,17 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	} else if payments != nil {
 		log.Warn("STRIPE_WEBHOOK_SECRET is not set: Stripe's events are not received, so orders are never marked paid")
 	}
-	// Every process sweeps; row locks (SKIP LOCKED) keep them from releasing an order twice.
-	go orders.RunSweeper(ctx, time.Minute)
+	// Every process sweeps and retries refunds; row locks (SKIP LOCKED) keep them
+	// from releasing an order or sending a refund twice. They stop, and are waited
+	// for, before the database closes (the deferred db.Close runs after workers.Wait).
+	workCtx, stopWork := context.WithCancel(ctx)
+	var workers sync.WaitGroup
+	defer func() {
+		stopWork()
+		workers.Wait()
+	}()
+	workers.Go(func() { orders.RunSweeper(workCtx, time.Minute) })
+	workers.Go(func() { orders.RunRefundRetrier(workCtx, time.Minute) })
 	srv := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           mux,

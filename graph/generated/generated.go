@@ -251,31 +251,34 @@ type ComplexityRoot struct {
 	}
 
 	Order struct {
-		Address          func(childComplexity int) int
-		CancelReason     func(childComplexity int) int
-		Carrier          func(childComplexity int) int
-		CreatedAt        func(childComplexity int) int
-		Email            func(childComplexity int) int
-		Fulfilment       func(childComplexity int) int
-		ID               func(childComplexity int) int
-		LastPaymentError func(childComplexity int) int
-		Lines            func(childComplexity int) int
-		Name             func(childComplexity int) int
-		Number           func(childComplexity int) int
-		PaidAt           func(childComplexity int) int
-		PaymentFlag      func(childComplexity int) int
-		Phone            func(childComplexity int) int
-		PostalCode       func(childComplexity int) int
-		Refunded         func(childComplexity int) int
-		Refunds          func(childComplexity int) int
-		ReservedUntil    func(childComplexity int) int
-		ShippingFee      func(childComplexity int) int
-		Shop             func(childComplexity int) int
-		Status           func(childComplexity int) int
-		Subtotal         func(childComplexity int) int
-		Taxes            func(childComplexity int) int
-		Total            func(childComplexity int) int
-		TrackingNumber   func(childComplexity int) int
+		Address            func(childComplexity int) int
+		CancelReason       func(childComplexity int) int
+		Captured           func(childComplexity int) int
+		Carrier            func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Email              func(childComplexity int) int
+		Fulfilment         func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		LastPaymentError   func(childComplexity int) int
+		Lines              func(childComplexity int) int
+		Name               func(childComplexity int) int
+		NonQualifyingTaxes func(childComplexity int) int
+		Number             func(childComplexity int) int
+		PaidAt             func(childComplexity int) int
+		PaymentFlag        func(childComplexity int) int
+		Phone              func(childComplexity int) int
+		PostalCode         func(childComplexity int) int
+		QualifyingTaxes    func(childComplexity int) int
+		Refunded           func(childComplexity int) int
+		Refunds            func(childComplexity int) int
+		ReservedUntil      func(childComplexity int) int
+		ShippingFee        func(childComplexity int) int
+		Shop               func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Subtotal           func(childComplexity int) int
+		Taxes              func(childComplexity int) int
+		Total              func(childComplexity int) int
+		TrackingNumber     func(childComplexity int) int
 	}
 
 	OrderConnection struct {
@@ -309,6 +312,8 @@ type ComplexityRoot struct {
 	OrderRefund struct {
 		Amount    func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
+		Error     func(childComplexity int) int
+		ID        func(childComplexity int) int
 		Reason    func(childComplexity int) int
 		Status    func(childComplexity int) int
 	}
@@ -852,6 +857,8 @@ type OrderResolver interface {
 	Lines(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderLine, error)
 
 	Taxes(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.RateTotal, error)
+	QualifyingTaxes(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.RateTotal, error)
+	NonQualifyingTaxes(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.RateTotal, error)
 
 	Refunds(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderRefund, error)
 }
@@ -1932,6 +1939,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.CancelReason(childComplexity), true
+	case "Order.captured":
+		if e.ComplexityRoot.Order.Captured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Captured(childComplexity), true
 	case "Order.carrier":
 		if e.ComplexityRoot.Order.Carrier == nil {
 			break
@@ -1980,6 +1993,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.Name(childComplexity), true
+	case "Order.nonQualifyingTaxes":
+		if e.ComplexityRoot.Order.NonQualifyingTaxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.NonQualifyingTaxes(childComplexity), true
 	case "Order.number":
 		if e.ComplexityRoot.Order.Number == nil {
 			break
@@ -2010,6 +2029,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.PostalCode(childComplexity), true
+	case "Order.qualifyingTaxes":
+		if e.ComplexityRoot.Order.QualifyingTaxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.QualifyingTaxes(childComplexity), true
 	case "Order.refunded":
 		if e.ComplexityRoot.Order.Refunded == nil {
 			break
@@ -2183,6 +2208,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrderRefund.CreatedAt(childComplexity), true
+	case "OrderRefund.error":
+		if e.ComplexityRoot.OrderRefund.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderRefund.Error(childComplexity), true
+	case "OrderRefund.id":
+		if e.ComplexityRoot.OrderRefund.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderRefund.ID(childComplexity), true
 	case "OrderRefund.reason":
 		if e.ComplexityRoot.OrderRefund.Reason == nil {
 			break
@@ -4537,6 +4574,8 @@ enum ErrorCode {
   NOT_PAID
   "Card payments are off, or the card processor could not be reached; what was recorded is kept, retry with the same key."
   PAYMENTS_UNAVAILABLE
+  "The order's time to pay ran out (or it was cancelled) before its card payment could be prepared: check out again."
+  ORDER_EXPIRED
   "The payments do not add up to the total."
   PAYMENT_MISMATCH
   "The register session is not open, or there is none."
@@ -5814,8 +5853,14 @@ type Order implements Node {
   total: Int!
   "What has been given back so far."
   refunded: Int!
-  "Per-rate totals and tax, computed as on a receipt (the shipping fee at 10%)."
+  "Per-rate totals and tax of the whole order: for each rate, the sum of qualifyingTaxes and nonQualifyingTaxes."
   taxes: [RateTotal!]!
+  "Per-rate totals and tax of the goods of registered invoice issuers, computed as on a receipt; the shipping fee counts here, as the shop's own service at 10%. The tax a buyer can claim."
+  qualifyingTaxes: [RateTotal!]!
+  "Per-rate totals and tax of goods of consignors that are not registered issuers, totalled apart as on a receipt: their tax cannot be claimed."
+  nonQualifyingTaxes: [RateTotal!]!
+  "What Stripe took for the order; refunds give back from this, less what was refunded."
+  captured: Int!
   "Until when unpaid stock stays reserved."
   reservedUntil: Time!
   "Set when Stripe reported a payment that does not fit the order (staff must look)."
@@ -5845,16 +5890,20 @@ type OrderLine {
 }
 
 enum RefundStatus {
-  "Recorded; Stripe has not confirmed it yet (retry the mutation with the same key)."
+  "Recorded; Stripe has not confirmed it yet (it is retried in the background; retrying the mutation with the same key also asks again)."
   PENDING
   SUCCEEDED
-  "Stripe refused or could not be reached; retry the mutation with the same key."
+  "Stripe refused or could not be reached; one that did not reach Stripe is retried in the background."
   FAILED
 }
 
 type OrderRefund {
+  id: ID!
   amount: Int!
+  "PENDING and FAILED refunds are sent again by a background retrier under the same Stripe idempotency key."
   status: RefundStatus!
+  "Why the last attempt failed, when it did."
+  error: String!
   reason: String!
   createdAt: Time!
 }
@@ -6328,6 +6377,12 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_refunded(ctx, field)
 	case "taxes":
 		return ec.fieldContext_Order_taxes(ctx, field)
+	case "qualifyingTaxes":
+		return ec.fieldContext_Order_qualifyingTaxes(ctx, field)
+	case "nonQualifyingTaxes":
+		return ec.fieldContext_Order_nonQualifyingTaxes(ctx, field)
+	case "captured":
+		return ec.fieldContext_Order_captured(ctx, field)
 	case "reservedUntil":
 		return ec.fieldContext_Order_reservedUntil(ctx, field)
 	case "paymentFlag":
@@ -6408,10 +6463,14 @@ func (ec *executionContext) childFields_OrderPayload(ctx context.Context, field 
 
 func (ec *executionContext) childFields_OrderRefund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_OrderRefund_id(ctx, field)
 	case "amount":
 		return ec.fieldContext_OrderRefund_amount(ctx, field)
 	case "status":
 		return ec.fieldContext_OrderRefund_status(ctx, field)
+	case "error":
+		return ec.fieldContext_OrderRefund_error(ctx, field)
 	case "reason":
 		return ec.fieldContext_OrderRefund_reason(ctx, field)
 	case "createdAt":
@@ -12624,6 +12683,93 @@ func (ec *executionContext) fieldContext_Order_taxes(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Order_qualifyingTaxes(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_qualifyingTaxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().QualifyingTaxes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.RateTotal) graphql.Marshaler {
+			return ec.marshalNRateTotal2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_qualifyingTaxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_nonQualifyingTaxes(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_nonQualifyingTaxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().NonQualifyingTaxes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.RateTotal) graphql.Marshaler {
+			return ec.marshalNRateTotal2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_nonQualifyingTaxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Order",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Order_captured(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_captured(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Captured, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_captured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Order_reservedUntil(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13271,6 +13417,29 @@ func (ec *executionContext) fieldContext_OrderPayload_userErrors(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _OrderRefund_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderRefund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderRefund_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.OrderRefundID) graphql.Marshaler {
+			return ec.marshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderRefundID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderRefund_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderRefund", field, false, false, "ID")
+}
+
 func (ec *executionContext) _OrderRefund_amount(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderRefund) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13315,6 +13484,29 @@ func (ec *executionContext) _OrderRefund_status(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_OrderRefund_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrderRefund", field, false, false, "RefundStatus")
+}
+
+func (ec *executionContext) _OrderRefund_error(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderRefund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderRefund_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrderRefund_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderRefund", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrderRefund_reason(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderRefund) (ret graphql.Marshaler) {
@@ -27760,6 +27952,23 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Order_taxes(ctx, field, obj)
 				})
+		case "qualifyingTaxes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_qualifyingTaxes(ctx, field, obj)
+				})
+		case "nonQualifyingTaxes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_nonQualifyingTaxes(ctx, field, obj)
+				})
+		case "captured":
+			out.Values[i] = ec._Order_captured(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "reservedUntil":
 			out.Values[i] = ec._Order_reservedUntil(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28028,6 +28237,11 @@ func (ec *executionContext) _OrderRefund(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("OrderRefund")
+		case "id":
+			out.Values[i] = ec._OrderRefund_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "amount":
 			out.Values[i] = ec._OrderRefund_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -28035,6 +28249,11 @@ func (ec *executionContext) _OrderRefund(ctx context.Context, sel ast.SelectionS
 			}
 		case "status":
 			out.Values[i] = ec._OrderRefund_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._OrderRefund_error(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32095,6 +32314,20 @@ func (ec *executionContext) unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderID(
 func (ec *executionContext) marshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderID(ctx context.Context, sel ast.SelectionSet, v tsunagu.OrderID) graphql.Marshaler {
 	_ = sel
 	res := gid.MarshalOrderID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderRefundID(ctx context.Context, v any) (tsunagu.OrderRefundID, error) {
+	res, err := gid.UnmarshalOrderRefundID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderRefundID(ctx context.Context, sel ast.SelectionSet, v tsunagu.OrderRefundID) graphql.Marshaler {
+	_ = sel
+	res := gid.MarshalOrderRefundID(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}

@@ -30,6 +30,9 @@ const (
 	KindRegister     = "Register"
 	KindSession      = "RegisterSession"
 	KindRefund       = "Refund"
+	// KindOrderRefund is an online order's refund (not a Node: it is read through
+	// its order).
+	KindOrderRefund = "OrderRefund"
 )
 
 // Encode returns the global ID of the object of kind with database ID id.
@@ -217,4 +220,13 @@ func MarshalOrderID(id tsunagu.OrderID) graphql.Marshaler {
 func UnmarshalOrderID(v any) (tsunagu.OrderID, error) {
 	id, err := unmarshal(v, KindOrder)
 	return tsunagu.OrderID(id), err
+}
+
+func MarshalOrderRefundID(id tsunagu.OrderRefundID) graphql.Marshaler {
+	return marshal(KindOrderRefund, int64(id))
+}
+
+func UnmarshalOrderRefundID(v any) (tsunagu.OrderRefundID, error) {
+	id, err := unmarshal(v, KindOrderRefund)
+	return tsunagu.OrderRefundID(id), err
 }

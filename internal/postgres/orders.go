@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"errors"
 	"log/slog"
@@ -38,9 +39,9 @@ func NewOrderService(db *DB, payments tsunagu.Payments) *OrderService {
 }
 
 const orderColumns = `o.id, o.shop_id, o.status, o.customer_id, o.email, o.name, o.phone, o.fulfilment,
-	o.postal_code, o.address, o.subtotal, o.shipping_fee, o.total, o.refunded, o.rounding, o.stock,
+	o.postal_code, o.address, o.subtotal, o.shipping_fee, o.total, o.captured, o.refunded, o.rounding, o.stock,
 	o.reserved_until, o.payment_intent_id, o.payment_flag, o.last_payment_error, o.carrier,
-	o.tracking_number, o.cancel_reason, o.created_at, o.updated_at, o.paid_at`
+	o.tracking_number, o.cancel_reason, o.cancelled_by, o.created_at, o.updated_at, o.paid_at`
 
 const orderLineColumns = `ol.order_id, ol.line_number, ol.product_id, ol.owner_facility_id, ol.name,
 	ol.unit_price, ol.quantity, ol.tax_class, ol.qualified, ol.refunded`
@@ -59,15 +60,17 @@ var errPaymentsOff = tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
 //
 // A retry with the same idempotency key (and the same cart) returns the same order,
 // token and PaymentIntent; if Stripe could not be reached the first time, the retry
-// creates the PaymentIntent. The order's stock stays reserved meanwhile and is
-// released when the reservation expires.
+// creates the PaymentIntent, but only while the order is PENDING_PAYMENT with its
+// stock reserved and the reservation not expired: otherwise it returns
+// ORDER_EXPIRED and the shopper checks out again. The order's stock stays reserved
+// meanwhile and is released when the reservation expires.
 //
 // Returns validation errors (see CheckoutInput.Validate), NOT_FOUND
 // (input.lines.0.shopId) for an unknown shop, INVALID_INPUT (input.lines.0.shopId)
 // for a location that takes no orders, NOT_FOUND (input.lines.N.productId) for an
 // unknown or unpublished product, INVALID_STATE (input.lines.N) for an archived one,
-// INSUFFICIENT_STOCK (input.lines.N.quantity), IDEMPOTENCY_CONFLICT, or
-// PAYMENTS_UNAVAILABLE; and then changes nothing, except that with
+// INSUFFICIENT_STOCK (input.lines.N.quantity), IDEMPOTENCY_CONFLICT, ORDER_EXPIRED,
+// or PAYMENTS_UNAVAILABLE; and then changes nothing, except that with
 // PAYMENTS_UNAVAILABLE after the order was made the order is kept for the retry.
 func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (*tsunagu.Checkout, error) {
 	if s.payments == nil {
@@ -96,8 +99,13 @@ func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (
 		if err != nil || !replay {
 			return err
 		}
-		out, err = loadCheckedOut(ctx, tx, tsunagu.OrderID(id))
-		return err
+		if out, err = loadCheckedOut(ctx, tx, tsunagu.OrderID(id)); err != nil {
+			return err
+		}
+		if out.ClientSecret == nil && !out.payable(time.Now()) {
+			return errOrderExpired
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -110,11 +118,20 @@ func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (
 	return &tsunagu.Checkout{Order: &out.Order, ClientSecret: *out.ClientSecret, Token: out.Token}, nil
 }
 
+var errOrderExpired = tsunagu.Errorf(tsunagu.CodeOrderExpired, "",
+	"This order can no longer be paid (its time to pay ran out, or it was cancelled); please check out again.")
+
 // checkedOut is an order with what only its checkout returns.
 type checkedOut struct {
 	tsunagu.Order
 	Token        string
 	ClientSecret *string
+}
+
+// payable reports whether a PaymentIntent may still be created for the order: it
+// waits for payment with its stock reserved, and the reservation has not expired.
+func (o *checkedOut) payable(now time.Time) bool {
+	return o.Status == tsunagu.OrderPendingPayment && o.Stock == tsunagu.StockReserved && now.Before(o.ReservedUntil)
 }
 
 func loadCheckedOut(ctx context.Context, tx queryer, id tsunagu.OrderID) (*checkedOut, error) {
@@ -133,7 +150,10 @@ func intentKey(id tsunagu.OrderID) string {
 }
 
 // createIntent creates the order's PaymentIntent and stores it, unless another
-// attempt stored one first (then that one is kept and returned).
+// attempt stored one first (then that one is kept and returned). The order must
+// still be waiting for payment when it is stored: if the sweeper (or staff)
+// cancelled it meanwhile, the new PaymentIntent is cancelled at Stripe and
+// ORDER_EXPIRED returned, so no one can pay for goods no longer held.
 func (s *OrderService) createIntent(ctx context.Context, o *checkedOut) error {
 	pi, err := s.payments.CreatePaymentIntent(ctx, tsunagu.PaymentIntentParams{
 		Amount: o.Total, OrderID: o.ID, Email: o.Email, IdempotencyKey: intentKey(o.ID),
@@ -151,7 +171,12 @@ func (s *OrderService) createIntent(ctx context.Context, o *checkedOut) error {
 	err = s.db.q().GetContext(ctx, &stored, `
 		UPDATE orders SET payment_intent_id = coalesce(payment_intent_id, $2),
 			client_secret = coalesce(client_secret, $3), updated_at = now()
-		WHERE id = $1 RETURNING payment_intent_id, client_secret`, o.ID, pi.ID, pi.ClientSecret)
+		WHERE id = $1 AND status = 'PENDING_PAYMENT' AND stock = 'RESERVED'
+		RETURNING payment_intent_id, client_secret`, o.ID, pi.ID, pi.ClientSecret)
+	if errors.Is(err, sql.ErrNoRows) {
+		s.cancelIntent(ctx, &tsunagu.Order{ID: o.ID, PaymentIntentID: &pi.ID})
+		return errOrderExpired
+	}
 	if err != nil {
 		return err
 	}

@@ -128,9 +128,11 @@ func (s *OrderService) takeStock(ctx context.Context, tx queryer, o *tsunagu.Ord
 }
 
 // CancelOrder cancels an order before fulfilment (pending, paid or ready): its stock
-// goes back on the shelf, an ORDER_CANCELLED notification is written, and what was
-// paid is refunded in full: the refund is recorded in the same transaction, then
-// Stripe is asked. An unpaid order's PaymentIntent is cancelled at Stripe. A retry
+// goes back on the shelf, an ORDER_CANCELLED notification is written, and what
+// Stripe captured and was not given back is refunded in full: the refund is
+// recorded in the same transaction, then Stripe is asked (and the refund retrier
+// asks again if that fails). A payment that succeeds after the cancellation is
+// refunded by ApplyPaymentEvent. An unpaid order's PaymentIntent is cancelled at Stripe. A retry
 // with the same idempotency key returns the order and asks Stripe again for a
 // refund that did not go through.
 //
@@ -170,18 +172,24 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 			if err := moveOrderStock(ctx, tx, o, lines, false); err != nil {
 				return 0, err
 			}
-			if !wasUnpaid && o.Total > o.Refunded {
+			// What Stripe captured and was not given back: a paid order's total, or a
+			// flagged capture whose automatic refund has not been recorded.
+			if o.Refundable() > 0 {
 				var refundLines []tsunagu.RefundOrderLineInput
 				for _, l := range lines {
 					if q := l.Quantity - l.Refunded; q > 0 {
 						refundLines = append(refundLines, tsunagu.RefundOrderLineInput{LineNumber: l.LineNumber, Quantity: q})
 					}
 				}
-				if _, err := recordRefund(ctx, tx, u, o, lines, refundLines, o.Total-o.Refunded, cmp.Or(in.Reason, "Order cancelled.")); err != nil {
+				if o.PaidAt == nil {
+					refundLines = nil // no goods were sold by a flagged capture
+				}
+				if _, err := recordRefund(ctx, tx, &u.ID, o, lines, refundLines, o.Refundable(), cmp.Or(in.Reason, "Order cancelled.")); err != nil {
 					return 0, err
 				}
 			}
-			out, err = setOrderStatus(ctx, tx, o, next, tsunagu.StockReleased, `, cancel_reason = $4`, cmp.Or(in.Reason, "Cancelled by the shop."))
+			out, err = setOrderStatus(ctx, tx, o, next, tsunagu.StockReleased, `, cancel_reason = $4, cancelled_by = $5`,
+				cmp.Or(in.Reason, "Cancelled by the shop."), tsunagu.CancelledByStaff)
 			if err != nil {
 				return 0, err
 			}
@@ -214,8 +222,13 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 // and the refund becomes SUCCEEDED or FAILED. A retry with the same idempotency key
 // returns the same refund, asking Stripe again if it had not succeeded.
 //
+// Refunds give back from what Stripe captured (Order.Captured − Refunded), not from
+// the order's total: a flagged capture that sold no goods (a payment after the
+// order was cancelled) is refunded whole, without lines, should its automatic
+// refund not have been recorded.
+//
 // Returns validation errors, NOT_FOUND (field "") for an unknown order, FORBIDDEN for
-// another shop's, NOT_PAID for an unpaid order, NOT_FOUND
+// another shop's, NOT_PAID for an order Stripe took nothing for, NOT_FOUND
 // (input.lines.N.lineNumber), OVER_REFUND (input.lines.N.quantity, or input.lines
 // when nothing is left), IDEMPOTENCY_CONFLICT, and then changes nothing; or
 // PAYMENTS_UNAVAILABLE when the refund is recorded but Stripe failed.
@@ -237,8 +250,13 @@ func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderIn
 			if err != nil {
 				return 0, err
 			}
-			if o.PaidAt == nil {
+			// Refunds work from what Stripe captured, not from the order's status or
+			// total: a flagged capture of a cancelled order can be refunded too.
+			if o.Captured == 0 {
 				return 0, tsunagu.Errorf(tsunagu.CodeNotPaid, "input.orderId", "This order was never paid; there is no money to give back.")
+			}
+			if o.Refundable() <= 0 {
+				return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "Everything paid for this order has been refunded already.")
 			}
 			if !o.Status.Refundable() {
 				return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "This order has been refunded in full already.")
@@ -247,20 +265,23 @@ func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderIn
 			if err != nil {
 				return 0, err
 			}
-			want, amount, err := refundAmount(o, lines, in.Lines)
-			if err != nil {
-				return 0, err
-			}
-			if o.Stock == tsunagu.StockCommitted || o.Stock == tsunagu.StockReserved {
-				if err := releaseUnits(ctx, tx, o, lines, want); err != nil {
+			var want []tsunagu.RefundOrderLineInput
+			amount := o.Refundable() // a flagged capture sold no goods: its money only
+			if o.PaidAt != nil {
+				if want, amount, err = refundAmount(o, lines, in.Lines); err != nil {
 					return 0, err
 				}
+				if o.Stock == tsunagu.StockCommitted || o.Stock == tsunagu.StockReserved {
+					if err := releaseUnits(ctx, tx, o, lines, want); err != nil {
+						return 0, err
+					}
+				}
 			}
-			id, err := recordRefund(ctx, tx, u, o, lines, want, amount, in.Reason)
+			id, err := recordRefund(ctx, tx, &u.ID, o, lines, want, amount, in.Reason)
 			if err != nil {
 				return 0, err
 			}
-			if o.Refunded+amount == o.Total {
+			if amount == o.Refundable() && o.PaidAt != nil {
 				stock := o.Stock
 				if stock != tsunagu.StockTaken {
 					stock = tsunagu.StockReleased
@@ -332,9 +353,9 @@ func refundAmount(o *tsunagu.Order, lines []*tsunagu.OrderLine, in []tsunagu.Ref
 		return nil, 0, err
 	}
 	if units == left {
-		amount = o.Total - o.Refunded
+		amount = o.Refundable()
 	}
-	if amount <= 0 || o.Refunded+amount > o.Total {
+	if amount <= 0 || amount > o.Refundable() {
 		return nil, 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "Nothing of this order is left to refund.")
 	}
 	return want, amount, nil
@@ -357,7 +378,7 @@ func releaseUnits(ctx context.Context, tx queryer, o *tsunagu.Order, lines []*ts
 
 // recordRefund writes a PENDING refund of amount with its lines, adds the lines'
 // refunded quantities and the order's refunded amount.
-func recordRefund(ctx context.Context, tx queryer, u *tsunagu.User, o *tsunagu.Order, lines []*tsunagu.OrderLine,
+func recordRefund(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunagu.Order, lines []*tsunagu.OrderLine,
 	want []tsunagu.RefundOrderLineInput, amount int64, reason string) (tsunagu.OrderRefundID, error) {
 	prices := map[int]int64{}
 	for _, l := range lines {
@@ -382,7 +403,7 @@ func recordRefund(ctx context.Context, tx queryer, u *tsunagu.User, o *tsunagu.O
 		), o AS (
 			UPDATE orders SET refunded = refunded + $2, updated_at = now() WHERE id = $1
 		)
-		SELECT id FROM r`, o.ID, amount, reason, u.ID, pq.Array(numbers), pq.Array(quantities), pq.Array(amounts))
+		SELECT id FROM r`, o.ID, amount, reason, by, pq.Array(numbers), pq.Array(quantities), pq.Array(amounts))
 	return id, err
 }
 
@@ -392,8 +413,10 @@ func refundKey(id tsunagu.OrderRefundID) string {
 }
 
 // sendPendingRefunds asks Stripe for every refund of o that has not succeeded, and
-// records the answer. Returns PAYMENTS_UNAVAILABLE when one failed; it stays FAILED
-// and is asked again on the next attempt.
+// records the answer (see sendRefund). Returns PAYMENTS_UNAVAILABLE when one could
+// not be sent or Stripe refused it; it is asked again on the next attempt and by the
+// refund retrier. A refund Stripe reports pending stays PENDING, without an error:
+// the retrier settles it.
 func (s *OrderService) sendPendingRefunds(ctx context.Context, o *tsunagu.Order) error {
 	var pending []*tsunagu.OrderRefund
 	err := s.db.q().SelectContext(ctx, &pending, `SELECT `+orderRefundColumns+` FROM order_refunds r
@@ -403,28 +426,50 @@ func (s *OrderService) sendPendingRefunds(ctx context.Context, o *tsunagu.Order)
 	}
 	failed := false
 	for _, r := range pending {
-		var res *tsunagu.PaymentRefund
-		var err error = errPaymentsOff
-		if s.payments != nil && o.PaymentIntentID != nil {
-			res, err = s.payments.CreateRefund(ctx, tsunagu.RefundParams{PaymentIntentID: *o.PaymentIntentID,
-				Amount: r.Amount, OrderID: o.ID, IdempotencyKey: refundKey(r.ID)})
-		}
-		if err != nil {
-			failed = true
-			s.log.ErrorContext(ctx, "refunding an order through Stripe", "order", o.ID, "refund", r.ID, "err", err)
-			_, err = s.db.q().ExecContext(ctx, `UPDATE order_refunds SET status = 'FAILED', error = $2, updated_at = now()
-				WHERE id = $1 AND status <> 'SUCCEEDED'`, r.ID, err.Error())
-		} else {
-			_, err = s.db.q().ExecContext(ctx, `UPDATE order_refunds SET status = 'SUCCEEDED', stripe_refund_id = $2,
-				error = '', updated_at = now() WHERE id = $1`, r.ID, res.ID)
-		}
+		status, err := s.sendRefund(ctx, o.PaymentIntentID, r)
 		if err != nil {
 			return err
 		}
+		failed = failed || status == tsunagu.RefundFailed
 	}
 	if failed {
 		return tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
 			"The refund is recorded, but the card processor did not confirm it; try again with the same idempotency key.")
 	}
 	return nil
+}
+
+// sendRefund asks Stripe for refund r of PaymentIntent pi under the refund's own
+// idempotency key (so asking again never refunds twice), or, for a refund Stripe
+// already reported pending, reads it again; then records Stripe's answer: SUCCEEDED
+// for a succeeded refund, PENDING for one Stripe is still working on, FAILED (with
+// the error) when Stripe could not be reached or the refund failed or was
+// cancelled. It returns the status recorded; errors are the database's.
+func (s *OrderService) sendRefund(ctx context.Context, pi *string, r *tsunagu.OrderRefund) (tsunagu.RefundStatus, error) {
+	var res *tsunagu.PaymentRefund
+	var err error = errPaymentsOff
+	switch {
+	case s.payments == nil || pi == nil:
+	case r.StripeRefundID != nil && r.Status == tsunagu.RefundPending:
+		res, err = s.payments.RetrieveRefund(ctx, *r.StripeRefundID)
+	default:
+		res, err = s.payments.CreateRefund(ctx, tsunagu.RefundParams{PaymentIntentID: *pi,
+			Amount: r.Amount, OrderID: r.OrderID, IdempotencyKey: refundKey(r.ID)})
+	}
+	status, stripeID, msg := tsunagu.RefundFailed, r.StripeRefundID, ""
+	switch {
+	case err != nil:
+		s.log.ErrorContext(ctx, "refunding an order through Stripe", "order", r.OrderID, "refund", r.ID, "err", err)
+		msg = err.Error()
+	case res.Status == "succeeded":
+		status, stripeID = tsunagu.RefundSucceeded, &res.ID
+	case res.Status == "pending" || res.Status == "requires_action":
+		status, stripeID = tsunagu.RefundPending, &res.ID
+	default:
+		s.log.ErrorContext(ctx, "Stripe refused an order's refund", "order", r.OrderID, "refund", r.ID, "stripe_status", res.Status)
+		stripeID, msg = &res.ID, "Stripe reported the refund "+res.Status+"."
+	}
+	_, err = s.db.q().ExecContext(ctx, `UPDATE order_refunds SET status = $2, stripe_refund_id = coalesce($3, stripe_refund_id),
+		error = $4, updated_at = now() WHERE id = $1 AND status <> 'SUCCEEDED'`, r.ID, status, stripeID, msg)
+	return status, err
 }

@@ -16,11 +16,16 @@ import (
 // redelivery (even a concurrent one) does nothing. Events that arrive late are
 // harmless (see tsunagu.NextOrderStatus).
 //
-//   - payment_intent.succeeded for the order's amount in yen: PENDING_PAYMENT → PAID,
-//     the reserved stock committed to the order. For an order whose reservation
-//     expired meanwhile, the stock is reserved again if it is still there; if not,
-//     or for any other amount or currency, the order is flagged (PaymentFlag), never
-//     paid, and the event logged for staff.
+//   - payment_intent.succeeded: what Stripe received (amount_received) is recorded
+//     as the order's Captured, whatever happens next. For the order's amount in yen:
+//     PENDING_PAYMENT → PAID, the reserved stock committed to the order. An order
+//     the sweeper cancelled because its reservation expired is taken up again if its
+//     stock can be reserved once more. Otherwise (the goods are gone, the order was
+//     cancelled by staff or by Stripe, or the payment is of another amount or
+//     currency) the order is flagged (PaymentFlag), never paid, keeps its status and
+//     cancel reason, and what was captured is refunded: the refund is recorded in
+//     the same transaction, then Stripe is asked after it commits (and the refund
+//     retrier asks again if that fails).
 //   - payment_intent.payment_failed: the order stays PENDING_PAYMENT with the error,
 //     so the shopper may try again until the reservation expires.
 //   - payment_intent.canceled: a pending order is cancelled and its stock released.
@@ -28,7 +33,9 @@ import (
 // An event about no order of ours is recorded and logged. Errors are the database's
 // only: the webhook answers 500 and Stripe delivers the event again.
 func (s *OrderService) ApplyPaymentEvent(ctx context.Context, e tsunagu.PaymentEvent) error {
-	return s.db.transact(ctx, func(tx queryer) error {
+	var refundOf *tsunagu.Order
+	err := s.db.transact(ctx, func(tx queryer) error {
+		refundOf = nil
 		var fresh bool
 		err := tx.GetContext(ctx, &fresh, `INSERT INTO stripe_events (id, type, outcome) VALUES ($1, $2, 'APPLYING')
 			ON CONFLICT DO NOTHING RETURNING true`, e.ID, e.Type)
@@ -56,8 +63,12 @@ func (s *OrderService) ApplyPaymentEvent(ctx context.Context, e tsunagu.PaymentE
 		}
 		outcome := "UNKNOWN_ORDER"
 		if o != nil {
-			if outcome, err = s.applyPayment(ctx, tx, o, e); err != nil {
+			var refund bool
+			if outcome, refund, err = s.applyPayment(ctx, tx, o, e); err != nil {
 				return err
+			}
+			if refund {
+				refundOf = o
 			}
 		} else {
 			s.log.WarnContext(ctx, "stripe event about no order of ours", "event", e.ID, "type", e.Type,
@@ -70,6 +81,15 @@ func (s *OrderService) ApplyPaymentEvent(ctx context.Context, e tsunagu.PaymentE
 		_, err = tx.ExecContext(ctx, `UPDATE stripe_events SET outcome = $2, order_id = $3 WHERE id = $1`, e.ID, outcome, orderID)
 		return err
 	})
+	if err != nil || refundOf == nil {
+		return err
+	}
+	// The event is applied and the refund recorded: a failure here is the
+	// retrier's to repeat, not a reason for Stripe to deliver the event again.
+	if err := s.sendPendingRefunds(ctx, refundOf); err != nil {
+		s.log.WarnContext(ctx, "refunding a flagged payment; the refund retrier will ask again", "order", refundOf.ID, "err", err)
+	}
+	return nil
 }
 
 // lockOrderOfIntent locks the order of e's PaymentIntent, or nil when there is none.
@@ -99,53 +119,85 @@ func (s *OrderService) lockOrderOfIntent(ctx context.Context, tx queryer, e tsun
 }
 
 // applyPayment is the effect of e on the locked order o; it returns the outcome
-// recorded with the event.
-func (s *OrderService) applyPayment(ctx context.Context, tx queryer, o *tsunagu.Order, e tsunagu.PaymentEvent) (string, error) {
-	flag := func(outcome, format string, args ...any) (string, error) {
-		msg := fmt.Sprintf(format, args...)
-		s.log.WarnContext(ctx, "stripe event flagged on an order", "order", o.ID, "event", e.ID, "type", e.Type, "flag", msg)
-		_, err := tx.ExecContext(ctx, `UPDATE orders SET payment_flag = $2, updated_at = now() WHERE id = $1`, o.ID, msg)
-		return outcome, err
-	}
+// recorded with the event, and refund true when it recorded a refund that Stripe
+// must now be asked for.
+func (s *OrderService) applyPayment(ctx context.Context, tx queryer, o *tsunagu.Order, e tsunagu.PaymentEvent) (outcome string, refund bool, err error) {
 	switch e.Type {
 	case tsunagu.StripePaymentSucceeded:
-		if e.Amount != o.Total || e.Currency != "jpy" {
-			return flag("AMOUNT_MISMATCH", "Stripe reported a payment of %d %s; the order is ¥%d.", e.Amount, e.Currency, o.Total)
+		if o.Captured > 0 {
+			return "IGNORED", false, nil // this PaymentIntent's capture is recorded already
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET captured = $2, updated_at = now() WHERE id = $1`,
+			o.ID, e.AmountReceived); err != nil {
+			return "", false, err
+		}
+		o.Captured = e.AmountReceived
+		if e.AmountReceived != o.Total || e.Currency != "jpy" {
+			return s.refundFlagged(ctx, tx, o, e, "AMOUNT_MISMATCH",
+				fmt.Sprintf("Stripe took a payment of %d %s; the order is ¥%d: the payment is refunded.", e.AmountReceived, e.Currency, o.Total))
 		}
 		_, changed, _ := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventPaymentSucceeded)
-		if !changed {
-			if o.Status == tsunagu.OrderCancelled && o.PaidAt == nil {
-				return s.paidAfterCancel(ctx, tx, o, flag)
-			}
-			return "IGNORED", nil
+		if changed {
+			_, err := setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted, `, paid_at = now(), last_payment_error = ''`)
+			return "PAID", false, err
 		}
-		_, err := setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted, `, paid_at = now(), last_payment_error = ''`)
-		return "PAID", err
+		if o.Status != tsunagu.OrderCancelled || o.PaidAt != nil {
+			// Not expected (an order is paid by its one PaymentIntent, once), but the
+			// money must not go unnoticed.
+			return s.refundFlagged(ctx, tx, o, e, "PAID_TWICE",
+				fmt.Sprintf("Stripe took a payment for an order that is %s: the payment is refunded.", o.Status))
+		}
+		if o.CancelledBy == tsunagu.CancelledByExpiry {
+			return s.paidAfterExpiry(ctx, tx, o, e)
+		}
+		return s.refundFlagged(ctx, tx, o, e, "PAID_AFTER_CANCEL",
+			"Paid after the order was cancelled: the payment is refunded.")
 	case tsunagu.StripePaymentFailed:
 		if o.Status != tsunagu.OrderPendingPayment {
-			return "IGNORED", nil
+			return "IGNORED", false, nil
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE orders SET last_payment_error = $2, updated_at = now() WHERE id = $1`,
 			o.ID, cmp.Or(e.Error, "The card payment failed."))
-		return "FAILED", err
+		return "FAILED", false, err
 	case tsunagu.StripePaymentCanceled:
 		_, changed, _ := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventPaymentCanceled)
 		if !changed {
-			return "IGNORED", nil
+			return "IGNORED", false, nil
 		}
-		return "CANCELLED", s.cancelUnpaid(ctx, tx, o, "The card payment was cancelled.")
+		return "CANCELLED", false, s.cancelUnpaid(ctx, tx, o, tsunagu.CancelledByPayment, "The card payment was cancelled.")
 	}
-	return "IGNORED", nil
+	return "IGNORED", false, nil
 }
 
-// paidAfterCancel handles a payment that succeeded after its order was cancelled
-// unpaid (its reservation had expired, say): the order is taken up again if its
-// stock can be reserved once more, and flagged for a refund otherwise.
-func (s *OrderService) paidAfterCancel(ctx context.Context, tx queryer, o *tsunagu.Order,
-	flag func(outcome, format string, args ...any) (string, error)) (string, error) {
+// refundFlagged flags the locked order o with msg and records a refund of what
+// Stripe captured and was not given back, without lines (no goods were sold by
+// this payment) and by no user; the order keeps its status. The caller asks
+// Stripe once the transaction commits.
+func (s *OrderService) refundFlagged(ctx context.Context, tx queryer, o *tsunagu.Order, e tsunagu.PaymentEvent,
+	outcome, msg string) (string, bool, error) {
+	s.log.WarnContext(ctx, "stripe payment flagged on an order and refunded", "order", o.ID, "event", e.ID,
+		"type", e.Type, "flag", msg, "captured", o.Captured)
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET payment_flag = $2, updated_at = now() WHERE id = $1`, o.ID, msg); err != nil {
+		return "", false, err
+	}
+	amount := o.Refundable()
+	if amount <= 0 {
+		return outcome, false, nil
+	}
+	if _, err := recordRefund(ctx, tx, nil, o, nil, nil, amount, msg); err != nil {
+		return "", false, err
+	}
+	o.Refunded += amount
+	return outcome, true, notify(ctx, tx, "ORDER_REFUNDED", o)
+}
+
+// paidAfterExpiry handles a payment that succeeded after the sweeper cancelled its
+// order because the reservation expired: the order is taken up again if its stock
+// can be reserved once more, and flagged and refunded otherwise.
+func (s *OrderService) paidAfterExpiry(ctx context.Context, tx queryer, o *tsunagu.Order, e tsunagu.PaymentEvent) (string, bool, error) {
 	lines, err := orderLinesTx(ctx, tx, o.ID)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	ms := make([]movement, len(lines))
 	for i, l := range lines {
@@ -155,17 +207,20 @@ func (s *OrderService) paidAfterCancel(ctx context.Context, tx queryer, o *tsuna
 	err = applyMovements(ctx, tx, document{Type: tsunagu.DocumentOrder, ID: int64(o.ID)}, ms)
 	var short *InsufficientStockError
 	if errors.As(err, &short) {
-		return flag("PAID_AFTER_CANCEL", "Paid after the order was cancelled, and the goods are gone: refund the payment.")
+		return s.refundFlagged(ctx, tx, o, e, "PAID_AFTER_CANCEL",
+			"Paid after the order's time to pay ran out, and the goods are gone: the payment is refunded.")
 	}
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	_, err = setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted, `, paid_at = now(), cancel_reason = ''`)
-	return "PAID_AFTER_EXPIRY", err
+	_, err = setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted,
+		`, paid_at = now(), cancel_reason = '', cancelled_by = ''`)
+	return "PAID_AFTER_EXPIRY", false, err
 }
 
 // cancelUnpaid cancels the locked pending order o and releases its reservation.
-func (s *OrderService) cancelUnpaid(ctx context.Context, tx queryer, o *tsunagu.Order, reason string) error {
+// by says who cancelled it (tsunagu.CancelledByExpiry, …).
+func (s *OrderService) cancelUnpaid(ctx context.Context, tx queryer, o *tsunagu.Order, by, reason string) error {
 	lines, err := orderLinesTx(ctx, tx, o.ID)
 	if err != nil {
 		return err
@@ -173,7 +228,8 @@ func (s *OrderService) cancelUnpaid(ctx context.Context, tx queryer, o *tsunagu.
 	if err := moveOrderStock(ctx, tx, o, lines, false); err != nil {
 		return err
 	}
-	_, err = setOrderStatus(ctx, tx, o, tsunagu.OrderCancelled, tsunagu.StockReleased, `, cancel_reason = $4`, reason)
+	_, err = setOrderStatus(ctx, tx, o, tsunagu.OrderCancelled, tsunagu.StockReleased,
+		`, cancel_reason = $4, cancelled_by = $5`, reason, by)
 	return err
 }
 
@@ -194,7 +250,7 @@ func (s *OrderService) ReleaseExpired(ctx context.Context, now time.Time, limit 
 			return err
 		}
 		for _, o := range orders {
-			if err := s.cancelUnpaid(ctx, tx, o, "The time to pay ran out."); err != nil {
+			if err := s.cancelUnpaid(ctx, tx, o, tsunagu.CancelledByExpiry, "The time to pay ran out."); err != nil {
 				return err
 			}
 		}
@@ -209,6 +265,9 @@ func (s *OrderService) ReleaseExpired(ctx context.Context, now time.Time, limit 
 	return len(orders), nil
 }
 
+// cancelIntentTimeout bounds the best-effort call that cancels a PaymentIntent.
+const cancelIntentTimeout = 10 * time.Second
+
 // cancelIntent asks Stripe to cancel an unpaid order's PaymentIntent, so that the
 // shopper cannot pay for goods no longer held. It is best effort: a payment that
 // gets through anyway is handled by ApplyPaymentEvent.
@@ -216,6 +275,10 @@ func (s *OrderService) cancelIntent(ctx context.Context, o *tsunagu.Order) {
 	if o.PaymentIntentID == nil || s.payments == nil {
 		return
 	}
+	// Its own short deadline: the caller's context may be ending (a shutting-down
+	// sweeper, a finished request), and the order is settled whatever Stripe says.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cancelIntentTimeout)
+	defer cancel()
 	if _, err := s.payments.CancelPaymentIntent(ctx, *o.PaymentIntentID); err != nil {
 		s.log.WarnContext(ctx, "cancelling the PaymentIntent of a cancelled order", "order", o.ID, "err", err)
 	}

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -132,12 +133,15 @@ func TestRefundOrder(t *testing.T) {
 // failingRefunds makes Stripe's refunds fail while fail is set.
 type failingRefunds struct {
 	tsunagu.Payments
-	fail  atomic.Bool
-	calls atomic.Int64
+	fail atomic.Bool
+	mu   sync.Mutex
+	keys []string // the idempotency key of each call
 }
 
 func (f *failingRefunds) CreateRefund(ctx context.Context, p tsunagu.RefundParams) (*tsunagu.PaymentRefund, error) {
-	f.calls.Add(1)
+	f.mu.Lock()
+	f.keys = append(f.keys, p.IdempotencyKey)
+	f.mu.Unlock()
 	if f.fail.Load() {
 		return nil, errors.New("stripe: connection reset")
 	}
@@ -171,6 +175,9 @@ func TestRefundOrderRetry(t *testing.T) {
 	}
 	if got := w.count(`SELECT count(*) FROM order_refunds WHERE order_id = $1`, o.ID); got != 1 {
 		t.Errorf("%d refunds, want 1", got)
+	}
+	if len(f.keys) != 2 || f.keys[0] != f.keys[1] || f.keys[0] == "" {
+		t.Errorf("Stripe asked with keys %q, want one failed call and its retry under the same key", f.keys)
 	}
 	w.checkLedger()
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/stripe"
 	"tsunagu/internal/stripemock"
@@ -164,9 +166,14 @@ func TestOrderPickup(t *testing.T) {
 		t.Fatalf("checkout %+v, order %+v", co, o)
 	}
 	wantLevel(t, w, w.homeShop, w.cookies, 10, 2)
-	if taxes := tsunagu.OrderTaxes([]*tsunagu.OrderLine{{UnitPrice: 350, Quantity: 2, TaxClass: tsunagu.TaxReduced8},
-		{UnitPrice: 650, Quantity: 1, TaxClass: tsunagu.TaxReduced8}}, 0, o.Rounding); taxes[0].Tax != 100 {
-		t.Errorf("tax %+v, want ¥100 on ¥1,350 at 8%%", taxes)
+	// The order's own lines, as stored, make its taxes: the home facility is not a
+	// registered issuer, so its goods are totalled apart as non-qualifying.
+	lines, err := w.orders.OrderLines(w.admin, []tsunagu.OrderID{o.ID})
+	must(t, err)
+	q, nq := tsunagu.OrderTaxes(lines[o.ID], o.ShippingFee, o.Rounding)
+	wantTaxes := []tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 1350, Tax: 100}}
+	if d := cmp.Diff(wantTaxes, nq); d != "" || len(q) != 0 || len(lines[o.ID]) != 2 {
+		t.Errorf("the order's non-qualifying taxes (-want +got):\n%s\nqualifying %+v", d, q)
 	}
 
 	byToken, err := w.orders.OrderByToken(context.Background(), co.Token)
@@ -232,6 +239,17 @@ func TestOrderDelivery(t *testing.T) {
 	must(t, err)
 	if len(mine.Items) != 1 || mine.Items[0].ID != o.ID {
 		t.Errorf("the customer's orders: %+v", mine.Items)
+	}
+	// The shipping fee is the shop's own service: qualifying, at 10%, apart from
+	// the unregistered facility's goods.
+	lines, err := w.orders.OrderLines(w.admin, []tsunagu.OrderID{o.ID})
+	must(t, err)
+	q, nq := tsunagu.OrderTaxes(lines[o.ID], o.ShippingFee, o.Rounding)
+	if d := cmp.Diff([]tsunagu.RateTotal{{Class: tsunagu.TaxStandard10, Rate: 10, Total: 800, Tax: 72}}, q); d != "" {
+		t.Errorf("qualifying taxes (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 700, Tax: 51}}, nq); d != "" {
+		t.Errorf("non-qualifying taxes (-want +got):\n%s", d)
 	}
 	w.pay(o)
 	_, err = w.orders.MarkOrderReady(w.clerk, tsunagu.OrderActionInput{OrderID: o.ID, IdempotencyKey: w.key()})

@@ -118,6 +118,17 @@ func (c *Client) CreateRefund(ctx context.Context, p tsunagu.RefundParams) (*tsu
 	return &tsunagu.PaymentRefund{ID: r.ID, Status: string(r.Status)}, nil
 }
 
+// RetrieveRefund reads a refund, to learn how a pending one ended.
+func (c *Client) RetrieveRefund(ctx context.Context, id string) (*tsunagu.PaymentRefund, error) {
+	params := &stripego.RefundParams{}
+	params.Context = ctx
+	r, err := c.api.Refunds.Get(id, params)
+	if err != nil {
+		return nil, wrap("retrieve refund", err)
+	}
+	return &tsunagu.PaymentRefund{ID: r.ID, Status: string(r.Status)}, nil
+}
+
 // ProcessOnReader presents a card-present PaymentIntent on a Terminal reader; the
 // outcome arrives as a PaymentIntent event.
 func (c *Client) ProcessOnReader(ctx context.Context, readerID, paymentIntentID string) error {

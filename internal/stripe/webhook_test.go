@@ -53,7 +53,7 @@ func TestWebhookHandler(t *testing.T) {
 			}
 			if tc.events == 1 {
 				e := rec.events[0]
-				if e.ID != "evt_1" || e.PaymentIntentID != "pi_123" || e.Amount != 1350 || e.Currency != "jpy" || e.OrderID != 42 {
+				if e.ID != "evt_1" || e.PaymentIntentID != "pi_123" || e.Amount != 1350 || e.AmountReceived != 1350 || e.Currency != "jpy" || e.OrderID != 42 {
 					t.Errorf("event %+v", e)
 				}
 			}

@@ -114,8 +114,13 @@ func Event(id, typ string, object map[string]any, secret string, at time.Time) (
 	return p.Payload, p.Header
 }
 
-// PaymentIntent is the object of a PaymentIntent event for an order.
+// PaymentIntent is the object of a PaymentIntent event for an order; a succeeded
+// one has received its whole amount.
 func PaymentIntent(id string, amount int64, currency string, orderID int64, status string) map[string]any {
-	return map[string]any{"id": id, "object": "payment_intent", "amount": amount, "currency": currency,
-		"status": status, "metadata": map[string]any{"order_id": fmt.Sprint(orderID)}}
+	var received int64
+	if status == "succeeded" {
+		received = amount
+	}
+	return map[string]any{"id": id, "object": "payment_intent", "amount": amount, "amount_received": received,
+		"currency": currency, "status": status, "metadata": map[string]any{"order_id": fmt.Sprint(orderID)}}
 }

@@ -53,6 +53,7 @@ const (
 	CodeMultipleShops             Code = "MULTIPLE_SHOPS"
 	CodeNotPaid                   Code = "NOT_PAID"
 	CodePaymentsUnavailable       Code = "PAYMENTS_UNAVAILABLE"
+	CodeOrderExpired              Code = "ORDER_EXPIRED"
 )
 
 // Error is a failure a person can act on: Message is a sentence shown to them,

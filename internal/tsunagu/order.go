@@ -191,18 +191,48 @@ func (in *SetShippingRuleInput) Validate() error {
 // ShippingTaxClass is the tax class of a delivery fee: a service at the standard rate.
 const ShippingTaxClass = TaxStandard10
 
-// OrderTaxes is an order's tax per rate, computed as on a receipt (TaxBreakdown: once
-// per rate over that rate's total): the lines, and the shipping fee at the standard
-// rate.
-func OrderTaxes(lines []*OrderLine, shippingFee int64, r Rounding) []RateTotal {
-	tl := make([]TaxLine, 0, len(lines)+1)
+// OrderTaxes is an order's tax as its receipt would show it (QualifiedTaxes): per
+// rate, once over the rate's total, separately for the goods of registered issuers
+// and the rest. The shipping fee is the shop's own delivery service at the standard
+// rate, and the shop is a registered issuer, so it counts as qualifying.
+func OrderTaxes(lines []*OrderLine, shippingFee int64, r Rounding) (qualifying, nonQualifying []RateTotal) {
+	rl := make([]ReceiptLine, 0, len(lines)+1)
 	for _, l := range lines {
-		tl = append(tl, TaxLine{Class: l.TaxClass, Amount: l.Amount()})
+		rl = append(rl, ReceiptLine{Name: l.Name, UnitPrice: l.UnitPrice, Quantity: l.Quantity,
+			TaxClass: l.TaxClass, Qualified: l.Qualified})
 	}
 	if shippingFee > 0 {
-		tl = append(tl, TaxLine{Class: ShippingTaxClass, Amount: shippingFee})
+		rl = append(rl, ReceiptLine{Name: "送料", UnitPrice: shippingFee, Quantity: 1, TaxClass: ShippingTaxClass, Qualified: true})
 	}
-	return TaxBreakdown(tl, r)
+	return QualifiedTaxes(rl, r)
+}
+
+// SumRateTotals adds up per-rate totals, rate by rate (REDUCED_8 before
+// STANDARD_10): an order's taxes of both kinds together. The tax of a rate is the
+// sum of its parts' taxes, each computed once over its own total, so it agrees
+// with the split shown on the receipt.
+func SumRateTotals(parts ...[]RateTotal) []RateTotal {
+	var reduced, standard *RateTotal
+	for _, p := range parts {
+		for _, t := range p {
+			sum := &standard
+			if t.Class == TaxReduced8 {
+				sum = &reduced
+			}
+			if *sum == nil {
+				*sum = &RateTotal{Class: t.Class, Rate: t.Rate}
+			}
+			(*sum).Total += t.Total
+			(*sum).Tax += t.Tax
+		}
+	}
+	var out []RateTotal
+	for _, t := range []*RateTotal{reduced, standard} {
+		if t != nil {
+			out = append(out, *t)
+		}
+	}
+	return out
 }
 
 // Order is an online order of goods from one shop.
@@ -219,9 +249,13 @@ type Order struct {
 	Address    string
 	// Subtotal is the goods, ShippingFee the delivery, Total what the shopper pays;
 	// all tax included. Refunded is what has been given back so far.
-	Subtotal      int64
-	ShippingFee   int64
-	Total         int64
+	Subtotal    int64
+	ShippingFee int64
+	Total       int64
+	// Captured is what Stripe took for the order's PaymentIntent, recorded whenever
+	// Stripe reports a success, also one the order does not take (PaymentFlag set):
+	// what can be refunded is Captured − Refunded.
+	Captured      int64
 	Refunded      int64
 	Rounding      Rounding
 	Stock         OrderStock
@@ -233,14 +267,28 @@ type Order struct {
 	Carrier          string
 	TrackingNumber   string
 	CancelReason     string
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	PaidAt           *time.Time
+	// CancelledBy says who cancelled the order (CancelledByExpiry, …); "" otherwise.
+	CancelledBy string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PaidAt      *time.Time
 }
 
 // Number is the order's number (注文番号) as the shopper's messages give it: the
 // notifications name the order by its ID, so the shopper says this at the counter.
 func (o *Order) Number() int64 { return int64(o.ID) }
+
+// Who cancelled an order: only an order cancelled because its time to pay ran out
+// is taken up again by a late payment; after any other cancellation a late payment
+// is refunded.
+const (
+	CancelledByExpiry  = "EXPIRY"
+	CancelledByStaff   = "STAFF"
+	CancelledByPayment = "PAYMENT"
+)
+
+// Refundable is what Stripe took for the order and has not been given back.
+func (o *Order) Refundable() int64 { return o.Captured - o.Refunded }
 
 // OrderLine is one product of an order, copied as it was sold.
 type OrderLine struct {
@@ -472,10 +520,12 @@ type PaymentEvent struct {
 	// ID is the Stripe event's ID (evt_…), applied once.
 	ID   string
 	Type string
-	// PaymentIntentID, Amount (yen) and Currency are the PaymentIntent's; OrderID and
-	// SaleID are from its metadata (0 when missing).
+	// PaymentIntentID, Amount (yen), AmountReceived (what was captured) and Currency
+	// are the PaymentIntent's; OrderID and SaleID are from its metadata (0 when
+	// missing).
 	PaymentIntentID string
 	Amount          int64
+	AmountReceived  int64
 	Currency        string
 	OrderID         OrderID
 	SaleID          SaleID
@@ -530,6 +580,8 @@ type Payments interface {
 	RetrievePaymentIntent(ctx context.Context, id string) (*PaymentIntent, error)
 	CancelPaymentIntent(ctx context.Context, id string) (*PaymentIntent, error)
 	CreateRefund(ctx context.Context, p RefundParams) (*PaymentRefund, error)
+	// RetrieveRefund reads a refund again (one that was pending).
+	RetrieveRefund(ctx context.Context, id string) (*PaymentRefund, error)
 	// ProcessOnReader hands a card-present PaymentIntent to a Terminal reader.
 	ProcessOnReader(ctx context.Context, readerID, paymentIntentID string) error
 }
@@ -563,7 +615,8 @@ type RefundParams struct {
 	IdempotencyKey  string
 }
 
-// PaymentRefund is Stripe's Refund as the orders see it.
+// PaymentRefund is Stripe's Refund as the orders see it; Status is Stripe's:
+// succeeded, pending, requires_action, failed or canceled.
 type PaymentRefund struct {
 	ID     string
 	Status string

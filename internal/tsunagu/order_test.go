@@ -95,19 +95,81 @@ func TestShippingRule(t *testing.T) {
 	}
 }
 
-// An order's tax is the receipt's: once per rate over the rate's total, shipping at 10%.
+// An order's tax is the receipt's: once per rate over the rate's total, separately
+// for qualifying and non-qualifying goods, shipping as the shop's own qualifying
+// service at 10%. The cases are real orders: the home shop's cookies (¥350, 8%,
+// registered facility) and jam (¥650, 8%), a partner's unregistered workshop's
+// spoon (¥1,200, 10%) and ¥105 cards (10%).
 func TestOrderTaxes(t *testing.T) {
-	lines := []*tsunagu.OrderLine{
-		{UnitPrice: 105, Quantity: 3, TaxClass: tsunagu.TaxStandard10},
-		{UnitPrice: 350, Quantity: 2, TaxClass: tsunagu.TaxReduced8},
+	cookies := func(q int) *tsunagu.OrderLine {
+		return &tsunagu.OrderLine{Name: "クッキー", UnitPrice: 350, Quantity: q, TaxClass: tsunagu.TaxReduced8, Qualified: true}
 	}
-	got := tsunagu.OrderTaxes(lines, 800, tsunagu.RoundDown)
-	want := []tsunagu.RateTotal{
-		{Class: tsunagu.TaxReduced8, Rate: 8, Total: 700, Tax: 51},
-		{Class: tsunagu.TaxStandard10, Rate: 10, Total: 1115, Tax: 101},
+	jam := func(q int, qualified bool) *tsunagu.OrderLine {
+		return &tsunagu.OrderLine{Name: "ジャム", UnitPrice: 650, Quantity: q, TaxClass: tsunagu.TaxReduced8, Qualified: qualified}
 	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("taxes (-want +got):\n%s", d)
+	spoon := &tsunagu.OrderLine{Name: "木のスプーン", UnitPrice: 1200, Quantity: 1, TaxClass: tsunagu.TaxStandard10}
+	cards := &tsunagu.OrderLine{Name: "カード", UnitPrice: 105, Quantity: 3, TaxClass: tsunagu.TaxStandard10, Qualified: true}
+	tests := []struct {
+		name          string
+		lines         []*tsunagu.OrderLine
+		shipping      int64
+		rounding      tsunagu.Rounding
+		qualifying    []tsunagu.RateTotal
+		nonQualifying []tsunagu.RateTotal
+		all           []tsunagu.RateTotal
+	}{
+		{"PickupAllQualifying", []*tsunagu.OrderLine{cookies(2), jam(1, true)}, 0, tsunagu.RoundDown,
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 1350, Tax: 100}}, nil,
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 1350, Tax: 100}}},
+		{"ThreeCardsOnceNotPerLine", []*tsunagu.OrderLine{cards}, 0, tsunagu.RoundDown,
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxStandard10, Rate: 10, Total: 315, Tax: 28}}, nil,
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxStandard10, Rate: 10, Total: 315, Tax: 28}}},
+		// One breakdown over everything would give 8% of ¥1,350 → ¥100 and 10% of
+		// ¥2,000 → ¥181; split as on the receipt it is ¥51 + ¥48 and ¥72 + ¥109.
+		{"DeliveryMixed", []*tsunagu.OrderLine{cookies(2), jam(1, false), spoon}, 800, tsunagu.RoundDown,
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 700, Tax: 51},
+				{Class: tsunagu.TaxStandard10, Rate: 10, Total: 800, Tax: 72}},
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 650, Tax: 48},
+				{Class: tsunagu.TaxStandard10, Rate: 10, Total: 1200, Tax: 109}},
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 1350, Tax: 99},
+				{Class: tsunagu.TaxStandard10, Rate: 10, Total: 2000, Tax: 181}}},
+		{"ShippingOnlyTaxedAsQualifying", []*tsunagu.OrderLine{spoon}, 800, tsunagu.RoundUp,
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxStandard10, Rate: 10, Total: 800, Tax: 73}},
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxStandard10, Rate: 10, Total: 1200, Tax: 110}},
+			[]tsunagu.RateTotal{{Class: tsunagu.TaxStandard10, Rate: 10, Total: 2000, Tax: 183}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			q, nq := tsunagu.OrderTaxes(tc.lines, tc.shipping, tc.rounding)
+			if d := cmp.Diff(tc.qualifying, q); d != "" {
+				t.Errorf("qualifying (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(tc.nonQualifying, nq); d != "" {
+				t.Errorf("non-qualifying (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(tc.all, tsunagu.SumRateTotals(q, nq)); d != "" {
+				t.Errorf("all (-want +got):\n%s", d)
+			}
+			// The same lines on a receipt have the same taxes.
+			r := tsunagu.Receipt{Kind: tsunagu.ReceiptSale, Rounding: tc.rounding}
+			for _, l := range tc.lines {
+				r.Lines = append(r.Lines, tsunagu.ReceiptLine{Name: l.Name, UnitPrice: l.UnitPrice, Quantity: l.Quantity,
+					TaxClass: l.TaxClass, Qualified: l.Qualified})
+			}
+			if tc.shipping > 0 {
+				r.Lines = append(r.Lines, tsunagu.ReceiptLine{Name: "送料", UnitPrice: tc.shipping, Quantity: 1,
+					TaxClass: tsunagu.ShippingTaxClass, Qualified: true})
+			}
+			if err := r.Compute(); err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(r.Qualifying, q); d != "" {
+				t.Errorf("receipt's qualifying taxes differ (-receipt +order):\n%s", d)
+			}
+			if d := cmp.Diff(r.NonQualifying, nq); d != "" {
+				t.Errorf("receipt's non-qualifying taxes differ (-receipt +order):\n%s", d)
+			}
+		})
 	}
 }
 

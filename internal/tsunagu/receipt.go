@@ -164,7 +164,7 @@ func (r *Receipt) totals(errs *ValidationErrors) ReceiptTotals {
 	if len(r.Lines) == 0 {
 		errs.Add(CodeRequired, "lines", "A receipt needs at least one product.")
 	}
-	var qualifying, other []TaxLine
+	var taxed []ReceiptLine
 	for i, l := range r.Lines {
 		f := fieldIndex("lines", i)
 		n := len(*errs)
@@ -192,11 +192,8 @@ func (r *Receipt) totals(errs *ValidationErrors) ReceiptTotals {
 		}
 		t.Total += amount
 		t.Items += l.Quantity
-		if l.Qualified {
-			qualifying = append(qualifying, TaxLine{Class: l.TaxClass, Amount: sign * amount})
-		} else {
-			other = append(other, TaxLine{Class: l.TaxClass, Amount: sign * amount})
-		}
+		taxed = append(taxed, ReceiptLine{UnitPrice: sign * l.UnitPrice, Quantity: l.Quantity,
+			TaxClass: l.TaxClass, Qualified: l.Qualified})
 	}
 
 	var paid int64
@@ -233,9 +230,26 @@ func (r *Receipt) totals(errs *ValidationErrors) ReceiptTotals {
 	}
 	t.Total *= sign
 	t.Paid = sign * paid
-	t.Qualifying = TaxBreakdown(qualifying, r.Rounding)
-	t.NonQualifying = TaxBreakdown(other, r.Rounding)
+	t.Qualifying, t.NonQualifying = QualifiedTaxes(taxed, r.Rounding)
 	return t
+}
+
+// QualifiedTaxes is the tax of lines as a receipt (a qualified simplified invoice)
+// shows it: per rate, computed once over the rate's tax-included total (see
+// TaxBreakdown), separately for qualifying goods and for goods of consignors that
+// are not registered issuers, whose tax the buyer cannot claim. Each side is nil
+// when it has no lines. It panics like TaxBreakdown.
+func QualifiedTaxes(lines []ReceiptLine, r Rounding) (qualifying, nonQualifying []RateTotal) {
+	var q, other []TaxLine
+	for _, l := range lines {
+		tl := TaxLine{Class: l.TaxClass, Amount: l.UnitPrice * int64(l.Quantity)}
+		if l.Qualified {
+			q = append(q, tl)
+		} else {
+			other = append(other, tl)
+		}
+	}
+	return TaxBreakdown(q, r), TaxBreakdown(other, r)
 }
 
 // Receipt paper widths in millimetres, the widths Text accepts, and the half-width
