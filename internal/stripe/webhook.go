@@ -88,7 +88,7 @@ func paymentEvent(event stripego.Event) (e tsunagu.PaymentEvent, ok bool, err er
 		return e, false, errMalformed
 	}
 	e = tsunagu.PaymentEvent{ID: event.ID, Type: string(event.Type), PaymentIntentID: pi.ID,
-		Amount: pi.Amount, Currency: string(pi.Currency)}
+		Amount: pi.Amount, AmountReceived: pi.AmountReceived, Currency: string(pi.Currency)}
 	if id, err := strconv.ParseInt(pi.Metadata["order_id"], 10, 64); err == nil {
 		e.OrderID = tsunagu.OrderID(id)
 	}
