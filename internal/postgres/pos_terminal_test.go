@@ -62,9 +62,7 @@ func TestTerminalSale(t *testing.T) {
 	}
 	wantLevel(t, w, w.homeShop, w.cookies, 8, 0)
 
-	failed, err := w.pos.CreateTerminalSale(w.clerk, tsunagu.CreateTerminalSaleInput{SessionID: s.ID,
-		Lines: []tsunagu.SaleLineInput{posLine(w.jam, 1)}, IdempotencyKey: w.key()})
-	must(t, err)
+	failed := w.startTerminal(w.clerk, s, posLine(w.jam, 1))
 	wantLevel(t, w, w.homeShop, w.jam, 5, 1)
 	before = w.snapshot()
 	_, err = w.pos.CloseRegisterSession(w.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: posPtr(int64(10000))})
@@ -108,11 +106,9 @@ func TestConfirmTerminalSale(t *testing.T) {
 	w := newOrderWorldWith(t, func(p tsunagu.Payments) tsunagu.Payments { return confirmedIntents{p} })
 	w.pos.Payments = w.payments
 	s := w.open(w.otherClerk, w.partnerReg, 0)
-	ts, err := w.pos.CreateTerminalSale(w.otherClerk, tsunagu.CreateTerminalSaleInput{SessionID: s.ID,
-		Lines: []tsunagu.SaleLineInput{posLine(w.spoon, 1)}, IdempotencyKey: w.key()})
-	must(t, err)
+	ts := w.startTerminal(w.otherClerk, s, posLine(w.spoon, 1))
 	before := w.snapshot()
-	_, err = w.pos.ConfirmTerminalSale(w.clerk, ts.Sale.ID)
+	_, err := w.pos.ConfirmTerminalSale(w.clerk, ts.Sale.ID)
 	if tsunagu.ErrorCode(err) != tsunagu.CodeForbidden {
 		t.Errorf("another shop's clerk: %v, want FORBIDDEN", err)
 	}
@@ -124,6 +120,14 @@ func TestConfirmTerminalSale(t *testing.T) {
 	}
 	wantLevel(t, w, w.partnerShop, w.spoon, 2, 0)
 	w.checkLedger()
+}
+
+// startTerminal starts a Terminal card sale of lines in session s.
+func (w *orderWorld) startTerminal(ctx context.Context, s *tsunagu.RegisterSession, lines ...tsunagu.SaleLineInput) *tsunagu.TerminalSale {
+	w.t.Helper()
+	ts, err := w.pos.CreateTerminalSale(ctx, tsunagu.CreateTerminalSaleInput{SessionID: s.ID, Lines: lines, IdempotencyKey: w.key()})
+	must(w.t, err)
+	return ts
 }
 
 // terminalSale reads sale id as the admin.
@@ -196,9 +200,7 @@ func TestConfirmTerminalSaleWaitingForCard(t *testing.T) {
 	t.Parallel()
 	w, f := newFakeIntentsWorld(t)
 	s := w.open(w.clerk, w.reg1, 0)
-	ts, err := w.pos.CreateTerminalSale(w.clerk, tsunagu.CreateTerminalSaleInput{SessionID: s.ID,
-		Lines: []tsunagu.SaleLineInput{posLine(w.jam, 2)}, IdempotencyKey: w.key()})
-	must(t, err)
+	ts := w.startTerminal(w.clerk, s, posLine(w.jam, 2))
 
 	got, err := w.pos.ConfirmTerminalSale(w.clerk, ts.Sale.ID)
 	must(t, err)
@@ -223,9 +225,7 @@ func TestConfirmTerminalSaleWaitingForCard(t *testing.T) {
 	}
 	wantLevel(t, w, w.homeShop, w.jam, 3, 0)
 
-	other, err := w.pos.CreateTerminalSale(w.clerk, tsunagu.CreateTerminalSaleInput{SessionID: s.ID,
-		Lines: []tsunagu.SaleLineInput{posLine(w.jam, 1)}, IdempotencyKey: w.key()})
-	must(t, err)
+	other := w.startTerminal(w.clerk, s, posLine(w.jam, 1))
 	f.set("canceled", 0, "")
 	got, err = w.pos.ConfirmTerminalSale(w.clerk, other.Sale.ID)
 	must(t, err)
@@ -243,9 +243,7 @@ func TestConfirmTerminalSaleAmountMismatch(t *testing.T) {
 	t.Parallel()
 	w, f := newFakeIntentsWorld(t)
 	s := w.open(w.clerk, w.reg1, 0)
-	ts, err := w.pos.CreateTerminalSale(w.clerk, tsunagu.CreateTerminalSaleInput{SessionID: s.ID,
-		Lines: []tsunagu.SaleLineInput{posLine(w.cookies, 1)}, IdempotencyKey: w.key()})
-	must(t, err)
+	ts := w.startTerminal(w.clerk, s, posLine(w.cookies, 1))
 	f.set("succeeded", 100, "")
 	got, err := w.pos.ConfirmTerminalSale(w.clerk, ts.Sale.ID)
 	must(t, err)
@@ -264,9 +262,7 @@ func TestTerminalPaymentFailedKeepsSale(t *testing.T) {
 	w := newOrderWorld(t)
 	w.pos.Payments = w.payments
 	s := w.open(w.clerk, w.reg1, 0)
-	ts, err := w.pos.CreateTerminalSale(w.clerk, tsunagu.CreateTerminalSaleInput{SessionID: s.ID,
-		Lines: []tsunagu.SaleLineInput{posLine(w.cookies, 3)}, IdempotencyKey: w.key()})
-	must(t, err)
+	ts := w.startTerminal(w.clerk, s, posLine(w.cookies, 3))
 	declined := saleIntent(*ts, 1050)
 	declined["status"] = "requires_payment_method"
 	declined["amount_received"] = 0
@@ -281,7 +277,7 @@ func TestTerminalPaymentFailedKeepsSale(t *testing.T) {
 	}
 	wantLevel(t, w, w.homeShop, w.cookies, 10, 3)
 	before := w.snapshot()
-	_, err = w.pos.CloseRegisterSession(w.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: posPtr(int64(0))})
+	_, err := w.pos.CloseRegisterSession(w.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: posPtr(int64(0))})
 	w.refused(t, before, err, tsunagu.CodeInvalidState, "input.sessionId")
 
 	if code := w.post(w.event(), tsunagu.StripePaymentSucceeded, saleIntent(*ts, 1050)); code != 200 {
@@ -306,9 +302,7 @@ func TestTerminalPaidAfterCancel(t *testing.T) {
 	w.pos.Payments = w.payments
 	s := w.open(w.clerk, w.reg1, 0)
 	sell := func(n int) *tsunagu.TerminalSale {
-		ts, err := w.pos.CreateTerminalSale(w.clerk, tsunagu.CreateTerminalSaleInput{SessionID: s.ID,
-			Lines: []tsunagu.SaleLineInput{posLine(w.jam, n)}, IdempotencyKey: w.key()})
-		must(t, err)
+		ts := w.startTerminal(w.clerk, s, posLine(w.jam, n))
 		if code := w.post(w.event(), tsunagu.StripePaymentCanceled, saleIntent(*ts, 650*int64(n))); code != 200 {
 			t.Fatalf("status %d", code)
 		}

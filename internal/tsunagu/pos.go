@@ -110,6 +110,13 @@ type CreateTerminalSaleInput struct {
 	IdempotencyKey string
 }
 
+// CancelTerminalSaleInput gives up a pending Terminal card sale (the shopper left, or
+// the reader never got the payment).
+type CancelTerminalSaleInput struct {
+	SaleID         SaleID
+	IdempotencyKey string
+}
+
 // TerminalSale is a pending Terminal sale with its PaymentIntent.
 type TerminalSale struct {
 	Sale            *Sale
@@ -488,6 +495,9 @@ type POSService interface {
 	// completes the sale if it succeeded, cancels it if its PaymentIntent was
 	// cancelled, records a decline; a payment still waiting for the card leaves it.
 	ConfirmTerminalSale(ctx context.Context, id SaleID) (*Sale, error)
+	// CancelTerminalSale cancels a pending Terminal sale's PaymentIntent at Stripe and
+	// then the sale, releasing its stock; a payment that succeeded completes it instead.
+	CancelTerminalSale(ctx context.Context, in CancelTerminalSaleInput) (*Sale, error)
 	Sales(ctx context.Context, f SaleFilter, page PageArgs) (*Page[*Sale], error)
 	SalesByID(ctx context.Context, ids []SaleID) (map[SaleID]*Sale, error)
 	SaleByReceiptNumber(ctx context.Context, shop LocationID, number int64) (*Sale, error)
