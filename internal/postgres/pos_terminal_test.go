@@ -354,3 +354,28 @@ func TestTerminalPaidAfterCancel(t *testing.T) {
 		w.checkLedger()
 	})
 }
+
+// A sale whose PaymentIntent ID was never stored (the process stopped right after
+// Stripe answered) is found by the sale ID in the event's metadata: its payment
+// completes it, and the ID is stored.
+func TestTerminalEventWithoutStoredIntent(t *testing.T) {
+	t.Parallel()
+	w := newOrderWorld(t)
+	w.pos.Payments = w.payments
+	s := w.open(w.clerk, w.reg1, 0)
+	ts := w.startTerminal(w.clerk, s, posLine(w.cookies, 1))
+	_, err := w.db.SQL().Exec(`UPDATE sales SET payment_intent_id = NULL WHERE id = $1`, ts.Sale.ID)
+	must(t, err)
+	id := w.event()
+	if code := w.post(id, tsunagu.StripePaymentSucceeded, saleIntent(*ts, 350)); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if got := w.terminalSale(ts.Sale.ID); got.Status != tsunagu.SaleCompleted || w.eventOutcome(id) != "SALE_COMPLETED" {
+		t.Errorf("paid sale without its PaymentIntent ID: %+v (%s)", got, w.eventOutcome(id))
+	}
+	if n := w.count(`SELECT count(*) FROM sales WHERE id = $1 AND payment_intent_id = $2`, ts.Sale.ID, ts.PaymentIntentID); n != 1 {
+		t.Errorf("the PaymentIntent ID was not stored")
+	}
+	wantLevel(t, w, w.homeShop, w.cookies, 9, 0)
+	w.checkLedger()
+}

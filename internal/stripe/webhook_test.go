@@ -24,6 +24,7 @@ func (r *recorder) ApplyPaymentEvent(_ context.Context, e tsunagu.PaymentEvent) 
 func TestWebhookHandler(t *testing.T) {
 	const secret = "whsec_unit"
 	pi := stripemock.PaymentIntent("pi_123", 1350, "jpy", 42, "succeeded")
+	pi["amount_received"] = 1350
 	tests := []struct {
 		name   string
 		typ    string
@@ -53,7 +54,7 @@ func TestWebhookHandler(t *testing.T) {
 			}
 			if tc.events == 1 {
 				e := rec.events[0]
-				if e.ID != "evt_1" || e.PaymentIntentID != "pi_123" || e.Amount != 1350 || e.Currency != "jpy" || e.OrderID != 42 {
+				if e.ID != "evt_1" || e.PaymentIntentID != "pi_123" || e.Amount != 1350 || e.AmountReceived != 1350 || e.Currency != "jpy" || e.OrderID != 42 {
 					t.Errorf("event %+v", e)
 				}
 			}
