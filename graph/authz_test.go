@@ -159,6 +159,9 @@ var authzMatrix = map[string]authzCase{
 	"confirmTerminalSale": {confirmTerminalSale, shopStaff, func(a *api) map[string]any {
 		return map[string]any{"in": map[string]any{"saleId": a.id(gid.KindSale, int64(a.terminalSale().ID))}}
 	}},
+	"cancelTerminalSale": {cancelTerminalSale, shopStaff, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"saleId": a.id(gid.KindSale, int64(a.terminalSale().ID)), "idempotencyKey": key()}}
+	}},
 	"setShippingRule": {setShippingRule, managers, func(a *api) map[string]any {
 		a.shop()
 		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),

@@ -211,6 +211,10 @@ func (r *mutationResolver) ConfirmTerminalSale(ctx context.Context, input model.
 	return r.salePayload(ctx, s, err)
 }
 
+func (r *mutationResolver) CancelTerminalSale(ctx context.Context, input tsunagu.CancelTerminalSaleInput) (*model.SalePayload, error) {
+	return salePayload(r.POS.CancelTerminalSale(ctx, input))
+}
+
 func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error) {
 	return shippingRulePayload(r.Orders.SetShippingRule(ctx, input))
 }

@@ -219,6 +219,7 @@ type ComplexityRoot struct {
 		ApproveTransfer      func(childComplexity int, input tsunagu.ApproveTransferInput) int
 		ArchiveProduct       func(childComplexity int, input model.ArchiveProductInput) int
 		CancelOrder          func(childComplexity int, input tsunagu.CancelOrderInput) int
+		CancelTerminalSale   func(childComplexity int, input tsunagu.CancelTerminalSaleInput) int
 		CancelTransfer       func(childComplexity int, input tsunagu.CancelTransferInput) int
 		Checkout             func(childComplexity int, input tsunagu.CheckoutInput) int
 		CloseRegisterSession func(childComplexity int, input tsunagu.CloseSessionInput) int
@@ -508,23 +509,25 @@ type ComplexityRoot struct {
 	}
 
 	Sale struct {
-		CreatedAt     func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Lines         func(childComplexity int) int
-		Payments      func(childComplexity int) int
-		Receipt       func(childComplexity int) int
-		ReceiptNumber func(childComplexity int) int
-		ReceiptText   func(childComplexity int, width *int) int
-		Refunds       func(childComplexity int) int
-		Register      func(childComplexity int) int
-		Session       func(childComplexity int) int
-		Shop          func(childComplexity int) int
-		SoldBy        func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Total         func(childComplexity int) int
-		VoidReason    func(childComplexity int) int
-		VoidedAt      func(childComplexity int) int
-		VoidedBy      func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		LastPaymentError func(childComplexity int) int
+		Lines            func(childComplexity int) int
+		PaymentFlag      func(childComplexity int) int
+		Payments         func(childComplexity int) int
+		Receipt          func(childComplexity int) int
+		ReceiptNumber    func(childComplexity int) int
+		ReceiptText      func(childComplexity int, width *int) int
+		Refunds          func(childComplexity int) int
+		Register         func(childComplexity int) int
+		Session          func(childComplexity int) int
+		Shop             func(childComplexity int) int
+		SoldBy           func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Total            func(childComplexity int) int
+		VoidReason       func(childComplexity int) int
+		VoidedAt         func(childComplexity int) int
+		VoidedBy         func(childComplexity int) int
 	}
 
 	SaleConnection struct {
@@ -849,6 +852,7 @@ type MutationResolver interface {
 	RefundOrder(ctx context.Context, input tsunagu.RefundOrderInput) (*model.OrderRefundPayload, error)
 	CreateTerminalSale(ctx context.Context, input tsunagu.CreateTerminalSaleInput) (*model.TerminalSalePayload, error)
 	ConfirmTerminalSale(ctx context.Context, input model.ConfirmTerminalSaleInput) (*model.SalePayload, error)
+	CancelTerminalSale(ctx context.Context, input tsunagu.CancelTerminalSaleInput) (*model.SalePayload, error)
 	SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error)
 }
 type OrderResolver interface {
@@ -1612,6 +1616,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelOrder(childComplexity, args["input"].(tsunagu.CancelOrderInput)), true
+	case "Mutation.cancelTerminalSale":
+		if e.ComplexityRoot.Mutation.CancelTerminalSale == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelTerminalSale_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelTerminalSale(childComplexity, args["input"].(tsunagu.CancelTerminalSaleInput)), true
 	case "Mutation.cancelTransfer":
 		if e.ComplexityRoot.Mutation.CancelTransfer == nil {
 			break
@@ -3150,12 +3165,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sale.ID(childComplexity), true
+	case "Sale.lastPaymentError":
+		if e.ComplexityRoot.Sale.LastPaymentError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sale.LastPaymentError(childComplexity), true
 	case "Sale.lines":
 		if e.ComplexityRoot.Sale.Lines == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Sale.Lines(childComplexity), true
+	case "Sale.paymentFlag":
+		if e.ComplexityRoot.Sale.PaymentFlag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sale.PaymentFlag(childComplexity), true
 	case "Sale.payments":
 		if e.ComplexityRoot.Sale.Payments == nil {
 			break
@@ -4258,6 +4285,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApproveTransferInput", ec.unmarshalInputApproveTransferInput),
 			graphql.NewInputUnmarshaler("ArchiveProductInput", ec.unmarshalInputArchiveProductInput),
 			graphql.NewInputUnmarshaler("CancelOrderInput", ec.unmarshalInputCancelOrderInput),
+			graphql.NewInputUnmarshaler("CancelTerminalSaleInput", ec.unmarshalInputCancelTerminalSaleInput),
 			graphql.NewInputUnmarshaler("CancelTransferInput", ec.unmarshalInputCancelTransferInput),
 			graphql.NewInputUnmarshaler("CheckoutInput", ec.unmarshalInputCheckoutInput),
 			graphql.NewInputUnmarshaler("CheckoutLineInput", ec.unmarshalInputCheckoutLineInput),
@@ -4542,8 +4570,21 @@ type Mutation {
   COMPLETED with its receipt number, or CANCELLED with the stock released.
   """
   createTerminalSale(input: CreateTerminalSaleInput!): TerminalSalePayload!
-  "Asks Stripe about a pending Terminal sale's payment (when its event is late) and completes or cancels the sale."
+  """
+  Asks Stripe about a pending Terminal sale's payment (when its event is late): completes
+  the sale if it was paid, cancels it if its PaymentIntent was cancelled, and records a
+  declined card (lastPaymentError; the sale stays pending for another card). A payment
+  still waiting for the card leaves the sale as it is.
+  """
   confirmTerminalSale(input: ConfirmTerminalSaleInput!): SalePayload!
+  """
+  Gives up a pending Terminal card sale (the shopper left, or the reader never got the
+  payment), for the clerks of its shop and the managers: its PaymentIntent is cancelled
+  at Stripe first, then the sale, and its stock is released, so the register can close.
+  A payment that had already succeeded is not cancelled: the sale is completed instead
+  (look at the returned status).
+  """
+  cancelTerminalSale(input: CancelTerminalSaleInput!): SalePayload!
   "Sets a shop's delivery fee for online orders (managers)."
   setShippingRule(input: SetShippingRuleInput!): ShippingRulePayload!
 }
@@ -5616,6 +5657,13 @@ type Sale implements Node {
   voidedAt: Time
   voidedBy: User
   voidReason: String!
+  "A pending Terminal card sale's last declined card, to show at the counter; empty when none."
+  lastPaymentError: String!
+  """
+  Set when Stripe took money for this Terminal card sale that it could not book (a wrong
+  amount, or paid after the sale was cancelled and its goods were gone): refund the payment.
+  """
+  paymentFlag: String!
   lines: [SaleLine!]!
   payments: [Payment!]!
   refunds: [Refund!]!
@@ -6042,6 +6090,11 @@ type TerminalSalePayload {
 
 input ConfirmTerminalSaleInput {
   saleId: ID!
+}
+
+input CancelTerminalSaleInput {
+  saleId: ID!
+  idempotencyKey: String!
 }
 `, BuiltIn: false},
 }
@@ -6833,6 +6886,10 @@ func (ec *executionContext) childFields_Sale(ctx context.Context, field graphql.
 		return ec.fieldContext_Sale_voidedBy(ctx, field)
 	case "voidReason":
 		return ec.fieldContext_Sale_voidReason(ctx, field)
+	case "lastPaymentError":
+		return ec.fieldContext_Sale_lastPaymentError(ctx, field)
+	case "paymentFlag":
+		return ec.fieldContext_Sale_paymentFlag(ctx, field)
 	case "lines":
 		return ec.fieldContext_Sale_lines(ctx, field)
 	case "payments":
@@ -7613,6 +7670,20 @@ func (ec *executionContext) field_Mutation_cancelOrder_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.CancelOrderInput, error) {
 			return ec.unmarshalNCancelOrderInput2tsunaguᚋinternalᚋtsunaguᚐCancelOrderInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelTerminalSale_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.CancelTerminalSaleInput, error) {
+			return ec.unmarshalNCancelTerminalSaleInput2tsunaguᚋinternalᚋtsunaguᚐCancelTerminalSaleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12238,6 +12309,50 @@ func (ec *executionContext) fieldContext_Mutation_confirmTerminalSale(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_confirmTerminalSale_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelTerminalSale(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelTerminalSale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelTerminalSale(ctx, fc.Args["input"].(tsunagu.CancelTerminalSaleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SalePayload) graphql.Marshaler {
+			return ec.marshalNSalePayload2ᚖtsunaguᚋgraphᚋmodelᚐSalePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelTerminalSale(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelTerminalSale_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17711,6 +17826,52 @@ func (ec *executionContext) _Sale_voidReason(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Sale_voidReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sale", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sale_lastPaymentError(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Sale) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sale_lastPaymentError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastPaymentError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sale_lastPaymentError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sale", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sale_paymentFlag(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Sale) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sale_paymentFlag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentFlag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sale_paymentFlag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sale", field, false, false, "String")
 }
 
@@ -23485,6 +23646,55 @@ func UnmarshalCancelOrderInput(ctx context.Context, raw any) (tsunagu.CancelOrde
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCancelTerminalSaleInput(ctx context.Context, obj any) (tsunagu.CancelTerminalSaleInput, error) {
+	var it tsunagu.CancelTerminalSaleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"saleId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "saleId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("saleId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐSaleID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SaleID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelTerminalSaleInput unmarshals raw into the CancelTerminalSaleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelTerminalSaleInput(ctx context.Context, raw any) (tsunagu.CancelTerminalSaleInput, error) {
+	var out tsunagu.CancelTerminalSaleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelTerminalSaleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCancelTransferInput(ctx context.Context, obj any) (tsunagu.CancelTransferInput, error) {
 	var it tsunagu.CancelTransferInput
 	if obj == nil {
@@ -27834,6 +28044,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "cancelTerminalSale":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelTerminalSale(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setShippingRule":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setShippingRule(ctx, field)
@@ -29623,6 +29840,16 @@ func (ec *executionContext) _Sale(ctx context.Context, sel ast.SelectionSet, obj
 				})
 		case "voidReason":
 			out.Values[i] = ec._Sale_voidReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastPaymentError":
+			out.Values[i] = ec._Sale_lastPaymentError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paymentFlag":
+			out.Values[i] = ec._Sale_paymentFlag(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -31924,6 +32151,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 
 func (ec *executionContext) unmarshalNCancelOrderInput2tsunaguᚋinternalᚋtsunaguᚐCancelOrderInput(ctx context.Context, v any) (tsunagu.CancelOrderInput, error) {
 	res, err := ec.unmarshalInputCancelOrderInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCancelTerminalSaleInput2tsunaguᚋinternalᚋtsunaguᚐCancelTerminalSaleInput(ctx context.Context, v any) (tsunagu.CancelTerminalSaleInput, error) {
+	res, err := ec.unmarshalInputCancelTerminalSaleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -46,13 +46,9 @@ func (s *OrderService) ApplyPaymentEvent(ctx context.Context, e tsunagu.PaymentE
 			return err
 		}
 		if e.SaleID != 0 && e.OrderID == 0 {
-			outcome, err := applySalePayment(ctx, tx, e)
+			outcome, err := applySalePayment(ctx, tx, s.log, e) // logs what needs staff
 			if err != nil {
 				return err
-			}
-			if outcome != "SALE_COMPLETED" && outcome != "SALE_CANCELLED" && outcome != "IGNORED" {
-				s.log.WarnContext(ctx, "stripe event about a Terminal sale not applied", "event", e.ID, "type", e.Type,
-					"sale", e.SaleID, "outcome", outcome)
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE stripe_events SET outcome = $2 WHERE id = $1`, e.ID, outcome)
 			return err

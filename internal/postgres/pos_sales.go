@@ -12,7 +12,7 @@ import (
 
 // A pending Terminal sale has no receipt number yet; it reads as 0.
 const saleColumns = `s.id, s.shop_id, s.register_id, s.session_id, coalesce(s.receipt_number, 0) AS receipt_number, s.status, s.total,
-	s.sold_by, s.created_at, s.voided_at, s.voided_by, s.void_reason`
+	s.sold_by, s.created_at, s.voided_at, s.voided_by, s.void_reason, s.last_payment_error, s.payment_flag`
 
 // saleLineField names a field of line i of the input, as in "input.lines.2.quantity".
 func saleLineField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }

@@ -4,6 +4,7 @@
 package stripe
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -142,8 +143,12 @@ func (c *Client) ProcessOnReader(ctx context.Context, readerID, paymentIntentID 
 }
 
 func intent(pi *stripego.PaymentIntent) *tsunagu.PaymentIntent {
-	return &tsunagu.PaymentIntent{ID: pi.ID, ClientSecret: pi.ClientSecret, Status: string(pi.Status),
-		Amount: pi.Amount, Currency: string(pi.Currency)}
+	out := &tsunagu.PaymentIntent{ID: pi.ID, ClientSecret: pi.ClientSecret, Status: string(pi.Status),
+		Amount: pi.Amount, AmountReceived: pi.AmountReceived, Currency: string(pi.Currency)}
+	if pi.LastPaymentError != nil {
+		out.LastPaymentError = cmp.Or(pi.LastPaymentError.Msg, string(pi.LastPaymentError.Code), string(pi.LastPaymentError.Type))
+	}
+	return out
 }
 
 // wrap keeps Stripe's message and request ID for the logs; clients see an internal

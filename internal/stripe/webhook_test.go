@@ -24,6 +24,7 @@ func (r *recorder) ApplyPaymentEvent(_ context.Context, e tsunagu.PaymentEvent) 
 func TestWebhookHandler(t *testing.T) {
 	const secret = "whsec_unit"
 	pi := stripemock.PaymentIntent("pi_123", 1350, "jpy", 42, "succeeded")
+	pi["amount_received"] = 1350
 	tests := []struct {
 		name   string
 		typ    string

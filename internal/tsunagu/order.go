@@ -531,6 +531,9 @@ type PaymentEvent struct {
 	SaleID          SaleID
 	// Error is the last payment error's message for a failed payment.
 	Error string
+
+	// AmountReceived is what Stripe actually took (yen), for a succeeded payment.
+	AmountReceived int64
 }
 
 // Stripe event types the orders react to.
@@ -605,6 +608,12 @@ type PaymentIntent struct {
 	Status       string
 	Amount       int64
 	Currency     string
+
+	// AmountReceived is what Stripe actually took (yen).
+	AmountReceived int64
+	// LastPaymentError is the message of the last failed attempt ("" for none; a
+	// decline leaves the PaymentIntent requires_payment_method, open for another card).
+	LastPaymentError string
 }
 
 // RefundParams asks for Amount yen of a PaymentIntent back.

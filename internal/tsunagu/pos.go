@@ -110,6 +110,13 @@ type CreateTerminalSaleInput struct {
 	IdempotencyKey string
 }
 
+// CancelTerminalSaleInput gives up a pending Terminal card sale (the shopper left, or
+// the reader never got the payment).
+type CancelTerminalSaleInput struct {
+	SaleID         SaleID
+	IdempotencyKey string
+}
+
 // TerminalSale is a pending Terminal sale with its PaymentIntent.
 type TerminalSale struct {
 	Sale            *Sale
@@ -131,6 +138,13 @@ type Sale struct {
 	VoidedAt      *time.Time
 	VoidedBy      *UserID
 	VoidReason    string
+	// LastPaymentError is the reader's last decline of a pending Terminal sale (the
+	// clerk may try another card), cleared when the card pays.
+	LastPaymentError string
+	// PaymentFlag, when set, says why Stripe took money for this Terminal sale that
+	// the sale could not book (a wrong amount, or paid after it was cancelled and its
+	// goods were gone): staff must refund the payment.
+	PaymentFlag string
 }
 
 // SaleLine is one product of a sale, as it was sold: name, price, tax class and the
@@ -478,8 +492,12 @@ type POSService interface {
 	// completes when Stripe reports the payment.
 	CreateTerminalSale(ctx context.Context, in CreateTerminalSaleInput) (*TerminalSale, error)
 	// ConfirmTerminalSale asks Stripe for a pending Terminal sale's payment and
-	// completes or cancels the sale accordingly.
+	// completes the sale if it succeeded, cancels it if its PaymentIntent was
+	// cancelled, records a decline; a payment still waiting for the card leaves it.
 	ConfirmTerminalSale(ctx context.Context, id SaleID) (*Sale, error)
+	// CancelTerminalSale cancels a pending Terminal sale's PaymentIntent at Stripe and
+	// then the sale, releasing its stock; a payment that succeeded completes it instead.
+	CancelTerminalSale(ctx context.Context, in CancelTerminalSaleInput) (*Sale, error)
 	Sales(ctx context.Context, f SaleFilter, page PageArgs) (*Page[*Sale], error)
 	SalesByID(ctx context.Context, ids []SaleID) (map[SaleID]*Sale, error)
 	SaleByReceiptNumber(ctx context.Context, shop LocationID, number int64) (*Sale, error)

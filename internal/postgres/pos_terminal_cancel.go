@@ -1,0 +1,154 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// CancelTerminalSale gives up a pending Terminal card sale (the shopper walked away,
+// the reader never got the payment), so that its stock is free again and its
+// register session can close. Stripe comes first: the sale's PaymentIntent is
+// cancelled there (one whose ID was never stored is found again through the sale's
+// idempotency key), so that no card can pay for goods that are no longer held. A
+// PaymentIntent that has already succeeded is never cancelled: the sale completes
+// instead, as its event would complete it, and is returned COMPLETED. Then one
+// transaction cancels the sale and releases its stock (RELEASE). A sale cancelled
+// already is returned as it is, and a repeated idempotency key returns the first
+// result.
+//
+// Returns validation errors (input.idempotencyKey), NOT_FOUND (field "") for an
+// unknown sale, FORBIDDEN for another shop's, INVALID_STATE (input.saleId) for a sale
+// that is not a pending card sale (void or refund a completed one) or whose payment
+// Stripe is still processing, PAYMENTS_UNAVAILABLE when Stripe cannot be reached
+// (nothing changes: try again), or IDEMPOTENCY_CONFLICT; and then changes nothing.
+func (s *POSService) CancelTerminalSale(ctx context.Context, in tsunagu.CancelTerminalSaleInput) (*tsunagu.Sale, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var errs tsunagu.ValidationErrors
+	validatePOSKey(&errs, in.IdempotencyKey)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	row, err := s.terminalSale(ctx, u, in.SaleID)
+	if err != nil {
+		return nil, err
+	}
+	// Stripe is asked outside the transaction, and only for a pending sale: a retry
+	// after the sale was settled goes straight to its idempotency key.
+	wasPending := row.Status == tsunagu.SalePendingPayment
+	var pi *tsunagu.PaymentIntent
+	if wasPending {
+		if pi, err = s.stopIntent(ctx, row); err != nil {
+			return nil, err
+		}
+	}
+	req := in
+	req.IdempotencyKey = ""
+	var out *tsunagu.Sale
+	err = s.db.transact(ctx, func(tx queryer) error {
+		id, _, err := idempotent(ctx, tx, "cancelTerminalSale", in.IdempotencyKey, req, func() (int64, error) {
+			sale, err := lockSale(ctx, tx, u, in.SaleID, false)
+			if err != nil {
+				return 0, err
+			}
+			switch {
+			case sale.Status == tsunagu.SaleCancelled,
+				sale.Status == tsunagu.SaleCompleted && wasPending: // its payment's event came meanwhile
+				return int64(sale.ID), nil
+			case sale.Status != tsunagu.SalePendingPayment || !wasPending:
+				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
+					"This sale is not waiting for a card payment; void or refund it instead.")
+			}
+			if pi != nil && pi.Status == "succeeded" {
+				e := intentEvent(pi, pi.ID, sale.ID)
+				e.Type = tsunagu.StripePaymentSucceeded
+				outcome, err := applySalePayment(ctx, tx, s.db.log, e)
+				if err != nil || outcome == "SALE_COMPLETED" {
+					return int64(sale.ID), err
+				}
+				// Paid, but not the sale's amount: flagged for a refund; the goods stay.
+			} else if pi != nil {
+				_, err := tx.ExecContext(ctx, `UPDATE sales SET payment_intent_id = $2 WHERE id = $1 AND payment_intent_id IS NULL`,
+					sale.ID, pi.ID)
+				if err != nil {
+					return 0, err
+				}
+			}
+			return int64(sale.ID), releaseTerminalSale(ctx, tx, &sale.Sale)
+		})
+		if err != nil {
+			return err
+		}
+		out, err = loadSale(ctx, tx, tsunagu.SaleID(id))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// stopIntent makes sure the PaymentIntent of the pending sale row can take no more
+// money, and returns it as Stripe last reported it: succeeded (it must not be
+// cancelled) or canceled; nil when the sale never reached Stripe (Terminal sales are
+// off). Returns INVALID_STATE while Stripe is processing the payment and
+// PAYMENTS_UNAVAILABLE when Stripe cannot be reached.
+func (s *POSService) stopIntent(ctx context.Context, row *terminalSaleRow) (*tsunagu.PaymentIntent, error) {
+	if s.Payments == nil {
+		if row.PaymentIntentID == nil {
+			return nil, nil
+		}
+		return nil, errPaymentsOff
+	}
+	fail := func(op string, err error) (*tsunagu.PaymentIntent, error) {
+		s.db.log.ErrorContext(ctx, op+" the PaymentIntent of a Terminal sale to cancel", "sale", row.ID, "err", err)
+		return nil, errProcessorUnreachable
+	}
+	var id string
+	if row.PaymentIntentID != nil {
+		id = *row.PaymentIntentID
+	} else {
+		// The process stopped before storing the ID Stripe gave: the same request
+		// under the same key gives the PaymentIntent back.
+		pi, err := s.Payments.CreatePaymentIntent(ctx, saleIntentParams(&row.Sale))
+		if err != nil {
+			return fail("recovering", err)
+		}
+		id = pi.ID
+	}
+	pi, err := s.Payments.RetrievePaymentIntent(ctx, id)
+	if err != nil {
+		return fail("retrieving", err)
+	}
+	pi.ID = id
+	switch pi.Status {
+	case "succeeded", "canceled":
+		return pi, nil
+	case "processing":
+		return nil, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
+			"The card payment is being processed; wait a moment and confirm the sale.")
+	}
+	cancelled, err := s.Payments.CancelPaymentIntent(ctx, id)
+	if err == nil && cancelled.Status != "succeeded" {
+		cancelled.ID, cancelled.Status = id, "canceled"
+		return cancelled, nil
+	}
+	// Stripe refuses to cancel a PaymentIntent that succeeded meanwhile (the card
+	// was tapped just now): ask again what it is.
+	if err != nil {
+		s.db.log.WarnContext(ctx, "cancelling the PaymentIntent of a Terminal sale", "sale", row.ID, "payment_intent", id, "err", err)
+	}
+	again, err := s.Payments.RetrievePaymentIntent(ctx, id)
+	if err != nil {
+		return fail("retrieving", err)
+	}
+	again.ID = id
+	if again.Status == "succeeded" || again.Status == "canceled" {
+		return again, nil
+	}
+	return fail("cancelling", fmt.Errorf("neither cancelled nor settled at Stripe (status %s)", again.Status))
+}
