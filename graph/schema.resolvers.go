@@ -212,7 +212,8 @@ func (r *mutationResolver) ConfirmTerminalSale(ctx context.Context, input model.
 }
 
 func (r *mutationResolver) CancelTerminalSale(ctx context.Context, input tsunagu.CancelTerminalSaleInput) (*model.SalePayload, error) {
-	return salePayload(r.POS.CancelTerminalSale(ctx, input))
+	s, err := r.POS.CancelTerminalSale(ctx, input)
+	return r.salePayload(ctx, s, err)
 }
 
 func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error) {

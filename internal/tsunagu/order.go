@@ -531,9 +531,6 @@ type PaymentEvent struct {
 	SaleID          SaleID
 	// Error is the last payment error's message for a failed payment.
 	Error string
-
-	// AmountReceived is what Stripe actually took (yen), for a succeeded payment.
-	AmountReceived int64
 }
 
 // Stripe event types the orders react to.
