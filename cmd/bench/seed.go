@@ -155,13 +155,15 @@ func seed(ctx context.Context, db *sql.DB, sz sizes) (*world, error) {
 			WHERE l.kind = 'WAREHOUSE' AND l.municipality_id <= $1`, []any{sz.sources}},
 		{"sessions", `
 			INSERT INTO register_sessions (register_id, shop_id, status, opening_float, opened_by, opened_at,
-				closed_by, closed_at, counted_cash)
+				closed_by, closed_at, counted_cash, operator_name, registration_number, rounding)
 			SELECT r.id, r.shop_id, CASE WHEN d = 0 THEN 'OPEN' ELSE 'CLOSED' END, 30000, c.id,
 				date_trunc('day', now()) - d * interval '1 day' + interval '9 hours',
 				CASE WHEN d > 0 THEN c.id END,
 				CASE WHEN d > 0 THEN date_trunc('day', now()) - d * interval '1 day' + interval '18 hours' END,
-				CASE WHEN d > 0 THEN 30000 END
-			FROM registers r JOIN users c ON c.shop_id = r.shop_id, generate_series(0, 364) AS d
+				CASE WHEN d > 0 THEN 30000 END,
+				sh.operator_name, sh.registration_number, sh.rounding
+			FROM registers r JOIN shops sh ON sh.location_id = r.shop_id
+			JOIN users c ON c.shop_id = r.shop_id, generate_series(0, 364) AS d
 			ORDER BY d DESC, r.id`, nil},
 		// A sale has one to three lines of goods stocked at its shop.
 		{"sales", `
