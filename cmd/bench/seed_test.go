@@ -1,0 +1,30 @@
+package main
+
+import (
+	"database/sql"
+	"os"
+	"testing"
+
+	"tsunagu/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// The bench's seed keeps up with the schema: a small network is made with the same
+// SQL as the full one, and its stock levels equal its ledger.
+func TestSeedSmall(t *testing.T) {
+	raw, err := sql.Open("postgres", pgtest.NewURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	raw.SetMaxOpenConns(1) // the seed's temporary tables live in its session
+	small := sizes{municipalities: 4, facilitiesPer: 2, productsPer: 5, stockPerShop: 8,
+		salesPerDay: 1, transfers: 3, sources: 2}
+	if _, err := seed(t.Context(), raw, small); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	if err := report(t.Context(), raw); err != nil {
+		t.Fatalf("report: %v", err)
+	}
+}
