@@ -179,39 +179,39 @@ func (b *bench) cases() []benchCase {
 	n := b.w.products
 	type page struct {
 		filter string
-		after  func() int64
-		value  func() any // the filter's value, per request
+		value  func() any        // the filter's value, per request
+		after  func(v any) int64 // the page's position, for that value
 	}
 	// Pages start at multiples of 50 IDs, as cursors followed from the first page
 	// would roughly: shallow is one of the first 10 pages, deep one of 200 pages
 	// 80% of the way in.
-	shallow := func() int64 { return 50 * rand.Int64N(10) }
-	deep := func() int64 { return n*8/10 + 50*rand.Int64N(200) }
-	var muni int64
-	pickMuni := func() any { muni = 2 + rand.Int64N(int64(b.w.munis)-1); return muni }
+	shallow := func(any) int64 { return 50 * rand.Int64N(10) }
+	deep := func(any) int64 { return n*8/10 + 50*rand.Int64N(200) }
+	pickMuni := func() any { return 2 + rand.Int64N(int64(b.w.munis)-1) }
+	word := func() any { return searchWords[rand.IntN(len(searchWords))] }
 	pages := []struct {
 		name string
 		page page
 	}{
-		{"catalog plain, shallow", page{"plain", shallow, nil}},
-		{"catalog plain, deep", page{"plain", deep, nil}},
-		{"catalog by municipality, shallow", page{"municipality", func() int64 { return (muni - 1) * perMuni }, pickMuni}},
-		{"catalog by municipality, deep", page{"municipality", func() int64 { return (muni-1)*perMuni + perMuni*8/10 }, pickMuni}},
-		{"catalog by text, shallow", page{"text", shallow, func() any { return searchWords[rand.IntN(len(searchWords))] }}},
-		{"catalog by text, deep", page{"text", deep, func() any { return searchWords[rand.IntN(len(searchWords))] }}},
+		{"catalog plain, shallow", page{"plain", nil, shallow}},
+		{"catalog plain, deep", page{"plain", nil, deep}},
+		{"catalog by municipality, shallow", page{"municipality", pickMuni, func(m any) int64 { return (m.(int64) - 1) * perMuni }}},
+		{"catalog by municipality, deep", page{"municipality", pickMuni, func(m any) int64 { return (m.(int64)-1)*perMuni + perMuni*8/10 }}},
+		{"catalog by text, shallow", page{"text", word, shallow}},
+		{"catalog by text, deep", page{"text", word, deep}},
 	}
 	shop := gid.Encode(gid.KindLocation, b.w.homeShop)
 	var out []benchCase
 	for _, p := range pages {
 		p := p
-		// The filter value and the page position are drawn together per request;
-		// muni is shared by the two closures, so draw under the same goroutine.
+		// The filter value and the page position are drawn together per request, the
+		// position from the value (a municipality's page starts among its products).
 		draw := func() (any, int64) {
 			var v any
 			if p.page.value != nil {
 				v = p.page.value()
 			}
-			return v, p.page.after()
+			return v, p.page.after(v)
 		}
 		out = append(out, benchCase{name: p.name, p99: 25 * time.Millisecond,
 			api: func(ctx context.Context, c int) error {
