@@ -133,7 +133,10 @@ func run(ctx context.Context, clients int, duration time.Duration, rateLimit boo
 	o := graph.Options{Log: log}
 	if rateLimit {
 		// Production's accounting, with buckets no benchmark client fills.
-		o.RateLimits = graph.RateLimits{Limiter: postgres.NewSharedRateLimiter(ctx, db, 200*time.Millisecond),
+		// Its flusher stops before the pool closes (defers run last first).
+		rctx, stopLimiter := context.WithCancel(ctx)
+		defer stopLimiter()
+		o.RateLimits = graph.RateLimits{Limiter: postgres.NewSharedRateLimiter(rctx, db, 200*time.Millisecond),
 			TokenRate: 1e6, TokenBurst: 1e6, IPRate: 1e6, IPBurst: 1e6}
 	}
 	if useCache {
