@@ -141,9 +141,9 @@ func TestCreateSaleStatementCount(t *testing.T) {
 			t.Fatalf("createSale: %+v", out.CreateSale.UserErrors)
 		}
 	}
-	// the token; BEGIN, key, session and products, stock, sale with lines,
+	// the token; BEGIN, key with session and products, stock, sale with lines,
 	// payments and the key's result, COMMIT; the payments of the payload.
-	checkCounts(t, "createSale", 8, counts)
+	checkCounts(t, "createSale", 7, counts)
 }
 
 func TestTransferMutationStatementCount(t *testing.T) {

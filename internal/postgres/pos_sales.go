@@ -73,7 +73,7 @@ func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput)
 	req.IdempotencyKey = ""
 	var out *tsunagu.Sale
 	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotentKey(ctx, tx, "createSale", in.IdempotencyKey, req, func(k *idemKey) (int64, error) {
+		id, replay, err := idempotentClaimed(ctx, tx, "createSale", in.IdempotencyKey, req, func(k *idemKey) (int64, error) {
 			sale, err := createSaleTx(ctx, tx, u, &in, ids, codes, false, k)
 			if err != nil {
 				return 0, err
@@ -108,18 +108,21 @@ type saleProduct struct {
 // createSaleTx is the work of CreateSale in tx. ids and codes identify the products
 // of the lines (0 and "" where the line uses the other). A pending sale (a Terminal
 // card sale) ignores in.Payments and is paid by one CARD payment of its total; its
-// stock is reserved instead of taken and it gets no receipt number yet. The sale's
-// own statement records it as k's result (one round trip less).
+// stock is reserved instead of taken and it gets no receipt number yet. Its first
+// statement takes k (claimKeySQL) and its last records the sale as k's result, two
+// round trips less; it returns errKeyTaken, having done nothing, when k was there.
 func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.CreateSaleInput, ids []int64, codes []string, pending bool, k *idemKey) (*tsunagu.Sale, error) {
-	// One statement locks the session (FOR SHARE: other sales go on, closing waits),
-	// draws the new sale's ID and resolves every line's product, by ID or by code; a
-	// row per line, each with the session. No row means no such session.
+	// One statement takes the key, locks the session (FOR SHARE: other sales go on,
+	// closing waits), draws the new sale's ID and resolves every line's product, by ID
+	// or by code; a row per line, each with the session. No row means no such session.
 	var rows []*struct {
 		lockedSession
 		saleProduct
+		KeyTaken bool
 	}
+	a := args{in.SessionID, pq.Array(ids), pq.Array(codes)}
 	err := tx.SelectContext(ctx, &rows, `
-		WITH rs AS MATERIALIZED (
+		WITH `+claimKeySQL(k, &a)+`, rs AS MATERIALIZED (
 			SELECT `+sessionColumns+`, l.municipality_id, nextval(pg_get_serial_sequence('sales', 'id')) AS next_sale_id
 			FROM register_sessions rs JOIN locations l ON l.id = rs.shop_id
 			WHERE rs.id = $1 FOR SHARE OF rs
@@ -129,17 +132,21 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 			coalesce(p.tax_class, '') AS tax_class, coalesce(p.translations->'JA'->>'name', '') AS name,
 			-- A qualifying good needs a registered maker and a registered shop: the
 			-- shop issues the invoice on the maker's behalf (媒介者交付特例).
-			f.registration_number IS NOT NULL AND rs.registration_number IS NOT NULL AS qualified
-		FROM rs CROSS JOIN unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS u(id, code, ord)
+			f.registration_number IS NOT NULL AND rs.registration_number IS NOT NULL AS qualified,
+			claimed.taken AS key_taken
+		FROM claimed, rs CROSS JOIN unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS u(id, code, ord)
 		LEFT JOIN products p ON p.id = coalesce(nullif(u.id, 0),
 			(SELECT c.id FROM products c WHERE c.code = nullif(u.code, '')))
 		LEFT JOIN facilities f ON f.id = p.facility_id
-		ORDER BY u.ord`, in.SessionID, pq.Array(ids), pq.Array(codes))
+		ORDER BY u.ord`, a...)
 	if err != nil {
 		return nil, err
 	}
 	if len(rows) == 0 {
 		return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such register session.")
+	}
+	if !rows[0].KeyTaken {
+		return nil, errKeyTaken
 	}
 	rs := &rows[0].lockedSession
 	if !worksAtShop(u, rs.ShopID, rs.MunicipalityID) {

@@ -72,7 +72,7 @@ func (s *POSService) CreateTerminalSale(ctx context.Context, in tsunagu.CreateTe
 	var sale *tsunagu.Sale
 	var intentID *string
 	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotentKey(ctx, tx, "createTerminalSale", in.IdempotencyKey, req, func(k *idemKey) (int64, error) {
+		id, replay, err := idempotentClaimed(ctx, tx, "createTerminalSale", in.IdempotencyKey, req, func(k *idemKey) (int64, error) {
 			out, err := createSaleTx(ctx, tx, u, &sin, ids, codes, true, k)
 			if err != nil {
 				return 0, err
