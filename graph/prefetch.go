@@ -88,44 +88,19 @@ func (r *Resolver) prefetchProductStock(ctx context.Context, ps []*tsunagu.Produ
 }
 
 // prefetchProductRefs primes the facility and municipality loaders for a page of
-// products, as far as the query asks for them.
+// products, as far as the query asks for them (one statement per kind, see refs).
 func (r *Resolver) prefetchProductRefs(ctx context.Context, ps []*tsunagu.Product) error {
-	l := loadersFrom(ctx)
-	wantFacility := selects(ctx, "edges", "node", "facility")
-	var munis []tsunagu.MunicipalityID
-	if selects(ctx, "edges", "node", "municipality") {
-		for _, p := range ps {
-			munis = append(munis, p.MunicipalityID)
+	var x refs
+	x.product(ctx, "edges", "node")
+	for _, p := range ps {
+		if x.productFacility {
+			x.facilities = append(x.facilities, p.FacilityID)
+		}
+		if x.productMuni {
+			x.munis = append(x.munis, p.MunicipalityID)
 		}
 	}
-	if wantFacility && len(ps) > 0 {
-		ids := make([]tsunagu.FacilityID, 0, len(ps))
-		for _, p := range ps {
-			ids = append(ids, p.FacilityID)
-		}
-		fs, err := r.Catalog.FacilitiesByID(ctx, unique(ids))
-		if err != nil {
-			return err
-		}
-		withMuni := selects(ctx, "edges", "node", "facility", "municipality")
-		for id, f := range fs {
-			l.facility.Prime(id, f)
-			if withMuni {
-				munis = append(munis, f.MunicipalityID)
-			}
-		}
-	}
-	if len(munis) == 0 {
-		return nil
-	}
-	ms, err := r.Catalog.MunicipalitiesByID(ctx, unique(munis))
-	if err != nil {
-		return err
-	}
-	for id, m := range ms {
-		l.municipality.Prime(id, m)
-	}
-	return nil
+	return r.prime(ctx, &x)
 }
 
 // unique returns ids sorted, without repeats.
