@@ -28,10 +28,12 @@ func saleLineField(i int, sub string) string { return "input.lines." + strconv.I
 // on two lines is two lines). The payments must cover the total exactly; cash may be
 // tendered above its amount and the difference is the change.
 //
-// The number of statements does not depend on the number of lines: BEGIN, the key,
-// the session (FOR SHARE, drawing the sale ID) with every line's product, the stock,
-// the sale with its lines, payments, receipt number and the key's result, COMMIT: six
-// (a sale refused for stock runs one more read, to say how much there is). The
+// The number of statements does not depend on the number of lines: BEGIN, the key
+// with the session (FOR SHARE, drawing the sale ID) and every line's product, the
+// stock, the sale with its lines, payments, receipt number and the key's result,
+// COMMIT: five (a sale refused for stock runs one more read, to say how much there
+// is; a key used before, one to read its first result). A key reused for a request
+// naming a session that does not exist gets NOT_FOUND, as that request alone would. The
 // receipt number is taken by the sale's last statement, so concurrent sales at one
 // shop wait for each other only from there to commit; and a sale that fails rolls its
 // number back with everything else: the numbers have no gaps.
@@ -51,22 +53,8 @@ func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput)
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	// Codes are looked up as the catalog stores them: digits only, check digit right.
-	ids, codes := make([]int64, len(in.Lines)), make([]string, len(in.Lines))
-	var errs tsunagu.ValidationErrors
-	for i, l := range in.Lines {
-		if l.ProductID != nil {
-			ids[i] = int64(*l.ProductID)
-			continue
-		}
-		pc, err := tsunagu.ParseProductCode(*l.Code, saleLineField(i, ".code"))
-		if err != nil {
-			errs = append(errs, err.(*tsunagu.Error))
-			continue
-		}
-		codes[i] = pc.Code
-	}
-	if err := errs.Err(); err != nil {
+	ids, codes, err := saleLineRefs(in.Lines)
+	if err != nil {
 		return nil, err
 	}
 	req := in
@@ -91,6 +79,28 @@ func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput)
 		return nil, err
 	}
 	return out, nil
+}
+
+// saleLineRefs splits lines into the product IDs and the scanned codes they name (0
+// and "" where a line names the other), the codes as the catalog stores them: digits
+// only, check digit right. Returns a validation error (input.lines.N.code) for every
+// bad code.
+func saleLineRefs(lines []tsunagu.SaleLineInput) (ids []int64, codes []string, err error) {
+	ids, codes = make([]int64, len(lines)), make([]string, len(lines))
+	var errs tsunagu.ValidationErrors
+	for i, l := range lines {
+		if l.ProductID != nil {
+			ids[i] = int64(*l.ProductID)
+			continue
+		}
+		pc, err := tsunagu.ParseProductCode(*l.Code, saleLineField(i, ".code"))
+		if err != nil {
+			errs = append(errs, err.(*tsunagu.Error))
+			continue
+		}
+		codes[i] = pc.Code
+	}
+	return ids, codes, errs.Err()
 }
 
 // saleProduct is a product as a sale line resolves it; ProductID is nil for none.

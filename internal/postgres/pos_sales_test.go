@@ -264,4 +264,18 @@ func TestPOSIdempotency(t *testing.T) {
 		}
 	})
 	p.checkLedger()
+	t.Run("ErrSaleWithKeyOfAnotherOperation", func(t *testing.T) {
+		// The sale takes its key in its first statement: a key another operation
+		// used is still a conflict, and the sale is not made.
+		reason := "押し間違い"
+		other := p.sell(p.clerk, s, []tsunagu.SaleLineInput{posLine(p.cookies, 1)}, posCash(350, 0))
+		voidKey := p.key()
+		_, err := p.pos.VoidSale(p.clerk, tsunagu.VoidSaleInput{SaleID: other.ID, Reason: reason, IdempotencyKey: voidKey})
+		must(t, err)
+		reuse := in
+		reuse.IdempotencyKey = voidKey
+		before := p.snapshot()
+		_, err = p.pos.CreateSale(p.clerk, reuse)
+		p.refused(t, before, err, tsunagu.CodeIdempotencyConflict, "input.idempotencyKey")
+	})
 }

@@ -55,17 +55,9 @@ func (s *POSService) CreateTerminalSale(ctx context.Context, in tsunagu.CreateTe
 	if err := sin.Validate(); err != nil {
 		return nil, err
 	}
-	ids, codes := make([]int64, len(in.Lines)), make([]string, len(in.Lines))
-	for i, l := range in.Lines {
-		if l.ProductID != nil {
-			ids[i] = int64(*l.ProductID)
-			continue
-		}
-		pc, err := tsunagu.ParseProductCode(*l.Code, saleLineField(i, ".code"))
-		if err != nil {
-			return nil, err
-		}
-		codes[i] = pc.Code
+	ids, codes, err := saleLineRefs(in.Lines)
+	if err != nil {
+		return nil, err
 	}
 	req := in
 	req.IdempotencyKey = ""
@@ -93,9 +85,17 @@ func (s *POSService) CreateTerminalSale(ctx context.Context, in tsunagu.CreateTe
 	}
 	unavailable := tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
 		"The card reader could not be reached; the sale is kept: try again with the same idempotency key.")
-	pi, err := s.Payments.CreatePaymentIntent(ctx, saleIntentParams(sale))
+	// A replay asks Stripe for the PaymentIntent it stored rather than creating one
+	// again: Stripe keeps idempotency keys for a day only, after which a create would
+	// make a second PaymentIntent for the same sale.
+	var pi *tsunagu.PaymentIntent
+	if intentID != nil {
+		pi, err = s.Payments.RetrievePaymentIntent(ctx, *intentID)
+	} else {
+		pi, err = s.Payments.CreatePaymentIntent(ctx, saleIntentParams(sale))
+	}
 	if err != nil {
-		s.db.log.ErrorContext(ctx, "creating the PaymentIntent of a Terminal sale", "sale", sale.ID, "err", err)
+		s.db.log.ErrorContext(ctx, "creating or reading the PaymentIntent of a Terminal sale", "sale", sale.ID, "err", err)
 		return nil, unavailable
 	}
 	if intentID == nil {
