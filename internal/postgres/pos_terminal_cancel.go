@@ -22,7 +22,10 @@ import (
 // unknown sale, FORBIDDEN for another shop's, INVALID_STATE (input.saleId) for a sale
 // that is not a pending card sale (void or refund a completed one) or whose payment
 // Stripe is still processing, PAYMENTS_UNAVAILABLE when Stripe cannot be reached
-// (nothing changes: try again), or IDEMPOTENCY_CONFLICT; and then changes nothing.
+// (nothing changes: try again), or IDEMPOTENCY_CONFLICT; and then changes nothing in
+// the database. The PaymentIntent may be cancelled at Stripe already when the
+// transaction then refuses (IDEMPOTENCY_CONFLICT): harmless, for the sale can no
+// longer be paid by card after its cancel was asked for, and a retry finishes it.
 func (s *POSService) CancelTerminalSale(ctx context.Context, in tsunagu.CancelTerminalSaleInput) (*tsunagu.Sale, error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
