@@ -25,7 +25,8 @@ import (
 // (nothing changes: try again), or IDEMPOTENCY_CONFLICT; and then changes nothing in
 // the database. The PaymentIntent may be cancelled at Stripe already when the
 // transaction then refuses (IDEMPOTENCY_CONFLICT): harmless, for the sale can no
-// longer be paid by card after its cancel was asked for, and a retry finishes it.
+// longer be paid by card after its cancel was asked for; a cancel with a fresh key
+// finishes it.
 func (s *POSService) CancelTerminalSale(ctx context.Context, in tsunagu.CancelTerminalSaleInput) (*tsunagu.Sale, error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
