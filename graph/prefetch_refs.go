@@ -57,6 +57,25 @@ func (x *refs) location(ctx context.Context, path ...string) bool {
 	return true
 }
 
+// goods notes a line's product and owning facility, as far as they are wanted.
+func (x *refs) goods(wantProduct, wantOwner bool, p tsunagu.ProductID, owner tsunagu.FacilityID) {
+	if wantProduct {
+		x.products = append(x.products, p)
+	}
+	if wantOwner {
+		x.facilities = append(x.facilities, owner)
+	}
+}
+
+// eachChild calls f with every child of every parent in m.
+func eachChild[K comparable, V any](m map[K][]V, f func(V)) {
+	for _, vs := range m {
+		for _, v := range vs {
+			f(v)
+		}
+	}
+}
+
 // prime fetches what x collected and primes the request's loaders with it.
 func (r *Resolver) prime(ctx context.Context, x *refs) error {
 	l := loadersFrom(ctx)
@@ -205,16 +224,9 @@ func (r *Resolver) prefetchTransferRefs(ctx context.Context, ts []*tsunagu.Trans
 			return err
 		}
 		wantProduct, wantOwner := x.product(ctx, node("lines", "product")...), x.facility(ctx, node("lines", "owner")...)
-		for _, ls := range lines {
-			for _, line := range ls {
-				if wantProduct {
-					x.products = append(x.products, line.ProductID)
-				}
-				if wantOwner {
-					x.facilities = append(x.facilities, line.OwnerFacilityID)
-				}
-			}
-		}
+		eachChild(lines, func(line *tsunagu.TransferLine) {
+			x.goods(wantProduct, wantOwner, line.ProductID, line.OwnerFacilityID)
+		})
 	}
 	if selects(ctx, node("events")...) {
 		events, err := primeLists(ctx, ids, r.Transfers.TransferEvents, l.transferEvents.Prime)
@@ -222,11 +234,7 @@ func (r *Resolver) prefetchTransferRefs(ctx context.Context, ts []*tsunagu.Trans
 			return err
 		}
 		if selects(ctx, node("events", "actor")...) {
-			for _, es := range events {
-				for _, e := range es {
-					x.users = append(x.users, e.ActorID)
-				}
-			}
+			eachChild(events, func(e *tsunagu.TransferEvent) { x.users = append(x.users, e.ActorID) })
 		}
 	}
 	if selects(ctx, node("shipments")...) {
@@ -235,11 +243,7 @@ func (r *Resolver) prefetchTransferRefs(ctx context.Context, ts []*tsunagu.Trans
 			return err
 		}
 		if selects(ctx, node("shipments", "shippedBy")...) {
-			for _, ss := range shipments {
-				for _, s := range ss {
-					x.users = append(x.users, s.ShippedBy)
-				}
-			}
+			eachChild(shipments, func(s *tsunagu.TransferShipment) { x.users = append(x.users, s.ShippedBy) })
 		}
 	}
 	if selects(ctx, node("receipts")...) {
@@ -248,18 +252,16 @@ func (r *Resolver) prefetchTransferRefs(ctx context.Context, ts []*tsunagu.Trans
 			return err
 		}
 		wantBy, wantProduct := selects(ctx, node("receipts", "receivedBy")...), x.product(ctx, node("receipts", "lines", "product")...)
-		for _, rs := range receipts {
-			for _, rc := range rs {
-				if wantBy {
-					x.users = append(x.users, rc.ReceivedBy)
-				}
-				if wantProduct {
-					for _, line := range rc.Lines {
-						x.products = append(x.products, line.ProductID)
-					}
+		eachChild(receipts, func(rc *tsunagu.TransferReceipt) {
+			if wantBy {
+				x.users = append(x.users, rc.ReceivedBy)
+			}
+			if wantProduct {
+				for _, line := range rc.Lines {
+					x.products = append(x.products, line.ProductID)
 				}
 			}
-		}
+		})
 	}
 	return r.prime(ctx, &x)
 }
@@ -297,23 +299,11 @@ func (r *Resolver) prefetchSaleRefs(ctx context.Context, ss []*tsunagu.Sale, at 
 			sessions = append(sessions, s.SessionID)
 		}
 	}
-	if len(registers) > 0 {
-		m, err := r.POS.RegistersByID(ctx, unique(registers))
-		if err != nil {
-			return err
-		}
-		for id, reg := range m {
-			l.register.Prime(id, reg)
-		}
+	if err := primeByID(ctx, registers, r.POS.RegistersByID, l.register.Prime, nil); err != nil {
+		return err
 	}
-	if len(sessions) > 0 {
-		m, err := r.POS.SessionsByID(ctx, unique(sessions))
-		if err != nil {
-			return err
-		}
-		for id, s := range m {
-			l.session.Prime(id, s)
-		}
+	if err := primeByID(ctx, sessions, r.POS.SessionsByID, l.session.Prime, nil); err != nil {
+		return err
 	}
 	if selects(ctx, node("lines")...) {
 		lines, err := primeLists(ctx, ids, r.POS.SaleLines, l.saleLines.Prime)
@@ -321,16 +311,9 @@ func (r *Resolver) prefetchSaleRefs(ctx context.Context, ss []*tsunagu.Sale, at 
 			return err
 		}
 		wantProduct, wantOwner := x.product(ctx, node("lines", "product")...), x.facility(ctx, node("lines", "owner")...)
-		for _, ls := range lines {
-			for _, line := range ls {
-				if wantProduct {
-					x.products = append(x.products, line.ProductID)
-				}
-				if wantOwner {
-					x.facilities = append(x.facilities, line.OwnerFacilityID)
-				}
-			}
-		}
+		eachChild(lines, func(line *tsunagu.SaleLine) {
+			x.goods(wantProduct, wantOwner, line.ProductID, line.OwnerFacilityID)
+		})
 	}
 	if selects(ctx, node("payments")...) {
 		if _, err := primeLists(ctx, ids, r.POS.SalePayments, l.salePayments.Prime); err != nil {
