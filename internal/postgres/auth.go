@@ -156,8 +156,8 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (*tsunagu
 	actor := tsunagu.UserFrom(ctx)
 	var errs tsunagu.ValidationErrors
 	email, err := tsunagu.ParseEmail(in.Email, "input.email")
-	if err != nil {
-		errs = append(errs, err.(*tsunagu.Error))
+	if err != nil && !errs.AddError(err) {
+		return nil, err
 	}
 	// Sign-in ignores case, so accounts are kept in lower case.
 	email = strings.ToLower(email)
@@ -204,7 +204,7 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (*tsunagu
 			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id)
 			VALUES ($1, $2, $3, $4, $5, $6)
 			RETURNING `+userColumns, email, strings.TrimSpace(in.Name), hash, in.Role, in.MunicipalityID, in.ShopID)
-		return mapError(err)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -85,7 +85,7 @@ func (s *CatalogService) CreateMunicipality(ctx context.Context, m *tsunagu.Muni
 		VALUES ($1, $2, $3, $4, $5, $6)
 		RETURNING `+municipalityColumns,
 		m.Code, m.Name, m.NameKana, m.NameEn, m.Prefecture, m.IsHome)
-	return mapError(err)
+	return err
 }
 
 // AddPartnership links two municipalities; only admins may. Adding an existing
@@ -103,7 +103,7 @@ func (s *CatalogService) AddPartnership(ctx context.Context, a, b tsunagu.Munici
 	_, err := s.db.q().ExecContext(ctx, `
 		INSERT INTO partnerships (municipality_a, municipality_b) VALUES ($1, $2)
 		ON CONFLICT DO NOTHING`, a, b)
-	return mapError(err)
+	return err
 }
 
 const locationColumns = `id, municipality_id, kind, name, facility_id, address, created_at`
@@ -172,7 +172,7 @@ func (s *CatalogService) CreateLocation(ctx context.Context, l *tsunagu.Location
 		   OR EXISTS (SELECT FROM facilities WHERE id = $4 AND municipality_id = $1)
 		RETURNING `+locationColumns,
 		l.MunicipalityID, l.Kind, l.Name, l.FacilityID, l.Address)
-	return notFound(mapError(err), "input.facilityId", "facility in this municipality")
+	return notFound(err, "input.facilityId", "facility in this municipality")
 }
 
 // pageOf trims a list fetched with one extra row into a page.

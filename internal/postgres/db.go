@@ -134,11 +134,14 @@ func dbError(err error) error {
 	return err
 }
 
+// mapErr maps a statement's error: a refusal listed in dbErrors becomes its domain
+// error; a timeout, errTimeout; outside a transaction a lost connection,
+// errUnavailable (inside one, transact must still see it to retry).
 func (c counted) mapErr(err error) error {
 	if c.tx != nil {
-		return timeout(err)
+		return mapDBError(timeout(err))
 	}
-	return dbError(err)
+	return mapDBError(dbError(err))
 }
 
 // queryer is what the store's statements run on: the pool or a transaction,
@@ -170,7 +173,7 @@ func (db *DB) transact(ctx context.Context, fn func(tx queryer) error) (err erro
 			db.log.WarnContext(ctx, "deadlock", "err", err, "attempt", i+1)
 		}
 		if i+1 == attempts || !retryable(ctx, err, atCommit) {
-			return dbError(err)
+			return mapDBError(dbError(err))
 		}
 		db.log.DebugContext(ctx, "retrying transaction", "err", err, "attempt", i+1)
 	}
@@ -207,29 +210,6 @@ func retryable(ctx context.Context, err error, atCommit bool) bool {
 		return pqErr.Code == "40001" || pqErr.Code == "40P01"
 	}
 	return !atCommit && errors.Is(err, driver.ErrBadConn)
-}
-
-// mapError turns the database's refusals that reach clients into domain errors:
-// unique violations become DUPLICATE_CODE or DUPLICATE and foreign-key violations
-// NOT_FOUND, named by constraint. Anything else is returned as it is and shown to
-// clients as an internal error.
-func mapError(err error) error {
-	var pqErr *pq.Error
-	if !errors.As(err, &pqErr) {
-		return err
-	}
-	switch pqErr.Code {
-	case "23505": // unique_violation
-		switch pqErr.Constraint {
-		case "products_code":
-			return tsunagu.Errorf(tsunagu.CodeDuplicateCode, "input.code", "Another product already has this code.")
-		case "users_email":
-			return tsunagu.Errorf(tsunagu.CodeDuplicate, "input.email", "An account with this email address exists already.")
-		case "municipalities_code_key":
-			return tsunagu.Errorf(tsunagu.CodeDuplicate, "input.code", "A municipality with this code exists already.")
-		}
-	}
-	return err
 }
 
 // StatementCounter counts the SQL statements run for one context (BEGIN and

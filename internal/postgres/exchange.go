@@ -29,16 +29,9 @@ import (
 // INSUFFICIENT_STOCK when the source has less available (input.lines.N.quantity, or
 // input.transferId when the lines were left out), validation errors or
 // IDEMPOTENCY_CONFLICT; and then changes nothing.
-func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTransferInput) (*tsunagu.Transfer, error) {
-	if _, err := tsunagu.RequireStaff(ctx); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	return s.mutate(ctx, "shipTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTransferInput) (_ *tsunagu.Transfer, err error) {
+	defer wrap(&err, "TransferService.ShipTransfer")
+	return runOnce(ctx, s.db, "shipTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
 		if err != nil {
 			return 0, err
@@ -98,7 +91,7 @@ func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTrans
 			)
 			SELECT id FROM s`, t.ID, in.Carrier, in.TrackingNumber, u.ID, pq.Array(products), pq.Array(quantities))
 		if err != nil {
-			return 0, mapTransferError(err)
+			return 0, err
 		}
 
 		ms := make([]movement, 0, 2*len(picks))
@@ -122,7 +115,7 @@ func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTrans
 		}
 		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferShipped, tsunagu.EventShipped, u,
 			shipmentNote(in.Carrier, in.TrackingNumber))
-	})
+	}))
 }
 
 // insufficientAtSource is the INSUFFICIENT_STOCK of a shipment, saying how many are
@@ -168,16 +161,9 @@ func shipmentNote(carrier, tracking string) string {
 // not on the transfer, OUT_OF_RANGE (input.lines.N) when accepted and short exceed
 // what is outstanding (so nothing is received twice), validation errors or
 // IDEMPOTENCY_CONFLICT; and then changes nothing.
-func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.ReceiveTransferInput) (*tsunagu.Transfer, error) {
-	if _, err := tsunagu.RequireStaff(ctx); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	return s.mutate(ctx, "receiveTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.ReceiveTransferInput) (_ *tsunagu.Transfer, err error) {
+	defer wrap(&err, "TransferService.ReceiveTransfer")
+	return runOnce(ctx, s.db, "receiveTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
 		if err != nil {
 			return 0, err
@@ -257,7 +243,7 @@ func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.Receiv
 			FROM r, unnest($3::bigint[], $4::int[], $5::int[], $6::text[], $7::text[]) AS d(p, a, s, reason, note)`,
 			t.ID, u.ID, pq.Array(products), pq.Array(accepted), pq.Array(short), pq.Array(reasons), pq.Array(notes))
 		if err != nil {
-			return 0, mapTransferError(err)
+			return 0, err
 		}
 		err = applyMovements(ctx, tx, document{tsunagu.DocumentTransfer, int64(t.ID)}, ms)
 		if ise := (*InsufficientStockError)(nil); errors.As(err, &ise) {
@@ -274,7 +260,7 @@ func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.Receiv
 		}
 		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.StatusAfterMovement(all), tsunagu.EventReceived, u,
 			strings.Join(shortfalls, "; "))
-	})
+	}))
 }
 
 // MaxBalanceMonths is the longest span of months one exchange balance covers.

@@ -11,90 +11,132 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// idempotent runs work at most once per (user, key). The key is taken first, in the
-// transaction tx, so a concurrent retry with the same key waits for the first attempt:
-// if that commits, the retry finds the key; if it rolls back, the key is gone and the
-// retry does the work itself. work returns the ID of what it made, stored with the key.
+// runOnce runs one mutation at most once per (user, idempotency key): every
+// mutation that takes a key goes through it, as validate, then one call.
 //
-// A key used before for the same operation and request returns its stored ID with
-// replay true, and work does not run. A key used before for anything else gives
-// IDEMPOTENCY_CONFLICT.
-func idempotent(ctx context.Context, tx queryer, operation, key string, request any, work func() (int64, error)) (id int64, replay bool, err error) {
-	return idempotentKey(ctx, tx, operation, key, request, func(*idemKey) (int64, error) { return work() })
+// In order: the caller must be staff (anyone with guests); in.Validate checks the
+// input; prepare, if set, runs; then one transaction takes the key and runs do,
+// whose result's ID is stored with the key.
+//
+// The contract:
+//   - A replay (the same key, operation and request: in.Unkeyed without the key)
+//     does not run do: it returns replay's result for the ID the first call stored,
+//     which is the first result as it is now (reloaded), and changes nothing.
+//   - The same key with another operation or request gives IDEMPOTENCY_CONFLICT
+//     (input.idempotencyKey) and changes nothing.
+//   - The key is taken first in the transaction, so a concurrent call with the same
+//     key waits for the first: if that commits, the second is a replay (or a
+//     conflict); if it rolls back, the key is gone and the second runs do itself.
+//     An error of do rolls the key back with everything else: the key stays free.
+//   - Keys are per user; a guest's (guests) share one scope, where the request
+//     hash still keeps one guest's key from returning another's different request.
+func runOnce[T any](ctx context.Context, db *DB, operation string, in tsunagu.Keyed, m once[T]) (out T, err error) {
+	u := tsunagu.UserFrom(ctx)
+	if !m.guests {
+		if u, err = tsunagu.RequireStaff(ctx); err != nil {
+			return out, err
+		}
+	}
+	if err := in.Validate(); err != nil {
+		return out, err
+	}
+	if m.prepare != nil {
+		if err := m.prepare(u); err != nil {
+			return out, err
+		}
+	}
+	scope := guestScope
+	if u != nil {
+		scope = userScope(u)
+	}
+	key, request := in.Unkeyed()
+	k, err := newIdemKey(scope, operation, key, request)
+	if err != nil {
+		return out, err
+	}
+	err = db.transact(ctx, func(tx queryer) error {
+		k.Stored = false // transact may retry
+		replay := func() (err error) {
+			id, err := replayKey(ctx, tx, k)
+			if err != nil {
+				return err
+			}
+			out, err = m.replay(tx, id)
+			return err
+		}
+		if !m.claims {
+			var taken bool
+			err := tx.GetContext(ctx, &taken, `
+				INSERT INTO idempotency_keys (scope, key, operation, request_hash) VALUES ($1, $2, $3, $4)
+				ON CONFLICT DO NOTHING RETURNING true`, k.Scope, k.Key, k.Operation, k.Hash)
+			if errors.Is(err, sql.ErrNoRows) {
+				return replay()
+			}
+			if err != nil {
+				return err
+			}
+		}
+		res, err := m.do(tx, u, k)
+		if m.claims && errors.Is(err, errKeyTaken) {
+			return replay()
+		}
+		if err != nil {
+			return err
+		}
+		if !k.Stored {
+			_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET result_id = $3 WHERE scope = $1 AND key = $2`, k.Scope, k.Key, m.id(res))
+			if err != nil {
+				return err
+			}
+		}
+		out = res
+		return nil
+	})
+	return out, err
 }
 
-// idemKey is the key a unit of work runs under. Work may store its result with the
-// key in its own last statement and set Stored, which saves idempotent's round trip.
+// once is what runOnce runs.
+type once[T any] struct {
+	// do makes the change in tx for u under the key k and returns its result. It
+	// may store the result's ID with the key itself, in its last statement, and
+	// set k.Stored: a round trip less.
+	do func(tx queryer, u *tsunagu.User, k *idemKey) (T, error)
+	// id is the ID of a result, stored with the key.
+	id func(T) int64
+	// replay returns the result of the first call from the ID it stored.
+	replay func(tx queryer, id int64) (T, error)
+	// prepare, if set, runs before the transaction, after the checks: work on the
+	// input that may fail, or a call to Stripe, which no transaction may wait for.
+	prepare func(u *tsunagu.User) error
+	// guests lets anonymous users run the mutation (a guest's checkout).
+	guests bool
+	// claims says that do's first statement takes the key itself (claimKeySQL), a
+	// statement less, and that do returns errKeyTaken, having changed nothing,
+	// when the key was there already.
+	claims bool
+}
+
+// idemKey is the key a mutation runs under.
 type idemKey struct {
 	Scope, Key string
 	Operation  string
 	Hash       []byte // of the request
-	Stored     bool
+	Stored     bool   // the mutation stored its result with the key itself
 }
 
-// idempotentKey is idempotent for work that may store its own result (see idemKey).
-func idempotentKey(ctx context.Context, tx queryer, operation, key string, request any, work func(k *idemKey) (int64, error)) (id int64, replay bool, err error) {
-	u := tsunagu.UserFrom(ctx)
-	if u == nil {
-		return 0, false, tsunagu.ErrUnauthenticated
-	}
-	return idempotentIn(ctx, tx, userScope(u), operation, key, request, work)
-}
+// guestScope is the one scope of anonymous users' keys.
+const guestScope = "guest"
 
 // userScope is the idempotency scope of u's keys.
 func userScope(u *tsunagu.User) string { return "u" + strconv.FormatInt(int64(u.ID), 10) }
 
-// idempotentIn is idempotent with keys in scope, for operations open to anonymous
-// users (a guest's checkout), whose keys share one scope: the request hash still
-// keeps one guest's key from returning another's different request.
-func idempotentIn(ctx context.Context, tx queryer, scope, operation, key string, request any, work func(k *idemKey) (int64, error)) (id int64, replay bool, err error) {
-	k, err := newIdemKey(scope, operation, key, request)
-	if err != nil {
-		return 0, false, err
-	}
-	var taken bool
-	err = tx.GetContext(ctx, &taken, `
-		INSERT INTO idempotency_keys (scope, key, operation, request_hash) VALUES ($1, $2, $3, $4)
-		ON CONFLICT DO NOTHING RETURNING true`, k.Scope, k.Key, k.Operation, k.Hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		id, err := replayKey(ctx, tx, k)
-		return id, err == nil, err
-	}
-	if err != nil {
-		return 0, false, err
-	}
-	id, err = storeResult(ctx, tx, k, work)
-	return id, false, err
-}
-
-// idempotentClaimed is idempotentKey for work whose first statement takes the key
-// itself, with claimKeySQL, saving the statement that takes it first: work returns
-// errKeyTaken (having changed nothing) when the key was there already, and the
-// first use's result is returned then.
-func idempotentClaimed(ctx context.Context, tx queryer, operation, key string, request any, work func(k *idemKey) (int64, error)) (id int64, replay bool, err error) {
-	u := tsunagu.UserFrom(ctx)
-	if u == nil {
-		return 0, false, tsunagu.ErrUnauthenticated
-	}
-	k, err := newIdemKey(userScope(u), operation, key, request)
-	if err != nil {
-		return 0, false, err
-	}
-	id, err = storeResult(ctx, tx, k, work)
-	if errors.Is(err, errKeyTaken) {
-		id, err = replayKey(ctx, tx, k)
-		return id, err == nil, err
-	}
-	return id, false, err
-}
-
-// errKeyTaken is what work given to idempotentClaimed returns when its claim of
-// the key found it taken.
+// errKeyTaken is what a claiming mutation's do returns when its claim of the key
+// found it taken.
 var errKeyTaken = errors.New("idempotency key taken")
 
 // claimKeySQL is two CTEs that take k as a statement runs; the second,
 // claimed(taken), says whether this statement took the key (false: it was there).
-// Like the separate INSERT of idempotentIn, the claim waits for a concurrent first
+// Like runOnce's own INSERT, the claim waits for a concurrent first
 // use of the key to commit or roll back.
 func claimKeySQL(k *idemKey, a *args) string {
 	return `claim AS (
@@ -132,19 +174,8 @@ func replayKey(ctx context.Context, tx queryer, k *idemKey) (int64, error) {
 	return *prev.ResultID, nil
 }
 
-// storeResult runs work under k and stores its result with the key, unless work
-// stored it itself.
-func storeResult(ctx context.Context, tx queryer, k *idemKey, work func(k *idemKey) (int64, error)) (int64, error) {
-	id, err := work(k)
-	if err != nil || k.Stored {
-		return id, err
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET result_id = $3 WHERE scope = $1 AND key = $2`, k.Scope, k.Key, id)
-	return id, err
-}
-
-// requestHash identifies a request: the operation and its input, the key excluded by
-// the caller (inputs are hashed with their key field emptied).
+// requestHash identifies a request: the operation and its input without the key
+// (tsunagu.Keyed's Unkeyed).
 func requestHash(operation string, request any) ([]byte, error) {
 	b, err := json.Marshal(request)
 	if err != nil {

@@ -72,40 +72,24 @@ var errPaymentsOff = tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
 // INSUFFICIENT_STOCK (input.lines.N.quantity), IDEMPOTENCY_CONFLICT, ORDER_EXPIRED,
 // or PAYMENTS_UNAVAILABLE; and then changes nothing, except that with
 // PAYMENTS_UNAVAILABLE after the order was made the order is kept for the retry.
-func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (*tsunagu.Checkout, error) {
+func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (_ *tsunagu.Checkout, err error) {
+	defer wrap(&err, "OrderService.Checkout")
 	if s.payments == nil {
 		return nil, errPaymentsOff
 	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	u := tsunagu.UserFrom(ctx)
-	scope := "guest"
-	if u != nil {
-		scope = userScope(u)
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var out *checkedOut
-	err := s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotentIn(ctx, tx, scope, "checkout", in.IdempotencyKey, req, func(*idemKey) (int64, error) {
-			o, err := s.checkoutTx(ctx, tx, u, &in)
-			if err != nil {
-				return 0, err
+	out, err := runOnce(ctx, s.db, "checkout", &in, once[*checkedOut]{
+		guests: true,
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*checkedOut, error) {
+			return s.checkoutTx(ctx, tx, u, &in)
+		},
+		id: func(o *checkedOut) int64 { return int64(o.ID) },
+		replay: func(tx queryer, id int64) (*checkedOut, error) {
+			out, err := loadCheckedOut(ctx, tx, tsunagu.OrderID(id))
+			if err == nil && out.ClientSecret == nil && !out.payable(time.Now()) {
+				return nil, errOrderExpired
 			}
-			out = o
-			return int64(o.ID), nil
-		})
-		if err != nil || !replay {
-			return err
-		}
-		if out, err = loadCheckedOut(ctx, tx, tsunagu.OrderID(id)); err != nil {
-			return err
-		}
-		if out.ClientSecret == nil && !out.payable(time.Now()) {
-			return errOrderExpired
-		}
-		return nil
+			return out, err
+		},
 	})
 	if err != nil {
 		return nil, err

@@ -4,53 +4,40 @@ import (
 	"cmp"
 	"context"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/lib/pq"
 
 	"tsunagu/internal/tsunagu"
 )
 
-// staffOrderAction runs fn on the locked order in one transaction, for the staff of
-// the order's shop, after checking that event fits the order's status. The action
-// (operation op, request req) takes the idempotency key: a retry returns the order
-// as it is, without acting again.
-func (s *OrderService) staffOrderAction(ctx context.Context, op string, id tsunagu.OrderID, key string, req any,
-	event tsunagu.OrderEvent, fn func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error)) (*tsunagu.Order, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var errs tsunagu.ValidationErrors
-	validatePOSKey(&errs, key)
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	var out *tsunagu.Order
-	err = s.db.transact(ctx, func(tx queryer) error {
-		_, replay, err := idempotent(ctx, tx, op, key, req, func() (int64, error) {
+// orderAction is a staff action on an order for runOnce: fn runs on order id,
+// locked, for the staff of its shop, after checking that event fits the order's
+// status, and returns the order as it now is. A replay returns the order as it
+// now is, without acting again.
+func orderAction(ctx context.Context, id tsunagu.OrderID, event tsunagu.OrderEvent,
+	fn func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error)) once[*tsunagu.Order] {
+	return once[*tsunagu.Order]{
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.Order, error) {
 			o, err := lockOrder(ctx, tx, u, id)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, event)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
-			out, err = fn(tx, o, next)
-			return int64(id), err
-		})
-		if err != nil || !replay {
-			return err
-		}
-		out, err = loadOrder(ctx, tx, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
+			return fn(tx, o, next)
+		},
+		id:     orderResultID,
+		replay: replayOrder(ctx),
 	}
-	return out, nil
+}
+
+// orderResultID and replayOrder are the result of an order's mutation, for runOnce.
+func orderResultID(o *tsunagu.Order) int64 { return int64(o.ID) }
+
+func replayOrder(ctx context.Context) func(tx queryer, id int64) (*tsunagu.Order, error) {
+	return func(tx queryer, id int64) (*tsunagu.Order, error) { return loadOrder(ctx, tx, tsunagu.OrderID(id)) }
 }
 
 // MarkOrderReady puts a paid pickup order out for collection (READY_FOR_PICKUP) and
@@ -58,37 +45,24 @@ func (s *OrderService) staffOrderAction(ctx context.Context, op string, id tsuna
 // NOT_FOUND (field "") for an unknown order, FORBIDDEN for another shop's, NOT_PAID
 // for an unpaid one, INVALID_STATE for a delivery or an order past payment; and then
 // changes nothing.
-func (s *OrderService) MarkOrderReady(ctx context.Context, in tsunagu.OrderActionInput) (*tsunagu.Order, error) {
-	req := in
-	req.IdempotencyKey = ""
-	return s.staffOrderAction(ctx, "markOrderReady", in.OrderID, in.IdempotencyKey, req, tsunagu.EventMarkReady, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
+func (s *OrderService) MarkOrderReady(ctx context.Context, in tsunagu.OrderActionInput) (_ *tsunagu.Order, err error) {
+	defer wrap(&err, "OrderService.MarkOrderReady")
+	return runOnce(ctx, s.db, "markOrderReady", &in, orderAction(ctx, in.OrderID, tsunagu.EventMarkReady, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
 		out, err := setOrderStatus(ctx, tx, o, next, o.Stock, "")
 		if err != nil {
 			return nil, err
 		}
 		return out, notify(ctx, tx, "ORDER_READY", out)
-	})
+	}))
 }
 
 // ShipOrder sends a paid delivery order with a carrier and tracking number: its
 // goods leave the shop through the ledger (ORDER_FULFILLED, owned by each line's
 // facility) and an ORDER_SHIPPED notification is written. Returns REQUIRED
 // (input.carrier), TOO_LONG, and the errors of MarkOrderReady.
-func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput) (*tsunagu.Order, error) {
-	var errs tsunagu.ValidationErrors
-	in.Carrier, in.TrackingNumber = strings.TrimSpace(in.Carrier), strings.TrimSpace(in.TrackingNumber)
-	if in.Carrier == "" {
-		errs.Add(tsunagu.CodeRequired, "input.carrier", "Enter the carrier (ヤマト運輸, 日本郵便, …).")
-	}
-	if utf8.RuneCountInString(in.Carrier) > tsunagu.MaxTextLength || utf8.RuneCountInString(in.TrackingNumber) > tsunagu.MaxTextLength {
-		errs.Add(tsunagu.CodeTooLong, "input.trackingNumber", "At most %d characters.", tsunagu.MaxTextLength)
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	return s.staffOrderAction(ctx, "shipOrder", in.OrderID, in.IdempotencyKey, req, tsunagu.EventShip, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
+func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput) (_ *tsunagu.Order, err error) {
+	defer wrap(&err, "OrderService.ShipOrder")
+	return runOnce(ctx, s.db, "shipOrder", &in, orderAction(ctx, in.OrderID, tsunagu.EventShip, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
 		if err := s.takeStock(ctx, tx, o); err != nil {
 			return nil, err
 		}
@@ -98,7 +72,7 @@ func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput)
 			return nil, err
 		}
 		return out, notify(ctx, tx, "ORDER_SHIPPED", out)
-	})
+	}))
 }
 
 // CompleteOrder records the handover: a pickup order (ready, or paid and collected
@@ -106,17 +80,16 @@ func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput)
 // each line's facility); a shipped order is delivered. Returns NOT_PAID for an unpaid
 // order, INVALID_STATE for one not yet shipped or past completion, and the errors of
 // MarkOrderReady.
-func (s *OrderService) CompleteOrder(ctx context.Context, in tsunagu.OrderActionInput) (*tsunagu.Order, error) {
-	req := in
-	req.IdempotencyKey = ""
-	return s.staffOrderAction(ctx, "completeOrder", in.OrderID, in.IdempotencyKey, req, tsunagu.EventComplete, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
+func (s *OrderService) CompleteOrder(ctx context.Context, in tsunagu.OrderActionInput) (_ *tsunagu.Order, err error) {
+	defer wrap(&err, "OrderService.CompleteOrder")
+	return runOnce(ctx, s.db, "completeOrder", &in, orderAction(ctx, in.OrderID, tsunagu.EventComplete, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
 		if o.Stock == tsunagu.StockCommitted {
 			if err := s.takeStock(ctx, tx, o); err != nil {
 				return nil, err
 			}
 		}
 		return setOrderStatus(ctx, tx, o, next, tsunagu.StockTaken, "")
-	})
+	}))
 }
 
 func (s *OrderService) takeStock(ctx context.Context, tx queryer, o *tsunagu.Order) error {
@@ -139,38 +112,26 @@ func (s *OrderService) takeStock(ctx context.Context, tx queryer, o *tsunagu.Ord
 // Returns INVALID_STATE for an order shipped, completed or cancelled already,
 // IDEMPOTENCY_CONFLICT, PAYMENTS_UNAVAILABLE when the refund is recorded but Stripe
 // failed (retry with the same key), and the errors of MarkOrderReady.
-func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderInput) (*tsunagu.Order, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var errs tsunagu.ValidationErrors
-	validatePOSKey(&errs, in.IdempotencyKey)
-	validatePOSText(&errs, &in.Reason, "input.reason")
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var out *tsunagu.Order
+func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderInput) (_ *tsunagu.Order, err error) {
+	defer wrap(&err, "OrderService.CancelOrder")
 	wasUnpaid := false
-	err = s.db.transact(ctx, func(tx queryer) error {
-		_, replay, err := idempotent(ctx, tx, "cancelOrder", in.IdempotencyKey, req, func() (int64, error) {
+	out, err := runOnce(ctx, s.db, "cancelOrder", &in, once[*tsunagu.Order]{
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.Order, error) {
 			o, err := lockOrder(ctx, tx, u, in.OrderID)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventCancel)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			wasUnpaid = o.Status == tsunagu.OrderPendingPayment
 			lines, err := orderLinesTx(ctx, tx, o.ID)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			if err := moveOrderStock(ctx, tx, o, lines, false); err != nil {
-				return 0, err
+				return nil, err
 			}
 			// What Stripe captured and was not given back: a paid order's total, or a
 			// flagged capture whose automatic refund has not been recorded.
@@ -185,21 +146,18 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 					refundLines = nil // no goods were sold by a flagged capture
 				}
 				if _, err := recordRefund(ctx, tx, &u.ID, o, lines, refundLines, o.Refundable(), cmp.Or(in.Reason, "Order cancelled.")); err != nil {
-					return 0, err
+					return nil, err
 				}
 			}
-			out, err = setOrderStatus(ctx, tx, o, next, tsunagu.StockReleased, `, cancel_reason = $4, cancelled_by = $5`,
+			out, err := setOrderStatus(ctx, tx, o, next, tsunagu.StockReleased, `, cancel_reason = $4, cancelled_by = $5`,
 				cmp.Or(in.Reason, "Cancelled by the shop."), tsunagu.CancelledByStaff)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
-			return int64(o.ID), notify(ctx, tx, "ORDER_CANCELLED", out)
-		})
-		if err != nil || !replay {
-			return err
-		}
-		out, err = loadOrder(ctx, tx, in.OrderID)
-		return err
+			return out, notify(ctx, tx, "ORDER_CANCELLED", out)
+		},
+		id:     orderResultID,
+		replay: replayOrder(ctx),
 	})
 	if err != nil {
 		return nil, err
@@ -232,86 +190,92 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 // (input.lines.N.lineNumber), OVER_REFUND (input.lines.N.quantity, or input.lines
 // when nothing is left), IDEMPOTENCY_CONFLICT, and then changes nothing; or
 // PAYMENTS_UNAVAILABLE when the refund is recorded but Stripe failed.
-func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderInput) (*tsunagu.OrderRefund, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var rf *tsunagu.OrderRefund
-	var order *tsunagu.Order
-	err = s.db.transact(ctx, func(tx queryer) error {
-		id, _, err := idempotent(ctx, tx, "refundOrder", in.IdempotencyKey, req, func() (int64, error) {
-			o, err := lockOrder(ctx, tx, u, in.OrderID)
-			if err != nil {
-				return 0, err
-			}
-			// Refunds work from what Stripe captured, not from the order's status or
-			// total: a flagged capture of a cancelled order can be refunded too.
-			if o.Captured == 0 {
-				return 0, tsunagu.Errorf(tsunagu.CodeNotPaid, "input.orderId", "This order was never paid; there is no money to give back.")
-			}
-			if o.Refundable() <= 0 {
-				return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "Everything paid for this order has been refunded already.")
-			}
-			if !o.Status.Refundable() {
-				return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "This order has been refunded in full already.")
-			}
-			lines, err := orderLinesTx(ctx, tx, o.ID)
-			if err != nil {
-				return 0, err
-			}
-			var want []tsunagu.RefundOrderLineInput
-			amount := o.Refundable() // a flagged capture sold no goods: its money only
-			if o.PaidAt != nil {
-				if want, amount, err = refundAmount(o, lines, in.Lines); err != nil {
-					return 0, err
-				}
-				if o.Stock == tsunagu.StockCommitted || o.Stock == tsunagu.StockReserved {
-					if err := releaseUnits(ctx, tx, o, lines, want); err != nil {
-						return 0, err
-					}
-				}
-			}
-			id, err := recordRefund(ctx, tx, &u.ID, o, lines, want, amount, in.Reason)
-			if err != nil {
-				return 0, err
-			}
-			if amount == o.Refundable() && o.PaidAt != nil {
-				stock := o.Stock
-				if stock != tsunagu.StockTaken {
-					stock = tsunagu.StockReleased
-				}
-				next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventRefundAll)
-				if err != nil {
-					return 0, err
-				}
-				if o, err = setOrderStatus(ctx, tx, o, next, stock, ""); err != nil {
-					return 0, err
-				}
-			}
-			return int64(id), notify(ctx, tx, "ORDER_REFUNDED", o)
-		})
-		if err != nil {
-			return err
+func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderInput) (_ *tsunagu.OrderRefund, err error) {
+	defer wrap(&err, "OrderService.RefundOrder")
+	load := func(tx queryer, id int64) (r orderRefunded, err error) {
+		if r.refund, err = loadOrderRefund(ctx, tx, tsunagu.OrderRefundID(id)); err != nil {
+			return r, err
 		}
-		if rf, err = loadOrderRefund(ctx, tx, tsunagu.OrderRefundID(id)); err != nil {
-			return err
-		}
-		order, err = loadOrder(ctx, tx, rf.OrderID)
-		return err
+		r.order, err = loadOrder(ctx, tx, r.refund.OrderID)
+		return r, err
+	}
+	r, err := runOnce(ctx, s.db, "refundOrder", &in, once[orderRefunded]{
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (orderRefunded, error) {
+			id, err := refundOrderTx(ctx, tx, u, &in)
+			if err != nil {
+				return orderRefunded{}, err
+			}
+			return load(tx, int64(id))
+		},
+		id:     func(r orderRefunded) int64 { return int64(r.refund.ID) },
+		replay: load,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.sendPendingRefunds(ctx, order); err != nil {
+	if err := s.sendPendingRefunds(ctx, r.order); err != nil {
 		return nil, err
 	}
-	return loadOrderRefund(ctx, s.db.q(), rf.ID)
+	return loadOrderRefund(ctx, s.db.q(), r.refund.ID)
+}
+
+// orderRefunded is a refund of an order with the order as it then is.
+type orderRefunded struct {
+	refund *tsunagu.OrderRefund
+	order  *tsunagu.Order
+}
+
+// refundOrderTx is the work of RefundOrder in tx; it returns the refund's ID.
+func refundOrderTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.RefundOrderInput) (tsunagu.OrderRefundID, error) {
+	o, err := lockOrder(ctx, tx, u, in.OrderID)
+	if err != nil {
+		return 0, err
+	}
+	// Refunds work from what Stripe captured, not from the order's status or
+	// total: a flagged capture of a cancelled order can be refunded too.
+	if o.Captured == 0 {
+		return 0, tsunagu.Errorf(tsunagu.CodeNotPaid, "input.orderId", "This order was never paid; there is no money to give back.")
+	}
+	if o.Refundable() <= 0 {
+		return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "Everything paid for this order has been refunded already.")
+	}
+	if !o.Status.Refundable() {
+		return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "This order has been refunded in full already.")
+	}
+	lines, err := orderLinesTx(ctx, tx, o.ID)
+	if err != nil {
+		return 0, err
+	}
+	var want []tsunagu.RefundOrderLineInput
+	amount := o.Refundable() // a flagged capture sold no goods: its money only
+	if o.PaidAt != nil {
+		if want, amount, err = refundAmount(o, lines, in.Lines); err != nil {
+			return 0, err
+		}
+		if o.Stock == tsunagu.StockCommitted || o.Stock == tsunagu.StockReserved {
+			if err := releaseUnits(ctx, tx, o, lines, want); err != nil {
+				return 0, err
+			}
+		}
+	}
+	id, err := recordRefund(ctx, tx, &u.ID, o, lines, want, amount, in.Reason)
+	if err != nil {
+		return 0, err
+	}
+	if amount == o.Refundable() && o.PaidAt != nil {
+		stock := o.Stock
+		if stock != tsunagu.StockTaken {
+			stock = tsunagu.StockReleased
+		}
+		next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventRefundAll)
+		if err != nil {
+			return 0, err
+		}
+		if o, err = setOrderStatus(ctx, tx, o, next, stock, ""); err != nil {
+			return 0, err
+		}
+	}
+	return id, notify(ctx, tx, "ORDER_REFUNDED", o)
 }
 
 // refundAmount checks the lines to refund against what is left of o and returns

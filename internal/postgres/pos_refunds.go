@@ -31,36 +31,18 @@ const refundColumns = `r.id, r.sale_id, r.shop_id, r.session_id, r.receipt_numbe
 // NOT_FOUND (input.lines.N.lineNumber) for a line the sale does not have, OVER_REFUND
 // (input.lines.N.quantity, or input.lines when nothing is left) for more than was sold
 // and not yet refunded, or IDEMPOTENCY_CONFLICT; and then changes nothing.
-func (s *POSService) RefundSale(ctx context.Context, in tsunagu.RefundSaleInput) (*tsunagu.Refund, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var out *tsunagu.Refund
-	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotent(ctx, tx, "refundSale", in.IdempotencyKey, req, func() (int64, error) {
-			rf, err := refundSaleTx(ctx, tx, u, &in)
-			if err != nil {
-				return 0, err
-			}
-			out = rf
-			return int64(rf.ID), nil
-		})
-		if err != nil || !replay {
-			return err
-		}
-		out = &tsunagu.Refund{}
-		return tx.GetContext(ctx, out, `SELECT `+refundColumns+` FROM refunds r WHERE r.id = $1`, id)
+func (s *POSService) RefundSale(ctx context.Context, in tsunagu.RefundSaleInput) (_ *tsunagu.Refund, err error) {
+	defer wrap(&err, "POSService.RefundSale")
+	return runOnce(ctx, s.db, "refundSale", &in, once[*tsunagu.Refund]{
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.Refund, error) {
+			return refundSaleTx(ctx, tx, u, &in)
+		},
+		id: func(rf *tsunagu.Refund) int64 { return int64(rf.ID) },
+		replay: func(tx queryer, id int64) (*tsunagu.Refund, error) {
+			out := &tsunagu.Refund{}
+			return out, tx.GetContext(ctx, out, `SELECT `+refundColumns+` FROM refunds r WHERE r.id = $1`, id)
+		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // methodPaid is what a sale paid by one method, and what its refunds so far gave back
@@ -164,7 +146,7 @@ func refundSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		WHERE sl.sale_id = $1 AND sl.line_number = d.n AND sl.refunded + d.q <= sl.quantity`,
 		sale.ID, pq.Array(numbers), pq.Array(quantities))
 	if err != nil {
-		return nil, mapPOSError(err)
+		return nil, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n != int64(len(numbers)) {
 		if err != nil {
@@ -201,7 +183,7 @@ func refundSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		sale.ID, sale.ShopID, rs.ID, total, in.Method, in.Reason, u.ID,
 		pq.Array(numbers), pq.Array(quantities), pq.Array(amounts), pq.Array(methods), pq.Array(back))
 	if err != nil {
-		return nil, mapPOSError(err)
+		return nil, err
 	}
 	return &rf, nil
 }

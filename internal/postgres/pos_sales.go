@@ -45,40 +45,29 @@ func saleLineField(i int, sub string) string { return "input.lines." + strconv.I
 // draft or archived one, PAYMENT_MISMATCH (input.payments), INSUFFICIENT_STOCK
 // (input.lines.N.quantity of the product's first line) or IDEMPOTENCY_CONFLICT; and
 // then changes nothing.
-func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput) (*tsunagu.Sale, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	ids, codes, err := saleLineRefs(in.Lines)
-	if err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var out *tsunagu.Sale
-	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotentClaimed(ctx, tx, "createSale", in.IdempotencyKey, req, func(k *idemKey) (int64, error) {
-			sale, err := createSaleTx(ctx, tx, u, &in, ids, codes, false, k)
-			if err != nil {
-				return 0, err
-			}
-			out = sale
-			return int64(sale.ID), nil
-		})
-		if err != nil || !replay {
+func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput) (_ *tsunagu.Sale, err error) {
+	defer wrap(&err, "POSService.CreateSale")
+	var ids []int64
+	var codes []string
+	return runOnce(ctx, s.db, "createSale", &in, once[*tsunagu.Sale]{
+		claims: true,
+		prepare: func(*tsunagu.User) (err error) {
+			ids, codes, err = saleLineRefs(in.Lines)
 			return err
-		}
-		out, err = loadSale(ctx, tx, tsunagu.SaleID(id))
-		return err
+		},
+		do: func(tx queryer, u *tsunagu.User, k *idemKey) (*tsunagu.Sale, error) {
+			return createSaleTx(ctx, tx, u, &in, ids, codes, false, k)
+		},
+		id:     saleResultID,
+		replay: replaySale(ctx),
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+}
+
+// saleResultID and replaySale are the result of a mutation of a sale, for runOnce.
+func saleResultID(s *tsunagu.Sale) int64 { return int64(s.ID) }
+
+func replaySale(ctx context.Context) func(tx queryer, id int64) (*tsunagu.Sale, error) {
+	return func(tx queryer, id int64) (*tsunagu.Sale, error) { return loadSale(ctx, tx, tsunagu.SaleID(id)) }
 }
 
 // saleLineRefs splits lines into the product IDs and the scanned codes they name (0
@@ -95,7 +84,9 @@ func saleLineRefs(lines []tsunagu.SaleLineInput) (ids []int64, codes []string, e
 		}
 		pc, err := tsunagu.ParseProductCode(*l.Code, saleLineField(i, ".code"))
 		if err != nil {
-			errs = append(errs, err.(*tsunagu.Error))
+			if !errs.AddError(err) {
+				return nil, nil, err
+			}
 			continue
 		}
 		codes[i] = pc.Code
@@ -189,7 +180,7 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		return nil, err
 	}
 	if pending {
-		in.Payments = []tsunagu.PaymentInput{terminalPayment(total)}
+		in.Payments = []tsunagu.PaymentInput{tsunagu.TerminalPayment(total)}
 	}
 	if err := tsunagu.CheckPayments(total, in.Payments); err != nil {
 		return nil, err
@@ -263,7 +254,7 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs), pending,
 		k.Scope, k.Key)
 	if err != nil {
-		return nil, mapPOSError(err)
+		return nil, err
 	}
 	k.Stored = true
 	return &sale, nil
@@ -352,67 +343,48 @@ func lockSale(ctx context.Context, tx queryer, u *tsunagu.User, id tsunagu.SaleI
 // "") for an unknown sale, FORBIDDEN for another shop's, INVALID_STATE (input.saleId)
 // when it is voided already, has refunds, or belongs to a closed session (refund it
 // instead), or IDEMPOTENCY_CONFLICT; and then changes nothing.
-func (s *POSService) VoidSale(ctx context.Context, in tsunagu.VoidSaleInput) (*tsunagu.Sale, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var errs tsunagu.ValidationErrors
-	validatePOSKey(&errs, in.IdempotencyKey)
-	validatePOSText(&errs, &in.Reason, "input.reason")
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var out *tsunagu.Sale
-	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotent(ctx, tx, "voidSale", in.IdempotencyKey, req, func() (int64, error) {
+func (s *POSService) VoidSale(ctx context.Context, in tsunagu.VoidSaleInput) (_ *tsunagu.Sale, err error) {
+	defer wrap(&err, "POSService.VoidSale")
+	return runOnce(ctx, s.db, "voidSale", &in, once[*tsunagu.Sale]{
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.Sale, error) {
 			sale, err := lockSale(ctx, tx, u, in.SaleID, true)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			switch {
 			case sale.Status == tsunagu.SaleVoided:
-				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId", "This sale is voided already.")
+				return nil, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId", "This sale is voided already.")
 			case sale.Status != tsunagu.SaleCompleted:
-				return 0, errNotCompleted
+				return nil, errNotCompleted
 			case sale.SessionStatus != tsunagu.SessionOpen:
-				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
+				return nil, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
 					"This sale belongs to a closed register session; refund it instead.")
 			}
 			var lines []*tsunagu.SaleLine
 			err = tx.SelectContext(ctx, &lines, `SELECT `+saleLineColumns+` FROM sale_lines sl
 				WHERE sl.sale_id = $1 ORDER BY sl.line_number`, sale.ID)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			ms := make([]movement, len(lines))
 			for i, l := range lines {
 				if l.Refunded > 0 {
-					return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
+					return nil, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
 						"Part of this sale has been refunded; refund the rest instead of voiding it.")
 				}
 				ms[i] = movement{ProductID: l.ProductID, LocationID: sale.ShopID, Owner: l.OwnerFacilityID,
 					Bucket: tsunagu.BucketOnHand, Quantity: l.Quantity, Reason: tsunagu.ReasonSaleVoid}
 			}
-			out = &tsunagu.Sale{}
+			out := &tsunagu.Sale{}
 			err = tx.GetContext(ctx, out, `
 				UPDATE sales s SET status = 'VOIDED', voided_at = now(), voided_by = $2, void_reason = $3
 				WHERE s.id = $1 RETURNING `+saleColumns, sale.ID, u.ID, in.Reason)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
-			return int64(sale.ID), applyMovements(ctx, tx, document{Type: tsunagu.DocumentSale, ID: int64(sale.ID)}, ms)
-		})
-		if err != nil || !replay {
-			return err
-		}
-		out, err = loadSale(ctx, tx, tsunagu.SaleID(id))
-		return err
+			return out, applyMovements(ctx, tx, document{Type: tsunagu.DocumentSale, ID: int64(sale.ID)}, ms)
+		},
+		id:     saleResultID,
+		replay: replaySale(ctx),
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }

@@ -74,8 +74,8 @@ func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSes
 	if err != nil {
 		return nil, err
 	}
-	if in.OpeningFloat < 0 || in.OpeningFloat > maxPOSCash {
-		return nil, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.openingFloat", "Enter the cash in the drawer, from ¥0 to ¥%d.", maxPOSCash)
+	if in.OpeningFloat < 0 || in.OpeningFloat > tsunagu.MaxCash {
+		return nil, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.openingFloat", "Enter the cash in the drawer, from ¥0 to ¥%d.", tsunagu.MaxCash)
 	}
 	var out *tsunagu.RegisterSession
 	err = s.db.transact(ctx, func(tx queryer) error {
@@ -102,7 +102,7 @@ func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSes
 			FROM shops sh WHERE sh.location_id = $2
 			RETURNING `+sessionColumns, in.RegisterID, reg.ShopID, in.OpeningFloat, u.ID)
 		if err != nil {
-			return mapPOSError(err)
+			return err
 		}
 		out = row.session()
 		return nil
@@ -127,15 +127,10 @@ func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseS
 	if err != nil {
 		return nil, err
 	}
-	counted, err := in.Counted()
-	if err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	var errs tsunagu.ValidationErrors
-	validatePOSText(&errs, &in.Note, "input.note")
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
+	counted, _ := in.Counted()
 	denominations := in.Denominations
 	if denominations == nil {
 		denominations = []tsunagu.DenominationCount{}
@@ -192,63 +187,39 @@ const cashMovementColumns = `cm.id, cm.session_id, cm.type, cm.amount, cm.reason
 // another shop's, NO_OPEN_SESSION (input.sessionId) for a closed one, OUT_OF_RANGE
 // (input.amount) for taking out more than the drawer holds, or IDEMPOTENCY_CONFLICT;
 // and then changes nothing.
-func (s *POSService) RecordCashMovement(ctx context.Context, in tsunagu.RecordCashMovementInput) (*tsunagu.CashMovement, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var errs tsunagu.ValidationErrors
-	validatePOSKey(&errs, in.IdempotencyKey)
-	validatePOSText(&errs, &in.Reason, "input.reason")
-	if in.Reason == "" {
-		errs.Add(tsunagu.CodeRequired, "input.reason", "Say why the cash goes in or out.")
-	}
-	if in.Type != tsunagu.CashIn && in.Type != tsunagu.CashOut {
-		errs.Add(tsunagu.CodeInvalidInput, "input.type", "Choose IN or OUT.")
-	}
-	if in.Amount < 1 || in.Amount > maxPOSCash {
-		errs.Add(tsunagu.CodeOutOfRange, "input.amount", "Enter an amount from ¥1 to ¥%d.", maxPOSCash)
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	out := &tsunagu.CashMovement{}
-	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotent(ctx, tx, "recordCashMovement", in.IdempotencyKey, req, func() (int64, error) {
+func (s *POSService) RecordCashMovement(ctx context.Context, in tsunagu.RecordCashMovementInput) (_ *tsunagu.CashMovement, err error) {
+	defer wrap(&err, "POSService.RecordCashMovement")
+	return runOnce(ctx, s.db, "recordCashMovement", &in, once[*tsunagu.CashMovement]{
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.CashMovement, error) {
 			rs, err := lockSession(ctx, tx, u, in.SessionID, sessionUpdate)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			if rs.Status != tsunagu.SessionOpen {
-				return 0, errNoOpenSession("input.sessionId")
+				return nil, errNoOpenSession("input.sessionId")
 			}
 			if in.Type == tsunagu.CashOut {
 				var expected int64
 				if err := tx.GetContext(ctx, &expected, expectedCashQuery, in.SessionID); err != nil {
-					return 0, err
+					return nil, err
 				}
 				if in.Amount > expected {
-					return 0, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.amount",
+					return nil, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.amount",
 						"The drawer should hold %s; you cannot take out %s.", posYen(expected), posYen(in.Amount))
 				}
 			}
-			err = tx.GetContext(ctx, out, `
+			out := &tsunagu.CashMovement{}
+			return out, tx.GetContext(ctx, out, `
 				INSERT INTO cash_movements AS cm (session_id, type, amount, reason, actor_id)
 				VALUES ($1, $2, $3, $4, $5) RETURNING `+cashMovementColumns,
 				in.SessionID, in.Type, in.Amount, in.Reason, u.ID)
-			return out.ID, err
-		})
-		if err != nil || !replay {
-			return err
-		}
-		return tx.GetContext(ctx, out, `SELECT `+cashMovementColumns+` FROM cash_movements cm WHERE cm.id = $1`, id)
+		},
+		id: func(m *tsunagu.CashMovement) int64 { return m.ID },
+		replay: func(tx queryer, id int64) (*tsunagu.CashMovement, error) {
+			out := &tsunagu.CashMovement{}
+			return out, tx.GetContext(ctx, out, `SELECT `+cashMovementColumns+` FROM cash_movements cm WHERE cm.id = $1`, id)
+		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // SessionsByID returns the register sessions among ids that the user works at.

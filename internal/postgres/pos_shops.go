@@ -2,12 +2,9 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/lib/pq"
 
 	"tsunagu/internal/tsunagu"
 )
@@ -100,15 +97,15 @@ func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.Shop) (*tsunagu.
 	}
 	if in.RegistrationNumber != nil {
 		n, err := tsunagu.ParseRegistrationNumber(*in.RegistrationNumber, "input.registrationNumber")
-		if err != nil {
-			errs = append(errs, err.(*tsunagu.Error))
+		if err != nil && !errs.AddError(err) {
+			return nil, err
 		}
 		in.RegistrationNumber = &n
 	}
 	if strings.TrimSpace(string(in.Rounding)) != "" {
 		r, err := tsunagu.ParseRounding(string(in.Rounding), "input.rounding")
-		if err != nil {
-			errs = append(errs, err.(*tsunagu.Error))
+		if err != nil && !errs.AddError(err) {
+			return nil, err
 		}
 		in.Rounding = r
 	}
@@ -187,7 +184,7 @@ func (s *POSService) CreateRegister(ctx context.Context, in tsunagu.CreateRegist
 		}
 		err = tx.GetContext(ctx, out, `
 			INSERT INTO registers AS r (shop_id, name) VALUES ($1, $2) RETURNING `+registerColumns, in.ShopID, in.Name)
-		return mapPOSError(err)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -229,34 +226,12 @@ func (s *POSService) RegistersByID(ctx context.Context, ids []tsunagu.RegisterID
 
 // ---- inputs ---------------------------------------------------------------------
 
-// maxPOSCash bounds the cash amounts of the POS inputs (a float, a movement).
-const maxPOSCash = 100_000_000
-
 func validatePOSName(errs *tsunagu.ValidationErrors, name, field, required string) {
 	switch {
 	case name == "":
 		errs.Add(tsunagu.CodeRequired, field, "%s", required)
 	case utf8.RuneCountInString(name) > tsunagu.MaxNameLength:
 		errs.Add(tsunagu.CodeTooLong, field, "This can be at most %d characters.", tsunagu.MaxNameLength)
-	}
-}
-
-// validatePOSKey checks an idempotency key.
-func validatePOSKey(errs *tsunagu.ValidationErrors, key string) {
-	switch {
-	case strings.TrimSpace(key) == "":
-		errs.Add(tsunagu.CodeRequired, "input.idempotencyKey", "Send an idempotency key (a new random string for each new operation).")
-	case len(key) > tsunagu.MaxKeyLength:
-		errs.Add(tsunagu.CodeTooLong, "input.idempotencyKey", "An idempotency key can be at most %d bytes.", tsunagu.MaxKeyLength)
-	}
-}
-
-// validatePOSText trims a free text (a reason or a note) and checks that it has at
-// most MaxNoteLength characters.
-func validatePOSText(errs *tsunagu.ValidationErrors, text *string, field string) {
-	*text = strings.TrimSpace(*text)
-	if utf8.RuneCountInString(*text) > tsunagu.MaxNoteLength {
-		errs.Add(tsunagu.CodeTooLong, field, "This can be at most %d characters.", tsunagu.MaxNoteLength)
 	}
 }
 
@@ -279,22 +254,4 @@ func posYen(n int64) string {
 		b.WriteByte(digits[i])
 	}
 	return b.String()
-}
-
-// mapPOSError maps the constraints of the POS tables that reach clients; anything
-// else goes through mapError.
-func mapPOSError(err error) error {
-	var pqErr *pq.Error
-	if !errors.As(err, &pqErr) {
-		return err
-	}
-	switch pqErr.Constraint {
-	case "register_sessions_one_open":
-		return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.registerId", "This register is open already; close its session first.")
-	case "registers_shop_id_name_key":
-		return tsunagu.Errorf(tsunagu.CodeDuplicate, "input.name", "This shop has a register of that name already.")
-	case "sale_lines_refunded":
-		return tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "More would be refunded than was sold.")
-	}
-	return mapError(err)
 }

@@ -42,47 +42,37 @@ func saleIntentParams(sale *tsunagu.Sale) tsunagu.PaymentIntentParams {
 // Returns PAYMENTS_UNAVAILABLE without Stripe (nothing changes) or when Stripe fails
 // after the sale was made (retry with the same key; the sale stays pending), and the
 // errors of CreateSale.
-func (s *POSService) CreateTerminalSale(ctx context.Context, in tsunagu.CreateTerminalSaleInput) (*tsunagu.TerminalSale, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if s.Payments == nil {
-		return nil, errPaymentsOff
-	}
+func (s *POSService) CreateTerminalSale(ctx context.Context, in tsunagu.CreateTerminalSaleInput) (_ *tsunagu.TerminalSale, err error) {
+	defer wrap(&err, "POSService.CreateTerminalSale")
 	sin := tsunagu.CreateSaleInput{SessionID: in.SessionID, Lines: in.Lines, IdempotencyKey: in.IdempotencyKey,
-		Payments: []tsunagu.PaymentInput{terminalPayment(1)}}
-	if err := sin.Validate(); err != nil {
-		return nil, err
-	}
-	ids, codes, err := saleLineRefs(in.Lines)
-	if err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var sale *tsunagu.Sale
-	var intentID *string
-	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotentClaimed(ctx, tx, "createTerminalSale", in.IdempotencyKey, req, func(k *idemKey) (int64, error) {
-			out, err := createSaleTx(ctx, tx, u, &sin, ids, codes, true, k)
-			if err != nil {
-				return 0, err
+		Payments: []tsunagu.PaymentInput{tsunagu.TerminalPayment(1)}}
+	var ids []int64
+	var codes []string
+	made, err := runOnce(ctx, s.db, "createTerminalSale", &in, once[terminalMade]{
+		claims: true,
+		prepare: func(*tsunagu.User) (err error) {
+			if s.Payments == nil {
+				return errPaymentsOff
 			}
-			sale = out
-			return int64(out.ID), nil
-		})
-		if err != nil || !replay {
+			ids, codes, err = saleLineRefs(in.Lines)
 			return err
-		}
-		if sale, err = loadSale(ctx, tx, tsunagu.SaleID(id)); err != nil {
-			return err
-		}
-		return tx.GetContext(ctx, &intentID, `SELECT payment_intent_id FROM sales WHERE id = $1`, id)
+		},
+		do: func(tx queryer, u *tsunagu.User, k *idemKey) (terminalMade, error) {
+			sale, err := createSaleTx(ctx, tx, u, &sin, ids, codes, true, k)
+			return terminalMade{sale: sale}, err
+		},
+		id: func(r terminalMade) int64 { return int64(r.sale.ID) },
+		replay: func(tx queryer, id int64) (r terminalMade, err error) {
+			if r.sale, err = loadSale(ctx, tx, tsunagu.SaleID(id)); err != nil {
+				return r, err
+			}
+			return r, tx.GetContext(ctx, &r.intentID, `SELECT payment_intent_id FROM sales WHERE id = $1`, id)
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
+	sale, intentID := made.sale, made.intentID
 	unavailable := tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
 		"The card reader could not be reached; the sale is kept: try again with the same idempotency key.")
 	// A replay asks Stripe for the PaymentIntent it stored rather than creating one
@@ -112,6 +102,13 @@ func (s *POSService) CreateTerminalSale(ctx context.Context, in tsunagu.CreateTe
 		}
 	}
 	return &tsunagu.TerminalSale{Sale: sale, PaymentIntentID: *intentID, ClientSecret: pi.ClientSecret}, nil
+}
+
+// terminalMade is the sale CreateTerminalSale made, with its stored PaymentIntent,
+// if any.
+type terminalMade struct {
+	sale     *tsunagu.Sale
+	intentID *string
 }
 
 // ConfirmTerminalSale asks Stripe for the state of a pending Terminal sale's payment
@@ -362,10 +359,4 @@ func releaseTerminalSale(ctx context.Context, tx queryer, sale *tsunagu.Sale) er
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE sales SET status = 'CANCELLED' WHERE id = $1`, sale.ID)
 	return err
-}
-
-// terminalPayment is the card payment of a Terminal sale for amount; its reference
-// names the terminal until the PaymentIntent's ID replaces it when the card pays.
-func terminalPayment(amount int64) tsunagu.PaymentInput {
-	return tsunagu.PaymentInput{Method: tsunagu.PaymentCard, Amount: amount, Reference: "Stripe Terminal"}
 }

@@ -27,73 +27,67 @@ import (
 // transaction then refuses (IDEMPOTENCY_CONFLICT): harmless, for the sale can no
 // longer be paid by card after its cancel was asked for; a cancel with a fresh key
 // finishes it.
-func (s *POSService) CancelTerminalSale(ctx context.Context, in tsunagu.CancelTerminalSaleInput) (*tsunagu.Sale, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var errs tsunagu.ValidationErrors
-	validatePOSKey(&errs, in.IdempotencyKey)
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	row, err := s.terminalSale(ctx, u, in.SaleID)
-	if err != nil {
-		return nil, err
-	}
-	// Stripe is asked outside the transaction, and only for a pending sale: a retry
-	// after the sale was settled goes straight to its idempotency key.
-	wasPending := row.Status == tsunagu.SalePendingPayment
+func (s *POSService) CancelTerminalSale(ctx context.Context, in tsunagu.CancelTerminalSaleInput) (_ *tsunagu.Sale, err error) {
+	defer wrap(&err, "POSService.CancelTerminalSale")
+	var wasPending bool
 	var pi *tsunagu.PaymentIntent
-	if wasPending {
-		if pi, err = s.stopIntent(ctx, row); err != nil {
-			return nil, err
-		}
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var out *tsunagu.Sale
-	err = s.db.transact(ctx, func(tx queryer) error {
-		id, _, err := idempotent(ctx, tx, "cancelTerminalSale", in.IdempotencyKey, req, func() (int64, error) {
-			sale, err := lockSale(ctx, tx, u, in.SaleID, false)
+	return runOnce(ctx, s.db, "cancelTerminalSale", &in, once[*tsunagu.Sale]{
+		// Stripe is asked outside the transaction, and only for a pending sale: a
+		// retry after the sale was settled goes straight to its idempotency key.
+		prepare: func(u *tsunagu.User) error {
+			row, err := s.terminalSale(ctx, u, in.SaleID)
 			if err != nil {
-				return 0, err
+				return err
 			}
-			switch {
-			case sale.Status == tsunagu.SaleCancelled,
-				sale.Status == tsunagu.SaleCompleted && wasPending: // its payment's event came meanwhile
-				return int64(sale.ID), nil
-			case sale.Status != tsunagu.SalePendingPayment || !wasPending:
-				return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
-					"This sale is not waiting for a card payment; void or refund it instead.")
+			if wasPending = row.Status == tsunagu.SalePendingPayment; wasPending {
+				pi, err = s.stopIntent(ctx, row)
 			}
-			if pi != nil && pi.Status == "succeeded" {
-				e := intentEvent(pi, pi.ID, sale.ID)
-				e.Type = tsunagu.StripePaymentSucceeded
-				outcome, err := applySalePayment(ctx, tx, s.db.log, e)
-				if err != nil || outcome == "SALE_COMPLETED" {
-					return int64(sale.ID), err
-				}
-				// Paid, but not the sale's amount: flagged for a refund; the goods stay.
-			} else if pi != nil {
-				_, err := tx.ExecContext(ctx, `UPDATE sales SET payment_intent_id = $2 WHERE id = $1 AND payment_intent_id IS NULL`,
-					sale.ID, pi.ID)
-				if err != nil {
-					return 0, err
-				}
-			}
-			return int64(sale.ID), releaseTerminalSale(ctx, tx, &sale.Sale)
-		})
-		if err != nil {
 			return err
-		}
-		out, err = loadSale(ctx, tx, tsunagu.SaleID(id))
-		return err
+		},
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.Sale, error) {
+			id, err := s.cancelTerminalSaleTx(ctx, tx, u, in.SaleID, wasPending, pi)
+			if err != nil {
+				return nil, err
+			}
+			return loadSale(ctx, tx, id)
+		},
+		id:     saleResultID,
+		replay: replaySale(ctx),
 	})
+}
+
+// cancelTerminalSaleTx is the work of CancelTerminalSale in tx, once Stripe has
+// answered (pi, for a sale that was pending); it returns the sale's ID.
+func (s *POSService) cancelTerminalSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, id tsunagu.SaleID,
+	wasPending bool, pi *tsunagu.PaymentIntent) (tsunagu.SaleID, error) {
+	sale, err := lockSale(ctx, tx, u, id, false)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	return out, nil
+	switch {
+	case sale.Status == tsunagu.SaleCancelled,
+		sale.Status == tsunagu.SaleCompleted && wasPending: // its payment's event came meanwhile
+		return sale.ID, nil
+	case sale.Status != tsunagu.SalePendingPayment || !wasPending:
+		return 0, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.saleId",
+			"This sale is not waiting for a card payment; void or refund it instead.")
+	}
+	if pi != nil && pi.Status == "succeeded" {
+		e := intentEvent(pi, pi.ID, sale.ID)
+		e.Type = tsunagu.StripePaymentSucceeded
+		outcome, err := applySalePayment(ctx, tx, s.db.log, e)
+		if err != nil || outcome == "SALE_COMPLETED" {
+			return sale.ID, err
+		}
+		// Paid, but not the sale's amount: flagged for a refund; the goods stay.
+	} else if pi != nil {
+		_, err := tx.ExecContext(ctx, `UPDATE sales SET payment_intent_id = $2 WHERE id = $1 AND payment_intent_id IS NULL`,
+			sale.ID, pi.ID)
+		if err != nil {
+			return 0, err
+		}
+	}
+	return sale.ID, releaseTerminalSale(ctx, tx, &sale.Sale)
 }
 
 // stopIntent makes sure the PaymentIntent of the pending sale row can take no more

@@ -192,7 +192,7 @@ func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreatePro
 			p.FacilityID, p.MunicipalityID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(),
 			p.Category, p.Code, p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs))
 		if err != nil {
-			return mapError(err)
+			return err
 		}
 		out = row.product(tsunagu.LocaleJA)
 		return nil
@@ -251,7 +251,7 @@ func (s *CatalogService) changeProduct(ctx context.Context, id tsunagu.ProductID
 			p.ID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(), p.Category, p.Code,
 			p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs))
 		if err != nil {
-			return mapError(err)
+			return err
 		}
 		out = row.product(tsunagu.LocaleJA)
 		return nil

@@ -219,36 +219,17 @@ func loadTarget(ctx context.Context, tx queryer, u *tsunagu.User, location tsuna
 // more than is available (on hand less reserved), or IDEMPOTENCY_CONFLICT; and then
 // changes nothing. A repeated key with the same input returns the first adjustment,
 // with the level as it is now, and moves nothing.
-func (s *StockService) AdjustStock(ctx context.Context, in tsunagu.AdjustStockInput) (*tsunagu.StockAdjustment, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var out *tsunagu.StockAdjustment
-	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotent(ctx, tx, "adjustStock", in.IdempotencyKey, req, func() (int64, error) {
-			a, err := adjustStockTx(ctx, tx, u, &in)
-			if err != nil {
-				return 0, err
-			}
-			out = a
-			return int64(a.ID), nil
-		})
-		if err != nil || !replay {
-			return err
-		}
-		out, err = loadAdjustment(ctx, tx, tsunagu.AdjustmentID(id))
-		return err
+func (s *StockService) AdjustStock(ctx context.Context, in tsunagu.AdjustStockInput) (_ *tsunagu.StockAdjustment, err error) {
+	defer wrap(&err, "StockService.AdjustStock")
+	return runOnce(ctx, s.db, "adjustStock", &in, once[*tsunagu.StockAdjustment]{
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.StockAdjustment, error) {
+			return adjustStockTx(ctx, tx, u, &in)
+		},
+		id: func(a *tsunagu.StockAdjustment) int64 { return int64(a.ID) },
+		replay: func(tx queryer, id int64) (*tsunagu.StockAdjustment, error) {
+			return loadAdjustment(ctx, tx, tsunagu.AdjustmentID(id))
+		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // adjustStockTx is the work of AdjustStock in tx.
@@ -340,36 +321,17 @@ func levelAt(ctx context.Context, tx queryer, k tsunagu.StockKey) (*tsunagu.Stoc
 // for an unlisted product) when fewer are counted than are reserved for orders, or
 // IDEMPOTENCY_CONFLICT; and then changes nothing. A repeated key with the same input
 // returns the first stocktake and moves nothing.
-func (s *StockService) RecordStocktake(ctx context.Context, in tsunagu.RecordStocktakeInput) (*tsunagu.Stocktake, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	var out *tsunagu.Stocktake
-	err = s.db.transact(ctx, func(tx queryer) error {
-		id, replay, err := idempotent(ctx, tx, "recordStocktake", in.IdempotencyKey, req, func() (int64, error) {
-			st, err := stocktakeTx(ctx, tx, u, &in)
-			if err != nil {
-				return 0, err
-			}
-			out = st
-			return int64(st.ID), nil
-		})
-		if err != nil || !replay {
-			return err
-		}
-		out, err = loadStocktake(ctx, tx, tsunagu.StocktakeID(id))
-		return err
+func (s *StockService) RecordStocktake(ctx context.Context, in tsunagu.RecordStocktakeInput) (_ *tsunagu.Stocktake, err error) {
+	defer wrap(&err, "StockService.RecordStocktake")
+	return runOnce(ctx, s.db, "recordStocktake", &in, once[*tsunagu.Stocktake]{
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.Stocktake, error) {
+			return stocktakeTx(ctx, tx, u, &in)
+		},
+		id: func(st *tsunagu.Stocktake) int64 { return int64(st.ID) },
+		replay: func(tx queryer, id int64) (*tsunagu.Stocktake, error) {
+			return loadStocktake(ctx, tx, tsunagu.StocktakeID(id))
+		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 func stocktakeField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }

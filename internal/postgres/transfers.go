@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"github.com/lib/pq"
@@ -52,16 +51,9 @@ type transferLineRow struct {
 // for an archived product (input.lines.N.productId), INVALID_INPUT for a product with
 // no stock level at the source (input.lines.N.productId), or IDEMPOTENCY_CONFLICT;
 // and then changes nothing.
-func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.RequestTransferInput) (*tsunagu.Transfer, error) {
-	if _, err := tsunagu.RequireStaff(ctx); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	return s.mutate(ctx, "requestTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.RequestTransferInput) (_ *tsunagu.Transfer, err error) {
+	defer wrap(&err, "TransferService.RequestTransfer")
+	return runOnce(ctx, s.db, "requestTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		var locs []*tsunagu.Location
 		err := tx.SelectContext(ctx, &locs, `SELECT `+locationColumns+` FROM locations WHERE id = ANY($1)`,
 			int64s([]tsunagu.LocationID{in.FromLocationID, in.ToLocationID}))
@@ -150,8 +142,8 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 			SELECT id FROM t`,
 			from.ID, to.ID, from.MunicipalityID, to.MunicipalityID, status, in.Note, u.ID,
 			pq.Array(products), pq.Array(owners), pq.Array(requested), pq.Array(approved), pq.Array(prices), event)
-		return id, mapTransferError(err)
-	})
+		return id, err
+	}))
 }
 
 // ApproveTransfer approves a REQUESTED transfer, by a manager of the source's
@@ -164,16 +156,9 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 // on the transfer, OUT_OF_RANGE for more than was requested (input.lines.N.quantity)
 // or for approving nothing at all (input.lines: cancel instead), validation errors
 // or IDEMPOTENCY_CONFLICT; and then changes nothing.
-func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.ApproveTransferInput) (*tsunagu.Transfer, error) {
-	if _, err := tsunagu.RequireStaff(ctx); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	return s.mutate(ctx, "approveTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.ApproveTransferInput) (_ *tsunagu.Transfer, err error) {
+	defer wrap(&err, "TransferService.ApproveTransfer")
+	return runOnce(ctx, s.db, "approveTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
 		if err != nil {
 			return 0, err
@@ -212,7 +197,7 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 			return 0, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.lines", "Approve at least one item, or cancel the transfer.")
 		}
 		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferApproved, tsunagu.EventApproved, u, in.Note)
-	})
+	}))
 }
 
 // CancelTransfer cancels a transfer before anything ships, by either side: someone
@@ -225,16 +210,9 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 // anyone else, INVALID_STATE once everything approved has shipped or the transfer is
 // received or cancelled,
 // validation errors or IDEMPOTENCY_CONFLICT; and then changes nothing.
-func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelTransferInput) (*tsunagu.Transfer, error) {
-	if _, err := tsunagu.RequireStaff(ctx); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	req := in
-	req.IdempotencyKey = ""
-	return s.mutate(ctx, "cancelTransfer", in.IdempotencyKey, req, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelTransferInput) (_ *tsunagu.Transfer, err error) {
+	defer wrap(&err, "TransferService.CancelTransfer")
+	return runOnce(ctx, s.db, "cancelTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
 		if err != nil {
 			return 0, err
@@ -259,7 +237,7 @@ func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelT
 			return 0, err
 		}
 		return t.ID, advanceTransfer(ctx, tx, st, t, lines, status, tsunagu.EventCancelled, u, in.Reason)
-	})
+	}))
 }
 
 // transferStep carries what a transfer mutation's last statement (advanceTransfer)
@@ -269,38 +247,27 @@ type transferStep struct {
 	out *tsunagu.Transfer
 }
 
-// mutate runs one transfer mutation in one transaction: it takes the idempotency key,
-// runs work, and returns the transfer work made or changed (reloaded unless work's
-// advanceTransfer returned it). A replay of the key returns the transfer the first
-// call made or changed, and work does not run.
-func (s *TransferService) mutate(ctx context.Context, operation, key string, request any,
-	work func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error)) (*tsunagu.Transfer, error) {
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
+// transferMutation is a transfer mutation for runOnce: work makes or changes a
+// transfer and returns its ID; the result is the transfer as it now is (reloaded
+// unless work's advanceTransfer returned it), and a replay returns the transfer the
+// first call made or changed, as it now is.
+func transferMutation(ctx context.Context, work func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error)) once[*tsunagu.Transfer] {
+	load := func(tx queryer, id int64) (*tsunagu.Transfer, error) {
+		out := &tsunagu.Transfer{}
+		return out, tx.GetContext(ctx, out, `SELECT `+transferColumns+` FROM transfers t WHERE t.id = $1`, id)
 	}
-	var out *tsunagu.Transfer
-	err = s.db.transact(ctx, func(tx queryer) error {
-		st := &transferStep{}
-		id, _, err := idempotentKey(ctx, tx, operation, key, request, func(k *idemKey) (int64, error) {
-			st.key = k
+	return once[*tsunagu.Transfer]{
+		do: func(tx queryer, u *tsunagu.User, k *idemKey) (*tsunagu.Transfer, error) {
+			st := &transferStep{key: k}
 			id, err := work(tx, u, st)
-			return int64(id), err
-		})
-		if err != nil {
-			return err
-		}
-		if st.out != nil {
-			out = st.out
-			return nil
-		}
-		out = &tsunagu.Transfer{}
-		return tx.GetContext(ctx, out, `SELECT `+transferColumns+` FROM transfers t WHERE t.id = $1`, id)
-	})
-	if err != nil {
-		return nil, err
+			if err != nil || st.out != nil {
+				return st.out, err
+			}
+			return load(tx, int64(id))
+		},
+		id:     func(t *tsunagu.Transfer) int64 { return int64(t.ID) },
+		replay: load,
 	}
-	return out, nil
 }
 
 // lockTransfer locks a transfer the user may see and then reads its lines in product
@@ -359,7 +326,7 @@ func advanceTransfer(ctx context.Context, tx queryer, st *transferStep, t *tsuna
 		t.ID, pq.Array(products), pq.Array(approved), pq.Array(shipped), pq.Array(received), pq.Array(short),
 		status, event, u.ID, note, st.key.Scope, st.key.Key)
 	if err != nil {
-		return mapTransferError(err)
+		return err
 	}
 	st.out, st.key.Stored = &out, true
 	return nil
@@ -371,25 +338,3 @@ func transferLinesByProduct(lines []*transferLineRow) map[tsunagu.ProductID]*tra
 
 // transferLineField names a field of line i of the input, as in "input.lines.2.quantity".
 func transferLineField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }
-
-// mapTransferError maps the constraints of the exchange's tables, which the checks
-// made under the transfer's lock keep from firing, to the errors those checks give;
-// anything else goes through mapError.
-func mapTransferError(err error) error {
-	var pqErr *pq.Error
-	if !errors.As(err, &pqErr) {
-		return err
-	}
-	switch pqErr.Constraint {
-	case "transfer_lines_shipped_approved":
-		return tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.lines", "More would ship than was approved.")
-	case "transfer_lines_received_shipped":
-		return tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.lines", "More would be received than was shipped.")
-	case "transfers_check":
-		return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.toLocationId", "Goods cannot be transferred to the location they are at.")
-	}
-	if pqErr.Code == "23503" { // foreign_key_violation: a row referred to is gone
-		return tsunagu.Errorf(tsunagu.CodeNotFound, "", "Something this transfer refers to no longer exists; reload and try again.")
-	}
-	return mapError(err)
-}

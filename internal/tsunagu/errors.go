@@ -109,6 +109,17 @@ func (v *ValidationErrors) Add(code Code, field, format string, args ...any) {
 	*v = append(*v, Errorf(code, field, format, args...))
 }
 
+// AddError appends the *Error that err holds, if it holds one, and reports whether
+// it did: a caller returns any other error as it is.
+func (v *ValidationErrors) AddError(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	*v = append(*v, e)
+	return true
+}
+
 // Err returns v as an error, or nil when it is empty.
 func (v ValidationErrors) Err() error {
 	if len(v) == 0 {

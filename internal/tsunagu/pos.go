@@ -110,11 +110,32 @@ type CreateTerminalSaleInput struct {
 	IdempotencyKey string
 }
 
+// Validate checks the input alone, as CreateSaleInput.Validate checks a sale's (the
+// sale's one card payment is made later, of its total).
+func (in *CreateTerminalSaleInput) Validate() error {
+	sale := CreateSaleInput{SessionID: in.SessionID, Lines: in.Lines, IdempotencyKey: in.IdempotencyKey,
+		Payments: []PaymentInput{TerminalPayment(1)}}
+	return sale.Validate()
+}
+
+// TerminalPayment is the card payment of a Terminal sale for amount; its reference
+// names the terminal until the PaymentIntent's ID replaces it when the card pays.
+func TerminalPayment(amount int64) PaymentInput {
+	return PaymentInput{Method: PaymentCard, Amount: amount, Reference: "Stripe Terminal"}
+}
+
 // CancelTerminalSaleInput gives up a pending Terminal card sale (the shopper left, or
 // the reader never got the payment).
 type CancelTerminalSaleInput struct {
 	SaleID         SaleID
 	IdempotencyKey string
+}
+
+// Validate checks the input alone.
+func (in *CancelTerminalSaleInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	return errs.Err()
 }
 
 // TerminalSale is a pending Terminal sale with its PaymentIntent.
@@ -362,6 +383,26 @@ type VoidSaleInput struct {
 	IdempotencyKey string
 }
 
+// Validate checks the input alone and trims the reason.
+func (in *VoidSaleInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	validateText(&errs, &in.Reason, "input.reason")
+	return errs.Err()
+}
+
+// validateText trims a free text (a reason or a note) and checks that it has at
+// most MaxNoteLength characters.
+func validateText(errs *ValidationErrors, text *string, field string) {
+	*text = strings.TrimSpace(*text)
+	if utf8.RuneCountInString(*text) > MaxNoteLength {
+		errs.Add(CodeTooLong, field, "This can be at most %d characters.", MaxNoteLength)
+	}
+}
+
+// MaxCash bounds the cash amounts of the POS inputs (a float, a movement).
+const MaxCash = 100_000_000
+
 // CreateRegisterInput adds a register to a shop.
 type CreateRegisterInput struct {
 	ShopID LocationID
@@ -381,6 +422,17 @@ type CloseSessionInput struct {
 	CountedCash   *int64
 	Denominations []DenominationCount
 	Note          string
+}
+
+// Validate checks the input alone: the counted cash (see Counted), then the note,
+// which it trims.
+func (in *CloseSessionInput) Validate() error {
+	if _, err := in.Counted(); err != nil {
+		return err
+	}
+	var errs ValidationErrors
+	validateText(&errs, &in.Note, "input.note")
+	return errs.Err()
 }
 
 // Counted returns the counted cash: the sum of the denominations when given (they
@@ -428,6 +480,23 @@ type RecordCashMovementInput struct {
 	Amount         int64
 	Reason         string
 	IdempotencyKey string
+}
+
+// Validate checks the input alone and trims the reason.
+func (in *RecordCashMovementInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	validateText(&errs, &in.Reason, "input.reason")
+	if in.Reason == "" {
+		errs.Add(CodeRequired, "input.reason", "Say why the cash goes in or out.")
+	}
+	if in.Type != CashIn && in.Type != CashOut {
+		errs.Add(CodeInvalidInput, "input.type", "Choose IN or OUT.")
+	}
+	if in.Amount < 1 || in.Amount > MaxCash {
+		errs.Add(CodeOutOfRange, "input.amount", "Enter an amount from ¥1 to ¥%d.", MaxCash)
+	}
+	return errs.Err()
 }
 
 // SaleFilter narrows the list of sales.

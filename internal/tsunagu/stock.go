@@ -126,7 +126,6 @@ const (
 	MaxLineQuantity = 100_000
 	MaxLines        = 500
 	MaxNoteLength   = 500
-	MaxKeyLength    = 200
 )
 
 // Validate checks the input alone, reporting every problem at once.
@@ -268,15 +267,6 @@ type StockService interface {
 type StockKey struct {
 	ProductID  ProductID
 	LocationID LocationID
-}
-
-func validateKey(errs *ValidationErrors, key string) {
-	switch {
-	case strings.TrimSpace(key) == "":
-		errs.Add(CodeRequired, "input.idempotencyKey", "Send an idempotency key (a new random string for each new operation).")
-	case len(key) > MaxKeyLength:
-		errs.Add(CodeTooLong, "input.idempotencyKey", "An idempotency key can be at most %d bytes.", MaxKeyLength)
-	}
 }
 
 func validateNote(errs *ValidationErrors, note *string) {
