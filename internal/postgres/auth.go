@@ -62,7 +62,8 @@ const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id
 // Login checks the email and password and starts a session. Returns INVALID_EMAIL
 // (field input.email) for what is not an email address, and INVALID_CREDENTIALS for
 // a wrong email or password alike, and for a disabled account.
-func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (*tsunagu.Session, error) {
+func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (_ *tsunagu.Session, err error) {
+	defer wrap(&err, "AuthService.Login")
 	var row struct {
 		tsunagu.User
 		PasswordHash string
@@ -107,12 +108,13 @@ func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (*tsunag
 }
 
 // Logout revokes the token of the request. Returns UNAUTHENTICATED without one.
-func (s *AuthService) Logout(ctx context.Context) error {
+func (s *AuthService) Logout(ctx context.Context) (err error) {
+	defer wrap(&err, "AuthService.Logout")
 	token := tsunagu.TokenFrom(ctx)
 	if token == "" || tsunagu.UserFrom(ctx) == nil {
 		return tsunagu.ErrUnauthenticated
 	}
-	_, err := s.db.q().ExecContext(ctx, `
+	_, err = s.db.q().ExecContext(ctx, `
 		UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`,
 		hashToken(token))
 	return err
@@ -152,7 +154,8 @@ const MinPasswordLength = 10
 // their own municipality's shops. A clerk's municipality is their shop's. Returns
 // FORBIDDEN, validation errors, DUPLICATE for an email in use, NOT_FOUND for an
 // unknown shop or municipality.
-func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (*tsunagu.User, error) {
+func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsunagu.User, err error) {
+	defer wrap(&err, "AuthService.CreateUser")
 	actor := tsunagu.UserFrom(ctx)
 	var errs tsunagu.ValidationErrors
 	email, err := tsunagu.ParseEmail(in.Email, "input.email")

@@ -10,11 +10,12 @@ import (
 // its checkouts are then its own. Returns validation errors (input.email,
 // input.password) or DUPLICATE (input.email) for an address in use, and then
 // creates nothing.
-func (s *AuthService) SignUp(ctx context.Context, in tsunagu.SignUpInput) (*tsunagu.Session, error) {
+func (s *AuthService) SignUp(ctx context.Context, in tsunagu.SignUpInput) (_ *tsunagu.Session, err error) {
+	defer wrap(&err, "AuthService.SignUp")
 	// CreateUser decides who may create accounts; a sign-up creates only a customer,
 	// which anyone may.
 	sys := tsunagu.WithUser(ctx, &tsunagu.User{Role: tsunagu.RoleAdmin}, "")
-	_, err := s.CreateUser(sys, NewUserInput{Email: in.Email, Password: in.Password, Name: in.Name, Role: tsunagu.RoleCustomer})
+	_, err = s.CreateUser(sys, NewUserInput{Email: in.Email, Password: in.Password, Name: in.Name, Role: tsunagu.RoleCustomer})
 	if err != nil {
 		return nil, err
 	}

@@ -71,7 +71,8 @@ func (s *CatalogService) Partners(ctx context.Context, ms []tsunagu.Municipality
 
 // CreateMunicipality adds a municipality; only admins may. Returns
 // INVALID_MUNICIPALITY_CODE for a bad code and DUPLICATE for a code in use.
-func (s *CatalogService) CreateMunicipality(ctx context.Context, m *tsunagu.Municipality) error {
+func (s *CatalogService) CreateMunicipality(ctx context.Context, m *tsunagu.Municipality) (err error) {
+	defer wrap(&err, "CatalogService.CreateMunicipality")
 	if !tsunagu.UserFrom(ctx).IsAdmin() {
 		return tsunagu.ErrForbidden
 	}
@@ -90,7 +91,8 @@ func (s *CatalogService) CreateMunicipality(ctx context.Context, m *tsunagu.Muni
 
 // AddPartnership links two municipalities; only admins may. Adding an existing
 // partnership changes nothing.
-func (s *CatalogService) AddPartnership(ctx context.Context, a, b tsunagu.MunicipalityID) error {
+func (s *CatalogService) AddPartnership(ctx context.Context, a, b tsunagu.MunicipalityID) (err error) {
+	defer wrap(&err, "CatalogService.AddPartnership")
 	if !tsunagu.UserFrom(ctx).IsAdmin() {
 		return tsunagu.ErrForbidden
 	}
@@ -100,7 +102,7 @@ func (s *CatalogService) AddPartnership(ctx context.Context, a, b tsunagu.Munici
 	if a > b {
 		a, b = b, a
 	}
-	_, err := s.db.q().ExecContext(ctx, `
+	_, err = s.db.q().ExecContext(ctx, `
 		INSERT INTO partnerships (municipality_a, municipality_b) VALUES ($1, $2)
 		ON CONFLICT DO NOTHING`, a, b)
 	return err
@@ -161,11 +163,12 @@ func (s *CatalogService) LocationsByID(ctx context.Context, ids []tsunagu.Locati
 }
 
 // CreateLocation adds a location to a municipality the user manages.
-func (s *CatalogService) CreateLocation(ctx context.Context, l *tsunagu.Location) error {
+func (s *CatalogService) CreateLocation(ctx context.Context, l *tsunagu.Location) (err error) {
+	defer wrap(&err, "CatalogService.CreateLocation")
 	if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), l.MunicipalityID); err != nil {
 		return err
 	}
-	err := s.db.q().GetContext(ctx, l, `
+	err = s.db.q().GetContext(ctx, l, `
 		INSERT INTO locations (municipality_id, kind, name, facility_id, address)
 		SELECT $1, $2, $3, $4, $5
 		WHERE $4::bigint IS NULL

@@ -87,7 +87,8 @@ func (s *CatalogService) FacilitiesByID(ctx context.Context, ids []tsunagu.Facil
 // CreateFacility adds a facility to a municipality the user manages. Returns
 // UNAUTHENTICATED, FORBIDDEN, ValidationErrors, or NOT_FOUND (input.municipalityId)
 // for an unknown municipality.
-func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFacilityInput) (*tsunagu.Facility, error) {
+func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFacilityInput) (_ *tsunagu.Facility, err error) {
+	defer wrap(&err, "CatalogService.CreateFacility")
 	if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), in.MunicipalityID); err != nil {
 		return nil, err
 	}
@@ -109,9 +110,10 @@ func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFa
 
 // UpdateFacility changes the given fields of a facility of a municipality the user
 // manages. Returns NOT_FOUND, FORBIDDEN or ValidationErrors, changing nothing then.
-func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFacilityInput) (*tsunagu.Facility, error) {
+func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFacilityInput) (_ *tsunagu.Facility, err error) {
+	defer wrap(&err, "CatalogService.UpdateFacility")
 	var out *tsunagu.Facility
-	err := s.db.transact(ctx, func(tx queryer) error {
+	err = s.db.transact(ctx, func(tx queryer) error {
 		var row facilityRow
 		err := tx.GetContext(ctx, &row, `SELECT `+facilityColumns+` FROM facilities f WHERE f.id = $1 FOR UPDATE`, in.ID)
 		if err != nil {

@@ -32,9 +32,10 @@ import (
 //
 // An event about no order of ours is recorded and logged. Errors are the database's
 // only: the webhook answers 500 and Stripe delivers the event again.
-func (s *OrderService) ApplyPaymentEvent(ctx context.Context, e tsunagu.PaymentEvent) error {
+func (s *OrderService) ApplyPaymentEvent(ctx context.Context, e tsunagu.PaymentEvent) (err error) {
+	defer wrap(&err, "OrderService.ApplyPaymentEvent")
 	var refundOf *tsunagu.Order
-	err := s.db.transact(ctx, func(tx queryer) error {
+	err = s.db.transact(ctx, func(tx queryer) error {
 		refundOf = nil
 		var fresh bool
 		err := tx.GetContext(ctx, &fresh, `INSERT INTO stripe_events (id, type, outcome) VALUES ($1, $2, 'APPLYING')

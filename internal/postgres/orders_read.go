@@ -146,7 +146,8 @@ func (s *OrderService) ShippingRules(ctx context.Context, ids []tsunagu.Location
 // SetShippingRule sets a shop's delivery fee. Returns UNAUTHENTICATED, NOT_FOUND
 // (field "") for a location without shop settings, FORBIDDEN but for the managers of
 // the shop's municipality and admins, OUT_OF_RANGE (input.fee, input.freeAbove).
-func (s *OrderService) SetShippingRule(ctx context.Context, in tsunagu.SetShippingRuleInput) (*tsunagu.ShippingRule, error) {
+func (s *OrderService) SetShippingRule(ctx context.Context, in tsunagu.SetShippingRuleInput) (_ *tsunagu.ShippingRule, err error) {
+	defer wrap(&err, "OrderService.SetShippingRule")
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err

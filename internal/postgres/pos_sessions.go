@@ -69,7 +69,8 @@ func errNoOpenSession(field string) error {
 // Returns OUT_OF_RANGE (input.openingFloat) for a negative float, NOT_FOUND (field "")
 // for an unknown register, FORBIDDEN for another shop's, or INVALID_STATE
 // (input.registerId) when the register is open already; and then changes nothing.
-func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSessionInput) (*tsunagu.RegisterSession, error) {
+func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSessionInput) (_ *tsunagu.RegisterSession, err error) {
+	defer wrap(&err, "POSService.OpenRegisterSession")
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
@@ -122,7 +123,8 @@ func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSes
 // (field "") for an unknown session, FORBIDDEN for another shop's, or INVALID_STATE
 // (input.sessionId) when it is closed already or a Terminal card sale in it is still
 // pending; and then changes nothing.
-func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseSessionInput) (*tsunagu.RegisterSession, error) {
+func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseSessionInput) (_ *tsunagu.RegisterSession, err error) {
+	defer wrap(&err, "POSService.CloseRegisterSession")
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err

@@ -84,7 +84,8 @@ func (s *POSService) ShopsByID(ctx context.Context, ids []tsunagu.LocationID) (m
 // (input.locationId) for a location that is not a shop, or validation errors
 // (input.operatorName, input.registrationNumber, input.rounding); and then changes
 // nothing.
-func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.Shop) (*tsunagu.Shop, error) {
+func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.Shop) (_ *tsunagu.Shop, err error) {
+	defer wrap(&err, "POSService.UpdateShop")
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
@@ -149,7 +150,8 @@ const registerColumns = `r.id, r.shop_id, r.name, r.created_at`
 // INVALID_STATE (input.shopId) for a shop without receipt settings (UpdateShop first),
 // or DUPLICATE (input.name) when the shop has a register of that name; and then
 // changes nothing.
-func (s *POSService) CreateRegister(ctx context.Context, in tsunagu.CreateRegisterInput) (*tsunagu.Register, error) {
+func (s *POSService) CreateRegister(ctx context.Context, in tsunagu.CreateRegisterInput) (_ *tsunagu.Register, err error) {
+	defer wrap(&err, "POSService.CreateRegister")
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err

@@ -119,7 +119,8 @@ type terminalMade struct {
 // one is) or being processed leaves it as it is. A sale that is not pending is
 // returned as it is. Returns NOT_FOUND (field "") for an unknown sale, FORBIDDEN for
 // another shop's, PAYMENTS_UNAVAILABLE when Stripe cannot be asked.
-func (s *POSService) ConfirmTerminalSale(ctx context.Context, id tsunagu.SaleID) (*tsunagu.Sale, error) {
+func (s *POSService) ConfirmTerminalSale(ctx context.Context, id tsunagu.SaleID) (_ *tsunagu.Sale, err error) {
+	defer wrap(&err, "POSService.ConfirmTerminalSale")
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err

@@ -167,9 +167,10 @@ func (s *CatalogService) ProductByCode(ctx context.Context, code string) (*tsuna
 // CreateProduct adds a product made by a facility of a municipality the user manages.
 // Returns NOT_FOUND (input.facilityId) for an unknown facility, FORBIDDEN for another
 // municipality's, ValidationErrors, or DUPLICATE_CODE when the code is taken.
-func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreateProductInput) (*tsunagu.Product, error) {
+func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreateProductInput) (_ *tsunagu.Product, err error) {
+	defer wrap(&err, "CatalogService.CreateProduct")
 	var out *tsunagu.Product
-	err := s.db.transact(ctx, func(tx queryer) error {
+	err = s.db.transact(ctx, func(tx queryer) error {
 		var muni tsunagu.MunicipalityID
 		err := tx.GetContext(ctx, &muni, `SELECT municipality_id FROM facilities WHERE id = $1`, in.FacilityID)
 		if err != nil {
@@ -203,13 +204,15 @@ func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreatePro
 // UpdateProduct changes the given fields of a product of a municipality the user
 // manages. Returns NOT_FOUND, FORBIDDEN, ValidationErrors or DUPLICATE_CODE, and
 // changes nothing then.
-func (s *CatalogService) UpdateProduct(ctx context.Context, in tsunagu.UpdateProductInput) (*tsunagu.Product, error) {
+func (s *CatalogService) UpdateProduct(ctx context.Context, in tsunagu.UpdateProductInput) (_ *tsunagu.Product, err error) {
+	defer wrap(&err, "CatalogService.UpdateProduct")
 	return s.changeProduct(ctx, in.ID, func(p *tsunagu.Product) error { return p.Apply(in) })
 }
 
 // ArchiveProduct takes a product of a municipality the user manages out of sale.
 // Returns INVALID_STATE when it is archived already.
-func (s *CatalogService) ArchiveProduct(ctx context.Context, id tsunagu.ProductID) (*tsunagu.Product, error) {
+func (s *CatalogService) ArchiveProduct(ctx context.Context, id tsunagu.ProductID) (_ *tsunagu.Product, err error) {
+	defer wrap(&err, "CatalogService.ArchiveProduct")
 	return s.changeProduct(ctx, id, func(p *tsunagu.Product) error {
 		if p.Status == tsunagu.StatusArchived {
 			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.id", "This product is archived already.")

@@ -470,7 +470,8 @@ func loadStocktake(ctx context.Context, tx queryer, id tsunagu.StocktakeID) (*ts
 //
 // Returns UNAUTHENTICATED, FORBIDDEN, OUT_OF_RANGE (input.reorderPoint) or NOT_FOUND
 // (input.locationId, input.productId); and then changes nothing.
-func (s *StockService) SetReorderPoint(ctx context.Context, in tsunagu.SetReorderPointInput) (*tsunagu.StockLevel, error) {
+func (s *StockService) SetReorderPoint(ctx context.Context, in tsunagu.SetReorderPointInput) (_ *tsunagu.StockLevel, err error) {
+	defer wrap(&err, "StockService.SetReorderPoint")
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
