@@ -24,8 +24,8 @@ import (
 //     which is the first result as it is now (reloaded), and changes nothing.
 //   - The same key with another operation or request gives IDEMPOTENCY_CONFLICT
 //     (input.idempotencyKey) and changes nothing.
-//   - The key is taken first in the transaction, so a concurrent call with the same
-//     key waits for the first: if that commits, the second is a replay (or a
+//   - The key is taken first in the transaction (with claims, by do's first
+//     statement), so a concurrent call with the same key waits for the first: if that commits, the second is a replay (or a
 //     conflict); if it rolls back, the key is gone and the second runs do itself.
 //     An error of do rolls the key back with everything else: the key stays free.
 //   - Keys are per user; a guest's (guests) share one scope, where the request
