@@ -3,6 +3,8 @@ package graph
 import (
 	"context"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"tsunagu/graph/gid"
 	"tsunagu/graph/model"
 	"tsunagu/internal/tsunagu"
@@ -57,13 +59,25 @@ func (r *Resolver) products(ctx context.Context, f tsunagu.ProductFilter, first 
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchProductRefs(ctx, p.Items); err != nil {
-		return nil, err
-	}
-	if err := r.prefetchProductStock(ctx, p.Items); err != nil {
+	if err := primeAt(ctx, p.Items, (*primer).product, pageNode...); err != nil {
 		return nil, err
 	}
 	return productConnection(p), nil
+}
+
+func (r *Resolver) municipalities(ctx context.Context, first *int, after *string) (*model.MunicipalityConnection, error) {
+	page, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Catalog.Municipalities(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	if err := primeAt(ctx, p.Items, (*primer).municipality, pageNode...); err != nil {
+		return nil, err
+	}
+	return municipalityConnection(p), nil
 }
 
 func (r *Resolver) facilities(ctx context.Context, f tsunagu.FacilityFilter, first *int, after *string) (*model.FacilityConnection, error) {
@@ -73,6 +87,9 @@ func (r *Resolver) facilities(ctx context.Context, f tsunagu.FacilityFilter, fir
 	}
 	p, err := r.Catalog.Facilities(ctx, f, page)
 	if err != nil {
+		return nil, err
+	}
+	if err := primeAt(ctx, p.Items, (*primer).facility, pageNode...); err != nil {
 		return nil, err
 	}
 	return facilityConnection(p), nil
@@ -87,6 +104,9 @@ func (r *Resolver) locations(ctx context.Context, f tsunagu.LocationFilter, firs
 	if err != nil {
 		return nil, err
 	}
+	if err := primeAt(ctx, p.Items, (*primer).location, pageNode...); err != nil {
+		return nil, err
+	}
 	return locationConnection(p), nil
 }
 
@@ -96,14 +116,64 @@ func (r *Resolver) product(ctx context.Context, id string, locale *tsunagu.Local
 	if err != nil {
 		return nil, nil
 	}
-	p, err := load(ctx, loadersFrom(ctx).product, tsunagu.ProductID(pid), "product")
+	p, err := load(ctx, &loadersFrom(ctx).product, tsunagu.ProductID(pid), "product")
 	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return inLocale(p, locale), nil
+	return primed(ctx, inLocale(p, locale), (*primer).product)
+}
+
+// productByCode resolves productByCode(code:): null for a code no visible product has.
+func (r *Resolver) productByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*tsunagu.Product, error) {
+	p, err := r.Catalog.ProductByCode(ctx, code)
+	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return primed(ctx, inLocale(p, locale), (*primer).product)
+}
+
+// facilityProducts resolves Facility.products: a nested page (see nested.go).
+func (r *Resolver) facilityProducts(ctx context.Context, f *tsunagu.Facility, filter *tsunagu.ProductFilter, first *int,
+	after *string, locale *tsunagu.Locale) (*model.ProductConnection, error) {
+	pf := productFilter(filter, locale)
+	p, err := loadersFrom(ctx).productsOf.get(ctx, f.ID, first, after,
+		func(ctx context.Context, fs []tsunagu.FacilityID, page tsunagu.PageArgs) (map[tsunagu.FacilityID]*tsunagu.Page[*tsunagu.Product], error) {
+			return r.Catalog.ProductsOf(ctx, fs, pf, page)
+		}, primeNodes((*primer).product))
+	if err != nil {
+		return nil, err
+	}
+	return productConnection(p), nil
+}
+
+// municipalityFacilities resolves Municipality.facilities: a nested page.
+func (r *Resolver) municipalityFacilities(ctx context.Context, m *tsunagu.Municipality, first *int, after *string) (*model.FacilityConnection, error) {
+	p, err := loadersFrom(ctx).facilitiesOf.get(ctx, m.ID, first, after,
+		func(ctx context.Context, ms []tsunagu.MunicipalityID, page tsunagu.PageArgs) (map[tsunagu.MunicipalityID]*tsunagu.Page[*tsunagu.Facility], error) {
+			return r.Catalog.FacilitiesOf(ctx, ms, tsunagu.FacilityFilter{}, page)
+		}, primeNodes((*primer).facility))
+	if err != nil {
+		return nil, err
+	}
+	return facilityConnection(p), nil
+}
+
+// municipalityLocations resolves Municipality.locations: a nested page.
+func (r *Resolver) municipalityLocations(ctx context.Context, m *tsunagu.Municipality, first *int, after *string) (*model.LocationConnection, error) {
+	p, err := loadersFrom(ctx).locationsOf.get(ctx, m.ID, first, after,
+		func(ctx context.Context, ms []tsunagu.MunicipalityID, page tsunagu.PageArgs) (map[tsunagu.MunicipalityID]*tsunagu.Page[*tsunagu.Location], error) {
+			return r.Catalog.LocationsOf(ctx, ms, tsunagu.LocationFilter{}, page)
+		}, primeNodes((*primer).location))
+	if err != nil {
+		return nil, err
+	}
+	return locationConnection(p), nil
 }
 
 // node resolves any global ID; null when the object does not exist or is not visible.
@@ -113,14 +183,18 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		return nil, nil
 	}
 	l := loadersFrom(ctx)
-	var v any
+	var v model.Node
 	switch kind {
 	case gid.KindMunicipality:
-		v, err = load(ctx, l.municipality, tsunagu.MunicipalityID(n), "municipality")
+		v, err = nodeOf(ctx, &l.municipality, tsunagu.MunicipalityID(n), (*primer).municipality)
 	case gid.KindFacility:
-		v, err = load(ctx, l.facility, tsunagu.FacilityID(n), "facility")
+		v, err = nodeOf(ctx, &l.facility, tsunagu.FacilityID(n), (*primer).facility)
 	case gid.KindLocation:
-		v, err = load(ctx, l.location, tsunagu.LocationID(n), "location")
+		v, err = nodeOf(ctx, &l.location, tsunagu.LocationID(n), (*primer).location)
+	case gid.KindRegister:
+		v, err = nodeOf(ctx, &l.register, tsunagu.RegisterID(n), (*primer).register)
+	case gid.KindUser:
+		v, err = nodeOf(ctx, &l.user, tsunagu.UserID(n), (*primer).user)
 	case gid.KindProduct:
 		return r.product(ctx, id, nil)
 	case gid.KindTransfer:
@@ -131,34 +205,35 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		return r.order(ctx, id)
 	case gid.KindSession:
 		return r.registerSession(ctx, id)
-	case gid.KindRegister:
-		v, err = loadVisible(ctx, l.register, tsunagu.RegisterID(n))
-	case gid.KindUser:
-		var us map[tsunagu.UserID]*tsunagu.User
-		us, err = r.Auth.UsersByID(ctx, []tsunagu.UserID{tsunagu.UserID(n)})
-		if u := us[tsunagu.UserID(n)]; u != nil {
-			return u, nil
-		}
-		return nil, err
-	default:
-		return nil, nil
-	}
-	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
-		return nil, nil
 	}
 	return v, err
 }
 
-func facilityPayload(f *tsunagu.Facility, err error) (*model.FacilityPayload, error) {
-	errs, err := userErrors(err)
+// nodeOf loads the object of id for node(id:), primed; null when there is no such
+// visible object.
+func nodeOf[K comparable, V any](ctx context.Context, l *loader[K, *V], id K,
+	visit func(*primer, ast.SelectionSet, []*V)) (model.Node, error) {
+	v, err := loadVisible(ctx, l, id)
+	if v == nil || err != nil {
+		return nil, err
+	}
+	if err := primeAt(ctx, []*V{v}, visit); err != nil {
+		return nil, err
+	}
+	n, _ := any(v).(model.Node)
+	return n, nil
+}
+
+func facilityPayload(ctx context.Context, f *tsunagu.Facility, err error) (*model.FacilityPayload, error) {
+	errs, err := primedPayload(ctx, f, err, (*primer).facility, "facility")
 	if err != nil || len(errs) > 0 {
 		return &model.FacilityPayload{UserErrors: errs}, err
 	}
 	return &model.FacilityPayload{Facility: f, UserErrors: errs}, nil
 }
 
-func productPayload(p *tsunagu.Product, err error) (*model.ProductPayload, error) {
-	errs, err := userErrors(err)
+func productPayload(ctx context.Context, p *tsunagu.Product, err error) (*model.ProductPayload, error) {
+	errs, err := primedPayload(ctx, p, err, (*primer).product, "product")
 	if err != nil || len(errs) > 0 {
 		return &model.ProductPayload{UserErrors: errs}, err
 	}

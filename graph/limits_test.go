@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"tsunagu/graph"
 	"tsunagu/internal/postgres"
@@ -152,19 +151,12 @@ func TestProductPageStatementCount(t *testing.T) {
 	}
 }
 
-// statementCountWait is how long the dataloaders of the statement-count tests
-// collect keys: long enough that on a loaded machine (make test runs the browser
-// tests beside these, with -race) no batch is cut in two, which would count as a
-// statement more; 20 ms was not.
-const statementCountWait = 200 * time.Millisecond
-
-// Nested lists load through page loaders: municipalities with their partners,
+// Nested lists load by field (graph/nested.go): municipalities with their partners,
 // facilities (each with its products) and locations cost the same statements for 2
-// municipalities as for 12, and every parent gets its own page. The loaders wait
-// long enough here that a busy test machine cannot split a batch.
+// municipalities as for 12, and every parent gets its own page.
 func TestNestedListStatementCount(t *testing.T) {
 	t.Parallel()
-	a := newAPIWith(t, graph.Options{LoaderWait: statementCountWait})
+	a := newAPI(t)
 	ctx := a.adminCtx()
 	for i := range 10 {
 		code5 := fmt.Sprintf("%05d", 13200+i)
@@ -258,7 +250,7 @@ func TestNestedListStatementCount(t *testing.T) {
 // refunds' receipts costs the same statements for 2 sales as for 20.
 func TestSaleReceiptsStatementCount(t *testing.T) {
 	t.Parallel()
-	a := newAPIWith(t, graph.Options{LoaderWait: statementCountWait})
+	a := newAPI(t)
 	s := a.session()
 	p := a.stocked(a.homeFac, a.homeShop, 100)
 	clerk := a.ctxs["clerk"]
@@ -325,7 +317,7 @@ func TestSaleReceiptsStatementCount(t *testing.T) {
 // statements for 2 registers as for 6.
 func TestRegisterReportsStatementCount(t *testing.T) {
 	t.Parallel()
-	a := newAPIWith(t, graph.Options{LoaderWait: statementCountWait})
+	a := newAPI(t)
 	p := a.stocked(a.homeFac, a.homeShop, 100)
 	q := `{ registers { name openSession { openingFloat report { salesCount grossSales expectedCash byTaxRate { tax } } } } }`
 	count := func(want int) int64 {

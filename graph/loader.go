@@ -1,0 +1,181 @@
+package graph
+
+import (
+	"context"
+	"sync"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// A loader holds the objects of one kind that a request has loaded, by ID (GoAlert's
+// loaders by ID, without a batching window). The resolver of a page, list or payload
+// loads what its query's selection reaches, one statement per kind (see prime.go),
+// and stores it here before gqlgen resolves the children, which then only look it
+// up. An ID nobody loaded is fetched alone, once per request. Nothing waits for
+// other keys to arrive, so the statements a query runs do not depend on timing.
+type loader[K comparable, V any] struct {
+	fetch func(context.Context, []K) (map[K]V, error)
+
+	mu sync.Mutex
+	m  map[K]entry[V]
+}
+
+// entry is what a loader knows of one ID: the object (found false when there is
+// none, or the user may not see it) once its fetch is done.
+type entry[V any] struct {
+	v     V
+	found bool
+	f     *fetching
+}
+
+// fetching is one fetch of a loader, which every entry it covers waits for.
+type fetching struct {
+	done chan struct{}
+	err  error
+}
+
+// loadMany loads the IDs the loader does not hold yet in one statement, waits for
+// those others are loading, and returns the objects found.
+func (l *loader[K, V]) loadMany(ctx context.Context, ids []K) (map[K]V, error) {
+	var f *fetching
+	var missing []K
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = make(map[K]entry[V], len(ids))
+	}
+	for _, id := range ids {
+		if _, ok := l.m[id]; !ok {
+			if f == nil {
+				f = &fetching{done: make(chan struct{})}
+			}
+			l.m[id] = entry[V]{f: f}
+			missing = append(missing, id)
+		}
+	}
+	l.mu.Unlock()
+	if f != nil {
+		l.run(ctx, f, missing)
+	}
+	out := make(map[K]V, len(ids))
+	var others []K
+	l.mu.Lock()
+	for _, id := range ids {
+		e := l.m[id]
+		select {
+		case <-e.f.done:
+			if e.f.err != nil {
+				l.mu.Unlock()
+				return nil, e.f.err
+			}
+			if e.found {
+				out[id] = e.v
+			}
+		default:
+			others = append(others, id)
+		}
+	}
+	l.mu.Unlock()
+	for _, id := range others {
+		v, ok, err := l.wait(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[id] = v
+		}
+	}
+	return out, nil
+}
+
+// run fetches ids for f and stores what came back.
+func (l *loader[K, V]) run(ctx context.Context, f *fetching, ids []K) {
+	var got map[K]V
+	if l.fetch != nil {
+		got, f.err = l.fetch(ctx, ids)
+	}
+	l.mu.Lock()
+	for _, id := range ids {
+		v, ok := got[id]
+		l.m[id] = entry[V]{v: v, found: ok, f: f}
+	}
+	l.mu.Unlock()
+	close(f.done)
+}
+
+// get returns the object of id, fetching it alone if nobody loaded it.
+func (l *loader[K, V]) get(ctx context.Context, id K) (V, bool, error) {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[K]entry[V]{}
+	}
+	e, ok := l.m[id]
+	if !ok {
+		f := &fetching{done: make(chan struct{})}
+		l.m[id] = entry[V]{f: f}
+		l.mu.Unlock()
+		l.run(ctx, f, []K{id})
+		return l.wait(ctx, id)
+	}
+	// An entry seen with its fetch done, under the lock, is final: run stores it
+	// before it closes done.
+	select {
+	case <-e.f.done:
+		l.mu.Unlock()
+		return e.v, e.found, e.f.err
+	default:
+	}
+	l.mu.Unlock()
+	return l.wait(ctx, id)
+}
+
+// wait returns the entry of id once its fetch is done.
+func (l *loader[K, V]) wait(ctx context.Context, id K) (V, bool, error) {
+	l.mu.Lock()
+	e := l.m[id]
+	l.mu.Unlock()
+	select {
+	case <-e.f.done:
+	case <-ctx.Done():
+		var zero V
+		return zero, false, ctx.Err()
+	}
+	l.mu.Lock()
+	e = l.m[id]
+	l.mu.Unlock()
+	return e.v, e.found, e.f.err
+}
+
+// load fetches one object through a loader; a missing object is NOT_FOUND.
+func load[K comparable, V any](ctx context.Context, l *loader[K, V], id K, what string) (V, error) {
+	v, ok, err := l.get(ctx, id)
+	if err == nil && !ok {
+		return v, tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such %s.", what)
+	}
+	return v, err
+}
+
+// loadOptional is load for a reference that may be absent (nil id); it gives nil then.
+func loadOptional[K comparable, V any](ctx context.Context, l *loader[K, V], id *K, what string) (V, error) {
+	if id == nil {
+		var zero V
+		return zero, nil
+	}
+	return load(ctx, l, *id, what)
+}
+
+// loadVisible is load for a reference the user may not be allowed to see (an actor
+// who is a customer, say): it gives nil instead of an error then.
+func loadVisible[K comparable, V any](ctx context.Context, l *loader[K, V], id K) (V, error) {
+	v, _, err := l.get(ctx, id)
+	return v, err
+}
+
+// loadList fetches the children of a parent through a loader of lists; a parent
+// without children gives an empty list.
+func loadList[K comparable, V any](ctx context.Context, l *loader[K, []V], id K) ([]V, error) {
+	v, _, err := l.get(ctx, id)
+	if err == nil && v == nil {
+		return []V{}, nil
+	}
+	return v, err
+}
