@@ -35,8 +35,12 @@ func TestSaleByIDStatementCount(t *testing.T) {
 			Payments: []tsunagu.PaymentInput{{Method: tsunagu.PaymentCash, Amount: total}}, IdempotencyKey: key()})
 		must(t, err)
 		var out struct {
-			Sale struct{ Lines []struct{ Product struct{ Name string } } }
-			Node struct{ Lines []struct{ Product struct{ Name string } } }
+			Sale struct {
+				Lines []struct{ Product struct{ Name string } }
+			}
+			Node struct {
+				Lines []struct{ Product struct{ Name string } }
+			}
 		}
 		counts[n] = a.statements("clerk", q, map[string]any{"id": a.id(gid.KindSale, int64(sale.ID))}, &out)
 		if len(out.Sale.Lines) != n || len(out.Node.Lines) != n || out.Node.Lines[0].Product.Name == "" {
