@@ -82,7 +82,6 @@ func (r *Resolver) orderTaxes(ctx context.Context, o *tsunagu.Order, side taxSid
 	return out, nil
 }
 
-
 func checkoutPayload(ctx context.Context, c *tsunagu.Checkout, err error) (*model.CheckoutPayload, error) {
 	var o *tsunagu.Order
 	if c != nil {
