@@ -16,7 +16,9 @@ import (
 type loader[K comparable, V any] struct {
 	fetch func(context.Context, []K) (map[K]V, error)
 
-	mu sync.Mutex
+	// mu guards m. Once a page is primed its children only read, many at once
+	// (gqlgen resolves them in goroutines): they share the read lock.
+	mu sync.RWMutex
 	m  map[K]entry[V]
 }
 
@@ -58,13 +60,13 @@ func (l *loader[K, V]) loadMany(ctx context.Context, ids []K) (map[K]V, error) {
 	}
 	out := make(map[K]V, len(ids))
 	var others []K
-	l.mu.Lock()
+	l.mu.RLock()
 	for _, id := range ids {
 		e := l.m[id]
 		select {
 		case <-e.f.done:
 			if e.f.err != nil {
-				l.mu.Unlock()
+				l.mu.RUnlock()
 				return nil, e.f.err
 			}
 			if e.found {
@@ -74,7 +76,7 @@ func (l *loader[K, V]) loadMany(ctx context.Context, ids []K) (map[K]V, error) {
 			others = append(others, id)
 		}
 	}
-	l.mu.Unlock()
+	l.mu.RUnlock()
 	for _, id := range others {
 		v, ok, err := l.wait(ctx, id)
 		if err != nil {
@@ -104,44 +106,51 @@ func (l *loader[K, V]) run(ctx context.Context, f *fetching, ids []K) {
 
 // get returns the object of id, fetching it alone if nobody loaded it.
 func (l *loader[K, V]) get(ctx context.Context, id K) (V, bool, error) {
+	// An entry seen with its fetch done, under the lock, is final: run stores it
+	// before it closes done.
+	l.mu.RLock()
+	e, ok := l.m[id]
+	if ok {
+		select {
+		case <-e.f.done:
+			l.mu.RUnlock()
+			return e.v, e.found, e.f.err
+		default:
+		}
+	}
+	l.mu.RUnlock()
+	if ok {
+		return l.wait(ctx, id)
+	}
 	l.mu.Lock()
 	if l.m == nil {
 		l.m = map[K]entry[V]{}
 	}
-	e, ok := l.m[id]
-	if !ok {
-		f := &fetching{done: make(chan struct{})}
-		l.m[id] = entry[V]{f: f}
+	if _, ok := l.m[id]; ok { // another resolver asked first
 		l.mu.Unlock()
-		l.run(ctx, f, []K{id})
 		return l.wait(ctx, id)
 	}
-	// An entry seen with its fetch done, under the lock, is final: run stores it
-	// before it closes done.
-	select {
-	case <-e.f.done:
-		l.mu.Unlock()
-		return e.v, e.found, e.f.err
-	default:
-	}
+	f := &fetching{done: make(chan struct{})}
+	l.m[id] = entry[V]{f: f}
 	l.mu.Unlock()
+	l.run(ctx, f, []K{id})
 	return l.wait(ctx, id)
 }
 
 // wait returns the entry of id once its fetch is done.
 func (l *loader[K, V]) wait(ctx context.Context, id K) (V, bool, error) {
-	l.mu.Lock()
+	l.mu.RLock()
 	e := l.m[id]
-	l.mu.Unlock()
+	l.mu.RUnlock()
 	select {
 	case <-e.f.done:
 	case <-ctx.Done():
 		var zero V
 		return zero, false, ctx.Err()
 	}
-	l.mu.Lock()
+	l.mu.RLock()
 	e = l.m[id]
-	l.mu.Unlock()
+	l.mu.RUnlock()
 	return e.v, e.found, e.f.err
 }
 
