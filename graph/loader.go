@@ -36,9 +36,9 @@ type fetching struct {
 	err  error
 }
 
-// loadMany loads the IDs the loader does not hold yet in one statement, waits for
-// those others are loading, and returns the objects found.
-func (l *loader[K, V]) loadMany(ctx context.Context, ids []K) (map[K]V, error) {
+// loadMany loads the IDs the loader does not hold yet, in one statement, and waits
+// for those others are loading.
+func (l *loader[K, V]) loadMany(ctx context.Context, ids []K) error {
 	var f *fetching
 	var missing []K
 	l.mu.Lock()
@@ -58,7 +58,6 @@ func (l *loader[K, V]) loadMany(ctx context.Context, ids []K) (map[K]V, error) {
 	if f != nil {
 		l.run(ctx, f, missing)
 	}
-	out := make(map[K]V, len(ids))
 	var others []K
 	l.mu.RLock()
 	for _, id := range ids {
@@ -67,10 +66,7 @@ func (l *loader[K, V]) loadMany(ctx context.Context, ids []K) (map[K]V, error) {
 		case <-e.f.done:
 			if e.f.err != nil {
 				l.mu.RUnlock()
-				return nil, e.f.err
-			}
-			if e.found {
-				out[id] = e.v
+				return e.f.err
 			}
 		default:
 			others = append(others, id)
@@ -78,15 +74,30 @@ func (l *loader[K, V]) loadMany(ctx context.Context, ids []K) (map[K]V, error) {
 	}
 	l.mu.RUnlock()
 	for _, id := range others {
-		v, ok, err := l.wait(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out[id] = v
+		if _, _, err := l.wait(ctx, id); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// found returns the distinct objects of ids, all loaded, that exist; seen is
+// scratch space.
+func (l *loader[K, V]) found(ids []K, seen map[K]struct{}) []V {
+	clear(seen)
+	out := make([]V, 0, len(ids))
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	for _, id := range ids {
+		if _, dup := seen[id]; dup {
+			continue
+		}
+		seen[id] = struct{}{}
+		if e := l.m[id]; e.found {
+			out = append(out, e.v)
+		}
+	}
+	return out
 }
 
 // run fetches ids for f and stores what came back.

@@ -150,23 +150,14 @@ func (q *queue[K, V]) pending() bool { return len(q.ids) > 0 }
 func (q *queue[K, V]) run(ctx context.Context) error {
 	ids, thens := q.ids, q.thens
 	q.ids, q.thens = nil, nil
-	m, err := q.l.loadMany(ctx, ids)
-	if err != nil {
+	if err := q.l.loadMany(ctx, ids); err != nil {
 		return err
 	}
+	seen := map[K]struct{}{}
 	for _, t := range thens {
-		if t.f == nil {
-			continue
+		if t.f != nil {
+			t.f(q.l.found(ids[t.from:t.to], seen))
 		}
-		vs := make([]V, 0, t.to-t.from)
-		seen := make(map[K]bool, t.to-t.from)
-		for _, id := range ids[t.from:t.to] {
-			if v, ok := m[id]; ok && !seen[id] {
-				seen[id] = true
-				vs = append(vs, v)
-			}
-		}
-		t.f(vs)
 	}
 	return nil
 }

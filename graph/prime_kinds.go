@@ -37,8 +37,8 @@ type kinds struct {
 
 // order is the order the kinds load in: a kind before the kinds its objects refer
 // to, so that each usually loads once.
-func (k *kinds) order() []runner {
-	return []runner{&k.sales, &k.transfers, &k.registers, &k.sessions, &k.openSessions,
+func (k *kinds) order() [27]runner {
+	return [...]runner{&k.sales, &k.transfers, &k.registers, &k.sessions, &k.openSessions,
 		&k.saleLines, &k.salePayments, &k.refunds, &k.refundLines, &k.cashMovements,
 		&k.tLines, &k.tShipments, &k.tReceipts, &k.tEvents, &k.orderLines, &k.orderRefunds,
 		&k.receipts, &k.reports, &k.partners, &k.stockLevels, &k.products, &k.facilities,
