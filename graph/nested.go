@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -64,7 +65,14 @@ func (n *nestedPages[P, T]) get(ctx context.Context, parent P, first *int, after
 	fp := n.byField[f]
 	n.mu.Unlock()
 	if fp != nil {
-		fp.once.Do(func() { fp.pages, fp.err = loadPages(ctx, fp.parents, page, fetch, prime) })
+		fp.once.Do(func() {
+			// Another root field with the same fragment may still be noting parents:
+			// those it notes from now on are loaded alone.
+			n.mu.Lock()
+			parents := slices.Clone(fp.parents)
+			n.mu.Unlock()
+			fp.pages, fp.err = loadPages(ctx, parents, page, fetch, prime)
+		})
 		if fp.err != nil {
 			return nil, fp.err
 		}
