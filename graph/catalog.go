@@ -57,13 +57,25 @@ func (r *Resolver) products(ctx context.Context, f tsunagu.ProductFilter, first 
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchProductRefs(ctx, p.Items); err != nil {
-		return nil, err
-	}
-	if err := r.prefetchProductStock(ctx, p.Items); err != nil {
+	if err := primeAt(ctx, p.Items, (*primer).product, pageNode...); err != nil {
 		return nil, err
 	}
 	return productConnection(p), nil
+}
+
+func (r *Resolver) municipalities(ctx context.Context, first *int, after *string) (*model.MunicipalityConnection, error) {
+	page, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Catalog.Municipalities(ctx, page)
+	if err != nil {
+		return nil, err
+	}
+	if err := primeAt(ctx, p.Items, (*primer).municipality, pageNode...); err != nil {
+		return nil, err
+	}
+	return municipalityConnection(p), nil
 }
 
 func (r *Resolver) facilities(ctx context.Context, f tsunagu.FacilityFilter, first *int, after *string) (*model.FacilityConnection, error) {
@@ -73,6 +85,9 @@ func (r *Resolver) facilities(ctx context.Context, f tsunagu.FacilityFilter, fir
 	}
 	p, err := r.Catalog.Facilities(ctx, f, page)
 	if err != nil {
+		return nil, err
+	}
+	if err := primeAt(ctx, p.Items, (*primer).facility, pageNode...); err != nil {
 		return nil, err
 	}
 	return facilityConnection(p), nil
@@ -87,6 +102,9 @@ func (r *Resolver) locations(ctx context.Context, f tsunagu.LocationFilter, firs
 	if err != nil {
 		return nil, err
 	}
+	if err := primeAt(ctx, p.Items, (*primer).location, pageNode...); err != nil {
+		return nil, err
+	}
 	return locationConnection(p), nil
 }
 
@@ -96,69 +114,76 @@ func (r *Resolver) product(ctx context.Context, id string, locale *tsunagu.Local
 	if err != nil {
 		return nil, nil
 	}
-	p, err := load(ctx, loadersFrom(ctx).product, tsunagu.ProductID(pid), "product")
+	p, err := load(ctx, &loadersFrom(ctx).product, tsunagu.ProductID(pid), "product")
 	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return inLocale(p, locale), nil
+	return primed(ctx, inLocale(p, locale), (*primer).product)
 }
 
-// node resolves any global ID; null when the object does not exist or is not visible.
-func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
-	kind, n, err := gid.Decode(id)
-	if err != nil {
-		return nil, nil
-	}
-	l := loadersFrom(ctx)
-	var v any
-	switch kind {
-	case gid.KindMunicipality:
-		v, err = load(ctx, l.municipality, tsunagu.MunicipalityID(n), "municipality")
-	case gid.KindFacility:
-		v, err = load(ctx, l.facility, tsunagu.FacilityID(n), "facility")
-	case gid.KindLocation:
-		v, err = load(ctx, l.location, tsunagu.LocationID(n), "location")
-	case gid.KindProduct:
-		return r.product(ctx, id, nil)
-	case gid.KindTransfer:
-		return r.transfer(ctx, id)
-	case gid.KindSale:
-		return r.sale(ctx, id)
-	case gid.KindOrder:
-		return r.order(ctx, id)
-	case gid.KindSession:
-		return r.registerSession(ctx, id)
-	case gid.KindRegister:
-		v, err = loadVisible(ctx, l.register, tsunagu.RegisterID(n))
-	case gid.KindUser:
-		var us map[tsunagu.UserID]*tsunagu.User
-		us, err = r.Auth.UsersByID(ctx, []tsunagu.UserID{tsunagu.UserID(n)})
-		if u := us[tsunagu.UserID(n)]; u != nil {
-			return u, nil
-		}
-		return nil, err
-	default:
-		return nil, nil
-	}
+// productByCode resolves productByCode(code:): null for a code no visible product has.
+func (r *Resolver) productByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*tsunagu.Product, error) {
+	p, err := r.Catalog.ProductByCode(ctx, code)
 	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
 		return nil, nil
 	}
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	return primed(ctx, inLocale(p, locale), (*primer).product)
 }
 
-func facilityPayload(f *tsunagu.Facility, err error) (*model.FacilityPayload, error) {
-	errs, err := userErrors(err)
+// facilityProducts resolves Facility.products: a nested page (see nested.go).
+func (r *Resolver) facilityProducts(ctx context.Context, f *tsunagu.Facility, filter *tsunagu.ProductFilter, first *int,
+	after *string, locale *tsunagu.Locale) (*model.ProductConnection, error) {
+	pf := productFilter(filter, locale)
+	p, err := loadersFrom(ctx).productsOf.get(ctx, f.ID, first, after,
+		func(ctx context.Context, fs []tsunagu.FacilityID, page tsunagu.PageArgs) (map[tsunagu.FacilityID]*tsunagu.Page[*tsunagu.Product], error) {
+			return r.Catalog.ProductsOf(ctx, fs, pf, page)
+		}, primeNodes((*primer).product))
+	if err != nil {
+		return nil, err
+	}
+	return productConnection(p), nil
+}
+
+// municipalityFacilities resolves Municipality.facilities: a nested page.
+func (r *Resolver) municipalityFacilities(ctx context.Context, m *tsunagu.Municipality, first *int, after *string) (*model.FacilityConnection, error) {
+	p, err := loadersFrom(ctx).facilitiesOf.get(ctx, m.ID, first, after,
+		func(ctx context.Context, ms []tsunagu.MunicipalityID, page tsunagu.PageArgs) (map[tsunagu.MunicipalityID]*tsunagu.Page[*tsunagu.Facility], error) {
+			return r.Catalog.FacilitiesOf(ctx, ms, tsunagu.FacilityFilter{}, page)
+		}, primeNodes((*primer).facility))
+	if err != nil {
+		return nil, err
+	}
+	return facilityConnection(p), nil
+}
+
+// municipalityLocations resolves Municipality.locations: a nested page.
+func (r *Resolver) municipalityLocations(ctx context.Context, m *tsunagu.Municipality, first *int, after *string) (*model.LocationConnection, error) {
+	p, err := loadersFrom(ctx).locationsOf.get(ctx, m.ID, first, after,
+		func(ctx context.Context, ms []tsunagu.MunicipalityID, page tsunagu.PageArgs) (map[tsunagu.MunicipalityID]*tsunagu.Page[*tsunagu.Location], error) {
+			return r.Catalog.LocationsOf(ctx, ms, tsunagu.LocationFilter{}, page)
+		}, primeNodes((*primer).location))
+	if err != nil {
+		return nil, err
+	}
+	return locationConnection(p), nil
+}
+
+func facilityPayload(ctx context.Context, f *tsunagu.Facility, err error) (*model.FacilityPayload, error) {
+	errs, err := primedPayload(ctx, f, err, (*primer).facility, "facility")
 	if err != nil || len(errs) > 0 {
 		return &model.FacilityPayload{UserErrors: errs}, err
 	}
 	return &model.FacilityPayload{Facility: f, UserErrors: errs}, nil
 }
 
-func productPayload(p *tsunagu.Product, err error) (*model.ProductPayload, error) {
-	errs, err := userErrors(err)
+func productPayload(ctx context.Context, p *tsunagu.Product, err error) (*model.ProductPayload, error) {
+	errs, err := primedPayload(ctx, p, err, (*primer).product, "product")
 	if err != nil || len(errs) > 0 {
 		return &model.ProductPayload{UserErrors: errs}, err
 	}

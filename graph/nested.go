@@ -2,77 +2,111 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
+	"slices"
+	"sync"
 
-	"github.com/vikstrous/dataloadgen"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"tsunagu/internal/tsunagu"
 )
 
-// A nested list (a municipality's facilities, a facility's products) loads through
-// a page loader: the pages of every parent on a page are read in one call. The key
-// carries the field's arguments, so that parents asked for with the same filter and
-// page share a statement and different ones are still answered right.
+// A nested list with arguments (a municipality's facilities, a facility's products)
+// loads by field of the query: priming notes, for each such field, the parents it
+// will be asked of, and the first resolver of the field loads the pages of all of
+// them in one statement, with the arguments gqlgen gives it (the same for every
+// parent: they come from the field and the operation's variables), then primes the
+// pages' items. Every other parent's resolver finds its page loaded.
 
-// pageKey is a parent and the nested field's arguments, as JSON.
-type pageKey[P comparable] struct {
-	Parent P
-	Args   string
+// nestedPages are the pages of one nested list's fields, by field and parent.
+type nestedPages[P interface{ ~int64 }, T any] struct {
+	mu      sync.Mutex
+	byField map[*ast.Field]*fieldPages[P, T]
 }
 
-// pageArgsOf are the arguments of a nested list field.
-type pageArgsOf[F any] struct {
-	Filter F
-	Page   tsunagu.PageArgs
+type fieldPages[P interface{ ~int64 }, T any] struct {
+	parents []P
+	once    sync.Once
+	pages   map[P]*tsunagu.Page[T]
+	err     error
 }
 
-// newPageKey makes the key of parent's page with filter f and page.
-func newPageKey[P comparable, F any](parent P, f F, page tsunagu.PageArgs) pageKey[P] {
-	b, _ := json.Marshal(pageArgsOf[F]{f, page}) // plain data: it always encodes
-	return pageKey[P]{parent, string(b)}
+// note records that field f will be asked of parents.
+func (n *nestedPages[P, T]) note(f *ast.Field, parents []P) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.byField == nil {
+		n.byField = map[*ast.Field]*fieldPages[P, T]{}
+	}
+	fp := n.byField[f]
+	if fp == nil {
+		fp = &fieldPages[P, T]{}
+		n.byField[f] = fp
+	}
+	fp.parents = append(fp.parents, parents...)
 }
 
-// newPageLoader batches fetch, which reads the pages of many parents with one
-// filter and page, by the arguments of its keys.
-func newPageLoader[P comparable, F any, T any](fetch func(context.Context, []P, F, tsunagu.PageArgs) (map[P]*tsunagu.Page[T], error),
-	opt dataloadgen.Option) *dataloadgen.Loader[pageKey[P], *tsunagu.Page[T]] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []pageKey[P]) (map[pageKey[P]]*tsunagu.Page[T], error) {
-		groups := map[string][]P{}
-		for _, k := range keys {
-			groups[k.Args] = append(groups[k.Args], k.Parent)
-		}
-		out := make(map[pageKey[P]]*tsunagu.Page[T], len(keys))
-		for args, parents := range groups {
-			var a pageArgsOf[F]
-			if err := json.Unmarshal([]byte(args), &a); err != nil {
-				return nil, err
-			}
-			pages, err := fetch(ctx, parents, a.Filter, a.Page)
-			if err != nil {
-				return nil, err
-			}
-			for _, p := range parents {
-				if pg := pages[p]; pg != nil {
-					out[pageKey[P]{p, args}] = pg
-				}
-			}
-		}
-		return out, nil
-	}, opt)
-}
-
-// loadPage loads parent's page of a nested list with filter f and the connection
-// arguments first and after.
-func loadPage[P comparable, F any, T any](ctx context.Context, l *dataloadgen.Loader[pageKey[P], *tsunagu.Page[T]],
-	parent P, f F, first *int, after *string) (*tsunagu.Page[T], error) {
+// get returns parent's page of the field being resolved, with first and after. The
+// first call for the field loads the pages of every parent noted for it through
+// fetch, which reads the pages of many parents, and primes the items with prime; a
+// parent nobody noted is loaded alone.
+func (n *nestedPages[P, T]) get(ctx context.Context, parent P, first *int, after *string,
+	fetch func(context.Context, []P, tsunagu.PageArgs) (map[P]*tsunagu.Page[T], error),
+	prime func(context.Context, []T) error) (*tsunagu.Page[T], error) {
 	page, err := pageArgs(first, after)
 	if err != nil {
 		return nil, err
 	}
-	pg, err := l.Load(ctx, newPageKey(parent, f, page))
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return &tsunagu.Page[T]{Items: []T{}}, nil
+	var f *ast.Field
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		f = fc.Field.Field
 	}
-	return pg, err
+	n.mu.Lock()
+	fp := n.byField[f]
+	n.mu.Unlock()
+	if fp != nil {
+		fp.once.Do(func() {
+			// Another root field with the same fragment may still be noting parents:
+			// those it notes from now on are loaded alone.
+			n.mu.Lock()
+			parents := slices.Clone(fp.parents)
+			n.mu.Unlock()
+			fp.pages, fp.err = loadPages(ctx, parents, page, fetch, prime)
+		})
+		if fp.err != nil {
+			return nil, fp.err
+		}
+		if pg, ok := fp.pages[parent]; ok {
+			return pg, nil
+		}
+	}
+	pages, err := loadPages(ctx, []P{parent}, page, fetch, prime)
+	if err != nil {
+		return nil, err
+	}
+	return pages[parent], nil
+}
+
+// loadPages fetches the pages of parents, an empty page for a parent without
+// items, and primes their items.
+func loadPages[P interface{ ~int64 }, T any](ctx context.Context, parents []P, page tsunagu.PageArgs,
+	fetch func(context.Context, []P, tsunagu.PageArgs) (map[P]*tsunagu.Page[T], error),
+	prime func(context.Context, []T) error) (map[P]*tsunagu.Page[T], error) {
+	got, err := fetch(ctx, unique(parents), page)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[P]*tsunagu.Page[T], len(parents))
+	var items []T
+	for _, p := range parents {
+		pg := got[p]
+		if pg == nil {
+			pg = &tsunagu.Page[T]{Items: []T{}}
+		}
+		if _, dup := out[p]; !dup {
+			items = append(items, pg.Items...)
+		}
+		out[p] = pg
+	}
+	return out, prime(ctx, items)
 }

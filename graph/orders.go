@@ -27,7 +27,7 @@ func (r *Resolver) orders(ctx context.Context, f *tsunagu.OrderFilter, first *in
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchOrderRefs(ctx, p.Items); err != nil {
+	if err := primeAt(ctx, p.Items, (*primer).order, pageNode...); err != nil {
 		return nil, err
 	}
 	return orderConnection(p), nil
@@ -39,7 +39,11 @@ func (r *Resolver) order(ctx context.Context, id string) (*tsunagu.Order, error)
 	if err != nil {
 		return nil, nil
 	}
-	return loadVisible(ctx, loadersFrom(ctx).order, tsunagu.OrderID(n))
+	o, err := loadVisible(ctx, &loadersFrom(ctx).order, tsunagu.OrderID(n))
+	if err != nil {
+		return nil, err
+	}
+	return primed(ctx, o, (*primer).order)
 }
 
 // orderByToken resolves orderByToken(token:): null for a token that opens nothing.
@@ -48,13 +52,16 @@ func (r *Resolver) orderByToken(ctx context.Context, token string) (*tsunagu.Ord
 	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
 		return nil, nil
 	}
-	return o, err
+	if err != nil {
+		return nil, err
+	}
+	return primed(ctx, o, (*primer).order)
 }
 
 // orderTaxes is the order's tax per rate, computed by the receipt's rule: the
 // qualifying part, the non-qualifying one, or both summed rate by rate.
 func (r *Resolver) orderTaxes(ctx context.Context, o *tsunagu.Order, side taxSide) ([]*tsunagu.RateTotal, error) {
-	lines, err := loadList(ctx, loadersFrom(ctx).orderLines, o.ID)
+	lines, err := loadList(ctx, &loadersFrom(ctx).orderLines, o.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -75,25 +82,20 @@ func (r *Resolver) orderTaxes(ctx context.Context, o *tsunagu.Order, side taxSid
 	return out, nil
 }
 
-// loginPayload is the payload of login and signUp: the new session's token.
-func loginPayload(s *tsunagu.Session, err error) (*model.LoginPayload, error) {
-	errs, err := userErrors(err)
-	if err != nil || len(errs) > 0 {
-		return &model.LoginPayload{UserErrors: errs}, err
+func checkoutPayload(ctx context.Context, c *tsunagu.Checkout, err error) (*model.CheckoutPayload, error) {
+	var o *tsunagu.Order
+	if c != nil {
+		o = c.Order
 	}
-	return &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, User: s.User, UserErrors: errs}, nil
-}
-
-func checkoutPayload(c *tsunagu.Checkout, err error) (*model.CheckoutPayload, error) {
-	errs, err := userErrors(err)
+	errs, err := primedPayload(ctx, o, err, (*primer).order, "order")
 	if err != nil || len(errs) > 0 {
 		return &model.CheckoutPayload{UserErrors: errs}, err
 	}
 	return &model.CheckoutPayload{Order: c.Order, ClientSecret: &c.ClientSecret, OrderToken: &c.Token, UserErrors: errs}, nil
 }
 
-func orderPayload(o *tsunagu.Order, err error) (*model.OrderPayload, error) {
-	errs, err := userErrors(err)
+func orderPayload(ctx context.Context, o *tsunagu.Order, err error) (*model.OrderPayload, error) {
+	errs, err := primedPayload(ctx, o, err, (*primer).order, "order")
 	if err != nil || len(errs) > 0 {
 		return &model.OrderPayload{UserErrors: errs}, err
 	}
@@ -105,7 +107,10 @@ func (r *Resolver) orderRefundPayload(ctx context.Context, rf *tsunagu.OrderRefu
 	if err != nil || len(errs) > 0 {
 		return &model.OrderRefundPayload{UserErrors: errs}, err
 	}
-	o, err := loadVisible(ctx, loadersFrom(ctx).order, rf.OrderID)
+	o, err := loadVisible(ctx, &loadersFrom(ctx).order, rf.OrderID)
+	if err == nil && o != nil {
+		err = primeAt(ctx, []*tsunagu.Order{o}, (*primer).order, "order")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -114,11 +119,7 @@ func (r *Resolver) orderRefundPayload(ctx context.Context, rf *tsunagu.OrderRefu
 
 // shippingRule is a shop's delivery fee; a shop without one delivers for free.
 func (r *Resolver) shippingRule(ctx context.Context, shop tsunagu.LocationID) (*tsunagu.ShippingRule, error) {
-	l := loadersFrom(ctx).shippingRule
-	if l == nil {
-		return &tsunagu.ShippingRule{}, nil
-	}
-	rule, err := loadVisible(ctx, l, shop)
+	rule, err := loadVisible(ctx, &loadersFrom(ctx).shippingRule, shop)
 	if rule == nil && err == nil {
 		rule = &tsunagu.ShippingRule{}
 	}
@@ -131,73 +132,6 @@ func shippingRulePayload(rule *tsunagu.ShippingRule, err error) (*model.Shipping
 		return &model.ShippingRulePayload{UserErrors: errs}, err
 	}
 	return &model.ShippingRulePayload{ShippingRule: rule, UserErrors: errs}, nil
-}
-
-// prefetchOrderRefs primes the loaders of a page of orders with their lines (and the
-// lines' products and owners), refunds and shops, as far as the query asks for them:
-// see prefetchProductRefs for why.
-func (r *Resolver) prefetchOrderRefs(ctx context.Context, os []*tsunagu.Order) error {
-	if len(os) == 0 {
-		return nil
-	}
-	l := loadersFrom(ctx)
-	ids := make([]tsunagu.OrderID, len(os))
-	shops := make([]tsunagu.LocationID, len(os))
-	for i, o := range os {
-		ids[i], shops[i] = o.ID, o.ShopID
-	}
-	if selects(ctx, "edges", "node", "lines") || selects(ctx, "edges", "node", "taxes") ||
-		selects(ctx, "edges", "node", "qualifyingTaxes") || selects(ctx, "edges", "node", "nonQualifyingTaxes") {
-		lines, err := r.Orders.OrderLines(ctx, ids)
-		if err != nil {
-			return err
-		}
-		var products []tsunagu.ProductID
-		var owners []tsunagu.FacilityID
-		for _, id := range ids {
-			l.orderLines.Prime(id, lines[id])
-			for _, ln := range lines[id] {
-				products, owners = append(products, ln.ProductID), append(owners, ln.OwnerFacilityID)
-			}
-		}
-		if selects(ctx, "edges", "node", "lines", "product") && len(products) > 0 {
-			ps, err := r.Catalog.ProductsByID(ctx, unique(products))
-			if err != nil {
-				return err
-			}
-			for id, p := range ps {
-				l.product.Prime(id, p)
-			}
-		}
-		if selects(ctx, "edges", "node", "lines", "owner") && len(owners) > 0 {
-			fs, err := r.Catalog.FacilitiesByID(ctx, unique(owners))
-			if err != nil {
-				return err
-			}
-			for id, f := range fs {
-				l.facility.Prime(id, f)
-			}
-		}
-	}
-	if selects(ctx, "edges", "node", "refunds") {
-		rs, err := r.Orders.OrderRefunds(ctx, ids)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			l.orderRefunds.Prime(id, rs[id])
-		}
-	}
-	if selects(ctx, "edges", "node", "shop") {
-		ls, err := r.Catalog.LocationsByID(ctx, unique(shops))
-		if err != nil {
-			return err
-		}
-		for id, loc := range ls {
-			l.location.Prime(id, loc)
-		}
-	}
-	return nil
 }
 
 // taxSide is which of an order's taxes orderTaxes returns.

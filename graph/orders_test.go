@@ -2,11 +2,9 @@ package graph_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"tsunagu/graph/gid"
-	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -219,34 +217,5 @@ func TestCheckoutUserErrors(t *testing.T) {
 			}
 			a.unchanged(before)
 		})
-	}
-}
-
-// A page of orders with their lines, products, owners, shops, taxes and refunds runs
-// the same number of statements whatever its size.
-func TestOrderPageStatementCount(t *testing.T) {
-	t.Parallel()
-	a := newAPI(t)
-	for range 6 {
-		a.paidOrder(tsunagu.FulfilPickup)
-	}
-	q := `query($n: Int) { orders(first: $n) { edges { node { id total shop { name }
-		lines { name product { name } owner { name } } taxes { tax } refunds { amount } } } } }`
-	count := func(n int) int64 {
-		var c postgres.StatementCounter
-		ctx := postgres.WithStatementCounter(context.Background(), &c)
-		r := a.doCtx(ctx, "manager", q, map[string]any{"n": n})
-		if len(r.Errors) > 0 {
-			t.Fatalf("errors: %+v", r.Errors)
-		}
-		var out struct{ Orders struct{ Edges []any } }
-		must(t, json.Unmarshal(r.Data, &out))
-		if len(out.Orders.Edges) != n {
-			t.Fatalf("%d orders, want %d", len(out.Orders.Edges), n)
-		}
-		return c.Count()
-	}
-	if small, large := count(2), count(6); small != large {
-		t.Errorf("statement count grows with the page: %d for 2, %d for 6", small, large)
 	}
 }

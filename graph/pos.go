@@ -28,7 +28,11 @@ func (r *Resolver) registers(ctx context.Context, shopID *string) ([]*tsunagu.Re
 		l := tsunagu.LocationID(id)
 		shop = &l
 	}
-	return r.POS.Registers(ctx, shop)
+	rs, err := r.POS.Registers(ctx, shop)
+	if err != nil {
+		return nil, err
+	}
+	return rs, primeAt(ctx, rs, (*primer).register)
 }
 
 func (r *Resolver) sales(ctx context.Context, f *tsunagu.SaleFilter, first *int, after *string) (*model.SaleConnection, error) {
@@ -40,7 +44,7 @@ func (r *Resolver) sales(ctx context.Context, f *tsunagu.SaleFilter, first *int,
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchSaleRefs(ctx, p.Items, pageNode...); err != nil {
+	if err := primeAt(ctx, p.Items, (*primer).sale, pageNode...); err != nil {
 		return nil, err
 	}
 	return saleConnection(p), nil
@@ -53,7 +57,11 @@ func (r *Resolver) registerSession(ctx context.Context, id string) (*tsunagu.Reg
 	if err != nil {
 		return nil, nil
 	}
-	return loadVisible(ctx, loadersFrom(ctx).session, tsunagu.SessionID(n))
+	s, err := loadVisible(ctx, &loadersFrom(ctx).session, tsunagu.SessionID(n))
+	if err != nil {
+		return nil, err
+	}
+	return primed(ctx, s, (*primer).session)
 }
 
 // sale resolves sale(id:): null when the ID is malformed, unknown or not visible.
@@ -62,7 +70,11 @@ func (r *Resolver) sale(ctx context.Context, id string) (*tsunagu.Sale, error) {
 	if err != nil {
 		return nil, nil
 	}
-	return loadVisible(ctx, loadersFrom(ctx).sale, tsunagu.SaleID(n))
+	s, err := loadVisible(ctx, &loadersFrom(ctx).sale, tsunagu.SaleID(n))
+	if err != nil {
+		return nil, err
+	}
+	return primed(ctx, s, (*primer).sale)
 }
 
 func (r *Resolver) saleByReceiptNumber(ctx context.Context, shopID string, number int) (*tsunagu.Sale, error) {
@@ -74,12 +86,15 @@ func (r *Resolver) saleByReceiptNumber(ctx context.Context, shopID string, numbe
 	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
 		return nil, nil
 	}
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	return primed(ctx, s, (*primer).sale)
 }
 
 // receipt loads the receipt of a sale, or with refund set of that refund.
 func receipt(ctx context.Context, sale tsunagu.SaleID, refund tsunagu.RefundID) (*tsunagu.Receipt, error) {
-	return load(ctx, loadersFrom(ctx).receipt, tsunagu.ReceiptKey{Sale: sale, Refund: refund}, "receipt")
+	return load(ctx, &loadersFrom(ctx).receipt, tsunagu.ReceiptKey{Sale: sale, Refund: refund}, "receipt")
 }
 
 // receiptText renders the receipt of a sale, or of one of its refunds, for a printer
@@ -96,59 +111,60 @@ func (r *Resolver) receiptText(ctx context.Context, sale tsunagu.SaleID, refund 
 	return rc.Text(w)
 }
 
-func shopPayload(s *tsunagu.Shop, err error) (*model.ShopPayload, error) {
-	errs, err := userErrors(err)
+func shopPayload(ctx context.Context, s *tsunagu.Shop, err error) (*model.ShopPayload, error) {
+	errs, err := primedPayload(ctx, s, err, (*primer).shop, "shop")
 	if err != nil || len(errs) > 0 {
 		return &model.ShopPayload{UserErrors: errs}, err
 	}
 	return &model.ShopPayload{Shop: s, UserErrors: errs}, nil
 }
 
-func registerPayload(reg *tsunagu.Register, err error) (*model.RegisterPayload, error) {
-	errs, err := userErrors(err)
+func registerPayload(ctx context.Context, reg *tsunagu.Register, err error) (*model.RegisterPayload, error) {
+	errs, err := primedPayload(ctx, reg, err, (*primer).register, "register")
 	if err != nil || len(errs) > 0 {
 		return &model.RegisterPayload{UserErrors: errs}, err
 	}
 	return &model.RegisterPayload{Register: reg, UserErrors: errs}, nil
 }
 
-func sessionPayload(s *tsunagu.RegisterSession, err error) (*model.RegisterSessionPayload, error) {
-	errs, err := userErrors(err)
+func sessionPayload(ctx context.Context, s *tsunagu.RegisterSession, err error) (*model.RegisterSessionPayload, error) {
+	errs, err := primedPayload(ctx, s, err, (*primer).session, "session")
 	if err != nil || len(errs) > 0 {
 		return &model.RegisterSessionPayload{UserErrors: errs}, err
 	}
 	return &model.RegisterSessionPayload{Session: s, UserErrors: errs}, nil
 }
 
-func cashMovementPayload(m *tsunagu.CashMovement, err error) (*model.CashMovementPayload, error) {
-	errs, err := userErrors(err)
+func cashMovementPayload(ctx context.Context, m *tsunagu.CashMovement, err error) (*model.CashMovementPayload, error) {
+	errs, err := primedPayload(ctx, m, err, (*primer).cashMovement, "cashMovement")
 	if err != nil || len(errs) > 0 {
 		return &model.CashMovementPayload{UserErrors: errs}, err
 	}
 	return &model.CashMovementPayload{CashMovement: m, UserErrors: errs}, nil
 }
 
-func (r *Resolver) salePayload(ctx context.Context, s *tsunagu.Sale, err error) (*model.SalePayload, error) {
-	errs, err := userErrors(err)
+func salePayload(ctx context.Context, s *tsunagu.Sale, err error) (*model.SalePayload, error) {
+	errs, err := primedPayload(ctx, s, err, (*primer).sale, "sale")
 	if err != nil || len(errs) > 0 {
 		return &model.SalePayload{UserErrors: errs}, err
-	}
-	if err := r.prefetchSaleRefs(ctx, []*tsunagu.Sale{s}, "sale"); err != nil {
-		return nil, err
 	}
 	return &model.SalePayload{Sale: s, UserErrors: errs}, nil
 }
 
-func refundPayload(rf *tsunagu.Refund, err error) (*model.RefundPayload, error) {
-	errs, err := userErrors(err)
+func refundPayload(ctx context.Context, rf *tsunagu.Refund, err error) (*model.RefundPayload, error) {
+	errs, err := primedPayload(ctx, rf, err, (*primer).refund, "refund")
 	if err != nil || len(errs) > 0 {
 		return &model.RefundPayload{UserErrors: errs}, err
 	}
 	return &model.RefundPayload{Refund: rf, UserErrors: errs}, nil
 }
 
-func terminalSalePayload(ts *tsunagu.TerminalSale, err error) (*model.TerminalSalePayload, error) {
-	errs, err := userErrors(err)
+func terminalSalePayload(ctx context.Context, ts *tsunagu.TerminalSale, err error) (*model.TerminalSalePayload, error) {
+	var s *tsunagu.Sale
+	if ts != nil {
+		s = ts.Sale
+	}
+	errs, err := primedPayload(ctx, s, err, (*primer).sale, "sale")
 	if err != nil || len(errs) > 0 {
 		return &model.TerminalSalePayload{UserErrors: errs}, err
 	}

@@ -1,6 +1,6 @@
 // Package graph is the GraphQL API: thin resolvers that convert their input, call one
 // service of the domain and return, plus the server set-up, the error presenter and
-// the per-request dataloaders.
+// the per-request loaders.
 package graph
 
 import "tsunagu/internal/tsunagu"

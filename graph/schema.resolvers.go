@@ -14,66 +14,55 @@ import (
 )
 
 func (r *cashMovementResolver) Actor(ctx context.Context, obj *tsunagu.CashMovement) (*tsunagu.User, error) {
-	return loadVisible(ctx, loadersFrom(ctx).user, obj.ActorID)
+	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ActorID)
 }
 
 func (r *exchangeBalanceResolver) From(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error) {
-	return load(ctx, loadersFrom(ctx).municipality, obj.FromMunicipalityID, "municipality")
+	return load(ctx, &loadersFrom(ctx).municipality, obj.FromMunicipalityID, "municipality")
 }
 
 func (r *exchangeBalanceResolver) To(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error) {
-	return load(ctx, loadersFrom(ctx).municipality, obj.ToMunicipalityID, "municipality")
+	return load(ctx, &loadersFrom(ctx).municipality, obj.ToMunicipalityID, "municipality")
 }
 
 func (r *facilityResolver) Municipality(ctx context.Context, obj *tsunagu.Facility) (*tsunagu.Municipality, error) {
-	return load(ctx, loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
+	return load(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
 }
 
 func (r *facilityResolver) Products(ctx context.Context, obj *tsunagu.Facility, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) (*model.ProductConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).productsOf, obj.ID, productFilter(filter, locale), first, after)
-	if err != nil {
-		return nil, err
-	}
-	return productConnection(p), nil
+	return r.facilityProducts(ctx, obj, filter, first, after, locale)
 }
 
 func (r *locationResolver) Municipality(ctx context.Context, obj *tsunagu.Location) (*tsunagu.Municipality, error) {
-	return load(ctx, loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
+	return load(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
 }
 
 func (r *locationResolver) Facility(ctx context.Context, obj *tsunagu.Location) (*tsunagu.Facility, error) {
-	return loadOptional(ctx, loadersFrom(ctx).facility, obj.FacilityID, "facility")
+	return loadOptional(ctx, &loadersFrom(ctx).facility, obj.FacilityID, "facility")
 }
 
 func (r *locationResolver) Shop(ctx context.Context, obj *tsunagu.Location) (*tsunagu.Shop, error) {
 	if obj.Kind != tsunagu.LocationShop {
 		return nil, nil
 	}
-	return loadVisible(ctx, loadersFrom(ctx).shop, obj.ID)
+	return loadVisible(ctx, &loadersFrom(ctx).shop, obj.ID)
 }
 
 func (r *municipalityResolver) Partners(ctx context.Context, obj *tsunagu.Municipality) ([]*tsunagu.Municipality, error) {
-	return loadList(ctx, loadersFrom(ctx).partners, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).partners, obj.ID)
 }
 
 func (r *municipalityResolver) Facilities(ctx context.Context, obj *tsunagu.Municipality, first *int, after *string) (*model.FacilityConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).facilitiesOf, obj.ID, tsunagu.FacilityFilter{}, first, after)
-	if err != nil {
-		return nil, err
-	}
-	return facilityConnection(p), nil
+	return r.municipalityFacilities(ctx, obj, first, after)
 }
 
 func (r *municipalityResolver) Locations(ctx context.Context, obj *tsunagu.Municipality, first *int, after *string) (*model.LocationConnection, error) {
-	p, err := loadPage(ctx, loadersFrom(ctx).locationsOf, obj.ID, tsunagu.LocationFilter{}, first, after)
-	if err != nil {
-		return nil, err
-	}
-	return locationConnection(p), nil
+	return r.municipalityLocations(ctx, obj, first, after)
 }
 
 func (r *mutationResolver) Login(ctx context.Context, input tsunagu.LoginInput) (*model.LoginPayload, error) {
-	return loginPayload(r.Auth.Login(ctx, input))
+	v, err := r.Auth.Login(ctx, input)
+	return loginPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, error) {
@@ -82,119 +71,138 @@ func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, er
 }
 
 func (r *mutationResolver) CreateFacility(ctx context.Context, input tsunagu.CreateFacilityInput) (*model.FacilityPayload, error) {
-	return facilityPayload(r.Catalog.CreateFacility(ctx, input))
+	v, err := r.Catalog.CreateFacility(ctx, input)
+	return facilityPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) UpdateFacility(ctx context.Context, input tsunagu.UpdateFacilityInput) (*model.FacilityPayload, error) {
-	return facilityPayload(r.Catalog.UpdateFacility(ctx, input))
+	v, err := r.Catalog.UpdateFacility(ctx, input)
+	return facilityPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) CreateProduct(ctx context.Context, input tsunagu.CreateProductInput) (*model.ProductPayload, error) {
-	return productPayload(r.Catalog.CreateProduct(ctx, input))
+	v, err := r.Catalog.CreateProduct(ctx, input)
+	return productPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) UpdateProduct(ctx context.Context, input tsunagu.UpdateProductInput) (*model.ProductPayload, error) {
-	return productPayload(r.Catalog.UpdateProduct(ctx, input))
+	v, err := r.Catalog.UpdateProduct(ctx, input)
+	return productPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) ArchiveProduct(ctx context.Context, input model.ArchiveProductInput) (*model.ProductPayload, error) {
-	return productPayload(r.Catalog.ArchiveProduct(ctx, input.ID))
+	v, err := r.Catalog.ArchiveProduct(ctx, input.ID)
+	return productPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) AdjustStock(ctx context.Context, input tsunagu.AdjustStockInput) (*model.AdjustStockPayload, error) {
-	return adjustmentPayload(r.Stock.AdjustStock(ctx, input))
+	v, err := r.Stock.AdjustStock(ctx, input)
+	return adjustmentPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) RecordStocktake(ctx context.Context, input tsunagu.RecordStocktakeInput) (*model.RecordStocktakePayload, error) {
 	v, err := r.Stock.RecordStocktake(ctx, input)
-	return r.stocktakePayload(ctx, v, err)
+	return stocktakePayload(ctx, v, err)
 }
 
 func (r *mutationResolver) SetReorderPoint(ctx context.Context, input tsunagu.SetReorderPointInput) (*model.StockLevelPayload, error) {
-	return stockLevelPayload(r.Stock.SetReorderPoint(ctx, input))
+	v, err := r.Stock.SetReorderPoint(ctx, input)
+	return stockLevelPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) RequestTransfer(ctx context.Context, input tsunagu.RequestTransferInput) (*model.TransferPayload, error) {
 	v, err := r.Transfers.RequestTransfer(ctx, input)
-	return r.transferPayload(ctx, v, err)
+	return transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) ApproveTransfer(ctx context.Context, input tsunagu.ApproveTransferInput) (*model.TransferPayload, error) {
 	v, err := r.Transfers.ApproveTransfer(ctx, input)
-	return r.transferPayload(ctx, v, err)
+	return transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) ShipTransfer(ctx context.Context, input tsunagu.ShipTransferInput) (*model.TransferPayload, error) {
 	v, err := r.Transfers.ShipTransfer(ctx, input)
-	return r.transferPayload(ctx, v, err)
+	return transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) ReceiveTransfer(ctx context.Context, input tsunagu.ReceiveTransferInput) (*model.TransferPayload, error) {
 	v, err := r.Transfers.ReceiveTransfer(ctx, input)
-	return r.transferPayload(ctx, v, err)
+	return transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) CancelTransfer(ctx context.Context, input tsunagu.CancelTransferInput) (*model.TransferPayload, error) {
 	v, err := r.Transfers.CancelTransfer(ctx, input)
-	return r.transferPayload(ctx, v, err)
+	return transferPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) UpdateShop(ctx context.Context, input tsunagu.Shop) (*model.ShopPayload, error) {
-	return shopPayload(r.POS.UpdateShop(ctx, input))
+	v, err := r.POS.UpdateShop(ctx, input)
+	return shopPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) CreateRegister(ctx context.Context, input tsunagu.CreateRegisterInput) (*model.RegisterPayload, error) {
-	return registerPayload(r.POS.CreateRegister(ctx, input))
+	v, err := r.POS.CreateRegister(ctx, input)
+	return registerPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) OpenRegisterSession(ctx context.Context, input tsunagu.OpenSessionInput) (*model.RegisterSessionPayload, error) {
-	return sessionPayload(r.POS.OpenRegisterSession(ctx, input))
+	v, err := r.POS.OpenRegisterSession(ctx, input)
+	return sessionPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) CloseRegisterSession(ctx context.Context, input tsunagu.CloseSessionInput) (*model.RegisterSessionPayload, error) {
-	return sessionPayload(r.POS.CloseRegisterSession(ctx, input))
+	v, err := r.POS.CloseRegisterSession(ctx, input)
+	return sessionPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) RecordCashMovement(ctx context.Context, input tsunagu.RecordCashMovementInput) (*model.CashMovementPayload, error) {
-	return cashMovementPayload(r.POS.RecordCashMovement(ctx, input))
+	v, err := r.POS.RecordCashMovement(ctx, input)
+	return cashMovementPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) CreateSale(ctx context.Context, input tsunagu.CreateSaleInput) (*model.SalePayload, error) {
 	v, err := r.POS.CreateSale(ctx, input)
-	return r.salePayload(ctx, v, err)
+	return salePayload(ctx, v, err)
 }
 
 func (r *mutationResolver) VoidSale(ctx context.Context, input tsunagu.VoidSaleInput) (*model.SalePayload, error) {
 	v, err := r.POS.VoidSale(ctx, input)
-	return r.salePayload(ctx, v, err)
+	return salePayload(ctx, v, err)
 }
 
 func (r *mutationResolver) RefundSale(ctx context.Context, input tsunagu.RefundSaleInput) (*model.RefundPayload, error) {
-	return refundPayload(r.POS.RefundSale(ctx, input))
+	v, err := r.POS.RefundSale(ctx, input)
+	return refundPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error) {
-	return loginPayload(r.Auth.SignUp(ctx, input))
+	v, err := r.Auth.SignUp(ctx, input)
+	return loginPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error) {
-	return checkoutPayload(r.Orders.Checkout(ctx, input))
+	v, err := r.Orders.Checkout(ctx, input)
+	return checkoutPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) MarkOrderReady(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error) {
-	return orderPayload(r.Orders.MarkOrderReady(ctx, input))
+	v, err := r.Orders.MarkOrderReady(ctx, input)
+	return orderPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) CompleteOrder(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error) {
-	return orderPayload(r.Orders.CompleteOrder(ctx, input))
+	v, err := r.Orders.CompleteOrder(ctx, input)
+	return orderPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) ShipOrder(ctx context.Context, input tsunagu.ShipOrderInput) (*model.OrderPayload, error) {
-	return orderPayload(r.Orders.ShipOrder(ctx, input))
+	v, err := r.Orders.ShipOrder(ctx, input)
+	return orderPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) CancelOrder(ctx context.Context, input tsunagu.CancelOrderInput) (*model.OrderPayload, error) {
-	return orderPayload(r.Orders.CancelOrder(ctx, input))
+	v, err := r.Orders.CancelOrder(ctx, input)
+	return orderPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) RefundOrder(ctx context.Context, input tsunagu.RefundOrderInput) (*model.OrderRefundPayload, error) {
@@ -203,17 +211,18 @@ func (r *mutationResolver) RefundOrder(ctx context.Context, input tsunagu.Refund
 }
 
 func (r *mutationResolver) CreateTerminalSale(ctx context.Context, input tsunagu.CreateTerminalSaleInput) (*model.TerminalSalePayload, error) {
-	return terminalSalePayload(r.POS.CreateTerminalSale(ctx, input))
+	v, err := r.POS.CreateTerminalSale(ctx, input)
+	return terminalSalePayload(ctx, v, err)
 }
 
 func (r *mutationResolver) ConfirmTerminalSale(ctx context.Context, input model.ConfirmTerminalSaleInput) (*model.SalePayload, error) {
 	s, err := r.POS.ConfirmTerminalSale(ctx, input.SaleID)
-	return r.salePayload(ctx, s, err)
+	return salePayload(ctx, s, err)
 }
 
 func (r *mutationResolver) CancelTerminalSale(ctx context.Context, input tsunagu.CancelTerminalSaleInput) (*model.SalePayload, error) {
 	s, err := r.POS.CancelTerminalSale(ctx, input)
-	return r.salePayload(ctx, s, err)
+	return salePayload(ctx, s, err)
 }
 
 func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error) {
@@ -221,11 +230,11 @@ func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.Se
 }
 
 func (r *orderResolver) Shop(ctx context.Context, obj *tsunagu.Order) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.ShopID, "shop")
+	return load(ctx, &loadersFrom(ctx).location, obj.ShopID, "shop")
 }
 
 func (r *orderResolver) Lines(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderLine, error) {
-	return loadList(ctx, loadersFrom(ctx).orderLines, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).orderLines, obj.ID)
 }
 
 func (r *orderResolver) Taxes(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.RateTotal, error) {
@@ -241,23 +250,23 @@ func (r *orderResolver) NonQualifyingTaxes(ctx context.Context, obj *tsunagu.Ord
 }
 
 func (r *orderResolver) Refunds(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderRefund, error) {
-	return loadList(ctx, loadersFrom(ctx).orderRefunds, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).orderRefunds, obj.ID)
 }
 
 func (r *orderLineResolver) Product(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Product, error) {
-	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *orderLineResolver) Owner(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Facility, error) {
-	return load(ctx, loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
+	return load(ctx, &loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
 }
 
 func (r *productResolver) Facility(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Facility, error) {
-	return load(ctx, loadersFrom(ctx).facility, obj.FacilityID, "facility")
+	return load(ctx, &loadersFrom(ctx).facility, obj.FacilityID, "facility")
 }
 
 func (r *productResolver) Municipality(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Municipality, error) {
-	return load(ctx, loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
+	return load(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
 }
 
 func (r *productResolver) Translations(ctx context.Context, obj *tsunagu.Product) ([]*model.Translation, error) {
@@ -273,19 +282,11 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*tsunagu.User, error) {
-	return tsunagu.UserFrom(ctx), nil
+	return primed(ctx, tsunagu.UserFrom(ctx), (*primer).user)
 }
 
 func (r *queryResolver) Municipalities(ctx context.Context, first *int, after *string) (*model.MunicipalityConnection, error) {
-	page, err := pageArgs(first, after)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.Catalog.Municipalities(ctx, page)
-	if err != nil {
-		return nil, err
-	}
-	return municipalityConnection(p), nil
+	return r.municipalities(ctx, first, after)
 }
 
 func (r *queryResolver) Facilities(ctx context.Context, filter *tsunagu.FacilityFilter, first *int, after *string) (*model.FacilityConnection, error) {
@@ -305,14 +306,7 @@ func (r *queryResolver) Product(ctx context.Context, id string, locale *tsunagu.
 }
 
 func (r *queryResolver) ProductByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*tsunagu.Product, error) {
-	p, err := r.Catalog.ProductByCode(ctx, code)
-	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return inLocale(p, locale), nil
+	return r.productByCode(ctx, code, locale)
 }
 
 func (r *queryResolver) Allergens(ctx context.Context) ([]*tsunagu.AllergenInfo, error) {
@@ -383,15 +377,15 @@ func (r *receiptResolver) OriginalIssuedAt(ctx context.Context, obj *tsunagu.Rec
 }
 
 func (r *refundResolver) Sale(ctx context.Context, obj *tsunagu.Refund) (*tsunagu.Sale, error) {
-	return load(ctx, loadersFrom(ctx).sale, obj.SaleID, "sale")
+	return load(ctx, &loadersFrom(ctx).sale, obj.SaleID, "sale")
 }
 
 func (r *refundResolver) CreatedBy(ctx context.Context, obj *tsunagu.Refund) (*tsunagu.User, error) {
-	return loadVisible(ctx, loadersFrom(ctx).user, obj.CreatedBy)
+	return loadVisible(ctx, &loadersFrom(ctx).user, obj.CreatedBy)
 }
 
 func (r *refundResolver) Lines(ctx context.Context, obj *tsunagu.Refund) ([]*tsunagu.RefundLine, error) {
-	return loadList(ctx, loadersFrom(ctx).refundLines, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).refundLines, obj.ID)
 }
 
 func (r *refundResolver) Receipt(ctx context.Context, obj *tsunagu.Refund) (*tsunagu.Receipt, error) {
@@ -403,69 +397,69 @@ func (r *refundResolver) ReceiptText(ctx context.Context, obj *tsunagu.Refund, w
 }
 
 func (r *registerResolver) Shop(ctx context.Context, obj *tsunagu.Register) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.ShopID, "shop")
+	return load(ctx, &loadersFrom(ctx).location, obj.ShopID, "shop")
 }
 
 func (r *registerResolver) OpenSession(ctx context.Context, obj *tsunagu.Register) (*tsunagu.RegisterSession, error) {
-	return loadVisible(ctx, loadersFrom(ctx).openSession, obj.ID)
+	return loadVisible(ctx, &loadersFrom(ctx).openSession, obj.ID)
 }
 
 func (r *registerSessionResolver) Register(ctx context.Context, obj *tsunagu.RegisterSession) (*tsunagu.Register, error) {
-	return load(ctx, loadersFrom(ctx).register, obj.RegisterID, "register")
+	return load(ctx, &loadersFrom(ctx).register, obj.RegisterID, "register")
 }
 
 func (r *registerSessionResolver) OpenedBy(ctx context.Context, obj *tsunagu.RegisterSession) (*tsunagu.User, error) {
-	return loadVisible(ctx, loadersFrom(ctx).user, obj.OpenedBy)
+	return loadVisible(ctx, &loadersFrom(ctx).user, obj.OpenedBy)
 }
 
 func (r *registerSessionResolver) ClosedBy(ctx context.Context, obj *tsunagu.RegisterSession) (*tsunagu.User, error) {
 	if obj.ClosedBy == nil {
 		return nil, nil
 	}
-	return loadVisible(ctx, loadersFrom(ctx).user, *obj.ClosedBy)
+	return loadVisible(ctx, &loadersFrom(ctx).user, *obj.ClosedBy)
 }
 
 func (r *registerSessionResolver) CashMovements(ctx context.Context, obj *tsunagu.RegisterSession) ([]*tsunagu.CashMovement, error) {
-	return loadList(ctx, loadersFrom(ctx).cashMovements, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).cashMovements, obj.ID)
 }
 
 func (r *registerSessionResolver) Report(ctx context.Context, obj *tsunagu.RegisterSession) (*tsunagu.ZReport, error) {
-	return load(ctx, loadersFrom(ctx).report, obj.ID, "register session")
+	return load(ctx, &loadersFrom(ctx).report, obj.ID, "register session")
 }
 
 func (r *saleResolver) Shop(ctx context.Context, obj *tsunagu.Sale) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.ShopID, "shop")
+	return load(ctx, &loadersFrom(ctx).location, obj.ShopID, "shop")
 }
 
 func (r *saleResolver) Register(ctx context.Context, obj *tsunagu.Sale) (*tsunagu.Register, error) {
-	return load(ctx, loadersFrom(ctx).register, obj.RegisterID, "register")
+	return load(ctx, &loadersFrom(ctx).register, obj.RegisterID, "register")
 }
 
 func (r *saleResolver) Session(ctx context.Context, obj *tsunagu.Sale) (*tsunagu.RegisterSession, error) {
-	return load(ctx, loadersFrom(ctx).session, obj.SessionID, "register session")
+	return load(ctx, &loadersFrom(ctx).session, obj.SessionID, "register session")
 }
 
 func (r *saleResolver) SoldBy(ctx context.Context, obj *tsunagu.Sale) (*tsunagu.User, error) {
-	return loadVisible(ctx, loadersFrom(ctx).user, obj.SoldBy)
+	return loadVisible(ctx, &loadersFrom(ctx).user, obj.SoldBy)
 }
 
 func (r *saleResolver) VoidedBy(ctx context.Context, obj *tsunagu.Sale) (*tsunagu.User, error) {
 	if obj.VoidedBy == nil {
 		return nil, nil
 	}
-	return loadVisible(ctx, loadersFrom(ctx).user, *obj.VoidedBy)
+	return loadVisible(ctx, &loadersFrom(ctx).user, *obj.VoidedBy)
 }
 
 func (r *saleResolver) Lines(ctx context.Context, obj *tsunagu.Sale) ([]*tsunagu.SaleLine, error) {
-	return loadList(ctx, loadersFrom(ctx).saleLines, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).saleLines, obj.ID)
 }
 
 func (r *saleResolver) Payments(ctx context.Context, obj *tsunagu.Sale) ([]*tsunagu.Payment, error) {
-	return loadList(ctx, loadersFrom(ctx).salePayments, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).salePayments, obj.ID)
 }
 
 func (r *saleResolver) Refunds(ctx context.Context, obj *tsunagu.Sale) ([]*tsunagu.Refund, error) {
-	return loadList(ctx, loadersFrom(ctx).refunds, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).refunds, obj.ID)
 }
 
 func (r *saleResolver) Receipt(ctx context.Context, obj *tsunagu.Sale) (*tsunagu.Receipt, error) {
@@ -477,15 +471,15 @@ func (r *saleResolver) ReceiptText(ctx context.Context, obj *tsunagu.Sale, width
 }
 
 func (r *saleLineResolver) Product(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Product, error) {
-	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *saleLineResolver) Owner(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Facility, error) {
-	return load(ctx, loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
+	return load(ctx, &loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
 }
 
 func (r *shopResolver) Location(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.LocationID, "location")
+	return load(ctx, &loadersFrom(ctx).location, obj.LocationID, "location")
 }
 
 func (r *shopResolver) ShippingRule(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.ShippingRule, error) {
@@ -493,23 +487,23 @@ func (r *shopResolver) ShippingRule(ctx context.Context, obj *tsunagu.Shop) (*ts
 }
 
 func (r *stockAdjustmentResolver) Location(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.LocationID, "location")
+	return load(ctx, &loadersFrom(ctx).location, obj.LocationID, "location")
 }
 
 func (r *stockAdjustmentResolver) Product(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Product, error) {
-	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *stockAdjustmentResolver) Actor(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.User, error) {
-	return loadVisible(ctx, loadersFrom(ctx).user, obj.ActorID)
+	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ActorID)
 }
 
 func (r *stockLevelResolver) Product(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Product, error) {
-	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *stockLevelResolver) Location(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.LocationID, "location")
+	return load(ctx, &loadersFrom(ctx).location, obj.LocationID, "location")
 }
 
 func (r *stockLevelResolver) Owner(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Facility, error) {
@@ -517,15 +511,15 @@ func (r *stockLevelResolver) Owner(ctx context.Context, obj *tsunagu.StockLevel)
 }
 
 func (r *stockMovementResolver) Product(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Product, error) {
-	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *stockMovementResolver) Location(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.LocationID, "location")
+	return load(ctx, &loadersFrom(ctx).location, obj.LocationID, "location")
 }
 
 func (r *stockMovementResolver) Owner(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Facility, error) {
-	return load(ctx, loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
+	return load(ctx, &loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
 }
 
 func (r *stockMovementResolver) DocumentID(ctx context.Context, obj *tsunagu.StockMovement) (*string, error) {
@@ -536,15 +530,15 @@ func (r *stockMovementResolver) Actor(ctx context.Context, obj *tsunagu.StockMov
 	if obj.ActorID == nil {
 		return nil, nil
 	}
-	return loadVisible(ctx, loadersFrom(ctx).user, *obj.ActorID)
+	return loadVisible(ctx, &loadersFrom(ctx).user, *obj.ActorID)
 }
 
 func (r *stocktakeResolver) Location(ctx context.Context, obj *tsunagu.Stocktake) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.LocationID, "location")
+	return load(ctx, &loadersFrom(ctx).location, obj.LocationID, "location")
 }
 
 func (r *stocktakeResolver) Actor(ctx context.Context, obj *tsunagu.Stocktake) (*tsunagu.User, error) {
-	return loadVisible(ctx, loadersFrom(ctx).user, obj.ActorID)
+	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ActorID)
 }
 
 func (r *stocktakeResolver) ChangedLines(ctx context.Context, obj *tsunagu.Stocktake) ([]*tsunagu.StocktakeResultLine, error) {
@@ -552,75 +546,75 @@ func (r *stocktakeResolver) ChangedLines(ctx context.Context, obj *tsunagu.Stock
 }
 
 func (r *stocktakeResultLineResolver) Product(ctx context.Context, obj *tsunagu.StocktakeResultLine) (*tsunagu.Product, error) {
-	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *transferResolver) From(ctx context.Context, obj *tsunagu.Transfer) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.FromLocationID, "location")
+	return load(ctx, &loadersFrom(ctx).location, obj.FromLocationID, "location")
 }
 
 func (r *transferResolver) To(ctx context.Context, obj *tsunagu.Transfer) (*tsunagu.Location, error) {
-	return load(ctx, loadersFrom(ctx).location, obj.ToLocationID, "location")
+	return load(ctx, &loadersFrom(ctx).location, obj.ToLocationID, "location")
 }
 
 func (r *transferResolver) FromMunicipality(ctx context.Context, obj *tsunagu.Transfer) (*tsunagu.Municipality, error) {
-	return load(ctx, loadersFrom(ctx).municipality, obj.FromMunicipalityID, "municipality")
+	return load(ctx, &loadersFrom(ctx).municipality, obj.FromMunicipalityID, "municipality")
 }
 
 func (r *transferResolver) ToMunicipality(ctx context.Context, obj *tsunagu.Transfer) (*tsunagu.Municipality, error) {
-	return load(ctx, loadersFrom(ctx).municipality, obj.ToMunicipalityID, "municipality")
+	return load(ctx, &loadersFrom(ctx).municipality, obj.ToMunicipalityID, "municipality")
 }
 
 func (r *transferResolver) Lines(ctx context.Context, obj *tsunagu.Transfer) ([]*tsunagu.TransferLine, error) {
-	return loadList(ctx, loadersFrom(ctx).transferLines, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).transferLines, obj.ID)
 }
 
 func (r *transferResolver) Shipments(ctx context.Context, obj *tsunagu.Transfer) ([]*tsunagu.TransferShipment, error) {
-	return loadList(ctx, loadersFrom(ctx).transferShipments, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).transferShipments, obj.ID)
 }
 
 func (r *transferResolver) Receipts(ctx context.Context, obj *tsunagu.Transfer) ([]*tsunagu.TransferReceipt, error) {
-	return loadList(ctx, loadersFrom(ctx).transferReceipts, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).transferReceipts, obj.ID)
 }
 
 func (r *transferResolver) Events(ctx context.Context, obj *tsunagu.Transfer) ([]*tsunagu.TransferEvent, error) {
-	return loadList(ctx, loadersFrom(ctx).transferEvents, obj.ID)
+	return loadList(ctx, &loadersFrom(ctx).transferEvents, obj.ID)
 }
 
 func (r *transferEventResolver) Actor(ctx context.Context, obj *tsunagu.TransferEvent) (*tsunagu.User, error) {
-	return loadVisible(ctx, loadersFrom(ctx).user, obj.ActorID)
+	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ActorID)
 }
 
 func (r *transferLineResolver) Product(ctx context.Context, obj *tsunagu.TransferLine) (*tsunagu.Product, error) {
-	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *transferLineResolver) Owner(ctx context.Context, obj *tsunagu.TransferLine) (*tsunagu.Facility, error) {
-	return load(ctx, loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
+	return load(ctx, &loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
 }
 
 func (r *transferQuantityResolver) Product(ctx context.Context, obj *tsunagu.TransferQuantity) (*tsunagu.Product, error) {
-	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *transferReceiptResolver) ReceivedBy(ctx context.Context, obj *tsunagu.TransferReceipt) (*tsunagu.User, error) {
-	return loadVisible(ctx, loadersFrom(ctx).user, obj.ReceivedBy)
+	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ReceivedBy)
 }
 
 func (r *transferReceiptLineResolver) Product(ctx context.Context, obj *tsunagu.ReceiptLineInput) (*tsunagu.Product, error) {
-	return load(ctx, loadersFrom(ctx).product, obj.ProductID, "product")
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *transferShipmentResolver) ShippedBy(ctx context.Context, obj *tsunagu.TransferShipment) (*tsunagu.User, error) {
-	return loadVisible(ctx, loadersFrom(ctx).user, obj.ShippedBy)
+	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ShippedBy)
 }
 
 func (r *userResolver) Municipality(ctx context.Context, obj *tsunagu.User) (*tsunagu.Municipality, error) {
-	return loadOptional(ctx, loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
+	return loadOptional(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
 }
 
 func (r *userResolver) Shop(ctx context.Context, obj *tsunagu.User) (*tsunagu.Location, error) {
-	return loadOptional(ctx, loadersFrom(ctx).location, obj.ShopID, "shop")
+	return loadOptional(ctx, &loadersFrom(ctx).location, obj.ShopID, "shop")
 }
 
 func (r *userErrorResolver) Field(ctx context.Context, obj *tsunagu.Error) (*string, error) {

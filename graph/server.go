@@ -44,11 +44,6 @@ type Options struct {
 	MaxOperations int
 	// RequestTimeout bounds the handling of one request (default 30 s).
 	RequestTimeout time.Duration
-	// LoaderWait is how long a dataloader collects keys before it queries
-	// (default 250 µs): the resolvers of one list run concurrently, so a short wait
-	// catches the whole page; a longer one costs latency but survives a busier
-	// scheduler.
-	LoaderWait time.Duration
 	// RateLimits are the leaky buckets per token and per address (off without a
 	// Limiter).
 	RateLimits RateLimits
@@ -81,9 +76,6 @@ func (o *Options) defaults() {
 	}
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 30 * time.Second
-	}
-	if o.LoaderWait == 0 {
-		o.LoaderWait = 250 * time.Microsecond
 	}
 	if o.Log == nil {
 		o.Log = slog.Default()
@@ -147,7 +139,7 @@ func newGraphQLHandler(res *Resolver, o Options) http.Handler {
 
 // middleware adds what every GraphQL request needs: a request ID, a body limit and a
 // timeout, one operation per request, the rate limits, the catalog cache for
-// anonymous reads, the user of its bearer token, and fresh dataloaders.
+// anonymous reads, the user of its bearer token, and fresh loaders.
 func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := newRequestID()
@@ -171,7 +163,7 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 			return
 		}
 		run := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := withLoaders(r.Context(), newLoaders(res, o.LoaderWait))
+			ctx := withLoaders(r.Context(), newLoaders(res))
 			next.ServeHTTP(&deadlineWriter{ResponseWriter: w, ctx: ctx}, r.WithContext(ctx))
 		})
 		if o.CatalogCache.serve(w, r.WithContext(ctx), body, run) {

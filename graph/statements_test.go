@@ -13,9 +13,11 @@ import (
 
 // The tests below pin how many SQL statements the major queries and mutations run
 // (BEGIN and COMMIT included), and that the number does not grow with the page size
-// or the number of lines. A failure means a change added a round trip per item, or
-// a loader batch that splits; fix the SQL or prefetch (graph/prefetch.go), never the
-// expected number alone.
+// or the number of lines. They run at the production settings: nothing in loading
+// waits for anything (graph/prime.go), so the count is the same on a busy server. A
+// failure means a change added a round trip per item, or a field priming does not
+// reach; fix the SQL or the field's visitor (graph/prime_*.go), never the expected
+// number alone.
 
 // statements runs an operation as the user as, fails on any GraphQL error, decodes
 // its data into out (when not nil) and returns the statements it ran.

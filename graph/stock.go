@@ -43,7 +43,7 @@ func (r *Resolver) stockLevels(ctx context.Context, locationID string, f *tsunag
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchStockLevelRefs(ctx, p.Items, pageNode...); err != nil {
+	if err := primeAt(ctx, p.Items, (*primer).stockLevel, pageNode...); err != nil {
 		return nil, err
 	}
 	return stockLevelConnection(p), nil
@@ -58,6 +58,9 @@ func (r *Resolver) stockMovements(ctx context.Context, f tsunagu.StockMovementFi
 	if err != nil {
 		return nil, err
 	}
+	if err := primeAt(ctx, p.Items, (*primer).stockMovement, pageNode...); err != nil {
+		return nil, err
+	}
 	return stockMovementConnection(p), nil
 }
 
@@ -67,7 +70,7 @@ func productStock(ctx context.Context, p *tsunagu.Product, locationID string) (*
 	if err != nil {
 		return nil, err
 	}
-	return loadVisible(ctx, loadersFrom(ctx).stockLevel, tsunagu.StockKey{ProductID: p.ID, LocationID: tsunagu.LocationID(loc)})
+	return loadVisible(ctx, &loadersFrom(ctx).stockLevel, tsunagu.StockKey{ProductID: p.ID, LocationID: tsunagu.LocationID(loc)})
 }
 
 // documentID is the global ID of the document a movement belongs to.
@@ -96,27 +99,24 @@ func changedLines(s *tsunagu.Stocktake) []*tsunagu.StocktakeResultLine {
 	return out
 }
 
-func adjustmentPayload(a *tsunagu.StockAdjustment, err error) (*model.AdjustStockPayload, error) {
-	errs, err := userErrors(err)
+func adjustmentPayload(ctx context.Context, a *tsunagu.StockAdjustment, err error) (*model.AdjustStockPayload, error) {
+	errs, err := primedPayload(ctx, a, err, (*primer).stockAdjustment, "adjustment")
 	if err != nil || len(errs) > 0 {
 		return &model.AdjustStockPayload{UserErrors: errs}, err
 	}
 	return &model.AdjustStockPayload{Adjustment: a, UserErrors: errs}, nil
 }
 
-func (r *Resolver) stocktakePayload(ctx context.Context, s *tsunagu.Stocktake, err error) (*model.RecordStocktakePayload, error) {
-	errs, err := userErrors(err)
+func stocktakePayload(ctx context.Context, s *tsunagu.Stocktake, err error) (*model.RecordStocktakePayload, error) {
+	errs, err := primedPayload(ctx, s, err, (*primer).stocktake, "stocktake")
 	if err != nil || len(errs) > 0 {
 		return &model.RecordStocktakePayload{UserErrors: errs}, err
-	}
-	if err := r.prefetchStocktakeRefs(ctx, s); err != nil {
-		return nil, err
 	}
 	return &model.RecordStocktakePayload{Stocktake: s, UserErrors: errs}, nil
 }
 
-func stockLevelPayload(l *tsunagu.StockLevel, err error) (*model.StockLevelPayload, error) {
-	errs, err := userErrors(err)
+func stockLevelPayload(ctx context.Context, l *tsunagu.StockLevel, err error) (*model.StockLevelPayload, error) {
+	errs, err := primedPayload(ctx, l, err, (*primer).stockLevel, "level")
 	if err != nil || len(errs) > 0 {
 		return &model.StockLevelPayload{UserErrors: errs}, err
 	}
@@ -125,9 +125,9 @@ func stockLevelPayload(l *tsunagu.StockLevel, err error) (*model.StockLevelPaylo
 
 // owner is the facility that owns a product's stock (consignment): its maker.
 func owner(ctx context.Context, id tsunagu.ProductID) (*tsunagu.Facility, error) {
-	p, err := load(ctx, loadersFrom(ctx).product, id, "product")
+	p, err := load(ctx, &loadersFrom(ctx).product, id, "product")
 	if err != nil {
 		return nil, err
 	}
-	return load(ctx, loadersFrom(ctx).facility, p.FacilityID, "facility")
+	return load(ctx, &loadersFrom(ctx).facility, p.FacilityID, "facility")
 }

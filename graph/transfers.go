@@ -29,7 +29,7 @@ func (r *Resolver) transfers(ctx context.Context, f *tsunagu.TransferFilter, fir
 	if err != nil {
 		return nil, err
 	}
-	if err := r.prefetchTransferRefs(ctx, p.Items, pageNode...); err != nil {
+	if err := primeAt(ctx, p.Items, (*primer).transfer, pageNode...); err != nil {
 		return nil, err
 	}
 	return transferConnection(p), nil
@@ -41,7 +41,11 @@ func (r *Resolver) transfer(ctx context.Context, id string) (*tsunagu.Transfer, 
 	if err != nil {
 		return nil, nil
 	}
-	return loadVisible(ctx, loadersFrom(ctx).transfer, tsunagu.TransferID(n))
+	t, err := loadVisible(ctx, &loadersFrom(ctx).transfer, tsunagu.TransferID(n))
+	if err != nil {
+		return nil, err
+	}
+	return primed(ctx, t, (*primer).transfer)
 }
 
 func (r *Resolver) exchangeBalance(ctx context.Context, municipalityID *string, fromMonth, toMonth string) ([]*tsunagu.ExchangeBalance, error) {
@@ -54,16 +58,17 @@ func (r *Resolver) exchangeBalance(ctx context.Context, municipalityID *string, 
 		id := tsunagu.MunicipalityID(m)
 		f.MunicipalityID = &id
 	}
-	return r.Transfers.ExchangeBalance(ctx, f)
+	bs, err := r.Transfers.ExchangeBalance(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return bs, primeAt(ctx, bs, (*primer).exchangeBalance)
 }
 
-func (r *Resolver) transferPayload(ctx context.Context, t *tsunagu.Transfer, err error) (*model.TransferPayload, error) {
-	errs, err := userErrors(err)
+func transferPayload(ctx context.Context, t *tsunagu.Transfer, err error) (*model.TransferPayload, error) {
+	errs, err := primedPayload(ctx, t, err, (*primer).transfer, "transfer")
 	if err != nil || len(errs) > 0 {
 		return &model.TransferPayload{UserErrors: errs}, err
-	}
-	if err := r.prefetchTransferRefs(ctx, []*tsunagu.Transfer{t}, "transfer"); err != nil {
-		return nil, err
 	}
 	return &model.TransferPayload{Transfer: t, UserErrors: errs}, nil
 }

@@ -1,0 +1,148 @@
+package graph
+
+import (
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"tsunagu/graph/gid"
+	"tsunagu/internal/tsunagu"
+)
+
+// The visitors of the catalog's types: each notes what sel, a selection on its
+// type, asks of objs.
+
+func (p *primer) product(sel ast.SelectionSet, objs []*tsunagu.Product) {
+	for _, f := range p.fields(sel, "Product") {
+		switch f.Name {
+		case "facility":
+			p.facilitiesAt(f.Selections, refIDs(objs, func(o *tsunagu.Product) tsunagu.FacilityID { return o.FacilityID }))
+		case "municipality":
+			p.munisAt(f.Selections, refIDs(objs, func(o *tsunagu.Product) tsunagu.MunicipalityID { return o.MunicipalityID }))
+		case "stock":
+			s, _ := f.ArgumentMap(p.oc.Variables)["locationId"].(string)
+			loc, err := gid.DecodeKind(s, gid.KindLocation)
+			if err != nil {
+				continue // the field itself reports a bad ID
+			}
+			keys := refIDs(objs, func(o *tsunagu.Product) tsunagu.StockKey {
+				return tsunagu.StockKey{ProductID: o.ID, LocationID: tsunagu.LocationID(loc)}
+			})
+			p.stockLevels.want(&p.l.stockLevel, keys, func(ls []*tsunagu.StockLevel) { p.stockLevel(f.Selections, ls) })
+		}
+	}
+}
+
+func (p *primer) facility(sel ast.SelectionSet, objs []*tsunagu.Facility) {
+	for _, f := range p.fields(sel, "Facility") {
+		switch f.Name {
+		case "municipality":
+			p.munisAt(f.Selections, refIDs(objs, func(o *tsunagu.Facility) tsunagu.MunicipalityID { return o.MunicipalityID }))
+		case "products":
+			p.l.productsOf.note(f.Field, refIDs(objs, func(o *tsunagu.Facility) tsunagu.FacilityID { return o.ID }))
+		}
+	}
+}
+
+func (p *primer) municipality(sel ast.SelectionSet, objs []*tsunagu.Municipality) {
+	for _, f := range p.fields(sel, "Municipality") {
+		ms := refIDs(objs, func(o *tsunagu.Municipality) tsunagu.MunicipalityID { return o.ID })
+		switch f.Name {
+		case "partners":
+			p.partners.want(&p.l.partners, ms, func(ls [][]*tsunagu.Municipality) { p.municipality(f.Selections, flat(ls)) })
+		case "facilities":
+			p.l.facilitiesOf.note(f.Field, ms)
+		case "locations":
+			p.l.locationsOf.note(f.Field, ms)
+		}
+	}
+}
+
+func (p *primer) location(sel ast.SelectionSet, objs []*tsunagu.Location) {
+	for _, f := range p.fields(sel, "Location") {
+		switch f.Name {
+		case "municipality":
+			p.munisAt(f.Selections, refIDs(objs, func(o *tsunagu.Location) tsunagu.MunicipalityID { return o.MunicipalityID }))
+		case "facility":
+			p.facilitiesAt(f.Selections, optionalIDs(objs, func(o *tsunagu.Location) *tsunagu.FacilityID { return o.FacilityID }))
+		case "shop":
+			var shops []tsunagu.LocationID
+			for _, o := range objs {
+				if o.Kind == tsunagu.LocationShop {
+					shops = append(shops, o.ID)
+				}
+			}
+			p.shops.want(&p.l.shop, shops, func(ss []*tsunagu.Shop) { p.shop(f.Selections, ss) })
+		}
+	}
+}
+
+func (p *primer) shop(sel ast.SelectionSet, objs []*tsunagu.Shop) {
+	for _, f := range p.fields(sel, "Shop") {
+		ids := refIDs(objs, func(o *tsunagu.Shop) tsunagu.LocationID { return o.LocationID })
+		switch f.Name {
+		case "location":
+			p.locationsAt(f.Selections, ids)
+		case "shippingRule":
+			p.shippingRules.want(&p.l.shippingRule, ids, nil)
+		}
+	}
+}
+
+func (p *primer) user(sel ast.SelectionSet, objs []*tsunagu.User) {
+	for _, f := range p.fields(sel, "User") {
+		switch f.Name {
+		case "municipality":
+			p.munisAt(f.Selections, optionalIDs(objs, func(o *tsunagu.User) *tsunagu.MunicipalityID { return o.MunicipalityID }))
+		case "shop":
+			p.locationsAt(f.Selections, optionalIDs(objs, func(o *tsunagu.User) *tsunagu.LocationID { return o.ShopID }))
+		}
+	}
+}
+
+// The helpers below ask for the objects of ids with sel, the selection on them;
+// nothing when sel is empty (the field that would reach them is not asked for).
+
+func (p *primer) usersAt(sel ast.SelectionSet, ids []tsunagu.UserID) {
+	if len(sel) == 0 {
+		return
+	}
+	p.users.want(&p.l.user, ids, func(us []*tsunagu.User) { p.user(sel, us) })
+}
+
+func (p *primer) munisAt(sel ast.SelectionSet, ids []tsunagu.MunicipalityID) {
+	if len(sel) == 0 {
+		return
+	}
+	p.munis.want(&p.l.municipality, ids, func(ms []*tsunagu.Municipality) { p.municipality(sel, ms) })
+}
+
+func (p *primer) locationsAt(sel ast.SelectionSet, ids []tsunagu.LocationID) {
+	if len(sel) == 0 {
+		return
+	}
+	p.locations.want(&p.l.location, ids, func(ls []*tsunagu.Location) { p.location(sel, ls) })
+}
+
+func (p *primer) productsAt(sel ast.SelectionSet, ids []tsunagu.ProductID) {
+	if len(sel) == 0 {
+		return
+	}
+	p.products.want(&p.l.product, ids, func(ps []*tsunagu.Product) { p.product(sel, ps) })
+}
+
+func (p *primer) facilitiesAt(sel ast.SelectionSet, ids []tsunagu.FacilityID) {
+	if len(sel) == 0 {
+		return
+	}
+	p.facilities.want(&p.l.facility, ids, func(fs []*tsunagu.Facility) { p.facility(sel, fs) })
+}
+
+func (p *primer) exchangeBalance(sel ast.SelectionSet, objs []*tsunagu.ExchangeBalance) {
+	for _, f := range p.fields(sel, "ExchangeBalance") {
+		switch f.Name {
+		case "from":
+			p.munisAt(f.Selections, refIDs(objs, func(o *tsunagu.ExchangeBalance) tsunagu.MunicipalityID { return o.FromMunicipalityID }))
+		case "to":
+			p.munisAt(f.Selections, refIDs(objs, func(o *tsunagu.ExchangeBalance) tsunagu.MunicipalityID { return o.ToMunicipalityID }))
+		}
+	}
+}
