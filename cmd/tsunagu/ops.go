@@ -20,21 +20,25 @@ import (
 // openDB opens the API's pool on the primary at url (directly or through
 // PgBouncer) and, when readURL is set, its pool on a streaming standby.
 func openDB(ctx context.Context, cfg config, url, readURL string, log *slog.Logger) (*postgres.DB, error) {
-	open := func(u string) (*postgres.DB, error) {
+	settings := func(u string) (string, error) {
 		u, err := postgres.WithStatementTimeout(u, cfg.statementTimeout)
-		if err != nil {
-			return nil, err
+		if err == nil && !cfg.prepare {
+			u, err = postgres.ForTransactionPooler(u)
 		}
-		return postgres.Open(ctx, u, log)
+		return u, err
 	}
-	db, err := open(url)
+	u, err := settings(url)
+	if err != nil {
+		return nil, err
+	}
+	db, err := postgres.Open(ctx, u, log)
 	if err != nil {
 		return nil, err
 	}
 	if readURL != "" {
 		// A standby away at start is not fatal: reads go to the primary until it
 		// answers (/readyz reports it).
-		u, err := postgres.WithStatementTimeout(readURL, cfg.statementTimeout)
+		u, err := settings(readURL)
 		if err == nil {
 			var replica *postgres.DB
 			if replica, err = postgres.OpenStandby(u, log); err == nil {

@@ -71,6 +71,7 @@ func (c *Cluster) StartBouncer(ctx context.Context, o BouncerOptions) (*Bouncer,
 		"listen_port = " + strconv.Itoa(b.port),
 		"unix_socket_dir = " + o.Dir,
 		"auth_type = trust",
+		"admin_users = postgres",
 		"auth_file = " + filepath.Join(o.Dir, "userlist.txt"),
 		"pool_mode = transaction",
 		"default_pool_size = " + strconv.Itoa(o.PoolSize),
@@ -118,6 +119,43 @@ func (b *Bouncer) URL(database string) string {
 	q := url.Values{"host": {b.dir}, "port": {strconv.Itoa(b.port)}, "sslmode": {"disable"}}
 	u.RawQuery = strings.ReplaceAll(q.Encode(), "%2F", "/")
 	return u.String()
+}
+
+// Transactions returns how many transactions PgBouncer has carried to database
+// (SHOW STATS on its admin console), so that a test can tell traffic went through it.
+func (b *Bouncer) Transactions(ctx context.Context, database string) (int64, error) {
+	db, err := sql.Open("postgres", b.URL("pgbouncer"))
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "SHOW STATS")
+	if err != nil {
+		return 0, fmt.Errorf("pgcluster: pgbouncer SHOW STATS: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return 0, err
+		}
+		row := map[string]string{}
+		for i, c := range cols {
+			row[c] = vals[i].String
+		}
+		if row["database"] == database {
+			return strconv.ParseInt(row["total_xact_count"], 10, 64)
+		}
+	}
+	return 0, rows.Err()
 }
 
 // Stop ends PgBouncer (SIGINT: at once, closing its connections).

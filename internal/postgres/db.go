@@ -98,16 +98,30 @@ func WithStatementTimeout(url string, d time.Duration) (string, error) {
 	if d <= 0 {
 		return url, nil
 	}
-	ms := strconv.FormatInt(max(d.Milliseconds(), 1), 10)
+	return withParam(url, "statement_timeout", strconv.FormatInt(max(d.Milliseconds(), 1), 10))
+}
+
+// ForTransactionPooler returns the connection string url with lib/pq's
+// binary_parameters on: a statement with parameters then goes in one round trip
+// (Parse, Bind, Execute, Sync) instead of two, so that a pooler in transaction mode
+// cannot hand its second half to another server connection, where its unnamed
+// prepared statement does not exist. (Only []byte parameters change: they go as
+// binary, which bytea columns take as they are.)
+func ForTransactionPooler(url string) (string, error) {
+	return withParam(url, "binary_parameters", "yes")
+}
+
+// withParam sets a connection parameter in url, in either form lib/pq accepts.
+func withParam(url, key, value string) (string, error) {
 	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
-		return strings.TrimSpace(url + " statement_timeout=" + ms), nil
+		return strings.TrimSpace(url + " " + key + "=" + value), nil
 	}
 	u, err := neturl.Parse(url)
 	if err != nil {
 		return "", fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	q := u.Query()
-	q.Set("statement_timeout", ms)
+	q.Set(key, value)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
