@@ -55,7 +55,7 @@ func TestReplica(t *testing.T) {
 		}
 	}
 	must(migrations.Up(ctx, db.SQL()))
-	product, update := catalogProduct(t, db)
+	product, adminToken, update := catalogProduct(t, db)
 
 	sdata := filepath.Join(dir, "standby", "data")
 	must(primary.BaseBackup(ctx, sdata))
@@ -121,6 +121,14 @@ func TestReplica(t *testing.T) {
 	if ask(false) != 100 || ask(false) != 100 {
 		t.Fatal("the price is not 100")
 	}
+	// A report that tolerates lag reads from the standby too.
+	var balance struct{ ExchangeBalance []struct{ ShippedUnits int } }
+	must(post(ctx, s.addr, adminToken, `{ exchangeBalance(fromMonth: "2026-01", toMonth: "2026-12") { shippedUnits } }`, nil, &balance))
+	must(sdb.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE query LIKE '%WITH moves AS%' AND pid <> pg_backend_pid()`).Scan(&onStandby))
+	if onStandby == 0 {
+		t.Error("exchangeBalance did not run on the standby")
+	}
 
 	// The standby stops replaying; the price changes on the primary. Once the
 	// notification has arrived, every answer, cached or not, shows the new price:
@@ -185,8 +193,8 @@ func TestReplica(t *testing.T) {
 }
 
 // catalogProduct makes an active product priced ¥100 in a fresh network and
-// returns its name and a function changing its price.
-func catalogProduct(t *testing.T, db *postgres.DB) (string, func(price int64)) {
+// returns its name, an admin's token and a function changing its price.
+func catalogProduct(t *testing.T, db *postgres.DB) (string, string, func(price int64)) {
 	t.Helper()
 	ctx := context.Background()
 	must := func(err error) {
@@ -200,7 +208,9 @@ func catalogProduct(t *testing.T, db *postgres.DB) (string, func(price int64)) {
 	admin := tsunagu.WithUser(ctx, &tsunagu.User{Role: tsunagu.RoleAdmin}, "")
 	u, err := auth.CreateUser(admin, postgres.NewUserInput{Email: "admin@example.jp", Password: "password-admin", Name: "admin", Role: tsunagu.RoleAdmin})
 	must(err)
-	admin = tsunagu.WithUser(ctx, u, "")
+	session, err := auth.Login(ctx, tsunagu.LoginInput{Email: "admin@example.jp", Password: "password-admin"})
+	must(err)
+	admin = tsunagu.WithUser(ctx, u, session.Token)
 	home := &tsunagu.Municipality{Code: "131032", Name: "港区", Prefecture: "東京都", IsHome: true}
 	must(catalog.CreateMunicipality(admin, home))
 	fac, err := catalog.CreateFacility(admin, tsunagu.CreateFacilityInput{MunicipalityID: home.ID, Name: "工房",
@@ -212,7 +222,7 @@ func catalogProduct(t *testing.T, db *postgres.DB) (string, func(price int64)) {
 		Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: name}},
 		Category:     tsunagu.CategoryCraft, Price: 100, TaxClass: tsunagu.TaxStandard10, Status: &active})
 	must(err)
-	return name, func(price int64) {
+	return name, session.Token, func(price int64) {
 		t.Helper()
 		_, err := catalog.UpdateProduct(admin, tsunagu.UpdateProductInput{ID: p.ID, Price: &price})
 		must(err)
