@@ -32,9 +32,9 @@ import (
 	_ "github.com/lib/pq"
 
 	"tsunagu/graph"
+	"tsunagu/internal/metrics"
 	"tsunagu/internal/pgcluster"
 	"tsunagu/internal/postgres"
-	"tsunagu/internal/metrics"
 	"tsunagu/migrations"
 )
 

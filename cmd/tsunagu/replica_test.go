@@ -87,7 +87,9 @@ func TestReplica(t *testing.T) {
 			vars = map[string]any{"n": n}
 		}
 		var data struct {
-			Products struct{ Edges []struct{ Node struct{ Price int64 } } }
+			Products struct {
+				Edges []struct{ Node struct{ Price int64 } }
+			}
 		}
 		must(post(ctx, s.addr, "", q, vars, &data))
 		if len(data.Products.Edges) != 1 {
