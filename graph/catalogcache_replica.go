@@ -13,8 +13,9 @@ import (
 // primary). postgres.DB.OnReplica is one.
 type ReplicaRouter func(ctx context.Context, lsn uint64) (context.Context, bool)
 
-// UseReplica sends the reads of cache misses to a streaming standby. The listener
-// must then report Covered (postgres.ListenCatalog does, for a CoveredEvents).
+// UseReplica sends the reads of cache misses to a streaming standby. Call it before
+// the listener starts, which must then report Covered (postgres.ListenCatalog does,
+// for a CoveredEvents that ReadsReplica).
 //
 // The cache never keeps an answer read from the standby that is older than an
 // invalidation it has seen: after each notification the listener reads the
@@ -40,6 +41,13 @@ func (c *CatalogCache) Listening(context.Context) error {
 		return errors.New("catalog change notifications are not being received: the catalog cache is off")
 	}
 	return nil
+}
+
+// ReadsReplica tells the listener whether to report Covered.
+func (c *CatalogCache) ReadsReplica() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.replica != nil
 }
 
 // Covered reports a primary log position at or past every change notified so far.

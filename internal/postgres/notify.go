@@ -31,6 +31,9 @@ type CatalogEvents interface {
 // standby that has replayed that far has all of them.
 type CoveredEvents interface {
 	Covered(lsn uint64)
+	// ReadsReplica tells whether the positions are wanted (a standby is in use):
+	// without one, ListenCatalog reads none.
+	ReadsReplica() bool
 }
 
 // ListenCatalog listens for catalog changes on a connection of its own to url
@@ -65,6 +68,9 @@ func ListenCatalog(ctx context.Context, url string, ev CatalogEvents, log *slog.
 		}
 	}
 	cov, _ := ev.(CoveredEvents)
+	if cov != nil && !cov.ReadsReplica() {
+		cov = nil
+	}
 	var primary *sql.DB
 	if cov != nil {
 		var err error

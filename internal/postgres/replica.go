@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"time"
 )
 
 // A streaming standby (DATABASE_READ_URL) answers reads that tolerate a little lag.
@@ -70,7 +71,10 @@ func (db *DB) OnReplica(ctx context.Context, lsn uint64) (context.Context, bool)
 	if db.replica == nil {
 		return ctx, false
 	}
-	replayed, err := db.replica.ReplayLSN(ctx)
+	// A standby that does not answer at once is passed over, not waited for.
+	cctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	replayed, err := db.replica.ReplayLSN(cctx)
 	if err != nil || replayed < lsn {
 		return ctx, false
 	}
