@@ -192,6 +192,16 @@ func TestReplica(t *testing.T) {
 	if s.cmd.ProcessState != nil {
 		t.Error("the server process ended")
 	}
+	// Both pools show in the metrics.
+	body := scrapeMetrics(t, s.metricsAddr)
+	for _, pool := range []string{"primary", "replica"} {
+		if !strings.Contains(body, `go_sql_open_connections{db_name="`+pool+`"}`) {
+			t.Errorf("/metrics lacks the %s pool", pool)
+		}
+	}
+	if testing.Verbose() {
+		t.Logf("/metrics (tsunagu_ and go_sql_ lines, no buckets):\n%s", grepLines(body, "tsunagu_", "go_sql_"))
+	}
 }
 
 // catalogProduct makes an active product priced ¥100 in a fresh network and
