@@ -37,7 +37,13 @@ func TestFaultsThroughPgBouncer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { b.Stop() })
+			t.Cleanup(func() {
+				// After the cluster has stopped and removed its folders: the test's
+				// folder goes with PgBouncer's.
+				b.Stop()
+				os.RemoveAll(bdir)
+				os.Remove(dir)
+			})
 			bouncer = b
 			return []string{"DATABASE_URL=" + b.URL("postgres"), "DATABASE_LISTEN_URL=" + c.URL("postgres"),
 				"TSUNAGU_PREPARED_STATEMENTS=off", "TSUNAGU_STATEMENT_TIMEOUT=0"}

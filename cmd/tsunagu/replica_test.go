@@ -37,6 +37,7 @@ func TestReplica(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer os.Remove(dir) // last: the clusters remove their folders, and then it is empty
 	os.Chmod(dir, 0o755) // the clusters may run as the postgres user
 	primary, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: filepath.Join(dir, "primary", "data"), Temporary: true})
 	if err != nil {
