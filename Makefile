@@ -1,11 +1,14 @@
 # Tsunagu: `make run` serves the API with demo data, `make test` runs every test.
-# Both install what the machine lacks (PostgreSQL, and for the POS app's browser tests
-# Chromium with a Japanese font, from apt; axe-core from npm) and need nothing else.
+# Both install what the machine lacks (PostgreSQL and PgBouncer, and for the POS app's
+# browser tests Chromium with a Japanese font, from apt; axe-core from npm) and need
+# nothing else.
 
 SHELL   := /bin/bash
 GO      ?= go
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PG_INITDB := $(wildcard /usr/lib/postgresql/*/bin/initdb)
+# The fault test through a connection pooler starts Debian's PgBouncer.
+PGBOUNCER := $(wildcard /usr/sbin/pgbouncer)
 # The POS app's end-to-end tests drive Debian's Chromium; the font renders Japanese.
 BROWSER := $(and $(wildcard /usr/bin/chromium),$(wildcard /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf))
 NPM     := $(shell command -v npm)
@@ -20,6 +23,11 @@ ifeq ($(PG_INITDB),)
 	@echo "PostgreSQL binaries not found: installing them with apt-get"
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql
+endif
+ifeq ($(PGBOUNCER),)
+	@echo "PgBouncer not found: installing it with apt-get (the fault test through a pooler)"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq pgbouncer
 endif
 ifeq ($(BROWSER),)
 	@echo "Chromium or the IPA Gothic font not found: installing them with apt-get (POS browser tests)"

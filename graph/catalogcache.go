@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"tsunagu/internal/metrics"
+
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 )
@@ -33,6 +35,12 @@ type CatalogCache struct {
 	// shapes remembers, per query text, whether it may be cached and whether it
 	// reaches stock.
 	shapes map[string]cacheShape
+	// The standby (catalogcache_replica.go): lsn is a primary log position at or
+	// past every change notified so far, valid while covered.
+	replica ReplicaRouter
+	lsn     uint64
+	covered bool
+	metrics *metrics.Metrics
 }
 
 type cachedAnswer struct {
@@ -41,7 +49,10 @@ type cachedAnswer struct {
 	gen   [2]uint64
 }
 
-type cacheShape struct{ cacheable, stock bool }
+type cacheShape struct {
+	cacheable, stock bool
+	root             string // the first root field, naming the request in logs and metrics
+}
 
 const (
 	maxCacheBytes  = 64 << 20
@@ -63,6 +74,7 @@ func NewCatalogCache() *CatalogCache { return &CatalogCache{} }
 func (c *CatalogCache) Changed(channel string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.covered = false
 	if channel == "tsunagu_stock" {
 		c.gen[1]++
 		for k, e := range c.entries {
@@ -83,6 +95,7 @@ func (c *CatalogCache) Connected(ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.connected = ok
+	c.covered = false
 	c.gen[0]++
 	c.gen[1]++
 	c.clear()
@@ -106,6 +119,7 @@ func (c *CatalogCache) shape(query string) cacheShape {
 	doc, err := parser.ParseQuery(&ast.Source{Input: query})
 	if err == nil && len(doc.Operations) == 1 && doc.Operations[0].Operation == ast.Query {
 		s.cacheable = true
+		s.root = rootField(doc.Operations[0].SelectionSet)
 		for _, sel := range doc.Operations[0].SelectionSet {
 			f, isField := sel.(*ast.Field)
 			if !isField || !catalogRoots[f.Name] {
@@ -155,13 +169,18 @@ func (c *CatalogCache) serve(w http.ResponseWriter, r *http.Request, body []byte
 	}
 	if e, ok := c.entries[key]; ok {
 		c.mu.Unlock()
+		c.metrics.CacheLookup(true)
+		info := infoFrom(r.Context())
+		info.operation, info.opName, info.result = s.root, params.OperationName, "ok"
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Cache", "hit")
 		w.Write(e.body)
 		return true
 	}
-	gen := c.gen
+	gen, lsn, covered := c.gen, c.lsn, c.covered
 	c.mu.Unlock()
+	c.metrics.CacheLookup(false)
+	r = c.route(r, lsn, covered)
 
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 	next.ServeHTTP(rec, r)

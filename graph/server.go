@@ -24,6 +24,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"tsunagu/graph/generated"
+	"tsunagu/internal/metrics"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -52,7 +53,14 @@ type Options struct {
 	CatalogCache *CatalogCache
 	// Ready reports whether the service can take requests (e.g. the database answers).
 	Ready func(context.Context) error
-	Log   *slog.Logger
+	// Dependencies are reported one by one at /readyz (see ready.go).
+	Dependencies []Dependency
+	Log          *slog.Logger
+	// Metrics, when set, receive each request's figures (observe.go).
+	Metrics *metrics.Metrics
+	// CountStatements, when set, returns a context whose SQL statements it counts,
+	// and how to read the count: each request's log line and metrics carry it.
+	CountStatements func(context.Context) (context.Context, func() int64)
 	// POS, when set, is the POS web app, served at /pos and below.
 	POS http.Handler
 }
@@ -90,20 +98,11 @@ func (o *Options) defaults() {
 func NewServer(res *Resolver, o Options) http.Handler {
 	o.defaults()
 	mux := http.NewServeMux()
-	mux.Handle("POST /graphql", res.middleware(o, newGraphQLHandler(res, o)))
+	mux.Handle("POST /graphql", observe(o, res.middleware(o, newGraphQLHandler(res, o))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := o.Ready(ctx); err != nil {
-			o.Log.WarnContext(ctx, "not ready", "err", err)
-			http.Error(w, "not ready\n", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ok\n"))
-	})
+	mux.Handle("GET /readyz", readyHandler(o))
 	if o.POS != nil {
 		mux.Handle("GET /pos", o.POS)
 		mux.Handle("GET /pos/", o.POS)
@@ -129,6 +128,7 @@ func newGraphQLHandler(res *Resolver, o Options) http.Handler {
 	srv.Use(aliasLimit{max: o.MaxAliases})
 	srv.Use(operationLimit{max: o.MaxOperations})
 	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
+	srv.Use(observer{})
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Log.ErrorContext(ctx, "panic", "panic", p, "request_id", requestID(ctx), "stack", string(debug.Stack()))

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	_ "net/http/pprof"
 	"net/url"
 	"os"
@@ -31,6 +32,7 @@ import (
 	_ "github.com/lib/pq"
 
 	"tsunagu/graph"
+	"tsunagu/internal/metrics"
 	"tsunagu/internal/pgcluster"
 	"tsunagu/internal/postgres"
 	"tsunagu/migrations"
@@ -44,6 +46,8 @@ var (
 	reuse    string
 	// profile receives a CPU profile of the measured cases (-cpuprofile).
 	profile *os.File
+	// withMetrics records the API's metrics and prints them at the end (-metrics).
+	withMetrics bool
 )
 
 func logf(format string, args ...any) {
@@ -60,6 +64,7 @@ func main() {
 	flag.BoolVar(&hold, "hold", false, "after the dataset is made, print the database URL and wait (for EXPLAIN)")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address while running")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured cases to this file")
+	flag.BoolVar(&withMetrics, "metrics", false, "record the API's metrics, as TSUNAGU_METRICS_ADDR does, and print them at the end")
 	flag.Parse()
 	if *pprofAddr != "" {
 		go http.ListenAndServe(*pprofAddr, nil)
@@ -131,6 +136,12 @@ func run(ctx context.Context, clients int, duration time.Duration, rateLimit boo
 	res := &graph.Resolver{Catalog: postgres.NewCatalogService(db), Auth: postgres.NewAuthService(db),
 		Stock: postgres.NewStockService(db), Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db)}
 	o := graph.Options{Log: log}
+	var m *metrics.Metrics
+	if withMetrics {
+		m = metrics.New()
+		m.DBPool(db.SQL(), "primary")
+		o.Metrics, o.CountStatements = m, postgres.CountStatements
+	}
 	if rateLimit {
 		// Production's accounting, with buckets no benchmark client fills.
 		// Its flusher stops before the pool closes (defers run last first).
@@ -141,6 +152,7 @@ func run(ctx context.Context, clients int, duration time.Duration, rateLimit boo
 	}
 	if useCache {
 		o.CatalogCache = graph.NewCatalogCache()
+		o.CatalogCache.Instrument(m)
 		lctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		if err := postgres.ListenCatalog(lctx, url, o.CatalogCache, log); err != nil {
@@ -177,6 +189,9 @@ func run(ctx context.Context, clients int, duration time.Duration, rateLimit boo
 		rows = append(rows, r)
 	}
 	fmt.Println(table(rows, clients, duration, rateLimit, useCache))
+	if m != nil {
+		printMetrics(m)
+	}
 	return nil
 }
 
@@ -377,4 +392,17 @@ func table(rows []row, clients int, d time.Duration, rateLimit, cache bool) stri
 			r.min.throughput(), ms(r.min.pct(50)), ms(r.min.pct(95)), ms(r.min.pct(99)), r.ratio(), ms(r.c.p99), verdict)
 	}
 	return b.String()
+}
+
+// printMetrics prints the API's own metrics (tsunagu_ and the pool's go_sql_, without
+// the histograms' buckets), as a scrape of /metrics would show them.
+func printMetrics(m *metrics.Metrics) {
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	fmt.Println("\n/metrics after the run (tsunagu_ and go_sql_, buckets left out):")
+	for _, l := range strings.Split(rec.Body.String(), "\n") {
+		if (strings.HasPrefix(l, "tsunagu_") || strings.HasPrefix(l, "go_sql_")) && !strings.Contains(l, "_bucket{") {
+			fmt.Println(l)
+		}
+	}
 }

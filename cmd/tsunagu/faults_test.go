@@ -48,16 +48,18 @@ func TestMain(m *testing.M) {
 
 // server is one API process of the test.
 type server struct {
-	t    *testing.T
-	addr string
-	env  []string
-	cmd  *exec.Cmd
+	t           *testing.T
+	addr        string
+	metricsAddr string
+	env         []string
+	cmd         *exec.Cmd
 }
 
 func (s *server) start() {
 	s.t.Helper()
 	s.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	s.cmd.Env = append(os.Environ(), append(s.env, "TSUNAGU_FAULT_SERVER=1", "TSUNAGU_ADDR="+s.addr)...)
+	s.cmd.Env = append(os.Environ(), append(s.env, "TSUNAGU_FAULT_SERVER=1", "TSUNAGU_ADDR="+s.addr,
+		"TSUNAGU_METRICS_ADDR="+s.metricsAddr)...)
 	s.cmd.Stderr = os.Stderr
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
@@ -171,6 +173,19 @@ func TestFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a PostgreSQL cluster and two servers")
 	}
+	runFaults(t, faultsOptions{})
+}
+
+// faultsOptions vary TestFaults' scenario: via puts something between the servers
+// and the cluster (PgBouncer) and returns the servers' extra environment; after
+// looks at the servers once everything is checked, before they stop.
+type faultsOptions struct {
+	via   func(c *pgcluster.Cluster, dir string) []string
+	after func(servers []*server)
+}
+
+// runFaults runs TestFaults' scenario.
+func runFaults(t *testing.T, o faultsOptions) {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "tsunagu-faults-")
 	if err != nil {
@@ -253,7 +268,11 @@ func TestFaults(t *testing.T) {
 
 	env := []string{"DATABASE_URL=" + url, "TSUNAGU_RATE_TOKEN=off", "TSUNAGU_RATE_IP=off", "LOG_LEVEL=error",
 		"STRIPE_SECRET_KEY=" + faultsStripeKey, "STRIPE_API_BASE=" + stripemock.URL(t), "STRIPE_WEBHOOK_SECRET=" + faultsWebhookSecret}
-	servers := []*server{{t: t, addr: freeAddr(t), env: env}, {t: t, addr: freeAddr(t), env: env}}
+	if o.via != nil {
+		env = append(env, o.via(c, dir)...)
+	}
+	servers := []*server{{t: t, addr: freeAddr(t), metricsAddr: freeAddr(t), env: env},
+		{t: t, addr: freeAddr(t), metricsAddr: freeAddr(t), env: env}}
 	for _, s := range servers {
 		s.start()
 		defer s.kill()
@@ -641,5 +660,8 @@ func TestFaults(t *testing.T) {
 	must(raw.QueryRowContext(ctx, `SELECT count(*) FROM sales`).Scan(&count))
 	if count < len(acked) {
 		t.Errorf("%d sales in the database, %d acknowledged", count, len(acked))
+	}
+	if o.after != nil {
+		o.after(servers)
 	}
 }

@@ -62,6 +62,14 @@ type config struct {
 	// Stripe: the secret key (card payments are off without it), the API's base
 	// URL (stripe-mock in development) and the webhook endpoint's signing secret.
 	stripeKey, stripeBase, stripeWebhookSecret string
+	// listenURL is a direct (session) connection to the primary, for LISTEN and
+	// migrations, which a pooler in transaction mode cannot carry; readURL a
+	// streaming standby for lag-tolerant reads; prepare keeps the per-connection
+	// prepared-statement cache (off behind PgBouncer in transaction mode);
+	// metricsAddr serves /metrics (off when empty).
+	listenURL, readURL string
+	prepare            bool
+	metricsAddr        string
 }
 
 func configFromEnv() config {
@@ -80,6 +88,11 @@ func configFromEnv() config {
 		stripeKey:           os.Getenv("STRIPE_SECRET_KEY"),
 		stripeBase:          os.Getenv("STRIPE_API_BASE"),
 		stripeWebhookSecret: os.Getenv("STRIPE_WEBHOOK_SECRET"),
+
+		listenURL:   os.Getenv("DATABASE_LISTEN_URL"),
+		readURL:     os.Getenv("DATABASE_READ_URL"),
+		prepare:     os.Getenv("TSUNAGU_PREPARED_STATEMENTS") != "off",
+		metricsAddr: os.Getenv("TSUNAGU_METRICS_ADDR"),
 	}
 }
 
@@ -171,21 +184,22 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		}()
 		url = c.URL("postgres")
 	}
+	listenURL := cfg.listenURL
+	if listenURL == "" {
+		listenURL = url
+	}
 
-	// Migrations run on a connection of their own, without the statement timeout
-	// that bounds the API's statements.
-	if err := migrate(ctx, url, log); err != nil {
+	// Migrations run on a direct connection of their own (goose holds a session
+	// lock), without the statement timeout that bounds the API's statements.
+	if err := migrate(ctx, listenURL, log); err != nil {
 		return err
 	}
-	apiURL, err := postgres.WithStatementTimeout(url, cfg.statementTimeout)
-	if err != nil {
-		return err
-	}
-	db, err := postgres.Open(ctx, apiURL, log)
+	db, err := openDB(ctx, cfg, url, cfg.readURL, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	m := newMetrics(cfg, db)
 	limits, err := rateLimits(ctx, cfg, db)
 	if err != nil {
 		return err
@@ -193,7 +207,11 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	var cache *graph.CatalogCache
 	if cfg.catalogCache {
 		cache = graph.NewCatalogCache()
-		if err := postgres.ListenCatalog(ctx, url, cache, log); err != nil {
+		cache.Instrument(m)
+		if db.Replica() != nil {
+			cache.UseReplica(db.OnReplica)
+		}
+		if err := postgres.ListenCatalog(ctx, listenURL, cache, log); err != nil {
 			return fmt.Errorf("catalog notifications: %w", err)
 		}
 	}
@@ -222,6 +240,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		log.Info("card payments through Stripe are on", "api", envOr("STRIPE_API_BASE", "https://api.stripe.com"))
 	}
 	orders := postgres.NewOrderService(db, payments)
+	orders.Expired = m.ReservationsExpired
 	pos := postgres.NewPOSService(db)
 	if payments != nil {
 		pos.Payments = payments // card sales on Stripe Terminal readers
@@ -236,16 +255,19 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", graph.NewServer(res, graph.Options{
-		Dev:            cfg.dev,
-		Ready:          db.Ping,
-		Log:            log,
-		RequestTimeout: cfg.requestTimeout,
-		RateLimits:     limits,
-		CatalogCache:   cache,
-		POS:            posweb.Handler("/pos"),
+		Dev:             cfg.dev,
+		Ready:           db.Ping,
+		Dependencies:    dependencies(cfg, db, listenURL, cache),
+		Metrics:         m,
+		CountStatements: postgres.CountStatements,
+		Log:             log,
+		RequestTimeout:  cfg.requestTimeout,
+		RateLimits:      limits,
+		CatalogCache:    cache,
+		POS:             posweb.Handler("/pos"),
 	}))
 	if cfg.stripeWebhookSecret != "" {
-		mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: cfg.stripeWebhookSecret, Orders: orders, Log: log})
+		mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: cfg.stripeWebhookSecret, Orders: orders, Log: log, Metrics: m})
 	} else if payments != nil {
 		log.Warn("STRIPE_WEBHOOK_SECRET is not set: Stripe's events are not received, so orders are never marked paid")
 	}
@@ -268,8 +290,14 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		WriteTimeout:      cfg.requestTimeout + 30*time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
+	if m != nil {
+		msrv := &http.Server{Addr: cfg.metricsAddr, Handler: metricsMux(m), ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- msrv.ListenAndServe() }()
+		defer msrv.Close()
+		log.Info("serving metrics", "url", "http://"+cfg.metricsAddr+"/metrics")
+	}
 	if cfg.dev {
 		log.Info("serving the API with GraphiQL (dev mode)", "url", "http://"+cfg.addr+"/")
 	} else {

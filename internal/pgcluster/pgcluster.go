@@ -165,8 +165,8 @@ func (c *Cluster) Stop() error {
 // flight rolls back) and starts it again on the same data, as an operator's restart
 // would; fault tests use it to check that clients recover.
 func (c *Cluster) Restart(ctx context.Context) error {
-	if out, err := c.pgCtl(ctx, "stop", "-m", "fast", "-w", "-t", "60").CombinedOutput(); err != nil {
-		return fmt.Errorf("pgcluster: pg_ctl stop: %w: %s", err, trimOut(out))
+	if err := c.Halt(ctx); err != nil {
+		return err
 	}
 	return c.start(ctx)
 }

@@ -35,6 +35,11 @@ type DB struct {
 	// deadlocks counts the transactions PostgreSQL broke out of a deadlock (and
 	// transact retried): with rows always locked in one order there are none.
 	deadlocks atomic.Int64
+	// noPrepare turns stmtCache off (SetPrepare), for a pooler in transaction mode.
+	noPrepare bool
+	// replica, when set (SetReplica), runs the statements of contexts marked by
+	// OnReplica: a streaming standby.
+	replica *DB
 }
 
 // Deadlocks returns how many transactions have ended in a deadlock since Open.
@@ -42,6 +47,19 @@ func (db *DB) Deadlocks() int64 { return db.deadlocks.Load() }
 
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
+	db, err := connect(url, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return db, nil
+}
+
+// connect makes the pool without waiting for the server.
+func connect(url string, log *slog.Logger) (*DB, error) {
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, err
@@ -52,18 +70,19 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	db.SetMaxIdleConns(20)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	db.Mapper = reflectx.NewMapperFunc("db", snakeCase)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
-	}
 	if log == nil {
 		log = slog.Default()
 	}
 	return &DB{db: db, log: log}, nil
 }
 
-// Close closes the pool.
-func (db *DB) Close() error { return db.db.Close() }
+// Close closes the pool, and its replica's.
+func (db *DB) Close() error {
+	if db.replica != nil {
+		db.replica.Close()
+	}
+	return db.db.Close()
+}
 
 // SQL returns the underlying pool, for migrations and health checks.
 func (db *DB) SQL() *sql.DB { return db.db.DB }
@@ -79,16 +98,30 @@ func WithStatementTimeout(url string, d time.Duration) (string, error) {
 	if d <= 0 {
 		return url, nil
 	}
-	ms := strconv.FormatInt(max(d.Milliseconds(), 1), 10)
+	return withParam(url, "statement_timeout", strconv.FormatInt(max(d.Milliseconds(), 1), 10))
+}
+
+// ForTransactionPooler returns the connection string url with lib/pq's
+// binary_parameters on: a statement with parameters then goes in one round trip
+// (Parse, Bind, Execute, Sync) instead of two, so that a pooler in transaction mode
+// cannot hand its second half to another server connection, where its unnamed
+// prepared statement does not exist. (Only []byte parameters change: they go as
+// binary, which bytea columns take as they are.)
+func ForTransactionPooler(url string) (string, error) {
+	return withParam(url, "binary_parameters", "yes")
+}
+
+// withParam sets a connection parameter in url, in either form lib/pq accepts.
+func withParam(url, key, value string) (string, error) {
 	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
-		return strings.TrimSpace(url + " statement_timeout=" + ms), nil
+		return strings.TrimSpace(url + " " + key + "=" + value), nil
 	}
 	u, err := neturl.Parse(url)
 	if err != nil {
 		return "", fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	q := u.Query()
-	q.Set("statement_timeout", ms)
+	q.Set(key, value)
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
@@ -215,7 +248,11 @@ func retryable(ctx context.Context, err error, atCommit bool) bool {
 // StatementCounter counts the SQL statements run for one context (BEGIN and
 // COMMIT included), so tests can assert that a request's cost does not grow with
 // its page size.
-type StatementCounter struct{ n atomic.Int64 }
+type StatementCounter struct {
+	n atomic.Int64
+	// outer is a counter the context had already: it counts these statements too.
+	outer *StatementCounter
+}
 
 // Count returns the number of statements counted so far.
 func (c *StatementCounter) Count() int64 { return c.n.Load() }
@@ -223,12 +260,24 @@ func (c *StatementCounter) Count() int64 { return c.n.Load() }
 type counterKey struct{}
 
 // WithStatementCounter returns a context whose statements c counts.
+// A counter ctx had already keeps counting them too.
 func WithStatementCounter(ctx context.Context, c *StatementCounter) context.Context {
+	if outer, ok := ctx.Value(counterKey{}).(*StatementCounter); ok && outer != c {
+		c.outer = outer
+	}
 	return context.WithValue(ctx, counterKey{}, c)
 }
 
+// CountStatements returns a context whose statements a new counter counts, and a
+// function reading it: what each request's log line and metrics report.
+func CountStatements(ctx context.Context) (context.Context, func() int64) {
+	c := new(StatementCounter)
+	return WithStatementCounter(ctx, c), c.Count
+}
+
 func countStatement(ctx context.Context) {
-	if c, ok := ctx.Value(counterKey{}).(*StatementCounter); ok {
+	c, _ := ctx.Value(counterKey{}).(*StatementCounter)
+	for ; c != nil; c = c.outer {
 		c.n.Add(1)
 	}
 }
@@ -248,6 +297,9 @@ func (c counted) BindNamed(q string, a any) (string, []any, error) { return c.in
 // stmt returns q prepared, on the transaction when c has one; nil when q is not
 // to be prepared (the cache is full) or preparing failed, and it then runs as it is.
 func (c counted) stmt(ctx context.Context, q string) *sqlx.Stmt {
+	if c.db.noPrepare {
+		return nil
+	}
 	s := c.db.stmts.get(ctx, c.db.db, q, c.tx != nil)
 	if s == nil || c.tx == nil {
 		return s
@@ -257,6 +309,7 @@ func (c counted) stmt(ctx context.Context, q string) *sqlx.Stmt {
 
 func (c counted) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	countStatement(ctx)
+	c = c.route(ctx)
 	if s := c.stmt(ctx, q); s != nil {
 		rows, err := s.QueryContext(ctx, args...)
 		return rows, c.mapErr(err)
@@ -267,6 +320,7 @@ func (c counted) QueryContext(ctx context.Context, q string, args ...any) (*sql.
 
 func (c counted) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
 	countStatement(ctx)
+	c = c.route(ctx)
 	if s := c.stmt(ctx, q); s != nil {
 		rows, err := s.QueryxContext(ctx, args...)
 		return rows, c.mapErr(err)
@@ -277,6 +331,7 @@ func (c counted) QueryxContext(ctx context.Context, q string, args ...any) (*sql
 
 func (c counted) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
 	countStatement(ctx)
+	c = c.route(ctx)
 	if s := c.stmt(ctx, q); s != nil {
 		return s.QueryRowxContext(ctx, args...)
 	}
@@ -285,6 +340,7 @@ func (c counted) QueryRowxContext(ctx context.Context, q string, args ...any) *s
 
 func (c counted) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	countStatement(ctx)
+	c = c.route(ctx)
 	if s := c.stmt(ctx, q); s != nil {
 		res, err := s.ExecContext(ctx, args...)
 		return res, c.mapErr(err)
@@ -295,6 +351,7 @@ func (c counted) ExecContext(ctx context.Context, q string, args ...any) (sql.Re
 
 func (c counted) GetContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
+	c = c.route(ctx)
 	if s := c.stmt(ctx, q); s != nil {
 		return c.mapErr(s.GetContext(ctx, dest, args...))
 	}
@@ -303,6 +360,7 @@ func (c counted) GetContext(ctx context.Context, dest any, q string, args ...any
 
 func (c counted) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
 	countStatement(ctx)
+	c = c.route(ctx)
 	if s := c.stmt(ctx, q); s != nil {
 		return c.mapErr(s.SelectContext(ctx, dest, args...))
 	}
@@ -315,7 +373,8 @@ func (c counted) SelectContext(ctx context.Context, dest any, q string, args ...
 // per request: on a small machine planning took as long as running the catalog's
 // statements. The statements are the code's own, a bounded set (queries built from
 // optional parts have a few shapes each); past maxStmts any new one runs unprepared.
-// A pooler in transaction mode (PgBouncer) would need this turned off.
+// A pooler in transaction mode (PgBouncer 1.18) does not keep a connection's
+// prepared statements across transactions: SetPrepare(false) turns this off.
 type stmtCache struct {
 	mu      sync.Mutex
 	m       map[string]*sqlx.Stmt

@@ -142,7 +142,12 @@ func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFa
 // jsonValue stores a Go value in a json/jsonb column.
 type jsonValue[T any] struct{ V T }
 
-func (j jsonValue[T]) Value() (driver.Value, error) { return json.Marshal(j.V) }
+// Value is text, not []byte: with binary_parameters (ForTransactionPooler) a []byte
+// would be sent in jsonb's binary format, which it is not.
+func (j jsonValue[T]) Value() (driver.Value, error) {
+	b, err := json.Marshal(j.V)
+	return string(b), err
+}
 
 func (j *jsonValue[T]) Scan(src any) error {
 	switch b := src.(type) {

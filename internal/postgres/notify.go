@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"time"
 
@@ -21,6 +22,18 @@ type CatalogEvents interface {
 	// Connected reports whether notifications are being received. While they are
 	// not, a change could go unseen: caches must neither serve nor keep anything.
 	Connected(ok bool)
+}
+
+// CoveredEvents may be implemented by a CatalogEvents that reads from a standby:
+// after each change and each (re)connection it reported, ListenCatalog reads the
+// primary's log insert position and reports it with Covered, a position at or past
+// every change reported so far (their commits preceded their notifications). A
+// standby that has replayed that far has all of them.
+type CoveredEvents interface {
+	Covered(lsn uint64)
+	// ReadsReplica tells whether the positions are wanted (a standby is in use):
+	// without one, ListenCatalog reads none.
+	ReadsReplica() bool
 }
 
 // ListenCatalog listens for catalog changes on a connection of its own to url
@@ -54,9 +67,27 @@ func ListenCatalog(ctx context.Context, url string, ev CatalogEvents, log *slog.
 			return err
 		}
 	}
+	cov, _ := ev.(CoveredEvents)
+	if cov != nil && !cov.ReadsReplica() {
+		cov = nil
+	}
+	var primary *sql.DB
+	if cov != nil {
+		var err error
+		if primary, err = sql.Open("postgres", url); err != nil {
+			l.Close()
+			return err
+		}
+		primary.SetMaxOpenConns(1)
+	}
 	ev.Connected(true)
 	go func() {
 		defer l.Close()
+		if primary != nil {
+			defer primary.Close()
+		}
+		uncovered := true
+		retry := time.NewTimer(0)
 		for {
 			select {
 			case <-ctx.Done():
@@ -64,15 +95,31 @@ func ListenCatalog(ctx context.Context, url string, ev CatalogEvents, log *slog.
 				return
 			case <-ready:
 				ev.Connected(true)
+				uncovered = true
 			case n := <-l.Notify:
+				uncovered = true
 				if n == nil {
 					// Sent after a reconnection: anything may have changed meanwhile.
 					ev.Connected(true)
-					continue
+					break
 				}
 				ev.Changed(n.Channel)
+			case <-retry.C:
 			case <-time.After(time.Minute):
 				go l.Ping()
+			}
+			if cov != nil && uncovered {
+				// Before the next notification is taken: Covered speaks of all those
+				// reported so far.
+				lctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+				lsn, err := InsertLSN(lctx, primary)
+				cancel()
+				if err != nil {
+					retry.Reset(time.Second)
+					continue
+				}
+				uncovered = false
+				cov.Covered(lsn)
 			}
 		}
 	}()

@@ -25,6 +25,9 @@ type OrderService struct {
 	log      *slog.Logger
 	// ReservationTTL is how long an unpaid order holds its stock.
 	ReservationTTL time.Duration
+	// Expired, when set, learns how many orders each round of RunSweeper released
+	// (the metrics count them).
+	Expired func(n int)
 }
 
 var _ tsunagu.OrderService = (*OrderService)(nil)

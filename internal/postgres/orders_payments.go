@@ -296,6 +296,9 @@ func (s *OrderService) RunSweeper(ctx context.Context, interval time.Duration) {
 			}
 			if n > 0 {
 				s.log.InfoContext(ctx, "released expired reservations", "orders", n)
+				if s.Expired != nil {
+					s.Expired(n)
+				}
 			}
 			if n < 100 {
 				break

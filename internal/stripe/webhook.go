@@ -13,6 +13,7 @@ import (
 	stripego "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/webhook"
 
+	"tsunagu/internal/metrics"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -36,6 +37,8 @@ type WebhookHandler struct {
 	Secret string
 	Orders Applier
 	Log    *slog.Logger
+	// Metrics, when set, count the events by type and outcome.
+	Metrics *metrics.Metrics
 }
 
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -48,24 +51,29 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	event, err := webhook.ConstructEventWithTolerance(body, r.Header.Get("Stripe-Signature"), h.Secret, Tolerance)
 	if err != nil {
 		h.Log.WarnContext(ctx, "stripe webhook refused", "err", err, "remote", r.RemoteAddr)
+		h.Metrics.WebhookEvent("unknown", "refused")
 		http.Error(w, "invalid signature\n", http.StatusBadRequest)
 		return
 	}
 	e, ok, err := paymentEvent(event)
 	if err != nil {
 		h.Log.ErrorContext(ctx, "stripe webhook: malformed event", "event", event.ID, "type", event.Type, "err", err)
+		h.Metrics.WebhookEvent(string(event.Type), "malformed")
 		http.Error(w, "malformed event\n", http.StatusBadRequest)
 		return
 	}
 	if !ok {
+		h.Metrics.WebhookEvent("other", "ignored")
 		w.WriteHeader(http.StatusOK)
 		return
 	}
 	if err := h.Orders.ApplyPaymentEvent(ctx, e); err != nil {
 		h.Log.ErrorContext(ctx, "stripe webhook: applying event", "event", event.ID, "type", event.Type, "err", err)
+		h.Metrics.WebhookEvent(e.Type, "failed")
 		http.Error(w, "internal error\n", http.StatusInternalServerError)
 		return
 	}
+	h.Metrics.WebhookEvent(e.Type, "applied")
 	w.WriteHeader(http.StatusOK)
 }
 

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	neturl "net/url"
+	"time"
+
+	"tsunagu/graph"
+	"tsunagu/internal/metrics"
+	"tsunagu/internal/postgres"
+)
+
+// What running beyond one process needs: the pools (primary, optional standby),
+// the metrics on an address of their own, and the dependencies /readyz reports.
+
+// openDB opens the API's pool on the primary at url (directly or through
+// PgBouncer) and, when readURL is set, its pool on a streaming standby.
+func openDB(ctx context.Context, cfg config, url, readURL string, log *slog.Logger) (*postgres.DB, error) {
+	settings := func(u string) (string, error) {
+		u, err := postgres.WithStatementTimeout(u, cfg.statementTimeout)
+		if err == nil && !cfg.prepare {
+			u, err = postgres.ForTransactionPooler(u)
+		}
+		return u, err
+	}
+	u, err := settings(url)
+	if err != nil {
+		return nil, err
+	}
+	db, err := postgres.Open(ctx, u, log)
+	if err != nil {
+		return nil, err
+	}
+	if readURL != "" {
+		// A standby away at start is not fatal: reads go to the primary until it
+		// answers (/readyz reports it).
+		u, err := settings(readURL)
+		if err == nil {
+			var replica *postgres.DB
+			if replica, err = postgres.OpenStandby(u, log); err == nil {
+				db.SetReplica(replica)
+			}
+		}
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("DATABASE_READ_URL: %w", err)
+		}
+	}
+	db.SetPrepare(cfg.prepare)
+	return db, nil
+}
+
+// newMetrics returns the server's metrics, nil when TSUNAGU_METRICS_ADDR is unset.
+func newMetrics(cfg config, db *postgres.DB) *metrics.Metrics {
+	if cfg.metricsAddr == "" {
+		return nil
+	}
+	m := metrics.New()
+	m.DBPool(db.SQL(), "primary")
+	if r := db.Replica(); r != nil {
+		m.DBPool(r.SQL(), "replica")
+	}
+	return m
+}
+
+func metricsMux(m *metrics.Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	return mux
+}
+
+// dependencies are what /readyz checks: the primary (required), and the standby,
+// the catalog listener and Stripe (optional: the service goes on without them).
+func dependencies(cfg config, db *postgres.DB, listenURL string, cache *graph.CatalogCache) []graph.Dependency {
+	deps := []graph.Dependency{{Name: "primary", Check: db.Ping}}
+	if r := db.Replica(); r != nil {
+		deps = append(deps, graph.Dependency{Name: "replica", Optional: true, Check: func(ctx context.Context) error {
+			_, err := r.ReplayLSN(ctx)
+			return err
+		}})
+	}
+	if cache != nil {
+		deps = append(deps, graph.Dependency{Name: "listener", Optional: true, Check: cache.Listening})
+	}
+	if cfg.stripeKey != "" {
+		base := cfg.stripeBase
+		if base == "" {
+			base = "https://api.stripe.com"
+		}
+		deps = append(deps, graph.Dependency{Name: "stripe", Optional: true, Check: func(ctx context.Context) error {
+			return reachable(ctx, base)
+		}})
+	}
+	return deps
+}
+
+// reachable reports whether a TCP connection to the host of base opens.
+func reachable(ctx context.Context, base string) error {
+	u, err := neturl.Parse(base)
+	if err != nil {
+		return err
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80"}[u.Scheme]+map[string]string{"https": "443"}[u.Scheme])
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	c, err := (&net.Dialer{}).DialContext(ctx, "tcp", host)
+	if err != nil {
+		return fmt.Errorf("%s unreachable: %w", u.Host, err)
+	}
+	return c.Close()
+}
