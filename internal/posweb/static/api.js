@@ -135,7 +135,11 @@ const REFUSED = new Set(["FORBIDDEN", "NOT_FOUND", "GRAPHQL_PARSE_FAILED", "GRAP
 async function resend(slot, onRetry) {
   const p = kept(slot);
   if (!p) return null;
+  // The loop belongs to whoever was signed in when it started: after a sign-out it
+  // stops (the request stays kept), so that it never goes out under another user.
+  const by = token();
   for (let n = 0; ; n++) {
+    if (token() !== by) throw new ApiError("UNAUTHENTICATED");
     try {
       const data = await send(p.query, { input: p.input });
       // An answer without the mutation's payload is no answer either.

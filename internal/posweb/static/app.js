@@ -26,7 +26,7 @@ function drawBar() {
   if (state.user) {
     // Names stay as they are written; in English, Japanese ones are marked lang="ja".
     const parts = [state.user.shop && state.user.shop.name, state.register && state.register.name, state.user.name].filter(Boolean);
-    parts.forEach((p, i) => where.append(...(i ? [" ・ "] : []), named(p)));
+    parts.forEach((part, i) => where.append(...(i ? [p.lang === "en" ? " · " : " ・ "] : []), named(part)));
   }
   const prefs = document.getElementById("prefs");
   prefs.setAttribute("aria-label", ts("settings"));
@@ -48,6 +48,8 @@ function drawBar() {
 
 async function switchPref(name, value, focusId) {
   setPref(name, value);
+  // What was announced is in the old words.
+  if (name !== "large") document.getElementById("announcer").textContent = "";
   if (name !== "large") await renameCart();
   drawBar();
   refresh();
