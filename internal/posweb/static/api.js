@@ -136,10 +136,11 @@ async function resend(slot, onRetry) {
   const p = kept(slot);
   if (!p) return null;
   // The loop belongs to whoever was signed in when it started: after a sign-out it
-  // stops (the request stays kept), so that it never goes out under another user.
+  // stops with STOPPED (the request stays kept, and the caller shows nothing), so
+  // that it never goes out, nor fails, under another user.
   const by = token();
   for (let n = 0; ; n++) {
-    if (token() !== by) throw new ApiError("UNAUTHENTICATED");
+    if (token() !== by) throw new ApiError("STOPPED");
     try {
       const data = await send(p.query, { input: p.input });
       // An answer without the mutation's payload is no answer either.
@@ -147,6 +148,7 @@ async function resend(slot, onRetry) {
       localStorage.removeItem(slot);
       return data;
     } catch (e) {
+      if (token() !== by) throw new ApiError("STOPPED");
       if (!UNKNOWN.has(e.code)) {
         // The API answered with an error. Drop the request only when it was refused;
         // keep it, with its key, for a later try (signing in again, or a server

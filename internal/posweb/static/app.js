@@ -2,7 +2,7 @@
 // start-up. The sale screens are in sale.js, the other tasks in tasks.js.
 
 import { gql, pendingOrderAction, pendingSale, setToken, token } from "./api.js";
-import { clearError, fail, field, h, showError, showUserErrors } from "./dom.js";
+import { clearError, fail, field, h, hidePending, showError, showUserErrors } from "./dom.js";
 import { getPrefs, locale, named, setPref, t, ts } from "./i18n.js";
 import { forget, go, refresh, save, screen, state } from "./state.js";
 import { resumePending } from "./sale.js";
@@ -83,6 +83,8 @@ async function signOut() {
   }
   setToken(null);
   forget();
+  // A sale still kept waits for its clerk; the banner comes back with them.
+  hidePending();
   go("login");
 }
 

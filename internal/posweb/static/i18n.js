@@ -39,7 +39,7 @@ const M = {
   scan: { ja: "バーコード（{読|よ}み{取|と}り・{入力|にゅうりょく}して Enter）", easy: "バーコード（{読|よ}むか、{数字|すうじ}を {入|い}れて Enter）", en: "Barcode (scan, or type and press Enter)" },
   addButton: { ja: "{追加|ついか}", easy: "{入|い}れる", en: "Add" },
   shortcuts: { ja: "キー{操作|そうさ}", easy: "キーで {操作|そうさ}", en: "Keys" },
-  shortcutQty: { ja: "{数字|すうじ}を{入|い}れて F4：{最後|さいご}の{商品|しょうひん}の{数量|すうりょう}", easy: "{数字|すうじ}を {入|い}れて F4：さいごの {商品|しょうひん}の かず", en: "Type a number, then F4: quantity of the last item" },
+  shortcutQty: { ja: "{最後|さいご}の{商品|しょうひん}の{数量|すうりょう}（{数字|すうじ}を{入|い}れてから{押|お}す）", easy: "さいごの {商品|しょうひん}の かず（{数字|すうじ}を {入|い}れてから おす）", en: "Quantity of the last item (type the number first)" },
   search: { ja: "{商品名|しょうひんめい}で{探|さが}す", easy: "{商品|しょうひん}の {名前|なまえ}で さがす", en: "Search by product name" },
   searchResults: { ja: "{検索結果|けんさくけっか}", easy: "さがした {結果|けっか}", en: "Search results" },
   noResults: { ja: "{見|み}つかりませんでした。", easy: "ありませんでした。", en: "Nothing found." },

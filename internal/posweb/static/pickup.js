@@ -127,6 +127,7 @@ async function run(ui, what, send) {
     d = await send();
   } catch (e) {
     clearTimeout(pendingTimer);
+    if (e.code === "STOPPED") return; // signed out meanwhile
     hidePending();
     if (pendingOrderAction() && e.code !== "UNAUTHENTICATED") showStuck(ui, e.code);
     else orderError(ui, what, e);

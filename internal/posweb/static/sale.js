@@ -1,7 +1,7 @@
 // Selling: the scan field and the search, the cart with its running total, the
 // payment, and the receipt.
 
-import { ApiError, gql, newKey, pendingSale, resumeSale, submitSale } from "./api.js";
+import { ApiError, gql, newKey, pendingSale, resumeSale, submitSale, token } from "./api.js";
 import { announce, announceSoon, clearError, closedElsewhere, fail, field, h, hidePending, receiptText, showError } from "./dom.js";
 import { errNode, locale, money, named, productName, t, ts, yen } from "./i18n.js";
 import { go, save, screen, state } from "./state.js";
@@ -476,11 +476,15 @@ function showStuck(e) {
 // send runs a sale's submission and shows its result: the receipt, or the errors
 // next to their cause (a cart line, the tendered amount, or the form).
 async function send(run, general, fields) {
-  showPendingSoon();
+  // The pending banner shows only when a sale takes longer than a blink, and only
+  // while the clerk who sent it is signed in.
+  const by = token();
+  const pendingTimer = setTimeout(() => token() === by && showPending(0), 800);
   let d;
   try {
     d = await run();
   } catch (e) {
+    if (e.code === "STOPPED") return; // signed out meanwhile: the new session shows its own
     hidePending();
     if (pendingSale() && e.code !== "UNAUTHENTICATED") return showStuck(e);
     if (general) return fail(e, general.err);
@@ -518,12 +522,6 @@ async function send(run, general, fields) {
   state.cart = [];
   save();
   go("receipt", { sale: r.sale });
-}
-
-let pendingTimer;
-// The pending banner shows only when a sale takes longer than a blink.
-function showPendingSoon() {
-  pendingTimer = setTimeout(() => showPending(0), 800);
 }
 
 // resumePending sends a sale left in flight (by a reload or a lost connection).
