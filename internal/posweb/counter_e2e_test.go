@@ -256,6 +256,12 @@ func TestAmountsAndLayoutInChromium(t *testing.T) {
 		t.Errorf("the sale screen at 320 px: %s", bad)
 	}
 	b.checkA11y("sale-320")
+	b.do("furigana", click("#pref-furigana"))
+	b.waitText("#pay-cash rt", "かね")
+	if bad := b.overflowing("#total", "#summary", "#pay-cash", "#cart .line-name"); bad != "" {
+		t.Errorf("the sale screen at 320 px in やさしい日本語: %s", bad)
+	}
+	b.checkA11y("sale-320-furigana")
 }
 
 // japaneseOutsideJa lists text in Japanese script that is not inside lang="ja".
