@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -183,10 +184,12 @@ func timedOut(err error) bool {
 
 // deadlineWriter stands in for the response of a request whose deadline passed
 // before execution could start: gqlgen then answers "null", which tells the client
-// nothing; this answers TIMEOUT instead.
+// nothing; this answers TIMEOUT instead. An answer with an error whose outcome is
+// unknown (see outcomeKey) gets the status 503.
 type deadlineWriter struct {
 	http.ResponseWriter
 	ctx     context.Context
+	unknown *atomic.Bool
 	started bool
 }
 
@@ -201,6 +204,9 @@ func (d *deadlineWriter) Write(b []byte) (int, error) {
 		writeError(d.ResponseWriter, http.StatusServiceUnavailable, tsunagu.Errorf(tsunagu.CodeTimeout, "",
 			"The request took too long; try again, or ask for less."))
 		return len(b), nil
+	}
+	if !d.started && d.unknown.Load() {
+		d.WriteHeader(http.StatusServiceUnavailable)
 	}
 	d.started = true
 	return d.ResponseWriter.Write(b)

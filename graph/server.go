@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -163,8 +164,9 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 			return
 		}
 		run := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := withLoaders(r.Context(), newLoaders(res))
-			next.ServeHTTP(&deadlineWriter{ResponseWriter: w, ctx: ctx}, r.WithContext(ctx))
+			unknown := new(atomic.Bool)
+			ctx := context.WithValue(withLoaders(r.Context(), newLoaders(res)), outcomeKey{}, unknown)
+			next.ServeHTTP(&deadlineWriter{ResponseWriter: w, ctx: ctx, unknown: unknown}, r.WithContext(ctx))
 		})
 		if o.CatalogCache.serve(w, r.WithContext(ctx), body, run) {
 			return
@@ -215,6 +217,18 @@ func writeError(w http.ResponseWriter, status int, err error) {
 
 type requestIDKey struct{}
 
+// outcomeKey holds, for a request, whether an error of it leaves the outcome
+// unknown (UNAVAILABLE, TIMEOUT: a mutation may have committed or not). Such an
+// answer goes out as 503, so that clients and proxies treat it as no answer and
+// retry with the same idempotency key, never as a refusal.
+type outcomeKey struct{}
+
+func outcomeUnknown(ctx context.Context) {
+	if b, ok := ctx.Value(outcomeKey{}).(*atomic.Bool); ok {
+		b.Store(true)
+	}
+}
+
 func newRequestID() string {
 	b := make([]byte, 8)
 	rand.Read(b)
@@ -234,6 +248,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var e *tsunagu.Error
 		if errors.As(err, &e) {
+			if e.Code == tsunagu.CodeUnavailable || e.Code == tsunagu.CodeTimeout {
+				outcomeUnknown(ctx)
+			}
 			gqlErr.Message = e.Message
 			gqlErr.Extensions = map[string]any{"code": e.Code}
 			if e.Field != "" {
@@ -246,6 +263,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		if timedOut(err) {
+			outcomeUnknown(ctx)
 			return &gqlerror.Error{
 				Message:    "The request took too long; try again, or ask for less.",
 				Path:       gqlErr.Path,

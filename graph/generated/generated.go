@@ -350,6 +350,7 @@ type ComplexityRoot struct {
 		ImageURLs    func(childComplexity int) int
 		Municipality func(childComplexity int) int
 		Name         func(childComplexity int) int
+		NameReading  func(childComplexity int) int
 		Price        func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Stock        func(childComplexity int, locationID string) int
@@ -2377,6 +2378,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.Name(childComplexity), true
+	case "Product.nameReading":
+		if e.ComplexityRoot.Product.NameReading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.NameReading(childComplexity), true
 	case "Product.price":
 		if e.ComplexityRoot.Product.Price == nil {
 			break
@@ -4960,6 +4967,8 @@ type Product implements Node {
   municipality: Municipality!
   "The name in the requested locale, falling back to Japanese."
   name: String!
+  "The reading of the Japanese name in kana (furigana), or null when it has none."
+  nameReading: String
   description: String!
   translations: [Translation!]!
   category: Category!
@@ -5011,6 +5020,8 @@ input CreateProductInput {
   facilityId: ID!
   "At least the Japanese (JA) name."
   translations: [TranslationInput!]!
+  "The Japanese name's reading in hiragana or katakana (ー, ・ and spaces allowed), at most 100 characters."
+  nameReading: String
   category: Category!
   "JAN/EAN or in-store code, check digit included."
   code: String
@@ -5028,6 +5039,8 @@ input UpdateProductInput {
   id: ID!
   "Replaces every translation."
   translations: [TranslationInput!]
+  "Replaces the reading of the Japanese name (kana only); an empty string removes it; left out, it stays."
+  nameReading: String
   category: Category
   "An empty string removes the code."
   code: String
@@ -6580,6 +6593,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_municipality(ctx, field)
 	case "name":
 		return ec.fieldContext_Product_name(ctx, field)
+	case "nameReading":
+		return ec.fieldContext_Product_nameReading(ctx, field)
 	case "description":
 		return ec.fieldContext_Product_description(ctx, field)
 	case "translations":
@@ -14035,6 +14050,29 @@ func (ec *executionContext) _Product_name(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, true, false, "String")
+}
+
+func (ec *executionContext) _Product_nameReading(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_nameReading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameReading, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Product_nameReading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
 func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
@@ -24140,7 +24178,7 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"facilityId", "translations", "category", "code", "price", "taxClass", "allergens", "imageUrls", "status"}
+	fieldsInOrder := [...]string{"facilityId", "translations", "nameReading", "category", "code", "price", "taxClass", "allergens", "imageUrls", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24161,6 +24199,13 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 				return it, err
 			}
 			it.Translations = data
+		case "nameReading":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameReading"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameReading = data
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
 			data, err := ec.unmarshalNCategory2tsunaguᚋinternalᚋtsunaguᚐCategory(ctx, v)
@@ -26462,7 +26507,7 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "translations", "category", "code", "price", "taxClass", "allergens", "imageUrls", "status"}
+	fieldsInOrder := [...]string{"id", "translations", "nameReading", "category", "code", "price", "taxClass", "allergens", "imageUrls", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26483,6 +26528,13 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 				return it, err
 			}
 			it.Translations = data
+		case "nameReading":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameReading"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameReading = data
 		case "category":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
 			data, err := ec.unmarshalOCategory2ᚖtsunaguᚋinternalᚋtsunaguᚐCategory(ctx, v)
@@ -28666,6 +28718,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		case "name":
 			out.Values[i] = ec._Product_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameReading":
+			out.Values[i] = ec._Product_nameReading(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":

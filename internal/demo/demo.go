@@ -219,6 +219,7 @@ func (l *loader) productInput(p product) tsunagu.CreateProductInput {
 	in := tsunagu.CreateProductInput{
 		FacilityID:   l.facilities[p.fac],
 		Translations: tr,
+		NameReading:  readingOf(p.name),
 		Category:     p.cat,
 		Price:        p.price,
 		TaxClass:     taxClass(p.cat),

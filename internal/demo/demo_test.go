@@ -347,6 +347,10 @@ func checkProducts(t *testing.T, e env) {
 		if p.Price < 100 || p.Price > 3000 {
 			t.Errorf("%s: ¥%d", ja, p.Price)
 		}
+		// Every name has its reading, for the furigana over it in the POS app.
+		if p.NameReading == nil {
+			t.Errorf("%s: no reading", ja)
+		}
 		food := p.Category == tsunagu.CategoryFood || p.Category == tsunagu.CategorySweets ||
 			p.Category == tsunagu.CategoryBakery || p.Category == tsunagu.CategoryBeverage
 		if food != (p.TaxClass == tsunagu.TaxReduced8) {

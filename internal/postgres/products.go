@@ -9,7 +9,7 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-const productColumns = `p.id, p.facility_id, p.municipality_id, p.translations, p.category,
+const productColumns = `p.id, p.facility_id, p.municipality_id, p.translations, p.name_reading, p.category,
 	p.code, p.code_kind, p.price, p.tax_class, p.allergens, p.status, p.image_urls,
 	p.created_at, p.updated_at`
 
@@ -187,11 +187,12 @@ func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreatePro
 		var row productRow
 		err = tx.GetContext(ctx, &row, `
 			INSERT INTO products AS p (facility_id, municipality_id, translations, search_text, category,
-				code, code_kind, price, tax_class, allergens, status, image_urls)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+				code, code_kind, price, tax_class, allergens, status, image_urls, name_reading)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 			RETURNING `+productColumns,
 			p.FacilityID, p.MunicipalityID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(),
-			p.Category, p.Code, p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs))
+			p.Category, p.Code, p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs),
+			p.NameReading)
 		if err != nil {
 			return err
 		}
@@ -248,11 +249,11 @@ func (s *CatalogService) changeProduct(ctx context.Context, id tsunagu.ProductID
 		err = tx.GetContext(ctx, &row, `
 			UPDATE products AS p SET translations = $2, search_text = $3, category = $4, code = $5,
 				code_kind = $6, price = $7, tax_class = $8, allergens = $9, status = $10,
-				image_urls = $11, updated_at = now()
+				image_urls = $11, name_reading = $12, updated_at = now()
 			WHERE p.id = $1
 			RETURNING `+productColumns,
 			p.ID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(), p.Category, p.Code,
-			p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs))
+			p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs), p.NameReading)
 		if err != nil {
 			return err
 		}

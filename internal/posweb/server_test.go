@@ -49,6 +49,11 @@ type shop struct {
 	// dropOrders does the same to every action on an online order.
 	dropOrders atomic.Bool
 	dropped    atomic.Int32
+	// unknown, while above zero, makes the next createSale answers (each counts it
+	// down) say that their outcome is unknown, as the API does when COMMIT's
+	// connection breaks: the server commits the sale, the browser gets UNAVAILABLE
+	// with HTTP 200 (as before the API answered 503) or TIMEOUT with 503, in turn.
+	unknown atomic.Int32
 
 	// What the tests look at behind the API.
 	db       *postgres.DB
@@ -57,6 +62,9 @@ type shop struct {
 	products map[string]*tsunagu.Product // by code
 	events   atomic.Int32
 }
+
+// otherClerkEmail signs in the shop's second clerk, with the first one's password.
+const otherClerkEmail = "clerk2@minato.example"
 
 const (
 	cookieCode = "4901234567894"
@@ -100,6 +108,10 @@ func newShop(t *testing.T) *shop {
 	_, err = auth.CreateUser(admin, postgres.NewUserInput{Email: s.email, Name: "佐藤 一郎", Password: s.password,
 		Role: tsunagu.RoleClerk, ShopID: &loc.ID})
 	must(t, err)
+	// A second clerk of the shop, who takes over the counter.
+	_, err = auth.CreateUser(admin, postgres.NewUserInput{Email: otherClerkEmail, Name: "鈴木 花", Password: s.password,
+		Role: tsunagu.RoleClerk, ShopID: &loc.ID})
+	must(t, err)
 	mctx := tsunagu.WithUser(ctx, manager, "")
 
 	active := tsunagu.StatusActive
@@ -109,7 +121,7 @@ func newShop(t *testing.T) *shop {
 			Category: tsunagu.CategorySweets, Price: 350, TaxClass: tsunagu.TaxReduced8, Code: ptr(cookieCode), Status: &active,
 			ImageURLs: []string{s.url + "/img/cookie.svg"}},
 		{FacilityID: other.ID, Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "木のスプーン"},
-			{Locale: tsunagu.LocaleEN, Name: "Wooden spoon"}},
+			{Locale: tsunagu.LocaleEN, Name: "Wooden spoon"}}, NameReading: ptr("きのすぷーん"),
 			Category: tsunagu.CategoryCraft, Price: 1200, TaxClass: tsunagu.TaxStandard10, Code: ptr(spoonCode), Status: &active,
 			ImageURLs: []string{s.url + "/img/spoon.svg"}},
 		{FacilityID: fac.ID, Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "いちごジャム"},
@@ -241,12 +253,23 @@ var pictures = map[string]string{
 // connection before the answer.
 func (s *shop) flaky(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.dropSales.Load() && !s.dropOrders.Load() || r.URL.Path != "/graphql" {
+		if !s.dropSales.Load() && !s.dropOrders.Load() && s.unknown.Load() <= 0 || r.URL.Path != "/graphql" {
 			next.ServeHTTP(w, r)
 			return
 		}
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		if strings.Contains(string(body), "createSale") && s.unknown.Load() > 0 {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			status, code := http.StatusOK, "UNAVAILABLE"
+			if s.unknown.Add(-1)%2 == 1 {
+				status, code = http.StatusServiceUnavailable, "TIMEOUT"
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `{"errors":[{"message":"outcome unknown","path":["createSale"],"extensions":{"code":%q}}],"data":null}`, code)
+			return
+		}
 		if !(s.dropSales.Load() && strings.Contains(string(body), "createSale") ||
 			s.dropOrders.Load() && strings.Contains(string(body), "OrderActionInput")) {
 			next.ServeHTTP(w, r)

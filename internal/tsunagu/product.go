@@ -100,7 +100,10 @@ type Product struct {
 	FacilityID     FacilityID
 	MunicipalityID MunicipalityID // the facility's
 	Translations   Translations
-	Category       Category
+	// NameReading is the reading of the Japanese name in kana (furigana), nil when
+	// none was given.
+	NameReading *string
+	Category    Category
 	// Code is the JAN/EAN or in-store code, nil when the product has none.
 	Code     *string
 	CodeKind *ProductCodeKind
@@ -136,6 +139,10 @@ func (p *Product) SearchText() string {
 			b.WriteString(NormalizeSearchText(tr.Name))
 			b.WriteByte('\n')
 		}
+	}
+	if p.NameReading != nil {
+		b.WriteString(NormalizeSearchText(*p.NameReading))
+		b.WriteByte('\n')
 	}
 	return b.String()
 }
@@ -176,12 +183,14 @@ type TranslationInput struct {
 type CreateProductInput struct {
 	FacilityID   FacilityID
 	Translations []TranslationInput
-	Category     Category
-	Code         *string
-	Price        int64
-	TaxClass     TaxClass
-	Allergens    []Allergen
-	ImageURLs    []string
+	// NameReading is the Japanese name's reading in kana (see ParseNameReading).
+	NameReading *string
+	Category    Category
+	Code        *string
+	Price       int64
+	TaxClass    TaxClass
+	Allergens   []Allergen
+	ImageURLs   []string
 	// Status is DRAFT (default) or ACTIVE.
 	Status *ProductStatus
 }
@@ -191,13 +200,15 @@ type CreateProductInput struct {
 type UpdateProductInput struct {
 	ID           ProductID
 	Translations []TranslationInput
-	Category     *Category
-	Code         *string
-	Price        *int64
-	TaxClass     *TaxClass
-	Allergens    []Allergen
-	ImageURLs    []string
-	Status       *ProductStatus
+	// NameReading, when given, replaces the reading; "" removes it.
+	NameReading *string
+	Category    *Category
+	Code        *string
+	Price       *int64
+	TaxClass    *TaxClass
+	Allergens   []Allergen
+	ImageURLs   []string
+	Status      *ProductStatus
 }
 
 // NewProduct validates in and returns the product it describes, with every problem
@@ -214,6 +225,9 @@ func NewProduct(in CreateProductInput) (*Product, error) {
 	}
 	var errs ValidationErrors
 	p.Translations = validateTranslations(&errs, in.Translations)
+	if in.NameReading != nil {
+		p.setNameReading(&errs, *in.NameReading)
+	}
 	if in.Code != nil && strings.TrimSpace(*in.Code) != "" {
 		p.setCode(&errs, *in.Code)
 	}
@@ -233,6 +247,9 @@ func (p *Product) Apply(in UpdateProductInput) error {
 	var errs ValidationErrors
 	if in.Translations != nil {
 		p.Translations = validateTranslations(&errs, in.Translations)
+	}
+	if in.NameReading != nil {
+		p.setNameReading(&errs, *in.NameReading)
 	}
 	if in.Category != nil {
 		p.Category = *in.Category

@@ -88,12 +88,21 @@ export function clearPendingSale() {
 // submitSale sends the sale until the API answers and resolves to its data.
 // onRetry(n) is called before each retry. An answer that is a GraphQL error
 // (such as UNAUTHENTICATED) rejects, and the sale stays pending for a later try.
-export async function submitSale(query, input, onRetry) {
-  localStorage.setItem(PENDING, JSON.stringify({ query, input, since: Date.now() }));
-  return resumeSale(onRetry);
+// owner ({id, name}) is the clerk who sells: the API keeps idempotency keys per
+// user, so only they may send the sale again (see resumeSale).
+export async function submitSale(query, input, onRetry, owner) {
+  localStorage.setItem(PENDING, JSON.stringify({ query, input, owner, since: Date.now() }));
+  return resumeSale(onRetry, owner && owner.id);
 }
 
-export function resumeSale(onRetry) {
+// resumeSale sends the kept sale again, as the user userId. Another clerk's sale is
+// refused with OTHER_USER_SALE and stays kept: under another user its key would be
+// a new one, and the sale, which may have gone through, would be booked twice.
+export function resumeSale(onRetry, userId) {
+  const p = kept(PENDING);
+  if (p && p.owner && userId && p.owner.id !== userId) {
+    return Promise.reject(new ApiError("OTHER_USER_SALE", p.owner.name));
+  }
   return resend(PENDING, onRetry);
 }
 
@@ -114,20 +123,37 @@ export function resumeOrderAction(onRetry) {
   return resend(PENDING_ORDER, onRetry);
 }
 
+// Answers that say nothing about whether the request was carried out: the
+// connection broke, the database went away during the commit, the time ran out,
+// or the server asks to come back later. The request is sent again, with its key,
+// until a definite answer comes.
+const UNKNOWN = new Set(["NETWORK", "UNAVAILABLE", "TIMEOUT", "RATE_LIMITED"]);
+
+// Answers that refuse the request before anything was done: it is dropped.
+const REFUSED = new Set(["FORBIDDEN", "NOT_FOUND", "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"]);
+
 async function resend(slot, onRetry) {
   const p = kept(slot);
   if (!p) return null;
+  // The loop belongs to whoever was signed in when it started: after a sign-out it
+  // stops with STOPPED (the request stays kept, and the caller shows nothing), so
+  // that it never goes out, nor fails, under another user.
+  const by = token();
   for (let n = 0; ; n++) {
+    if (token() !== by) throw new ApiError("STOPPED");
     try {
       const data = await send(p.query, { input: p.input });
+      // An answer without the mutation's payload is no answer either.
+      if (!data || Object.values(data).some((v) => v === null || v === undefined)) throw new ApiError("UNAVAILABLE");
       localStorage.removeItem(slot);
       return data;
     } catch (e) {
-      if (e.code !== "NETWORK") {
-        // The API answered with an error. Keep the request, with its key, when
-        // signing in again or trying again may complete it (a server fault may have
-        // come after it was stored); drop it when it was refused.
-        if (e.code !== "UNAUTHENTICATED" && e.code !== "INTERNAL") localStorage.removeItem(slot);
+      if (token() !== by) throw new ApiError("STOPPED");
+      if (!UNKNOWN.has(e.code)) {
+        // The API answered with an error. Drop the request only when it was refused;
+        // keep it, with its key, for a later try (signing in again, or a server
+        // fault that may have come after the sale was stored).
+        if (REFUSED.has(e.code)) localStorage.removeItem(slot);
         throw e;
       }
     }

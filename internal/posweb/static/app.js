@@ -2,8 +2,8 @@
 // start-up. The sale screens are in sale.js, the other tasks in tasks.js.
 
 import { gql, pendingOrderAction, pendingSale, setToken, token } from "./api.js";
-import { clearError, fail, field, h, showError, showUserErrors } from "./dom.js";
-import { getPrefs, locale, setPref, t, ts } from "./i18n.js";
+import { clearError, fail, field, h, hidePending, showError, showUserErrors } from "./dom.js";
+import { getPrefs, locale, named, setPref, t, ts } from "./i18n.js";
 import { forget, go, refresh, save, screen, state } from "./state.js";
 import { resumePending } from "./sale.js";
 import "./tasks.js";
@@ -24,8 +24,9 @@ function drawBar() {
   const where = document.getElementById("where");
   where.replaceChildren();
   if (state.user) {
-    const parts = [state.user.shop && state.user.shop.name, state.register && state.register.name, state.user.name];
-    where.append(parts.filter(Boolean).join(" ・ "));
+    // Names stay as they are written; in English, Japanese ones are marked lang="ja".
+    const parts = [state.user.shop && state.user.shop.name, state.register && state.register.name, state.user.name].filter(Boolean);
+    parts.forEach((part, i) => where.append(...(i ? [p.lang === "en" ? " · " : " ・ "] : []), named(part)));
   }
   const prefs = document.getElementById("prefs");
   prefs.setAttribute("aria-label", ts("settings"));
@@ -47,6 +48,8 @@ function drawBar() {
 
 async function switchPref(name, value, focusId) {
   setPref(name, value);
+  // What was announced is in the old words.
+  if (name !== "large") document.getElementById("announcer").textContent = "";
   if (name !== "large") await renameCart();
   drawBar();
   refresh();
@@ -57,13 +60,13 @@ async function switchPref(name, value, focusId) {
 // renameCart gives the goods in the cart their names in the new language.
 async function renameCart() {
   if (!state.cart.length || !token()) return;
-  const fields = state.cart.map((_, i) => `p${i}: product(id: $id${i}, locale: $l) { name }`).join(" ");
+  const fields = state.cart.map((_, i) => `p${i}: product(id: $id${i}, locale: $l) { name nameReading }`).join(" ");
   const vars = { l: locale() };
   state.cart.forEach((l, i) => (vars["id" + i] = l.product.id));
   const params = state.cart.map((_, i) => `$id${i}: ID!`).join(", ");
   try {
     const d = await gql(`query(${params}, $l: Locale) { ${fields} }`, vars);
-    state.cart.forEach((l, i) => d["p" + i] && (l.product.name = d["p" + i].name));
+    state.cart.forEach((l, i) => d["p" + i] && Object.assign(l.product, d["p" + i]));
     save();
   } catch {
     // The names stay as they were; nothing else depends on them.
@@ -80,14 +83,18 @@ async function signOut() {
   }
   setToken(null);
   forget();
+  // A sale still kept waits for its clerk; the banner comes back with them.
+  hidePending();
   go("login");
 }
 
 // --- Sign in ------------------------------------------------------------------
 
 screen("login", (main, params) => {
-  const email = field("login-email", "email", { type: "email", autocomplete: "username", required: true });
-  const pw = field("login-password", "password", { type: "password", autocomplete: "current-password", required: true });
+  // A text field with the e-mail keyboard: "username" is the token password managers
+  // pair with current-password, and it is valid on a text input for every checker.
+  const email = field("login-email", "email", { type: "text", inputmode: "email", autocomplete: "username", autocapitalize: "none", spellcheck: "false" }, null, "required");
+  const pw = field("login-password", "password", { type: "password", autocomplete: "current-password" }, null, "required");
   const general = { err: h("p", { id: "login-err", class: "err", role: "alert", hidden: true }) };
   const submit = h("button", { type: "submit", class: "primary big" }, t("loginButton"));
   const form = h(
@@ -158,13 +165,15 @@ async function loadRegisters(box, title, why) {
     return fail(e, box, title);
   }
   const general = { err: h("p", { id: "reg-err", class: "err", role: "alert", hidden: true }) };
-  box.replaceChildren(title, general.err);
+  // The title stays in place (it may have focus): only what follows it changes.
+  while (title.nextSibling) title.nextSibling.remove();
+  box.append(general.err);
   if (why) showError(general.err, why);
   if (regs.length === 0) {
     box.append(h("p", {}, t("noRegisters")));
     return;
   }
-  const float = field("reg-float", "openingFloat", { type: "text", inputmode: "numeric", autocomplete: "off", value: "30000", pattern: "[0-9]*" });
+  const float = field("reg-float", "openingFloat", { type: "text", inputmode: "numeric", autocomplete: "off", value: "30000", pattern: "[0-9]*" }, null, "required");
   const list = h("fieldset", { class: "choices" }, h("legend", {}, t("registerLabel")));
   regs.forEach((r, i) => {
     const id = "reg-" + i;
@@ -173,7 +182,7 @@ async function loadRegisters(box, title, why) {
         "div",
         { class: "choice" },
         h("input", { type: "radio", name: "register", id, value: r.id, checked: i === 0 }),
-        h("label", { for: id }, r.name, " ", h("span", { class: r.openSession ? "badge open" : "badge" }, t(r.openSession ? "registerOpen" : "registerClosed"))),
+        h("label", { for: id }, named(r.name), " ", h("span", { class: r.openSession ? "badge open" : "badge" }, t(r.openSession ? "registerOpen" : "registerClosed"))),
       ),
     );
   });

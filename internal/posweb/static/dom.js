@@ -24,19 +24,21 @@ export function h(tag, props, ...kids) {
 }
 
 // field makes a labelled input with a slot for its error, tied by aria-describedby.
-export function field(id, labelKey, inputProps, hintNode) {
+// need is "required" or "optional": the label says so, in words.
+export function field(id, labelKey, inputProps, hintNode, need) {
   const err = h("p", { id: id + "-err", class: "err", hidden: true });
   const hint = hintNode ? h("p", { id: id + "-hint", class: "hint" }, hintNode) : null;
   const input = h("input", {
     id,
     name: id,
     "aria-describedby": [hint ? id + "-hint" : "", id + "-err"].filter(Boolean).join(" "),
+    required: need === "required" || undefined,
     ...inputProps,
   });
   return {
     input,
     err,
-    el: h("div", { class: "field" }, h("label", { for: id }, t(labelKey)), hint, input, err),
+    el: h("div", { class: "field" }, h("label", { for: id }, t(labelKey), need ? h("span", { class: "need " + need }, t(need)) : null), hint, input, err),
   };
 }
 
@@ -96,10 +98,19 @@ export function hidePending() {
 
 // announce reads a message out through the polite live region.
 export function announce(text) {
+  clearTimeout(soon); // a figure that was waiting to be read is out of date now
   const live = document.getElementById("announcer");
   live.textContent = "";
   // A change after a tick is announced even when the text repeats.
   setTimeout(() => (live.textContent = text), 50);
+}
+
+let soon;
+// announceSoon announces text once no other call has come for a moment: a figure
+// that changes with every key typed is read once, when the typing pauses.
+export function announceSoon(text) {
+  clearTimeout(soon);
+  soon = setTimeout(() => announce(text), 700);
 }
 
 // fail shows an API error in plain words in slot; a lost sign-in goes back to the

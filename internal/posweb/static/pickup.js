@@ -5,7 +5,7 @@
 
 import { gql, newKey, pendingOrderAction, resumeOrderAction, submitOrderAction } from "./api.js";
 import { announce, clearError, fail, h, hidePending, showError } from "./dom.js";
-import { errNode, t, ts, yen } from "./i18n.js";
+import { errNode, named, t, ts, yen } from "./i18n.js";
 import { go, screen, state } from "./state.js";
 
 const ORDER = "id number name fulfilment status total lines { lineNumber name quantity }";
@@ -94,7 +94,7 @@ function orderCard(ui, o, busy) {
       actions.replaceChildren(...buttons());
       actions.querySelector("button").focus();
     } }, t("handOverNo"));
-    actions.replaceChildren(h("p", { class: "lead confirm", id: "handover-ask-" + n }, t("handOverAsk", { n, name: o.name })), yes, no);
+    actions.replaceChildren(h("p", { class: "lead confirm", id: "handover-ask-" + n }, t("handOverAsk", { n, name: named(o.name) })), yes, no);
     yes.setAttribute("aria-describedby", "handover-ask-" + n);
     yes.focus();
   };
@@ -107,9 +107,9 @@ function orderCard(ui, o, busy) {
   return h(
     "li",
     { class: "order", "aria-labelledby": titleId },
-    h("h3", { id: titleId }, t("orderNo", { n }), " ", h("span", { class: "order-name" }, t("orderName", { name: o.name }))),
+    h("h3", { id: titleId }, t("orderNo", { n }), " ", h("span", { class: "order-name" }, t("orderName", { name: named(o.name) }))),
     h("ul", { class: "order-lines", "aria-label": ts("orderLines") },
-      o.lines.map((l) => h("li", {}, h("span", { class: "line-name" }, l.name), h("span", { class: "order-qty" }, "× " + l.quantity)))),
+      o.lines.map((l) => h("li", {}, h("span", { class: "line-name" }, named(l.name)), h("span", { class: "order-qty" }, "× " + l.quantity)))),
     h("p", { class: "grand" }, h("span", {}, t("total"), t("taxIncluded")), h("span", { class: "amount" }, yen(o.total))),
     actions,
   );
@@ -127,6 +127,7 @@ async function run(ui, what, send) {
     d = await send();
   } catch (e) {
     clearTimeout(pendingTimer);
+    if (e.code === "STOPPED") return; // signed out meanwhile
     hidePending();
     if (pendingOrderAction() && e.code !== "UNAUTHENTICATED") showStuck(ui, e.code);
     else orderError(ui, what, e);

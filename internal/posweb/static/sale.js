@@ -1,12 +1,12 @@
 // Selling: the scan field and the search, the cart with its running total, the
 // payment, and the receipt.
 
-import { ApiError, gql, newKey, pendingSale, resumeSale, submitSale } from "./api.js";
-import { announce, clearError, closedElsewhere, fail, field, h, hidePending, receiptText, showError } from "./dom.js";
-import { errNode, locale, t, ts, yen } from "./i18n.js";
+import { ApiError, gql, newKey, pendingSale, resumeSale, submitSale, token } from "./api.js";
+import { announce, announceSoon, clearError, closedElsewhere, fail, field, h, hidePending, receiptText, showError } from "./dom.js";
+import { errNode, locale, money, named, productName, t, ts, yen } from "./i18n.js";
 import { go, save, screen, state } from "./state.js";
 
-const PRODUCT = "id name price taxRate code imageUrls";
+const PRODUCT = "id name nameReading price taxRate code imageUrls";
 
 export const SALE_FIELDS = `id receiptNumber status total
   payments { method amount tendered change }
@@ -36,6 +36,15 @@ export function estimate(cart) {
 }
 
 // --- The sale screen ----------------------------------------------------------------
+//
+// Keys that work anywhere on the sale screen, the scan field included (a scanner
+// types only digits and Enter): F2 pay by cash, F3 pay by card, F4 the quantity of
+// the last line (the number typed into the scan field, or one more), F8 remove
+// everything (after a question). Focus comes back to the scan field after each.
+
+export const KEYS = { payCash: "F2", payCard: "F3", quantity: "F4", clearCart: "F8" };
+
+const kbd = (key) => h("kbd", { class: "key", "aria-hidden": "true" }, key);
 
 screen("sale", (main) => {
   const scanErr = h("p", { id: "scan-err", class: "err", role: "alert", hidden: true });
@@ -45,7 +54,8 @@ screen("sale", (main) => {
     autocomplete: "off",
     inputmode: "numeric",
     enterkeyhint: "enter",
-    "aria-describedby": "scan-err",
+    "aria-describedby": "scan-err scan-keys",
+    "aria-keyshortcuts": KEYS.quantity,
     class: "scan",
   });
   const scanForm = h(
@@ -54,6 +64,7 @@ screen("sale", (main) => {
     h("label", { for: "scan" }, t("scan")),
     h("div", { class: "row" }, scan, h("button", { type: "submit", class: "primary" }, t("addButton"))),
     scanErr,
+    h("p", { class: "hint keys", id: "scan-keys" }, kbd(KEYS.quantity), " ", t("shortcutQty")),
   );
   scanForm.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -71,25 +82,39 @@ screen("sale", (main) => {
   search.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter") ev.preventDefault();
   });
-  const searchBox = h(
-    "div",
-    { class: "search", role: "search", "aria-label": ts("search") },
-    h("label", { for: "search" }, t("search")),
-    search,
-    searchStatus,
-    tiles,
-  );
 
   const cartList = h("ol", { id: "cart", class: "cart", "aria-labelledby": "cart-title" });
   const totals = h("div", { id: "totals", class: "totals" });
-  const payCash = h("button", { type: "button", class: "primary huge", id: "pay-cash", onclick: () => startPay("CASH") }, t("payCash"));
-  const payCard = h("button", { type: "button", class: "secondary big", id: "pay-card", onclick: () => startPay("CARD") }, t("payCard"));
-  const clear = h("button", { type: "button", class: "quiet", id: "cart-clear", onclick: () => {
-    state.cart = [];
-    save();
-    drawCart(cartList, totals, [payCash, payCard, clear]);
-    scan.focus();
-  } }, t("clearCart"));
+  const summary = h("div", { id: "summary", class: "summary", "aria-hidden": "true" });
+  const payCash = h("button", { type: "button", class: "primary huge", id: "pay-cash", "aria-keyshortcuts": KEYS.payCash, onclick: () => startPay("CASH") }, t("payCash"), " ", kbd(KEYS.payCash));
+  const payCard = h("button", { type: "button", class: "secondary big", id: "pay-card", "aria-keyshortcuts": KEYS.payCard, onclick: () => startPay("CARD") }, t("payCard"), " ", kbd(KEYS.payCard));
+  const confirm = h("div", { id: "clear-confirm", class: "confirm-box", hidden: true });
+  const clear = h("button", { type: "button", class: "quiet", id: "cart-clear", "aria-keyshortcuts": KEYS.clearCart, onclick: () => askClear() }, t("clearCart"), " ", kbd(KEYS.clearCart));
+  const buttons = [payCash, payCard, clear];
+  const redraw = () => drawCart(cartList, totals, summary, buttons);
+  // askClear asks before the cart is emptied; the answer is announced, and focus
+  // goes back to the scan field either way.
+  const askClear = () => {
+    if (!state.cart.length || clear.disabled) return;
+    const done = (yes) => {
+      confirm.hidden = true;
+      confirm.replaceChildren();
+      if (yes) {
+        state.cart = [];
+        save();
+        redraw();
+        announce(ts("cleared"));
+      }
+      scan.focus();
+    };
+    const yes = h("button", { type: "button", class: "danger big", id: "clear-yes", "aria-describedby": "clear-ask", onclick: () => done(true) }, t("clearYes"));
+    confirm.replaceChildren(
+      h("p", { class: "lead", id: "clear-ask" }, t("clearAsk")),
+      h("div", { class: "row" }, yes, h("button", { type: "button", class: "secondary big", id: "clear-no", onclick: () => done(false) }, t("cancel"))),
+    );
+    confirm.hidden = false;
+    yes.focus();
+  };
 
   const tasks = h(
     "nav",
@@ -101,27 +126,89 @@ screen("sale", (main) => {
     h("button", { type: "button", class: "secondary", id: "task-close", onclick: () => go("close") }, t("closeRegister")),
   );
 
+  // In one column (a narrow screen, or zoomed in) the basket comes right after the
+  // scan field and before the search, and the summary keeps the last line and the
+  // total in view at the bottom of the screen.
   main.append(
     h("h1", { class: "visually-hidden", id: "sale-title" }, t("saleTitle")),
     tasks,
     h(
       "div",
       { class: "sale" },
-      h("section", { class: "pick", "aria-label": ts("search") }, scanForm, searchBox),
+      h("section", { class: "pick-scan", "aria-label": ts("scan") }, scanForm),
       h(
         "section",
         { class: "basket", "aria-labelledby": "cart-title" },
         h("h2", { id: "cart-title" }, t("cart")),
         cartList,
         totals,
-        h("div", { class: "pay" }, payCash, payCard, clear),
+        h("div", { class: "pay" }, payCash, payCard, clear, confirm),
       ),
+      h(
+        "section",
+        { class: "pick-search search", role: "search", "aria-label": ts("search") },
+        h("label", { for: "search" }, t("search")),
+        search,
+        searchStatus,
+        tiles,
+      ),
+      summary,
     ),
   );
-  const redraw = () => drawCart(cartList, totals, [payCash, payCard, clear]);
   cartList.redraw = redraw;
+  cartList.askClear = askClear;
   redraw();
   return scan;
+});
+
+// The sale screen's keys (see KEYS).
+document.addEventListener("keydown", (ev) => {
+  if (state.screen === "pay" && ev.key === "Escape") {
+    const cancel = document.getElementById("pay-cancel");
+    if (cancel && !cancel.disabled) {
+      ev.preventDefault();
+      cancel.click();
+    }
+    return;
+  }
+  if (state.screen !== "sale" || ev.ctrlKey || ev.altKey || ev.metaKey) return;
+  const cart = document.getElementById("cart");
+  const scan = document.getElementById("scan");
+  if (!cart || !scan) return;
+  const press = (id) => {
+    const b = document.getElementById(id);
+    if (b && !b.disabled) b.click();
+  };
+  switch (ev.key) {
+    case KEYS.payCash:
+      ev.preventDefault();
+      return press("pay-cash");
+    case KEYS.payCard:
+      ev.preventDefault();
+      return press("pay-card");
+    case KEYS.clearCart:
+      ev.preventDefault();
+      return cart.askClear();
+    case KEYS.quantity: {
+      ev.preventDefault();
+      const last = state.cart[state.cart.length - 1];
+      if (!last || pendingSale()) return scan.focus();
+      const typed = scan.value.trim();
+      const n = /^\d{1,3}$/.test(typed) ? Number(typed) : typed === "" ? last.quantity + 1 : null;
+      if (n === null || n < 1) {
+        showError(document.getElementById("scan-err"), "INVALID_INPUT", scan);
+        return scan.focus();
+      }
+      scan.value = "";
+      clearError(document.getElementById("scan-err"), scan);
+      last.quantity = n;
+      last.error = null;
+      save();
+      cart.redraw();
+      scan.focus();
+      return announce(ts("qtySet", { name: last.product.name, n }) + " " + ts("totalAnnounce", { total: yen(estimate(state.cart).total) }));
+    }
+  }
 });
 
 async function addByCode(scan, scanErr) {
@@ -184,7 +271,7 @@ async function runSearch(text, tiles, status, scan) {
           p.imageUrls.length
             ? h("img", { src: p.imageUrls[0], alt: "", width: 96, height: 96 })
             : h("span", { class: "noimg", "aria-hidden": "true" }, [...p.name][0] || ""),
-          h("span", { class: "tile-name" }, p.name),
+          h("span", { class: "tile-name" }, productName(p)),
           h("span", { class: "tile-price" }, yen(p.price)),
         ),
       ),
@@ -192,7 +279,7 @@ async function runSearch(text, tiles, status, scan) {
   );
 }
 
-function drawCart(list, totals, buttons) {
+function drawCart(list, totals, summary, buttons) {
   list.replaceChildren();
   state.cart.forEach((l, i) => {
     const name = l.product.name;
@@ -212,8 +299,8 @@ function drawCart(list, totals, buttons) {
     list.append(
       h(
         "li",
-        { class: l.error ? "line bad" : "line" },
-        h("div", { class: "line-main" }, h("span", { class: "line-name" }, name), h("span", { class: "line-unit" }, yen(l.product.price) + (l.product.taxRate === 8 ? " ※" : ""))),
+        { class: l.error ? "line bad" : "line", id: "line-" + i },
+        h("div", { class: "line-main" }, h("span", { class: "line-name" }, productName(l.product)), h("span", { class: "line-unit" }, yen(l.product.price) + (l.product.taxRate === 8 ? " ※" : ""))),
         h(
           "div",
           { class: "line-ctl" },
@@ -227,7 +314,7 @@ function drawCart(list, totals, buttons) {
             list.redraw();
             document.getElementById("scan").focus();
             announce(ts("totalAnnounce", { total: yen(estimate(state.cart).total) }));
-          } }, t("remove"), h("span", { class: "visually-hidden" }, ": " + name)),
+          } }, t("remove"), h("span", { class: "visually-hidden" }, ": ", named(name))),
         ),
         err,
       ),
@@ -236,11 +323,18 @@ function drawCart(list, totals, buttons) {
   if (!state.cart.length) list.append(h("li", { class: "empty" }, t("cartEmpty")));
   const est = estimate(state.cart);
   totals.replaceChildren(
-    h("p", { class: "grand" }, h("span", {}, t("total"), t("taxIncluded")), h("span", { id: "total", class: "amount" }, yen(est.total))),
+    h("p", { class: "grand" }, h("span", {}, t("total"), t("taxIncluded")), h("span", { id: "total", class: "amount" }, money(est.total))),
     h("p", { class: "hint" }, t("itemsCount", { n: est.items })),
     ...est.rates.map((r) => h("p", { class: "rate" }, t("taxLine", { rate: r.rate, total: yen(r.total), tax: yen(r.tax) }))),
   );
   if (est.rates.length) totals.append(h("p", { class: "hint" }, t("taxEstimate")));
+  if (state.cart.some((l) => l.product.taxRate === 8)) totals.append(h("p", { class: "hint", id: "reduced-note" }, t("reducedNote")));
+  const last = state.cart[state.cart.length - 1];
+  summary.replaceChildren(
+    last ? h("span", { class: "summary-last" }, productName(last.product), " × " + last.quantity) : "",
+    h("span", { class: "summary-total" }, t("total"), " ", h("strong", {}, money(est.total))),
+  );
+  summary.hidden = !last;
   // While a sale is in flight no other can start: its key is the one kept.
   for (const b of buttons) b.disabled = !state.cart.length || Boolean(pendingSale());
 }
@@ -262,8 +356,11 @@ screen("pay", (main, params) => {
   const due = est.total;
   let method = params.method;
   const general = { err: h("p", { id: "pay-err", class: "err", role: "alert", hidden: true }) };
-  const tendered = field("tendered", "tendered", { type: "text", inputmode: "numeric", autocomplete: "off", pattern: "[0-9]*", class: "money" });
-  const changeOut = h("p", { id: "change", class: "change", "aria-live": "polite", "aria-atomic": "true" });
+  const tendered = field("tendered", "tendered", { type: "text", inputmode: "numeric", autocomplete: "off", pattern: "[0-9]*", class: "money" }, null, "required");
+  // The amount due is part of the field's description, so that it is heard there.
+  tendered.input.setAttribute("aria-describedby", "due-line tendered-err");
+  // Not a live region: the change is announced once, when the typing pauses.
+  const changeOut = h("p", { id: "change", class: "change" });
   const complete = h("button", { type: "submit", class: "primary huge", id: "complete" }, t("complete"));
   const value = () => {
     const v = tendered.input.value.replace(/[,¥\s]/g, "");
@@ -275,9 +372,11 @@ screen("pay", (main, params) => {
     if (v === null || v < due) {
       changeOut.replaceChildren(h("span", { class: "label" }, t("change")), h("span", { class: "amount short" }, v === null ? "—" : ts("short", { amount: yen(due - v) })));
       complete.disabled = true;
+      if (v !== null) announceSoon(ts("short", { amount: yen(due - v) }));
     } else {
-      changeOut.replaceChildren(h("span", { class: "label" }, t("change")), h("span", { class: "amount", id: "change-amount" }, yen(v - due)));
+      changeOut.replaceChildren(h("span", { class: "label" }, t("change")), h("span", { class: "amount", id: "change-amount" }, money(v - due)));
       complete.disabled = false;
+      announceSoon(ts("changeAnnounce", { change: yen(v - due) }));
     }
   };
   tendered.input.addEventListener("input", () => {
@@ -298,7 +397,7 @@ screen("pay", (main, params) => {
     h("button", { type: "button", class: "note exact", id: "note-exact", onclick: () => setT(due) }, t("exact")),
     h("button", { type: "button", class: "quiet", id: "note-clear", onclick: () => { setT(""); tendered.input.focus(); } }, t("clearTendered")),
   );
-  const ref = field("pay-ref", "reference", { type: "text", autocomplete: "off" });
+  const ref = field("pay-ref", "reference", { type: "text", autocomplete: "off" }, null, "optional");
   const methods = h("fieldset", { class: "choices inline" }, h("legend", {}, t("method")));
   for (const m of ["CARD", "EMONEY", "QR"]) {
     methods.append(
@@ -311,7 +410,7 @@ screen("pay", (main, params) => {
     "form",
     { class: "card", novalidate: true, "aria-labelledby": "pay-title" },
     h("h1", { id: "pay-title" }, t("payTitle"), " — ", t(method === "CASH" ? "CASH" : "payCard")),
-    h("p", { class: "due" }, h("span", { class: "label" }, t("toPay")), h("span", { class: "amount", id: "due" }, yen(due))),
+    h("p", { class: "due", id: "due-line" }, h("span", { class: "label" }, t("toPay")), " ", h("span", { class: "amount", id: "due" }, money(due))),
     general.err,
   );
   if (method === "CASH") form.append(tendered.el, notes, changeOut);
@@ -339,7 +438,7 @@ screen("pay", (main, params) => {
     };
     complete.disabled = cancel.disabled = true;
     // A sale left pending by a server fault is sent again with its own key, never anew.
-    const run = pendingSale() ? () => resumeSale(showPending) : () => submitSale(CREATE_SALE, input, showPending);
+    const run = pendingSale() ? () => resumeSale(showPending, userId()) : () => submitSale(CREATE_SALE, input, showPending, owner());
     await send(run, general, { tendered, ref });
     complete.disabled = cancel.disabled = false;
   });
@@ -354,12 +453,21 @@ function showPending(n) {
   if (n > 0) box.append(" ", h("span", { class: "hint" }, t("pendingTries", { n })));
 }
 
-// showStuck says why a kept sale did not go through, with a button to send it again.
-function showStuck(code) {
+const userId = () => state.user && state.user.id;
+const owner = () => state.user && { id: state.user.id, name: state.user.name };
+
+// showStuck says why a kept sale did not go through, with a button to send it
+// again; a sale of another clerk waits for them (see resumeSale).
+function showStuck(e) {
   const box = document.getElementById("pending");
   box.hidden = false;
+  if (e.code === "OTHER_USER_SALE") {
+    box.replaceChildren(h("span", { class: "err", id: "pending-other", tabindex: "-1" }, t("pendingOtherUser", { name: named(e.message) })));
+    box.firstChild.focus();
+    return;
+  }
   box.replaceChildren(
-    h("span", { class: "err" }, errNode(code)),
+    h("span", { class: "err" }, errNode(e.code)),
     h("button", { type: "button", class: "primary", id: "pending-retry", onclick: () => resumePending() }, t("retry")),
   );
   box.querySelector("button").focus();
@@ -368,13 +476,17 @@ function showStuck(code) {
 // send runs a sale's submission and shows its result: the receipt, or the errors
 // next to their cause (a cart line, the tendered amount, or the form).
 async function send(run, general, fields) {
-  showPendingSoon();
+  // The pending banner shows only when a sale takes longer than a blink, and only
+  // while the clerk who sent it is signed in.
+  const by = token();
+  const pendingTimer = setTimeout(() => token() === by && showPending(0), 800);
   let d;
   try {
     d = await run();
   } catch (e) {
+    if (e.code === "STOPPED") return; // signed out meanwhile: the new session shows its own
     hidePending();
-    if (pendingSale() && e.code !== "UNAUTHENTICATED") return showStuck(e.code);
+    if (pendingSale() && e.code !== "UNAUTHENTICATED") return showStuck(e);
     if (general) return fail(e, general.err);
     return fail(e, document.getElementById("main"));
   } finally {
@@ -412,12 +524,6 @@ async function send(run, general, fields) {
   go("receipt", { sale: r.sale });
 }
 
-let pendingTimer;
-// The pending banner shows only when a sale takes longer than a blink.
-function showPendingSoon() {
-  pendingTimer = setTimeout(() => showPending(0), 800);
-}
-
 // resumePending sends a sale left in flight (by a reload or a lost connection).
 export async function resumePending() {
   const p = pendingSale();
@@ -425,7 +531,7 @@ export async function resumePending() {
   if (p.input && p.input.sessionId) state.session = state.session || { id: p.input.sessionId };
   go("sale");
   showPending(0);
-  await send(() => resumeSale(showPending), null, {});
+  await send(() => resumeSale(showPending, userId()), null, {});
 }
 
 // --- The receipt ----------------------------------------------------------------------
@@ -434,7 +540,7 @@ screen("receipt", (main, params) => {
   const s = params.sale;
   const cash = s.payments.find((p) => p.method === "CASH");
   let width = Number(sessionStorage.getItem("pos.paper") || 58);
-  const paper = h("pre", { class: "receipt-paper", id: "receipt-text", tabindex: "0", "aria-label": ts("receiptTitle") });
+  const paper = h("pre", { class: "receipt-paper", id: "receipt-text", tabindex: "0", role: "region", lang: "ja", "aria-label": ts("receiptTitle") });
   const setWidth = (w) => {
     width = w;
     sessionStorage.setItem("pos.paper", String(w));
@@ -459,8 +565,8 @@ screen("receipt", (main, params) => {
         "section",
         { class: "card no-print", "aria-labelledby": "receipt-title" },
         h("h1", { id: "receipt-title" }, t("receiptTitle"), " ", h("span", { class: "hint" }, t("receiptNo", { n: s.receiptNumber }))),
-        h("p", { class: "due" }, h("span", { class: "label" }, t("total")), h("span", { class: "amount", id: "sale-total" }, yen(s.total))),
-        cash ? h("p", { class: "change big-change", id: "change" }, h("span", { class: "label" }, t("change")), h("span", { class: "amount", id: "change-amount" }, yen(cash.change))) : null,
+        h("p", { class: "due" }, h("span", { class: "label" }, t("total")), " ", h("span", { class: "amount", id: "sale-total" }, money(s.total))),
+        cash ? h("p", { class: "change big-change", id: "change" }, h("span", { class: "label" }, t("change")), " ", h("span", { class: "amount", id: "change-amount" }, money(cash.change))) : null,
         ...rates,
         widths,
         h("div", { class: "row" }, next, h("button", { type: "button", class: "secondary big", id: "print", onclick: () => window.print() }, t("print"))),

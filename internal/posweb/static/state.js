@@ -49,6 +49,8 @@ export function go(name, params) {
   main.replaceChildren();
   const focus = screens[name](main, params || {});
   document.dispatchEvent(new CustomEvent("pos:screen", { detail: name }));
+  // A new screen starts at its top, wherever the last one was scrolled to.
+  window.scrollTo(0, 0);
   const target = focus || main.querySelector("h1") || main;
   if (!target.hasAttribute("tabindex") && target.tagName === "H1") target.setAttribute("tabindex", "-1");
   target.focus();

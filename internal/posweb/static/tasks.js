@@ -3,12 +3,12 @@
 
 import { gql, newKey } from "./api.js";
 import { announce, clearError, fail, field, h, receiptText, showError, showUserErrors } from "./dom.js";
-import { t, ts, yen } from "./i18n.js";
+import { money, named, t, ts, yen } from "./i18n.js";
 import { forget, go, save, screen, state } from "./state.js";
 
 const backButton = () => h("button", { type: "button", class: "secondary big", id: "back", onclick: () => go("sale") }, t("back"));
 const receiptPre = (text) => {
-  const pre = h("pre", { class: "receipt-paper", id: "refund-text", tabindex: "0", "aria-label": ts("receiptTitle") });
+  const pre = h("pre", { class: "receipt-paper", id: "refund-text", tabindex: "0", role: "region", lang: "ja", "aria-label": ts("receiptTitle") });
   receiptText(pre, text);
   return pre;
 };
@@ -29,7 +29,7 @@ screen("void", (main) => {
     form.append(h("p", {}, t("voidNone")), backButton());
     return null;
   }
-  const reason = field("void-reason", "reason", { type: "text", autocomplete: "off" });
+  const reason = field("void-reason", "reason", { type: "text", autocomplete: "off" }, null, "optional");
   const submit = h("button", { type: "submit", class: "danger big", id: "void-submit" }, t("voidButton"));
   form.append(h("p", { class: "lead" }, t("voidWhich", { n: last.receiptNumber, total: yen(last.total) })), reason.el, h("div", { class: "row" }, submit, backButton()));
   // One key per screen: pressing twice, or a retry, voids once.
@@ -47,8 +47,11 @@ screen("void", (main) => {
       if (showUserErrors(r.userErrors, { "input.reason": reason }, general)) return;
       state.lastSale = null;
       save();
-      form.replaceChildren(h("h1", { id: "void-title", tabindex: "-1" }, t("voidTitle")), h("p", { class: "lead", role: "status" }, t("voided", { n: last.receiptNumber })), backButton());
-      form.querySelector("#back").focus();
+      // What is left to do is to go back: a section, no form any more.
+      const done = h("section", { class: "card narrow", "aria-labelledby": "void-title" },
+        h("h1", { id: "void-title", tabindex: "-1" }, t("voidTitle")), h("p", { class: "lead", role: "status", id: "void-done" }, t("voided", { n: last.receiptNumber })), backButton());
+      form.replaceWith(done);
+      done.querySelector("#back").focus();
     } catch (e) {
       fail(e, general.err);
     } finally {
@@ -62,7 +65,7 @@ screen("void", (main) => {
 
 screen("refund", (main) => {
   const general = generalSlot("refund-err");
-  const number = field("refund-number", "receiptNumber", { type: "text", inputmode: "numeric", autocomplete: "off", pattern: "[0-9]*" });
+  const number = field("refund-number", "receiptNumber", { type: "text", inputmode: "numeric", autocomplete: "off", pattern: "[0-9]*" }, null, "required");
   const find = h("button", { type: "submit", class: "primary big", id: "refund-find" }, t("findSale"));
   const lookup = h("form", { class: "card", novalidate: true, "aria-labelledby": "refund-title" }, h("h1", { id: "refund-title" }, t("refundTitle")), general.err, h("div", { class: "row end" }, number.el, find));
   const detail = h("div", { id: "refund-detail" });
@@ -108,6 +111,7 @@ function drawRefund(detail, sale) {
     const left = l.quantity - l.refunded;
     const f = field("refund-qty-" + i, "refundQty", { type: "number", min: "0", max: String(left), value: "0", inputmode: "numeric", class: "qty-input" }, t("refundable", { n: left }));
     f.input.setAttribute("aria-label", ts("refundQty") + ": " + l.name);
+    f.input.removeAttribute("required");
     slots["input.lines." + i] = f;
     return { l, f, left };
   });
@@ -115,7 +119,7 @@ function drawRefund(detail, sale) {
   [["ORIGINAL", "ORIGINAL"], ["CASH", "refundCash"]].forEach(([m, key], i) =>
     methods.append(h("div", { class: "choice" }, h("input", { type: "radio", name: "refund-method", id: "refund-method-" + m, value: m, checked: i === 0 }), h("label", { for: "refund-method-" + m }, t(key)))),
   );
-  const reason = field("refund-reason", "reason", { type: "text", autocomplete: "off" });
+  const reason = field("refund-reason", "reason", { type: "text", autocomplete: "off" }, null, "optional");
   const submit = h("button", { type: "submit", class: "danger big", id: "refund-submit" }, t("refundButton"));
   const form = h(
     "form",
@@ -125,7 +129,7 @@ function drawRefund(detail, sale) {
     h(
       "ul",
       { class: "refund-lines" },
-      rows.map(({ l, f }) => h("li", { class: "line" }, h("div", { class: "line-main" }, h("span", { class: "line-name" }, l.name), h("span", { class: "line-unit" }, yen(l.unitPrice) + " × " + l.quantity)), f.el)),
+      rows.map(({ l, f }) => h("li", { class: "line" }, h("div", { class: "line-main" }, h("span", { class: "line-name" }, named(l.name)), h("span", { class: "line-unit" }, yen(l.unitPrice) + " × " + l.quantity)), f.el)),
     ),
     methods,
     reason.el,
@@ -193,8 +197,8 @@ screen("cash", (main) => {
   ["IN", "OUT"].forEach((ty, i) =>
     types.append(h("div", { class: "choice" }, h("input", { type: "radio", name: "cash-type", id: "cash-type-" + ty, value: ty, checked: i === 0 }), h("label", { for: "cash-type-" + ty }, t(ty)))),
   );
-  const amount = field("cash-amount", "amount", { type: "text", inputmode: "numeric", autocomplete: "off", pattern: "[0-9]*", class: "money" });
-  const reason = field("cash-reason", "reason", { type: "text", autocomplete: "off" });
+  const amount = field("cash-amount", "amount", { type: "text", inputmode: "numeric", autocomplete: "off", pattern: "[0-9]*", class: "money" }, null, "required");
+  const reason = field("cash-reason", "reason", { type: "text", autocomplete: "off" }, null, "required");
   const done = h("p", { class: "lead", role: "status", id: "cash-done" });
   const submit = h("button", { type: "submit", class: "primary big", id: "cash-submit" }, t("record"));
   const form = h("form", { class: "card narrow", novalidate: true, "aria-labelledby": "cash-title" }, h("h1", { id: "cash-title" }, t("cashTitle")), general.err, types, amount.el, reason.el, h("div", { class: "row" }, submit, backButton()), done);
@@ -250,7 +254,7 @@ screen("close", (main) => {
   });
   const denomErr = h("p", { id: "denom-err", class: "err", hidden: true });
   const sum = () => inputs.reduce((s, x) => s + x.d * (Number(x.input.value) || 0), 0);
-  const note = field("close-note", "note", { type: "text", autocomplete: "off" });
+  const note = field("close-note", "note", { type: "text", autocomplete: "off" }, null, "optional");
   const submit = h("button", { type: "submit", class: "danger big", id: "close-submit" }, t("closeButton"));
   const form = h(
     "form",
@@ -260,7 +264,7 @@ screen("close", (main) => {
     general.err,
     h("fieldset", { class: "denoms" }, h("legend", {}, t("pieces")), inputs.map((x) => x.el)),
     denomErr,
-    h("p", { class: "due" }, h("span", { class: "label" }, t("counted")), counted),
+    h("p", { class: "due" }, h("label", { class: "label", for: "counted" }, t("counted")), " ", counted),
     note.el,
     h("div", { class: "row" }, submit, backButton()),
   );
@@ -311,12 +315,13 @@ screen("close", (main) => {
 
 screen("zreport", (main, { report: z, register }) => {
   const row = (key, value, id) => h("tr", {}, h("th", { scope: "row" }, t(key)), h("td", { id }, value));
-  const over = z.overShort === null ? "—" : (z.overShort > 0 ? "+" : "") + yen(z.overShort);
+  // A shortage and an overage in words, never as a signed figure.
+  const over = z.overShort === null ? "—" : z.overShort < 0 ? t("zShort", { amount: yen(-z.overShort) }) : z.overShort > 0 ? t("zOver", { amount: yen(z.overShort) }) : yen(0);
   main.append(
     h(
       "section",
       { class: "card zreport", "aria-labelledby": "z-title" },
-      h("h1", { id: "z-title" }, t("zTitle"), register ? " — " + register.name : ""),
+      h("h1", { id: "z-title" }, t("zTitle"), register ? [" — ", named(register.name)] : ""),
       h(
         "table",
         { class: "report" },
@@ -339,6 +344,7 @@ screen("zreport", (main, { report: z, register }) => {
         ),
       ),
       h("h2", {}, t("zByMethod")),
+      h("p", { class: "hint", id: "z-method-note" }, t("zMethodNote")),
       h("table", { class: "report" }, h("tbody", {}, z.byPaymentMethod.map((m) => h("tr", {}, h("th", { scope: "row" }, t(m.method)), h("td", {}, t("zCount", { n: m.count }), " ", yen(m.amount)))))),
       h("h2", {}, t("zByRate")),
       h("table", { class: "report" }, h("tbody", {}, z.byTaxRate.map((r) => h("tr", {}, h("th", { scope: "row" }, t("zRate", { rate: r.rate })), h("td", {}, yen(r.total), " ", t("zTax", { tax: yen(r.tax) })))))),
