@@ -382,6 +382,9 @@ func TestLanguageAndClarityInChromium(t *testing.T) {
 	// A shortage: 30,000 expected, 24,550 counted.
 	b.do("close", click("#back"), click("#task-close"))
 	checkNeeds("close", map[string]string{"close-note": "optional"})
+	if got := b.eval(`(n => n ? n.className : "none")(document.querySelector(".denoms legend .need"))`); got != "need optional" {
+		t.Errorf("the coin counts are marked %q, want need optional", got)
+	}
 	b.do("counting", typeInto("#denom-10000", "2"), typeInto("#denom-1000", "4"), typeInto("#denom-500", "1"), typeInto("#denom-50", "1"), click("#close-submit"))
 	b.waitText("#z-over-short", "不足 ¥5,450")
 	b.waitText("#z-method-note", "現金売上から現金返金を引いた")

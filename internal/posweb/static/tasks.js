@@ -109,9 +109,8 @@ function drawRefund(detail, sale) {
   const slots = {};
   const rows = sale.lines.map((l, i) => {
     const left = l.quantity - l.refunded;
-    const f = field("refund-qty-" + i, "refundQty", { type: "number", min: "0", max: String(left), value: "0", inputmode: "numeric", class: "qty-input" }, t("refundable", { n: left }));
-    f.input.setAttribute("aria-label", ts("refundQty") + ": " + l.name);
-    f.input.removeAttribute("required");
+    const f = field("refund-qty-" + i, "refundQty", { type: "number", min: "0", max: String(left), value: "0", inputmode: "numeric", class: "qty-input" }, t("refundable", { n: left }), "optional");
+    f.input.setAttribute("aria-label", ts("refundQty") + ts("optional") + ": " + l.name);
     slots["input.lines." + i] = f;
     return { l, f, left };
   });
@@ -262,7 +261,7 @@ screen("close", (main) => {
     h("h1", { id: "close-title" }, t("closeTitle")),
     h("p", { class: "hint" }, t("countHelp")),
     general.err,
-    h("fieldset", { class: "denoms" }, h("legend", {}, t("pieces")), inputs.map((x) => x.el)),
+    h("fieldset", { class: "denoms" }, h("legend", {}, t("pieces"), h("span", { class: "need optional" }, t("optional"))), inputs.map((x) => x.el)),
     denomErr,
     h("p", { class: "due" }, h("label", { class: "label", for: "counted" }, t("counted")), " ", counted),
     note.el,
