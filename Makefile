@@ -55,7 +55,7 @@ STRIPE_MOCK_ADDR ?= 127.0.0.1:12111
 run: deps
 	@mock=$$($(GO) tool -n stripe-mock) || exit 1; \
 	$$mock -http-addr $(STRIPE_MOCK_ADDR) -https-addr 127.0.0.1:0 >/dev/null & pid=$$!; trap 'kill $$pid' EXIT INT TERM; \
-	STRIPE_SECRET_KEY=sk_test_stripe_mock STRIPE_API_BASE=http://$(STRIPE_MOCK_ADDR) \
+	STRIPE_SECRET_KEY=sk_test_tsunagudev STRIPE_API_BASE=http://$(STRIPE_MOCK_ADDR) \
 	STRIPE_WEBHOOK_SECRET=whsec_tsunagu_dev TSUNAGU_DEV=1 $(GO) run ./cmd/tsunagu -demo
 
 ## test: the whole suite, with the race detector, against real PostgreSQL.
