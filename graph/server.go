@@ -19,7 +19,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -118,7 +117,7 @@ func newGraphQLHandler(res *Resolver, o Options) http.Handler {
 	cfg := generated.Config{Resolvers: res}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(graphqlPOST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if o.Dev {
 		srv.Use(extension.Introspection{})
@@ -148,6 +147,11 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), o.RequestTimeout)
 		defer cancel()
 		ctx = context.WithValue(ctx, requestIDKey{}, id)
+		if !jsonRequest(r) {
+			writeError(w, http.StatusUnsupportedMediaType, tsunagu.Errorf(tsunagu.CodeInvalidInput, "",
+				"Send the request with Content-Type: application/json."))
+			return
+		}
 		// The body is read here, whole, so that one too large (declared or chunked)
 		// is refused with 413 before anything runs.
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, o.MaxBodyBytes))

@@ -1,0 +1,109 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// The media types of the GraphQL-over-HTTP specification
+// (graphql.github.io/graphql-over-http/draft): requests are application/json;
+// answers are application/graphql-response+json when the client accepts it, whose
+// status codes say whether the request was executed, else application/json, which
+// answers every well-formed request with 200.
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// graphqlPOST is the POST transport of the GraphQL-over-HTTP specification. Unlike
+// gqlgen's transport.POST it answers a request that fails before execution (parse or
+// validation, the limits of limits.go) without a "data" entry, as the GraphQL
+// specification says, with 400 under application/graphql-response+json and 200
+// under application/json (gqlgen answers 422 there, which clients and proxies read
+// as a failed request).
+type graphqlPOST struct{}
+
+var _ graphql.Transport = graphqlPOST{}
+
+func (graphqlPOST) Supports(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.Header.Get("Upgrade") == "" && jsonRequest(r)
+}
+
+// jsonRequest reports whether r's body is declared as application/json (any charset).
+func jsonRequest(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == mediaJSON
+}
+
+// acceptsGraphQLResponse reports whether the Accept header lists
+// application/graphql-response+json (with a q above 0).
+func acceptsGraphQLResponse(accept string) bool {
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err == nil && mt == mediaGraphQLResponse && params["q"] != "0" {
+			return true
+		}
+	}
+	return false
+}
+
+func (graphqlPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := r.Context()
+	strict := acceptsGraphQLResponse(r.Header.Get("Accept"))
+	if strict {
+		w.Header().Set("Content-Type", mediaGraphQLResponse)
+	} else {
+		w.Header().Set("Content-Type", mediaJSON)
+	}
+	start := graphql.Now()
+	var params graphql.RawParams
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		err = dec.Decode(&params)
+	}
+	if err != nil {
+		// Not a GraphQL-over-HTTP request at all: 400 whatever the media type.
+		e := tsunagu.Errorf(tsunagu.CodeInvalidInput, "", "The body is not a GraphQL request in JSON ({\"query\": \"…\", \"variables\": {…}}).")
+		infoFrom(ctx).result = string(tsunagu.ErrorCode(e))
+		writeError(w, http.StatusBadRequest, e)
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	rc, errs := exec.CreateOperationContext(ctx, &params)
+	if errs != nil {
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
+		if len(resp.Errors) > 0 {
+			infoFrom(ctx).result = "ERROR"
+			if c, ok := resp.Errors[0].Extensions["code"]; ok {
+				infoFrom(ctx).result = fmt.Sprint(c)
+			}
+		}
+		if strict {
+			w.WriteHeader(http.StatusBadRequest)
+		}
+		json.NewEncoder(w).Encode(struct {
+			Errors     gqlerror.List  `json:"errors"`
+			Extensions map[string]any `json:"extensions,omitempty"`
+		}{resp.Errors, resp.Extensions})
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, rc)
+	b, err := json.Marshal(responses(ctx))
+	if err != nil {
+		panic(err) // as gqlgen's transports: a response that cannot be encoded is a bug
+	}
+	w.Write(b)
+}
