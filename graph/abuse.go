@@ -15,65 +15,14 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"tsunagu/internal/tsunagu"
 )
 
-// Limits against hostile or runaway clients, beyond depth and cost (limits.go):
-// aliases and operations per request, one operation per HTTP request (no batches),
+// Limits against hostile or runaway clients, beyond what limits.go measures of an
+// operation (depth, aliases, size, cost): operations per document, one operation per HTTP request (no batches),
 // and leaky-bucket rate limits per token and per client address.
-
-// aliasLimit refuses operations with more than max aliased fields, which would
-// otherwise let one request run the same expensive field many times over.
-type aliasLimit struct{ max int }
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = aliasLimit{}
-
-func (aliasLimit) ExtensionName() string                   { return "AliasLimit" }
-func (aliasLimit) Validate(graphql.ExecutableSchema) error { return nil }
-
-func (a aliasLimit) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
-	if op.Operation == nil {
-		return nil
-	}
-	if n := countAliases(op.Operation.SelectionSet, 0); n > a.max {
-		err := gqlerror.Errorf("The query has %d aliased fields; at most %d are allowed.", n, a.max)
-		err.Extensions = map[string]any{"code": "ALIAS_LIMIT_EXCEEDED"}
-		return err
-	}
-	return nil
-}
-
-// countAliases counts the fields of set whose alias differs from their name,
-// fragments counted each time they are spread (a fragment that spreads itself is
-// refused by validation before this runs; depth stops a runaway anyway).
-func countAliases(set ast.SelectionSet, depth int) int {
-	if depth > 64 {
-		return 0
-	}
-	n := 0
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.Alias != "" && s.Alias != s.Name {
-				n++
-			}
-			n += countAliases(s.SelectionSet, depth+1)
-		case *ast.InlineFragment:
-			n += countAliases(s.SelectionSet, depth+1)
-		case *ast.FragmentSpread:
-			if s.Definition != nil {
-				n += countAliases(s.Definition.SelectionSet, depth+1)
-			}
-		}
-	}
-	return n
-}
 
 // operationLimit refuses documents with more than max operations: only one runs,
 // but every one of them is parsed and validated.

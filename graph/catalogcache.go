@@ -32,8 +32,8 @@ type CatalogCache struct {
 	gen       [2]uint64 // catalog, stock
 	entries   map[string]*cachedAnswer
 	bytes     int
-	// shapes remembers, per query text, whether it may be cached and whether it
-	// reaches stock.
+	// shapes remembers, per query (by queryKey, never the text), whether it may be
+	// cached and whether it reaches stock; a query that does not parse is not kept.
 	shapes map[string]cacheShape
 	// The standby (catalogcache_replica.go): lsn is a primary log position at or
 	// past every change notified so far, valid while covered.
@@ -110,14 +110,18 @@ func (c *CatalogCache) clear() {
 // fields are all catalog reads; and whether it reaches stock (any field of that
 // name, conservatively).
 func (c *CatalogCache) shape(query string) cacheShape {
+	key := queryKey(query)
 	c.mu.Lock()
-	s, ok := c.shapes[query]
+	s, ok := c.shapes[key]
 	c.mu.Unlock()
 	if ok {
 		return s
 	}
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
-	if err == nil && len(doc.Operations) == 1 && doc.Operations[0].Operation == ast.Query {
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, maxTokens)
+	if err != nil {
+		return s
+	}
+	if len(doc.Operations) == 1 && doc.Operations[0].Operation == ast.Query {
 		s.cacheable = true
 		s.root = rootField(doc.Operations[0].SelectionSet)
 		for _, sel := range doc.Operations[0].SelectionSet {
@@ -132,7 +136,7 @@ func (c *CatalogCache) shape(query string) cacheShape {
 	if c.shapes == nil || len(c.shapes) >= maxCacheShapes {
 		c.shapes = map[string]cacheShape{}
 	}
-	c.shapes[query] = s
+	c.shapes[key] = s
 	c.mu.Unlock()
 	return s
 }

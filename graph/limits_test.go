@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -38,6 +39,69 @@ func TestLimits(t *testing.T) {
 		r := a.do("", q, nil)
 		if r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
 			t.Errorf("code %q", r.code())
+		}
+	})
+	t.Run("ErrFragmentChain", func(t *testing.T) {
+		// 25 fragments, each spreading the next twice: 1.2 KB that expands to 2^25
+		// selections. Measured once per fragment, it is refused by its size.
+		var b strings.Builder
+		b.WriteString("{ ...F0 }\n")
+		for i := range 25 {
+			fmt.Fprintf(&b, "fragment F%d on Query { __typename ...F%d ...F%d }\n", i, i+1, i+1)
+		}
+		b.WriteString("fragment F25 on Query { __typename }\n")
+		r := a.do("", b.String(), nil)
+		if r.code() != "SIZE_LIMIT_EXCEEDED" || r.Data != nil {
+			t.Errorf("code %q, data %s: %+v", r.code(), r.Data, r.Errors)
+		}
+	})
+	t.Run("ErrTooManyTokens", func(t *testing.T) {
+		// 100,000 fields in one selection (about 1 MB with the body limit raised):
+		// refused by the parser's token limit before anything else reads it.
+		b := newAPIWith(t, graph.Options{MaxBodyBytes: 2 << 20})
+		q := "{ " + strings.Repeat("__typename ", 100_000) + "}"
+		r := b.do("", q, nil)
+		if r.code() != "GRAPHQL_PARSE_FAILED" || len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "token limit") {
+			t.Errorf("code %q: %+v", r.code(), r.Errors)
+		}
+	})
+	t.Run("ErrListsCountTheirItems", func(t *testing.T) {
+		// first on every connection, and nested lists counted by their items:
+		// each of these would return tens of thousands of rows.
+		for _, q := range []string{
+			`{ stockLevels(locationId: "x", first: 100) { edges { node { product { facility { products(first: 100) { edges { node { name facility { name } } } } } } } } } }`,
+			`{ stockMovements(filter: {}, first: 100) { edges { node { product { facility { products(first: 100) { edges { node { name facility { name } } } } } } } } } }`,
+			`{ sales(first: 100) { edges { node { lines { product { name } } } } } }`,
+			`{ transfers(first: 100) { edges { node { lines { product { name facility { name } } owner { name } } } } } }`,
+			`{ orders(first: 100) { edges { node { lines { product { name municipality { name } } } } } } }`,
+		} {
+			if r := a.do("", q, nil); r.code() != "COMPLEXITY_LIMIT_EXCEEDED" {
+				t.Errorf("%s: code %q", q, r.code())
+			}
+		}
+	})
+	t.Run("ScreensAreWithinLimits", func(t *testing.T) {
+		// The queries of the console's and storefront's screens, and the POS's
+		// history: refused only for want of a sign-in, never for their cost.
+		for _, q := range []string{
+			`{ municipalities(first: 10) { edges { node { name partners { name nameEn } facilities { edges { node { name } } } locations { edges { node { name kind } } } } } } }`,
+			`{ products(first: 20) { edges { node { name price taxClass facility { name municipality { name } } translations { locale name description } allergens imageUrls } } pageInfo { hasNextPage endCursor } } }`,
+			`{ sales(first: 20) { edges { node { receiptNumber total lines { product { name } quantity unitPrice } payments { method amount } } } } }`,
+			`{ transfers(first: 20) { edges { node { status lines { product { name } requested shipped received } events { type at } } } } }`,
+			`{ stockLevels(locationId: "x", first: 100) { edges { node { onHand reserved product { name code facility { name } } } } } }`,
+		} {
+			r := a.do("", q, nil)
+			if c := r.code(); c != "" && c != "UNAUTHENTICATED" && c != "NOT_FOUND" && c != "INVALID_INPUT" {
+				t.Errorf("%s: code %q: %+v", q, c, r.Errors)
+			}
+		}
+	})
+	t.Run("ErrNoSuggestionsOutsideDevMode", func(t *testing.T) {
+		// "Did you mean …" would list the schema's fields to a client that may not
+		// introspect it.
+		r := a.do("", `{ prodcts(first: 1) { edges { node { name } } } }`, nil)
+		if r.code() != "GRAPHQL_VALIDATION_FAILED" || strings.Contains(r.Errors[0].Message, "Did you mean") {
+			t.Errorf("code %q: %+v", r.code(), r.Errors)
 		}
 	})
 	t.Run("FullPageIsWithinLimits", func(t *testing.T) {

@@ -18,9 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/playground"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"tsunagu/graph/generated"
@@ -34,9 +32,13 @@ type Options struct {
 	Dev bool
 	// MaxDepth bounds how deeply fields may nest (default 12).
 	MaxDepth int
-	// MaxComplexity bounds an operation's cost, list fields counting `first` times
-	// their children (default 10,000).
+	// MaxComplexity bounds an operation's cost: the rows it may return, list fields
+	// counting their children once per item (cost.go; default 25,000).
 	MaxComplexity int
+	// MaxSelections bounds the fields an operation selects once its fragments are
+	// spread (default 2,000).
+	MaxSelections int
+
 	// MaxBodyBytes bounds a request body (default 1 MiB).
 	MaxBodyBytes int64
 	// MaxAliases bounds the aliased fields of an operation (default 30).
@@ -70,7 +72,10 @@ func (o *Options) defaults() {
 		o.MaxDepth = 12
 	}
 	if o.MaxComplexity == 0 {
-		o.MaxComplexity = 10_000
+		o.MaxComplexity = 25_000
+	}
+	if o.MaxSelections == 0 {
+		o.MaxSelections = 2_000
 	}
 	if o.MaxAliases == 0 {
 		o.MaxAliases = 30
@@ -114,20 +119,17 @@ func NewServer(res *Resolver, o Options) http.Handler {
 }
 
 func newGraphQLHandler(res *Resolver, o Options) http.Handler {
-	cfg := generated.Config{Resolvers: res}
-	setComplexity(&cfg.Complexity)
-	srv := handler.New(generated.NewExecutableSchema(cfg))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: res}))
 	srv.AddTransport(graphqlPOST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetQueryCache(newQueryCache())
+	srv.SetParserTokenLimit(maxTokens)
+	srv.SetDisableSuggestion(!o.Dev)
 	if o.Dev {
 		srv.Use(extension.Introspection{})
-	} else {
-		srv.Use(noIntrospection{})
 	}
-	srv.Use(depthLimit{max: o.MaxDepth})
-	srv.Use(aliasLimit{max: o.MaxAliases})
+	srv.Use(&queryLimits{maxDepth: o.MaxDepth, maxAliases: o.MaxAliases, maxSelections: o.MaxSelections,
+		maxCost: o.MaxComplexity, introspection: o.Dev})
 	srv.Use(operationLimit{max: o.MaxOperations})
-	srv.Use(extension.FixedComplexityLimit(o.MaxComplexity))
 	srv.Use(observer{})
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
