@@ -50,13 +50,20 @@ $(POSWEB)/node_modules/.package-lock.json: $(POSWEB)/package.json $(POSWEB)/pack
 ## run: migrate, load the demo network and serve the API with GraphiQL on http://localhost:8080.
 ## Card payments go to stripe-mock (Stripe's mock server, a Go tool of the module) on
 ## loopback, started here and stopped with the server; POST signed events to
-## /webhooks/stripe with the secret below to drive payments.
+## /webhooks/stripe with the secret below to drive payments. E-mail goes to mailpit
+## (also a Go tool of the module), whose web page shows every message sent.
 STRIPE_MOCK_ADDR ?= 127.0.0.1:12111
+MAILPIT_SMTP_ADDR ?= 127.0.0.1:1025
+MAILPIT_WEB_ADDR ?= 127.0.0.1:8025
 run: deps
-	@mock=$$($(GO) tool -n stripe-mock) || exit 1; \
-	$$mock -http-addr $(STRIPE_MOCK_ADDR) -https-addr 127.0.0.1:0 >/dev/null & pid=$$!; trap 'kill $$pid' EXIT INT TERM; \
+	@mock=$$($(GO) tool -n stripe-mock) || exit 1; mailpit=$$($(GO) tool -n mailpit) || exit 1; \
+	$$mock -http-addr $(STRIPE_MOCK_ADDR) -https-addr 127.0.0.1:0 >/dev/null & pid=$$!; \
+	$$mailpit --smtp $(MAILPIT_SMTP_ADDR) --listen $(MAILPIT_WEB_ADDR) --quiet --disable-version-check \
+	  --smtp-disable-rdns & mpid=$$!; trap 'kill $$pid $$mpid 2>/dev/null' EXIT INT TERM; \
+	echo "E-mail sent by the server: mailpit at http://$(MAILPIT_WEB_ADDR)/"; \
 	STRIPE_SECRET_KEY=sk_test_tsunagudev STRIPE_API_BASE=http://$(STRIPE_MOCK_ADDR) \
-	STRIPE_WEBHOOK_SECRET=whsec_tsunagu_dev TSUNAGU_DEV=1 $(GO) run ./cmd/tsunagu -demo
+	STRIPE_WEBHOOK_SECRET=whsec_tsunagu_dev SMTP_URL='smtp://$(MAILPIT_SMTP_ADDR)?tls=none' \
+	MAIL_FROM='Tsunagu <noreply@tsunagu.localhost>' TSUNAGU_DEV=1 $(GO) run ./cmd/tsunagu -demo
 
 ## test: the whole suite, with the race detector, against real PostgreSQL.
 test: deps

@@ -70,6 +70,9 @@ type config struct {
 	listenURL, readURL string
 	prepare            bool
 	metricsAddr        string
+	// smtpURL is where the outbox's e-mail goes (off when empty: it waits in the
+	// outbox); mailFrom the sender's address.
+	smtpURL, mailFrom string
 }
 
 func configFromEnv() config {
@@ -93,6 +96,9 @@ func configFromEnv() config {
 		readURL:     os.Getenv("DATABASE_READ_URL"),
 		prepare:     os.Getenv("TSUNAGU_PREPARED_STATEMENTS") != "off",
 		metricsAddr: os.Getenv("TSUNAGU_METRICS_ADDR"),
+
+		smtpURL:  os.Getenv("SMTP_URL"),
+		mailFrom: envOr("MAIL_FROM", "Tsunagu <noreply@localhost>"),
 	}
 }
 
@@ -253,11 +259,15 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		POS:       pos,
 		Orders:    orders,
 	}
+	sender, err := mailSender(cfg, db, m, log)
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/", graph.NewServer(res, graph.Options{
 		Dev:             cfg.dev,
 		Ready:           db.Ping,
-		Dependencies:    dependencies(cfg, db, listenURL, cache),
+		Dependencies:    dependencies(cfg, db, listenURL, cache, sender),
 		Metrics:         m,
 		CountStatements: postgres.CountStatements,
 		Log:             log,
@@ -282,6 +292,10 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	}()
 	workers.Go(func() { orders.RunSweeper(workCtx, time.Minute) })
 	workers.Go(func() { orders.RunRefundRetrier(workCtx, time.Minute) })
+	if sender != nil {
+		// Every process sends; Claim's row locks keep them from sending one twice.
+		workers.Go(func() { sender.Run(workCtx, 5*time.Second) })
+	}
 	srv := &http.Server{
 		Addr:              cfg.addr,
 		Handler:           mux,

@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	neturl "net/url"
 	"time"
 
 	"tsunagu/graph"
+	"tsunagu/internal/mail"
 	"tsunagu/internal/metrics"
 	"tsunagu/internal/postgres"
+	"tsunagu/internal/smtp"
 )
 
 // What running beyond one process needs: the pools (primary, optional standby),
@@ -74,8 +77,9 @@ func metricsMux(m *metrics.Metrics) http.Handler {
 }
 
 // dependencies are what /readyz checks: the primary (required), and the standby,
-// the catalog listener and Stripe (optional: the service goes on without them).
-func dependencies(cfg config, db *postgres.DB, listenURL string, cache *graph.CatalogCache) []graph.Dependency {
+// the catalog listener, Stripe and the SMTP server (optional: the service goes on
+// without them).
+func dependencies(cfg config, db *postgres.DB, listenURL string, cache *graph.CatalogCache, sender *mail.Sender) []graph.Dependency {
 	deps := []graph.Dependency{{Name: "primary", Check: db.Ping}}
 	if r := db.Replica(); r != nil {
 		deps = append(deps, graph.Dependency{Name: "replica", Optional: true, Check: func(ctx context.Context) error {
@@ -95,7 +99,47 @@ func dependencies(cfg config, db *postgres.DB, listenURL string, cache *graph.Ca
 			return reachable(ctx, base)
 		}})
 	}
+	if sender != nil {
+		if p, ok := sender.Transport.(interface{ Ping(context.Context) error }); ok {
+			deps = append(deps, graph.Dependency{Name: "smtp", Optional: true, Check: p.Ping})
+		}
+	}
 	return deps
+}
+
+// mailSender returns the sender of the e-mail outbox over SMTP_URL, nil when it is
+// unset (messages then wait in the outbox). The outbox's backlog is a metric either way.
+func mailSender(cfg config, db *postgres.DB, m *metrics.Metrics, log *slog.Logger) (*mail.Sender, error) {
+	outbox := postgres.NewOutbox(db)
+	m.Gauge("tsunagu_mail_outbox_backlog", "E-mails in the outbox neither sent nor given up.", func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, err := outbox.Backlog(ctx)
+		if err != nil {
+			return math.NaN()
+		}
+		return float64(n)
+	})
+	if cfg.smtpURL == "" {
+		log.Warn("SMTP_URL is not set: e-mails wait in the outbox and are not sent")
+		return nil, nil
+	}
+	conf, err := smtp.ParseURL(cfg.smtpURL)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := smtp.New(conf, cfg.mailFrom)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("sending e-mail over SMTP", "server", conf.Addr(), "tls", conf.TLS, "from", cfg.mailFrom)
+	return &mail.Sender{
+		Outbox:    outbox,
+		Transport: tr,
+		Sent:      func(k mail.Kind) { m.MailSent(string(k)) },
+		Failed:    func(k mail.Kind, gaveUp bool) { m.MailFailed(string(k), gaveUp) },
+		Log:       log,
+	}, nil
 }
 
 // reachable reports whether a TCP connection to the host of base opens.

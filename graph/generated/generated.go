@@ -5990,6 +5990,8 @@ input OrderContactInput {
   email: String!
   name: String!
   phone: String
+  "The language of the e-mails about the order (paid, ready, shipped, cancelled, refunded)."
+  locale: Locale = JA
 }
 
 input ShippingAddressInput {
@@ -24752,7 +24754,11 @@ func (ec *executionContext) unmarshalInputOrderContactInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"email", "name", "phone"}
+	if _, present := asMap["locale"]; !present {
+		asMap["locale"] = "JA"
+	}
+
+	fieldsInOrder := [...]string{"email", "name", "phone", "locale"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24780,6 +24786,13 @@ func (ec *executionContext) unmarshalInputOrderContactInput(ctx context.Context,
 				return it, err
 			}
 			it.Phone = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
 		}
 	}
 	return it, nil
@@ -34751,6 +34764,19 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt64(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx context.Context, v any) (tsunagu.Locale, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := tsunagu.Locale(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx context.Context, sel ast.SelectionSet, v tsunagu.Locale) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
 	return res
 }
 

@@ -28,6 +28,8 @@ type Metrics struct {
 	rateLimit  prometheus.Counter
 	webhooks   *prometheus.CounterVec
 	expired    prometheus.Counter
+	mailSent   *prometheus.CounterVec
+	mailFailed *prometheus.CounterVec
 }
 
 // New returns the metrics of one server, with Go's runtime and the process's own
@@ -67,7 +69,16 @@ func New() *Metrics {
 		Name: "tsunagu_reservations_expired_total",
 		Help: "Unpaid online orders whose stock reservation expired and was released by this process.",
 	})
+	m.mailSent = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "tsunagu_mail_sent_total",
+		Help: "E-mails from the outbox handed to the SMTP server by this process, by kind.",
+	}, []string{"kind"})
+	m.mailFailed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "tsunagu_mail_send_failures_total",
+		Help: "Failed attempts at sending an e-mail from the outbox, by kind and outcome: retry (tried again after its backoff) or given_up (its last attempt).",
+	}, []string{"kind", "outcome"})
 	m.reg.MustRegister(m.requests, m.duration, m.statements, m.cache, m.reads, m.rateLimit, m.webhooks, m.expired,
+		m.mailSent, m.mailFailed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -128,6 +139,27 @@ func (m *Metrics) ReservationsExpired(n int) {
 		return
 	}
 	m.expired.Add(float64(n))
+}
+
+// MailSent records an e-mail of kind sent.
+func (m *Metrics) MailSent(kind string) {
+	if m == nil {
+		return
+	}
+	m.mailSent.WithLabelValues(kind).Inc()
+}
+
+// MailFailed records a failed attempt at an e-mail of kind; gaveUp when it was the
+// message's last.
+func (m *Metrics) MailFailed(kind string, gaveUp bool) {
+	if m == nil {
+		return
+	}
+	outcome := "retry"
+	if gaveUp {
+		outcome = "given_up"
+	}
+	m.mailFailed.WithLabelValues(kind, outcome).Inc()
 }
 
 // Gauge adds a figure read when the metrics are scraped, such as the catalog

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"tsunagu/internal/mailpit"
 	"tsunagu/internal/pgtest"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/stripemock"
@@ -13,6 +14,7 @@ import (
 func TestMain(m *testing.M) {
 	code := pgtest.Main(m)
 	stripemock.Stop()
+	mailpit.Stop()
 	os.Exit(code)
 }
 

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"tsunagu/internal/mail"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -44,7 +46,7 @@ func NewOrderService(db *DB, payments tsunagu.Payments) *OrderService {
 const orderColumns = `o.id, o.shop_id, o.status, o.customer_id, o.email, o.name, o.phone, o.fulfilment,
 	o.postal_code, o.address, o.subtotal, o.shipping_fee, o.total, o.captured, o.refunded, o.rounding, o.stock,
 	o.reserved_until, o.payment_intent_id, o.payment_flag, o.last_payment_error, o.carrier,
-	o.tracking_number, o.cancel_reason, o.cancelled_by, o.created_at, o.updated_at, o.paid_at`
+	o.tracking_number, o.cancel_reason, o.cancelled_by, o.created_at, o.updated_at, o.paid_at, o.locale`
 
 const orderLineColumns = `ol.order_id, ol.line_number, ol.product_id, ol.owner_facility_id, ol.name,
 	ol.unit_price, ol.quantity, ol.tax_class, ol.qualified, ol.refunded`
@@ -273,10 +275,10 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 	err = tx.GetContext(ctx, &o.Order, `
 		WITH o AS (
 			INSERT INTO orders (id, shop_id, status, token, customer_id, email, name, phone, fulfilment,
-				postal_code, address, subtotal, shipping_fee, total, rounding, stock, reserved_until)
+				postal_code, address, subtotal, shipping_fee, total, rounding, stock, reserved_until, locale)
 			OVERRIDING SYSTEM VALUE
 			VALUES ($1, $2, 'PENDING_PAYMENT', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11::bigint + $12::bigint, $13,
-				'RESERVED', now() + $14 * interval '1 second')
+				'RESERVED', now() + $14 * interval '1 second', $22)
 			RETURNING *
 		), l AS (
 			INSERT INTO order_lines (order_id, line_number, product_id, owner_facility_id, name,
@@ -289,7 +291,7 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 		orderID, in.ShopID(), o.Token, customer, in.Contact.Email, in.Contact.Name, in.Contact.Phone,
 		in.Fulfilment, o.PostalCode, o.Address, subtotal, fee, string(*shop.Rounding), int64(s.ReservationTTL/time.Second),
 		pq.Array(products), pq.Array(owners), pq.Array(names), pq.Array(prices), pq.Array(quantities),
-		pq.Array(taxes), pq.Array(qualified))
+		pq.Array(taxes), pq.Array(qualified), cmp.Or(in.Contact.Locale, tsunagu.LocaleJA))
 	if err != nil {
 		return nil, err
 	}
@@ -383,11 +385,16 @@ func setOrderStatus(ctx context.Context, tx queryer, o *tsunagu.Order, status ts
 	return out, err
 }
 
-// notify writes a message for the email sender into the outbox.
-func notify(ctx context.Context, tx queryer, kind string, o *tsunagu.Order) error {
+// notify writes a message for the e-mail sender into the outbox, in the shopper's
+// language, with what the message says (mail.OrderData) read from the order as this
+// transaction left it: the e-mail tells what was decided here even if it goes later.
+func notify(ctx context.Context, tx queryer, kind mail.Kind, o *tsunagu.Order) error {
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO notifications (kind, order_id, recipient, payload)
-		VALUES ($1, $2, $3, jsonb_build_object('orderId', $2::bigint, 'name', $4::text, 'shopId', $5::bigint, 'status', $6::text))`,
-		kind, o.ID, o.Email, o.Name, o.ShopID, o.Status)
+		INSERT INTO notifications (kind, order_id, recipient, locale, payload)
+		SELECT $1, o.id, o.email, o.locale, jsonb_build_object('orderId', o.id, 'name', o.name, 'shopId', o.shop_id,
+			'shopName', l.name, 'status', o.status, 'fulfilment', o.fulfilment, 'total', o.total,
+			'refunded', o.refunded, 'carrier', o.carrier, 'trackingNumber', o.tracking_number)
+		FROM orders o JOIN locations l ON l.id = o.shop_id WHERE o.id = $2`,
+		kind, o.ID)
 	return err
 }

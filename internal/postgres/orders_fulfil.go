@@ -7,6 +7,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"tsunagu/internal/mail"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -52,7 +53,7 @@ func (s *OrderService) MarkOrderReady(ctx context.Context, in tsunagu.OrderActio
 		if err != nil {
 			return nil, err
 		}
-		return out, notify(ctx, tx, "ORDER_READY", out)
+		return out, notify(ctx, tx, mail.KindOrderReady, out)
 	}))
 }
 
@@ -71,7 +72,7 @@ func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput)
 		if err != nil {
 			return nil, err
 		}
-		return out, notify(ctx, tx, "ORDER_SHIPPED", out)
+		return out, notify(ctx, tx, mail.KindOrderShipped, out)
 	}))
 }
 
@@ -154,7 +155,7 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 			if err != nil {
 				return nil, err
 			}
-			return out, notify(ctx, tx, "ORDER_CANCELLED", out)
+			return out, notify(ctx, tx, mail.KindOrderCancelled, out)
 		},
 		id:     orderResultID,
 		replay: replayOrder(ctx),
@@ -275,7 +276,7 @@ func refundOrderTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu
 			return 0, err
 		}
 	}
-	return id, notify(ctx, tx, "ORDER_REFUNDED", o)
+	return id, notify(ctx, tx, mail.KindOrderRefunded, o)
 }
 
 // refundAmount checks the lines to refund against what is left of o and returns

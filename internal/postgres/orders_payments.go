@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"tsunagu/internal/mail"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -135,8 +136,10 @@ func (s *OrderService) applyPayment(ctx context.Context, tx queryer, o *tsunagu.
 		}
 		_, changed, _ := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventPaymentSucceeded)
 		if changed {
-			_, err := setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted, `, paid_at = now(), last_payment_error = ''`)
-			return "PAID", false, err
+			if _, err := setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted, `, paid_at = now(), last_payment_error = ''`); err != nil {
+				return "", false, err
+			}
+			return "PAID", false, notify(ctx, tx, mail.KindOrderPaid, o)
 		}
 		if o.Status != tsunagu.OrderCancelled || o.PaidAt != nil {
 			// Not expected (an order is paid by its one PaymentIntent, once), but the
@@ -185,7 +188,7 @@ func (s *OrderService) refundFlagged(ctx context.Context, tx queryer, o *tsunagu
 		return "", false, err
 	}
 	o.Refunded += amount
-	return outcome, true, notify(ctx, tx, "ORDER_REFUNDED", o)
+	return outcome, true, notify(ctx, tx, mail.KindOrderRefunded, o)
 }
 
 // paidAfterExpiry handles a payment that succeeded after the sweeper cancelled its
@@ -210,9 +213,11 @@ func (s *OrderService) paidAfterExpiry(ctx context.Context, tx queryer, o *tsuna
 	if err != nil {
 		return "", false, err
 	}
-	_, err = setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted,
-		`, paid_at = now(), cancel_reason = '', cancelled_by = ''`)
-	return "PAID_AFTER_EXPIRY", false, err
+	if _, err = setOrderStatus(ctx, tx, o, tsunagu.OrderPaid, tsunagu.StockCommitted,
+		`, paid_at = now(), cancel_reason = '', cancelled_by = ''`); err != nil {
+		return "", false, err
+	}
+	return "PAID_AFTER_EXPIRY", false, notify(ctx, tx, mail.KindOrderPaid, o)
 }
 
 // cancelUnpaid cancels the locked pending order o and releases its reservation.

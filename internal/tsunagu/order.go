@@ -272,6 +272,8 @@ type Order struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	PaidAt      *time.Time
+	// Locale is the language of the shopper's e-mails.
+	Locale Locale
 }
 
 // Number is the order's number (注文番号) as the shopper's messages give it: the
@@ -334,6 +336,9 @@ type OrderContact struct {
 	Email string
 	Name  string
 	Phone string
+	// Locale is the language of the shopper's e-mails about the order; Japanese
+	// when empty.
+	Locale Locale
 }
 
 // ShippingAddress is where a delivery goes.

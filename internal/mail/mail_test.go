@@ -1,0 +1,171 @@
+package mail_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"tsunagu/internal/mail"
+	"tsunagu/internal/tsunagu"
+)
+
+func orderMessage(t *testing.T, kind mail.Kind, locale tsunagu.Locale) mail.Message {
+	t.Helper()
+	p, err := json.Marshal(mail.OrderData{Number: 4711, Name: "Hanako", ShopName: "みなと福祉ショップ",
+		Fulfilment: "DELIVERY", Total: 12345, Refunded: 2000, Carrier: "ヤマト運輸", TrackingNumber: "1234-5678-9012"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mail.Message{ID: 9, Kind: kind, Recipient: "hanako@example.jp", Locale: locale, Payload: p, Attempts: 1,
+		CreatedAt: time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)}
+}
+
+// Every order message is written in every language, names the order, and carries
+// what its kind is about (the amount paid or refunded, the tracking number).
+func TestRenderOrderMessages(t *testing.T) {
+	want := map[mail.Kind]map[tsunagu.Locale]string{
+		mail.KindOrderPaid:      {tsunagu.LocaleJA: "12,345円", tsunagu.LocaleJAEasy: "12,345円", tsunagu.LocaleEN: "¥12,345", tsunagu.LocaleZH: "12,345日元", tsunagu.LocaleKO: "12,345엔"},
+		mail.KindOrderRefunded:  {tsunagu.LocaleJA: "2,000円", tsunagu.LocaleJAEasy: "2,000円", tsunagu.LocaleEN: "¥2,000", tsunagu.LocaleZH: "2,000日元", tsunagu.LocaleKO: "2,000엔"},
+		mail.KindOrderShipped:   {},
+		mail.KindOrderReady:     {},
+		mail.KindOrderCancelled: {},
+	}
+	// A phrase only that language's text has, so that a message in the wrong
+	// language (or a copy of the Japanese) fails.
+	lang := map[tsunagu.Locale]string{
+		tsunagu.LocaleJA: "様", tsunagu.LocaleJAEasy: "さん", tsunagu.LocaleEN: "Dear", tsunagu.LocaleZH: "您好", tsunagu.LocaleKO: "님",
+	}
+	for kind, amounts := range want {
+		for _, locale := range tsunagu.Locales {
+			t.Run(string(kind)+"/"+string(locale), func(t *testing.T) {
+				e, err := mail.Render(orderMessage(t, kind, locale))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e.To != "hanako@example.jp" || e.Language != locale.Tag() {
+					t.Errorf("To %q Language %q", e.To, e.Language)
+				}
+				if !strings.Contains(e.Subject, "4711") || !strings.Contains(e.Text, "4711") {
+					t.Errorf("the order number is missing:\n%s\n%s", e.Subject, e.Text)
+				}
+				if !strings.Contains(e.Text, lang[locale]) {
+					t.Errorf("not in %s (no %q):\n%s", locale, lang[locale], e.Text)
+				}
+				if a := amounts[locale]; a != "" && !strings.Contains(e.Text, a) {
+					t.Errorf("no %q in:\n%s", a, e.Text)
+				}
+				if kind == mail.KindOrderShipped && !strings.Contains(e.Text, "1234-5678-9012") {
+					t.Errorf("no tracking number in:\n%s", e.Text)
+				}
+				if strings.Contains(e.Text, "<no value>") || strings.Contains(e.Subject, "\n") {
+					t.Errorf("badly filled:\n%s\n%s", e.Subject, e.Text)
+				}
+			})
+		}
+	}
+}
+
+// The paid message says what comes next, which depends on how the goods travel.
+func TestRenderPaidPickupOrDelivery(t *testing.T) {
+	m := orderMessage(t, mail.KindOrderPaid, tsunagu.LocaleEN)
+	e, err := mail.Render(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(e.Text, "shipped") {
+		t.Errorf("a delivery should say it will be shipped:\n%s", e.Text)
+	}
+	m.Payload = []byte(`{"orderId": 1, "name": "A", "shopName": "S", "fulfilment": "PICKUP", "total": 100}`)
+	if e, err = mail.Render(m); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(e.Text, "ready to collect") {
+		t.Errorf("a pickup should say it will be ready to collect:\n%s", e.Text)
+	}
+}
+
+func TestRenderFallsBackToJapanese(t *testing.T) {
+	e, err := mail.Render(orderMessage(t, mail.KindOrderReady, "FR"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Language != "ja" || !strings.Contains(e.Text, "様") {
+		t.Errorf("Language %q, text:\n%s", e.Language, e.Text)
+	}
+}
+
+// A message that cannot be written is given up at once: no retry would help.
+func TestRenderPermanentFailures(t *testing.T) {
+	for name, m := range map[string]mail.Message{
+		"UnknownKind": {ID: 1, Kind: "NEWSLETTER", Payload: []byte(`{}`)},
+		"BadPayload":  {ID: 2, Kind: mail.KindOrderPaid, Payload: []byte(`not json`)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := mail.Render(m)
+			var p *mail.PermanentError
+			if !errors.As(err, &p) {
+				t.Fatalf("err = %v, want a PermanentError", err)
+			}
+			if !mail.GiveUp(1, err) {
+				t.Error("GiveUp(1, permanent) = false")
+			}
+		})
+	}
+}
+
+// Every attempt at one message has the same Message-ID; two messages differ.
+func TestRenderMessageID(t *testing.T) {
+	a, _ := mail.Render(orderMessage(t, mail.KindOrderReady, tsunagu.LocaleJA))
+	m := orderMessage(t, mail.KindOrderReady, tsunagu.LocaleJA)
+	m.Attempts = 3
+	b, _ := mail.Render(m)
+	m.ID++
+	c, _ := mail.Render(m)
+	if a.MessageID != b.MessageID || a.MessageID == c.MessageID || !strings.HasPrefix(a.MessageID, "<") {
+		t.Errorf("Message-IDs %q %q %q", a.MessageID, b.MessageID, c.MessageID)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	if mail.MaxAttempts != 8 {
+		t.Errorf("MaxAttempts = %d, want 8", mail.MaxAttempts)
+	}
+	prev := time.Duration(0)
+	var total time.Duration
+	for a := 1; a <= mail.MaxAttempts; a++ {
+		d := mail.Backoff(a)
+		if d <= prev {
+			t.Errorf("Backoff(%d) = %v, not longer than %v", a, d, prev)
+		}
+		if s := mail.BackoffSeconds()[a-1]; time.Duration(s)*time.Second != d {
+			t.Errorf("BackoffSeconds()[%d] = %d, Backoff = %v", a-1, s, d)
+		}
+		prev = d
+		total += d
+	}
+	if mail.Backoff(0) != time.Minute || mail.Backoff(99) != 24*time.Hour {
+		t.Errorf("Backoff(0) = %v, Backoff(99) = %v", mail.Backoff(0), mail.Backoff(99))
+	}
+	if total < 24*time.Hour || total > 3*24*time.Hour {
+		t.Errorf("a message is given up after %v; want between one and three days", total)
+	}
+	temp := errors.New("connection refused")
+	if mail.GiveUp(mail.MaxAttempts-1, temp) || !mail.GiveUp(mail.MaxAttempts, temp) {
+		t.Error("GiveUp should be false before the last attempt and true at it")
+	}
+}
+
+func TestYen(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		l    tsunagu.Locale
+		want string
+	}{{0, tsunagu.LocaleJA, "0円"}, {999, tsunagu.LocaleEN, "¥999"}, {1000, tsunagu.LocaleEN, "¥1,000"},
+		{1234567, tsunagu.LocaleJA, "1,234,567円"}, {-1500, tsunagu.LocaleKO, "-1,500엔"}} {
+		if got := mail.Yen(c.l, c.n); got != c.want {
+			t.Errorf("Yen(%s, %d) = %q, want %q", c.l, c.n, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,303 @@
+package mail
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// OrderData is the payload of the order messages, as the transaction that decided
+// the message wrote it (so that the e-mail says what was true then).
+type OrderData struct {
+	Number         int64  `json:"orderId"`
+	Name           string `json:"name"`
+	ShopName       string `json:"shopName"`
+	Fulfilment     string `json:"fulfilment"`
+	Total          int64  `json:"total"`
+	Refunded       int64  `json:"refunded"`
+	Carrier        string `json:"carrier"`
+	TrackingNumber string `json:"trackingNumber"`
+}
+
+// Pickup reports whether the shopper collects the order at the shop.
+func (d OrderData) Pickup() bool { return d.Fulfilment == string(tsunagu.FulfilPickup) }
+
+// text is one message in one language: a subject and a plain-text body, as
+// text/template sources over the message's data.
+type text struct{ subject, body string }
+
+// Render writes m as an e-mail in its recipient's language (Japanese when the
+// locale has no text). It fails for a kind it does not know or a payload it cannot
+// read; trying again cannot cure either.
+func Render(m Message) (*Email, error) {
+	texts, ok := templates[m.Kind]
+	if !ok {
+		return nil, &PermanentError{fmt.Errorf("mail: unknown kind %q", m.Kind)}
+	}
+	locale := m.Locale
+	if _, ok := texts[locale]; !ok {
+		locale = tsunagu.LocaleJA
+	}
+	var data any
+	switch m.Kind {
+	case KindOrderPaid, KindOrderReady, KindOrderShipped, KindOrderCancelled, KindOrderRefunded:
+		var d OrderData
+		if err := json.Unmarshal(m.Payload, &d); err != nil {
+			return nil, &PermanentError{fmt.Errorf("mail: message %d: %w", m.ID, err)}
+		}
+		data = d
+	}
+	t := texts[locale]
+	subject, err := execute(t.subject, locale, data)
+	if err != nil {
+		return nil, &PermanentError{err}
+	}
+	body, err := execute(t.body, locale, data)
+	if err != nil {
+		return nil, &PermanentError{err}
+	}
+	return &Email{
+		To:        m.Recipient,
+		Subject:   strings.TrimSpace(subject),
+		Text:      strings.TrimSpace(body) + "\n\n" + signature[locale] + "\n",
+		Language:  locale.Tag(),
+		MessageID: messageID(m),
+	}, nil
+}
+
+func execute(src string, locale tsunagu.Locale, data any) (string, error) {
+	t, err := template.New("").Option("missingkey=error").Funcs(template.FuncMap{
+		"yen": func(n int64) string { return Yen(locale, n) },
+	}).Parse(src)
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// Yen writes an amount of yen as readers of locale expect it: 1,200円, ¥1,200, 1,200日元, 1,200엔.
+func Yen(locale tsunagu.Locale, n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	num := b.String()
+	if neg {
+		num = "-" + num
+	}
+	switch locale {
+	case tsunagu.LocaleEN:
+		return "¥" + num
+	case tsunagu.LocaleZH:
+		return num + "日元"
+	case tsunagu.LocaleKO:
+		return num + "엔"
+	}
+	return num + "円"
+}
+
+// signature closes every message: who wrote it, and that a reply reaches nobody.
+var signature = map[tsunagu.Locale]string{
+	tsunagu.LocaleJA:     "-- \nつなぐ（Tsunagu）\nこのメールは送信専用です。返信はできません。",
+	tsunagu.LocaleJAEasy: "-- \nつなぐ（Tsunagu）\nこの メールに へんじを しても、とどきません。",
+	tsunagu.LocaleEN:     "-- \nTsunagu\nThis address does not receive replies.",
+	tsunagu.LocaleZH:     "-- \nTsunagu（つなぐ）\n此邮件为系统自动发送，请勿回复。",
+	tsunagu.LocaleKO:     "-- \nTsunagu（つなぐ）\n이 메일은 발신 전용입니다. 회신할 수 없습니다.",
+}
+
+// templates holds every message in every language. やさしい日本語 uses short
+// sentences, everyday words and kana, with spaces between phrases.
+var templates = map[Kind]map[tsunagu.Locale]text{
+	KindOrderPaid: {
+		tsunagu.LocaleJA: {"ご注文を承りました（注文番号 {{.Number}}）", `
+{{.Name}} 様
+
+ご注文の代金 {{yen .Total}} のお支払いを確認しました。ありがとうございます。
+
+注文番号: {{.Number}}
+お店: {{.ShopName}}
+
+{{if .Pickup}}商品の準備ができましたら、あらためてメールでお知らせします。{{else}}商品を発送しましたら、あらためてメールでお知らせします。{{end}}`},
+		tsunagu.LocaleJAEasy: {"ちゅうもん を うけつけました（ばんごう {{.Number}}）", `
+{{.Name}} さん
+
+ちゅうもん ありがとう ございます。
+お金 {{yen .Total}} を うけとりました。
+
+ちゅうもんの ばんごう: {{.Number}}
+おみせ: {{.ShopName}}
+
+{{if .Pickup}}しなものの じゅんびが できたら、また メールを おくります。{{else}}しなものを おくったら、また メールを おくります。{{end}}`},
+		tsunagu.LocaleEN: {"Your order {{.Number}} is paid", `
+Dear {{.Name}},
+
+Thank you for your order. We have received your payment of {{yen .Total}}.
+
+Order number: {{.Number}}
+Shop: {{.ShopName}}
+
+{{if .Pickup}}We will e-mail you again when your order is ready to collect.{{else}}We will e-mail you again when your order has been shipped.{{end}}`},
+		tsunagu.LocaleZH: {"您的订单已付款（订单号 {{.Number}}）", `
+{{.Name}} 您好：
+
+感谢您的订购。我们已收到您的付款 {{yen .Total}}。
+
+订单号：{{.Number}}
+店铺：{{.ShopName}}
+
+{{if .Pickup}}商品准备好后，我们会再发邮件通知您。{{else}}商品发货后，我们会再发邮件通知您。{{end}}`},
+		tsunagu.LocaleKO: {"주문이 결제되었습니다 (주문 번호 {{.Number}})", `
+{{.Name}} 님
+
+주문해 주셔서 감사합니다. {{yen .Total}} 결제를 확인했습니다.
+
+주문 번호: {{.Number}}
+매장: {{.ShopName}}
+
+{{if .Pickup}}상품이 준비되면 다시 메일로 알려 드리겠습니다.{{else}}상품을 발송하면 다시 메일로 알려 드리겠습니다.{{end}}`},
+	},
+	KindOrderReady: {
+		tsunagu.LocaleJA: {"ご注文の商品をお受け取りいただけます（注文番号 {{.Number}}）", `
+{{.Name}} 様
+
+ご注文の商品の準備ができました。{{.ShopName}} の店頭でお受け取りください。
+お受け取りの際は、注文番号 {{.Number}} をお伝えください。`},
+		tsunagu.LocaleJAEasy: {"しなものを とりに きて ください（ばんごう {{.Number}}）", `
+{{.Name}} さん
+
+ちゅうもんの しなものの じゅんびが できました。
+おみせ「{{.ShopName}}」に とりに きて ください。
+おみせの 人に ちゅうもんの ばんごう {{.Number}} を いって ください。`},
+		tsunagu.LocaleEN: {"Your order {{.Number}} is ready to collect", `
+Dear {{.Name}},
+
+Your order is ready. Please collect it at {{.ShopName}}.
+Tell the staff your order number: {{.Number}}.`},
+		tsunagu.LocaleZH: {"您的订单可以取货了（订单号 {{.Number}}）", `
+{{.Name}} 您好：
+
+您订购的商品已准备好，请到「{{.ShopName}}」取货。
+取货时请告知店员订单号 {{.Number}}。`},
+		tsunagu.LocaleKO: {"주문하신 상품을 찾아가실 수 있습니다 (주문 번호 {{.Number}})", `
+{{.Name}} 님
+
+주문하신 상품이 준비되었습니다. {{.ShopName}} 매장에서 찾아가 주세요.
+찾으실 때 주문 번호 {{.Number}} 을(를) 알려 주세요.`},
+	},
+	KindOrderShipped: {
+		tsunagu.LocaleJA: {"ご注文の商品を発送しました（注文番号 {{.Number}}）", `
+{{.Name}} 様
+
+ご注文の商品を発送しました。
+
+注文番号: {{.Number}}
+配送業者: {{.Carrier}}{{if .TrackingNumber}}
+お問い合わせ番号: {{.TrackingNumber}}{{end}}`},
+		tsunagu.LocaleJAEasy: {"しなものを おくりました（ばんごう {{.Number}}）", `
+{{.Name}} さん
+
+ちゅうもんの しなものを おくりました。
+
+ちゅうもんの ばんごう: {{.Number}}
+はこぶ 会社（かいしゃ）: {{.Carrier}}{{if .TrackingNumber}}
+にもつの ばんごう: {{.TrackingNumber}}{{end}}`},
+		tsunagu.LocaleEN: {"Your order {{.Number}} has been shipped", `
+Dear {{.Name}},
+
+Your order has been shipped.
+
+Order number: {{.Number}}
+Carrier: {{.Carrier}}{{if .TrackingNumber}}
+Tracking number: {{.TrackingNumber}}{{end}}`},
+		tsunagu.LocaleZH: {"您的订单已发货（订单号 {{.Number}}）", `
+{{.Name}} 您好：
+
+您订购的商品已发货。
+
+订单号：{{.Number}}
+快递公司：{{.Carrier}}{{if .TrackingNumber}}
+运单号：{{.TrackingNumber}}{{end}}`},
+		tsunagu.LocaleKO: {"주문하신 상품을 발송했습니다 (주문 번호 {{.Number}})", `
+{{.Name}} 님
+
+주문하신 상품을 발송했습니다.
+
+주문 번호: {{.Number}}
+택배사: {{.Carrier}}{{if .TrackingNumber}}
+운송장 번호: {{.TrackingNumber}}{{end}}`},
+	},
+	KindOrderCancelled: {
+		tsunagu.LocaleJA: {"ご注文をキャンセルしました（注文番号 {{.Number}}）", `
+{{.Name}} 様
+
+ご注文（注文番号 {{.Number}}、{{.ShopName}}）はキャンセルされました。
+お支払い済みの代金は、ご利用のカードに返金されます。`},
+		tsunagu.LocaleJAEasy: {"ちゅうもんを とりけしました（ばんごう {{.Number}}）", `
+{{.Name}} さん
+
+ちゅうもん（ばんごう {{.Number}}、おみせ「{{.ShopName}}」）を とりけしました。
+もう はらった お金は、カードに かえします。`},
+		tsunagu.LocaleEN: {"Your order {{.Number}} has been cancelled", `
+Dear {{.Name}},
+
+Your order {{.Number}} at {{.ShopName}} has been cancelled.
+Anything you paid is refunded to your card.`},
+		tsunagu.LocaleZH: {"您的订单已取消（订单号 {{.Number}}）", `
+{{.Name}} 您好：
+
+您在「{{.ShopName}}」的订单（订单号 {{.Number}}）已取消。
+已支付的款项将退回您的银行卡。`},
+		tsunagu.LocaleKO: {"주문이 취소되었습니다 (주문 번호 {{.Number}})", `
+{{.Name}} 님
+
+{{.ShopName}} 매장의 주문(주문 번호 {{.Number}})이 취소되었습니다.
+결제하신 금액은 카드로 환불됩니다.`},
+	},
+	KindOrderRefunded: {
+		tsunagu.LocaleJA: {"返金のお知らせ（注文番号 {{.Number}}）", `
+{{.Name}} 様
+
+ご注文（注文番号 {{.Number}}）の代金を返金しました。
+返金額の合計: {{yen .Refunded}}
+カード会社によっては、ご利用明細に反映されるまで日数がかかることがあります。`},
+		tsunagu.LocaleJAEasy: {"お金を かえしました（ばんごう {{.Number}}）", `
+{{.Name}} さん
+
+ちゅうもん（ばんごう {{.Number}}）の お金を かえしました。
+かえした お金: {{yen .Refunded}}
+カードの 会社（かいしゃ）に よって、すこし 時間（じかん）が かかります。`},
+		tsunagu.LocaleEN: {"Refund for your order {{.Number}}", `
+Dear {{.Name}},
+
+We have refunded your order {{.Number}}.
+Refunded in total: {{yen .Refunded}}
+Your card issuer may take a few days to show it on your statement.`},
+		tsunagu.LocaleZH: {"退款通知（订单号 {{.Number}}）", `
+{{.Name}} 您好：
+
+您的订单（订单号 {{.Number}}）已退款。
+退款总额：{{yen .Refunded}}
+根据发卡机构的不同，退款可能需要几天才会显示在账单上。`},
+		tsunagu.LocaleKO: {"환불 안내 (주문 번호 {{.Number}})", `
+{{.Name}} 님
+
+주문(주문 번호 {{.Number}}) 금액을 환불했습니다.
+환불 합계: {{yen .Refunded}}
+카드사에 따라 명세서에 반영되기까지 며칠이 걸릴 수 있습니다.`},
+	},
+}
