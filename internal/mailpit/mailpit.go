@@ -33,6 +33,7 @@ type Server struct {
 	// SMTP is the SMTP listener's host:port; Web the base URL of the web UI and API.
 	SMTP, Web string
 	cmd       *exec.Cmd
+	exited    chan struct{} // closed once cmd.Wait returned
 	dir       string
 }
 
@@ -51,7 +52,7 @@ func Start(t testing.TB) *Server {
 func Stop() {
 	if s := server.srv; s != nil {
 		s.cmd.Process.Kill()
-		s.cmd.Wait()
+		<-s.exited
 		os.RemoveAll(s.dir)
 	}
 }
@@ -112,7 +113,7 @@ func startOn(bin string) (*Server, error) {
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	s := &Server{SMTP: smtp, Web: "http://" + web, cmd: cmd, dir: dir}
+	s := &Server{SMTP: smtp, Web: "http://" + web, cmd: cmd, exited: exited, dir: dir}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
