@@ -66,6 +66,12 @@ func TestCreateSaleErrors(t *testing.T) {
 		{"ErrNotStockedHere", p.clerk, p.saleInput(s, []tsunagu.SaleLineInput{posLine(p.spoon, 1)}, posCash(1200, 0)),
 			tsunagu.CodeInsufficientStock, "input.lines.0.quantity", []string{"Only 0 of 木のスプーン"}},
 		{"ErrTenderedLess", p.clerk, p.saleInput(s, cookie, posCash(350, 300)), tsunagu.CodeOutOfRange, "input.payments.0.tendered", nil},
+		// A JAN code typed into the tendered field: refused before anything is
+		// booked, not booked and then unprintable.
+		{"ErrTenderedIsACode", p.clerk, p.saleInput(s, cookie, posCash(350, 4901234567894)), tsunagu.CodeOutOfRange,
+			"input.payments.0.tendered", []string{"¥100,000,000", "product code"}},
+		{"ErrTotalTooLarge", p.clerk, p.saleInput(s, []tsunagu.SaleLineInput{posLine(p.cookies, 100_000), posLine(p.cookies, 100_000),
+			posLine(p.cookies, 100_000)}, posPay(tsunagu.PaymentCard, 100_000_000, "C")), tsunagu.CodeOutOfRange, "input.lines", []string{"¥105,000,000"}},
 		{"ErrPaymentsShort", p.clerk, p.saleInput(s, []tsunagu.SaleLineInput{posLine(p.cookies, 2)}, posCash(350, 0),
 			posPay(tsunagu.PaymentCard, 300, "C")), tsunagu.CodePaymentMismatch, "input.payments", []string{"¥700"}},
 		{"ErrPaymentsOver", p.clerk, p.saleInput(s, cookie, posPay(tsunagu.PaymentEMoney, 400, "E")),

@@ -226,6 +226,13 @@ type CreateSaleInput struct {
 // MaxSaleLines bounds a basket.
 const MaxSaleLines = 200
 
+// MaxSaleAmount is what a sale may hold: its total, each payment and the cash
+// handed over are at most ¥100,000,000. It is far below what a receipt can print
+// (maxReceiptTotal), so every sale createSale accepts prints (FuzzSaleReceipt); a
+// 13-digit product code typed into the tendered field is refused here, before
+// anything is booked.
+const MaxSaleAmount = 100_000_000
+
 // Validate checks the input alone.
 func (in *CreateSaleInput) Validate() error {
 	var errs ValidationErrors
@@ -257,12 +264,16 @@ func (in *CreateSaleInput) Validate() error {
 		if !validPaymentMethod(p.Method) {
 			errs.Add(CodeInvalidInput, f+".method", "Choose CASH, CARD, EMONEY or QR.")
 		}
-		if p.Amount < 1 || p.Amount > 100_000_000 {
-			errs.Add(CodeOutOfRange, f+".amount", "Enter an amount of at least ¥1.")
+		if p.Amount < 1 || p.Amount > MaxSaleAmount {
+			errs.Add(CodeOutOfRange, f+".amount", "Enter an amount from ¥1 to %s.", yen(MaxSaleAmount))
 		}
 		if p.Method == PaymentCash {
 			cash++
-			if p.Tendered != nil && *p.Tendered < p.Amount {
+			switch {
+			case p.Tendered == nil:
+			case *p.Tendered > MaxSaleAmount:
+				errs.Add(CodeOutOfRange, f+".tendered", "The cash handed over can be at most %s: check that no product code was typed into it.", yen(MaxSaleAmount))
+			case *p.Tendered < p.Amount:
 				errs.Add(CodeOutOfRange, f+".tendered", "The cash handed over (¥%d) is less than the amount (¥%d).", *p.Tendered, p.Amount)
 			}
 		} else {
@@ -286,13 +297,16 @@ func (in *CreateSaleInput) Validate() error {
 }
 
 // CheckPayments returns nil when the payments cover total exactly (cash change
-// aside), and PAYMENT_MISMATCH saying by how much otherwise.
+// aside), OUT_OF_RANGE when total is more than a sale may hold (MaxSaleAmount),
+// and PAYMENT_MISMATCH saying by how much otherwise.
 func CheckPayments(total int64, payments []PaymentInput) error {
 	var sum int64
 	for _, p := range payments {
 		sum += p.Amount
 	}
 	switch {
+	case total > MaxSaleAmount:
+		return Errorf(CodeOutOfRange, "input.lines", "A sale can total at most %s; this one totals %s: split it into several sales.", yen(MaxSaleAmount), yen(total))
 	case sum < total:
 		return Errorf(CodePaymentMismatch, "input.payments", "The payments (¥%d) are ¥%d short of the total (¥%d).", sum, total-sum, total)
 	case sum > total:
