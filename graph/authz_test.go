@@ -105,11 +105,11 @@ var authzMatrix = map[string]authzCase{
 	}},
 	"openRegisterSession": {openSession, shopStaff, func(a *api) map[string]any {
 		r := a.register()
-		return map[string]any{"in": map[string]any{"registerId": a.id(gid.KindRegister, int64(r.ID)), "openingFloat": 30000}}
+		return map[string]any{"in": map[string]any{"registerId": a.id(gid.KindRegister, int64(r.ID)), "openingFloat": 30000, "idempotencyKey": key()}}
 	}},
 	"closeRegisterSession": {closeSession, shopStaff, func(a *api) map[string]any {
 		s := a.session()
-		return map[string]any{"in": map[string]any{"sessionId": a.id(gid.KindSession, int64(s.ID)), "countedCash": 30000}}
+		return map[string]any{"in": map[string]any{"sessionId": a.id(gid.KindSession, int64(s.ID)), "countedCash": 30000, "idempotencyKey": key()}}
 	}},
 	"recordCashMovement": {recordCashMovement, shopStaff, func(a *api) map[string]any {
 		s := a.session()

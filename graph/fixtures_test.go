@@ -95,7 +95,7 @@ func (a *api) register() *tsunagu.Register {
 // session opens a new register of the home shop, as its clerk.
 func (a *api) session() *tsunagu.RegisterSession {
 	a.t.Helper()
-	s, err := a.pos.OpenRegisterSession(a.ctxs["clerk"], tsunagu.OpenSessionInput{RegisterID: a.register().ID, OpeningFloat: 30000})
+	s, err := a.pos.OpenRegisterSession(a.ctxs["clerk"], tsunagu.OpenSessionInput{IdempotencyKey: key(), RegisterID: a.register().ID, OpeningFloat: 30000})
 	must(a.t, err)
 	return s
 }

@@ -32,7 +32,7 @@ func TestCancelTerminalSaleAPI(t *testing.T) {
 		t.Fatalf("cancelTerminalSale: %+v", got)
 	}
 	errs, code := a.mutate("clerk", "closeRegisterSession", closeSession, map[string]any{"in": map[string]any{
-		"sessionId": a.id(gid.KindSession, int64(sale.SessionID)), "countedCash": 30000}})
+		"sessionId": a.id(gid.KindSession, int64(sale.SessionID)), "countedCash": 30000, "idempotencyKey": key()}})
 	if code != "" || len(errs) > 0 {
 		t.Errorf("closing the register after the cancel: %s %+v", code, errs)
 	}

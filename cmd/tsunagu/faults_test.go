@@ -261,7 +261,7 @@ func runFaults(t *testing.T, o faultsOptions) {
 		must(err)
 		reg, err := pos.CreateRegister(admin, tsunagu.CreateRegisterInput{ShopID: shop.ID, Name: fmt.Sprintf("レジ%d", i)})
 		must(err)
-		sess, err := pos.OpenRegisterSession(tsunagu.WithUser(ctx, s.User, s.Token), tsunagu.OpenSessionInput{RegisterID: reg.ID, OpeningFloat: 10000})
+		sess, err := pos.OpenRegisterSession(tsunagu.WithUser(ctx, s.User, s.Token), tsunagu.OpenSessionInput{IdempotencyKey: fmt.Sprintf("open-%d", i), RegisterID: reg.ID, OpeningFloat: 10000})
 		must(err)
 		clerks = append(clerks, clerk{s.Token, sess.ID})
 	}

@@ -4485,7 +4485,7 @@ type Query {
   "Sales newest first. A clerk sees their own shop's; managers their municipality's shops'."
   sales(filter: SaleFilter, first: Int = 20, after: String): SaleConnection!
   sale(id: ID!): Sale
-  "The sale with this receipt number at a shop (for refunds by receipt number)."
+  "The sale with this receipt number at a shop, or the sale a refund with this number belongs to (for refunds by receipt number)."
   saleByReceiptNumber(shopId: ID!, number: Int!): Sale
 
   "An online order: the staff of its shop and the customer who placed it see it."
@@ -5556,6 +5556,8 @@ input OpenRegisterSessionInput {
   registerId: ID!
   "Cash in the drawer at opening, in yen."
   openingFloat: Int!
+  "A new random string per opening: a retry with the same key returns the session the first call opened."
+  idempotencyKey: String!
 }
 
 input CloseRegisterSessionInput {
@@ -5565,6 +5567,8 @@ input CloseRegisterSessionInput {
   "The count by coin and note."
   denominations: [DenominationCountInput!]
   note: String
+  "A new random string per closing: a retry with the same key returns the session the first call closed."
+  idempotencyKey: String!
 }
 
 type RegisterSessionPayload {
@@ -23928,7 +23932,7 @@ func (ec *executionContext) unmarshalInputCloseRegisterSessionInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sessionId", "countedCash", "denominations", "note"}
+	fieldsInOrder := [...]string{"sessionId", "countedCash", "denominations", "note", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23963,6 +23967,13 @@ func (ec *executionContext) unmarshalInputCloseRegisterSessionInput(ctx context.
 				return it, err
 			}
 			it.Note = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil
@@ -24656,7 +24667,7 @@ func (ec *executionContext) unmarshalInputOpenRegisterSessionInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"registerId", "openingFloat"}
+	fieldsInOrder := [...]string{"registerId", "openingFloat", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24677,6 +24688,13 @@ func (ec *executionContext) unmarshalInputOpenRegisterSessionInput(ctx context.C
 				return it, err
 			}
 			it.OpeningFloat = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil

@@ -140,7 +140,7 @@ func checkShopFloor(t *testing.T, e env, creds []demo.Credential) {
 	if home == nil || partner == nil || home.OnHand != 24 {
 		t.Fatalf("the home shop's stock lacks home (%+v) or partner (%+v) goods", home, partner)
 	}
-	session, err := e.s.POS.OpenRegisterSession(clerk, tsunagu.OpenSessionInput{RegisterID: regs[0].ID, OpeningFloat: 30000})
+	session, err := e.s.POS.OpenRegisterSession(clerk, tsunagu.OpenSessionInput{IdempotencyKey: "demo-open", RegisterID: regs[0].ID, OpeningFloat: 30000})
 	if err != nil {
 		t.Fatal(err)
 	}

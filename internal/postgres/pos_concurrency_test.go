@@ -272,7 +272,7 @@ func TestCloseWhileSelling(t *testing.T) {
 	var closeErr error
 	wg.Go(func() {
 		<-start
-		_, closeErr = p.pos.CloseRegisterSession(p.manager, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: posPtr[int64](0)})
+		_, closeErr = p.pos.CloseRegisterSession(p.manager, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID, CountedCash: posPtr[int64](0)})
 	})
 	close(start)
 	wg.Wait()

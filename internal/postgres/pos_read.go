@@ -62,14 +62,17 @@ func (s *POSService) SalesByID(ctx context.Context, ids []tsunagu.SaleID) (map[t
 	return byID(sales, func(s *tsunagu.Sale) tsunagu.SaleID { return s.ID }), nil
 }
 
-// SaleByReceiptNumber returns the sale with a receipt number at a shop. Returns
-// NOT_FOUND (field "") when there is none or the user may not see it; a refund's
-// number is not a sale's.
+// SaleByReceiptNumber returns the sale with a receipt number at a shop, or the sale
+// a refund with that number gave money back for (sales and refunds share a shop's
+// numbers, and a buyer brings back either slip). Returns NOT_FOUND (field "") when
+// there is none or the user may not see it.
 func (s *POSService) SaleByReceiptNumber(ctx context.Context, shop tsunagu.LocationID, number int64) (*tsunagu.Sale, error) {
 	a := args{shop, number}
 	var sale tsunagu.Sale
 	err := s.db.q().GetContext(ctx, &sale, `SELECT `+saleColumns+` FROM sales s
-		WHERE s.shop_id = $1 AND s.receipt_number = $2 AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "s.shop_id"), a...)
+		WHERE s.shop_id = $1 AND (s.receipt_number = $2
+			OR s.id = (SELECT r.sale_id FROM refunds r WHERE r.shop_id = $1 AND r.receipt_number = $2))
+			AND `+shopVisibleTo(tsunagu.UserFrom(ctx), &a, "s.shop_id"), a...)
 	if err != nil {
 		return nil, notFound(err, "", "sale with this receipt number")
 	}

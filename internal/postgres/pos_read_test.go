@@ -228,10 +228,16 @@ func TestSalesVisibilityAndFilters(t *testing.T) {
 		if got.ID != h2.ID {
 			t.Errorf("receipt 2 is sale %d, want %d", got.ID, h2.ID)
 		}
+		// A refund's slip finds the sale it gave money back for.
+		got, err = p.pos.SaleByReceiptNumber(p.clerk, p.homeShop.ID, rf.ReceiptNumber)
+		must(t, err)
+		if got.ID != h1.ID {
+			t.Errorf("refund receipt %d is sale %d, want %d", rf.ReceiptNumber, got.ID, h1.ID)
+		}
 		for _, c := range []struct {
 			ctx    context.Context
 			number int64
-		}{{p.otherClerk, 2}, {p.otherManager, 2}, {p.clerk, 99}, {p.clerk, rf.ReceiptNumber}} {
+		}{{p.otherClerk, 2}, {p.otherManager, 2}, {p.clerk, 99}, {p.otherClerk, rf.ReceiptNumber}} {
 			if _, err := p.pos.SaleByReceiptNumber(c.ctx, p.homeShop.ID, c.number); tsunagu.ErrorCode(err) != tsunagu.CodeNotFound {
 				t.Errorf("receipt %d: %v, want NOT_FOUND", c.number, err)
 			}

@@ -63,23 +63,34 @@ func errNoOpenSession(field string) error {
 	return tsunagu.Errorf(tsunagu.CodeNoOpenSession, field, "This register session is closed; open the register to go on.")
 }
 
+// sessionOnce is what runOnce runs for a mutation whose result is a register
+// session: do returns the session, a replay reloads it as it is now.
+func sessionOnce(ctx context.Context, do func(tx queryer, u *tsunagu.User) (*tsunagu.RegisterSession, error)) once[*tsunagu.RegisterSession] {
+	return once[*tsunagu.RegisterSession]{
+		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.RegisterSession, error) { return do(tx, u) },
+		id: func(s *tsunagu.RegisterSession) int64 { return int64(s.ID) },
+		replay: func(tx queryer, id int64) (*tsunagu.RegisterSession, error) {
+			var row sessionRow
+			if err := tx.GetContext(ctx, &row, `SELECT `+sessionColumns+` FROM register_sessions rs WHERE rs.id = $1`, id); err != nil {
+				return nil, err
+			}
+			return row.session(), nil
+		},
+	}
+}
+
 // OpenRegisterSession opens a register with a cash float, by someone who works at its
-// shop. A register has at most one open session.
+// shop. A register has at most one open session. A repeated idempotency key returns
+// the session the first call opened (as it is now), so a retry after a lost answer
+// never reports the register as open already.
 //
-// Returns OUT_OF_RANGE (input.openingFloat) for a negative float, NOT_FOUND (field "")
-// for an unknown register, FORBIDDEN for another shop's, or INVALID_STATE
-// (input.registerId) when the register is open already; and then changes nothing.
+// Returns the errors of OpenSessionInput.Validate (input.openingFloat,
+// input.idempotencyKey), NOT_FOUND (field "") for an unknown register, FORBIDDEN for
+// another shop's, INVALID_STATE (input.registerId) when the register is open already,
+// or IDEMPOTENCY_CONFLICT; and then changes nothing.
 func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSessionInput) (_ *tsunagu.RegisterSession, err error) {
 	defer wrap(&err, "POSService.OpenRegisterSession")
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if in.OpeningFloat < 0 || in.OpeningFloat > tsunagu.MaxCash {
-		return nil, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.openingFloat", "Enter the cash in the drawer, from ¥0 to ¥%d.", tsunagu.MaxCash)
-	}
-	var out *tsunagu.RegisterSession
-	err = s.db.transact(ctx, func(tx queryer) error {
+	return runOnce(ctx, s.db, "openRegisterSession", &in, sessionOnce(ctx, func(tx queryer, u *tsunagu.User) (*tsunagu.RegisterSession, error) {
 		var reg struct {
 			ShopID         tsunagu.LocationID
 			MunicipalityID tsunagu.MunicipalityID
@@ -88,10 +99,10 @@ func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSes
 			SELECT r.shop_id, l.municipality_id FROM registers r JOIN locations l ON l.id = r.shop_id
 			WHERE r.id = $1`, in.RegisterID)
 		if err != nil {
-			return notFound(err, "", "register")
+			return nil, notFound(err, "", "register")
 		}
 		if !worksAtShop(u, reg.ShopID, reg.MunicipalityID) {
-			return tsunagu.ErrForbidden
+			return nil, tsunagu.ErrForbidden
 		}
 		// The unique index register_sessions_one_open decides between two clerks
 		// opening the same register at once.
@@ -103,58 +114,46 @@ func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSes
 			FROM shops sh WHERE sh.location_id = $2
 			RETURNING `+sessionColumns, in.RegisterID, reg.ShopID, in.OpeningFloat, u.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = row.session()
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+		return row.session(), nil
+	}))
 }
 
 // CloseRegisterSession closes an open session with the cash counted, as a total or by
 // denomination. The session is read-only from then on and its report final. The
 // session row is locked for the close, so sales, voids and refunds still running in
-// it finish first and none starts after.
+// it finish first and none starts after. A repeated idempotency key returns the
+// session the first call closed.
 //
-// Returns the errors of CloseSessionInput.Counted, TOO_LONG (input.note), NOT_FOUND
-// (field "") for an unknown session, FORBIDDEN for another shop's, or INVALID_STATE
-// (input.sessionId) when it is closed already or a Terminal card sale in it is still
-// pending; and then changes nothing.
+// Returns the errors of CloseSessionInput.Validate, NOT_FOUND (field "") for an
+// unknown session, FORBIDDEN for another shop's, INVALID_STATE (input.sessionId) when
+// it is closed already or a Terminal card sale in it is still pending, or
+// IDEMPOTENCY_CONFLICT; and then changes nothing.
 func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseSessionInput) (_ *tsunagu.RegisterSession, err error) {
 	defer wrap(&err, "POSService.CloseRegisterSession")
-	u, err := tsunagu.RequireStaff(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	counted, _ := in.Counted()
-	denominations := in.Denominations
-	if denominations == nil {
-		denominations = []tsunagu.DenominationCount{}
-	}
-	var out *tsunagu.RegisterSession
-	err = s.db.transact(ctx, func(tx queryer) error {
+	return runOnce(ctx, s.db, "closeRegisterSession", &in, sessionOnce(ctx, func(tx queryer, u *tsunagu.User) (*tsunagu.RegisterSession, error) {
+		counted, _ := in.Counted()
+		denominations := in.Denominations
+		if denominations == nil {
+			denominations = []tsunagu.DenominationCount{}
+		}
 		rs, err := lockSession(ctx, tx, u, in.SessionID, sessionUpdate)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if rs.Status != tsunagu.SessionOpen {
-			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.sessionId", "This register session is closed already.")
+			return nil, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.sessionId", "This register session is closed already.")
 		}
 		// A Terminal card sale still waiting for Stripe would change the report after
 		// the close; no new one can start while the session is locked.
 		var pending bool
 		err = tx.GetContext(ctx, &pending, `SELECT EXISTS (SELECT FROM sales WHERE session_id = $1 AND status = 'PENDING_PAYMENT')`, in.SessionID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if pending {
-			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.sessionId",
+			return nil, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.sessionId",
 				"A card payment on the reader is still pending; confirm it before closing the register.")
 		}
 		var row sessionRow
@@ -164,15 +163,10 @@ func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseS
 			WHERE rs.id = $1 RETURNING `+sessionColumns,
 			in.SessionID, u.ID, counted, jsonValue[[]tsunagu.DenominationCount]{denominations}, in.Note)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = row.session()
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+		return row.session(), nil
+	}))
 }
 
 const cashMovementColumns = `cm.id, cm.session_id, cm.type, cm.amount, cm.reason, cm.actor_id, cm.at`

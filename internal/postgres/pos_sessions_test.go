@@ -23,12 +23,12 @@ func TestOpenRegisterSession(t *testing.T) {
 		code  tsunagu.Code
 		field string
 	}{
-		{"ErrOpenAlready", p.manager, tsunagu.OpenSessionInput{RegisterID: p.reg1.ID}, tsunagu.CodeInvalidState, "input.registerId"},
-		{"ErrNegativeFloat", p.clerk, tsunagu.OpenSessionInput{RegisterID: p.reg2.ID, OpeningFloat: -1}, tsunagu.CodeOutOfRange, "input.openingFloat"},
-		{"ErrUnknownRegister", p.clerk, tsunagu.OpenSessionInput{RegisterID: 999999}, tsunagu.CodeNotFound, ""},
-		{"ErrOtherShopsClerk", p.otherClerk, tsunagu.OpenSessionInput{RegisterID: p.reg2.ID}, tsunagu.CodeForbidden, ""},
-		{"ErrOtherCitysManager", p.otherManager, tsunagu.OpenSessionInput{RegisterID: p.reg2.ID}, tsunagu.CodeForbidden, ""},
-		{"ErrAnonymous", context.Background(), tsunagu.OpenSessionInput{RegisterID: p.reg2.ID}, tsunagu.CodeUnauthenticated, ""},
+		{"ErrOpenAlready", p.manager, tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: p.reg1.ID}, tsunagu.CodeInvalidState, "input.registerId"},
+		{"ErrNegativeFloat", p.clerk, tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: p.reg2.ID, OpeningFloat: -1}, tsunagu.CodeOutOfRange, "input.openingFloat"},
+		{"ErrUnknownRegister", p.clerk, tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: 999999}, tsunagu.CodeNotFound, ""},
+		{"ErrOtherShopsClerk", p.otherClerk, tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: p.reg2.ID}, tsunagu.CodeForbidden, ""},
+		{"ErrOtherCitysManager", p.otherManager, tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: p.reg2.ID}, tsunagu.CodeForbidden, ""},
+		{"ErrAnonymous", context.Background(), tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: p.reg2.ID}, tsunagu.CodeUnauthenticated, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := p.snapshot()
@@ -44,7 +44,7 @@ func TestOpenRegisterSession(t *testing.T) {
 		for i, ctx := range []context.Context{p.clerk, p.manager} {
 			wg.Go(func() {
 				<-start
-				_, errs[i] = p.pos.OpenRegisterSession(ctx, tsunagu.OpenSessionInput{RegisterID: p.reg2.ID})
+				_, errs[i] = p.pos.OpenRegisterSession(ctx, tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: p.reg2.ID})
 			})
 		}
 		close(start)
@@ -96,7 +96,7 @@ func TestClosedSessionReadOnly(t *testing.T) {
 			return err
 		}, tsunagu.CodeNoOpenSession, "input.sessionId"},
 		{"ErrCloseAgain", func() error {
-			_, err := p.pos.CloseRegisterSession(p.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: posPtr[int64](0)})
+			_, err := p.pos.CloseRegisterSession(p.clerk, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID, CountedCash: posPtr[int64](0)})
 			return err
 		}, tsunagu.CodeInvalidState, "input.sessionId"},
 		{"ErrVoid", func() error {
@@ -129,15 +129,15 @@ func TestCloseRegisterSessionErrors(t *testing.T) {
 		code  tsunagu.Code
 		field string
 	}{
-		{"ErrNotCounted", p.clerk, tsunagu.CloseSessionInput{SessionID: s.ID}, tsunagu.CodeRequired, "input.countedCash"},
-		{"ErrNegative", p.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: counted(-5)}, tsunagu.CodeOutOfRange, "input.countedCash"},
-		{"ErrUnknownDenomination", p.clerk, tsunagu.CloseSessionInput{SessionID: s.ID,
+		{"ErrNotCounted", p.clerk, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID}, tsunagu.CodeRequired, "input.countedCash"},
+		{"ErrNegative", p.clerk, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID, CountedCash: counted(-5)}, tsunagu.CodeOutOfRange, "input.countedCash"},
+		{"ErrUnknownDenomination", p.clerk, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID,
 			Denominations: []tsunagu.DenominationCount{{Denomination: 3, Count: 1}}}, tsunagu.CodeInvalidInput, "input.denominations.0.denomination"},
-		{"ErrDisagree", p.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: counted(1000),
+		{"ErrDisagree", p.clerk, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID, CountedCash: counted(1000),
 			Denominations: []tsunagu.DenominationCount{{Denomination: 500, Count: 1}}}, tsunagu.CodeInvalidInput, "input.countedCash"},
-		{"ErrUnknownSession", p.clerk, tsunagu.CloseSessionInput{SessionID: 999999, CountedCash: counted(0)}, tsunagu.CodeNotFound, ""},
-		{"ErrOtherShopsClerk", p.otherClerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: counted(0)}, tsunagu.CodeForbidden, ""},
-		{"ErrOtherCitysManager", p.otherManager, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: counted(0)}, tsunagu.CodeForbidden, ""},
+		{"ErrUnknownSession", p.clerk, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: 999999, CountedCash: counted(0)}, tsunagu.CodeNotFound, ""},
+		{"ErrOtherShopsClerk", p.otherClerk, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID, CountedCash: counted(0)}, tsunagu.CodeForbidden, ""},
+		{"ErrOtherCitysManager", p.otherManager, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID, CountedCash: counted(0)}, tsunagu.CodeForbidden, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := p.snapshot()
@@ -212,4 +212,55 @@ func TestRecordCashMovement(t *testing.T) {
 	if other, err := p.pos.CashMovements(p.otherClerk, []tsunagu.SessionID{s.ID}); err != nil || len(other) != 0 {
 		t.Errorf("another shop's clerk sees %v, %v", other, err)
 	}
+}
+
+// TestRegisterSessionRetries: opening and closing a register are answered again,
+// not refused, when the answer was lost and the app sends the same key.
+func TestRegisterSessionRetries(t *testing.T) {
+	t.Parallel()
+	p := newPOSWorld(t)
+	open := tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: p.reg2.ID, OpeningFloat: 20000}
+	first, err := p.pos.OpenRegisterSession(p.clerk, open)
+	must(t, err)
+	before := p.snapshot()
+	again, err := p.pos.OpenRegisterSession(p.clerk, open)
+	must(t, err)
+	if again.ID != first.ID || again.Status != tsunagu.SessionOpen {
+		t.Errorf("the retried open answered %+v, want session %d", again, first.ID)
+	}
+	if p.snapshot() != before {
+		t.Error("the retry changed the database")
+	}
+
+	t.Run("ErrSameKeyOtherFloat", func(t *testing.T) {
+		other := open
+		other.OpeningFloat = 25000
+		before := p.snapshot()
+		_, err := p.pos.OpenRegisterSession(p.clerk, other)
+		p.refused(t, before, err, tsunagu.CodeIdempotencyConflict, "input.idempotencyKey")
+	})
+	t.Run("ErrNoKey", func(t *testing.T) {
+		before := p.snapshot()
+		_, err := p.pos.OpenRegisterSession(p.clerk, tsunagu.OpenSessionInput{RegisterID: p.reg1.ID})
+		p.refused(t, before, err, tsunagu.CodeRequired, "input.idempotencyKey")
+		_, err = p.pos.CloseRegisterSession(p.clerk, tsunagu.CloseSessionInput{SessionID: first.ID, CountedCash: posPtr[int64](0)})
+		p.refused(t, before, err, tsunagu.CodeRequired, "input.idempotencyKey")
+	})
+
+	closing := tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: first.ID, CountedCash: posPtr[int64](20000)}
+	closed, err := p.pos.CloseRegisterSession(p.clerk, closing)
+	must(t, err)
+	before = p.snapshot()
+	again, err = p.pos.CloseRegisterSession(p.clerk, closing)
+	must(t, err)
+	if again.ID != closed.ID || again.Status != tsunagu.SessionClosed || *again.CountedCash != 20000 {
+		t.Errorf("the retried close answered %+v", again)
+	}
+	if p.snapshot() != before {
+		t.Error("the retry changed the database")
+	}
+	// A new key is a new closing: the session is closed already.
+	closing.IdempotencyKey = p.key()
+	_, err = p.pos.CloseRegisterSession(p.clerk, closing)
+	p.refused(t, before, err, tsunagu.CodeInvalidState, "input.sessionId")
 }

@@ -161,11 +161,11 @@ func TestOtherShopsClerkForbiddenEverywhere(t *testing.T) {
 			return err
 		},
 		"OpenRegisterSession": func() error {
-			_, err := p.pos.OpenRegisterSession(c, tsunagu.OpenSessionInput{RegisterID: p.reg2.ID})
+			_, err := p.pos.OpenRegisterSession(c, tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: p.reg2.ID})
 			return err
 		},
 		"CloseRegisterSession": func() error {
-			_, err := p.pos.CloseRegisterSession(c, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: posPtr[int64](0)})
+			_, err := p.pos.CloseRegisterSession(c, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID, CountedCash: posPtr[int64](0)})
 			return err
 		},
 		"RecordCashMovement": func() error {

@@ -65,7 +65,7 @@ func TestTerminalSale(t *testing.T) {
 	failed := w.startTerminal(w.clerk, s, posLine(w.jam, 1))
 	wantLevel(t, w, w.homeShop, w.jam, 5, 1)
 	before = w.snapshot()
-	_, err = w.pos.CloseRegisterSession(w.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: posPtr(int64(10000))})
+	_, err = w.pos.CloseRegisterSession(w.clerk, tsunagu.CloseSessionInput{IdempotencyKey: fmt.Sprintf("close-%d", s.ID), SessionID: s.ID, CountedCash: posPtr(int64(10000))})
 	w.refused(t, before, err, tsunagu.CodeInvalidState, "input.sessionId")
 	if code := w.post(w.event(), tsunagu.StripePaymentCanceled, saleIntent(*failed, 650)); code != 200 {
 		t.Fatalf("status %d", code)
@@ -277,7 +277,7 @@ func TestTerminalPaymentFailedKeepsSale(t *testing.T) {
 	}
 	wantLevel(t, w, w.homeShop, w.cookies, 10, 3)
 	before := w.snapshot()
-	_, err := w.pos.CloseRegisterSession(w.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: posPtr(int64(0))})
+	_, err := w.pos.CloseRegisterSession(w.clerk, tsunagu.CloseSessionInput{IdempotencyKey: fmt.Sprintf("close-%d", s.ID), SessionID: s.ID, CountedCash: posPtr(int64(0))})
 	w.refused(t, before, err, tsunagu.CodeInvalidState, "input.sessionId")
 
 	if code := w.post(w.event(), tsunagu.StripePaymentSucceeded, saleIntent(*ts, 1050)); code != 200 {

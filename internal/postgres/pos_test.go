@@ -84,14 +84,14 @@ func (p *posWorld) onHand(loc *tsunagu.Location, pr *tsunagu.Product) int {
 
 func (p *posWorld) open(ctx context.Context, reg *tsunagu.Register, float int64) *tsunagu.RegisterSession {
 	p.t.Helper()
-	s, err := p.pos.OpenRegisterSession(ctx, tsunagu.OpenSessionInput{RegisterID: reg.ID, OpeningFloat: float})
+	s, err := p.pos.OpenRegisterSession(ctx, tsunagu.OpenSessionInput{IdempotencyKey: p.key(), RegisterID: reg.ID, OpeningFloat: float})
 	must(p.t, err)
 	return s
 }
 
 func (p *posWorld) close(ctx context.Context, s *tsunagu.RegisterSession, counted int64) *tsunagu.RegisterSession {
 	p.t.Helper()
-	closed, err := p.pos.CloseRegisterSession(ctx, tsunagu.CloseSessionInput{SessionID: s.ID, CountedCash: &counted})
+	closed, err := p.pos.CloseRegisterSession(ctx, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID, CountedCash: &counted})
 	must(p.t, err)
 	return closed
 }
@@ -220,7 +220,7 @@ func TestPOSDay(t *testing.T) {
 	// Counted: 3 × ¥10,000, 5 × ¥1,000, 2 × ¥100, 4 × ¥10 = ¥35,240, ¥10 short.
 	denominations := []tsunagu.DenominationCount{{Denomination: 10000, Count: 3}, {Denomination: 1000, Count: 5},
 		{Denomination: 100, Count: 2}, {Denomination: 10, Count: 4}}
-	closed, err := p.pos.CloseRegisterSession(p.clerk, tsunagu.CloseSessionInput{SessionID: s.ID, Denominations: denominations, Note: " 10円不足 "})
+	closed, err := p.pos.CloseRegisterSession(p.clerk, tsunagu.CloseSessionInput{IdempotencyKey: p.key(), SessionID: s.ID, Denominations: denominations, Note: " 10円不足 "})
 	must(t, err)
 	if closed.Status != tsunagu.SessionClosed || closed.CountedCash == nil || *closed.CountedCash != 35240 || closed.ClosedAt == nil ||
 		closed.ClosedBy == nil || *closed.ClosedBy != clerkID || closed.CloseNote != "10円不足" || !cmp.Equal(closed.Denominations, denominations) {

@@ -233,7 +233,7 @@ func TestErrorsInPlainWords(t *testing.T) {
 		CloseRegisterSession struct{ UserErrors []struct{ Code string } }
 	}
 	s.gql(t, `mutation($in: CloseRegisterSessionInput!) { closeRegisterSession(input: $in) { userErrors { code } } }`,
-		map[string]any{"in": map[string]any{"sessionId": regs.Registers[0].OpenSession.ID, "countedCash": 30000}}, &closed)
+		map[string]any{"in": map[string]any{"sessionId": regs.Registers[0].OpenSession.ID, "countedCash": 30000, "idempotencyKey": "e2e-close-elsewhere"}}, &closed)
 	if len(closed.CloseRegisterSession.UserErrors) > 0 {
 		t.Fatalf("closing elsewhere: %+v", closed)
 	}

@@ -40,6 +40,8 @@ func (in CreateTerminalSaleInput) Unkeyed() (string, any) { return unkeyed(&in, 
 func (in CancelTerminalSaleInput) Unkeyed() (string, any) { return unkeyed(&in, &in.IdempotencyKey) }
 func (in VoidSaleInput) Unkeyed() (string, any)           { return unkeyed(&in, &in.IdempotencyKey) }
 func (in RefundSaleInput) Unkeyed() (string, any)         { return unkeyed(&in, &in.IdempotencyKey) }
+func (in OpenSessionInput) Unkeyed() (string, any)        { return unkeyed(&in, &in.IdempotencyKey) }
+func (in CloseSessionInput) Unkeyed() (string, any)       { return unkeyed(&in, &in.IdempotencyKey) }
 func (in RecordCashMovementInput) Unkeyed() (string, any) { return unkeyed(&in, &in.IdempotencyKey) }
 func (in AdjustStockInput) Unkeyed() (string, any)        { return unkeyed(&in, &in.IdempotencyKey) }
 func (in RecordStocktakeInput) Unkeyed() (string, any)    { return unkeyed(&in, &in.IdempotencyKey) }
@@ -56,6 +58,8 @@ func (in RefundOrderInput) Unkeyed() (string, any)        { return unkeyed(&in, 
 
 var (
 	_ Keyed = (*CreateSaleInput)(nil)
+	_ Keyed = (*OpenSessionInput)(nil)
+	_ Keyed = (*CloseSessionInput)(nil)
 	_ Keyed = (*CreateTerminalSaleInput)(nil)
 	_ Keyed = (*CancelTerminalSaleInput)(nil)
 	_ Keyed = (*VoidSaleInput)(nil)

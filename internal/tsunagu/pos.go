@@ -425,26 +425,39 @@ type CreateRegisterInput struct {
 
 // OpenSessionInput opens a register with a cash float.
 type OpenSessionInput struct {
-	RegisterID   RegisterID
-	OpeningFloat int64
+	RegisterID     RegisterID
+	OpeningFloat   int64
+	IdempotencyKey string
+}
+
+// Validate checks the input alone: the key and the float.
+func (in *OpenSessionInput) Validate() error {
+	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
+	if in.OpeningFloat < 0 || in.OpeningFloat > MaxCash {
+		errs.Add(CodeOutOfRange, "input.openingFloat", "Enter the cash in the drawer, from ¥0 to %s.", yen(MaxCash))
+	}
+	return errs.Err()
 }
 
 // CloseSessionInput closes a register with the cash counted, as a total or by
 // denomination (then the total is computed).
 type CloseSessionInput struct {
-	SessionID     SessionID
-	CountedCash   *int64
-	Denominations []DenominationCount
-	Note          string
+	SessionID      SessionID
+	CountedCash    *int64
+	Denominations  []DenominationCount
+	Note           string
+	IdempotencyKey string
 }
 
-// Validate checks the input alone: the counted cash (see Counted), then the note,
-// which it trims.
+// Validate checks the input alone: the counted cash (see Counted), then the key and
+// the note, which it trims.
 func (in *CloseSessionInput) Validate() error {
 	if _, err := in.Counted(); err != nil {
 		return err
 	}
 	var errs ValidationErrors
+	validateKey(&errs, in.IdempotencyKey)
 	validateText(&errs, &in.Note, "input.note")
 	return errs.Err()
 }

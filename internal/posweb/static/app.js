@@ -1,7 +1,7 @@
 // The POS web app: the shell (display switches, sign-in, register choice) and the
 // start-up. The sale screens are in sale.js, the other tasks in tasks.js.
 
-import { gql, pendingOrderAction, pendingSale, setToken, token } from "./api.js";
+import { gql, newKey, pendingOrderAction, pendingSale, setToken, token } from "./api.js";
 import { clearError, fail, field, h, hidePending, showError, showUserErrors } from "./dom.js";
 import { getPrefs, locale, named, setPref, t, ts } from "./i18n.js";
 import { forget, go, refresh, save, screen, state } from "./state.js";
@@ -194,7 +194,12 @@ async function loadRegisters(box, title, why) {
     float.el.hidden = Boolean(r.openSession);
     submit.replaceChildren(t(r.openSession ? "continueButton" : "openButton"));
   };
+  // One key per opening: a retry after a lost answer returns the session opened
+  // then; choosing another register or float is another opening.
+  let openKey = newKey();
   form.addEventListener("change", sync);
+  form.addEventListener("input", () => (openKey = newKey()));
+  form.addEventListener("change", () => (openKey = newKey()));
   sync();
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -211,7 +216,7 @@ async function loadRegisters(box, title, why) {
     try {
       const d = await gql(
         `mutation($in: OpenRegisterSessionInput!) { openRegisterSession(input: $in) { session { id openingFloat } userErrors { code field message } } }`,
-        { in: { registerId: r.id, openingFloat: amount } },
+        { in: { registerId: r.id, openingFloat: amount, idempotencyKey: openKey } },
       );
       const p = d.openRegisterSession;
       if (showUserErrors(p.userErrors, { "input.openingFloat": float }, general)) return;

@@ -267,7 +267,13 @@ screen("close", (main) => {
     note.el,
     h("div", { class: "row" }, submit, backButton()),
   );
-  form.addEventListener("input", () => (counted.textContent = yen(sum())));
+  // One key per count: a retry after a lost answer returns the session closed then;
+  // a changed count is another closing (refused if the first went through).
+  let closeKey = newKey();
+  form.addEventListener("input", () => {
+    counted.textContent = yen(sum());
+    closeKey = newKey();
+  });
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clearError(general.err);
@@ -291,7 +297,7 @@ screen("close", (main) => {
           byPaymentMethod { method count amount } byTaxRate { rate total tax }
           openingFloat cashSales cashRefunds cashIn cashOut expectedCash countedCash overShort } }
           userErrors { code field message } } }`,
-        { in: { sessionId: state.session.id, denominations, countedCash: denominations.length ? null : 0, note: note.input.value.trim() || null } },
+        { in: { sessionId: state.session.id, denominations, countedCash: denominations.length ? null : 0, note: note.input.value.trim() || null, idempotencyKey: closeKey } },
       );
       const r = d.closeRegisterSession;
       const slots = { "input.note": note, "input.denominations": { err: denomErr }, "input.countedCash": { err: denomErr } };
