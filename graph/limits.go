@@ -4,13 +4,18 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"tsunagu/internal/tsunagu"
 )
 
-// queryLimits refuses, before any resolver runs, an operation that is too deep, has
+// queryLimits refuses, before any resolver runs, an operation with a NUL character in
+// an argument's text (INVALID_INPUT on that field: PostgreSQL would refuse it as an
+// internal error), or one that is too deep, has
 // too many aliases or selections, reaches introspection outside dev mode, or costs
 // more than the limit (cost.go: the rows it may return).
 //
@@ -34,7 +39,8 @@ func (*queryLimits) ExtensionName() string { return "QueryLimits" }
 func (*queryLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
 // MutateOperationContext refuses op with the code of the first limit it exceeds,
-// checked in this order: introspection, depth, aliases, selections, cost.
+// checked in this order: NUL characters, introspection, depth, aliases, selections,
+// cost.
 func (q *queryLimits) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
 	if op.Operation == nil {
 		return nil
@@ -47,6 +53,10 @@ func (q *queryLimits) MutateOperationContext(ctx context.Context, op *graphql.Op
 		return err
 	}
 	switch {
+	case f.nul != "":
+		err := refuse(string(tsunagu.CodeInvalidInput), "%s holds a NUL character (\\0), which no text may hold: remove it.", f.nul)
+		err.Extensions["field"] = f.nul
+		return err
 	case f.introspects && !q.introspection:
 		return refuse("INTROSPECTION_DISABLED", "Introspection is turned off on this server; the schema is in schema.graphqls.")
 	case f.depth > q.maxDepth:
@@ -76,6 +86,7 @@ type facts struct {
 	selections  int // fields
 	cost        int // rows it may return (cost.go)
 	introspects bool
+	nul         string // the first argument whose text holds a NUL character
 }
 
 type measure struct {
@@ -117,8 +128,36 @@ func (m *measure) set(set ast.SelectionSet) facts {
 		f.selections = add(f.selections, g.selections)
 		f.cost = add(f.cost, g.cost)
 		f.introspects = f.introspects || g.introspects
+		if f.nul == "" {
+			f.nul = g.nul
+		}
 	}
 	return f
+}
+
+// nulAt returns the path (input.lines.0.code) of the first string in v, the value of
+// argument path, that holds a NUL character, which PostgreSQL refuses in text; "" if
+// none does.
+func nulAt(path string, v any) string {
+	switch v := v.(type) {
+	case string:
+		if strings.IndexByte(v, 0) >= 0 {
+			return path
+		}
+	case map[string]any:
+		for k, e := range v {
+			if p := nulAt(path+"."+k, e); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for i, e := range v {
+			if p := nulAt(path+"."+strconv.Itoa(i), e); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 func (m *measure) field(s *ast.Field) facts {
@@ -127,6 +166,15 @@ func (m *measure) field(s *ast.Field) facts {
 		introspects: child.introspects || s.Name == "__schema" || s.Name == "__type"}
 	if s.Alias != "" && s.Alias != s.Name {
 		f.aliases = add(f.aliases, 1)
+	}
+	f.nul = child.nul
+	if len(s.Arguments) > 0 && f.nul == "" {
+		for name, v := range s.ArgumentMap(m.vars) {
+			if p := nulAt(name, v); p != "" {
+				f.nul = p
+				break
+			}
+		}
 	}
 	if s.Definition != nil && s.ObjectDefinition != nil {
 		f.cost = fieldCost(s.ObjectDefinition.Name, s.Definition, len(s.SelectionSet) == 0, child.cost, func() map[string]any { return s.ArgumentMap(m.vars) })

@@ -319,7 +319,7 @@ func (p *Product) validate(errs *ValidationErrors) {
 	}
 	for i, u := range p.ImageURLs {
 		if !validImageURL(u) {
-			errs.Add(CodeInvalidURL, fieldIndex("input.imageUrls", i), "%q is not a web address (https://…).", u)
+			errs.Add(CodeInvalidURL, fieldIndex("input.imageUrls", i), "%q is not a secure web address: give one that starts with https://.", u)
 		}
 	}
 	if p.ImageURLs == nil {
@@ -327,12 +327,15 @@ func (p *Product) validate(errs *ValidationErrors) {
 	}
 }
 
+// validImageURL accepts https addresses only: a shop page served over https that
+// shows an http picture is mixed content, blocked or flagged by browsers, and the
+// picture could be changed on its way.
 func validImageURL(s string) bool {
 	if len(s) > MaxURLLength {
 		return false
 	}
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil
 }
 
 func validateTranslations(errs *ValidationErrors, in []TranslationInput) Translations {
