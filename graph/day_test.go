@@ -106,7 +106,7 @@ func TestADayAtTheCounter(t *testing.T) {
 		OpenRegisterSession struct{ Session struct{ ID string } }
 	}
 	a.ok("clerk", openSession, map[string]any{"in": map[string]any{"registerId": reg.CreateRegister.Register.ID,
-		"openingFloat": 30000}}, &opened)
+		"openingFloat": 30000, "idempotencyKey": key()}}, &opened)
 	session := opened.OpenRegisterSession.Session.ID
 
 	// Scan two spoons and three cookies, pay ¥5,000 in cash: ¥3,450, change ¥1,550.
@@ -179,7 +179,7 @@ func TestADayAtTheCounter(t *testing.T) {
 		}
 	}
 	a.ok("clerk", closeSession, map[string]any{"in": map[string]any{"sessionId": session, "denominations": []map[string]any{
-		{"denomination": 10000, "count": 3}, {"denomination": 1000, "count": 3}, {"denomination": 50, "count": 1}, {"denomination": 10, "count": 4}}}}, &closed)
+		{"denomination": 10000, "count": 3}, {"denomination": 1000, "count": 3}, {"denomination": 50, "count": 1}, {"denomination": 10, "count": 4}}, "idempotencyKey": key()}}, &closed)
 	cs := closed.CloseRegisterSession
 	if len(cs.UserErrors) > 0 || cs.Session.Status != "CLOSED" || cs.Session.Report.SalesCount != 1 ||
 		cs.Session.Report.ExpectedCash != 33100 || cs.Session.Report.CountedCash == nil || *cs.Session.Report.CountedCash != 33090 ||

@@ -209,7 +209,7 @@ func runFaults(t *testing.T, o faultsOptions) {
 
 	// A shop with four open registers and a clerk at each, and products with a few
 	// units each: fewer than the clients will ask for.
-	const products, units = 8, 100
+	const products, units = 8, 250
 	catalog, auth, stock, pos := postgres.NewCatalogService(db), postgres.NewAuthService(db), postgres.NewStockService(db), postgres.NewPOSService(db)
 	auth.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 	must := func(err error) {
@@ -314,7 +314,7 @@ func runFaults(t *testing.T, o faultsOptions) {
 		t.Logf("%s after %d sales and %d orders", what, len(acked), len(placed))
 	}
 	var wg sync.WaitGroup
-	loadCtx, stop := context.WithTimeout(ctx, 20*time.Second)
+	loadCtx, stop := context.WithTimeout(ctx, 60*time.Second)
 	defer stop()
 	// again counts an attempt at what that got no answer and says whether to try
 	// once more.
