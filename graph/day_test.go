@@ -146,6 +146,12 @@ func TestADayAtTheCounter(t *testing.T) {
 		len(rc.NonQualifying) != 1 || rc.NonQualifying[0].Total != 2400 {
 		t.Errorf("receipt totals: %+v", rc)
 	}
+	// No tax figure for the goods no qualified invoice covers: a client cannot
+	// print one by mistake.
+	if r := a.do("clerk", `query($id: ID!) { sale(id: $id) { receipt { nonQualifying { tax } } } }`,
+		map[string]any{"id": sale.ID}); r.code() != "GRAPHQL_VALIDATION_FAILED" {
+		t.Errorf("nonQualifying has a tax: %s %+v", r.code(), r.Errors)
+	}
 	for _, want := range []string{"T7000012050002", "No.000001", "※", "◇", "¥3,450", "¥1,550"} {
 		if !strings.Contains(receipt.Sale.ReceiptText, want) {
 			t.Errorf("receipt text lacks %q:\n%s", want, receipt.Sale.ReceiptText)

@@ -135,7 +135,7 @@ func (r *mutationResolver) CancelTransfer(ctx context.Context, input tsunagu.Can
 	return transferPayload(ctx, v, err)
 }
 
-func (r *mutationResolver) UpdateShop(ctx context.Context, input tsunagu.Shop) (*model.ShopPayload, error) {
+func (r *mutationResolver) UpdateShop(ctx context.Context, input tsunagu.UpdateShopInput) (*model.ShopPayload, error) {
 	v, err := r.POS.UpdateShop(ctx, input)
 	return shopPayload(ctx, v, err)
 }

@@ -247,7 +247,7 @@ type ComplexityRoot struct {
 		SignUp               func(childComplexity int, input tsunagu.SignUpInput) int
 		UpdateFacility       func(childComplexity int, input tsunagu.UpdateFacilityInput) int
 		UpdateProduct        func(childComplexity int, input tsunagu.UpdateProductInput) int
-		UpdateShop           func(childComplexity int, input tsunagu.Shop) int
+		UpdateShop           func(childComplexity int, input tsunagu.UpdateShopInput) int
 		VoidSale             func(childComplexity int, input tsunagu.VoidSaleInput) int
 	}
 
@@ -398,6 +398,12 @@ type ComplexityRoot struct {
 		StockMovements      func(childComplexity int, filter tsunagu.StockMovementFilter, first *int, after *string) int
 		Transfer            func(childComplexity int, id string) int
 		Transfers           func(childComplexity int, filter *tsunagu.TransferFilter, first *int, after *string) int
+	}
+
+	RateSubtotal struct {
+		Class func(childComplexity int) int
+		Rate  func(childComplexity int) int
+		Total func(childComplexity int) int
 	}
 
 	RateTotal struct {
@@ -836,7 +842,7 @@ type MutationResolver interface {
 	ShipTransfer(ctx context.Context, input tsunagu.ShipTransferInput) (*model.TransferPayload, error)
 	ReceiveTransfer(ctx context.Context, input tsunagu.ReceiveTransferInput) (*model.TransferPayload, error)
 	CancelTransfer(ctx context.Context, input tsunagu.CancelTransferInput) (*model.TransferPayload, error)
-	UpdateShop(ctx context.Context, input tsunagu.Shop) (*model.ShopPayload, error)
+	UpdateShop(ctx context.Context, input tsunagu.UpdateShopInput) (*model.ShopPayload, error)
 	CreateRegister(ctx context.Context, input tsunagu.CreateRegisterInput) (*model.RegisterPayload, error)
 	OpenRegisterSession(ctx context.Context, input tsunagu.OpenSessionInput) (*model.RegisterSessionPayload, error)
 	CloseRegisterSession(ctx context.Context, input tsunagu.CloseSessionInput) (*model.RegisterSessionPayload, error)
@@ -1930,7 +1936,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateShop(childComplexity, args["input"].(tsunagu.Shop)), true
+		return e.ComplexityRoot.Mutation.UpdateShop(childComplexity, args["input"].(tsunagu.UpdateShopInput)), true
 	case "Mutation.voidSale":
 		if e.ComplexityRoot.Mutation.VoidSale == nil {
 			break
@@ -2704,6 +2710,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Transfers(childComplexity, args["filter"].(*tsunagu.TransferFilter), args["first"].(*int), args["after"].(*string)), true
+
+	case "RateSubtotal.taxClass":
+		if e.ComplexityRoot.RateSubtotal.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateSubtotal.Class(childComplexity), true
+	case "RateSubtotal.rate":
+		if e.ComplexityRoot.RateSubtotal.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateSubtotal.Rate(childComplexity), true
+	case "RateSubtotal.total":
+		if e.ComplexityRoot.RateSubtotal.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateSubtotal.Total(childComplexity), true
 
 	case "RateTotal.taxClass":
 		if e.ComplexityRoot.RateTotal.Class == nil {
@@ -5486,9 +5511,15 @@ type Shop {
   shippingRule: ShippingRule!
 }
 
+"""
+A shop's receipt settings. Fields left out keep their values, so changing only the
+rounding never touches the registration number. A new shop needs operatorName.
+"""
 input UpdateShopInput {
   locationId: ID!
-  operatorName: String!
+  "Who runs the shop and issues its receipts (the city, or the corporation it entrusts)."
+  operatorName: String
+  "The qualified-invoice registration number, T and 13 digits; an empty string removes it (the operator is not a registered issuer)."
   registrationNumber: String
   rounding: Rounding
 }
@@ -5614,6 +5645,13 @@ type RateTotal {
   rate: Int!
   total: Int!
   tax: Int!
+}
+
+"A tax rate's total of goods that no qualified invoice covers: no tax to print."
+type RateSubtotal {
+  taxClass: TaxClass!
+  rate: Int!
+  total: Int!
 }
 
 "The close report of a register session (Z report, レジ締め)."
@@ -5845,8 +5883,12 @@ type Receipt {
   items: Int!
   "Per-rate totals and tax of goods whose tax the buyer can claim."
   qualifying: [RateTotal!]!
-  "Per-rate totals of goods of consignors that are not registered issuers, totalled apart."
-  nonQualifying: [RateTotal!]!
+  """
+  Per-rate totals of goods of consignors that are not registered issuers, totalled
+  apart. They carry no tax figure: no qualified invoice covers these goods, so a
+  receipt prints no tax for them.
+  """
+  nonQualifying: [RateSubtotal!]!
   paid: Int!
   change: Int!
 }
@@ -5922,7 +5964,11 @@ type Order implements Node {
   taxes: [RateTotal!]!
   "Per-rate totals and tax of the goods of registered invoice issuers, computed as on a receipt; the shipping fee counts here, as the shop's own service at 10%. The tax a buyer can claim."
   qualifyingTaxes: [RateTotal!]!
-  "Per-rate totals and tax of goods of consignors that are not registered issuers, totalled apart as on a receipt: their tax cannot be claimed."
+  """
+  Per-rate totals of goods of consignors that are not registered issuers, totalled
+  apart as on a receipt. Their tax is what their prices include, for the shop's
+  books; it cannot be claimed and is not to be printed as an invoice's tax.
+  """
   nonQualifyingTaxes: [RateTotal!]!
   "What Stripe took for the order; refunds give back from this, less what was refunded."
   captured: Int!
@@ -6661,6 +6707,18 @@ func (ec *executionContext) childFields_ProductPayload(ctx context.Context, fiel
 		return ec.fieldContext_ProductPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RateSubtotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "taxClass":
+		return ec.fieldContext_RateSubtotal_taxClass(ctx, field)
+	case "rate":
+		return ec.fieldContext_RateSubtotal_rate(ctx, field)
+	case "total":
+		return ec.fieldContext_RateSubtotal_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateSubtotal", field.Name)
 }
 
 func (ec *executionContext) childFields_RateTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8081,8 +8139,8 @@ func (ec *executionContext) field_Mutation_updateShop_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (tsunagu.Shop, error) {
-			return ec.unmarshalNUpdateShopInput2tsunaguᚋinternalᚋtsunaguᚐShop(ctx, v)
+		func(ctx context.Context, v any) (tsunagu.UpdateShopInput, error) {
+			return ec.unmarshalNUpdateShopInput2tsunaguᚋinternalᚋtsunaguᚐUpdateShopInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11598,7 +11656,7 @@ func (ec *executionContext) _Mutation_updateShop(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateShop(ctx, fc.Args["input"].(tsunagu.Shop))
+			return ec.Resolvers.Mutation().UpdateShop(ctx, fc.Args["input"].(tsunagu.UpdateShopInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ShopPayload) graphql.Marshaler {
@@ -15636,6 +15694,75 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RateSubtotal_taxClass(ctx context.Context, field graphql.CollectedField, obj *tsunagu.RateTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateSubtotal_taxClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Class, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.TaxClass) graphql.Marshaler {
+			return ec.marshalNTaxClass2tsunaguᚋinternalᚋtsunaguᚐTaxClass(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateSubtotal_taxClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateSubtotal", field, false, false, "TaxClass")
+}
+
+func (ec *executionContext) _RateSubtotal_rate(ctx context.Context, field graphql.CollectedField, obj *tsunagu.RateTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateSubtotal_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateSubtotal_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateSubtotal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateSubtotal_total(ctx context.Context, field graphql.CollectedField, obj *tsunagu.RateTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateSubtotal_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateSubtotal_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateSubtotal", field, false, false, "Int")
+}
+
 func (ec *executionContext) _RateTotal_taxClass(ctx context.Context, field graphql.CollectedField, obj *tsunagu.RateTotal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16090,7 +16217,7 @@ func (ec *executionContext) _Receipt_nonQualifying(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []tsunagu.RateTotal) graphql.Marshaler {
-			return ec.marshalNRateTotal2ᚕtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx, selections, v)
+			return ec.marshalNRateSubtotal2ᚕtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16103,7 +16230,7 @@ func (ec *executionContext) fieldContext_Receipt_nonQualifying(_ context.Context
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_RateTotal(ctx, field)
+			return ec.childFields_RateSubtotal(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26632,8 +26759,8 @@ func UnmarshalUpdateProductInput(ctx context.Context, raw any) (tsunagu.UpdatePr
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateShopInput(ctx context.Context, obj any) (tsunagu.Shop, error) {
-	var it tsunagu.Shop
+func (ec *executionContext) unmarshalInputUpdateShopInput(ctx context.Context, obj any) (tsunagu.UpdateShopInput, error) {
+	var it tsunagu.UpdateShopInput
 	if obj == nil {
 		return it, nil
 	}
@@ -26659,7 +26786,7 @@ func (ec *executionContext) unmarshalInputUpdateShopInput(ctx context.Context, o
 			it.LocationID = data
 		case "operatorName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatorName"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -26673,7 +26800,7 @@ func (ec *executionContext) unmarshalInputUpdateShopInput(ctx context.Context, o
 			it.RegistrationNumber = data
 		case "rounding":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rounding"))
-			data, err := ec.unmarshalORounding2tsunaguᚋinternalᚋtsunaguᚐRounding(ctx, v)
+			data, err := ec.unmarshalORounding2ᚖtsunaguᚋinternalᚋtsunaguᚐRounding(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -26689,8 +26816,8 @@ func (ec *executionContext) unmarshalInputUpdateShopInput(ctx context.Context, o
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateShopInput(ctx context.Context, raw any) (tsunagu.Shop, error) {
-	var out tsunagu.Shop
+func UnmarshalUpdateShopInput(ctx context.Context, raw any) (tsunagu.UpdateShopInput, error) {
+	var out tsunagu.UpdateShopInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateShopInput", raw, &out)
 	return out, err
 }
@@ -29123,6 +29250,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rateSubtotalImplementors = []string{"RateSubtotal"}
+
+func (ec *executionContext) _RateSubtotal(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.RateTotal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rateSubtotalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RateSubtotal")
+		case "taxClass":
+			out.Values[i] = ec._RateSubtotal_taxClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._RateSubtotal_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._RateSubtotal_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33239,6 +33409,26 @@ func (ec *executionContext) marshalNProductStatus2tsunaguᚋinternalᚋtsunagu�
 	return res
 }
 
+func (ec *executionContext) marshalNRateSubtotal2tsunaguᚋinternalᚋtsunaguᚐRateTotal(ctx context.Context, sel ast.SelectionSet, v tsunagu.RateTotal) graphql.Marshaler {
+	return ec._RateSubtotal(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRateSubtotal2ᚕtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx context.Context, sel ast.SelectionSet, v []tsunagu.RateTotal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRateSubtotal2tsunaguᚋinternalᚋtsunaguᚐRateTotal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRateTotal2tsunaguᚋinternalᚋtsunaguᚐRateTotal(ctx context.Context, sel ast.SelectionSet, v tsunagu.RateTotal) graphql.Marshaler {
 	return ec._RateTotal(ctx, sel, &v)
 }
@@ -34270,7 +34460,7 @@ func (ec *executionContext) unmarshalNUpdateProductInput2tsunaguᚋinternalᚋts
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNUpdateShopInput2tsunaguᚋinternalᚋtsunaguᚐShop(ctx context.Context, v any) (tsunagu.Shop, error) {
+func (ec *executionContext) unmarshalNUpdateShopInput2tsunaguᚋinternalᚋtsunaguᚐUpdateShopInput(ctx context.Context, v any) (tsunagu.UpdateShopInput, error) {
 	res, err := ec.unmarshalInputUpdateShopInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -35063,16 +35253,22 @@ func (ec *executionContext) marshalORegisterSession2ᚖtsunaguᚋinternalᚋtsun
 	return ec._RegisterSession(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalORounding2tsunaguᚋinternalᚋtsunaguᚐRounding(ctx context.Context, v any) (tsunagu.Rounding, error) {
+func (ec *executionContext) unmarshalORounding2ᚖtsunaguᚋinternalᚋtsunaguᚐRounding(ctx context.Context, v any) (*tsunagu.Rounding, error) {
+	if v == nil {
+		return nil, nil
+	}
 	tmp, err := graphql.UnmarshalString(v)
 	res := tsunagu.Rounding(tmp)
-	return res, graphql.ErrorOnPath(ctx, err)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalORounding2tsunaguᚋinternalᚋtsunaguᚐRounding(ctx context.Context, sel ast.SelectionSet, v tsunagu.Rounding) graphql.Marshaler {
+func (ec *executionContext) marshalORounding2ᚖtsunaguᚋinternalᚋtsunaguᚐRounding(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Rounding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(string(v))
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 

@@ -44,8 +44,8 @@ func (l *loader) floor(ctx context.Context, s Services, products []*tsunagu.Prod
 		if err != nil {
 			return err
 		}
-		if _, err := s.POS.UpdateShop(ctx, tsunagu.Shop{LocationID: l.shops[m.code5], OperatorName: m.name,
-			RegistrationNumber: ptr(localGovernmentRegistration(code6)), Rounding: tsunagu.RoundDown}); err != nil {
+		if _, err := s.POS.UpdateShop(ctx, tsunagu.UpdateShopInput{LocationID: l.shops[m.code5], OperatorName: ptr(m.name),
+			RegistrationNumber: ptr(localGovernmentRegistration(code6)), Rounding: ptr(tsunagu.RoundDown)}); err != nil {
 			return fmt.Errorf("shop of %s: %w", m.name, err)
 		}
 	}

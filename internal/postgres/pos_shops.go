@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -76,47 +78,35 @@ func (s *POSService) ShopsByID(ctx context.Context, ids []tsunagu.LocationID) (m
 
 // UpdateShop sets the receipt settings of a location of kind SHOP, creating them the
 // first time (a shop needs them before it can have registers). Only managers of the
-// shop's municipality and admins may. RegistrationNumber nil or empty means the
-// operator is not a registered issuer; an empty Rounding keeps the current rounding
-// (DOWN for a new shop). The receipt counter is never changed.
+// shop's municipality and admins may. Fields left out keep their values (a new shop
+// rounds DOWN and has no registration number); the receipt counter is never changed.
 //
 // Returns NOT_FOUND (field "") for an unknown location, FORBIDDEN, INVALID_INPUT
-// (input.locationId) for a location that is not a shop, or validation errors
-// (input.operatorName, input.registrationNumber, input.rounding); and then changes
-// nothing.
-func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.Shop) (_ *tsunagu.Shop, err error) {
+// (input.locationId) for a location that is not a shop, REQUIRED
+// (input.operatorName) for a new shop without one, or the errors of
+// UpdateShopInput.Validate; and then changes nothing.
+func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput) (_ *tsunagu.Shop, err error) {
 	defer wrap(&err, "POSService.UpdateShop")
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var errs tsunagu.ValidationErrors
-	in.OperatorName = strings.TrimSpace(in.OperatorName)
-	validatePOSName(&errs, in.OperatorName, "input.operatorName", "Enter who runs the shop and issues its receipts.")
-	if in.RegistrationNumber != nil && strings.TrimSpace(*in.RegistrationNumber) == "" {
-		in.RegistrationNumber = nil
-	}
-	if in.RegistrationNumber != nil {
-		n, err := tsunagu.ParseRegistrationNumber(*in.RegistrationNumber, "input.registrationNumber")
-		if err != nil && !errs.AddError(err) {
-			return nil, err
-		}
-		in.RegistrationNumber = &n
-	}
-	if strings.TrimSpace(string(in.Rounding)) != "" {
-		r, err := tsunagu.ParseRounding(string(in.Rounding), "input.rounding")
-		if err != nil && !errs.AddError(err) {
-			return nil, err
-		}
-		in.Rounding = r
-	}
-	if err := errs.Err(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
+	}
+	var rounding *string
+	if in.Rounding != nil {
+		rounding = (*string)(in.Rounding)
 	}
 	out := &tsunagu.Shop{}
 	err = s.db.transact(ctx, func(tx queryer) error {
-		var loc tsunagu.Location
-		err := tx.GetContext(ctx, &loc, `SELECT `+locationColumns+` FROM locations WHERE id = $1`, in.LocationID)
+		var loc struct {
+			tsunagu.Location
+			HasShop bool
+		}
+		err := tx.GetContext(ctx, &loc, `SELECT `+locationColumns+`,
+			EXISTS (SELECT FROM shops WHERE location_id = locations.id) AS has_shop
+			FROM locations WHERE id = $1`, in.LocationID)
 		if err != nil {
 			return notFound(err, "", "location")
 		}
@@ -126,13 +116,26 @@ func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.Shop) (_ *tsunag
 		if loc.Kind != tsunagu.LocationShop {
 			return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.locationId", "%s is not a shop; only shops have receipts.", loc.Name)
 		}
+		if !loc.HasShop && in.OperatorName == nil {
+			return tsunagu.Errorf(tsunagu.CodeRequired, "input.operatorName", "Enter who runs the shop and issues its receipts.")
+		}
+		if !loc.HasShop {
+			// Of two first updates at once, the second inserts nothing and updates.
+			err := tx.GetContext(ctx, out, `
+				INSERT INTO shops (location_id, operator_name, registration_number, rounding)
+				VALUES ($1, $2, nullif($3, ''), coalesce($4, 'DOWN'))
+				ON CONFLICT (location_id) DO NOTHING
+				RETURNING `+shopColumns, in.LocationID, in.OperatorName, in.RegistrationNumber, rounding)
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		return tx.GetContext(ctx, out, `
-			INSERT INTO shops (location_id, operator_name, registration_number, rounding)
-			VALUES ($1, $2, $3, coalesce(nullif($4, ''), 'DOWN'))
-			ON CONFLICT (location_id) DO UPDATE SET operator_name = excluded.operator_name,
-				registration_number = excluded.registration_number,
-				rounding = coalesce(nullif($4, ''), shops.rounding)
-			RETURNING `+shopColumns, in.LocationID, in.OperatorName, in.RegistrationNumber, string(in.Rounding))
+			UPDATE shops SET operator_name = coalesce($2, operator_name),
+				registration_number = CASE WHEN $3::text IS NULL THEN registration_number ELSE nullif($3, '') END,
+				rounding = coalesce($4, rounding)
+			WHERE location_id = $1
+			RETURNING `+shopColumns, in.LocationID, in.OperatorName, in.RegistrationNumber, rounding)
 	})
 	if err != nil {
 		return nil, err

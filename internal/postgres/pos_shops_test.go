@@ -16,18 +16,20 @@ func TestUpdateShop(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		ctx   context.Context
-		in    tsunagu.Shop
+		in    tsunagu.UpdateShopInput
 		code  tsunagu.Code
 		field string
 	}{
-		{"ErrClerk", p.clerk, tsunagu.Shop{LocationID: p.homeShop.ID, OperatorName: "港区"}, tsunagu.CodeForbidden, ""},
-		{"ErrOtherCitysManager", p.otherManager, tsunagu.Shop{LocationID: p.homeShop.ID, OperatorName: "港区"}, tsunagu.CodeForbidden, ""},
-		{"ErrNotAShop", p.manager, tsunagu.Shop{LocationID: p.warehouse.ID, OperatorName: "港区"}, tsunagu.CodeInvalidInput, "input.locationId"},
-		{"ErrUnknownLocation", p.manager, tsunagu.Shop{LocationID: 999999, OperatorName: "港区"}, tsunagu.CodeNotFound, ""},
-		{"ErrNoOperator", p.manager, tsunagu.Shop{LocationID: p.homeShop.ID, OperatorName: " "}, tsunagu.CodeRequired, "input.operatorName"},
-		{"ErrBadRegistration", p.manager, tsunagu.Shop{LocationID: p.homeShop.ID, OperatorName: "港区",
+		{"ErrClerk", p.clerk, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区")}, tsunagu.CodeForbidden, ""},
+		{"ErrOtherCitysManager", p.otherManager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区")}, tsunagu.CodeForbidden, ""},
+		{"ErrNotAShop", p.manager, tsunagu.UpdateShopInput{LocationID: p.warehouse.ID, OperatorName: posPtr("港区")}, tsunagu.CodeInvalidInput, "input.locationId"},
+		{"ErrUnknownLocation", p.manager, tsunagu.UpdateShopInput{LocationID: 999999, OperatorName: posPtr("港区")}, tsunagu.CodeNotFound, ""},
+		{"ErrNoOperator", p.manager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr(" ")}, tsunagu.CodeRequired, "input.operatorName"},
+		{"ErrBadRegistration", p.manager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区"),
 			RegistrationNumber: posPtr("T7000012050003")}, tsunagu.CodeInvalidRegistrationNumber, "input.registrationNumber"},
-		{"ErrBadRounding", p.manager, tsunagu.Shop{LocationID: p.homeShop.ID, OperatorName: "港区", Rounding: "SIDEWAYS"},
+		{"ErrNewShopWithoutOperator", p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, Rounding: posPtr(tsunagu.RoundUp)},
+			tsunagu.CodeRequired, "input.operatorName"},
+		{"ErrBadRounding", p.manager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区"), Rounding: posPtr(tsunagu.Rounding("SIDEWAYS"))},
 			tsunagu.CodeInvalidInput, "input.rounding"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -38,7 +40,7 @@ func TestUpdateShop(t *testing.T) {
 	}
 
 	t.Run("Upsert", func(t *testing.T) {
-		created, err := p.pos.UpdateShop(p.manager, tsunagu.Shop{LocationID: newShop.ID, OperatorName: " 社会福祉法人にじ ",
+		created, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, OperatorName: posPtr(" 社会福祉法人にじ "),
 			RegistrationNumber: posPtr(" ｔ７００００１２０５０００２ ")})
 		must(t, err)
 		want := &tsunagu.Shop{LocationID: newShop.ID, OperatorName: "社会福祉法人にじ", RegistrationNumber: posPtr(homeRegistration),
@@ -47,18 +49,28 @@ func TestUpdateShop(t *testing.T) {
 			t.Errorf("new shop (-want +got):\n%s", diff)
 		}
 		// HALF_UP, then an update without rounding keeps it; an empty number removes it.
-		_, err = p.pos.UpdateShop(p.admin, tsunagu.Shop{LocationID: newShop.ID, OperatorName: "港区", Rounding: "half_up"})
+		_, err = p.pos.UpdateShop(p.admin, tsunagu.UpdateShopInput{LocationID: newShop.ID, OperatorName: posPtr("港区"), Rounding: posPtr(tsunagu.Rounding("half_up"))})
 		must(t, err)
-		updated, err := p.pos.UpdateShop(p.manager, tsunagu.Shop{LocationID: newShop.ID, OperatorName: "港区", RegistrationNumber: posPtr("")})
+		updated, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, OperatorName: posPtr("港区"), RegistrationNumber: posPtr("")})
 		must(t, err)
 		want = &tsunagu.Shop{LocationID: newShop.ID, OperatorName: "港区", Rounding: tsunagu.RoundHalfUp}
 		if diff := cmp.Diff(want, updated); diff != "" {
 			t.Errorf("updated shop (-want +got):\n%s", diff)
 		}
+		// Fields left out keep their values: changing only the rounding keeps the
+		// operator and the registration number (qualified invoicing goes on).
+		_, err = p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, RegistrationNumber: posPtr(homeRegistration)})
+		must(t, err)
+		kept, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, Rounding: posPtr(tsunagu.RoundUp)})
+		must(t, err)
+		want = &tsunagu.Shop{LocationID: newShop.ID, OperatorName: "港区", RegistrationNumber: posPtr(homeRegistration), Rounding: tsunagu.RoundUp}
+		if diff := cmp.Diff(want, kept); diff != "" {
+			t.Errorf("after changing only the rounding (-want +got):\n%s", diff)
+		}
 		// Anyone reads the settings, which every receipt prints.
 		shops, err := p.pos.ShopsByID(context.Background(), []tsunagu.LocationID{newShop.ID, p.homeShop.ID, p.warehouse.ID})
 		must(t, err)
-		if len(shops) != 2 || shops[newShop.ID].Rounding != tsunagu.RoundHalfUp || shops[p.homeShop.ID].OperatorName != "港区" {
+		if len(shops) != 2 || shops[newShop.ID].Rounding != tsunagu.RoundUp || shops[p.homeShop.ID].OperatorName != "港区" {
 			t.Errorf("shops: %+v", shops)
 		}
 	})
@@ -153,7 +165,7 @@ func TestOtherShopsClerkForbiddenEverywhere(t *testing.T) {
 	c := p.otherClerk
 	for name, do := range map[string]func() error{
 		"UpdateShop": func() error {
-			_, err := p.pos.UpdateShop(c, tsunagu.Shop{LocationID: p.homeShop.ID, OperatorName: "旭川市"})
+			_, err := p.pos.UpdateShop(c, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("旭川市")})
 			return err
 		},
 		"CreateRegister": func() error {

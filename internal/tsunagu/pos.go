@@ -17,6 +17,53 @@ type Shop struct {
 	Rounding           Rounding
 }
 
+// UpdateShopInput sets a shop's receipt settings. Fields left out (nil) keep their
+// values, so a client changing only the rounding never takes the shop out of
+// qualified invoicing; a new shop needs OperatorName.
+type UpdateShopInput struct {
+	LocationID   LocationID
+	OperatorName *string
+	// RegistrationNumber "" removes the number: the operator is not a registered
+	// issuer, and its receipts mark every good as not qualifying.
+	RegistrationNumber *string
+	Rounding           *Rounding
+}
+
+// Validate checks the input alone and normalizes it: the operator's name trimmed, the
+// registration number parsed (T and 13 digits, full width allowed, "" kept as ""),
+// the rounding parsed.
+func (in *UpdateShopInput) Validate() error {
+	var errs ValidationErrors
+	if in.OperatorName != nil {
+		name := strings.TrimSpace(*in.OperatorName)
+		in.OperatorName = &name
+		switch {
+		case name == "":
+			errs.Add(CodeRequired, "input.operatorName", "Enter who runs the shop and issues its receipts.")
+		case utf8.RuneCountInString(name) > MaxNameLength:
+			errs.Add(CodeTooLong, "input.operatorName", "This can be at most %d characters.", MaxNameLength)
+		}
+	}
+	if in.RegistrationNumber != nil {
+		n := strings.TrimSpace(*in.RegistrationNumber)
+		if n != "" {
+			var err error
+			if n, err = ParseRegistrationNumber(n, "input.registrationNumber"); err != nil && !errs.AddError(err) {
+				return err
+			}
+		}
+		in.RegistrationNumber = &n
+	}
+	if in.Rounding != nil {
+		r, err := ParseRounding(string(*in.Rounding), "input.rounding")
+		if err != nil && !errs.AddError(err) {
+			return err
+		}
+		in.Rounding = &r
+	}
+	return errs.Err()
+}
+
 // Register is a till at a shop.
 type Register struct {
 	ID        RegisterID
@@ -606,7 +653,7 @@ type POSService interface {
 	// Receipts builds many receipts at once; those the user may not see are left out.
 	Receipts(ctx context.Context, keys []ReceiptKey) (map[ReceiptKey]*Receipt, error)
 	ShopsByID(ctx context.Context, ids []LocationID) (map[LocationID]*Shop, error)
-	UpdateShop(ctx context.Context, s Shop) (*Shop, error)
+	UpdateShop(ctx context.Context, in UpdateShopInput) (*Shop, error)
 }
 
 func validPaymentMethod(m PaymentMethod) bool {

@@ -10,7 +10,7 @@ const PRODUCT = "id name nameReading price taxRate code imageUrls";
 
 export const SALE_FIELDS = `id receiptNumber status total
   payments { method amount tendered change }
-  receipt { total paid change qualifying { rate total tax } nonQualifying { rate total tax } }
+  receipt { total paid change qualifying { rate total tax } nonQualifying { rate total } }
   text58: receiptText(width: 58) text80: receiptText(width: 80)`;
 
 const CREATE_SALE = `mutation($input: CreateSaleInput!) { createSale(input: $input) {
