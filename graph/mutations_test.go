@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"strings"
 	"testing"
 
 	"tsunagu/graph/gid"
@@ -88,7 +89,7 @@ func TestCreateProduct(t *testing.T) {
 		{"ErrEmptyName", with(validProduct(a.homeFac), "code", nil,
 			"translations", []map[string]any{{"locale": "JA", "name": "  "}}), "REQUIRED@input.translations.0.name"},
 		{"ErrNameTooLong", with(validProduct(a.homeFac), "code", nil,
-			"translations", []map[string]any{{"locale": "JA", "name": string(make([]rune, 101))}}), "TOO_LONG@input.translations.0.name"},
+			"translations", []map[string]any{{"locale": "JA", "name": strings.Repeat("あ", 101)}}), "TOO_LONG@input.translations.0.name"},
 		{"ErrLocaleTwice", with(validProduct(a.homeFac), "code", nil,
 			"translations", []map[string]any{{"locale": "JA", "name": "a"}, {"locale": "JA", "name": "b"}}), "DUPLICATE@input.translations.1.locale"},
 		{"ErrPriceZero", with(validProduct(a.homeFac), "code", nil, "price", 0), "OUT_OF_RANGE@input.price"},

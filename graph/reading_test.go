@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -48,7 +49,7 @@ func TestProductNameReading(t *testing.T) {
 	if len(page.Products.Edges) != 1 {
 		t.Errorf("searching by the reading found %v", page.names())
 	}
-	for name, v := range map[string]string{"ErrKanji": "乳菓子", "ErrLatin": "cookie", "ErrTooLong": string(make([]rune, 101))} {
+	for name, v := range map[string]string{"ErrKanji": "乳菓子", "ErrLatin": "cookie", "ErrTooLong": strings.Repeat("あ", 101)} {
 		t.Run(name, func(t *testing.T) {
 			before := a.snapshot()
 			errs, gqlCode := a.mutate("manager", "updateProduct", update, map[string]any{"in": map[string]any{"id": id, "nameReading": v}})

@@ -89,11 +89,18 @@ func (s *POSService) CreateTerminalSale(ctx context.Context, in tsunagu.CreateTe
 		return nil, unavailable
 	}
 	if intentID == nil {
-		err = s.db.q().GetContext(ctx, &intentID, `UPDATE sales SET payment_intent_id = coalesce(payment_intent_id, $2)
-			WHERE id = $1 RETURNING payment_intent_id`, sale.ID, pi.ID)
+		// Stored only while the sale is pending: a sale cancelled meanwhile without
+		// Stripe (CancelTerminalSale) is never handed to a reader.
+		var stored struct {
+			ID     *string `db:"payment_intent_id"`
+			Status tsunagu.SaleStatus
+		}
+		err = s.db.q().GetContext(ctx, &stored, `UPDATE sales SET payment_intent_id = coalesce(payment_intent_id, $2)
+			WHERE id = $1 RETURNING payment_intent_id, status`, sale.ID, pi.ID)
 		if err != nil {
 			return nil, err
 		}
+		intentID, sale.Status = stored.ID, stored.Status
 	}
 	if in.ReaderID != "" && sale.Status == tsunagu.SalePendingPayment {
 		if err := s.Payments.ProcessOnReader(ctx, in.ReaderID, *intentID); err != nil {

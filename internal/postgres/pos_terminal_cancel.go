@@ -12,6 +12,9 @@ import (
 // register session can close. Stripe comes first: the sale's PaymentIntent is
 // cancelled there (one whose ID was never stored is found again through the sale's
 // idempotency key), so that no card can pay for goods that are no longer held. A
+// sale whose PaymentIntent ID was never stored was never handed to a reader: when
+// Stripe cannot be reached it is cancelled all the same, so that a register can close
+// while Stripe is down. A
 // PaymentIntent that has already succeeded is never cancelled: the sale completes
 // instead, as its event would complete it, and is returned COMPLETED. Then one
 // transaction cancels the sale and releases its stock (RELEASE). A sale cancelled
@@ -86,6 +89,16 @@ func (s *POSService) cancelTerminalSaleTx(ctx context.Context, tx queryer, u *ts
 		if err != nil {
 			return 0, err
 		}
+	} else {
+		// Cancelled without Stripe: only while no PaymentIntent is stored, which is
+		// what would let a retried createTerminalSale hand it to a reader.
+		var stored *string
+		if err := tx.GetContext(ctx, &stored, `SELECT payment_intent_id FROM sales WHERE id = $1`, sale.ID); err != nil {
+			return 0, err
+		}
+		if stored != nil {
+			return 0, errProcessorUnreachable
+		}
 	}
 	return sale.ID, releaseTerminalSale(ctx, tx, &sale.Sale)
 }
@@ -93,7 +106,7 @@ func (s *POSService) cancelTerminalSaleTx(ctx context.Context, tx queryer, u *ts
 // stopIntent makes sure the PaymentIntent of the pending sale row can take no more
 // money, and returns it as Stripe last reported it: succeeded (it must not be
 // cancelled) or canceled; nil when the sale never reached Stripe (Terminal sales are
-// off). Returns INVALID_STATE while Stripe is processing the payment and
+// off, or Stripe cannot be reached and no ID was ever stored). Returns INVALID_STATE while Stripe is processing the payment and
 // PAYMENTS_UNAVAILABLE when Stripe cannot be reached.
 func (s *POSService) stopIntent(ctx context.Context, row *terminalSaleRow) (*tsunagu.PaymentIntent, error) {
 	if s.Payments == nil {
@@ -110,11 +123,17 @@ func (s *POSService) stopIntent(ctx context.Context, row *terminalSaleRow) (*tsu
 	if row.PaymentIntentID != nil {
 		id = *row.PaymentIntentID
 	} else {
-		// The process stopped before storing the ID Stripe gave: the same request
-		// under the same key gives the PaymentIntent back.
+		// The process stopped before storing the ID Stripe gave, or Stripe never
+		// answered: the same request under the same key gives the PaymentIntent back,
+		// to be cancelled too.
 		pi, err := s.Payments.CreatePaymentIntent(ctx, saleIntentParams(&row.Sale))
 		if err != nil {
-			return fail("recovering", err)
+			// Stripe cannot be reached. No reader was ever handed this sale (that
+			// comes after its ID is stored), so no card can pay it: it is cancelled
+			// here, so that the register can close while Stripe is down. The
+			// transaction checks that no ID was stored meanwhile.
+			s.db.log.WarnContext(ctx, "cancelling a Terminal sale that never reached a reader without Stripe", "sale", row.ID, "err", err)
+			return nil, nil
 		}
 		id = pi.ID
 	}

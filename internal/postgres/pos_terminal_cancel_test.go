@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"testing"
 
+	"tsunagu/internal/stripe"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -120,5 +121,44 @@ func TestCancelTerminalSalePaid(t *testing.T) {
 	}
 	wantLevel(t, w, w.homeShop, w.jam, 3, 0)
 	w.close(w.clerk, s, 650)
+	w.checkLedger()
+}
+
+// Stripe is down when a Terminal sale starts, so its PaymentIntent is never created
+// (or never stored): the sale stays pending, holding its stock. It must still be
+// cancelled while Stripe stays down, or the register could never close.
+func TestCancelTerminalSaleWhileStripeIsDown(t *testing.T) {
+	t.Parallel()
+	w := newOrderWorld(t)
+	down := stripe.New("sk_test_tsunagu", "http://127.0.0.1:1") // nothing listens there
+	w.pos.Payments = down
+	s := w.open(w.clerk, w.reg1, 0)
+	in := tsunagu.CreateTerminalSaleInput{SessionID: s.ID, Lines: []tsunagu.SaleLineInput{posLine(w.jam, 2)},
+		ReaderID: "tmr_reader", IdempotencyKey: w.key()}
+	_, err := w.pos.CreateTerminalSale(w.clerk, in)
+	if tsunagu.ErrorCode(err) != tsunagu.CodePaymentsUnavailable {
+		t.Fatalf("starting with Stripe down: %v, want PAYMENTS_UNAVAILABLE", err)
+	}
+	wantLevel(t, w, w.homeShop, w.jam, 5, 2)
+	var id tsunagu.SaleID
+	must(t, w.db.SQL().QueryRow(`SELECT id FROM sales WHERE status = 'PENDING_PAYMENT' AND payment_intent_id IS NULL`).Scan(&id))
+
+	got, err := w.pos.CancelTerminalSale(w.clerk, tsunagu.CancelTerminalSaleInput{SaleID: id, IdempotencyKey: w.key()})
+	must(t, err)
+	if got.Status != tsunagu.SaleCancelled {
+		t.Errorf("cancelled while Stripe is down: %+v", got)
+	}
+	wantLevel(t, w, w.homeShop, w.jam, 5, 0)
+
+	// Stripe is back and the app retries the start with its key: the sale stays
+	// cancelled and no reader is handed its PaymentIntent.
+	w.pos.Payments = w.payments
+	again, err := w.pos.CreateTerminalSale(w.clerk, in)
+	must(t, err)
+	if again.Sale.Status != tsunagu.SaleCancelled {
+		t.Errorf("the retried start revived the sale: %+v", again.Sale)
+	}
+	wantLevel(t, w, w.homeShop, w.jam, 5, 0)
+	w.close(w.clerk, s, 0)
 	w.checkLedger()
 }

@@ -329,13 +329,23 @@ func (p *Product) validate(errs *ValidationErrors) {
 
 // validImageURL accepts https addresses only: a shop page served over https that
 // shows an http picture is mixed content, blocked or flagged by browsers, and the
-// picture could be changed on its way.
+// picture could be changed on its way. http stays allowed on loopback (localhost,
+// 127.0.0.1, [::1]), which browsers trust as they trust https, for development.
 func validImageURL(s string) bool {
 	if len(s) > MaxURLLength {
 		return false
 	}
 	u, err := url.Parse(s)
-	return err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil
+	if err != nil || u.Host == "" || u.User != nil {
+		return false
+	}
+	switch h := u.Hostname(); u.Scheme {
+	case "https":
+		return true
+	case "http":
+		return h == "localhost" || h == "127.0.0.1" || h == "::1"
+	}
+	return false
 }
 
 func validateTranslations(errs *ValidationErrors, in []TranslationInput) Translations {

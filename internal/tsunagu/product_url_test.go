@@ -13,6 +13,9 @@ func TestProductImageURLs(t *testing.T) {
 	}{
 		{"https://example.jp/cookie.jpg", true},
 		{"http://example.jp/cookie.jpg", false},
+		{"http://127.0.0.1:8080/img/cookie.svg", true}, // development, trusted by browsers
+		{"http://localhost/img/cookie.svg", true},
+		{"http://127.0.0.1.example.jp/cookie.jpg", false},
 		{"https://user:pw@example.jp/cookie.jpg", false},
 		{"javascript:alert(1)", false},
 		{"//example.jp/cookie.jpg", false},
