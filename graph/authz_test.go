@@ -183,8 +183,11 @@ var hiddenFrom = map[string][]string{
 var shippingFees atomic.Int64
 
 // Mutations that need no authorization: signing in and out, a shopper's sign-up and
-// checkout (guests order too); TestSignUpAndCheckout tests the last two.
-var publicMutations = map[string]bool{"login": true, "logout": true, "signUp": true, "checkout": true}
+// checkout (guests order too), and a password reset by e-mail (the link's token is
+// the credential); TestSignUpAndCheckout tests sign-up and checkout,
+// TestPasswordResetAPI the reset.
+var publicMutations = map[string]bool{"login": true, "logout": true, "signUp": true, "checkout": true,
+	"requestPasswordReset": true, "resetPassword": true}
 
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()

@@ -180,6 +180,16 @@ func (r *mutationResolver) SignUp(ctx context.Context, input tsunagu.SignUpInput
 	return loginPayload(ctx, v, err)
 }
 
+func (r *mutationResolver) RequestPasswordReset(ctx context.Context, input tsunagu.RequestPasswordResetInput) (*model.RequestPasswordResetPayload, error) {
+	errs, err := userErrors(r.Auth.RequestPasswordReset(ctx, input))
+	return &model.RequestPasswordResetPayload{UserErrors: errs}, err
+}
+
+func (r *mutationResolver) ResetPassword(ctx context.Context, input tsunagu.ResetPasswordInput) (*model.ResetPasswordPayload, error) {
+	errs, err := userErrors(r.Auth.ResetPassword(ctx, input))
+	return &model.ResetPasswordPayload{UserErrors: errs}, err
+}
+
 func (r *mutationResolver) Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error) {
 	v, err := r.Orders.Checkout(ctx, input)
 	return checkoutPayload(ctx, v, err)

@@ -71,8 +71,9 @@ type config struct {
 	prepare            bool
 	metricsAddr        string
 	// smtpURL is where the outbox's e-mail goes (off when empty: it waits in the
-	// outbox); mailFrom the sender's address.
-	smtpURL, mailFrom string
+	// outbox); mailFrom the sender's address; publicURL the base of the links in
+	// the e-mails (password reset).
+	smtpURL, mailFrom, publicURL string
 }
 
 func configFromEnv() config {
@@ -99,6 +100,8 @@ func configFromEnv() config {
 
 		smtpURL:  os.Getenv("SMTP_URL"),
 		mailFrom: envOr("MAIL_FROM", "Tsunagu <noreply@localhost>"),
+		// The links in e-mails: where shoppers and staff reach the web apps.
+		publicURL: os.Getenv("TSUNAGU_PUBLIC_URL"),
 	}
 }
 

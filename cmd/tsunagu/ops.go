@@ -133,9 +133,15 @@ func mailSender(cfg config, db *postgres.DB, m *metrics.Metrics, log *slog.Logge
 		return nil, err
 	}
 	log.Info("sending e-mail over SMTP", "server", conf.Addr(), "tls", conf.TLS, "from", cfg.mailFrom)
+	site := cfg.publicURL
+	if site == "" {
+		site = "http://" + cfg.addr
+		log.Warn("TSUNAGU_PUBLIC_URL is not set: links in e-mails point at " + site)
+	}
 	return &mail.Sender{
 		Outbox:    outbox,
 		Transport: tr,
+		Site:      site,
 		Sent:      func(k mail.Kind) { m.MailSent(string(k)) },
 		Failed:    func(k mail.Kind, gaveUp bool) { m.MailFailed(string(k), gaveUp) },
 		Log:       log,

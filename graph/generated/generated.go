@@ -239,7 +239,9 @@ type ComplexityRoot struct {
 		RecordStocktake      func(childComplexity int, input tsunagu.RecordStocktakeInput) int
 		RefundOrder          func(childComplexity int, input tsunagu.RefundOrderInput) int
 		RefundSale           func(childComplexity int, input tsunagu.RefundSaleInput) int
+		RequestPasswordReset func(childComplexity int, input tsunagu.RequestPasswordResetInput) int
 		RequestTransfer      func(childComplexity int, input tsunagu.RequestTransferInput) int
+		ResetPassword        func(childComplexity int, input tsunagu.ResetPasswordInput) int
 		SetReorderPoint      func(childComplexity int, input tsunagu.SetReorderPointInput) int
 		SetShippingRule      func(childComplexity int, input tsunagu.SetShippingRuleInput) int
 		ShipOrder            func(childComplexity int, input tsunagu.ShipOrderInput) int
@@ -512,6 +514,14 @@ type ComplexityRoot struct {
 
 	RegisterSessionPayload struct {
 		Session    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	RequestPasswordResetPayload struct {
+		UserErrors func(childComplexity int) int
+	}
+
+	ResetPasswordPayload struct {
 		UserErrors func(childComplexity int) int
 	}
 
@@ -851,6 +861,8 @@ type MutationResolver interface {
 	VoidSale(ctx context.Context, input tsunagu.VoidSaleInput) (*model.SalePayload, error)
 	RefundSale(ctx context.Context, input tsunagu.RefundSaleInput) (*model.RefundPayload, error)
 	SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error)
+	RequestPasswordReset(ctx context.Context, input tsunagu.RequestPasswordResetInput) (*model.RequestPasswordResetPayload, error)
+	ResetPassword(ctx context.Context, input tsunagu.ResetPasswordInput) (*model.ResetPasswordPayload, error)
 	Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error)
 	MarkOrderReady(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
 	CompleteOrder(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
@@ -1838,6 +1850,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefundSale(childComplexity, args["input"].(tsunagu.RefundSaleInput)), true
+	case "Mutation.requestPasswordReset":
+		if e.ComplexityRoot.Mutation.RequestPasswordReset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestPasswordReset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestPasswordReset(childComplexity, args["input"].(tsunagu.RequestPasswordResetInput)), true
 	case "Mutation.requestTransfer":
 		if e.ComplexityRoot.Mutation.RequestTransfer == nil {
 			break
@@ -1849,6 +1872,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestTransfer(childComplexity, args["input"].(tsunagu.RequestTransferInput)), true
+	case "Mutation.resetPassword":
+		if e.ComplexityRoot.Mutation.ResetPassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resetPassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(tsunagu.ResetPasswordInput)), true
 	case "Mutation.setReorderPoint":
 		if e.ComplexityRoot.Mutation.SetReorderPoint == nil {
 			break
@@ -3185,6 +3219,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegisterSessionPayload.UserErrors(childComplexity), true
 
+	case "RequestPasswordResetPayload.userErrors":
+		if e.ComplexityRoot.RequestPasswordResetPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestPasswordResetPayload.UserErrors(childComplexity), true
+
+	case "ResetPasswordPayload.userErrors":
+		if e.ComplexityRoot.ResetPasswordPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResetPasswordPayload.UserErrors(childComplexity), true
+
 	case "Sale.createdAt":
 		if e.ComplexityRoot.Sale.CreatedAt == nil {
 			break
@@ -4347,7 +4395,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RefundOrderInput", ec.unmarshalInputRefundOrderInput),
 			graphql.NewInputUnmarshaler("RefundOrderLineInput", ec.unmarshalInputRefundOrderLineInput),
 			graphql.NewInputUnmarshaler("RefundSaleInput", ec.unmarshalInputRefundSaleInput),
+			graphql.NewInputUnmarshaler("RequestPasswordResetInput", ec.unmarshalInputRequestPasswordResetInput),
 			graphql.NewInputUnmarshaler("RequestTransferInput", ec.unmarshalInputRequestTransferInput),
+			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
 			graphql.NewInputUnmarshaler("SaleFilter", ec.unmarshalInputSaleFilter),
 			graphql.NewInputUnmarshaler("SaleLineInput", ec.unmarshalInputSaleLineInput),
 			graphql.NewInputUnmarshaler("SetReorderPointInput", ec.unmarshalInputSetReorderPointInput),
@@ -4580,6 +4630,17 @@ type Mutation {
   "Creates a shopper's account (role CUSTOMER) and signs it in; no sign-in needed."
   signUp(input: SignUpInput!): LoginPayload!
   """
+  E-mails a link to set a new password (it works once, for one hour) to the account of
+  the address, staff or shopper, in the language asked for. The answer is the same
+  whether or not an account has the address. No sign-in needed.
+  """
+  requestPasswordReset(input: RequestPasswordResetInput!): RequestPasswordResetPayload!
+  """
+  Sets a new password with the token of a reset link, and ends every session of the
+  account (its bearer tokens are revoked, its other reset links used up). No sign-in needed.
+  """
+  resetPassword(input: ResetPasswordInput!): ResetPasswordPayload!
+  """
   Orders a cart from one shop, as a guest or a signed-in customer: reserves the stock
   (for 30 minutes), creates the order PENDING_PAYMENT and its Stripe PaymentIntent.
   Pay with the client secret (Stripe.js); Stripe's webhook marks the order paid. A
@@ -4701,6 +4762,8 @@ enum ErrorCode {
   INSUFFICIENT_STOCK
   "The idempotency key was used before with a different input."
   IDEMPOTENCY_CONFLICT
+  "A one-time link (password reset) is unknown, used already or expired."
+  INVALID_TOKEN
 }
 
 enum Locale {
@@ -4751,6 +4814,27 @@ type LoginPayload {
 }
 
 type LogoutPayload {
+  userErrors: [UserError!]!
+}
+
+input RequestPasswordResetInput {
+  email: String!
+  "The language of the e-mail."
+  locale: Locale = JA
+}
+
+type RequestPasswordResetPayload {
+  userErrors: [UserError!]!
+}
+
+input ResetPasswordInput {
+  "The token of the link in the e-mail."
+  token: String!
+  "At least 10 characters."
+  password: String!
+}
+
+type ResetPasswordPayload {
   userErrors: [UserError!]!
 }
 
@@ -6939,6 +7023,22 @@ func (ec *executionContext) childFields_RegisterSessionPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type RegisterSessionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RequestPasswordResetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_RequestPasswordResetPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestPasswordResetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_ResetPasswordPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResetPasswordPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Sale(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8023,12 +8123,40 @@ func (ec *executionContext) field_Mutation_refundSale_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_requestPasswordReset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.RequestPasswordResetInput, error) {
+			return ec.unmarshalNRequestPasswordResetInput2tsunaguᚋinternalᚋtsunaguᚐRequestPasswordResetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestTransfer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.RequestTransferInput, error) {
 			return ec.unmarshalNRequestTransferInput2tsunaguᚋinternalᚋtsunaguᚐRequestTransferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.ResetPasswordInput, error) {
+			return ec.unmarshalNResetPasswordInput2tsunaguᚋinternalᚋtsunaguᚐResetPasswordInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12036,6 +12164,94 @@ func (ec *executionContext) fieldContext_Mutation_signUp(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_signUp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestPasswordReset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestPasswordReset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestPasswordReset(ctx, fc.Args["input"].(tsunagu.RequestPasswordResetInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestPasswordResetPayload) graphql.Marshaler {
+			return ec.marshalNRequestPasswordResetPayload2ᚖtsunaguᚋgraphᚋmodelᚐRequestPasswordResetPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestPasswordReset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestPasswordResetPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestPasswordReset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resetPassword(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resetPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResetPassword(ctx, fc.Args["input"].(tsunagu.ResetPasswordInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResetPasswordPayload) graphql.Marshaler {
+			return ec.marshalNResetPasswordPayload2ᚖtsunaguᚋgraphᚋmodelᚐResetPasswordPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resetPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResetPasswordPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resetPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17669,6 +17885,70 @@ func (ec *executionContext) _RegisterSessionPayload_userErrors(ctx context.Conte
 func (ec *executionContext) fieldContext_RegisterSessionPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "RegisterSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RequestPasswordResetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RequestPasswordResetPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestPasswordResetPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestPasswordResetPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RequestPasswordResetPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResetPasswordPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ResetPasswordPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResetPasswordPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResetPasswordPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResetPasswordPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -25674,6 +25954,59 @@ func UnmarshalRefundSaleInput(ctx context.Context, raw any) (tsunagu.RefundSaleI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRequestPasswordResetInput(ctx context.Context, obj any) (tsunagu.RequestPasswordResetInput, error) {
+	var it tsunagu.RequestPasswordResetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["locale"]; !present {
+		asMap["locale"] = "JA"
+	}
+
+	fieldsInOrder := [...]string{"email", "locale"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestPasswordResetInput unmarshals raw into the RequestPasswordResetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestPasswordResetInput(ctx context.Context, raw any) (tsunagu.RequestPasswordResetInput, error) {
+	var out tsunagu.RequestPasswordResetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestPasswordResetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRequestTransferInput(ctx context.Context, obj any) (tsunagu.RequestTransferInput, error) {
 	var it tsunagu.RequestTransferInput
 	if obj == nil {
@@ -25741,6 +26074,55 @@ func (ec *executionContext) unmarshalInputRequestTransferInput(ctx context.Conte
 func UnmarshalRequestTransferInput(ctx context.Context, raw any) (tsunagu.RequestTransferInput, error) {
 	var out tsunagu.RequestTransferInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestTransferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputResetPasswordInput(ctx context.Context, obj any) (tsunagu.ResetPasswordInput, error) {
+	var it tsunagu.ResetPasswordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResetPasswordInput unmarshals raw into the ResetPasswordInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResetPasswordInput(ctx context.Context, raw any) (tsunagu.ResetPasswordInput, error) {
+	var out tsunagu.ResetPasswordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResetPasswordInput", raw, &out)
 	return out, err
 }
 
@@ -28198,6 +28580,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "requestPasswordReset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestPasswordReset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resetPassword":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resetPassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "checkout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_checkout(ctx, field)
@@ -30005,6 +30401,72 @@ func (ec *executionContext) _RegisterSessionPayload(ctx context.Context, sel ast
 			}
 		case "userErrors":
 			out.Values[i] = ec._RegisterSessionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var requestPasswordResetPayloadImplementors = []string{"RequestPasswordResetPayload"}
+
+func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestPasswordResetPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestPasswordResetPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestPasswordResetPayload")
+		case "userErrors":
+			out.Values[i] = ec._RequestPasswordResetPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resetPasswordPayloadImplementors = []string{"ResetPasswordPayload"}
+
+func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResetPasswordPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resetPasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResetPasswordPayload")
+		case "userErrors":
+			out.Values[i] = ec._ResetPasswordPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33718,9 +34180,35 @@ func (ec *executionContext) marshalNRegisterSessionPayload2ᚖtsunaguᚋgraphᚋ
 	return ec._RegisterSessionPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRequestPasswordResetInput2tsunaguᚋinternalᚋtsunaguᚐRequestPasswordResetInput(ctx context.Context, v any) (tsunagu.RequestPasswordResetInput, error) {
+	res, err := ec.unmarshalInputRequestPasswordResetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRequestPasswordResetPayload2ᚖtsunaguᚋgraphᚋmodelᚐRequestPasswordResetPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequestPasswordResetPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RequestPasswordResetPayload!")
+		return graphql.Null
+	}
+	return ec._RequestPasswordResetPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRequestTransferInput2tsunaguᚋinternalᚋtsunaguᚐRequestTransferInput(ctx context.Context, v any) (tsunagu.RequestTransferInput, error) {
 	res, err := ec.unmarshalInputRequestTransferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNResetPasswordInput2tsunaguᚋinternalᚋtsunaguᚐResetPasswordInput(ctx context.Context, v any) (tsunagu.ResetPasswordInput, error) {
+	res, err := ec.unmarshalInputResetPasswordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResetPasswordPayload2ᚖtsunaguᚋgraphᚋmodelᚐResetPasswordPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResetPasswordPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResetPasswordPayload!")
+		return graphql.Null
+	}
+	return ec._ResetPasswordPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2tsunaguᚋinternalᚋtsunaguᚐRole(ctx context.Context, v any) (tsunagu.Role, error) {

@@ -140,6 +140,14 @@ type RegisterSessionPayload struct {
 	UserErrors []*tsunagu.Error         `json:"userErrors"`
 }
 
+type RequestPasswordResetPayload struct {
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
+type ResetPasswordPayload struct {
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
 type SaleConnection struct {
 	Edges    []*SaleEdge `json:"edges"`
 	PageInfo *PageInfo   `json:"pageInfo"`

@@ -23,6 +23,7 @@ const (
 	KindOrderShipped   Kind = "ORDER_SHIPPED"
 	KindOrderCancelled Kind = "ORDER_CANCELLED"
 	KindOrderRefunded  Kind = "ORDER_REFUNDED"
+	KindPasswordReset  Kind = "PASSWORD_RESET"
 )
 
 // Message is one message of the outbox as the sender claimed it.
@@ -33,7 +34,7 @@ type Message struct {
 	// Locale is the recipient's language; an unsupported one is written in Japanese.
 	Locale tsunagu.Locale
 	// Payload is the message's data as the transaction that decided it wrote it
-	// (JSON; OrderData for the order messages).
+	// (JSON; OrderData for the order messages, AccountData for the others).
 	Payload []byte
 	// Attempts counts the attempts made, this one included.
 	Attempts int
@@ -65,11 +66,13 @@ type Outbox interface {
 	// when it is tried again. It returns the messages with Attempts counted.
 	Claim(ctx context.Context, limit int) ([]Message, error)
 	// Sent records that message id was handed to the SMTP server: it is never
-	// claimed again.
+	// claimed again, and the payload's one-time secret ("token", see AccountData)
+	// is erased, so that the database holds a link's secret only while it may
+	// still be sent.
 	Sent(ctx context.Context, id int64) error
 	// Failed records why an attempt at message id failed. With giveUp the message
-	// is marked given up and never claimed again; otherwise it waits for the next
-	// attempt time Claim set.
+	// is marked given up and never claimed again, and its secret erased as by Sent;
+	// otherwise it waits for the next attempt time Claim set.
 	Failed(ctx context.Context, id int64, reason string, giveUp bool) error
 	// Backlog returns how many messages are neither sent nor given up.
 	Backlog(ctx context.Context) (int, error)
@@ -130,6 +133,9 @@ func GiveUp(attempt int, err error) bool {
 type Sender struct {
 	Outbox    Outbox
 	Transport Transport
+	// Site is the public base URL of the web apps (TSUNAGU_PUBLIC_URL), which the
+	// links in the messages start with.
+	Site string
 	// Sent and Failed, when set, are told of each message sent and each attempt
 	// that failed (gaveUp when it was the message's last); for the metrics.
 	Sent   func(Kind)
@@ -173,7 +179,7 @@ func (s *Sender) SendDue(ctx context.Context) (sent, failed int, err error) {
 
 // send makes one attempt at m and records it; ok reports whether it went.
 func (s *Sender) send(ctx context.Context, m Message) (ok bool, err error) {
-	e, err := Render(m)
+	e, err := Render(m, s.Site)
 	if err == nil {
 		err = s.Transport.Send(ctx, e)
 	}

@@ -11,6 +11,8 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
+const site = "https://tsunagu.example.jp/"
+
 func orderMessage(t *testing.T, kind mail.Kind, locale tsunagu.Locale) mail.Message {
 	t.Helper()
 	p, err := json.Marshal(mail.OrderData{Number: 4711, Name: "Hanako", ShopName: "みなと福祉ショップ",
@@ -40,7 +42,7 @@ func TestRenderOrderMessages(t *testing.T) {
 	for kind, amounts := range want {
 		for _, locale := range tsunagu.Locales {
 			t.Run(string(kind)+"/"+string(locale), func(t *testing.T) {
-				e, err := mail.Render(orderMessage(t, kind, locale))
+				e, err := mail.Render(orderMessage(t, kind, locale), site)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -70,7 +72,7 @@ func TestRenderOrderMessages(t *testing.T) {
 // The paid message says what comes next, which depends on how the goods travel.
 func TestRenderPaidPickupOrDelivery(t *testing.T) {
 	m := orderMessage(t, mail.KindOrderPaid, tsunagu.LocaleEN)
-	e, err := mail.Render(m)
+	e, err := mail.Render(m, site)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func TestRenderPaidPickupOrDelivery(t *testing.T) {
 		t.Errorf("a delivery should say it will be shipped:\n%s", e.Text)
 	}
 	m.Payload = []byte(`{"orderId": 1, "name": "A", "shopName": "S", "fulfilment": "PICKUP", "total": 100}`)
-	if e, err = mail.Render(m); err != nil {
+	if e, err = mail.Render(m, site); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(e.Text, "ready to collect") {
@@ -87,7 +89,7 @@ func TestRenderPaidPickupOrDelivery(t *testing.T) {
 }
 
 func TestRenderFallsBackToJapanese(t *testing.T) {
-	e, err := mail.Render(orderMessage(t, mail.KindOrderReady, "FR"))
+	e, err := mail.Render(orderMessage(t, mail.KindOrderReady, "FR"), site)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func TestRenderPermanentFailures(t *testing.T) {
 		"BadPayload":  {ID: 2, Kind: mail.KindOrderPaid, Payload: []byte(`not json`)},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := mail.Render(m)
+			_, err := mail.Render(m, site)
 			var p *mail.PermanentError
 			if !errors.As(err, &p) {
 				t.Fatalf("err = %v, want a PermanentError", err)
@@ -117,12 +119,12 @@ func TestRenderPermanentFailures(t *testing.T) {
 
 // Every attempt at one message has the same Message-ID; two messages differ.
 func TestRenderMessageID(t *testing.T) {
-	a, _ := mail.Render(orderMessage(t, mail.KindOrderReady, tsunagu.LocaleJA))
+	a, _ := mail.Render(orderMessage(t, mail.KindOrderReady, tsunagu.LocaleJA), site)
 	m := orderMessage(t, mail.KindOrderReady, tsunagu.LocaleJA)
 	m.Attempts = 3
-	b, _ := mail.Render(m)
+	b, _ := mail.Render(m, site)
 	m.ID++
-	c, _ := mail.Render(m)
+	c, _ := mail.Render(m, site)
 	if a.MessageID != b.MessageID || a.MessageID == c.MessageID || !strings.HasPrefix(a.MessageID, "<") {
 		t.Errorf("Message-IDs %q %q %q", a.MessageID, b.MessageID, c.MessageID)
 	}
@@ -167,5 +169,28 @@ func TestYen(t *testing.T) {
 		if got := mail.Yen(c.l, c.n); got != c.want {
 			t.Errorf("Yen(%s, %d) = %q, want %q", c.l, c.n, got, c.want)
 		}
+	}
+}
+
+// The reset message carries the link, with the token escaped, in every language.
+func TestRenderPasswordReset(t *testing.T) {
+	for _, locale := range tsunagu.Locales {
+		m := mail.Message{ID: 3, Kind: mail.KindPasswordReset, Recipient: "clerk@example.jp", Locale: locale,
+			Payload: []byte(`{"name": "佐藤", "token": "tsu_a+b/c"}`)}
+		e, err := mail.Render(m, site)
+		if err != nil {
+			t.Fatalf("%s: %v", locale, err)
+		}
+		if link := "https://tsunagu.example.jp/reset-password?token=tsu_a%2Bb%2Fc"; !strings.Contains(e.Text, link) {
+			t.Errorf("%s: no %s in:\n%s", locale, link, e.Text)
+		}
+		if !strings.Contains(e.Text, "佐藤") || e.Language != locale.Tag() {
+			t.Errorf("%s: %q, text:\n%s", locale, e.Language, e.Text)
+		}
+	}
+	m := mail.Message{ID: 4, Kind: mail.KindPasswordReset, Payload: []byte(`{"name": "佐藤"}`)}
+	var p *mail.PermanentError
+	if _, err := mail.Render(m, site); !errors.As(err, &p) {
+		t.Errorf("a reset message without its token: %v, want a PermanentError", err)
 	}
 }

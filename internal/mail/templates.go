@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"text/template"
@@ -24,6 +25,20 @@ type OrderData struct {
 	TrackingNumber string `json:"trackingNumber"`
 }
 
+// AccountData is the payload of the messages about an account: a one-time link's
+// secret, erased from the outbox once the message is sent.
+type AccountData struct {
+	Name  string `json:"name"`
+	Token string `json:"token"`
+	// Link is the link the message carries, made by Render from the site and Token.
+	Link string `json:"-"`
+}
+
+// accountPaths are the pages of the web apps the account messages link to, by kind.
+var accountPaths = map[Kind]string{
+	KindPasswordReset: "/reset-password",
+}
+
 // Pickup reports whether the shopper collects the order at the shop.
 func (d OrderData) Pickup() bool { return d.Fulfilment == string(tsunagu.FulfilPickup) }
 
@@ -32,9 +47,10 @@ func (d OrderData) Pickup() bool { return d.Fulfilment == string(tsunagu.FulfilP
 type text struct{ subject, body string }
 
 // Render writes m as an e-mail in its recipient's language (Japanese when the
-// locale has no text). It fails for a kind it does not know or a payload it cannot
-// read; trying again cannot cure either.
-func Render(m Message) (*Email, error) {
+// locale has no text); links start with site, the web apps' public base URL. It
+// fails for a kind it does not know or a payload it cannot read; trying again
+// cannot cure either.
+func Render(m Message, site string) (*Email, error) {
 	texts, ok := templates[m.Kind]
 	if !ok {
 		return nil, &PermanentError{fmt.Errorf("mail: unknown kind %q", m.Kind)}
@@ -50,6 +66,13 @@ func Render(m Message) (*Email, error) {
 		if err := json.Unmarshal(m.Payload, &d); err != nil {
 			return nil, &PermanentError{fmt.Errorf("mail: message %d: %w", m.ID, err)}
 		}
+		data = d
+	case KindPasswordReset:
+		var d AccountData
+		if err := json.Unmarshal(m.Payload, &d); err != nil || d.Token == "" {
+			return nil, &PermanentError{fmt.Errorf("mail: message %d: no token (%v)", m.ID, err)}
+		}
+		d.Link = strings.TrimRight(site, "/") + accountPaths[m.Kind] + "?token=" + url.QueryEscape(d.Token)
 		data = d
 	}
 	t := texts[locale]
@@ -299,5 +322,53 @@ Your card issuer may take a few days to show it on your statement.`},
 주문(주문 번호 {{.Number}}) 금액을 환불했습니다.
 환불 합계: {{yen .Refunded}}
 카드사에 따라 명세서에 반영되기까지 며칠이 걸릴 수 있습니다.`},
+	},
+	KindPasswordReset: {
+		tsunagu.LocaleJA: {"パスワードの再設定", `
+{{if .Name}}{{.Name}} 様{{else}}つなぐをご利用の方へ{{end}}
+
+パスワードの再設定を受け付けました。次のリンクを開いて、新しいパスワードを設定してください。
+
+{{.Link}}
+
+このリンクは1時間有効で、1回だけ使えます。
+お心当たりのない場合は、このメールを破棄してください。パスワードは変わりません。`},
+		tsunagu.LocaleJAEasy: {"パスワードを かえる ための メール", `
+{{if .Name}}{{.Name}} さん{{else}}こんにちは。{{end}}
+
+パスワードを かえる ための リンクです。
+つぎの リンクを ひらいて、あたらしい パスワードを きめて ください。
+
+{{.Link}}
+
+この リンクは 1時間（いちじかん）だけ、1回（いっかい）だけ つかえます。
+もし あなたが たのんで いなければ、この メールを すてて ください。パスワードは かわりません。`},
+		tsunagu.LocaleEN: {"Reset your password", `
+{{if .Name}}Dear {{.Name}},{{else}}Hello,{{end}}
+
+We received a request to reset your password. Open this link to choose a new one:
+
+{{.Link}}
+
+The link works once, for one hour.
+If you did not ask for this, ignore this e-mail: your password stays as it is.`},
+		tsunagu.LocaleZH: {"重置密码", `
+{{if .Name}}{{.Name}} 您好：{{else}}您好：{{end}}
+
+我们收到了重置密码的请求。请打开以下链接设置新密码：
+
+{{.Link}}
+
+此链接在一小时内有效，且只能使用一次。
+如果这不是您本人的操作，请忽略此邮件，您的密码不会改变。`},
+		tsunagu.LocaleKO: {"비밀번호 재설정", `
+{{if .Name}}{{.Name}} 님{{else}}안녕하세요.{{end}}
+
+비밀번호 재설정 요청을 받았습니다. 아래 링크를 열어 새 비밀번호를 설정해 주세요.
+
+{{.Link}}
+
+이 링크는 1시간 동안 한 번만 사용할 수 있습니다.
+요청하지 않으셨다면 이 메일을 무시해 주세요. 비밀번호는 바뀌지 않습니다.`},
 	},
 }

@@ -121,6 +121,21 @@ func (w *world) unchanged(before string) {
 	}
 }
 
+// refused fails t unless err is a refusal with code on field (and a message), and
+// the database is as it was before.
+func (w *world) refused(t *testing.T, before string, err error, code tsunagu.Code, field string) {
+	t.Helper()
+	if got := tsunagu.ErrorCode(err); got != code {
+		t.Fatalf("code %q (%v), want %q", got, err, code)
+	}
+	if errs := tsunagu.UserErrors(err); len(errs) == 0 || errs[0].Field != field || errs[0].Message == "" {
+		t.Errorf("field of %v, want %q", err, field)
+	}
+	if after := w.snapshot(); after != before {
+		t.Errorf("the database changed:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
 func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {

@@ -69,7 +69,7 @@ func (o *Outbox) Claim(ctx context.Context, limit int) (_ []mail.Message, err er
 // Sent marks message id sent (see mail.Outbox.Sent).
 func (o *Outbox) Sent(ctx context.Context, id int64) (err error) {
 	defer wrap(&err, "Outbox.Sent")
-	_, err = o.db.q().ExecContext(ctx, `UPDATE notifications SET sent_at = now(), last_error = '' WHERE id = $1`, id)
+	_, err = o.db.q().ExecContext(ctx, `UPDATE notifications SET sent_at = now(), last_error = '', payload = payload - 'token' WHERE id = $1`, id)
 	return err
 }
 
@@ -77,7 +77,8 @@ func (o *Outbox) Sent(ctx context.Context, id int64) (err error) {
 func (o *Outbox) Failed(ctx context.Context, id int64, reason string, giveUp bool) (err error) {
 	defer wrap(&err, "Outbox.Failed")
 	_, err = o.db.q().ExecContext(ctx, `
-		UPDATE notifications SET last_error = $2, given_up_at = CASE WHEN $3 THEN now() END
+		UPDATE notifications SET last_error = $2, given_up_at = CASE WHEN $3 THEN now() END,
+			payload = CASE WHEN $3 THEN payload - 'token' ELSE payload END
 		WHERE id = $1 AND sent_at IS NULL`, id, reason, giveUp)
 	return err
 }

@@ -138,19 +138,6 @@ func (p *posWorld) refund(ctx context.Context, sale *tsunagu.Sale, s *tsunagu.Re
 
 // refused asserts that err has code and field (of its first user error) and that the
 // database is as it was before.
-func (p *posWorld) refused(t *testing.T, before string, err error, code tsunagu.Code, field string) {
-	t.Helper()
-	if got := tsunagu.ErrorCode(err); got != code {
-		t.Fatalf("code %q (%v), want %q", got, err, code)
-	}
-	if errs := tsunagu.UserErrors(err); len(errs) == 0 || errs[0].Field != field || errs[0].Message == "" {
-		t.Errorf("field of %v, want %q", err, field)
-	}
-	if after := p.snapshot(); after != before {
-		t.Errorf("the database changed:\nbefore %s\nafter  %s", before, after)
-	}
-}
-
 // A day at the home shop's counter, closed with a Z report whose every figure is
 // checked: sales in cash with change and split cash and card, a void, a refund of one
 // item in cash, cash paid in and out, and a count by denomination that is ¥10 short.

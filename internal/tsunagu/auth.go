@@ -58,9 +58,37 @@ type AuthService interface {
 	// SignUp creates a shopper's account (CUSTOMER) and signs it in. Returns
 	// validation errors or DUPLICATE (input.email).
 	SignUp(ctx context.Context, in SignUpInput) (*Session, error)
+	// RequestPasswordReset e-mails a one-time link to set a new password (valid
+	// for PasswordResetTTL) to the account of in.Email, in in.Locale. It returns
+	// the same, nil, whether or not an active account has the address, so that
+	// it does not tell which addresses have accounts; INVALID_EMAIL (input.email)
+	// for what is not an address.
+	RequestPasswordReset(ctx context.Context, in RequestPasswordResetInput) error
+	// ResetPassword sets the password of the account a reset link was sent to and
+	// uses up the link, every other reset link of the account, and every bearer
+	// token of it (sessions elsewhere end). Returns OUT_OF_RANGE (input.password)
+	// for a short password and INVALID_TOKEN (input.token) for a link unknown,
+	// used, expired or of a disabled account; and then changes nothing.
+	ResetPassword(ctx context.Context, in ResetPasswordInput) error
 	// UsersByID returns the users among ids that the signed-in user may see:
 	// themselves; staff see other staff; admins see everyone.
 	UsersByID(ctx context.Context, ids []UserID) (map[UserID]*User, error)
+}
+
+// PasswordResetTTL is how long a password reset link works.
+const PasswordResetTTL = time.Hour
+
+// RequestPasswordResetInput asks for a password reset link by e-mail.
+type RequestPasswordResetInput struct {
+	Email string
+	// Locale is the language of the e-mail; Japanese when empty.
+	Locale Locale
+}
+
+// ResetPasswordInput is a reset link's token and the new password.
+type ResetPasswordInput struct {
+	Token    string
+	Password string
 }
 
 type ctxKey int

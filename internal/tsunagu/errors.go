@@ -54,6 +54,7 @@ const (
 	CodeNotPaid                   Code = "NOT_PAID"
 	CodePaymentsUnavailable       Code = "PAYMENTS_UNAVAILABLE"
 	CodeOrderExpired              Code = "ORDER_EXPIRED"
+	CodeInvalidToken              Code = "INVALID_TOKEN"
 )
 
 // Error is a failure a person can act on: Message is a sentence shown to them,
