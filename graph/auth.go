@@ -21,3 +21,11 @@ func loginPayload(ctx context.Context, s *tsunagu.Session, err error) (*model.Lo
 	}
 	return &model.LoginPayload{Token: &s.Token, ExpiresAt: &s.ExpiresAt, User: s.User, UserErrors: errs}, nil
 }
+
+func invitationPayload(v *tsunagu.Invitation, err error) (*model.InviteStaffPayload, error) {
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.InviteStaffPayload{UserErrors: errs}, err
+	}
+	return &model.InviteStaffPayload{Invitation: v, UserErrors: errs}, nil
+}

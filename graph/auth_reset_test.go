@@ -2,11 +2,15 @@ package graph_test
 
 import (
 	"testing"
+
+	"tsunagu/graph/gid"
 )
 
 const (
 	requestPasswordReset = `mutation($in: RequestPasswordResetInput!) { requestPasswordReset(input: $in) { userErrors { code field message } } }`
 	resetPassword        = `mutation($in: ResetPasswordInput!) { resetPassword(input: $in) { userErrors { code field message } } }`
+	inviteStaff          = `mutation($in: InviteStaffInput!) { inviteStaff(input: $in) { invitation { email role expiresAt } userErrors { code field message } } }`
+	acceptInvitation     = `mutation($in: AcceptInvitationInput!) { acceptInvitation(input: $in) { token user { role } userErrors { code field message } } }`
 )
 
 // Anyone may ask for a link and gets the same answer for an address with an account
@@ -45,4 +49,29 @@ func TestPasswordResetAPI(t *testing.T) {
 		}
 		a.unchanged(before)
 	})
+}
+
+// An invitation's link that is no invitation's is INVALID_TOKEN and changes nothing.
+// (The whole way by e-mail, twice and expired: TestInviteStaff in postgres.)
+func TestAcceptInvitationAPI(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	var out struct {
+		InviteStaff struct {
+			Invitation *struct{ Email, Role, ExpiresAt string }
+			UserErrors []userError
+		}
+	}
+	a.ok("manager", inviteStaff, map[string]any{"in": map[string]any{"email": "New.Clerk@example.jp", "role": "CLERK",
+		"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)), "idempotencyKey": key()}}, &out)
+	if inv := out.InviteStaff.Invitation; inv == nil || inv.Email != "new.clerk@example.jp" || inv.Role != "CLERK" || inv.ExpiresAt == "" {
+		t.Fatalf("inviteStaff: %+v", out.InviteStaff)
+	}
+	before := a.snapshot()
+	errs, code := a.mutate("", "acceptInvitation", acceptInvitation,
+		map[string]any{"in": map[string]any{"token": "tsu_nothing", "name": "新人", "password": "a long password"}})
+	if code != "" || codes(errs) != "INVALID_TOKEN@input.token" {
+		t.Errorf("got %s (%q)", codes(errs), code)
+	}
+	a.unchanged(before)
 }

@@ -162,6 +162,11 @@ var authzMatrix = map[string]authzCase{
 	"cancelTerminalSale": {cancelTerminalSale, shopStaff, func(a *api) map[string]any {
 		return map[string]any{"in": map[string]any{"saleId": a.id(gid.KindSale, int64(a.terminalSale().ID)), "idempotencyKey": key()}}
 	}},
+	// A clerk of the home shop: the home managers may invite one, nobody else below admin.
+	"inviteStaff": {inviteStaff, managers, func(a *api) map[string]any {
+		return map[string]any{"in": map[string]any{"email": "invitee-" + key() + "@example.jp", "role": "CLERK",
+			"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)), "idempotencyKey": key()}}
+	}},
 	"setShippingRule": {setShippingRule, managers, func(a *api) map[string]any {
 		a.shop()
 		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
@@ -183,11 +188,12 @@ var hiddenFrom = map[string][]string{
 var shippingFees atomic.Int64
 
 // Mutations that need no authorization: signing in and out, a shopper's sign-up and
-// checkout (guests order too), and a password reset by e-mail (the link's token is
-// the credential); TestSignUpAndCheckout tests sign-up and checkout,
-// TestPasswordResetAPI the reset.
+// checkout (guests order too), and a password reset or an invitation's acceptance
+// by e-mail (the link's token is the credential); TestSignUpAndCheckout tests
+// sign-up and checkout, TestPasswordResetAPI the reset, TestAcceptInvitationAPI
+// the acceptance.
 var publicMutations = map[string]bool{"login": true, "logout": true, "signUp": true, "checkout": true,
-	"requestPasswordReset": true, "resetPassword": true}
+	"requestPasswordReset": true, "resetPassword": true, "acceptInvitation": true}
 
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()

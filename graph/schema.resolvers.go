@@ -190,6 +190,16 @@ func (r *mutationResolver) ResetPassword(ctx context.Context, input tsunagu.Rese
 	return &model.ResetPasswordPayload{UserErrors: errs}, err
 }
 
+func (r *mutationResolver) InviteStaff(ctx context.Context, input tsunagu.InviteStaffInput) (*model.InviteStaffPayload, error) {
+	v, err := r.Auth.InviteStaff(ctx, input)
+	return invitationPayload(v, err)
+}
+
+func (r *mutationResolver) AcceptInvitation(ctx context.Context, input tsunagu.AcceptInvitationInput) (*model.LoginPayload, error) {
+	v, err := r.Auth.AcceptInvitation(ctx, input)
+	return loginPayload(ctx, v, err)
+}
+
 func (r *mutationResolver) Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error) {
 	v, err := r.Orders.Checkout(ctx, input)
 	return checkoutPayload(ctx, v, err)

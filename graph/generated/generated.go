@@ -154,6 +154,11 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	InviteStaffPayload struct {
+		Invitation func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	Location struct {
 		Address      func(childComplexity int) int
 		Facility     func(childComplexity int) int
@@ -215,6 +220,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptInvitation     func(childComplexity int, input tsunagu.AcceptInvitationInput) int
 		AdjustStock          func(childComplexity int, input tsunagu.AdjustStockInput) int
 		ApproveTransfer      func(childComplexity int, input tsunagu.ApproveTransferInput) int
 		ArchiveProduct       func(childComplexity int, input model.ArchiveProductInput) int
@@ -230,6 +236,7 @@ type ComplexityRoot struct {
 		CreateRegister       func(childComplexity int, input tsunagu.CreateRegisterInput) int
 		CreateSale           func(childComplexity int, input tsunagu.CreateSaleInput) int
 		CreateTerminalSale   func(childComplexity int, input tsunagu.CreateTerminalSaleInput) int
+		InviteStaff          func(childComplexity int, input tsunagu.InviteStaffInput) int
 		Login                func(childComplexity int, input tsunagu.LoginInput) int
 		Logout               func(childComplexity int) int
 		MarkOrderReady       func(childComplexity int, input tsunagu.OrderActionInput) int
@@ -599,6 +606,12 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	StaffInvitation struct {
+		Email     func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		Role      func(childComplexity int) int
+	}
+
 	StockAdjustment struct {
 		Actor     func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
@@ -863,6 +876,8 @@ type MutationResolver interface {
 	SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error)
 	RequestPasswordReset(ctx context.Context, input tsunagu.RequestPasswordResetInput) (*model.RequestPasswordResetPayload, error)
 	ResetPassword(ctx context.Context, input tsunagu.ResetPasswordInput) (*model.ResetPasswordPayload, error)
+	InviteStaff(ctx context.Context, input tsunagu.InviteStaffInput) (*model.InviteStaffPayload, error)
+	AcceptInvitation(ctx context.Context, input tsunagu.AcceptInvitationInput) (*model.LoginPayload, error)
 	Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error)
 	MarkOrderReady(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
 	CompleteOrder(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
@@ -1374,6 +1389,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FacilityPayload.UserErrors(childComplexity), true
 
+	case "InviteStaffPayload.invitation":
+		if e.ComplexityRoot.InviteStaffPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InviteStaffPayload.Invitation(childComplexity), true
+	case "InviteStaffPayload.userErrors":
+		if e.ComplexityRoot.InviteStaffPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InviteStaffPayload.UserErrors(childComplexity), true
+
 	case "Location.address":
 		if e.ComplexityRoot.Location.Address == nil {
 			break
@@ -1591,6 +1619,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MunicipalityEdge.Node(childComplexity), true
 
+	case "Mutation.acceptInvitation":
+		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptInvitation(childComplexity, args["input"].(tsunagu.AcceptInvitationInput)), true
 	case "Mutation.adjustStock":
 		if e.ComplexityRoot.Mutation.AdjustStock == nil {
 			break
@@ -1756,6 +1795,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTerminalSale(childComplexity, args["input"].(tsunagu.CreateTerminalSaleInput)), true
+	case "Mutation.inviteStaff":
+		if e.ComplexityRoot.Mutation.InviteStaff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteStaff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteStaff(childComplexity, args["input"].(tsunagu.InviteStaffInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -3529,6 +3579,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShopPayload.UserErrors(childComplexity), true
 
+	case "StaffInvitation.email":
+		if e.ComplexityRoot.StaffInvitation.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffInvitation.Email(childComplexity), true
+	case "StaffInvitation.expiresAt":
+		if e.ComplexityRoot.StaffInvitation.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffInvitation.ExpiresAt(childComplexity), true
+	case "StaffInvitation.role":
+		if e.ComplexityRoot.StaffInvitation.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffInvitation.Role(childComplexity), true
+
 	case "StockAdjustment.actor":
 		if e.ComplexityRoot.StockAdjustment.Actor == nil {
 			break
@@ -4361,6 +4430,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AcceptInvitationInput", ec.unmarshalInputAcceptInvitationInput),
 			graphql.NewInputUnmarshaler("AdjustStockInput", ec.unmarshalInputAdjustStockInput),
 			graphql.NewInputUnmarshaler("ApproveTransferInput", ec.unmarshalInputApproveTransferInput),
 			graphql.NewInputUnmarshaler("ArchiveProductInput", ec.unmarshalInputArchiveProductInput),
@@ -4379,6 +4449,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateTerminalSaleInput", ec.unmarshalInputCreateTerminalSaleInput),
 			graphql.NewInputUnmarshaler("DenominationCountInput", ec.unmarshalInputDenominationCountInput),
 			graphql.NewInputUnmarshaler("FacilityFilter", ec.unmarshalInputFacilityFilter),
+			graphql.NewInputUnmarshaler("InviteStaffInput", ec.unmarshalInputInviteStaffInput),
 			graphql.NewInputUnmarshaler("LocationFilter", ec.unmarshalInputLocationFilter),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("OpenRegisterSessionInput", ec.unmarshalInputOpenRegisterSessionInput),
@@ -4641,6 +4712,14 @@ type Mutation {
   """
   resetPassword(input: ResetPasswordInput!): ResetPasswordPayload!
   """
+  Invites a person by e-mail to a staff account of a role and scope; the e-mail's
+  link (it works once, for 72 hours) lets them set their name and password. An ADMIN
+  invites anyone; a MANAGER invites CLERKs of their own municipality's shops only.
+  """
+  inviteStaff(input: InviteStaffInput!): InviteStaffPayload!
+  "Takes up an invitation: creates the account with this name and password and signs it in. No sign-in needed."
+  acceptInvitation(input: AcceptInvitationInput!): LoginPayload!
+  """
   Orders a cart from one shop, as a guest or a signed-in customer: reserves the stock
   (for 30 minutes), creates the order PENDING_PAYMENT and its Stripe PaymentIntent.
   Pay with the client secret (Stripe.js); Stripe's webhook marks the order paid. A
@@ -4762,7 +4841,7 @@ enum ErrorCode {
   INSUFFICIENT_STOCK
   "The idempotency key was used before with a different input."
   IDEMPOTENCY_CONFLICT
-  "A one-time link (password reset) is unknown, used already or expired."
+  "A one-time link (password reset, invitation) is unknown, used already or expired."
   INVALID_TOKEN
 }
 
@@ -4836,6 +4915,41 @@ input ResetPasswordInput {
 
 type ResetPasswordPayload {
   userErrors: [UserError!]!
+}
+
+input InviteStaffInput {
+  email: String!
+  "ADMIN, MANAGER or CLERK."
+  role: Role!
+  "Required for a MANAGER."
+  municipalityId: ID
+  "Required for a CLERK: the shop they sell at (their municipality is the shop's)."
+  shopId: ID
+  "The language of the invitation e-mail."
+  locale: Locale = JA
+  "A new random string per invitation: a retry returns the first invitation and sends no second e-mail."
+  idempotencyKey: String!
+}
+
+"A staff account offered by e-mail."
+type StaffInvitation {
+  email: String!
+  role: Role!
+  "When the link stops working."
+  expiresAt: Time!
+}
+
+type InviteStaffPayload {
+  invitation: StaffInvitation
+  userErrors: [UserError!]!
+}
+
+input AcceptInvitationInput {
+  "The token of the link in the invitation e-mail."
+  token: String!
+  name: String!
+  "At least 10 characters."
+  password: String!
 }
 
 # --- Catalog --------------------------------------------------------------
@@ -6425,6 +6539,16 @@ func (ec *executionContext) childFields_FacilityPayload(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type FacilityPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_InviteStaffPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_InviteStaffPayload_invitation(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_InviteStaffPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InviteStaffPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7187,6 +7311,18 @@ func (ec *executionContext) childFields_ShopPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ShopPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_StaffInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_StaffInvitation_email(ctx, field)
+	case "role":
+		return ec.fieldContext_StaffInvitation_role(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_StaffInvitation_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StaffInvitation", field.Name)
+}
+
 func (ec *executionContext) childFields_StockAdjustment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7801,6 +7937,20 @@ func (ec *executionContext) field_Municipality_locations_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.AcceptInvitationInput, error) {
+			return ec.unmarshalNAcceptInvitationInput2tsunaguᚋinternalᚋtsunaguᚐAcceptInvitationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_adjustStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8003,6 +8153,20 @@ func (ec *executionContext) field_Mutation_createTerminalSale_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.CreateTerminalSaleInput, error) {
 			return ec.unmarshalNCreateTerminalSaleInput2tsunaguᚋinternalᚋtsunaguᚐCreateTerminalSaleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_inviteStaff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.InviteStaffInput, error) {
+			return ec.unmarshalNInviteStaffInput2tsunaguᚋinternalᚋtsunaguᚐInviteStaffInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10208,6 +10372,70 @@ func (ec *executionContext) fieldContext_FacilityPayload_userErrors(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _InviteStaffPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.InviteStaffPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InviteStaffPayload_invitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Invitation) graphql.Marshaler {
+			return ec.marshalOStaffInvitation2ᚖtsunaguᚋinternalᚋtsunaguᚐInvitation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InviteStaffPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InviteStaffPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InviteStaffPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.InviteStaffPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InviteStaffPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InviteStaffPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InviteStaffPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Location) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12252,6 +12480,94 @@ func (ec *executionContext) fieldContext_Mutation_resetPassword(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_resetPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_inviteStaff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_inviteStaff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InviteStaff(ctx, fc.Args["input"].(tsunagu.InviteStaffInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InviteStaffPayload) graphql.Marshaler {
+			return ec.marshalNInviteStaffPayload2ᚖtsunaguᚋgraphᚋmodelᚐInviteStaffPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_inviteStaff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InviteStaffPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inviteStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptInvitation(ctx, fc.Args["input"].(tsunagu.AcceptInvitationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
+			return ec.marshalNLoginPayload2ᚖtsunaguᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoginPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19259,6 +19575,75 @@ func (ec *executionContext) fieldContext_ShopPayload_userErrors(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _StaffInvitation_email(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffInvitation_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffInvitation_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffInvitation", field, false, false, "String")
+}
+
+func (ec *executionContext) _StaffInvitation_role(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffInvitation_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.Role) graphql.Marshaler {
+			return ec.marshalNRole2tsunaguᚋinternalᚋtsunaguᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffInvitation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffInvitation", field, false, false, "Role")
+}
+
+func (ec *executionContext) _StaffInvitation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Invitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffInvitation_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffInvitation_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffInvitation", field, false, false, "Time")
+}
+
 func (ec *executionContext) _StockAdjustment_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.StockAdjustment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23859,6 +24244,62 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAcceptInvitationInput(ctx context.Context, obj any) (tsunagu.AcceptInvitationInput, error) {
+	var it tsunagu.AcceptInvitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token", "name", "password"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAcceptInvitationInput unmarshals raw into the AcceptInvitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAcceptInvitationInput(ctx context.Context, raw any) (tsunagu.AcceptInvitationInput, error) {
+	var out tsunagu.AcceptInvitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AcceptInvitationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAdjustStockInput(ctx context.Context, obj any) (tsunagu.AdjustStockInput, error) {
 	var it tsunagu.AdjustStockInput
 	if obj == nil {
@@ -24962,6 +25403,87 @@ func (ec *executionContext) unmarshalInputFacilityFilter(ctx context.Context, ob
 func UnmarshalFacilityFilter(ctx context.Context, raw any) (tsunagu.FacilityFilter, error) {
 	var out tsunagu.FacilityFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInviteStaffInput(ctx context.Context, obj any) (tsunagu.InviteStaffInput, error) {
+	var it tsunagu.InviteStaffInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["locale"]; !present {
+		asMap["locale"] = "JA"
+	}
+
+	fieldsInOrder := [...]string{"email", "role", "municipalityId", "shopId", "locale", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNRole2tsunaguᚋinternalᚋtsunaguᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "municipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐMunicipalityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInviteStaffInput unmarshals raw into the InviteStaffInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInviteStaffInput(ctx context.Context, raw any) (tsunagu.InviteStaffInput, error) {
+	var out tsunagu.InviteStaffInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InviteStaffInput", raw, &out)
 	return out, err
 }
 
@@ -27970,6 +28492,44 @@ func (ec *executionContext) _FacilityPayload(ctx context.Context, sel ast.Select
 	return out
 }
 
+var inviteStaffPayloadImplementors = []string{"InviteStaffPayload"}
+
+func (ec *executionContext) _InviteStaffPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InviteStaffPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inviteStaffPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InviteStaffPayload")
+		case "invitation":
+			out.Values[i] = ec._InviteStaffPayload_invitation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._InviteStaffPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var locationImplementors = []string{"Location", "Node"}
 
 func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Location) graphql.Marshaler {
@@ -28590,6 +29150,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "resetPassword":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resetPassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inviteStaff":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inviteStaff(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptInvitation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -30988,6 +31562,49 @@ func (ec *executionContext) _ShopPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var staffInvitationImplementors = []string{"StaffInvitation"}
+
+func (ec *executionContext) _StaffInvitation(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Invitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffInvitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffInvitation")
+		case "email":
+			out.Values[i] = ec._StaffInvitation_email(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._StaffInvitation_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._StaffInvitation_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var stockAdjustmentImplementors = []string{"StockAdjustment", "Node"}
 
 func (ec *executionContext) _StockAdjustment(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.StockAdjustment) graphql.Marshaler {
@@ -32748,6 +33365,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAcceptInvitationInput2tsunaguᚋinternalᚋtsunaguᚐAcceptInvitationInput(ctx context.Context, v any) (tsunagu.AcceptInvitationInput, error) {
+	res, err := ec.unmarshalInputAcceptInvitationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAdjustStockInput2tsunaguᚋinternalᚋtsunaguᚐAdjustStockInput(ctx context.Context, v any) (tsunagu.AdjustStockInput, error) {
 	res, err := ec.unmarshalInputAdjustStockInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33424,6 +34046,19 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInviteStaffInput2tsunaguᚋinternalᚋtsunaguᚐInviteStaffInput(ctx context.Context, v any) (tsunagu.InviteStaffInput, error) {
+	res, err := ec.unmarshalInputInviteStaffInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInviteStaffPayload2ᚖtsunaguᚋgraphᚋmodelᚐInviteStaffPayload(ctx context.Context, sel ast.SelectionSet, v *model.InviteStaffPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InviteStaffPayload!")
+		return graphql.Null
+	}
+	return ec._InviteStaffPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx context.Context, v any) (tsunagu.Locale, error) {
@@ -35814,6 +36449,13 @@ func (ec *executionContext) marshalOShortReason2ᚖtsunaguᚋinternalᚋtsunagu�
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOStaffInvitation2ᚖtsunaguᚋinternalᚋtsunaguᚐInvitation(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Invitation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StaffInvitation(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOStockAdjustment2ᚖtsunaguᚋinternalᚋtsunaguᚐStockAdjustment(ctx context.Context, sel ast.SelectionSet, v *tsunagu.StockAdjustment) graphql.Marshaler {

@@ -41,6 +41,11 @@ type FacilityPayload struct {
 	UserErrors []*tsunagu.Error  `json:"userErrors"`
 }
 
+type InviteStaffPayload struct {
+	Invitation *tsunagu.Invitation `json:"invitation,omitempty"`
+	UserErrors []*tsunagu.Error    `json:"userErrors"`
+}
+
 type LocationConnection struct {
 	Edges    []*LocationEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`

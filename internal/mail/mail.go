@@ -18,12 +18,13 @@ import (
 type Kind string
 
 const (
-	KindOrderPaid      Kind = "ORDER_PAID"
-	KindOrderReady     Kind = "ORDER_READY"
-	KindOrderShipped   Kind = "ORDER_SHIPPED"
-	KindOrderCancelled Kind = "ORDER_CANCELLED"
-	KindOrderRefunded  Kind = "ORDER_REFUNDED"
-	KindPasswordReset  Kind = "PASSWORD_RESET"
+	KindOrderPaid       Kind = "ORDER_PAID"
+	KindOrderReady      Kind = "ORDER_READY"
+	KindOrderShipped    Kind = "ORDER_SHIPPED"
+	KindOrderCancelled  Kind = "ORDER_CANCELLED"
+	KindOrderRefunded   Kind = "ORDER_REFUNDED"
+	KindPasswordReset   Kind = "PASSWORD_RESET"
+	KindStaffInvitation Kind = "STAFF_INVITATION"
 )
 
 // Message is one message of the outbox as the sender claimed it.

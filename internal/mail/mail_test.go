@@ -172,20 +172,22 @@ func TestYen(t *testing.T) {
 	}
 }
 
-// The reset message carries the link, with the token escaped, in every language.
-func TestRenderPasswordReset(t *testing.T) {
-	for _, locale := range tsunagu.Locales {
-		m := mail.Message{ID: 3, Kind: mail.KindPasswordReset, Recipient: "clerk@example.jp", Locale: locale,
-			Payload: []byte(`{"name": "佐藤", "token": "tsu_a+b/c"}`)}
-		e, err := mail.Render(m, site)
-		if err != nil {
-			t.Fatalf("%s: %v", locale, err)
-		}
-		if link := "https://tsunagu.example.jp/reset-password?token=tsu_a%2Bb%2Fc"; !strings.Contains(e.Text, link) {
-			t.Errorf("%s: no %s in:\n%s", locale, link, e.Text)
-		}
-		if !strings.Contains(e.Text, "佐藤") || e.Language != locale.Tag() {
-			t.Errorf("%s: %q, text:\n%s", locale, e.Language, e.Text)
+// The account messages carry their link, with the token escaped, in every language.
+func TestRenderAccountMessages(t *testing.T) {
+	for kind, path := range map[mail.Kind]string{mail.KindPasswordReset: "/reset-password", mail.KindStaffInvitation: "/accept-invitation"} {
+		for _, locale := range tsunagu.Locales {
+			m := mail.Message{ID: 3, Kind: kind, Recipient: "clerk@example.jp", Locale: locale,
+				Payload: []byte(`{"name": "佐藤", "inviter": "佐藤", "token": "tsu_a+b/c"}`)}
+			e, err := mail.Render(m, site)
+			if err != nil {
+				t.Fatalf("%s %s: %v", kind, locale, err)
+			}
+			if link := "https://tsunagu.example.jp" + path + "?token=tsu_a%2Bb%2Fc"; !strings.Contains(e.Text, link) {
+				t.Errorf("%s %s: no %s in:\n%s", kind, locale, link, e.Text)
+			}
+			if !strings.Contains(e.Text, "佐藤") || e.Language != locale.Tag() || strings.Contains(e.Text, "<no value>") {
+				t.Errorf("%s %s: %q, text:\n%s", kind, locale, e.Language, e.Text)
+			}
 		}
 	}
 	m := mail.Message{ID: 4, Kind: mail.KindPasswordReset, Payload: []byte(`{"name": "佐藤"}`)}

@@ -30,13 +30,16 @@ type OrderData struct {
 type AccountData struct {
 	Name  string `json:"name"`
 	Token string `json:"token"`
+	// Inviter is who sent a staff invitation.
+	Inviter string `json:"inviter"`
 	// Link is the link the message carries, made by Render from the site and Token.
 	Link string `json:"-"`
 }
 
 // accountPaths are the pages of the web apps the account messages link to, by kind.
 var accountPaths = map[Kind]string{
-	KindPasswordReset: "/reset-password",
+	KindPasswordReset:   "/reset-password",
+	KindStaffInvitation: "/accept-invitation",
 }
 
 // Pickup reports whether the shopper collects the order at the shop.
@@ -67,7 +70,7 @@ func Render(m Message, site string) (*Email, error) {
 			return nil, &PermanentError{fmt.Errorf("mail: message %d: %w", m.ID, err)}
 		}
 		data = d
-	case KindPasswordReset:
+	case KindPasswordReset, KindStaffInvitation:
 		var d AccountData
 		if err := json.Unmarshal(m.Payload, &d); err != nil || d.Token == "" {
 			return nil, &PermanentError{fmt.Errorf("mail: message %d: no token (%v)", m.ID, err)}
@@ -370,5 +373,47 @@ If you did not ask for this, ignore this e-mail: your password stays as it is.`}
 
 이 링크는 1시간 동안 한 번만 사용할 수 있습니다.
 요청하지 않으셨다면 이 메일을 무시해 주세요. 비밀번호는 바뀌지 않습니다.`},
+	},
+	KindStaffInvitation: {
+		tsunagu.LocaleJA: {"つなぐへの招待", `
+{{.Inviter}} さんから、つなぐのスタッフとして招待されました。
+次のリンクを開いて、お名前とパスワードを設定してください。
+
+{{.Link}}
+
+このリンクは72時間有効で、1回だけ使えます。
+お心当たりのない場合は、このメールを破棄してください。`},
+		tsunagu.LocaleJAEasy: {"つなぐの スタッフに なって ください", `
+{{.Inviter}} さんが、あなたを つなぐの スタッフに よんで います。
+つぎの リンクを ひらいて、なまえと パスワードを きめて ください。
+
+{{.Link}}
+
+この リンクは 3日（みっか）の あいだ、1回（いっかい）だけ つかえます。
+もし こころあたりが なければ、この メールを すてて ください。`},
+		tsunagu.LocaleEN: {"You are invited to Tsunagu", `
+{{.Inviter}} has invited you to join Tsunagu as a staff member.
+Open this link to choose your name and password:
+
+{{.Link}}
+
+The link works once, for 72 hours.
+If you do not expect this invitation, ignore this e-mail.`},
+		tsunagu.LocaleZH: {"Tsunagu 邀请", `
+{{.Inviter}} 邀请您作为工作人员加入 Tsunagu（つなぐ）。
+请打开以下链接，设置您的姓名和密码：
+
+{{.Link}}
+
+此链接在 72 小时内有效，且只能使用一次。
+如果您不认识邀请人，请忽略此邮件。`},
+		tsunagu.LocaleKO: {"Tsunagu 초대", `
+{{.Inviter}} 님이 Tsunagu(つなぐ) 스태프로 초대했습니다.
+아래 링크를 열어 이름과 비밀번호를 설정해 주세요.
+
+{{.Link}}
+
+이 링크는 72시간 동안 한 번만 사용할 수 있습니다.
+초대받을 일이 없으시다면 이 메일을 무시해 주세요.`},
 	},
 }

@@ -150,6 +150,14 @@ type NewUserInput struct {
 // MinPasswordLength is the shortest password an account may have.
 const MinPasswordLength = 10
 
+// checkNewPassword adds OUT_OF_RANGE (input.password) to errs for a password too
+// short for an account.
+func checkNewPassword(errs *tsunagu.ValidationErrors, password string) {
+	if len([]rune(password)) < MinPasswordLength {
+		errs.Add(tsunagu.CodeOutOfRange, "input.password", "Use a password of at least %d characters.", MinPasswordLength)
+	}
+}
+
 // CreateUser adds a staff account; admins create anyone, managers create clerks of
 // their own municipality's shops. A clerk's municipality is their shop's. Returns
 // FORBIDDEN, validation errors, DUPLICATE for an email in use, NOT_FOUND for an
@@ -164,9 +172,7 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 	}
 	// Sign-in ignores case, so accounts are kept in lower case.
 	email = strings.ToLower(email)
-	if len([]rune(in.Password)) < MinPasswordLength {
-		errs.Add(tsunagu.CodeOutOfRange, "input.password", "Use a password of at least %d characters.", MinPasswordLength)
-	}
+	checkNewPassword(&errs, in.Password)
 	switch in.Role {
 	case tsunagu.RoleAdmin, tsunagu.RoleCustomer:
 		in.MunicipalityID, in.ShopID = nil, nil

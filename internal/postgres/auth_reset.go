@@ -55,8 +55,9 @@ var errInvalidResetToken = tsunagu.Errorf(tsunagu.CodeInvalidToken, "input.token
 // tokens.
 func (s *AuthService) ResetPassword(ctx context.Context, in tsunagu.ResetPasswordInput) (err error) {
 	defer wrap(&err, "AuthService.ResetPassword")
-	if len([]rune(in.Password)) < MinPasswordLength {
-		return tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.password", "Use a password of at least %d characters.", MinPasswordLength)
+	var errs tsunagu.ValidationErrors
+	if checkNewPassword(&errs, in.Password); errs.Err() != nil {
+		return errs.Err()
 	}
 	if strings.TrimSpace(in.Token) == "" {
 		return errInvalidResetToken

@@ -70,6 +70,18 @@ type AuthService interface {
 	// for a short password and INVALID_TOKEN (input.token) for a link unknown,
 	// used, expired or of a disabled account; and then changes nothing.
 	ResetPassword(ctx context.Context, in ResetPasswordInput) error
+	// InviteStaff writes an invitation and e-mails its one-time link (valid for
+	// InvitationTTL). Who may invite whom is CanAppoint's rule. Returns validation
+	// errors, FORBIDDEN, NOT_FOUND (input.shopId) for an unknown shop, DUPLICATE
+	// (input.email) for an address that has an account; and then changes nothing.
+	// It takes an idempotency key: a retry returns the first invitation.
+	InviteStaff(ctx context.Context, in InviteStaffInput) (*Invitation, error)
+	// AcceptInvitation creates the invited account with in's name and password and
+	// signs it in. Returns REQUIRED (input.name), OUT_OF_RANGE (input.password),
+	// INVALID_TOKEN (input.token) for a link unknown, accepted already or expired,
+	// DUPLICATE (input.email) when the address got an account meanwhile; and then
+	// changes nothing.
+	AcceptInvitation(ctx context.Context, in AcceptInvitationInput) (*Session, error)
 	// UsersByID returns the users among ids that the signed-in user may see:
 	// themselves; staff see other staff; admins see everyone.
 	UsersByID(ctx context.Context, ids []UserID) (map[UserID]*User, error)
