@@ -97,7 +97,7 @@ func (e *PermanentError) Unwrap() error { return e.Err }
 // after the first: long enough to outlast a mail server's outage over a weekend
 // night, short enough that a shopper is not told of an order a week late.
 var backoff = []time.Duration{
-	time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour,
+	2 * time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour,
 	3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
 }
 
@@ -148,11 +148,15 @@ type Sender struct {
 	}
 }
 
-// batch is how many messages one claim takes: a few seconds of SMTP at most, far
-// below the shortest backoff, so that no claim lapses while its batch is sent.
-const batch = 20
+// batch is how many messages one claim takes: one, so that a claim never lapses
+// while its messages are sent. A claim holds a message for its backoff, at least
+// Backoff(1) = 2 minutes, and one send takes at most twice the SMTP timeout
+// (connecting, then sending), which the transport keeps under a minute; a batch
+// of several sends to a slow server could outlast it, and another process would
+// then send the batch's last messages again.
+const batch = 1
 
-// SendDue sends every message due now, batch by batch, until none is left or ctx
+// SendDue sends every message due now, one claim at a time, until none is left or ctx
 // ends. It returns how many were sent and how many attempts failed; err is the
 // outbox's, not a message's (those are recorded on the message).
 func (s *Sender) SendDue(ctx context.Context) (sent, failed int, err error) {

@@ -147,7 +147,7 @@ func TestBackoff(t *testing.T) {
 		prev = d
 		total += d
 	}
-	if mail.Backoff(0) != time.Minute || mail.Backoff(99) != 24*time.Hour {
+	if mail.Backoff(0) != 2*time.Minute || mail.Backoff(99) != 24*time.Hour {
 		t.Errorf("Backoff(0) = %v, Backoff(99) = %v", mail.Backoff(0), mail.Backoff(99))
 	}
 	if total < 24*time.Hour || total > 3*24*time.Hour {

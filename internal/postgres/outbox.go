@@ -27,7 +27,8 @@ var _ mail.Outbox = (*Outbox)(nil)
 // Claim takes up to limit due messages (see mail.Outbox.Claim). The rows are
 // locked FOR UPDATE SKIP LOCKED for the claiming transaction only; what keeps
 // another process off a claimed message afterwards is its next attempt time, moved
-// mail.Backoff(attempts) ahead, which is longer than a batch takes to send.
+// mail.Backoff(attempts) ahead, which is longer than a send may take (mail.Sender
+// claims one message at a time).
 func (o *Outbox) Claim(ctx context.Context, limit int) (_ []mail.Message, err error) {
 	defer wrap(&err, "Outbox.Claim")
 	var rows []struct {

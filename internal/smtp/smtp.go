@@ -47,7 +47,9 @@ type Config struct {
 //
 // smtp:// requires STARTTLS unless tls says otherwise, and defaults to port 587;
 // smtps:// is TLS from the start, port 465. The user and password are optional
-// (no authentication without them) and URL-escaped. timeout=30s bounds each step.
+// (no authentication without them) and URL-escaped. timeout=30s bounds connecting
+// and then sending, each; at most MaxTimeout, so that one send ends well within
+// the time the outbox holds a claimed message (mail.Backoff(1)).
 func ParseURL(s string) (Config, error) {
 	u, err := url.Parse(s)
 	if err != nil {
@@ -87,12 +89,17 @@ func ParseURL(s string) (Config, error) {
 		c.Password, _ = u.User.Password()
 	}
 	if t := q.Get("timeout"); t != "" {
-		if c.Timeout, err = time.ParseDuration(t); err != nil || c.Timeout <= 0 {
-			return Config{}, fmt.Errorf("SMTP_URL: timeout=%q is not a duration like 30s", t)
+		if c.Timeout, err = time.ParseDuration(t); err != nil || c.Timeout <= 0 || c.Timeout > MaxTimeout {
+			return Config{}, fmt.Errorf("SMTP_URL: timeout=%q is not a duration like 30s, at most %v", t, MaxTimeout)
 		}
 	}
 	return c, nil
 }
+
+// MaxTimeout bounds SMTP_URL's timeout: a send (connect, then send, each within
+// the timeout) must end well within mail.Backoff(1), the time a claimed message is
+// held, or another process could send it too.
+const MaxTimeout = 45 * time.Second
 
 // Addr is the server's host:port.
 func (c Config) Addr() string { return net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) }

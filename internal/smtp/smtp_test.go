@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"tsunagu/internal/mail"
 	"tsunagu/internal/smtp"
 )
 
@@ -30,9 +31,17 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"http://mail.example.jp", "smtp://", "smtp://h?tls=maybe", "smtps://h?tls=none",
-		"smtp://h:99999", "smtp://h?timeout=soon", "smtp://h?timeout=-1s"} {
+		"smtp://h:99999", "smtp://h?timeout=soon", "smtp://h?timeout=-1s", "smtp://h?timeout=46s"} {
 		if _, err := smtp.ParseURL(bad); err == nil {
 			t.Errorf("ParseURL(%q) = nil error, want one", bad)
 		}
+	}
+}
+
+// The longest send the transport allows ends well within the time the outbox holds
+// a claimed message; otherwise a second process could send it too.
+func TestMaxTimeoutWithinClaim(t *testing.T) {
+	if 2*smtp.MaxTimeout+15*time.Second > mail.Backoff(1) {
+		t.Errorf("a send may take 2 × %v; a claim holds a message %v", smtp.MaxTimeout, mail.Backoff(1))
 	}
 }
