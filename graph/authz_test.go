@@ -239,6 +239,11 @@ func TestAuthorizationMatrixCoversSchema(t *testing.T) {
 			t.Errorf("mutation %s has no entry in authzMatrix", f.Name)
 		}
 	}
+	for _, f := range schema.Subscription.Fields {
+		if _, ok := subscriptionMatrix[f.Name]; !ok {
+			t.Errorf("subscription %s has no entry in subscriptionMatrix", f.Name)
+		}
+	}
 }
 
 // A manager reading drafts of another municipality through the API sees nothing, and

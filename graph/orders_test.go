@@ -31,10 +31,24 @@ const (
 // applies Stripe's payment, as the webhook would.
 func (a *api) paidOrder(f tsunagu.Fulfilment) *tsunagu.Order {
 	a.t.Helper()
-	a.shop()
-	p := a.stocked(a.homeFac, a.homeShop, 5)
+	return a.paidCheckout(a.homeShop, f).Order
+}
+
+// paidCheckout is the checkout of a new order at shop (the home shop or the
+// partner's), paid; its Token opens it.
+func (a *api) paidCheckout(shop *tsunagu.Location, f tsunagu.Fulfilment) *tsunagu.Checkout {
+	a.t.Helper()
+	fac := a.homeFac
+	if shop == a.homeShop {
+		a.shop()
+	} else {
+		fac = a.partnerFac
+		_, err := a.pos.UpdateShop(a.ctxs["admin"], tsunagu.Shop{LocationID: shop.ID, OperatorName: "旭川市"})
+		must(a.t, err)
+	}
+	p := a.stocked(fac, shop, 5)
 	in := tsunagu.CheckoutInput{Contact: tsunagu.OrderContact{Email: "guest@example.jp", Name: "ゲスト"},
-		Lines:      []tsunagu.CheckoutLineInput{{ShopID: a.homeShop.ID, ProductID: p.ID, Quantity: 2}},
+		Lines:      []tsunagu.CheckoutLineInput{{ShopID: shop.ID, ProductID: p.ID, Quantity: 2}},
 		Fulfilment: f, IdempotencyKey: key()}
 	if f == tsunagu.FulfilDelivery {
 		in.ShippingAddress = &tsunagu.ShippingAddress{PostalCode: "105-0011", Address: "東京都港区芝公園1-5-25"}
@@ -44,7 +58,7 @@ func (a *api) paidOrder(f tsunagu.Fulfilment) *tsunagu.Order {
 	o := co.Order
 	must(a.t, a.orders.ApplyPaymentEvent(context.Background(), tsunagu.PaymentEvent{ID: "evt_" + key(),
 		Type: tsunagu.StripePaymentSucceeded, PaymentIntentID: *o.PaymentIntentID, Amount: o.Total, AmountReceived: o.Total, Currency: "jpy", OrderID: o.ID}))
-	return o
+	return co
 }
 
 // terminalSale starts a Terminal card sale of a new stocked product, as the clerk.

@@ -13,4 +13,6 @@ type Resolver struct {
 	Transfers tsunagu.TransferService
 	POS       tsunagu.POSService
 	Orders    tsunagu.OrderService
+	// Watch decides who may subscribe to what (subscriptions.go).
+	Watch tsunagu.Watcher
 }

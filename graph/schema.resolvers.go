@@ -569,6 +569,14 @@ func (r *stocktakeResultLineResolver) Product(ctx context.Context, obj *tsunagu.
 	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
+func (r *subscriptionResolver) ShopOrderEvents(ctx context.Context, shopID string) (<-chan *tsunagu.Order, error) {
+	return r.shopOrderEvents(ctx, shopID)
+}
+
+func (r *subscriptionResolver) OrderStatus(ctx context.Context, token string) (<-chan *tsunagu.Order, error) {
+	return r.orderStatus(ctx, token)
+}
+
 func (r *transferResolver) From(ctx context.Context, obj *tsunagu.Transfer) (*tsunagu.Location, error) {
 	return load(ctx, &loadersFrom(ctx).location, obj.FromLocationID, "location")
 }
@@ -696,6 +704,8 @@ func (r *Resolver) StocktakeResultLine() generated.StocktakeResultLineResolver {
 	return &stocktakeResultLineResolver{r}
 }
 
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
 func (r *Resolver) Transfer() generated.TransferResolver { return &transferResolver{r} }
 
 func (r *Resolver) TransferEvent() generated.TransferEventResolver { return &transferEventResolver{r} }
@@ -745,6 +755,7 @@ type (
 	stockMovementResolver       struct{ *Resolver }
 	stocktakeResolver           struct{ *Resolver }
 	stocktakeResultLineResolver struct{ *Resolver }
+	subscriptionResolver        struct{ *Resolver }
 	transferResolver            struct{ *Resolver }
 	transferEventResolver       struct{ *Resolver }
 	transferLineResolver        struct{ *Resolver }

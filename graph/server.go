@@ -65,6 +65,8 @@ type Options struct {
 	CountStatements func(context.Context) (context.Context, func() int64)
 	// POS, when set, is the POS web app, served at /pos and below.
 	POS http.Handler
+	// Realtime configures subscriptions over WebSocket at GET /graphql (realtime.go).
+	Realtime Realtime
 }
 
 func (o *Options) defaults() {
@@ -104,6 +106,7 @@ func NewServer(res *Resolver, o Options) http.Handler {
 	o.defaults()
 	mux := http.NewServeMux()
 	mux.Handle("POST /graphql", observe(o, res.middleware(o, newGraphQLHandler(res, o))))
+	mux.Handle("GET /graphql", res.websocketHandler(o))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
@@ -131,6 +134,7 @@ func newGraphQLHandler(res *Resolver, o Options) http.Handler {
 		maxCost: o.MaxComplexity, introspection: o.Dev})
 	srv.Use(operationLimit{max: o.MaxOperations})
 	srv.Use(observer{})
+	srv.Use(subscriptionGate{})
 	srv.SetErrorPresenter(presentError(o.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		o.Log.ErrorContext(ctx, "panic", "panic", p, "request_id", requestID(ctx), "stack", string(debug.Stack()))

@@ -74,6 +74,9 @@ type config struct {
 	// outbox); mailFrom the sender's address; publicURL the base of the links in
 	// the e-mails (password reset).
 	smtpURL, mailFrom, publicURL string
+	// wsOrigins are the browser origins, besides the server's own, that may open
+	// a WebSocket for subscriptions (TSUNAGU_WS_ORIGINS, comma-separated).
+	wsOrigins []string
 }
 
 func configFromEnv() config {
@@ -102,6 +105,7 @@ func configFromEnv() config {
 		mailFrom: envOr("MAIL_FROM", "Tsunagu <noreply@localhost>"),
 		// The links in e-mails: where shoppers and staff reach the web apps.
 		publicURL: os.Getenv("TSUNAGU_PUBLIC_URL"),
+		wsOrigins: strings.FieldsFunc(os.Getenv("TSUNAGU_WS_ORIGINS"), func(r rune) bool { return r == ',' || r == ' ' }),
 	}
 }
 
@@ -213,6 +217,10 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	if err != nil {
 		return err
 	}
+	// One listening connection per process: the catalog cache's changes and the
+	// subscriptions' events.
+	hub := graph.NewHub()
+	receivers := []postgres.Receiver{postgres.EventsReceiver(hub)}
 	var cache *graph.CatalogCache
 	if cfg.catalogCache {
 		cache = graph.NewCatalogCache()
@@ -220,9 +228,10 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		if db.Replica() != nil {
 			cache.UseReplica(db.OnReplica)
 		}
-		if err := postgres.ListenCatalog(ctx, listenURL, cache, log); err != nil {
-			return fmt.Errorf("catalog notifications: %w", err)
-		}
+		receivers = append(receivers, postgres.CatalogReceiver(cache))
+	}
+	if err := postgres.Listen(ctx, listenURL, log, receivers...); err != nil {
+		return fmt.Errorf("notifications: %w", err)
 	}
 	catalog := postgres.NewCatalogService(db)
 	auth := postgres.NewAuthService(db)
@@ -261,6 +270,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		Transfers: postgres.NewTransferService(db),
 		POS:       pos,
 		Orders:    orders,
+		Watch:     postgres.NewWatchService(db),
 	}
 	sender, err := mailSender(cfg, db, m, log)
 	if err != nil {
@@ -278,6 +288,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		RateLimits:      limits,
 		CatalogCache:    cache,
 		POS:             posweb.Handler("/pos"),
+		Realtime:        graph.Realtime{Hub: hub, AllowedOrigins: cfg.wsOrigins},
 	}))
 	if cfg.stripeWebhookSecret != "" {
 		mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: cfg.stripeWebhookSecret, Orders: orders, Log: log, Metrics: m})

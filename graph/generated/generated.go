@@ -53,6 +53,7 @@ type ResolverRoot interface {
 	StockMovement() StockMovementResolver
 	Stocktake() StocktakeResolver
 	StocktakeResultLine() StocktakeResultLineResolver
+	Subscription() SubscriptionResolver
 	Transfer() TransferResolver
 	TransferEvent() TransferEventResolver
 	TransferLine() TransferLineResolver
@@ -289,6 +290,7 @@ type ComplexityRoot struct {
 		Taxes              func(childComplexity int) int
 		Total              func(childComplexity int) int
 		TrackingNumber     func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 
 	OrderConnection struct {
@@ -635,6 +637,7 @@ type ComplexityRoot struct {
 		ReorderPoint      func(childComplexity int) int
 		Reserved          func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
+		Version           func(childComplexity int) int
 	}
 
 	StockLevelConnection struct {
@@ -694,6 +697,11 @@ type ComplexityRoot struct {
 		Product    func(childComplexity int) int
 	}
 
+	Subscription struct {
+		OrderStatus     func(childComplexity int, token string) int
+		ShopOrderEvents func(childComplexity int, shopID string) int
+	}
+
 	TerminalSalePayload struct {
 		ClientSecret    func(childComplexity int) int
 		PaymentIntentID func(childComplexity int) int
@@ -715,6 +723,7 @@ type ComplexityRoot struct {
 		To               func(childComplexity int) int
 		ToMunicipality   func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
+		Version          func(childComplexity int) int
 	}
 
 	TransferConnection struct {
@@ -1015,6 +1024,10 @@ type StocktakeResolver interface {
 }
 type StocktakeResultLineResolver interface {
 	Product(ctx context.Context, obj *tsunagu.StocktakeResultLine) (*tsunagu.Product, error)
+}
+type SubscriptionResolver interface {
+	ShopOrderEvents(ctx context.Context, shopID string) (<-chan *tsunagu.Order, error)
+	OrderStatus(ctx context.Context, token string) (<-chan *tsunagu.Order, error)
 }
 type TransferResolver interface {
 	From(ctx context.Context, obj *tsunagu.Transfer) (*tsunagu.Location, error)
@@ -2201,6 +2214,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.TrackingNumber(childComplexity), true
+	case "Order.version":
+		if e.ComplexityRoot.Order.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.Version(childComplexity), true
 
 	case "OrderConnection.edges":
 		if e.ComplexityRoot.OrderConnection.Edges == nil {
@@ -3713,6 +3732,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StockLevel.UpdatedAt(childComplexity), true
+	case "StockLevel.version":
+		if e.ComplexityRoot.StockLevel.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockLevel.Version(childComplexity), true
 
 	case "StockLevelConnection.edges":
 		if e.ComplexityRoot.StockLevelConnection.Edges == nil {
@@ -3920,6 +3945,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StocktakeResultLine.Product(childComplexity), true
 
+	case "Subscription.orderStatus":
+		if e.ComplexityRoot.Subscription.OrderStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_orderStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.OrderStatus(childComplexity, args["token"].(string)), true
+	case "Subscription.shopOrderEvents":
+		if e.ComplexityRoot.Subscription.ShopOrderEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_shopOrderEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ShopOrderEvents(childComplexity, args["shopId"].(string)), true
+
 	case "TerminalSalePayload.clientSecret":
 		if e.ComplexityRoot.TerminalSalePayload.ClientSecret == nil {
 			break
@@ -4023,6 +4071,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.UpdatedAt(childComplexity), true
+	case "Transfer.version":
+		if e.ComplexityRoot.Transfer.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Version(childComplexity), true
 
 	case "TransferConnection.edges":
 		if e.ComplexityRoot.TransferConnection.Edges == nil {
@@ -4537,6 +4591,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -4580,6 +4651,7 @@ Conventions:
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 type Query {
@@ -4640,6 +4712,27 @@ type Query {
   orderByToken(token: String!): Order
   "Online orders newest first: staff see their shops' orders, customers their own."
   orders(filter: OrderFilter, first: Int = 20, after: String): OrderConnection!
+}
+
+"""
+Live updates, over a WebSocket at /graphql with the graphql-transport-ws protocol
+(graphql-ws in browsers). Staff send ` + "`" + `{"Authorization": "Bearer <token>"}` + "`" + ` as the
+payload of connection_init; a socket whose token is revoked or expires is closed
+with 4401 (4403 when the user's access changed). Each event is the object as the
+subscriber may read it right after the change, with its ` + "`" + `version` + "`" + `: drop an event
+whose version is not above the one shown. Events come at least once while the
+socket is open; after a reconnection, refetch. When the server stops receiving
+changes, each subscription ends with an UNAVAILABLE error: subscribe again and
+refetch.
+"""
+type Subscription {
+  """
+  An order for pickup or delivery at the shop was placed, paid, cancelled or changed
+  state. For the shop's clerks, its municipality's managers and admins.
+  """
+  shopOrderEvents(shopId: ID!): Order!
+  "The shopper's own order, opened by its order token (no sign-in): each change of it."
+  orderStatus(token: String!): Order!
 }
 
 type Mutation {
@@ -5306,6 +5399,8 @@ type StockLevel {
   reorderPoint: Int!
   belowReorderPoint: Boolean!
   updatedAt: Time!
+  "Counts the level's changes: of two copies, the one with the higher version is newer."
+  version: Int!
 }
 
 type StockLevelConnection {
@@ -5538,6 +5633,8 @@ type Transfer implements Node {
   events: [TransferEvent!]!
   createdAt: Time!
   updatedAt: Time!
+  "Counts the transfer's changes: of two copies, the one with the higher version is newer."
+  version: Int!
 }
 
 type TransferLine {
@@ -6182,6 +6279,8 @@ type Order implements Node {
   refunds: [OrderRefund!]!
   createdAt: Time!
   paidAt: Time
+  "Counts the order's changes: of two copies, the one with the higher version is newer."
+  version: Int!
 }
 
 type OrderLine {
@@ -6727,6 +6826,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 		return ec.fieldContext_Order_createdAt(ctx, field)
 	case "paidAt":
 		return ec.fieldContext_Order_paidAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Order_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Order", field.Name)
 }
@@ -7369,6 +7470,8 @@ func (ec *executionContext) childFields_StockLevel(ctx context.Context, field gr
 		return ec.fieldContext_StockLevel_belowReorderPoint(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_StockLevel_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_StockLevel_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StockLevel", field.Name)
 }
@@ -7529,6 +7632,8 @@ func (ec *executionContext) childFields_Transfer(ctx context.Context, field grap
 		return ec.fieldContext_Transfer_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Transfer_updatedAt(ctx, field)
+	case "version":
+		return ec.fieldContext_Transfer_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
 }
@@ -8980,6 +9085,34 @@ func (ec *executionContext) field_Sale_receiptText_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["width"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_orderStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_shopOrderEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "shopId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shopId"] = arg0
 	return args, nil
 }
 
@@ -13710,6 +13843,29 @@ func (ec *executionContext) _Order_paidAt(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Order_paidAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Order_version(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Order_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrderConnection) (ret graphql.Marshaler) {
@@ -20144,6 +20300,29 @@ func (ec *executionContext) fieldContext_StockLevel_updatedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("StockLevel", field, false, false, "Time")
 }
 
+func (ec *executionContext) _StockLevel_version(ctx context.Context, field graphql.CollectedField, obj *tsunagu.StockLevel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockLevel_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockLevel_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockLevel", field, false, false, "Int")
+}
+
 func (ec *executionContext) _StockLevelConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StockLevelConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21056,6 +21235,94 @@ func (ec *executionContext) fieldContext_StocktakeResultLine_difference(_ contex
 	return graphql.NewScalarFieldContext("StocktakeResultLine", field, true, false, "Int")
 }
 
+func (ec *executionContext) _Subscription_shopOrderEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_shopOrderEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ShopOrderEvents(ctx, fc.Args["shopId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+			return ec.marshalNOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_shopOrderEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_shopOrderEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_orderStatus(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_orderStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().OrderStatus(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Order) graphql.Marshaler {
+			return ec.marshalNOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐOrder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_orderStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Order(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_orderStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TerminalSalePayload_sale(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21535,6 +21802,29 @@ func (ec *executionContext) _Transfer_updatedAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Transfer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Transfer_version(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TransferConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TransferConnection) (ret graphql.Marshaler) {
@@ -29412,6 +29702,11 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Order_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31745,6 +32040,11 @@ func (ec *executionContext) _StockLevel(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._StockLevel_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32160,6 +32460,28 @@ func (ec *executionContext) _StocktakeResultLine(ctx context.Context, sel ast.Se
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "shopOrderEvents":
+		return ec._Subscription_shopOrderEvents(ctx, fields[0])
+	case "orderStatus":
+		return ec._Subscription_orderStatus(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var terminalSalePayloadImplementors = []string{"TerminalSalePayload"}
 
 func (ec *executionContext) _TerminalSalePayload(ctx context.Context, sel ast.SelectionSet, obj *model.TerminalSalePayload) graphql.Marshaler {
@@ -32289,6 +32611,11 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Transfer_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Transfer_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -203,6 +203,18 @@ type StockMovementEdge struct {
 	Node   *tsunagu.StockMovement `json:"node"`
 }
 
+// Live updates, over a WebSocket at /graphql with the graphql-transport-ws protocol
+// (graphql-ws in browsers). Staff send `{"Authorization": "Bearer <token>"}` as the
+// payload of connection_init; a socket whose token is revoked or expires is closed
+// with 4401 (4403 when the user's access changed). Each event is the object as the
+// subscriber may read it right after the change, with its `version`: drop an event
+// whose version is not above the one shown. Events come at least once while the
+// socket is open; after a reconnection, refetch. When the server stops receiving
+// changes, each subscription ends with an UNAVAILABLE error: subscribe again and
+// refetch.
+type Subscription struct {
+}
+
 type TerminalSalePayload struct {
 	Sale            *tsunagu.Sale `json:"sale,omitempty"`
 	PaymentIntentID *string       `json:"paymentIntentId,omitempty"`

@@ -41,8 +41,50 @@ type CoveredEvents interface {
 // (and again after each reconnection), from when on nothing committed is missed,
 // and Connected(false) whenever the connection is lost.
 func ListenCatalog(ctx context.Context, url string, ev CatalogEvents, log *slog.Logger) error {
+	return Listen(ctx, url, log, CatalogReceiver(ev))
+}
+
+// A Receiver takes, from Listen, the notifications of the channels it names.
+type Receiver interface {
+	Channels() []string
+	// Notified reports a committed notification on one of the channels.
+	Notified(channel, payload string)
+	// Connected reports whether notifications are being received; while they are
+	// not, a change could go unseen.
+	Connected(ok bool)
+}
+
+// CatalogReceiver is the Receiver of the catalog channels for ev.
+func CatalogReceiver(ev CatalogEvents) Receiver { return catalogReceiver{ev} }
+
+type catalogReceiver struct{ CatalogEvents }
+
+func (catalogReceiver) Channels() []string           { return []string{ChannelCatalog, ChannelStock} }
+func (r catalogReceiver) Notified(channel, _ string) { r.Changed(channel) }
+func (r catalogReceiver) covered() (CoveredEvents, bool) {
+	c, ok := r.CatalogEvents.(CoveredEvents)
+	return c, ok
+}
+
+// Listen listens on one connection of its own to url, until ctx ends, for the
+// channels of every receiver, reconnecting by itself: one connection per process
+// whatever listens. Each receiver gets the notifications of its channels, and
+// Connected(true) once listening (and again after each reconnection), from when on
+// nothing committed is missed, and Connected(false) whenever the connection is lost.
+func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) error {
 	if log == nil {
 		log = slog.Default()
+	}
+	connected := func(ok bool) {
+		for _, r := range rs {
+			r.Connected(ok)
+		}
+	}
+	byChannel := map[string][]Receiver{}
+	for _, r := range rs {
+		for _, ch := range r.Channels() {
+			byChannel[ch] = append(byChannel[ch], r)
+		}
 	}
 	ready := make(chan struct{}, 1)
 	l := pq.NewListener(url, 100*time.Millisecond, 5*time.Second, func(t pq.ListenerEventType, err error) {
@@ -54,22 +96,26 @@ func ListenCatalog(ctx context.Context, url string, ev CatalogEvents, log *slog.
 			default:
 			}
 		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
-			ev.Connected(false)
+			connected(false)
 			if err != nil {
-				log.Warn("catalog notifications lost", "err", err)
+				log.Warn("notifications lost", "err", err)
 			}
 		}
 	})
 	// Listen returns once LISTEN ran on the first connection.
-	for _, ch := range []string{ChannelCatalog, ChannelStock} {
+	for ch := range byChannel {
 		if err := l.Listen(ch); err != nil {
 			l.Close()
 			return err
 		}
 	}
-	cov, _ := ev.(CoveredEvents)
-	if cov != nil && !cov.ReadsReplica() {
-		cov = nil
+	var cov CoveredEvents
+	for _, r := range rs {
+		if c, ok := r.(catalogReceiver); ok {
+			if ce, ok := c.covered(); ok && ce.ReadsReplica() {
+				cov = ce
+			}
+		}
 	}
 	var primary *sql.DB
 	if cov != nil {
@@ -80,7 +126,7 @@ func ListenCatalog(ctx context.Context, url string, ev CatalogEvents, log *slog.
 		}
 		primary.SetMaxOpenConns(1)
 	}
-	ev.Connected(true)
+	connected(true)
 	go func() {
 		defer l.Close()
 		if primary != nil {
@@ -91,19 +137,21 @@ func ListenCatalog(ctx context.Context, url string, ev CatalogEvents, log *slog.
 		for {
 			select {
 			case <-ctx.Done():
-				ev.Connected(false)
+				connected(false)
 				return
 			case <-ready:
-				ev.Connected(true)
+				connected(true)
 				uncovered = true
 			case n := <-l.Notify:
 				uncovered = true
 				if n == nil {
 					// Sent after a reconnection: anything may have changed meanwhile.
-					ev.Connected(true)
+					connected(true)
 					break
 				}
-				ev.Changed(n.Channel)
+				for _, r := range byChannel[n.Channel] {
+					r.Notified(n.Channel, n.Extra)
+				}
 			case <-retry.C:
 			case <-time.After(time.Minute):
 				go l.Ping()

@@ -46,7 +46,7 @@ func NewOrderService(db *DB, payments tsunagu.Payments) *OrderService {
 const orderColumns = `o.id, o.shop_id, o.status, o.customer_id, o.email, o.name, o.phone, o.fulfilment,
 	o.postal_code, o.address, o.subtotal, o.shipping_fee, o.total, o.captured, o.refunded, o.rounding, o.stock,
 	o.reserved_until, o.payment_intent_id, o.payment_flag, o.last_payment_error, o.carrier,
-	o.tracking_number, o.cancel_reason, o.cancelled_by, o.created_at, o.updated_at, o.paid_at, o.locale`
+	o.tracking_number, o.cancel_reason, o.cancelled_by, o.created_at, o.updated_at, o.paid_at, o.locale, o.version`
 
 const orderLineColumns = `ol.order_id, ol.line_number, ol.product_id, ol.owner_facility_id, ol.name,
 	ol.unit_price, ol.quantity, ol.tax_class, ol.qualified, ol.refunded`

@@ -28,7 +28,7 @@ var _ tsunagu.StockService = (*StockService)(nil)
 // NewStockService returns the stock on db.
 func NewStockService(db *DB) *StockService { return &StockService{db: db} }
 
-const levelColumns = `product_id, location_id, on_hand, reserved, incoming, reorder_point, updated_at`
+const levelColumns = `product_id, location_id, on_hand, reserved, incoming, reorder_point, updated_at, version`
 
 const movementColumns = `m.id, m.product_id, m.location_id, m.owner_facility_id, m.bucket, m.quantity,
 	m.reason, m.document_type, m.document_id, m.actor_id, m.created_at`

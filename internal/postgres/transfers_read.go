@@ -9,7 +9,7 @@ import (
 )
 
 const transferColumns = `t.id, t.from_location_id, t.to_location_id, t.from_municipality_id,
-	t.to_municipality_id, t.status, t.note, t.created_by, t.created_at, t.updated_at`
+	t.to_municipality_id, t.status, t.note, t.created_by, t.created_at, t.updated_at, t.version`
 
 const transferLineColumns = `tl.transfer_id, tl.product_id, tl.owner_facility_id, tl.requested, tl.approved,
 	tl.shipped, tl.received, tl.short, tl.unit_price`

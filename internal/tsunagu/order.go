@@ -274,6 +274,8 @@ type Order struct {
 	PaidAt      *time.Time
 	// Locale is the language of the shopper's e-mails.
 	Locale Locale
+	// Version counts the order's changes: of two reads, the higher is the newer.
+	Version int64
 }
 
 // Number is the order's number (注文番号) as the shopper's messages give it: the

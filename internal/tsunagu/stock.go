@@ -18,6 +18,8 @@ type StockLevel struct {
 	Incoming     int
 	ReorderPoint int
 	UpdatedAt    time.Time
+	// Version counts the level's changes: of two reads, the higher is the newer.
+	Version int64
 }
 
 // Available is what can still be sold or shipped: on hand less reserved.

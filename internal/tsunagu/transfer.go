@@ -114,6 +114,8 @@ type Transfer struct {
 	CreatedBy          UserID
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	// Version counts the transfer's changes: of two reads, the higher is the newer.
+	Version int64
 }
 
 // TransferLine is one product of a transfer and how far it has come.

@@ -1,0 +1,482 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"tsunagu/graph"
+	"tsunagu/graph/gid"
+	"tsunagu/internal/postgres"
+	"tsunagu/internal/tsunagu"
+)
+
+// wait bounds how long a test waits for something that must happen: an event, a
+// close. It is a deadline, not a delay: the tests go on as soon as it happens.
+const wait = 10 * time.Second
+
+// process starts another API process on a's database: its own hub and listener,
+// served over real HTTP. It returns the base URL.
+func (a *api) process(t *testing.T, rt graph.Realtime) (string, *graph.Hub) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	rt.Hub = graph.NewHub()
+	must(t, postgres.Listen(ctx, a.url, nil, postgres.EventsReceiver(rt.Hub)))
+	srv := httptest.NewServer(a.server(graph.Options{Realtime: rt}))
+	t.Cleanup(srv.Close)
+	return srv.URL, rt.Hub
+}
+
+// post runs a GraphQL operation over HTTP against the process at base.
+func post(t *testing.T, base, token, query string, vars map[string]any) *response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest("POST", base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	must(t, err)
+	defer res.Body.Close()
+	var r response
+	must(t, json.NewDecoder(res.Body).Decode(&r))
+	r.Status = res.StatusCode
+	return &r
+}
+
+// wsMessage is a graphql-transport-ws message.
+type wsMessage struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+type wsClient struct {
+	t *testing.T
+	c *websocket.Conn
+}
+
+// dial opens a socket to the process at base, with origin as the Origin header
+// when not empty.
+func dial(t *testing.T, base, origin string) (*wsClient, *http.Response, error) {
+	t.Helper()
+	h := http.Header{}
+	if origin != "" {
+		h.Set("Origin", origin)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	c, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h})
+	if err != nil {
+		return nil, res, err
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	return &wsClient{t: t, c: c}, res, nil
+}
+
+// connect opens a socket and initialises it as the given token ("" for a guest).
+func connect(t *testing.T, base, token string) *wsClient {
+	t.Helper()
+	c, _, err := dial(t, base, "")
+	must(t, err)
+	c.init(token)
+	if m := c.read(); m.Type != "connection_ack" {
+		t.Fatalf("got %s %s, want connection_ack", m.Type, m.Payload)
+	}
+	return c
+}
+
+func (c *wsClient) init(token string) {
+	payload := map[string]any{}
+	if token != "" {
+		payload["Authorization"] = "Bearer " + token
+	}
+	c.send(map[string]any{"type": "connection_init", "payload": payload})
+}
+
+func (c *wsClient) send(v any) {
+	c.t.Helper()
+	b, _ := json.Marshal(v)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	must(c.t, c.c.Write(ctx, websocket.MessageText, b))
+}
+
+// readErr returns the next message other than a ping (answered), or the error
+// that ended the socket; it fails the test after wait.
+func (c *wsClient) readErr() (wsMessage, error) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	for {
+		_, b, err := c.c.Read(ctx)
+		if ctx.Err() != nil {
+			c.t.Fatalf("nothing came within %s", wait)
+		}
+		if err != nil {
+			return wsMessage{}, err
+		}
+		var m wsMessage
+		must(c.t, json.Unmarshal(b, &m))
+		if m.Type == "ping" {
+			c.send(map[string]any{"type": "pong"})
+			continue
+		}
+		return m, nil
+	}
+}
+
+func (c *wsClient) read() wsMessage {
+	c.t.Helper()
+	m, err := c.readErr()
+	must(c.t, err)
+	return m
+}
+
+// closed waits for the server to close the socket and returns the close code.
+func (c *wsClient) closed() websocket.StatusCode {
+	c.t.Helper()
+	for {
+		m, err := c.readErr()
+		if err != nil {
+			return websocket.CloseStatus(err)
+		}
+		c.t.Logf("before the close: %s %s", m.Type, m.Payload)
+	}
+}
+
+func (c *wsClient) subscribe(id, query string, vars map[string]any) {
+	c.send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}})
+}
+
+// refused reads the answer to subscription id (any with "") that refuses it and
+// returns the error code.
+func (c *wsClient) refused(id string) string {
+	c.t.Helper()
+	m := c.read()
+	var errs []struct {
+		Extensions map[string]any `json:"extensions"`
+	}
+	switch m.Type {
+	case "error":
+		must(c.t, json.Unmarshal(m.Payload, &errs))
+	case "next":
+		var p struct {
+			Errors []struct {
+				Extensions map[string]any `json:"extensions"`
+			} `json:"errors"`
+		}
+		must(c.t, json.Unmarshal(m.Payload, &p))
+		errs = p.Errors
+	}
+	if (id != "" && m.ID != id) || len(errs) == 0 {
+		c.t.Fatalf("got %s %q %s, want an error for %s", m.Type, m.ID, m.Payload, id)
+	}
+	code, _ := errs[0].Extensions["code"].(string)
+	return code
+}
+
+// eventOrder is an order as the subscriptions below select it.
+type eventOrder struct {
+	ID      string
+	Status  string
+	Version int
+}
+
+const orderEventFields = `{ id status version shop { name } lines { name quantity } }`
+
+// order reads the next message, which must be an order event of subscription id.
+func (c *wsClient) order(id string) eventOrder {
+	c.t.Helper()
+	m := c.read()
+	var p struct {
+		Data   map[string]eventOrder `json:"data"`
+		Errors []any                 `json:"errors"`
+	}
+	if m.Type != "next" || m.ID != id {
+		c.t.Fatalf("got %s %q %s, want an event of %s", m.Type, m.ID, m.Payload, id)
+	}
+	must(c.t, json.Unmarshal(m.Payload, &p))
+	if len(p.Errors) > 0 || len(p.Data) != 1 {
+		c.t.Fatalf("event %s", m.Payload)
+	}
+	for _, o := range p.Data {
+		return o
+	}
+	return eventOrder{}
+}
+
+// An order changed through one API process reaches the subscribers connected to
+// another: its shop's clerk, and the shopper by the order's token; another shop's
+// clerk and another order's shopper get nothing of it (each checked by the next
+// event they may see coming first).
+func TestSubscriptionsAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	subscriber, hub := a.process(t, graph.Realtime{})
+	writer, _ := a.process(t, graph.Realtime{})
+	home := a.paidCheckout(a.homeShop, tsunagu.FulfilPickup)
+	home2 := a.paidCheckout(a.homeShop, tsunagu.FulfilPickup)
+	partner := a.paidCheckout(a.partnerShop, tsunagu.FulfilPickup)
+	const n = 20
+	cos := make([]*tsunagu.Checkout, n) // for the latency
+	for i := range cos {
+		cos[i] = a.paidCheckout(a.homeShop, tsunagu.FulfilPickup)
+	}
+	oid := func(co *tsunagu.Checkout) string { return a.id(gid.KindOrder, int64(co.Order.ID)) }
+
+	shopEvents := `subscription($shop: ID!) { shopOrderEvents(shopId: $shop) ` + orderEventFields + ` }`
+	clerk := connect(t, subscriber, a.tokens["clerk"])
+	clerk.subscribe("1", shopEvents, map[string]any{"shop": a.id(gid.KindLocation, int64(a.homeShop.ID))})
+	otherClerk := connect(t, subscriber, a.tokens["otherClerk"])
+	otherClerk.subscribe("1", shopEvents, map[string]any{"shop": a.id(gid.KindLocation, int64(a.partnerShop.ID))})
+	shopper := connect(t, subscriber, "")
+	shopper.subscribe("s", `subscription($t: String!) { orderStatus(token: $t) `+orderEventFields+` }`,
+		map[string]any{"t": home.Token})
+	watching(t, hub, 5) // 3 subscriptions, 2 signed-in sockets
+
+	ready := func(as string, co *tsunagu.Checkout) time.Time {
+		t.Helper()
+		start := time.Now()
+		r := post(t, writer, a.tokens[as], markOrderReady, map[string]any{"in": map[string]any{"orderId": oid(co), "idempotencyKey": key()}})
+		if len(r.Errors) > 0 {
+			t.Fatalf("markOrderReady: %+v", r.Errors)
+		}
+		return start
+	}
+
+	ready("clerk", home)
+	if o := clerk.order("1"); o.ID != oid(home) || o.Status != "READY_FOR_PICKUP" || o.Version < 2 {
+		t.Errorf("clerk got %+v, want %s READY_FOR_PICKUP", o, oid(home))
+	}
+	if o := shopper.order("s"); o.ID != oid(home) || o.Status != "READY_FOR_PICKUP" {
+		t.Errorf("shopper got %+v, want %s READY_FOR_PICKUP", o, oid(home))
+	}
+	ready("otherClerk", partner)
+	if o := otherClerk.order("1"); o.ID != oid(partner) {
+		t.Errorf("the other shop's clerk got %+v first, want %s (its own shop's order)", o, oid(partner))
+	}
+	ready("clerk", home2)
+	if o := clerk.order("1"); o.ID != oid(home2) {
+		t.Errorf("clerk got %+v, want %s", o, oid(home2))
+	}
+	r := post(t, writer, a.tokens["clerk"], completeOrder, map[string]any{"in": map[string]any{"orderId": oid(home), "idempotencyKey": key()}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("completeOrder: %+v", r.Errors)
+	}
+	if o := shopper.order("s"); o.ID != oid(home) || o.Status != "COMPLETED" {
+		t.Errorf("shopper got %+v first, want %s COMPLETED (not the other order)", o, oid(home))
+	}
+
+	t.Run("Latency", func(t *testing.T) {
+		if o := clerk.order("1"); o.ID != oid(home) || o.Status != "COMPLETED" {
+			t.Fatalf("clerk got %+v, want %s COMPLETED", o, oid(home))
+		}
+		var ds []time.Duration
+		for _, co := range cos {
+			start := ready("clerk", co)
+			if o := clerk.order("1"); o.ID != oid(co) {
+				t.Fatalf("got %+v, want %s", o, oid(co))
+			}
+			ds = append(ds, time.Since(start))
+		}
+		slices.Sort(ds)
+		t.Logf("mutation sent on one process → event received on another, %d events: p50 %s, p99 %s (max)",
+			n, ds[n/2], ds[n-1])
+	})
+}
+
+// watching waits until n subscriptions and signed-in sockets watch hub's events:
+// a socket runs each subscription's resolver in a goroutine of its own, so nothing
+// the client receives says when a subscription is in place.
+func watching(t *testing.T, hub *graph.Hub, n int) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for hub.Watching() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d watching, want %d", hub.Watching(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// The socket's refusals, at the production limits.
+func TestSubscriptionRefusals(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	base, hub := a.process(t, graph.Realtime{AllowedOrigins: []string{"https://pos.example.jp"}})
+	writer, _ := a.process(t, graph.Realtime{})
+	shopEvents := `subscription($shop: ID!) { shopOrderEvents(shopId: $shop) { id } }`
+	homeShop := map[string]any{"shop": a.id(gid.KindLocation, int64(a.homeShop.ID))}
+
+	t.Run("BadToken", func(t *testing.T) {
+		c, _, err := dial(t, base, "")
+		must(t, err)
+		c.init("not-a-token")
+		if code := c.closed(); code != 4401 {
+			t.Errorf("closed with %d, want 4401", code)
+		}
+	})
+	t.Run("ForeignOrigin", func(t *testing.T) {
+		_, res, err := dial(t, base, "https://evil.example.com")
+		if err == nil || res == nil || res.StatusCode != http.StatusForbidden {
+			t.Errorf("dial from a foreign origin: %v, %v; want 403", err, res)
+		}
+		for _, origin := range []string{"https://pos.example.jp", base} {
+			if _, _, err := dial(t, base, origin); err != nil {
+				t.Errorf("dial from %s: %v", origin, err)
+			}
+		}
+	})
+	t.Run("ForbiddenShop", func(t *testing.T) {
+		for _, as := range []string{"otherManager", "otherClerk", ""} {
+			c := connect(t, base, a.tokens[as])
+			c.subscribe("1", shopEvents, homeShop)
+			want := "FORBIDDEN"
+			if as == "" {
+				want = "UNAUTHENTICATED"
+			}
+			if code := c.refused("1"); code != want {
+				t.Errorf("%q: %s, want %s", as, code, want)
+			}
+		}
+	})
+	t.Run("WrongOrderToken", func(t *testing.T) {
+		c := connect(t, base, "")
+		c.subscribe("1", `subscription { orderStatus(token: "no-such-token") { id } }`, nil)
+		if code := c.refused("1"); code != "NOT_FOUND" {
+			t.Errorf("%s, want NOT_FOUND", code)
+		}
+	})
+	t.Run("OverPOST", func(t *testing.T) {
+		r := post(t, base, a.tokens["clerk"], shopEvents, homeShop)
+		if r.code() != "INVALID_INPUT" {
+			t.Errorf("code %q, want INVALID_INPUT", r.code())
+		}
+	})
+	t.Run("TooDeep", func(t *testing.T) {
+		c := connect(t, base, a.tokens["clerk"])
+		deep := strings.Repeat("partners { ", 10) + "id" + strings.Repeat(" }", 10)
+		c.subscribe("1", `subscription($shop: ID!) { shopOrderEvents(shopId: $shop) { shop { municipality { `+deep+` } } } }`, homeShop)
+		if code := c.refused("1"); code != "DEPTH_LIMIT_EXCEEDED" {
+			t.Errorf("%s, want DEPTH_LIMIT_EXCEEDED", code)
+		}
+	})
+	t.Run("TooManySubscriptions", func(t *testing.T) {
+		c := connect(t, base, a.tokens["manager"])
+		for i := range 21 {
+			c.subscribe(fmt.Sprint(i), shopEvents, homeShop)
+		}
+		// One of the 21 (they start concurrently) is refused; 20 stay.
+		if code := c.refused(""); code != "RATE_LIMITED" {
+			t.Errorf("%s, want RATE_LIMITED", code)
+		}
+	})
+	t.Run("TooManySockets", func(t *testing.T) {
+		tok := a.login(t, "clerk")
+		for range 8 {
+			connect(t, base, tok)
+		}
+		c, _, err := dial(t, base, "")
+		must(t, err)
+		c.init(tok)
+		if code := c.closed(); code != 4429 {
+			t.Errorf("closed with %d, want 4429", code)
+		}
+	})
+	t.Run("MessageTooLarge", func(t *testing.T) {
+		c := connect(t, base, a.tokens["clerk"])
+		c.subscribe("1", shopEvents+strings.Repeat(" ", 70<<10), homeShop)
+		if code := c.closed(); code != websocket.StatusMessageTooBig {
+			t.Errorf("closed with %d, want %d", code, websocket.StatusMessageTooBig)
+		}
+	})
+	t.Run("Revoked", func(t *testing.T) {
+		tok := a.login(t, "clerk")
+		c := connect(t, base, tok)
+		before := hub.Watching()
+		c.subscribe("1", shopEvents, homeShop)
+		watching(t, hub, before+1)
+		// Signed out through another process: the socket closes.
+		if r := post(t, writer, tok, `mutation { logout { userErrors { code } } }`, nil); len(r.Errors) > 0 {
+			t.Fatalf("logout: %+v", r.Errors)
+		}
+		if code := c.closed(); code != 4401 {
+			t.Errorf("closed with %d, want 4401", code)
+		}
+	})
+}
+
+// login signs the user named in again and returns the new token.
+func (a *api) login(t *testing.T, name string) string {
+	t.Helper()
+	s, err := a.auth.Login(context.Background(), tsunagu.LoginInput{Email: name + "@example.jp", Password: "password-" + name})
+	must(t, err)
+	return s.Token
+}
+
+// subscriptionMatrix has an entry for every subscription (checked by
+// TestAuthorizationMatrixCoversSchema): who may subscribe, over the objects of
+// the home municipality. Every other signed-in role must be refused FORBIDDEN,
+// anonymous sockets UNAUTHENTICATED. That each event is then read as the
+// subscriber is TestSubscriptionsAcrossProcesses's.
+var subscriptionMatrix = map[string]authzCase{
+	"shopOrderEvents": {`subscription($shop: ID!) { shopOrderEvents(shopId: $shop) { id } }`, shopStaff,
+		func(a *api) map[string]any {
+			return map[string]any{"shop": a.id(gid.KindLocation, int64(a.homeShop.ID))}
+		}},
+	// The order token is the shopper's key: anyone who holds it, signed in or not.
+	"orderStatus": {`subscription($t: String!) { orderStatus(token: $t) { id } }`, roles,
+		func(a *api) map[string]any {
+			return map[string]any{"t": a.paidCheckout(a.homeShop, tsunagu.FulfilPickup).Token}
+		}},
+}
+
+func TestSubscriptionAuthorization(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	base, hub := a.process(t, graph.Realtime{})
+	for name, c := range subscriptionMatrix {
+		for _, role := range roles {
+			t.Run(name+"/as "+role, func(t *testing.T) {
+				vars := c.vars(a)
+				// Sequential subtests: nothing else watches meanwhile.
+				before := hub.Watching()
+				ws := connect(t, base, a.tokens[role])
+				if role != "" {
+					before++ // the signed-in socket's own watch
+				}
+				ws.subscribe("1", c.query, vars)
+				switch {
+				case slices.Contains(c.allowed, role):
+					watching(t, hub, before+1)
+				case role == "":
+					if code := ws.refused("1"); code != "UNAUTHENTICATED" {
+						t.Errorf("anonymous: %s, want UNAUTHENTICATED", code)
+					}
+				default:
+					if code := ws.refused("1"); code != "FORBIDDEN" {
+						t.Errorf("%s, want FORBIDDEN", code)
+					}
+				}
+				ws.c.Close(websocket.StatusNormalClosure, "")
+				if role != "" {
+					before--
+				}
+				watching(t, hub, before)
+			})
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"tsunagu/graph/gid"
+	"tsunagu/internal/tsunagu"
+)
+
+// Subscriptions. Who may subscribe is decided by the Watcher service; each event
+// is then read again through the ordinary read services, as the subscriber, so an
+// event about an object the subscriber could not read is never sent.
+
+// shopOrderEvents resolves shopOrderEvents(shopId:).
+func (r *Resolver) shopOrderEvents(ctx context.Context, shopID string) (<-chan *tsunagu.Order, error) {
+	n, err := gid.DecodeKind(shopID, gid.KindLocation)
+	if err != nil {
+		return nil, err
+	}
+	shop := tsunagu.LocationID(n)
+	if err := r.Watch.WatchShopOrders(ctx, shop); err != nil {
+		return nil, err
+	}
+	return stream(ctx, topicShop(shop), func(ctx context.Context, e tsunagu.Event) (*tsunagu.Order, error) {
+		os, err := r.Orders.OrdersByID(ctx, []tsunagu.OrderID{e.OrderID})
+		if o := os[e.OrderID]; err == nil && o != nil && o.ShopID == shop {
+			return o, nil
+		}
+		return nil, err
+	})
+}
+
+// orderStatus resolves orderStatus(token:): NOT_FOUND for a token that opens no
+// order, as orderByToken.
+func (r *Resolver) orderStatus(ctx context.Context, token string) (<-chan *tsunagu.Order, error) {
+	o, err := r.Orders.OrderByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	return stream(ctx, topicOrder(o.ID), func(ctx context.Context, e tsunagu.Event) (*tsunagu.Order, error) {
+		o, err := r.Orders.OrderByToken(ctx, token)
+		if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
+			return nil, nil
+		}
+		return o, err
+	})
+}
+
+// stream subscribes the socket of ctx to topic and sends, for each event of it,
+// what read returns, as long as ctx lasts; read returns nil for an object the
+// subscriber may not (or no longer) read, which is then not sent. Events coming
+// faster than the subscriber takes them are folded (see Hub). When events stop
+// being received, or an object cannot be read, the subscription ends with an
+// error (UNAVAILABLE): the client refetches and subscribes again.
+func stream[T any](ctx context.Context, topic string, read func(context.Context, tsunagu.Event) (*T, error)) (<-chan *T, error) {
+	s := socketFrom(ctx)
+	if s == nil {
+		return nil, errNoLiveUpdates
+	}
+	release, err := s.subscribe()
+	if err != nil {
+		return nil, err
+	}
+	w, err := s.rt.Hub.watch(topic)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	out := make(chan *T)
+	go func() {
+		defer close(out)
+		defer release()
+		defer s.rt.Hub.unwatch(w)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-w.lost:
+				transport.AddSubscriptionError(ctx, subscriptionError(errNoLiveUpdates))
+				return
+			case <-w.wake:
+			}
+			for _, e := range w.take() {
+				v, err := read(ctx, e)
+				switch tsunagu.ErrorCode(err) {
+				case "":
+				case tsunagu.CodeNotFound, tsunagu.CodeForbidden, tsunagu.CodeUnauthenticated:
+					continue
+				default:
+					if ctx.Err() == nil {
+						transport.AddSubscriptionError(ctx, subscriptionError(errNoLiveUpdates))
+					}
+					return
+				}
+				if v == nil {
+					continue
+				}
+				select {
+				case out <- v:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+// subscriptionError is e as the error message that ends a subscription.
+func subscriptionError(e *tsunagu.Error) *gqlerror.Error {
+	return &gqlerror.Error{Message: e.Message, Extensions: map[string]any{"code": string(e.Code)}}
+}
