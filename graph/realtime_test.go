@@ -200,10 +200,19 @@ const orderEventFields = `{ id status version shop { name } lines { name quantit
 // order reads the next message, which must be an order event of subscription id.
 func (c *wsClient) order(id string) eventOrder {
 	c.t.Helper()
+	var o eventOrder
+	c.event(id, &o)
+	return o
+}
+
+// event reads the next message, which must be an event of subscription id, and
+// decodes its object into out.
+func (c *wsClient) event(id string, out any) {
+	c.t.Helper()
 	m := c.read()
 	var p struct {
-		Data   map[string]eventOrder `json:"data"`
-		Errors []any                 `json:"errors"`
+		Data   map[string]json.RawMessage `json:"data"`
+		Errors []any                      `json:"errors"`
 	}
 	if m.Type != "next" || m.ID != id {
 		c.t.Fatalf("got %s %q %s, want an event of %s", m.Type, m.ID, m.Payload, id)
@@ -212,10 +221,9 @@ func (c *wsClient) order(id string) eventOrder {
 	if len(p.Errors) > 0 || len(p.Data) != 1 {
 		c.t.Fatalf("event %s", m.Payload)
 	}
-	for _, o := range p.Data {
-		return o
+	for _, v := range p.Data {
+		must(c.t, json.Unmarshal(v, out))
 	}
-	return eventOrder{}
 }
 
 // An order changed through one API process reaches the subscribers connected to
@@ -442,6 +450,12 @@ var subscriptionMatrix = map[string]authzCase{
 		func(a *api) map[string]any {
 			return map[string]any{"t": a.paidCheckout(a.homeShop, tsunagu.FulfilPickup).Token}
 		}},
+	"stockLevelChanged": {`subscription($loc: ID!) { stockLevelChanged(locationId: $loc) { onHand } }`, []string{"clerk", "manager", "admin"},
+		func(a *api) map[string]any {
+			return map[string]any{"loc": a.id(gid.KindLocation, int64(a.homeShop.ID))}
+		}},
+	"transferEvents": {`subscription($m: ID!) { transferEvents(municipalityId: $m) { id } }`, []string{"clerk", "manager", "admin"},
+		func(a *api) map[string]any { return map[string]any{"m": a.id(gid.KindMunicipality, int64(a.home.ID))} }},
 }
 
 func TestSubscriptionAuthorization(t *testing.T) {
@@ -478,5 +492,117 @@ func TestSubscriptionAuthorization(t *testing.T) {
 				watching(t, hub, before)
 			})
 		}
+	}
+}
+
+// Stock levels and transfers changed through one API process reach the
+// subscribers on another that may read them, and only those: a clerk following
+// their municipality's transfers gets none about another shop's (each checked by
+// the next event they may see coming first).
+func TestStockAndTransferEventsAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	subscriber, hub := a.process(t, graph.Realtime{})
+	writer, _ := a.process(t, graph.Realtime{})
+	p1, p2 := a.stocked(a.homeFac, a.homeShop, 5), a.stocked(a.homeFac, a.homeShop, 5)
+	pPartner := a.stocked(a.partnerFac, a.partnerShop, 5)
+	pWarehouse := a.stocked(a.homeFac, a.warehouse, 10)
+	pPartnerShop := a.stocked(a.partnerFac, a.partnerShop, 10)
+	loc := func(l *tsunagu.Location) string { return a.id(gid.KindLocation, int64(l.ID)) }
+	prod := func(p *tsunagu.Product) string { return a.id(gid.KindProduct, int64(p.ID)) }
+	muni := func(m *tsunagu.Municipality) string { return a.id(gid.KindMunicipality, int64(m.ID)) }
+
+	stockQ := `subscription($loc: ID!, $only: [ID!]) { stockLevelChanged(locationId: $loc, productIds: $only) {
+		product { id name } location { id } onHand available version } }`
+	transferQ := `subscription($m: ID!) { transferEvents(municipalityId: $m) { id status version from { id } to { id } } }`
+	clerk := connect(t, subscriber, a.tokens["clerk"])
+	clerk.subscribe("s", stockQ, map[string]any{"loc": loc(a.homeShop), "only": []string{prod(p1)}})
+	clerk.subscribe("t", transferQ, map[string]any{"m": muni(a.home)})
+	otherClerk := connect(t, subscriber, a.tokens["otherClerk"])
+	otherClerk.subscribe("s", stockQ, map[string]any{"loc": loc(a.partnerShop)})
+	manager := connect(t, subscriber, a.tokens["manager"])
+	manager.subscribe("t", transferQ, map[string]any{"m": muni(a.home)})
+	otherManager := connect(t, subscriber, a.tokens["otherManager"])
+	otherManager.subscribe("t", transferQ, map[string]any{"m": muni(a.partner)})
+	watching(t, hub, 9) // 5 subscriptions, 4 signed-in sockets
+
+	type level struct {
+		Product  struct{ ID string }
+		Location struct{ ID string }
+		OnHand   int
+		Version  int
+	}
+	adjust := func(as string, l *tsunagu.Location, p *tsunagu.Product, n int) {
+		t.Helper()
+		r := post(t, writer, a.tokens[as], adjustStock, map[string]any{"in": map[string]any{"locationId": loc(l),
+			"productId": prod(p), "quantity": n, "reason": "PRODUCTION", "idempotencyKey": key()}})
+		if len(r.Errors) > 0 || strings.Contains(string(r.Data), `"code"`) {
+			t.Fatalf("adjustStock: %s %+v", r.Data, r.Errors)
+		}
+	}
+	adjust("clerk", a.homeShop, p2, 1) // not followed
+	adjust("clerk", a.homeShop, p1, 2)
+	var l level
+	clerk.event("s", &l)
+	if l.Product.ID != prod(p1) || l.Location.ID != loc(a.homeShop) || l.OnHand != 7 || l.Version < 2 {
+		t.Errorf("clerk got %+v, want %s at 7 on hand", l, prod(p1))
+	}
+	adjust("otherClerk", a.partnerShop, pPartner, 1)
+	otherClerk.event("s", &l)
+	if l.Product.ID != prod(pPartner) || l.OnHand != 6 {
+		t.Errorf("the other clerk got %+v first, want %s at 6 (its own shop's)", l, prod(pPartner))
+	}
+
+	type transfer struct {
+		ID, Status string
+		Version    int
+	}
+	request := func(as string, from, to *tsunagu.Location, p *tsunagu.Product) transfer {
+		t.Helper()
+		r := post(t, writer, a.tokens[as], requestTransfer, map[string]any{"in": map[string]any{
+			"fromLocationId": loc(from), "toLocationId": loc(to),
+			"lines": []map[string]any{{"productId": prod(p), "quantity": 1}}, "idempotencyKey": key()}})
+		var out struct {
+			RequestTransfer struct{ Transfer *transfer }
+		}
+		if len(r.Errors) > 0 || json.Unmarshal(r.Data, &out) != nil || out.RequestTransfer.Transfer == nil {
+			t.Fatalf("requestTransfer: %s %+v", r.Data, r.Errors)
+		}
+		return *out.RequestTransfer.Transfer
+	}
+	// Warehouse → partner's shop: the home manager and the partner's see it; the
+	// home shop's clerk may not read it.
+	toPartner := request("manager", a.warehouse, a.partnerShop, pWarehouse)
+	var tr transfer
+	for _, c := range []*wsClient{manager, otherManager} {
+		if c.event("t", &tr); tr.ID != toPartner.ID || tr.Status != toPartner.Status {
+			t.Errorf("got %+v, want %+v", tr, toPartner)
+		}
+	}
+	// Warehouse → home shop: the clerk's first transfer event is this one.
+	toShop := request("manager", a.warehouse, a.homeShop, pWarehouse)
+	if clerk.event("t", &tr); tr.ID != toShop.ID {
+		t.Errorf("clerk got %+v first, want %s (not the other shop's %s)", tr, toShop.ID, toPartner.ID)
+	}
+	if manager.event("t", &tr); tr.ID != toShop.ID {
+		t.Errorf("manager got %+v, want %s", tr, toShop.ID)
+	}
+	requested := tr.Version
+	// Partner's shop → home shop, offered by the partner's manager: the first the
+	// partner's manager gets after toPartner (not toShop, all within home).
+	offer := request("otherManager", a.partnerShop, a.homeShop, pPartnerShop)
+	if otherManager.event("t", &tr); tr.ID != offer.ID {
+		t.Errorf("partner's manager got %+v, want %s (not %s)", tr, offer.ID, toShop.ID)
+	}
+	r := post(t, writer, a.tokens["manager"], approveTransfer, map[string]any{"in": map[string]any{"transferId": toShop.ID, "idempotencyKey": key()}})
+	if len(r.Errors) > 0 || strings.Contains(string(r.Data), `"code"`) {
+		t.Fatalf("approveTransfer: %s %+v", r.Data, r.Errors)
+	}
+	// The offer comes first (to the clerk's shop), then the approval.
+	if clerk.event("t", &tr); tr.ID != offer.ID {
+		t.Errorf("clerk got %+v, want the offer %s", tr, offer.ID)
+	}
+	if clerk.event("t", &tr); tr.ID != toShop.ID || tr.Status != "APPROVED" || tr.Version <= requested {
+		t.Errorf("clerk got %+v, want %s APPROVED, version above %d", tr, toShop.ID, requested)
 	}
 }

@@ -577,6 +577,14 @@ func (r *subscriptionResolver) OrderStatus(ctx context.Context, token string) (<
 	return r.orderStatus(ctx, token)
 }
 
+func (r *subscriptionResolver) StockLevelChanged(ctx context.Context, locationID string, productIds []string) (<-chan *tsunagu.StockLevel, error) {
+	return r.stockLevelChanged(ctx, locationID, productIds)
+}
+
+func (r *subscriptionResolver) TransferEvents(ctx context.Context, municipalityID string) (<-chan *tsunagu.Transfer, error) {
+	return r.transferEvents(ctx, municipalityID)
+}
+
 func (r *transferResolver) From(ctx context.Context, obj *tsunagu.Transfer) (*tsunagu.Location, error) {
 	return load(ctx, &loadersFrom(ctx).location, obj.FromLocationID, "location")
 }

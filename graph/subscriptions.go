@@ -49,6 +49,61 @@ func (r *Resolver) orderStatus(ctx context.Context, token string) (<-chan *tsuna
 	})
 }
 
+// maxWatchedProducts bounds stockLevelChanged's productIds.
+const maxWatchedProducts = 100
+
+// stockLevelChanged resolves stockLevelChanged(locationId:, productIds:).
+func (r *Resolver) stockLevelChanged(ctx context.Context, locationID string, productIDs []string) (<-chan *tsunagu.StockLevel, error) {
+	n, err := gid.DecodeKind(locationID, gid.KindLocation)
+	if err != nil {
+		return nil, err
+	}
+	loc := tsunagu.LocationID(n)
+	if len(productIDs) > maxWatchedProducts {
+		return nil, tsunagu.Errorf(tsunagu.CodeOutOfRange, "productIds", "Follow at most %d products at once.", maxWatchedProducts)
+	}
+	var only map[tsunagu.ProductID]bool
+	if productIDs != nil {
+		only = map[tsunagu.ProductID]bool{}
+		for _, id := range productIDs {
+			p, err := gid.DecodeKind(id, gid.KindProduct)
+			if err != nil {
+				return nil, err
+			}
+			only[tsunagu.ProductID(p)] = true
+		}
+	}
+	if err := r.Watch.WatchLocationStock(ctx, loc); err != nil {
+		return nil, err
+	}
+	return stream(ctx, topicLocation(loc), func(ctx context.Context, e tsunagu.Event) (*tsunagu.StockLevel, error) {
+		if only != nil && !only[e.ProductID] {
+			return nil, nil
+		}
+		page, err := r.Stock.StockLevels(ctx, loc, tsunagu.StockLevelFilter{ProductID: &e.ProductID}, tsunagu.PageArgs{First: 1})
+		if err != nil || len(page.Items) == 0 {
+			return nil, err
+		}
+		return page.Items[0], nil
+	})
+}
+
+// transferEvents resolves transferEvents(municipalityId:).
+func (r *Resolver) transferEvents(ctx context.Context, municipalityID string) (<-chan *tsunagu.Transfer, error) {
+	n, err := gid.DecodeKind(municipalityID, gid.KindMunicipality)
+	if err != nil {
+		return nil, err
+	}
+	m := tsunagu.MunicipalityID(n)
+	if err := r.Watch.WatchMunicipalityTransfers(ctx, m); err != nil {
+		return nil, err
+	}
+	return stream(ctx, topicMunicipality(m), func(ctx context.Context, e tsunagu.Event) (*tsunagu.Transfer, error) {
+		ts, err := r.Transfers.TransfersByID(ctx, []tsunagu.TransferID{e.TransferID})
+		return ts[e.TransferID], err
+	})
+}
+
 // stream subscribes the socket of ctx to topic and sends, for each event of it,
 // what read returns, as long as ctx lasts; read returns nil for an object the
 // subscriber may not (or no longer) read, which is then not sent. Events coming

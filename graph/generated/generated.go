@@ -698,8 +698,10 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		OrderStatus     func(childComplexity int, token string) int
-		ShopOrderEvents func(childComplexity int, shopID string) int
+		OrderStatus       func(childComplexity int, token string) int
+		ShopOrderEvents   func(childComplexity int, shopID string) int
+		StockLevelChanged func(childComplexity int, locationID string, productIds []string) int
+		TransferEvents    func(childComplexity int, municipalityID string) int
 	}
 
 	TerminalSalePayload struct {
@@ -1028,6 +1030,8 @@ type StocktakeResultLineResolver interface {
 type SubscriptionResolver interface {
 	ShopOrderEvents(ctx context.Context, shopID string) (<-chan *tsunagu.Order, error)
 	OrderStatus(ctx context.Context, token string) (<-chan *tsunagu.Order, error)
+	StockLevelChanged(ctx context.Context, locationID string, productIds []string) (<-chan *tsunagu.StockLevel, error)
+	TransferEvents(ctx context.Context, municipalityID string) (<-chan *tsunagu.Transfer, error)
 }
 type TransferResolver interface {
 	From(ctx context.Context, obj *tsunagu.Transfer) (*tsunagu.Location, error)
@@ -3967,6 +3971,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.ShopOrderEvents(childComplexity, args["shopId"].(string)), true
+	case "Subscription.stockLevelChanged":
+		if e.ComplexityRoot.Subscription.StockLevelChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_stockLevelChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.StockLevelChanged(childComplexity, args["locationId"].(string), args["productIds"].([]string)), true
+	case "Subscription.transferEvents":
+		if e.ComplexityRoot.Subscription.TransferEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_transferEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.TransferEvents(childComplexity, args["municipalityId"].(string)), true
 
 	case "TerminalSalePayload.clientSecret":
 		if e.ComplexityRoot.TerminalSalePayload.ClientSecret == nil {
@@ -4733,6 +4759,18 @@ type Subscription {
   shopOrderEvents(shopId: ID!): Order!
   "The shopper's own order, opened by its order token (no sign-in): each change of it."
   orderStatus(token: String!): Order!
+  """
+  The stock of a product at the location changed (on hand, reserved or incoming);
+  only of productIds (at most 100) when given. For staff of the location's
+  municipality and admins.
+  """
+  stockLevelChanged(locationId: ID!, productIds: [ID!]): StockLevel!
+  """
+  A transfer from or to the municipality was requested, approved, shipped, received
+  or cancelled. For the municipality's staff (a clerk gets those of their shop) and
+  admins.
+  """
+  transferEvents(municipalityId: ID!): Transfer!
 }
 
 type Mutation {
@@ -9113,6 +9151,42 @@ func (ec *executionContext) field_Subscription_shopOrderEvents_args(ctx context.
 		return nil, err
 	}
 	args["shopId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_stockLevelChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locationId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "productIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["productIds"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_transferEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipalityId"] = arg0
 	return args, nil
 }
 
@@ -21323,6 +21397,94 @@ func (ec *executionContext) fieldContext_Subscription_orderStatus(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_stockLevelChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_stockLevelChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().StockLevelChanged(ctx, fc.Args["locationId"].(string), fc.Args["productIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.StockLevel) graphql.Marshaler {
+			return ec.marshalNStockLevel2ᚖtsunaguᚋinternalᚋtsunaguᚐStockLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_stockLevelChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockLevel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_stockLevelChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_transferEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_transferEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().TransferEvents(ctx, fc.Args["municipalityId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Transfer) graphql.Marshaler {
+			return ec.marshalNTransfer2ᚖtsunaguᚋinternalᚋtsunaguᚐTransfer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_transferEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_transferEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TerminalSalePayload_sale(ctx context.Context, field graphql.CollectedField, obj *model.TerminalSalePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32477,6 +32639,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_shopOrderEvents(ctx, fields[0])
 	case "orderStatus":
 		return ec._Subscription_orderStatus(ctx, fields[0])
+	case "stockLevelChanged":
+		return ec._Subscription_stockLevelChanged(ctx, fields[0])
+	case "transferEvents":
+		return ec._Subscription_transferEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -36267,6 +36433,41 @@ func (ec *executionContext) marshalOFacilityKind2ᚖtsunaguᚋinternalᚋtsunagu
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
