@@ -42,7 +42,8 @@ type Realtime struct {
 	// not answer within twice that is dropped.
 	PingInterval time.Duration
 	// Recheck is how often a socket's token is checked again (default 1 min); a
-	// revocation (logout, a disabled or changed account) is acted on at once.
+	// revocation (logout, a disabled or changed account) is acted on at once, and
+	// after the listener lost events, once it listens again.
 	Recheck time.Duration
 }
 
@@ -281,12 +282,13 @@ func (s *socket) recheck(ctx context.Context, token string, u *tsunagu.User, w *
 		}
 	}()
 	for {
-		if w == nil {
-			w, _ = s.rt.Hub.watch(topicUser(u.ID))
-		}
 		var wake, lost <-chan struct{}
+		var retry <-chan time.Time
 		if w != nil {
 			wake, lost = w.wake, w.lost
+		} else {
+			// Events stopped: watch again as soon as they come back.
+			retry = time.After(time.Second)
 		}
 		select {
 		case <-ctx.Done():
@@ -296,6 +298,11 @@ func (s *socket) recheck(ctx context.Context, token string, u *tsunagu.User, w *
 		case <-lost:
 			w = nil
 			continue
+		case <-retry:
+			if w, _ = s.rt.Hub.watch(topicUser(u.ID)); w == nil {
+				continue
+			}
+			// A revocation may have gone unannounced meanwhile: check now.
 		case <-tick.C:
 		}
 		now, err := s.res.Auth.Authenticate(ctx, token)

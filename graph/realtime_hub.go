@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"strconv"
 	"sync"
 
@@ -92,6 +93,16 @@ func (h *Hub) Connected(ok bool) {
 		}
 		delete(h.watchers, t)
 	}
+}
+
+// Live reports whether events are being received; a readiness check.
+func (h *Hub) Live(context.Context) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.connected {
+		return errNoLiveUpdates
+	}
+	return nil
 }
 
 // watch registers interest in topic. It returns UNAVAILABLE while events are not

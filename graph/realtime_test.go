@@ -606,3 +606,38 @@ func TestStockAndTransferEventsAcrossProcesses(t *testing.T) {
 		t.Errorf("clerk got %+v, want %s APPROVED, version above %d", tr, toShop.ID, requested)
 	}
 }
+
+// When a process's listening connection drops, its subscriptions end with
+// UNAVAILABLE (the client refetches and subscribes again) rather than going
+// silent; once it listens again, subscribing works.
+func TestSubscriptionsWhenListenerDrops(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	base, hub := a.process(t, graph.Realtime{})
+	shopEvents := `subscription($shop: ID!) { shopOrderEvents(shopId: $shop) { id } }`
+	homeShop := map[string]any{"shop": a.id(gid.KindLocation, int64(a.homeShop.ID))}
+	c := connect(t, base, a.tokens["clerk"])
+	c.subscribe("1", shopEvents, homeShop)
+	watching(t, hub, 2)
+	var n int
+	must(t, a.db.SQL().QueryRowContext(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query ILIKE 'listen%'`).Scan(&n))
+	if n != 1 {
+		t.Fatalf("terminated %d listening connections, want 1", n)
+	}
+	if code := c.refused("1"); code != "UNAVAILABLE" {
+		t.Errorf("%s, want UNAVAILABLE", code)
+	}
+	// The listener reconnects by itself; then the socket watches its user again
+	// and takes subscriptions.
+	deadline := time.Now().Add(wait)
+	for hub.Live(context.Background()) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the listener did not reconnect")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	watching(t, hub, 1)
+	c.subscribe("2", shopEvents, homeShop)
+	watching(t, hub, 2)
+}

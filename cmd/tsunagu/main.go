@@ -278,9 +278,10 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", graph.NewServer(res, graph.Options{
-		Dev:             cfg.dev,
-		Ready:           db.Ping,
-		Dependencies:    dependencies(cfg, db, listenURL, cache, sender),
+		Dev:   cfg.dev,
+		Ready: db.Ping,
+		Dependencies: append(dependencies(cfg, db, listenURL, cache, sender),
+			graph.Dependency{Name: "events", Optional: true, Check: hub.Live}),
 		Metrics:         m,
 		CountStatements: postgres.CountStatements,
 		Log:             log,
