@@ -27,12 +27,7 @@ func TestPickupOrdersInChromium(t *testing.T) {
 	n1, n2 := first.Number(), second.Number()
 	b := newBrowser(t, "pickup")
 
-	b.do("opening the app", chromedp.Navigate(s.url+"/pos/"))
-	b.do("signing in", typeInto("#login-email", s.email), typeInto("#login-password", s.password+"\r"))
-	b.do("opening the register", typeInto("#reg-float", "30000"), click("#reg-open"))
-	b.waitText("#task-pickup", "受け取り待ちの注文")
-	b.do("the pickup task", click("#task-pickup"))
-	b.waitText("h1", "受け取り待ちの注文")
+	b.openPickup(s)
 	card := fmt.Sprintf("#pickup-paid li.order:has(#ready-%d)", n1)
 	for _, want := range []string{fmt.Sprintf("注文 #%d", n1), "山田花子 さま", "クッキー", "× 2", "木のスプーン", "× 1", "¥1,900"} {
 		b.waitText(card, want)
@@ -134,6 +129,17 @@ func TestPickupOrdersInChromium(t *testing.T) {
 			t.Errorf("%s: on hand %d, reserved %d; want %d, %d", e.Node.Product.Code, e.Node.OnHand, e.Node.Reserved, w[0], w[1])
 		}
 	}
+}
+
+// openPickup signs the clerk in, opens the register and goes to the pickup list.
+func (b *browser) openPickup(s *shop) {
+	b.t.Helper()
+	b.do("opening the app", chromedp.Navigate(s.url+"/pos/"))
+	b.do("signing in", typeInto("#login-email", s.email), typeInto("#login-password", s.password+"\r"))
+	b.do("opening the register", typeInto("#reg-float", "30000"), click("#reg-open"))
+	b.waitText("#task-pickup", "受け取り待ちの注文")
+	b.do("the pickup task", click("#task-pickup"))
+	b.waitText("h1", "受け取り待ちの注文")
 }
 
 // until waits until a JavaScript expression is true.

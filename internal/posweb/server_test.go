@@ -56,6 +56,7 @@ type shop struct {
 	unknown atomic.Int32
 
 	// What the tests look at behind the API.
+	hub      *graph.Hub
 	db       *postgres.DB
 	orders   *postgres.OrderService
 	loc      *tsunagu.Location
@@ -75,7 +76,8 @@ const (
 func newShop(t *testing.T) *shop {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewURL(t), nil)
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(ctx, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,8 +149,15 @@ func newShop(t *testing.T) *shop {
 	// Online orders are paid through stripe-mock, which keeps no state: the payment
 	// arrives as a signed event at the webhook, as Stripe would send it.
 	s.orders = postgres.NewOrderService(db, stripe.New("sk_test_tsunagu", stripemock.URL(t)))
+	// Live updates, as a process of the API has them: its listener feeds its hub.
+	hub := graph.NewHub()
+	lctx, stopListening := context.WithCancel(context.Background())
+	t.Cleanup(stopListening)
+	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(hub)))
+	s.hub = hub
 	api := graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: auth, Stock: stock,
-		Transfers: postgres.NewTransferService(db), POS: posSvc, Orders: s.orders}, graph.Options{POS: posweb.Handler("/pos")})
+		Transfers: postgres.NewTransferService(db), POS: posSvc, Orders: s.orders, Watch: postgres.NewWatchService(db)},
+		graph.Options{POS: posweb.Handler("/pos"), Realtime: graph.Realtime{Hub: hub}})
 	mux := http.NewServeMux()
 	mux.Handle("/", s.flaky(api))
 	mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: webhookSecret, Orders: s.orders,

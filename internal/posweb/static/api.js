@@ -55,6 +55,56 @@ export function gql(query, variables) {
   return send(query, variables);
 }
 
+// subscribe follows one subscription over a WebSocket at the same /graphql
+// (graphql-transport-ws), signed in with the kept token: onData gets each event's
+// data. onFail is called once when the socket cannot be opened or ends otherwise
+// than by the returned stop (the server closed it, a refusal, a lost network):
+// the caller falls back to asking now and then.
+export function subscribe(query, variables, onData, onFail) {
+  const url = new URL(ENDPOINT, location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  let stopped = false;
+  let failed = false;
+  const fail = () => {
+    if (stopped || failed) return;
+    failed = true;
+    onFail();
+  };
+  let ws;
+  try {
+    ws = new WebSocket(url, "graphql-transport-ws");
+  } catch {
+    setTimeout(fail);
+    return () => {};
+  }
+  const put = (m) => ws.send(JSON.stringify(m));
+  ws.onopen = () => {
+    const tk = token();
+    put({ type: "connection_init", payload: tk ? { Authorization: "Bearer " + tk } : {} });
+  };
+  ws.onmessage = (ev) => {
+    let m;
+    try {
+      m = JSON.parse(ev.data);
+    } catch {
+      return;
+    }
+    if (m.type === "connection_ack") put({ id: "1", type: "subscribe", payload: { query, variables } });
+    else if (m.type === "ping") put({ type: "pong" });
+    else if (m.type === "next" && m.payload && m.payload.data && !m.payload.errors) onData(m.payload.data);
+    else if (m.type === "next" || m.type === "error" || m.type === "complete") {
+      ws.close();
+      fail();
+    }
+  };
+  ws.onerror = fail;
+  ws.onclose = fail;
+  return () => {
+    stopped = true;
+    ws.close();
+  };
+}
+
 // newKey is a fresh idempotency key.
 export function newKey() {
   return crypto.randomUUID();

@@ -179,6 +179,7 @@ const M = {
   handOverAsk: { ja: "{name} さまに{注文|ちゅうもん} #{n} の{商品|しょうひん}をお{渡|わた}ししましたか？ {商品|しょうひん}はお{店|みせ}の{在庫|ざいこ}から{出|で}ます。", easy: "{name} さんに {注文|ちゅうもん} #{n} の {商品|しょうひん}を わたしましたか？", en: "Have you handed order #{n} to {name}? The goods leave the shop's stock." },
   handOverYes: { ja: "はい、お{渡|わた}ししました", easy: "はい、わたしました", en: "Yes, handed over" },
   handOverNo: { ja: "まだです", easy: "まだです", en: "Not yet" },
+  newOrder: { ja: "{新|あたら}しい{注文|ちゅうもん} #{n}（{name} さま）が{届|とど}きました。", easy: "あたらしい {注文|ちゅうもん} #{n}（{name} さん）が きました。", en: "New order #{n} ({name}) has come in." },
   markedReady: { ja: "{注文|ちゅうもん} #{n} の{準備|じゅんび}ができました。お{客|きゃく}さまにお{知|し}らせしました。", easy: "{注文|ちゅうもん} #{n} の じゅんびが できました。お{客|きゃく}さんに しらせました。", en: "Order #{n} is ready; the shopper has been told." },
   handedOver: { ja: "{注文|ちゅうもん} #{n} をお{渡|わた}ししました。", easy: "{注文|ちゅうもん} #{n} を わたしました。", en: "Order #{n} is handed over." },
   orderFailed: { ja: "{注文|ちゅうもん} #{n}：", easy: "{注文|ちゅうもん} #{n}：", en: "Order #{n}: " },

@@ -3,7 +3,7 @@
 // confirms). An action keeps its idempotency key in localStorage until the API
 // answers, like a sale, so a retry or a reload never acts twice.
 
-import { gql, newKey, pendingOrderAction, resumeOrderAction, submitOrderAction } from "./api.js";
+import { gql, newKey, pendingOrderAction, resumeOrderAction, submitOrderAction, subscribe } from "./api.js";
 import { announce, clearError, fail, h, hidePending, showError } from "./dom.js";
 import { errNode, named, t, ts, yen } from "./i18n.js";
 import { go, screen, state } from "./state.js";
@@ -25,6 +25,50 @@ const ACTIONS = {
   },
 };
 
+// A new paid order comes in by itself while the list is open: the shop's order
+// events over a WebSocket, or, when no socket can be opened, a look every
+// POLL_MS. Only new orders redraw the list (with a notice, shown and announced):
+// an order someone else changed stays put under the clerk's finger, and their
+// press is explained if it is too late.
+const EVENTS = `subscription($shop: ID!) { shopOrderEvents(shopId: $shop) { id number name fulfilment status } }`;
+const POLL_MS = 20000;
+let shown = new Set(); // IDs of the orders on the lists
+let stopLive = () => {};
+
+document.addEventListener("pos:screen", (e) => {
+  if (e.detail !== "pickup") stopLive();
+});
+
+function live(ui) {
+  stopLive();
+  const arrived = (o) => o.fulfilment === "PICKUP" && o.status === "PAID" && !shown.has(o.id);
+  const poll = () => {
+    const timer = setInterval(async () => {
+      let d;
+      try {
+        d = await gql(LIST, { shop: shopId() });
+      } catch {
+        return; // the next look tries again
+      }
+      const fresh = d.paid.edges.map((e) => e.node).filter(arrived);
+      if (fresh.length) newOrders(ui, fresh);
+    }, POLL_MS);
+    stopLive = () => clearInterval(timer);
+  };
+  stopLive = subscribe(EVENTS, { shop: shopId() }, (d) => {
+    if (arrived(d.shopOrderEvents)) newOrders(ui, [d.shopOrderEvents]);
+  }, poll);
+}
+
+async function newOrders(ui, orders) {
+  for (const o of orders) shown.add(o.id);
+  const last = orders[orders.length - 1];
+  ui.news.replaceChildren(t("newOrder", { n: last.number, name: named(last.name) }));
+  ui.news.hidden = false;
+  announce(ts("newOrder", { n: last.number, name: last.name }));
+  if (!pendingOrderAction()) await load(ui);
+}
+
 // The shop whose orders these are: the clerk's own, or the register's.
 const shopId = () => (state.user && state.user.shop && state.user.shop.id) || (state.register && state.register.shop.id);
 
@@ -32,8 +76,9 @@ screen("pickup", (main) => {
   const title = h("h1", { id: "pickup-title" }, t("pickupTitle"));
   const general = h("p", { id: "pickup-err", class: "err", role: "alert", hidden: true });
   const done = h("p", { id: "pickup-done", class: "lead done", hidden: true });
+  const news = h("p", { id: "pickup-news", class: "lead done", hidden: true });
   const lists = h("div", { id: "pickup-lists", class: "pickup" }, h("p", { role: "status" }, t("loading")));
-  const ui = { title, general, done, lists };
+  const ui = { title, general, done, news, lists };
   const refresh = h("button", { type: "button", class: "secondary big", id: "pickup-refresh", onclick: () => {
     clearError(general);
     done.hidden = true;
@@ -41,13 +86,14 @@ screen("pickup", (main) => {
   } }, t("refreshList"));
   const back = h("button", { type: "button", class: "secondary big", id: "back", onclick: () => go(state.session ? "sale" : "registers") }, t(state.session ? "back" : "toRegisters"));
   main.append(
-    h("section", { class: "card", "aria-labelledby": "pickup-title" }, title, h("p", { class: "hint" }, t("pickupHelp")), general, done,
+    h("section", { class: "card", "aria-labelledby": "pickup-title" }, title, h("p", { class: "hint" }, t("pickupHelp")), general, done, news,
       h("div", { class: "row no-print" }, refresh, back)),
     lists,
   );
   // An action whose answer never came goes out again, with its own key, first.
   if (pendingOrderAction()) run(ui, pendingOrderAction().what, () => resumeOrderAction(showPending));
   else load(ui);
+  live(ui);
   return title;
 });
 
@@ -62,6 +108,7 @@ async function load(ui) {
   // Oldest first: the shopper who ordered first waits longest. Deliveries are shipped, not handed over.
   const pickups = (c) => c.edges.map((e) => e.node).filter((o) => o.fulfilment === "PICKUP").sort((a, b) => a.number - b.number);
   const busy = Boolean(pendingOrderAction());
+  shown = new Set([...d.paid.edges, ...d.ready.edges].map((e) => e.node.id));
   ui.lists.replaceChildren(
     section(ui, "pickup-paid", "pickupToPrepare", "pickupNoneToPrepare", pickups(d.paid), busy),
     section(ui, "pickup-ready", "pickupToHand", "pickupNoneToHand", pickups(d.ready), busy),

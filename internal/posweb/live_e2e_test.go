@@ -1,0 +1,35 @@
+package posweb_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// A pickup order paid online while the pickup list is open comes onto the list by
+// itself (shopOrderEvents over a WebSocket), with a notice shown on the screen and
+// read out through the live region.
+func TestPickupOrderArrivesLive(t *testing.T) {
+	s := newShop(t)
+	s.paidPickupOrder(t, "山田花子", cookieCode, 1)
+	b := newBrowser(t, "pickup-live")
+
+	b.openPickup(s)
+	b.waitText("#pickup-paid", "山田花子")
+	// The list follows the shop's orders once its socket is signed in (the user's
+	// own watch) and subscribed.
+	deadline := time.Now().Add(10 * time.Second)
+	for s.hub.Watching() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the app did not subscribe: %d watching", s.hub.Watching())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	second := s.paidPickupOrder(t, "Tran Thi Lan", jamCode, 1)
+	b.waitText("#pickup-news", fmt.Sprintf("新しい注文 #%d（Tran Thi Lan さま）が届きました。", second.Number()))
+	b.waitText("#pickup-paid", "Tran Thi Lan")
+	b.until("the live region says so", fmt.Sprintf(`document.getElementById("announcer").textContent === %q`,
+		fmt.Sprintf("新しい注文 #%d（Tran Thi Lan さま）が届きました。", second.Number())))
+	b.checkA11y("pickup-live")
+}
