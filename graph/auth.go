@@ -29,3 +29,11 @@ func invitationPayload(v *tsunagu.Invitation, err error) (*model.InviteStaffPayl
 	}
 	return &model.InviteStaffPayload{Invitation: v, UserErrors: errs}, nil
 }
+
+func staffPayload(ctx context.Context, u *tsunagu.User, err error) (*model.StaffPayload, error) {
+	errs, err := primedPayload(ctx, u, err, (*primer).user, "user")
+	if err != nil || len(errs) > 0 {
+		return &model.StaffPayload{UserErrors: errs}, err
+	}
+	return &model.StaffPayload{User: u, UserErrors: errs}, nil
+}

@@ -10,6 +10,7 @@ const (
 	requestPasswordReset = `mutation($in: RequestPasswordResetInput!) { requestPasswordReset(input: $in) { userErrors { code field message } } }`
 	resetPassword        = `mutation($in: ResetPasswordInput!) { resetPassword(input: $in) { userErrors { code field message } } }`
 	inviteStaff          = `mutation($in: InviteStaffInput!) { inviteStaff(input: $in) { invitation { email role expiresAt } userErrors { code field message } } }`
+	deactivateStaff      = `mutation($in: DeactivateStaffInput!) { deactivateStaff(input: $in) { user { id } userErrors { code field message } } }`
 	acceptInvitation     = `mutation($in: AcceptInvitationInput!) { acceptInvitation(input: $in) { token user { role } userErrors { code field message } } }`
 )
 

@@ -10,6 +10,7 @@ import (
 
 	"tsunagu/graph/generated"
 	"tsunagu/graph/gid"
+	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -166,6 +167,13 @@ var authzMatrix = map[string]authzCase{
 	"inviteStaff": {inviteStaff, managers, func(a *api) map[string]any {
 		return map[string]any{"in": map[string]any{"email": "invitee-" + key() + "@example.jp", "role": "CLERK",
 			"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)), "idempotencyKey": key()}}
+	}},
+	// A clerk of the home shop, made for each run: the home managers may deactivate them.
+	"deactivateStaff": {deactivateStaff, managers, func(a *api) map[string]any {
+		u, err := a.auth.CreateUser(a.adminCtx(), postgres.NewUserInput{Email: "leaving-" + key() + "@example.jp",
+			Password: "a long password", Name: "退職", Role: tsunagu.RoleClerk, ShopID: &a.homeShop.ID})
+		must(a.t, err)
+		return map[string]any{"in": map[string]any{"userId": a.id(gid.KindUser, int64(u.ID))}}
 	}},
 	"setShippingRule": {setShippingRule, managers, func(a *api) map[string]any {
 		a.shop()

@@ -200,6 +200,11 @@ func (r *mutationResolver) AcceptInvitation(ctx context.Context, input tsunagu.A
 	return loginPayload(ctx, v, err)
 }
 
+func (r *mutationResolver) DeactivateStaff(ctx context.Context, input tsunagu.DeactivateStaffInput) (*model.StaffPayload, error) {
+	v, err := r.Auth.DeactivateStaff(ctx, input)
+	return staffPayload(ctx, v, err)
+}
+
 func (r *mutationResolver) Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error) {
 	v, err := r.Orders.Checkout(ctx, input)
 	return checkoutPayload(ctx, v, err)

@@ -237,6 +237,7 @@ type ComplexityRoot struct {
 		CreateRegister       func(childComplexity int, input tsunagu.CreateRegisterInput) int
 		CreateSale           func(childComplexity int, input tsunagu.CreateSaleInput) int
 		CreateTerminalSale   func(childComplexity int, input tsunagu.CreateTerminalSaleInput) int
+		DeactivateStaff      func(childComplexity int, input tsunagu.DeactivateStaffInput) int
 		InviteStaff          func(childComplexity int, input tsunagu.InviteStaffInput) int
 		Login                func(childComplexity int, input tsunagu.LoginInput) int
 		Logout               func(childComplexity int) int
@@ -614,6 +615,11 @@ type ComplexityRoot struct {
 		Role      func(childComplexity int) int
 	}
 
+	StaffPayload struct {
+		User       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	StockAdjustment struct {
 		Actor     func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
@@ -889,6 +895,7 @@ type MutationResolver interface {
 	ResetPassword(ctx context.Context, input tsunagu.ResetPasswordInput) (*model.ResetPasswordPayload, error)
 	InviteStaff(ctx context.Context, input tsunagu.InviteStaffInput) (*model.InviteStaffPayload, error)
 	AcceptInvitation(ctx context.Context, input tsunagu.AcceptInvitationInput) (*model.LoginPayload, error)
+	DeactivateStaff(ctx context.Context, input tsunagu.DeactivateStaffInput) (*model.StaffPayload, error)
 	Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error)
 	MarkOrderReady(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
 	CompleteOrder(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
@@ -1812,6 +1819,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTerminalSale(childComplexity, args["input"].(tsunagu.CreateTerminalSaleInput)), true
+	case "Mutation.deactivateStaff":
+		if e.ComplexityRoot.Mutation.DeactivateStaff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deactivateStaff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeactivateStaff(childComplexity, args["input"].(tsunagu.DeactivateStaffInput)), true
 	case "Mutation.inviteStaff":
 		if e.ComplexityRoot.Mutation.InviteStaff == nil {
 			break
@@ -3621,6 +3639,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StaffInvitation.Role(childComplexity), true
 
+	case "StaffPayload.user":
+		if e.ComplexityRoot.StaffPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffPayload.User(childComplexity), true
+	case "StaffPayload.userErrors":
+		if e.ComplexityRoot.StaffPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffPayload.UserErrors(childComplexity), true
+
 	case "StockAdjustment.actor":
 		if e.ComplexityRoot.StockAdjustment.Actor == nil {
 			break
@@ -4527,6 +4558,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateRegisterInput", ec.unmarshalInputCreateRegisterInput),
 			graphql.NewInputUnmarshaler("CreateSaleInput", ec.unmarshalInputCreateSaleInput),
 			graphql.NewInputUnmarshaler("CreateTerminalSaleInput", ec.unmarshalInputCreateTerminalSaleInput),
+			graphql.NewInputUnmarshaler("DeactivateStaffInput", ec.unmarshalInputDeactivateStaffInput),
 			graphql.NewInputUnmarshaler("DenominationCountInput", ec.unmarshalInputDenominationCountInput),
 			graphql.NewInputUnmarshaler("FacilityFilter", ec.unmarshalInputFacilityFilter),
 			graphql.NewInputUnmarshaler("InviteStaffInput", ec.unmarshalInputInviteStaffInput),
@@ -4851,6 +4883,11 @@ type Mutation {
   "Takes up an invitation: creates the account with this name and password and signs it in. No sign-in needed."
   acceptInvitation(input: AcceptInvitationInput!): LoginPayload!
   """
+  Disables a staff account and ends every session of it at once. An ADMIN deactivates
+  anyone but themselves; a MANAGER the CLERKs of their own municipality's shops.
+  """
+  deactivateStaff(input: DeactivateStaffInput!): StaffPayload!
+  """
   Orders a cart from one shop, as a guest or a signed-in customer: reserves the stock
   (for 30 minutes), creates the order PENDING_PAYMENT and its Stripe PaymentIntent.
   Pay with the client secret (Stripe.js); Stripe's webhook marks the order paid. A
@@ -5072,6 +5109,15 @@ type StaffInvitation {
 
 type InviteStaffPayload {
   invitation: StaffInvitation
+  userErrors: [UserError!]!
+}
+
+input DeactivateStaffInput {
+  userId: ID!
+}
+
+type StaffPayload {
+  user: User
   userErrors: [UserError!]!
 }
 
@@ -7462,6 +7508,16 @@ func (ec *executionContext) childFields_StaffInvitation(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type StaffInvitation", field.Name)
 }
 
+func (ec *executionContext) childFields_StaffPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_StaffPayload_user(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_StaffPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StaffPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_StockAdjustment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8296,6 +8352,20 @@ func (ec *executionContext) field_Mutation_createTerminalSale_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.CreateTerminalSaleInput, error) {
 			return ec.unmarshalNCreateTerminalSaleInput2tsunaguᚋinternalᚋtsunaguᚐCreateTerminalSaleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deactivateStaff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.DeactivateStaffInput, error) {
+			return ec.unmarshalNDeactivateStaffInput2tsunaguᚋinternalᚋtsunaguᚐDeactivateStaffInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12775,6 +12845,50 @@ func (ec *executionContext) fieldContext_Mutation_acceptInvitation(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_acceptInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deactivateStaff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deactivateStaff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeactivateStaff(ctx, fc.Args["input"].(tsunagu.DeactivateStaffInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StaffPayload) graphql.Marshaler {
+			return ec.marshalNStaffPayload2ᚖtsunaguᚋgraphᚋmodelᚐStaffPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deactivateStaff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deactivateStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19874,6 +19988,70 @@ func (ec *executionContext) fieldContext_StaffInvitation_expiresAt(_ context.Con
 	return graphql.NewScalarFieldContext("StaffInvitation", field, false, false, "Time")
 }
 
+func (ec *executionContext) _StaffPayload_user(ctx context.Context, field graphql.CollectedField, obj *model.StaffPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffPayload_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtsunaguᚋinternalᚋtsunaguᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StaffPayload_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StaffPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.StaffPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StockAdjustment_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.StockAdjustment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25760,6 +25938,48 @@ func UnmarshalCreateTerminalSaleInput(ctx context.Context, raw any) (tsunagu.Cre
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeactivateStaffInput(ctx context.Context, obj any) (tsunagu.DeactivateStaffInput, error) {
+	var it tsunagu.DeactivateStaffInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐUserID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeactivateStaffInput unmarshals raw into the DeactivateStaffInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeactivateStaffInput(ctx context.Context, raw any) (tsunagu.DeactivateStaffInput, error) {
+	var out tsunagu.DeactivateStaffInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeactivateStaffInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDenominationCountInput(ctx context.Context, obj any) (tsunagu.DenominationCount, error) {
 	var it tsunagu.DenominationCount
 	if obj == nil {
@@ -29620,6 +29840,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "deactivateStaff":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deactivateStaff(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "checkout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_checkout(ctx, field)
@@ -32062,6 +32289,44 @@ func (ec *executionContext) _StaffInvitation(ctx context.Context, sel ast.Select
 	return out
 }
 
+var staffPayloadImplementors = []string{"StaffPayload"}
+
+func (ec *executionContext) _StaffPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StaffPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffPayload")
+		case "user":
+			out.Values[i] = ec._StaffPayload_user(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._StaffPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var stockAdjustmentImplementors = []string{"StockAdjustment", "Node"}
 
 func (ec *executionContext) _StockAdjustment(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.StockAdjustment) graphql.Marshaler {
@@ -34132,6 +34397,11 @@ func (ec *executionContext) unmarshalNCreateTerminalSaleInput2tsunaguᚋinternal
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDeactivateStaffInput2tsunaguᚋinternalᚋtsunaguᚐDeactivateStaffInput(ctx context.Context, v any) (tsunagu.DeactivateStaffInput, error) {
+	res, err := ec.unmarshalInputDeactivateStaffInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNDenominationCount2tsunaguᚋinternalᚋtsunaguᚐDenominationCount(ctx context.Context, sel ast.SelectionSet, v tsunagu.DenominationCount) graphql.Marshaler {
 	return ec._DenominationCount(ctx, sel, &v)
 }
@@ -35537,6 +35807,14 @@ func (ec *executionContext) marshalNShopPayload2ᚖtsunaguᚋgraphᚋmodelᚐSho
 func (ec *executionContext) unmarshalNSignUpInput2tsunaguᚋinternalᚋtsunaguᚐSignUpInput(ctx context.Context, v any) (tsunagu.SignUpInput, error) {
 	res, err := ec.unmarshalInputSignUpInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStaffPayload2ᚖtsunaguᚋgraphᚋmodelᚐStaffPayload(ctx context.Context, sel ast.SelectionSet, v *model.StaffPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StaffPayload!")
+		return graphql.Null
+	}
+	return ec._StaffPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNStockBucket2tsunaguᚋinternalᚋtsunaguᚐBucket(ctx context.Context, v any) (tsunagu.Bucket, error) {

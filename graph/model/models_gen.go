@@ -178,6 +178,11 @@ type ShopPayload struct {
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
 
+type StaffPayload struct {
+	User       *tsunagu.User    `json:"user,omitempty"`
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
 type StockLevelConnection struct {
 	Edges    []*StockLevelEdge `json:"edges"`
 	PageInfo *PageInfo         `json:"pageInfo"`

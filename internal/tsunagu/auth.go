@@ -82,9 +82,21 @@ type AuthService interface {
 	// DUPLICATE (input.email) when the address got an account meanwhile; and then
 	// changes nothing.
 	AcceptInvitation(ctx context.Context, in AcceptInvitationInput) (*Session, error)
+	// DeactivateStaff disables a staff account and revokes every bearer token of
+	// it at once: its sessions end and it cannot sign in. Who may deactivate whom
+	// is CanAppoint's rule on the account's role and municipality; nobody
+	// deactivates their own account (FORBIDDEN). Returns NOT_FOUND (input.userId)
+	// for an unknown user or a shopper's account, FORBIDDEN; and then changes
+	// nothing. An account deactivated already stays so (its tokens revoked again).
+	DeactivateStaff(ctx context.Context, in DeactivateStaffInput) (*User, error)
 	// UsersByID returns the users among ids that the signed-in user may see:
 	// themselves; staff see other staff; admins see everyone.
 	UsersByID(ctx context.Context, ids []UserID) (map[UserID]*User, error)
+}
+
+// DeactivateStaffInput names the staff account to deactivate.
+type DeactivateStaffInput struct {
+	UserID UserID
 }
 
 // PasswordResetTTL is how long a password reset link works.
