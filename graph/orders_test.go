@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"tsunagu/graph/gid"
@@ -166,12 +167,24 @@ func TestSignUpAndCheckout(t *testing.T) {
 	if bt.OrderByToken != nil {
 		t.Errorf("a wrong token opens %+v", bt.OrderByToken)
 	}
-	const byID = `query($id: ID!) { order(id: $id) { id } }`
+	// Staff see the PaymentIntent, to find the payment in Stripe; the shopper does not.
+	const byID = `query($id: ID!) { order(id: $id) { id paymentIntentId } }`
 	for as, visible := range map[string]bool{"customer": true, "clerk": true, "otherClerk": false, "": false} {
-		var r struct{ Order *struct{ ID string } }
+		var r struct {
+			Order *struct {
+				ID              string
+				PaymentIntentID *string
+			}
+		}
 		a.ok(as, byID, map[string]any{"id": o.ID}, &r)
 		if (r.Order != nil) != visible {
 			t.Errorf("order(id) as %q: %+v, want visible %v", as, r.Order, visible)
+		}
+		if r.Order != nil && (r.Order.PaymentIntentID != nil) != (as == "clerk") {
+			t.Errorf("order(id) as %q: paymentIntentId %v", as, r.Order.PaymentIntentID)
+		}
+		if as == "clerk" && r.Order != nil && r.Order.PaymentIntentID != nil && !strings.HasPrefix(*r.Order.PaymentIntentID, "pi_") {
+			t.Errorf("paymentIntentId %q", *r.Order.PaymentIntentID)
 		}
 	}
 

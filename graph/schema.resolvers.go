@@ -254,6 +254,10 @@ func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.Se
 	return shippingRulePayload(r.Orders.SetShippingRule(ctx, input))
 }
 
+func (r *orderResolver) PaymentIntentID(ctx context.Context, obj *tsunagu.Order) (*string, error) {
+	return obj.PaymentIntentFor(ctx), nil
+}
+
 func (r *orderResolver) Shop(ctx context.Context, obj *tsunagu.Order) (*tsunagu.Location, error) {
 	return load(ctx, &loadersFrom(ctx).location, obj.ShopID, "shop")
 }

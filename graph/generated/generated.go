@@ -278,6 +278,7 @@ type ComplexityRoot struct {
 		Number             func(childComplexity int) int
 		PaidAt             func(childComplexity int) int
 		PaymentFlag        func(childComplexity int) int
+		PaymentIntentID    func(childComplexity int) int
 		Phone              func(childComplexity int) int
 		PostalCode         func(childComplexity int) int
 		QualifyingTaxes    func(childComplexity int) int
@@ -908,6 +909,8 @@ type MutationResolver interface {
 	SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error)
 }
 type OrderResolver interface {
+	PaymentIntentID(ctx context.Context, obj *tsunagu.Order) (*string, error)
+
 	Shop(ctx context.Context, obj *tsunagu.Order) (*tsunagu.Location, error)
 
 	Lines(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderLine, error)
@@ -2158,6 +2161,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Order.PaymentFlag(childComplexity), true
+	case "Order.paymentIntentId":
+		if e.ComplexityRoot.Order.PaymentIntentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Order.PaymentIntentID(childComplexity), true
 	case "Order.phone":
 		if e.ComplexityRoot.Order.Phone == nil {
 			break
@@ -6319,6 +6328,8 @@ enum Fulfilment {
 
 type Order implements Node {
   id: ID!
+  "Stripe's PaymentIntent (pi_…), for staff to find the payment in Stripe's dashboard; null for the shopper and before checkout reaches Stripe."
+  paymentIntentId: String
   "The order's number (注文番号), as the shopper's messages give it: what the shopper says at the counter."
   number: Int!
   "The shop the goods come from."
@@ -6856,6 +6867,8 @@ func (ec *executionContext) childFields_Order(ctx context.Context, field graphql
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Order_id(ctx, field)
+	case "paymentIntentId":
+		return ec.fieldContext_Order_paymentIntentId(ctx, field)
 	case "number":
 		return ec.fieldContext_Order_number(ctx, field)
 	case "shop":
@@ -13356,6 +13369,29 @@ func (ec *executionContext) _Order_id(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_Order_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Order", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Order_paymentIntentId(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Order_paymentIntentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Order().PaymentIntentID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Order_paymentIntentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Order", field, true, true, "String")
 }
 
 func (ec *executionContext) _Order_number(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
@@ -29950,6 +29986,12 @@ func (ec *executionContext) _Order(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "paymentIntentId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Order_paymentIntentId(ctx, field, obj)
+				})
 		case "number":
 			out.Values[i] = ec._Order_number(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -622,6 +622,17 @@ type Payments interface {
 	ProcessOnReader(ctx context.Context, readerID, paymentIntentID string) error
 }
 
+// PaymentIntentFor returns the order's Stripe PaymentIntent ID to staff, who find the
+// payment with it in Stripe's dashboard (a dispute, a refund made there); a customer
+// or guest reading the order gets nil. Who may read the order at all is decided by
+// the service that returned it.
+func (o *Order) PaymentIntentFor(ctx context.Context) *string {
+	if _, err := RequireStaff(ctx); err != nil {
+		return nil
+	}
+	return o.PaymentIntentID
+}
+
 // PaymentIntentParams asks for a PaymentIntent of Amount yen for an order (online,
 // by card) or a POS sale (CardPresent, on a Stripe Terminal reader).
 type PaymentIntentParams struct {
