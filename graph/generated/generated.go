@@ -6302,7 +6302,7 @@ type ReceiptPayment {
 
 input SignUpInput {
   email: String!
-  "At least 10 characters."
+  "At least 8 characters and at most 256, not only spaces, not the e-mail address; no rules about digits or symbols (NIST SP 800-63B)."
   password: String!
   name: String
 }

@@ -147,14 +147,11 @@ type NewUserInput struct {
 	ShopID         *tsunagu.LocationID
 }
 
-// MinPasswordLength is the shortest password an account may have.
-const MinPasswordLength = 10
-
-// checkNewPassword adds OUT_OF_RANGE (input.password) to errs for a password too
-// short for an account.
-func checkNewPassword(errs *tsunagu.ValidationErrors, password string) {
-	if len([]rune(password)) < MinPasswordLength {
-		errs.Add(tsunagu.CodeOutOfRange, "input.password", "Use a password of at least %d characters.", MinPasswordLength)
+// checkNewPassword adds to errs what tsunagu.CheckPassword finds wrong with a new
+// password for an account of role with email (email "" when not known yet).
+func checkNewPassword(errs *tsunagu.ValidationErrors, password, email string, role tsunagu.Role) {
+	if err := tsunagu.CheckPassword(password, email, role); err != nil {
+		errs.AddError(err)
 	}
 }
 
@@ -172,7 +169,7 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 	}
 	// Sign-in ignores case, so accounts are kept in lower case.
 	email = strings.ToLower(email)
-	checkNewPassword(&errs, in.Password)
+	checkNewPassword(&errs, in.Password, in.Email, in.Role)
 	switch in.Role {
 	case tsunagu.RoleAdmin, tsunagu.RoleCustomer:
 		in.MunicipalityID, in.ShopID = nil, nil

@@ -80,7 +80,7 @@ func (s *AuthService) AcceptInvitation(ctx context.Context, in tsunagu.AcceptInv
 	if in.Name == "" {
 		errs.Add(tsunagu.CodeRequired, "input.name", "Enter your name.")
 	}
-	checkNewPassword(&errs, in.Password)
+	checkNewPassword(&errs, in.Password, "", tsunagu.RoleClerk) // invitations are for staff
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -97,6 +97,9 @@ func (s *AuthService) AcceptInvitation(ctx context.Context, in tsunagu.AcceptInv
 			FOR UPDATE`, hashToken(strings.TrimSpace(in.Token)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errInvalidInvitation
+		}
+		if err == nil {
+			err = tsunagu.CheckPassword(in.Password, inv.Email, inv.Role)
 		}
 		if err != nil {
 			return err
