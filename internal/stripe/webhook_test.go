@@ -41,6 +41,9 @@ func TestWebhookHandler(t *testing.T) {
 		{"IgnoredType", "charge.refunded", map[string]any{"id": "ch_1"}, secret, 0, 200, 0, `{outcome="ignored",type="other"}`},
 		{"BadSignature", tsunagu.StripePaymentSucceeded, pi, "whsec_other", 0, 400, 0, `{outcome="refused",type="unknown"}`},
 		{"Stale", tsunagu.StripePaymentSucceeded, pi, secret, 6 * time.Minute, 400, 0, `{outcome="refused",type="unknown"}`},
+		// Signed with the right secret but dated ahead: forged or held back.
+		{"Future", tsunagu.StripePaymentSucceeded, pi, secret, -3 * time.Minute, 400, 0, `{outcome="refused",type="unknown"}`},
+		{"SlightSkew", tsunagu.StripePaymentSucceeded, pi, secret, -20 * time.Second, 200, 1, `{outcome="applied",type="payment_intent.succeeded"}`},
 		{"NoPaymentIntent", tsunagu.StripePaymentFailed, map[string]any{"object": "payment_intent"}, secret, 0, 400, 0,
 			`{outcome="malformed",type="payment_intent.payment_failed"}`},
 	}
@@ -69,5 +72,46 @@ func TestWebhookHandler(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWebhookRefusalsLimited: an address sending forged events gets 429 after 20 in a
+// minute, without its signatures being checked, while another address's genuine
+// event is applied; the refusals are logged as one summing line, not one each.
+func TestWebhookRefusalsLimited(t *testing.T) {
+	const secret = "whsec_unit"
+	rec := &recorder{}
+	var logs bytes.Buffer
+	m := metrics.New()
+	h := &stripe.WebhookHandler{Secret: secret, Orders: rec, Log: slog.New(slog.NewTextHandler(&logs, nil)), Metrics: m}
+	pi := stripemock.PaymentIntent("pi_123", 1350, "jpy", 42, "succeeded")
+	pi["amount_received"] = 1350
+	post := func(addr, key string) int {
+		body, sig := stripemock.Event("evt_1", tsunagu.StripePaymentSucceeded, pi, key, time.Now())
+		req := httptest.NewRequest("POST", "/webhooks/stripe", bytes.NewReader(body))
+		req.RemoteAddr = addr
+		req.Header.Set("Stripe-Signature", sig)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code
+	}
+	for i := range 20 {
+		if code := post("192.0.2.1:1000", "whsec_forged"); code != 400 {
+			t.Fatalf("forged event %d: %d, want 400", i+1, code)
+		}
+	}
+	for range 3 {
+		if code := post("192.0.2.1:1001", "whsec_forged"); code != 429 {
+			t.Fatalf("past the budget: %d, want 429", code)
+		}
+	}
+	if code := post("192.0.2.1:1002", secret); code != 429 {
+		t.Errorf("a good event from the limited address: %d, want 429 (Stripe retries)", code)
+	}
+	if code := post("198.51.100.7:443", secret); code != 200 || len(rec.events) != 1 {
+		t.Errorf("a genuine event from elsewhere: %d, %d applied", code, len(rec.events))
+	}
+	if n := strings.Count(logs.String(), "\n"); n != 0 {
+		t.Errorf("%d log lines for the refusals, want none until the window ends:\n%s", n, logs.String())
 	}
 }
