@@ -39,8 +39,28 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		return r.order(ctx, id)
 	case gid.KindSession:
 		return r.registerSession(ctx, id)
+	case gid.KindMovement:
+		return nodeByID(r.Stock.Movement(ctx, tsunagu.MovementID(n)))
+	case gid.KindAdjustment:
+		return nodeByID(r.Stock.Adjustment(ctx, tsunagu.AdjustmentID(n)))
+	case gid.KindStocktake:
+		return nodeByID(r.Stock.Stocktake(ctx, tsunagu.StocktakeID(n)))
+	case gid.KindRefund:
+		return nodeByID(r.POS.Refund(ctx, tsunagu.RefundID(n)))
 	}
 	return v, err
+}
+
+// nodeByID is the answer of node(id:) for an object read on its own: null when it
+// does not exist or may not be seen (NOT_FOUND), or when the caller is not signed in.
+func nodeByID[V model.Node](v V, err error) (model.Node, error) {
+	switch tsunagu.ErrorCode(err) {
+	case "":
+		return v, nil
+	case tsunagu.CodeNotFound, tsunagu.CodeUnauthenticated, tsunagu.CodeForbidden:
+		return nil, nil
+	}
+	return nil, err
 }
 
 // nodeOf loads the object of id for node(id:), primed; null when there is no such

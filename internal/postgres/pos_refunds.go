@@ -218,3 +218,17 @@ func refundPayments(method tsunagu.RefundMethod, total int64, paid []methodPaid)
 	}
 	return out
 }
+
+// Refund returns refund id to those who may see its shop's sales, for node(id);
+// NOT_FOUND (field "") when there is none or the user may not see it.
+func (s *POSService) Refund(ctx context.Context, id tsunagu.RefundID) (_ *tsunagu.Refund, err error) {
+	defer wrap(&err, "POSService.Refund")
+	a := args{id}
+	out := &tsunagu.Refund{}
+	err = s.db.q().GetContext(ctx, out, `SELECT `+refundColumns+` FROM refunds r WHERE r.id = $1 AND `+
+		shopVisibleTo(tsunagu.UserFrom(ctx), &a, "r.shop_id"), a...)
+	if err != nil {
+		return nil, notFound(err, "", "refund")
+	}
+	return out, nil
+}

@@ -154,18 +154,24 @@ func (s *StockService) StockMovements(ctx context.Context, f tsunagu.StockMoveme
 // rule of User.SeesMunicipality); for a manager also movements of goods owned by
 // their municipality's facilities.
 func movementsVisibleTo(u *tsunagu.User, a *args) string {
+	cond := locationsVisibleTo(u, a, "m.location_id")
+	if u != nil && u.Role == tsunagu.RoleManager && u.MunicipalityID != nil {
+		cond = `(` + cond + ` OR m.owner_facility_id IN (SELECT id FROM facilities WHERE municipality_id = ` + a.add(*u.MunicipalityID) + `))`
+	}
+	return cond
+}
+
+// locationsVisibleTo is the SQL condition that the location in column col is one
+// whose stock records user u may see (the rule of User.SeesMunicipality): any for an
+// admin, those of their municipality for other staff, none for anyone else.
+func locationsVisibleTo(u *tsunagu.User, a *args, col string) string {
 	switch {
 	case u.IsAdmin():
 		return `true`
-	case u.MunicipalityID == nil || u.Role == tsunagu.RoleCustomer:
+	case u == nil || u.MunicipalityID == nil || u.Role == tsunagu.RoleCustomer:
 		return `false`
 	}
-	mu := a.add(*u.MunicipalityID)
-	cond := `m.location_id IN (SELECT id FROM locations WHERE municipality_id = ` + mu + `)`
-	if u.Role == tsunagu.RoleManager {
-		cond = `(` + cond + ` OR m.owner_facility_id IN (SELECT id FROM facilities WHERE municipality_id = ` + mu + `))`
-	}
-	return cond
+	return col + ` IN (SELECT id FROM locations WHERE municipality_id = ` + a.add(*u.MunicipalityID) + `)`
 }
 
 // stockTarget is a location and, when it exists, a product whose stock there is to

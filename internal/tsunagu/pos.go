@@ -647,6 +647,9 @@ type POSService interface {
 	SaleLines(ctx context.Context, ids []SaleID) (map[SaleID][]*SaleLine, error)
 	SalePayments(ctx context.Context, ids []SaleID) (map[SaleID][]*Payment, error)
 	Refunds(ctx context.Context, ids []SaleID) (map[SaleID][]*Refund, error)
+	// Refund returns one refund by ID (for node(id)) to those who may see its shop's
+	// sales; NOT_FOUND (field "") when there is none or the caller may not see it.
+	Refund(ctx context.Context, id RefundID) (*Refund, error)
 	RefundLines(ctx context.Context, ids []RefundID) (map[RefundID][]*RefundLine, error)
 	// Receipt builds the receipt of a sale or, with refund set, of a refund.
 	Receipt(ctx context.Context, sale SaleID, refund *RefundID) (*Receipt, error)

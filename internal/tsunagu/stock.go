@@ -253,6 +253,13 @@ type StockService interface {
 	StockLevelsAt(ctx context.Context, keys []StockKey) (map[StockKey]*StockLevel, error)
 	// StockMovements lists the ledger, newest first; the page key is the movement ID.
 	StockMovements(ctx context.Context, f StockMovementFilter, page PageArgs) (*Page[*StockMovement], error)
+	// Movement, Adjustment and Stocktake return one stock record by ID (for
+	// node(id)) to staff who may see its location's stock (a manager also sees the
+	// movements of goods their facilities own elsewhere); NOT_FOUND (field "") when
+	// there is none or the caller may not see it, so that nobody learns which exist.
+	Movement(ctx context.Context, id MovementID) (*StockMovement, error)
+	Adjustment(ctx context.Context, id AdjustmentID) (*StockAdjustment, error)
+	Stocktake(ctx context.Context, id StocktakeID) (*Stocktake, error)
 	// AdjustStock corrects stock on hand by a manager of the location's municipality
 	// or a clerk of that shop. Returns INSUFFICIENT_STOCK when it would take more than
 	// is available, FORBIDDEN, NOT_FOUND (input.productId / input.locationId), or
