@@ -829,8 +829,11 @@ type ComplexityRoot struct {
 		ExpectedCash    func(childComplexity int) int
 		GrossSales      func(childComplexity int) int
 		NetSales        func(childComplexity int) int
+		NonQualifying   func(childComplexity int) int
 		OpeningFloat    func(childComplexity int) int
 		OverShort       func(childComplexity int) int
+		Qualifying      func(childComplexity int) int
+		ReceiptTaxes    func(childComplexity int) int
 		RefundCount     func(childComplexity int) int
 		RefundTotal     func(childComplexity int) int
 		SalesCount      func(childComplexity int) int
@@ -4498,6 +4501,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ZReport.NetSales(childComplexity), true
+	case "ZReport.nonQualifying":
+		if e.ComplexityRoot.ZReport.NonQualifying == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZReport.NonQualifying(childComplexity), true
 	case "ZReport.openingFloat":
 		if e.ComplexityRoot.ZReport.OpeningFloat == nil {
 			break
@@ -4510,6 +4519,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ZReport.OverShort(childComplexity), true
+	case "ZReport.qualifying":
+		if e.ComplexityRoot.ZReport.Qualifying == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZReport.Qualifying(childComplexity), true
+	case "ZReport.receiptTaxes":
+		if e.ComplexityRoot.ZReport.ReceiptTaxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ZReport.ReceiptTaxes(childComplexity), true
 	case "ZReport.refundCount":
 		if e.ComplexityRoot.ZReport.RefundCount == nil {
 			break
@@ -6056,6 +6077,12 @@ type ZReport {
   byPaymentMethod: [MethodTotal!]!
   "Net takings per tax rate."
   byTaxRate: [RateTotal!]!
+  "Net takings per rate of goods a qualified invoice covers, the tax computed once on the session's total."
+  qualifying: [RateTotal!]!
+  "Net takings per rate of goods of consignors that are not registered issuers: no tax to show."
+  nonQualifying: [RateSubtotal!]!
+  "Per rate, the sums of the taxes the session's receipts printed for qualifying goods (each receipt rounds its own): to reconcile with qualifying's tax."
+  receiptTaxes: [RateTotal!]!
   openingFloat: Int!
   "Cash taken for sales, change given back."
   cashSales: Int!
@@ -7931,6 +7958,12 @@ func (ec *executionContext) childFields_ZReport(ctx context.Context, field graph
 		return ec.fieldContext_ZReport_byPaymentMethod(ctx, field)
 	case "byTaxRate":
 		return ec.fieldContext_ZReport_byTaxRate(ctx, field)
+	case "qualifying":
+		return ec.fieldContext_ZReport_qualifying(ctx, field)
+	case "nonQualifying":
+		return ec.fieldContext_ZReport_nonQualifying(ctx, field)
+	case "receiptTaxes":
+		return ec.fieldContext_ZReport_receiptTaxes(ctx, field)
 	case "openingFloat":
 		return ec.fieldContext_ZReport_openingFloat(ctx, field)
 	case "cashSales":
@@ -23653,6 +23686,102 @@ func (ec *executionContext) fieldContext_ZReport_byTaxRate(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _ZReport_qualifying(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ZReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZReport_qualifying(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Qualifying, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []tsunagu.RateTotal) graphql.Marshaler {
+			return ec.marshalNRateTotal2ᚕtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZReport_qualifying(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ZReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ZReport_nonQualifying(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ZReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZReport_nonQualifying(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NonQualifying, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []tsunagu.RateTotal) graphql.Marshaler {
+			return ec.marshalNRateSubtotal2ᚕtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZReport_nonQualifying(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ZReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateSubtotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ZReport_receiptTaxes(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ZReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ZReport_receiptTaxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceiptTaxes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []tsunagu.RateTotal) graphql.Marshaler {
+			return ec.marshalNRateTotal2ᚕtsunaguᚋinternalᚋtsunaguᚐRateTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ZReport_receiptTaxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ZReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ZReport_openingFloat(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ZReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33743,6 +33872,21 @@ func (ec *executionContext) _ZReport(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "byTaxRate":
 			out.Values[i] = ec._ZReport_byTaxRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qualifying":
+			out.Values[i] = ec._ZReport_qualifying(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nonQualifying":
+			out.Values[i] = ec._ZReport_nonQualifying(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receiptTaxes":
+			out.Values[i] = ec._ZReport_receiptTaxes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

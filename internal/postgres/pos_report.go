@@ -33,7 +33,9 @@ const expectedCashQuery = `SELECT rs.opening_float + ` + cashSalesSQL + ` - ` + 
 // payment method: each method's takings of completed sales less what refunds made in
 // the session paid back by it; Count is the number of sale payments. By tax rate: the
 // net takings (completed sales less refunds) per tax class, the tax computed once per
-// rate over that total with the rounding the session opened with. Counted cash and over/short are set
+// rate over that total with the rounding the session opened with, split into
+// qualifying and non-qualifying goods, with the sums of the taxes the receipts
+// printed beside (tsunagu.SessionTaxes). Counted cash and over/short are set
 // once the session is closed.
 //
 // Returns NOT_FOUND (field "") for an unknown session or one the user does not work at.
@@ -70,6 +72,7 @@ func (s *POSService) Reports(ctx context.Context, sessions []tsunagu.SessionID) 
 		CashOut      int64
 		ByMethod     jsonValue[[]tsunagu.MethodTotal]
 		ByClass      jsonValue[[]tsunagu.TaxLine]
+		ByReceipt    jsonValue[[]tsunagu.ReportLine]
 	}
 	err := s.db.q().SelectContext(ctx, &rows, `
 		SELECT rs.id, rs.status, rs.rounding, rs.opening_float, rs.counted_cash,
@@ -94,7 +97,19 @@ func (s *POSService) Reports(ctx context.Context, sessions []tsunagu.SessionID) 
 					SELECT sl.tax_class, -rl.amount FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id
 					JOIN sale_lines sl ON sl.sale_id = r.sale_id AND sl.line_number = rl.line_number
 					WHERE r.session_id = rs.id
-				) x GROUP BY tax_class) c) AS by_class
+				) x GROUP BY tax_class) c) AS by_class,
+			(SELECT coalesce(json_agg(json_build_object('Document', d.doc, 'Class', d.tax_class,
+				'Qualified', d.qualified, 'Amount', d.amount)), '[]')
+			 FROM (SELECT 'S' || s.id AS doc, sl.tax_class, sl.qualified, sum(sl.unit_price * sl.quantity) AS amount
+					FROM sale_lines sl JOIN sales s ON s.id = sl.sale_id
+					WHERE s.session_id = rs.id AND s.status = 'COMPLETED'
+					GROUP BY s.id, sl.tax_class, sl.qualified
+					UNION ALL
+					SELECT 'R' || r.id, sl.tax_class, sl.qualified, -sum(rl.amount)
+					FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id
+					JOIN sale_lines sl ON sl.sale_id = r.sale_id AND sl.line_number = rl.line_number
+					WHERE r.session_id = rs.id
+					GROUP BY r.id, sl.tax_class, sl.qualified) d) AS by_receipt
 		FROM register_sessions rs
 		CROSS JOIN LATERAL (
 			SELECT count(*) FILTER (WHERE status = 'COMPLETED') AS sales_count,
@@ -118,6 +133,7 @@ func (s *POSService) Reports(ctx context.Context, sessions []tsunagu.SessionID) 
 			NetSales:        row.GrossSales - row.RefundTotal,
 			ByPaymentMethod: row.ByMethod.V,
 			ByTaxRate:       tsunagu.TaxBreakdown(row.ByClass.V, row.Rounding),
+			ReportTaxes:     tsunagu.SessionTaxes(row.ByReceipt.V, row.Rounding),
 			OpeningFloat:    row.OpeningFloat,
 			CashSales:       row.CashSales, CashRefunds: row.CashRefunds,
 			CashIn: row.CashIn, CashOut: row.CashOut,

@@ -197,6 +197,14 @@ func TestPOSDay(t *testing.T) {
 		// 8%: ¥1,050 + ¥650 + ¥700 − ¥350 = ¥2,050, tax ⌊2050 × 8/108⌋ = ¥151; 10%: the spoon.
 		ByTaxRate: []tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 2050, Tax: 151},
 			{Class: tsunagu.TaxStandard10, Rate: 10, Total: 1200, Tax: 109}},
+		// The spoon's maker is not a registered issuer: its ¥1,200 is totalled apart.
+		// The receipts printed ⌊1700 × 8/108⌋ = ¥125, ⌊700 × 8/108⌋ = ¥51 and, on the
+		// refund, −¥25: ¥151, here the same as the tax of the day's total.
+		ReportTaxes: tsunagu.ReportTaxes{
+			Qualifying:    []tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 2050, Tax: 151}},
+			NonQualifying: []tsunagu.RateTotal{{Class: tsunagu.TaxStandard10, Rate: 10, Total: 1200, Tax: 109}},
+			ReceiptTaxes:  []tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: 2050, Tax: 151}},
+		},
 		OpeningFloat: 30000, CashSales: 2600, CashRefunds: 350, CashIn: 5000, CashOut: 2000,
 		ExpectedCash: 30000 + 2600 - 350 + 5000 - 2000,
 	}

@@ -599,7 +599,10 @@ type ZReport struct {
 	NetSales        int64 // gross less refunds
 	ByPaymentMethod []MethodTotal
 	// ByTaxRate are the net takings per rate, tax computed once per rate.
-	ByTaxRate    []RateTotal
+	ByTaxRate []RateTotal
+	// ReportTaxes split ByTaxRate into qualifying and non-qualifying goods, and give
+	// the sums of the taxes the receipts printed, to reconcile with.
+	ReportTaxes
 	OpeningFloat int64
 	CashSales    int64 // cash received for sales, change given back
 	CashRefunds  int64
