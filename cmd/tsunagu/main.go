@@ -59,6 +59,8 @@ type config struct {
 	// catalogCache serves anonymous catalog reads from memory (invalidated through
 	// LISTEN/NOTIFY).
 	catalogCache bool
+	// reservation is how long an unpaid online order holds its stock.
+	reservation time.Duration
 	// Stripe: the secret key (card payments are off without it), the API's base
 	// URL (stripe-mock in development) and the webhook endpoint's signing secret.
 	stripeKey, stripeBase, stripeWebhookSecret string
@@ -91,6 +93,7 @@ func configFromEnv() config {
 		rateToken:        envOr("TSUNAGU_RATE_TOKEN", "20/200"),
 		rateIP:           envOr("TSUNAGU_RATE_IP", "50/500"),
 		catalogCache:     os.Getenv("TSUNAGU_CATALOG_CACHE") != "off",
+		reservation:      durationOr("TSUNAGU_ORDER_RESERVATION", postgres.DefaultReservationTTL),
 
 		stripeKey:           os.Getenv("STRIPE_SECRET_KEY"),
 		stripeBase:          os.Getenv("STRIPE_API_BASE"),
@@ -258,6 +261,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		log.Info("card payments through Stripe are on", "api", envOr("STRIPE_API_BASE", "https://api.stripe.com"))
 	}
 	orders := postgres.NewOrderService(db, payments)
+	orders.ReservationTTL = cfg.reservation
 	orders.Expired = m.ReservationsExpired
 	pos := postgres.NewPOSService(db)
 	if payments != nil {
