@@ -140,6 +140,18 @@ func TestPasswordResetRefusals(t *testing.T) {
 		// The link still works.
 		must(t, r.auth.ResetPassword(ctx, tsunagu.ResetPasswordInput{Token: token, Password: "long enough now"}))
 	})
+	t.Run("ErrStaffRules", func(t *testing.T) {
+		// Enough for a shopper, not for staff; and not the account's own address.
+		t.Parallel()
+		r := newResetWorld(t)
+		token := r.request()
+		before := r.snapshot()
+		err := r.auth.ResetPassword(ctx, tsunagu.ResetPasswordInput{Token: token, Password: "ten chars!"})
+		r.refused(t, before, err, tsunagu.CodeOutOfRange, "input.password")
+		err = r.auth.ResetPassword(ctx, tsunagu.ResetPasswordInput{Token: token, Password: strings.ToUpper(r.email)})
+		r.refused(t, before, err, tsunagu.CodeInvalidInput, "input.password")
+		must(t, r.auth.ResetPassword(ctx, tsunagu.ResetPasswordInput{Token: token, Password: "twelve chars"}))
+	})
 	t.Run("ErrUnknownToken", func(t *testing.T) {
 		t.Parallel()
 		r := newResetWorld(t)
