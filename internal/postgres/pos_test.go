@@ -333,6 +333,11 @@ func TestPOSRefundInLaterSession(t *testing.T) {
 		ByPaymentMethod: []tsunagu.MethodTotal{{Method: tsunagu.PaymentCash, Amount: -900}, {Method: tsunagu.PaymentCard, Amount: -1000}},
 		ByTaxRate: []tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: -700, Tax: -51},
 			{Class: tsunagu.TaxStandard10, Rate: 10, Total: -1200, Tax: -109}},
+		// No maker here is a registered issuer: everything is totalled apart, and no
+		// receipt printed a claimable tax.
+		ReportTaxes: tsunagu.ReportTaxes{Qualifying: []tsunagu.RateTotal{}, ReceiptTaxes: []tsunagu.RateTotal{},
+			NonQualifying: []tsunagu.RateTotal{{Class: tsunagu.TaxReduced8, Rate: 8, Total: -700, Tax: -51},
+				{Class: tsunagu.TaxStandard10, Rate: 10, Total: -1200, Tax: -109}}},
 		OpeningFloat: 5000, CashRefunds: 900, ExpectedCash: 4100}
 	if diff := cmp.Diff(want, z); diff != "" {
 		t.Errorf("today's report (-want +got):\n%s", diff)
