@@ -134,7 +134,13 @@ func stream[T any](ctx context.Context, topic string, read func(context.Context,
 			case <-ctx.Done():
 				return
 			case <-w.lost:
-				transport.AddSubscriptionError(ctx, subscriptionError(errNoLiveUpdates))
+				// Only while the subscriber still waits: once ctx is done, gqlgen reads
+				// the errors without waiting for this goroutine (a data race, seen
+				// when a server shut down while its sockets closed). The error then
+				// comes right before the channel closes, which the reader waits for.
+				if ctx.Err() == nil {
+					transport.AddSubscriptionError(ctx, subscriptionError(errNoLiveUpdates))
+				}
 				return
 			case <-w.wake:
 			}
