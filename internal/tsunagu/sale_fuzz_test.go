@@ -2,6 +2,7 @@ package tsunagu_test
 
 import (
 	"testing"
+	"time"
 
 	"tsunagu/internal/tsunagu"
 )
@@ -14,6 +15,8 @@ func FuzzSaleReceipt(f *testing.F) {
 	f.Add(int64(350), 2, uint8(1), int64(4_901_234_567_894), uint8(0), false)
 	f.Add(int64(tsunagu.MaxPrice), tsunagu.MaxLineQuantity, uint8(3), int64(0), uint8(1), true)
 	f.Add(int64(0), 1, uint8(1), int64(0), uint8(0), true)
+	f.Add(int64(269), 2, uint8(1), int64(4_901_234_567_967), uint8(11), false) // a card sale: found by the fuzzer
+	f.Add(int64(350), 3, uint8(2), int64(5000), uint8(0), true)                // cash with change, qualifying
 	f.Fuzz(func(t *testing.T, price int64, quantity int, lines uint8, tendered int64, method uint8, qualified bool) {
 		if price < 0 || price > tsunagu.MaxPrice { // product prices are validated when set
 			return
@@ -41,8 +44,9 @@ func FuzzSaleReceipt(f *testing.F) {
 			return
 		}
 		// Accepted: the receipt as the store builds it from the booked sale.
-		r := tsunagu.Receipt{IssuerName: "港区", RegistrationNumber: "T1234567890123", ShopName: "ふれあいショップ",
-			RegisterName: "レジ1", ReceiptNumber: 1, Kind: tsunagu.ReceiptSale, Rounding: tsunagu.RoundDown}
+		r := tsunagu.Receipt{IssuerName: "港区", RegistrationNumber: "T7000012050002", ShopName: "ふれあいショップ",
+			RegisterName: "レジ1", ReceiptNumber: 1, Kind: tsunagu.ReceiptSale, Rounding: tsunagu.RoundDown,
+			IssuedAt: time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)}
 		for i := range n {
 			tax := tsunagu.TaxReduced8
 			if i%2 == 1 {
