@@ -177,11 +177,8 @@ func (c *Cluster) stop() error {
 	defer cancel()
 	// c.bin is unknown only when Start failed before any server could start.
 	if c.bin != "" {
-		if out, err := c.pgCtl(ctx, "stop", "-m", "fast", "-w", "-t", "60").CombinedOutput(); err != nil {
-			// pg_ctl stop fails when no server runs, which is the state Stop wants.
-			if _, running := c.runningPostmaster(); running {
-				errs = append(errs, fmt.Errorf("pgcluster: pg_ctl stop: %w: %s", err, trimOut(out)))
-			}
+		if err := c.pgStop(ctx); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if c.temporary {

@@ -308,3 +308,46 @@ func tail(path string, n int64) string {
 	b, _ := io.ReadAll(f)
 	return strings.TrimSpace(string(b))
 }
+
+// pgStop stops the server (pg_ctl stop -m fast) and returns once its postmaster
+// has exited. pg_ctl returns when postmaster.pid is gone, which the postmaster
+// removes just before it exits; waiting for the exit itself means whoever starts a
+// server on this port or folder next finds them free. A server that was not
+// running is already in the state wanted.
+func (c *Cluster) pgStop(ctx context.Context) error {
+	lines, wasRunning := c.runningPostmaster()
+	if out, err := c.pgCtl(ctx, "stop", "-m", "fast", "-w", "-t", "60").CombinedOutput(); err != nil {
+		if _, running := c.runningPostmaster(); running {
+			return fmt.Errorf("pgcluster: pg_ctl stop: %w: %s", err, trimOut(out))
+		}
+		return nil
+	}
+	if !wasRunning {
+		return nil
+	}
+	return waitExited(ctx, lines)
+}
+
+// waitExited waits until the process named on the first of a postmaster.pid's lines
+// has exited (or is a zombie, which holds no port or file), or ctx ends.
+func waitExited(ctx context.Context, pidLines []string) error {
+	pid, err := strconv.Atoi(strings.TrimSpace(pidLines[0]))
+	if err != nil || pid <= 0 {
+		return nil
+	}
+	for {
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			return nil
+		}
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+			if _, after, _ := strings.Cut(string(b), ") "); strings.HasPrefix(after, "Z") {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("pgcluster: postmaster %d still runs after pg_ctl stop: %w", pid, ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}

@@ -40,12 +40,7 @@ func (c *Cluster) BaseBackup(ctx context.Context, dir string) error {
 
 // Halt stops the server (pg_ctl stop -m fast) and keeps its data, for Resume to
 // start it again: an outage, as a test makes one.
-func (c *Cluster) Halt(ctx context.Context) error {
-	if out, err := c.pgCtl(ctx, "stop", "-m", "fast", "-w", "-t", "60").CombinedOutput(); err != nil {
-		return fmt.Errorf("pgcluster: pg_ctl stop: %w: %s", err, trimOut(out))
-	}
-	return nil
-}
+func (c *Cluster) Halt(ctx context.Context) error { return c.pgStop(ctx) }
 
 // Resume starts a server Halt stopped.
 func (c *Cluster) Resume(ctx context.Context) error { return c.start(ctx) }

@@ -202,9 +202,8 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 			}
 			in.MunicipalityID = &muni
 		}
-		allowed := actor.IsAdmin() || (in.Role == tsunagu.RoleClerk && actor.ManagesMunicipality(*in.MunicipalityID))
-		if !allowed {
-			return tsunagu.ErrForbidden
+		if err := tsunagu.CanAppoint(actor, in.Role, in.MunicipalityID); err != nil {
+			return err
 		}
 		err := tx.GetContext(ctx, &out, `
 			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id)
