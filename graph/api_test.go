@@ -82,7 +82,8 @@ func newAPIWith(t testing.TB, o graph.Options) *api {
 // process, as far as the database can tell.
 func (a *api) server(o graph.Options) http.Handler {
 	return graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
-		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders, Watch: postgres.NewWatchService(a.db)}, o)
+		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders,
+		Audit: postgres.NewAuditService(a.db), Watch: postgres.NewWatchService(a.db)}, o)
 }
 
 func (a *api) adminCtx() context.Context {

@@ -232,6 +232,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 					if a.snapshot() == before {
 						t.Error("the mutation succeeded but changed nothing")
 					}
+					if auditedMutations[name] && a.auditEntries(name) == 0 {
+						t.Errorf("%s succeeded but wrote no audit log entry", name)
+					}
 					return
 				}
 				a.unchanged(before)
@@ -245,6 +248,11 @@ func TestAuthorizationMatrixCoversSchema(t *testing.T) {
 	for _, f := range schema.Mutation.Fields {
 		if _, ok := authzMatrix[f.Name]; !ok && !publicMutations[f.Name] {
 			t.Errorf("mutation %s has no entry in authzMatrix", f.Name)
+		}
+	}
+	for _, f := range schema.Mutation.Fields {
+		if auditedMutations[f.Name] == notAudited[f.Name] {
+			t.Errorf("mutation %s must be in exactly one of auditedMutations and notAudited", f.Name)
 		}
 	}
 	for _, f := range schema.Subscription.Fields {

@@ -50,6 +50,8 @@ var listWeights = map[string]listWeight{
 	"Query.transfers":               page,
 	"Query.sales":                   page,
 	"Query.orders":                  page,
+	"Query.auditLog":                page,
+	"AuditEntry.changes":            {items: 40}, // an object's fields
 	"Municipality.facilities":       page,
 	"Municipality.locations":        page,
 	"Facility.products":             page,

@@ -13,6 +13,7 @@ type Resolver struct {
 	Transfers tsunagu.TransferService
 	POS       tsunagu.POSService
 	Orders    tsunagu.OrderService
+	Audit     tsunagu.AuditService
 	// Watch decides who may subscribe to what (subscriptions.go).
 	Watch tsunagu.Watcher
 }

@@ -9,9 +9,29 @@ import (
 	"context"
 	"time"
 	"tsunagu/graph/generated"
+	"tsunagu/graph/gid"
 	"tsunagu/graph/model"
 	"tsunagu/internal/tsunagu"
 )
+
+func (r *auditEntryResolver) ID(ctx context.Context, obj *tsunagu.AuditEntry) (string, error) {
+	return gid.Encode("AuditEntry", obj.ID), nil
+}
+
+func (r *auditEntryResolver) Actor(ctx context.Context, obj *tsunagu.AuditEntry) (*tsunagu.User, error) {
+	if obj.ActorID == nil {
+		return nil, nil
+	}
+	return loadVisible(ctx, &loadersFrom(ctx).user, *obj.ActorID)
+}
+
+func (r *auditEntryResolver) ObjectID(ctx context.Context, obj *tsunagu.AuditEntry) (string, error) {
+	return gid.Encode(obj.ObjectType, obj.ObjectID), nil
+}
+
+func (r *auditEntryResolver) Municipality(ctx context.Context, obj *tsunagu.AuditEntry) (*tsunagu.Municipality, error) {
+	return loadOptional(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
+}
 
 func (r *cashMovementResolver) Actor(ctx context.Context, obj *tsunagu.CashMovement) (*tsunagu.User, error) {
 	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ActorID)
@@ -31,6 +51,14 @@ func (r *facilityResolver) Municipality(ctx context.Context, obj *tsunagu.Facili
 
 func (r *facilityResolver) Products(ctx context.Context, obj *tsunagu.Facility, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) (*model.ProductConnection, error) {
 	return r.facilityProducts(ctx, obj, filter, first, after, locale)
+}
+
+func (r *fieldChangeResolver) Before(ctx context.Context, obj *tsunagu.FieldChange) (string, error) {
+	return string(obj.Before), nil
+}
+
+func (r *fieldChangeResolver) After(ctx context.Context, obj *tsunagu.FieldChange) (string, error) {
+	return string(obj.After), nil
 }
 
 func (r *locationResolver) Municipality(ctx context.Context, obj *tsunagu.Location) (*tsunagu.Municipality, error) {
@@ -398,6 +426,10 @@ func (r *queryResolver) Orders(ctx context.Context, filter *tsunagu.OrderFilter,
 	return r.orders(ctx, filter, first, after)
 }
 
+func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
+	return r.auditLog(ctx, filter, first, after)
+}
+
 func (r *receiptResolver) OriginalIssuedAt(ctx context.Context, obj *tsunagu.Receipt) (*time.Time, error) {
 	if obj.OriginalIssuedAt.IsZero() {
 		return nil, nil
@@ -669,6 +701,8 @@ func (r *userErrorResolver) Field(ctx context.Context, obj *tsunagu.Error) (*str
 	return &obj.Field, nil
 }
 
+func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntryResolver{r} }
+
 func (r *Resolver) CashMovement() generated.CashMovementResolver { return &cashMovementResolver{r} }
 
 func (r *Resolver) ExchangeBalance() generated.ExchangeBalanceResolver {
@@ -676,6 +710,8 @@ func (r *Resolver) ExchangeBalance() generated.ExchangeBalanceResolver {
 }
 
 func (r *Resolver) Facility() generated.FacilityResolver { return &facilityResolver{r} }
+
+func (r *Resolver) FieldChange() generated.FieldChangeResolver { return &fieldChangeResolver{r} }
 
 func (r *Resolver) Location() generated.LocationResolver { return &locationResolver{r} }
 
@@ -750,9 +786,11 @@ func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 func (r *Resolver) UserError() generated.UserErrorResolver { return &userErrorResolver{r} }
 
 type (
+	auditEntryResolver          struct{ *Resolver }
 	cashMovementResolver        struct{ *Resolver }
 	exchangeBalanceResolver     struct{ *Resolver }
 	facilityResolver            struct{ *Resolver }
+	fieldChangeResolver         struct{ *Resolver }
 	locationResolver            struct{ *Resolver }
 	municipalityResolver        struct{ *Resolver }
 	mutationResolver            struct{ *Resolver }

@@ -274,6 +274,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		Transfers: postgres.NewTransferService(db),
 		POS:       pos,
 		Orders:    orders,
+		Audit:     postgres.NewAuditService(db),
 		Watch:     postgres.NewWatchService(db),
 	}
 	sender, err := mailSender(cfg, db, m, log)

@@ -12,6 +12,29 @@ type AdjustStockPayload struct {
 	UserErrors []*tsunagu.Error         `json:"userErrors"`
 }
 
+type AuditEntryConnection struct {
+	Edges    []*AuditEntryEdge `json:"edges"`
+	PageInfo *PageInfo         `json:"pageInfo"`
+}
+
+type AuditEntryEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   *tsunagu.AuditEntry `json:"node"`
+}
+
+type AuditLogFilter struct {
+	// Only changes of this object (any global ID).
+	ObjectID *string `json:"objectId,omitempty"`
+	// Only changes by this user.
+	ActorID *string `json:"actorId,omitempty"`
+	// Only changes of this municipality's objects.
+	MunicipalityID *string `json:"municipalityId,omitempty"`
+	// Only entries at or after this time.
+	Since *time.Time `json:"since,omitempty"`
+	// Only entries before this time.
+	Until *time.Time `json:"until,omitempty"`
+}
+
 type CashMovementPayload struct {
 	CashMovement *tsunagu.CashMovement `json:"cashMovement,omitempty"`
 	UserErrors   []*tsunagu.Error      `json:"userErrors"`

@@ -209,7 +209,11 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id)
 			VALUES ($1, $2, $3, $4, $5, $6)
 			RETURNING `+userColumns, email, strings.TrimSpace(in.Name), hash, in.Role, in.MunicipalityID, in.ShopID)
-		return err
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, audited{Action: "createUser", ObjectType: "User", ObjectID: int64(out.ID),
+			MunicipalityID: out.MunicipalityID, After: &out})
 	})
 	if err != nil {
 		return nil, err

@@ -56,7 +56,11 @@ func (s *AuthService) InviteStaff(ctx context.Context, in tsunagu.InviteStaffInp
 				SELECT `+invitationColumns+` FROM i`,
 				hash, in.Email, in.Role, muni, in.ShopID, u.ID, int64(tsunagu.InvitationTTL/time.Second),
 				mail.KindStaffInvitation, cmp.Or(in.Locale, tsunagu.LocaleJA), cmp.Or(u.Name, u.Email), token)
-			return &out, err
+			if err != nil {
+				return nil, err
+			}
+			return &out, audit(ctx, tx, audited{Action: "inviteStaff", ObjectType: "StaffInvitation", ObjectID: out.ID,
+				MunicipalityID: muni, After: &out})
 		},
 		id: func(i *tsunagu.Invitation) int64 { return i.ID },
 		replay: func(tx queryer, id int64) (*tsunagu.Invitation, error) {
@@ -114,6 +118,11 @@ func (s *AuthService) AcceptInvitation(ctx context.Context, in tsunagu.AcceptInv
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE staff_invitations SET accepted_at = now(), user_id = $2 WHERE id = $1`,
 			inv.ID, u.ID); err != nil {
+			return err
+		}
+		err = audit(ctx, tx, audited{Action: "acceptInvitation", ObjectType: "User", ObjectID: int64(u.ID),
+			MunicipalityID: u.MunicipalityID, After: &u})
+		if err != nil {
 			return err
 		}
 		token, th := newToken()

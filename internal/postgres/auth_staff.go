@@ -16,9 +16,13 @@ func (s *AuthService) DeactivateStaff(ctx context.Context, in tsunagu.Deactivate
 	}
 	var out tsunagu.User
 	err = s.db.transact(ctx, func(tx queryer) error {
-		var target tsunagu.User
+		var target struct {
+			tsunagu.User
+			Disabled bool
+		}
 		err := tx.GetContext(ctx, &target, `
-			SELECT `+userColumns+` FROM users u WHERE u.id = $1 AND u.role <> 'CUSTOMER' FOR UPDATE`, in.UserID)
+			SELECT `+userColumns+`, u.disabled_at IS NOT NULL AS disabled
+			FROM users u WHERE u.id = $1 AND u.role <> 'CUSTOMER' FOR UPDATE`, in.UserID)
 		if err != nil {
 			return notFound(err, "input.userId", "staff account")
 		}
@@ -31,8 +35,12 @@ func (s *AuthService) DeactivateStaff(ctx context.Context, in tsunagu.Deactivate
 		_, err = tx.ExecContext(ctx, `
 			WITH d AS (UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = $1)
 			UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, target.ID)
-		out = target
-		return err
+		if err != nil {
+			return err
+		}
+		out = target.User
+		return audit(ctx, tx, audited{Action: "deactivateStaff", ObjectType: "User", ObjectID: int64(target.ID),
+			MunicipalityID: target.MunicipalityID, Before: map[string]bool{"Disabled": target.Disabled}, After: map[string]bool{"Disabled": true}})
 	})
 	if err != nil {
 		return nil, err

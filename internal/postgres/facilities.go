@@ -96,16 +96,22 @@ func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFa
 	if err != nil {
 		return nil, err
 	}
-	var row facilityRow
-	err = s.db.q().GetContext(ctx, &row, `
-		INSERT INTO facilities AS f (municipality_id, name, name_kana, kind, corporation, registration_number, contact)
-		SELECT id, $2, $3, $4, $5, $6, $7 FROM municipalities WHERE id = $1
-		RETURNING `+facilityColumns,
-		f.MunicipalityID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact})
-	if err != nil {
-		return nil, notFound(err, "input.municipalityId", "municipality")
-	}
-	return row.facility(), nil
+	var out *tsunagu.Facility
+	err = s.db.transact(ctx, func(tx queryer) error {
+		var row facilityRow
+		err := tx.GetContext(ctx, &row, `
+			INSERT INTO facilities AS f (municipality_id, name, name_kana, kind, corporation, registration_number, contact)
+			SELECT id, $2, $3, $4, $5, $6, $7 FROM municipalities WHERE id = $1
+			RETURNING `+facilityColumns,
+			f.MunicipalityID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact})
+		if err != nil {
+			return notFound(err, "input.municipalityId", "municipality")
+		}
+		out = row.facility()
+		return audit(ctx, tx, audited{Action: "createFacility", ObjectType: "Facility", ObjectID: int64(out.ID),
+			MunicipalityID: &out.MunicipalityID, After: out})
+	})
+	return out, err
 }
 
 // UpdateFacility changes the given fields of a facility of a municipality the user
@@ -119,7 +125,7 @@ func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFa
 		if err != nil {
 			return notFound(err, "", "facility")
 		}
-		f := row.facility()
+		f, before := row.facility(), row.facility()
 		if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), f.MunicipalityID); err != nil {
 			return err
 		}
@@ -133,8 +139,12 @@ func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFa
 			WHERE id = $1
 			RETURNING `+facilityColumns,
 			f.ID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact})
+		if err != nil {
+			return err
+		}
 		out = row.facility()
-		return err
+		return audit(ctx, tx, audited{Action: "updateFacility", ObjectType: "Facility", ObjectID: int64(out.ID),
+			MunicipalityID: &out.MunicipalityID, Before: before, After: out})
 	})
 	return out, err
 }

@@ -155,6 +155,11 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 			if err != nil {
 				return nil, err
 			}
+			err = audit(ctx, tx, audited{Action: "cancelOrder", ObjectType: "Order", ObjectID: int64(out.ID),
+				LocationID: &out.ShopID, Before: o, After: out})
+			if err != nil {
+				return nil, err
+			}
 			return out, notify(ctx, tx, mail.KindOrderCancelled, out)
 		},
 		id:     orderResultID,
@@ -206,7 +211,12 @@ func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderIn
 			if err != nil {
 				return orderRefunded{}, err
 			}
-			return load(tx, int64(id))
+			r, err := load(tx, int64(id))
+			if err != nil {
+				return r, err
+			}
+			return r, audit(ctx, tx, audited{Action: "refundOrder", ObjectType: "OrderRefund", ObjectID: int64(r.refund.ID),
+				LocationID: &r.order.ShopID, After: r.refund})
 		},
 		id:     func(r orderRefunded) int64 { return int64(r.refund.ID) },
 		replay: load,

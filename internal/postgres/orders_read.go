@@ -157,17 +157,26 @@ func (s *OrderService) SetShippingRule(ctx context.Context, in tsunagu.SetShippi
 	}
 	out := &tsunagu.ShippingRule{}
 	err = s.db.transact(ctx, func(tx queryer) error {
-		var m tsunagu.MunicipalityID
-		err := tx.GetContext(ctx, &m, `SELECT l.municipality_id FROM shops s JOIN locations l ON l.id = s.location_id
+		var before struct {
+			tsunagu.ShippingRule
+			MunicipalityID tsunagu.MunicipalityID
+		}
+		err := tx.GetContext(ctx, &before, `SELECT l.municipality_id, s.shipping_fee AS fee, s.free_shipping_above AS free_above
+			FROM shops s JOIN locations l ON l.id = s.location_id
 			WHERE s.location_id = $1 FOR UPDATE OF s`, in.ShopID)
 		if err != nil {
 			return notFound(err, "", "shop")
 		}
-		if err := tsunagu.CanManageMunicipality(u, m); err != nil {
+		if err := tsunagu.CanManageMunicipality(u, before.MunicipalityID); err != nil {
 			return err
 		}
-		return tx.GetContext(ctx, out, `UPDATE shops SET shipping_fee = $2, free_shipping_above = $3 WHERE location_id = $1
+		err = tx.GetContext(ctx, out, `UPDATE shops SET shipping_fee = $2, free_shipping_above = $3 WHERE location_id = $1
 			RETURNING shipping_fee AS fee, free_shipping_above AS free_above`, in.ShopID, in.Fee, in.FreeAbove)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, audited{Action: "setShippingRule", ObjectType: "Location", ObjectID: int64(in.ShopID),
+			MunicipalityID: &before.MunicipalityID, Before: &before.ShippingRule, After: out})
 	})
 	if err != nil {
 		return nil, err

@@ -185,7 +185,8 @@ func refundSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 	if err != nil {
 		return nil, err
 	}
-	return &rf, nil
+	return &rf, audit(ctx, tx, audited{Action: "refundSale", ObjectType: "Refund", ObjectID: int64(rf.ID),
+		MunicipalityID: &sale.MunicipalityID, After: &rf})
 }
 
 // refundPayments splits a refund of total over the methods it is paid back by.

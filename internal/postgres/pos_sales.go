@@ -382,6 +382,11 @@ func (s *POSService) VoidSale(ctx context.Context, in tsunagu.VoidSaleInput) (_ 
 			if err != nil {
 				return nil, err
 			}
+			err = audit(ctx, tx, audited{Action: "voidSale", ObjectType: "Sale", ObjectID: int64(out.ID),
+				MunicipalityID: &sale.MunicipalityID, Before: &sale.Sale, After: out})
+			if err != nil {
+				return nil, err
+			}
 			return out, applyMovements(ctx, tx, document{Type: tsunagu.DocumentSale, ID: int64(sale.ID)}, ms)
 		},
 		id:     saleResultID,

@@ -165,7 +165,9 @@ func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseS
 		if err != nil {
 			return nil, err
 		}
-		return row.session(), nil
+		out := row.session()
+		return out, audit(ctx, tx, audited{Action: "closeRegisterSession", ObjectType: "RegisterSession", ObjectID: int64(out.ID),
+			MunicipalityID: &rs.MunicipalityID, Before: rs.session(), After: out})
 	}))
 }
 
@@ -205,10 +207,15 @@ func (s *POSService) RecordCashMovement(ctx context.Context, in tsunagu.RecordCa
 				}
 			}
 			out := &tsunagu.CashMovement{}
-			return out, tx.GetContext(ctx, out, `
+			err = tx.GetContext(ctx, out, `
 				INSERT INTO cash_movements AS cm (session_id, type, amount, reason, actor_id)
 				VALUES ($1, $2, $3, $4, $5) RETURNING `+cashMovementColumns,
 				in.SessionID, in.Type, in.Amount, in.Reason, u.ID)
+			if err != nil {
+				return nil, err
+			}
+			return out, audit(ctx, tx, audited{Action: "recordCashMovement", ObjectType: "CashMovement", ObjectID: out.ID,
+				MunicipalityID: &rs.MunicipalityID, After: out})
 		},
 		id: func(m *tsunagu.CashMovement) int64 { return m.ID },
 		replay: func(tx queryer, id int64) (*tsunagu.CashMovement, error) {

@@ -119,6 +119,7 @@ func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput)
 		if !loc.HasShop && in.OperatorName == nil {
 			return tsunagu.Errorf(tsunagu.CodeRequired, "input.operatorName", "Enter who runs the shop and issues its receipts.")
 		}
+		entry := audited{Action: "updateShop", ObjectType: "Location", ObjectID: int64(in.LocationID), MunicipalityID: &loc.MunicipalityID}
 		if !loc.HasShop {
 			// Of two first updates at once, the second inserts nothing and updates.
 			err := tx.GetContext(ctx, out, `
@@ -126,16 +127,29 @@ func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput)
 				VALUES ($1, $2, nullif($3, ''), coalesce($4, 'DOWN'))
 				ON CONFLICT (location_id) DO NOTHING
 				RETURNING `+shopColumns, in.LocationID, in.OperatorName, in.RegistrationNumber, rounding)
+			if err == nil {
+				entry.After = out
+				return audit(ctx, tx, entry)
+			}
 			if !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 		}
-		return tx.GetContext(ctx, out, `
+		before := &tsunagu.Shop{}
+		if err := tx.GetContext(ctx, before, `SELECT `+shopColumns+` FROM shops WHERE location_id = $1 FOR UPDATE`, in.LocationID); err != nil {
+			return err
+		}
+		err = tx.GetContext(ctx, out, `
 			UPDATE shops SET operator_name = coalesce($2, operator_name),
 				registration_number = CASE WHEN $3::text IS NULL THEN registration_number ELSE nullif($3, '') END,
 				rounding = coalesce($4, rounding)
 			WHERE location_id = $1
 			RETURNING `+shopColumns, in.LocationID, in.OperatorName, in.RegistrationNumber, rounding)
+		if err != nil {
+			return err
+		}
+		entry.Before, entry.After = before, out
+		return audit(ctx, tx, entry)
 	})
 	if err != nil {
 		return nil, err
@@ -189,7 +203,11 @@ func (s *POSService) CreateRegister(ctx context.Context, in tsunagu.CreateRegist
 		}
 		err = tx.GetContext(ctx, out, `
 			INSERT INTO registers AS r (shop_id, name) VALUES ($1, $2) RETURNING `+registerColumns, in.ShopID, in.Name)
-		return err
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, audited{Action: "createRegister", ObjectType: "Register", ObjectID: int64(out.ID),
+			MunicipalityID: &loc.MunicipalityID, After: out})
 	})
 	if err != nil {
 		return nil, err

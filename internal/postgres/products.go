@@ -197,7 +197,8 @@ func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreatePro
 			return err
 		}
 		out = row.product(tsunagu.LocaleJA)
-		return nil
+		return audit(ctx, tx, audited{Action: "createProduct", ObjectType: "Product", ObjectID: int64(out.ID),
+			MunicipalityID: &out.MunicipalityID, After: out})
 	})
 	return out, err
 }
@@ -207,14 +208,14 @@ func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreatePro
 // changes nothing then.
 func (s *CatalogService) UpdateProduct(ctx context.Context, in tsunagu.UpdateProductInput) (_ *tsunagu.Product, err error) {
 	defer wrap(&err, "CatalogService.UpdateProduct")
-	return s.changeProduct(ctx, in.ID, func(p *tsunagu.Product) error { return p.Apply(in) })
+	return s.changeProduct(ctx, "updateProduct", in.ID, func(p *tsunagu.Product) error { return p.Apply(in) })
 }
 
 // ArchiveProduct takes a product of a municipality the user manages out of sale.
 // Returns INVALID_STATE when it is archived already.
 func (s *CatalogService) ArchiveProduct(ctx context.Context, id tsunagu.ProductID) (_ *tsunagu.Product, err error) {
 	defer wrap(&err, "CatalogService.ArchiveProduct")
-	return s.changeProduct(ctx, id, func(p *tsunagu.Product) error {
+	return s.changeProduct(ctx, "archiveProduct", id, func(p *tsunagu.Product) error {
 		if p.Status == tsunagu.StatusArchived {
 			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.id", "This product is archived already.")
 		}
@@ -224,8 +225,9 @@ func (s *CatalogService) ArchiveProduct(ctx context.Context, id tsunagu.ProductI
 }
 
 // changeProduct locks a product, checks that the user manages its municipality,
-// lets change modify it and writes it back, all in one transaction.
-func (s *CatalogService) changeProduct(ctx context.Context, id tsunagu.ProductID, change func(*tsunagu.Product) error) (*tsunagu.Product, error) {
+// lets change modify it and writes it back, all in one transaction, with the audit
+// log's entry for action.
+func (s *CatalogService) changeProduct(ctx context.Context, action string, id tsunagu.ProductID, change func(*tsunagu.Product) error) (*tsunagu.Product, error) {
 	var out *tsunagu.Product
 	err := s.db.transact(ctx, func(tx queryer) error {
 		var row productRow
@@ -233,7 +235,7 @@ func (s *CatalogService) changeProduct(ctx context.Context, id tsunagu.ProductID
 		if err != nil {
 			return notFound(err, "", "product")
 		}
-		p := row.product(tsunagu.LocaleJA)
+		p, before := row.product(tsunagu.LocaleJA), row.product(tsunagu.LocaleJA)
 		u := tsunagu.UserFrom(ctx)
 		if err := tsunagu.CanManageMunicipality(u, p.MunicipalityID); err != nil {
 			// Others cannot tell a draft they may not see from no product at all.
@@ -258,7 +260,8 @@ func (s *CatalogService) changeProduct(ctx context.Context, id tsunagu.ProductID
 			return err
 		}
 		out = row.product(tsunagu.LocaleJA)
-		return nil
+		return audit(ctx, tx, audited{Action: action, ObjectType: "Product", ObjectID: int64(out.ID),
+			MunicipalityID: &out.MunicipalityID, Before: before, After: out})
 	})
 	return out, err
 }
