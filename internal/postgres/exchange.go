@@ -31,8 +31,8 @@ import (
 // IDEMPOTENCY_CONFLICT; and then changes nothing.
 func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.ShipTransfer")
-	return runOnce(ctx, s.db, "shipTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
-		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
+	return runOnce(ctx, s.db, "shipTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID, st.key)
 		if err != nil {
 			return 0, err
 		}
@@ -76,33 +76,42 @@ func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTrans
 			}
 		}
 
-		var shipment int64
 		products, quantities := make([]int64, len(picks)), make([]int64, len(picks))
-		for i, p := range picks {
-			products[i], quantities[i] = int64(p.line.ProductID), int64(p.q)
-		}
-		err = tx.GetContext(ctx, &shipment, `
-			WITH s AS (
-				INSERT INTO transfer_shipments (transfer_id, carrier, tracking_number, shipped_by)
-				VALUES ($1, $2, $3, $4) RETURNING id
-			), l AS (
-				INSERT INTO transfer_shipment_lines (shipment_id, product_id, quantity)
-				SELECT s.id, d.p, d.q FROM s, unnest($5::bigint[], $6::int[]) AS d(p, q)
-			)
-			SELECT id FROM s`, t.ID, in.Carrier, in.TrackingNumber, u.ID, pq.Array(products), pq.Array(quantities))
-		if err != nil {
-			return 0, err
-		}
-
 		ms := make([]movement, 0, 2*len(picks))
-		for _, p := range picks {
+		missing := false // a level at the destination
+		for i, p := range picks {
 			l := p.line
+			products[i], quantities[i] = int64(l.ProductID), int64(p.q)
 			ms = append(ms,
 				movement{l.ProductID, t.FromLocationID, l.OwnerFacilityID, tsunagu.BucketOnHand, -p.q, tsunagu.ReasonTransferOut},
 				movement{l.ProductID, t.ToLocationID, l.OwnerFacilityID, tsunagu.BucketIncoming, p.q, tsunagu.ReasonInTransit})
 			l.Shipped += p.q
+			missing = missing || !l.AtDestination
 		}
-		err = applyMovements(ctx, tx, document{tsunagu.DocumentTransfer, int64(t.ID)}, ms)
+		stock, err := planMovements(ms)
+		if err != nil {
+			return 0, err
+		}
+		// Only a product's first shipment to the destination needs the statement
+		// that makes its level: levels are never deleted, so one the lock saw is there.
+		if missing {
+			if err := stock.createLevels(ctx, tx); err != nil {
+				return 0, err
+			}
+		}
+		// The shipment, the stock and the transfer's step in one statement.
+		err = advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferShipped, tsunagu.EventShipped, u,
+			shipmentNote(in.Carrier, in.TrackingNumber), &stepWrites{stock: stock, ctes: func(a *args) string {
+				return `sh AS (
+					INSERT INTO transfer_shipments (transfer_id, carrier, tracking_number, shipped_by)
+					VALUES (` + a.add(t.ID) + `, ` + a.add(in.Carrier) + `, ` + a.add(in.TrackingNumber) + `, ` + a.add(u.ID) + `)
+					RETURNING id
+				), shl AS (
+					INSERT INTO transfer_shipment_lines (shipment_id, product_id, quantity)
+					SELECT sh.id, d.p, d.q FROM sh, unnest(` + a.add(pq.Array(products)) + `::bigint[], ` +
+					a.add(pq.Array(quantities)) + `::int[]) AS d(p, q)
+				)`
+			}})
 		if ise := (*InsufficientStockError)(nil); errors.As(err, &ise) {
 			for _, p := range picks {
 				if p.line.ProductID == ise.Key.ProductID {
@@ -110,11 +119,7 @@ func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTrans
 				}
 			}
 		}
-		if err != nil {
-			return 0, err
-		}
-		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferShipped, tsunagu.EventShipped, u,
-			shipmentNote(in.Carrier, in.TrackingNumber))
+		return t.ID, err
 	}))
 }
 
@@ -163,8 +168,8 @@ func shipmentNote(carrier, tracking string) string {
 // IDEMPOTENCY_CONFLICT; and then changes nothing.
 func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.ReceiveTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.ReceiveTransfer")
-	return runOnce(ctx, s.db, "receiveTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
-		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
+	return runOnce(ctx, s.db, "receiveTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID, st.key)
 		if err != nil {
 			return 0, err
 		}
@@ -234,23 +239,7 @@ func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.Receiv
 			l.Received += r.Accepted
 			l.Short += r.Short
 		}
-		_, err = tx.ExecContext(ctx, `
-			WITH r AS (
-				INSERT INTO transfer_receipts (transfer_id, received_by) VALUES ($1, $2) RETURNING id
-			)
-			INSERT INTO transfer_receipt_lines (receipt_id, product_id, accepted, short, short_reason, note)
-			SELECT r.id, d.p, d.a, d.s, nullif(d.reason, ''), d.note
-			FROM r, unnest($3::bigint[], $4::int[], $5::int[], $6::text[], $7::text[]) AS d(p, a, s, reason, note)`,
-			t.ID, u.ID, pq.Array(products), pq.Array(accepted), pq.Array(short), pq.Array(reasons), pq.Array(notes))
-		if err != nil {
-			return 0, err
-		}
-		err = applyMovements(ctx, tx, document{tsunagu.DocumentTransfer, int64(t.ID)}, ms)
-		if ise := (*InsufficientStockError)(nil); errors.As(err, &ise) {
-			// Only if incoming stock was changed behind the transfers' back.
-			return 0, tsunagu.Errorf(tsunagu.CodeInsufficientStock, "input.transferId",
-				"The incoming stock at the destination is less than what this transfer has outstanding; ask an administrator to check the stock.")
-		}
+		stock, err := planMovements(ms)
 		if err != nil {
 			return 0, err
 		}
@@ -258,8 +247,27 @@ func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.Receiv
 		for i, l := range lines {
 			all[i] = &l.TransferLine
 		}
-		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.StatusAfterMovement(all), tsunagu.EventReceived, u,
-			strings.Join(shortfalls, "; "))
+		// The receipt, the stock and the transfer's step in one statement. Every
+		// level changed exists already: shipping made it incoming.
+		err = advanceTransfer(ctx, tx, st, t, lines, tsunagu.StatusAfterMovement(all), tsunagu.EventReceived, u,
+			strings.Join(shortfalls, "; "), &stepWrites{stock: stock, ctes: func(a *args) string {
+				return `r AS (
+					INSERT INTO transfer_receipts (transfer_id, received_by) VALUES (` + a.add(t.ID) + `, ` + a.add(u.ID) + `)
+					RETURNING id
+				), rl AS (
+					INSERT INTO transfer_receipt_lines (receipt_id, product_id, accepted, short, short_reason, note)
+					SELECT r.id, d.p, d.a, d.s, nullif(d.reason, ''), d.note
+					FROM r, unnest(` + a.add(pq.Array(products)) + `::bigint[], ` + a.add(pq.Array(accepted)) + `::int[], ` +
+					a.add(pq.Array(short)) + `::int[], ` + a.add(pq.Array(reasons)) + `::text[], ` + a.add(pq.Array(notes)) + `::text[])
+						AS d(p, a, s, reason, note)
+				)`
+			}})
+		if ise := (*InsufficientStockError)(nil); errors.As(err, &ise) {
+			// Only if incoming stock was changed behind the transfers' back.
+			return 0, tsunagu.Errorf(tsunagu.CodeInsufficientStock, "input.transferId",
+				"The incoming stock at the destination is less than what this transfer has outstanding; ask an administrator to check the stock.")
+		}
+		return t.ID, err
 	}))
 }
 

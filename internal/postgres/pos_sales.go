@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"github.com/lib/pq"
@@ -30,9 +29,9 @@ func saleLineField(i int, sub string) string { return "input.lines." + strconv.I
 //
 // The number of statements does not depend on the number of lines: BEGIN, the key
 // with the session (FOR SHARE, drawing the sale ID) and every line's product, the
-// stock, the sale with its lines, payments, receipt number and the key's result,
-// COMMIT: five (a sale refused for stock runs one more read, to say how much there
-// is; a key used before, one to read its first result). A key reused for a request
+// sale with its stock (guarded), lines, payments, receipt number and the key's
+// result, COMMIT: four (a sale refused for stock runs one more read, to say how much
+// there is; a key used before, one to read its first result). A key reused for a request
 // naming a session that does not exist gets NOT_FOUND, as that request alone would. The
 // receipt number is taken by the sale's last statement, so concurrent sales at one
 // shop wait for each other only from there to commit; and a sale that fails rolls its
@@ -201,12 +200,13 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		products[i], owners[i], prices[i], quantities[i] = int64(*p.ProductID), int64(p.Facility), p.Price, int64(q)
 		names[i], lineCodes[i], taxes[i], qualified[i] = p.Name, p.Code, string(p.TaxClass), p.Qualified
 	}
-	err = applyMovements(ctx, tx, document{Type: tsunagu.DocumentSale, ID: saleID}, ms)
-	var short *InsufficientStockError
-	if errors.As(err, &short) {
-		return nil, insufficientForSale(ctx, tx, short.Key, in.Lines, ps)
-	}
+	// The stock is changed by the sale's own statement (a round trip less): its
+	// levels are locked and updated first, the receipt number is taken after them.
+	stock, err := planMovements(ms)
 	if err != nil {
+		return nil, err
+	}
+	if err = stock.createLevels(ctx, tx); err != nil {
 		return nil, err
 	}
 
@@ -222,10 +222,21 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 			change[i] = tendered[i] - p.Amount
 		}
 	}
-	var sale tsunagu.Sale
+	a = args{saleID, rs.ShopID, rs.RegisterID, rs.ID, total, u.ID,
+		pq.Array(products), pq.Array(owners), pq.Array(names), pq.Array(lineCodes), pq.Array(prices),
+		pq.Array(quantities), pq.Array(taxes), pq.Array(qualified),
+		pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs), pending,
+		k.Scope, k.Key}
+	// When the stock is short the sale's rows are written all the same and the
+	// transaction rolls back: short names the level, in the one row there is.
+	var sale struct {
+		tsunagu.Sale
+		ShortProduct, ShortLocation int64
+	}
 	err = tx.GetContext(ctx, &sale, `
-		WITH n AS (
-			UPDATE shops SET last_receipt_number = last_receipt_number + 1 WHERE location_id = $2 AND NOT $20
+		WITH `+stock.ctes(ctx, document{Type: tsunagu.DocumentSale, ID: saleID}, &a)+`, n AS (
+			UPDATE shops SET last_receipt_number = last_receipt_number + 1
+			WHERE location_id = $2 AND NOT $20 AND (SELECT count(*) FROM updated) >= 0
 			RETURNING last_receipt_number
 		), s AS (
 			INSERT INTO sales (id, shop_id, register_id, session_id, receipt_number, status, total, sold_by)
@@ -247,17 +258,17 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		), k AS (
 			UPDATE idempotency_keys SET result_id = s.id FROM s WHERE scope = $21 AND key = $22
 		)
-		SELECT `+saleColumns+` FROM s`,
-		saleID, rs.ShopID, rs.RegisterID, rs.ID, total, u.ID,
-		pq.Array(products), pq.Array(owners), pq.Array(names), pq.Array(lineCodes), pq.Array(prices),
-		pq.Array(quantities), pq.Array(taxes), pq.Array(qualified),
-		pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs), pending,
-		k.Scope, k.Key)
+		SELECT `+saleColumns+`, coalesce(short.product_id, 0) AS short_product, coalesce(short.location_id, 0) AS short_location
+		FROM s LEFT JOIN short ON true`, a...)
 	if err != nil {
 		return nil, err
 	}
+	if sale.ShortProduct != 0 {
+		key := tsunagu.StockKey{ProductID: tsunagu.ProductID(sale.ShortProduct), LocationID: tsunagu.LocationID(sale.ShortLocation)}
+		return nil, insufficientForSale(ctx, tx, key, in.Lines, ps)
+	}
 	k.Stored = true
-	return &sale, nil
+	return &sale.Sale, nil
 }
 
 // insufficientForSale is the INSUFFICIENT_STOCK of a sale, on the first line of the

@@ -15,8 +15,8 @@ import (
 // exchange balance; transfers_read.go the reads and loaders.
 //
 // Every mutation is one transaction that takes its idempotency key first, then locks
-// the transfer row (all steps of one transfer are serialized on it), then the stock
-// levels through applyMovements in (product, location) order. No operation locks two
+// the transfer row and its lines (all steps of one transfer are serialized on it),
+// then the stock levels in (product, location) order (levelChanges). No operation locks two
 // transfers or a transfer after a level, so concurrent operations cannot deadlock.
 // The number of statements does not depend on the number of lines.
 type TransferService struct {
@@ -28,10 +28,12 @@ var _ tsunagu.TransferService = (*TransferService)(nil)
 // NewTransferService returns the exchange on db.
 func NewTransferService(db *DB) *TransferService { return &TransferService{db: db} }
 
-// transferLineRow is a transfer line with its product's Japanese name, for messages.
+// transferLineRow is a transfer line with its product's Japanese name, for messages,
+// and whether the destination has a stock level of the product yet.
 type transferLineRow struct {
 	tsunagu.TransferLine
-	Name string
+	Name          string
+	AtDestination bool
 }
 
 // RequestTransfer creates a transfer. When the user works at the destination (a
@@ -53,7 +55,7 @@ type transferLineRow struct {
 // and then changes nothing.
 func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.RequestTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.RequestTransfer")
-	return runOnce(ctx, s.db, "requestTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+	return runOnce(ctx, s.db, "requestTransfer", &in, transferMutation(ctx, false, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		var locs []*tsunagu.Location
 		err := tx.SelectContext(ctx, &locs, `SELECT `+locationColumns+` FROM locations WHERE id = ANY($1)`,
 			int64s([]tsunagu.LocationID{in.FromLocationID, in.ToLocationID}))
@@ -158,8 +160,8 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 // or IDEMPOTENCY_CONFLICT; and then changes nothing.
 func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.ApproveTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.ApproveTransfer")
-	return runOnce(ctx, s.db, "approveTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
-		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
+	return runOnce(ctx, s.db, "approveTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID, st.key)
 		if err != nil {
 			return 0, err
 		}
@@ -196,7 +198,7 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 		if total == 0 {
 			return 0, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.lines", "Approve at least one item, or cancel the transfer.")
 		}
-		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferApproved, tsunagu.EventApproved, u, in.Note)
+		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferApproved, tsunagu.EventApproved, u, in.Note, nil)
 	}))
 }
 
@@ -212,8 +214,8 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 // validation errors or IDEMPOTENCY_CONFLICT; and then changes nothing.
 func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.CancelTransfer")
-	return runOnce(ctx, s.db, "cancelTransfer", &in, transferMutation(ctx, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
-		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID)
+	return runOnce(ctx, s.db, "cancelTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID, st.key)
 		if err != nil {
 			return 0, err
 		}
@@ -225,7 +227,7 @@ func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelT
 			return 0, err
 		}
 		if t.Status != tsunagu.TransferShipped {
-			return t.ID, advanceTransfer(ctx, tx, st, t, nil, tsunagu.TransferCancelled, tsunagu.EventCancelled, u, in.Reason)
+			return t.ID, advanceTransfer(ctx, tx, st, t, nil, tsunagu.TransferCancelled, tsunagu.EventCancelled, u, in.Reason, nil)
 		}
 		// Partly shipped: the rest is cancelled, what shipped is still received.
 		all := make([]*tsunagu.TransferLine, len(lines))
@@ -236,7 +238,7 @@ func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelT
 		if err != nil {
 			return 0, err
 		}
-		return t.ID, advanceTransfer(ctx, tx, st, t, lines, status, tsunagu.EventCancelled, u, in.Reason)
+		return t.ID, advanceTransfer(ctx, tx, st, t, lines, status, tsunagu.EventCancelled, u, in.Reason, nil)
 	}))
 }
 
@@ -250,8 +252,9 @@ type transferStep struct {
 // transferMutation is a transfer mutation for runOnce: work makes or changes a
 // transfer and returns its ID; the result is the transfer as it now is (reloaded
 // unless work's advanceTransfer returned it), and a replay returns the transfer the
-// first call made or changed, as it now is.
-func transferMutation(ctx context.Context, work func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error)) once[*tsunagu.Transfer] {
+// first call made or changed, as it now is. With claims, work's first statement
+// takes the key (lockTransfer does).
+func transferMutation(ctx context.Context, claims bool, work func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error)) once[*tsunagu.Transfer] {
 	load := func(tx queryer, id int64) (*tsunagu.Transfer, error) {
 		out := &tsunagu.Transfer{}
 		return out, tx.GetContext(ctx, out, `SELECT `+transferColumns+` FROM transfers t WHERE t.id = $1`, id)
@@ -267,48 +270,97 @@ func transferMutation(ctx context.Context, work func(tx queryer, u *tsunagu.User
 		},
 		id:     func(t *tsunagu.Transfer) int64 { return int64(t.ID) },
 		replay: load,
+		claims: claims,
 	}
 }
 
-// lockTransfer locks a transfer the user may see and then reads its lines in product
-// order. Returns NOT_FOUND (field "") for an unknown transfer or one the user may not
-// see, so that other municipalities' transfers do not show through.
+// lockTransfer takes the idempotency key k (claimKeySQL), locks a transfer the user
+// may see with its lines, and returns them in product order, in one statement.
+// Returns errKeyTaken when k was there already, NOT_FOUND (field "") for an unknown
+// transfer or one the user may not see, so that other municipalities' transfers do
+// not show through.
 //
-// Two statements on purpose: the lines must be read after the lock is granted, with
-// a snapshot that sees what the previous holder committed. Joined into the locking
-// statement they would come from its older snapshot (READ COMMITTED re-reads only
-// the locked row), and a concurrent shipment or receipt would be counted twice.
-func lockTransfer(ctx context.Context, tx queryer, u *tsunagu.User, id tsunagu.TransferID) (*tsunagu.Transfer, []*transferLineRow, error) {
-	var t tsunagu.Transfer
-	err := tx.GetContext(ctx, &t, `SELECT `+transferColumns+` FROM transfers t WHERE t.id = $1 FOR UPDATE`, id)
-	if err == nil && !seesTransfer(u, &t) {
-		err = errNoTransfer
+// The lines are locked too (FOR UPDATE OF t, tl), and that is what makes one
+// statement enough: a locked row is returned as its newest committed version, the one
+// whose lock was granted, so the lines are what the previous holder of the transfer
+// committed. Read without their lock, they would come from the statement's older
+// snapshot (READ COMMITTED re-reads only the locked rows), and a concurrent shipment
+// or receipt would be counted twice. A transfer's set of lines never changes after
+// it is made, so no line can be missing from that snapshot.
+func lockTransfer(ctx context.Context, tx queryer, u *tsunagu.User, id tsunagu.TransferID, k *idemKey) (*tsunagu.Transfer, []*transferLineRow, error) {
+	a := args{id}
+	var rows []*struct {
+		tsunagu.Transfer
+		transferLineRow
+		KeyTaken bool
 	}
+	err := tx.SelectContext(ctx, &rows, `
+		WITH `+claimKeySQL(k, &a)+`
+		SELECT `+transferColumns+`, `+transferLineColumns+`, p.translations->'JA'->>'name' AS name,
+			EXISTS (SELECT FROM stock_levels sl WHERE sl.product_id = tl.product_id AND sl.location_id = t.to_location_id)
+				AS at_destination,
+			claimed.taken AS key_taken
+		FROM claimed, transfers t JOIN transfer_lines tl ON tl.transfer_id = t.id JOIN products p ON p.id = tl.product_id
+		WHERE t.id = $1
+		ORDER BY tl.product_id
+		FOR UPDATE OF t, tl`, a...)
 	if err != nil {
-		return nil, nil, notFound(err, "", "transfer")
+		return nil, nil, err
 	}
-	var lines []*transferLineRow
-	err = tx.SelectContext(ctx, &lines, `
-		SELECT `+transferLineColumns+`, p.translations->'JA'->>'name' AS name
-		FROM transfer_lines tl JOIN products p ON p.id = tl.product_id
-		WHERE tl.transfer_id = $1 ORDER BY tl.product_id`, id)
-	return &t, lines, err
+	if len(rows) == 0 {
+		return nil, nil, errNoTransfer
+	}
+	if !rows[0].KeyTaken {
+		return nil, nil, errKeyTaken
+	}
+	t := &rows[0].Transfer
+	if !seesTransfer(u, t) {
+		return nil, nil, errNoTransfer
+	}
+	lines := make([]*transferLineRow, len(rows))
+	for i, r := range rows {
+		lines[i] = &r.transferLineRow
+	}
+	return t, lines, nil
 }
 
 var errNoTransfer = tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such transfer.")
 
+// stepWrites is what a step writes in advanceTransfer's statement besides the
+// transfer: CTEs of its own (a shipment, a receipt), whose values they add to the
+// statement's arguments, and the stock it moves (after its createLevels).
+type stepWrites struct {
+	ctes  func(a *args) string
+	stock *levelChanges
+}
+
 // advanceTransfer writes the new quantities of lines (as computed under the transfer's lock),
-// the transfer's new status, the event recording the step and the idempotency key's
-// result, in one statement, and returns the transfer as it now is in st.
+// the transfer's new status, the event recording the step, the idempotency key's
+// result and w, in one statement, and returns the transfer as it now is in st. When
+// w's stock is short it returns *InsufficientStockError, and the caller rolls back.
 func advanceTransfer(ctx context.Context, tx queryer, st *transferStep, t *tsunagu.Transfer, lines []*transferLineRow,
-	status tsunagu.TransferStatus, event tsunagu.TransferEventType, u *tsunagu.User, note string) error {
+	status tsunagu.TransferStatus, event tsunagu.TransferEventType, u *tsunagu.User, note string, w *stepWrites) error {
 	n := len(lines)
 	products, approved, shipped, received, short := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	for i, l := range lines {
 		products[i], approved[i], shipped[i] = int64(l.ProductID), int64(l.Approved), int64(l.Shipped)
 		received[i], short[i] = int64(l.Received), int64(l.Short)
 	}
-	var out tsunagu.Transfer
+	a := args{t.ID, pq.Array(products), pq.Array(approved), pq.Array(shipped), pq.Array(received), pq.Array(short),
+		status, event, u.ID, note, st.key.Scope, st.key.Key}
+	more, result := "", `0 AS short_product, 0 AS short_location FROM t`
+	if w != nil && w.ctes != nil {
+		more += ", " + w.ctes(&a)
+	}
+	if w != nil && w.stock != nil {
+		more += ", " + w.stock.ctes(ctx, document{tsunagu.DocumentTransfer, int64(t.ID)}, &a)
+		result = `coalesce(short.product_id, 0) AS short_product, coalesce(short.location_id, 0) AS short_location
+			FROM t LEFT JOIN short ON true`
+	}
+	var out struct {
+		tsunagu.Transfer
+		ShortProduct, ShortLocation int64
+	}
 	err := tx.GetContext(ctx, &out, `
 		WITH l AS (
 			UPDATE transfer_lines tl
@@ -321,14 +373,16 @@ func advanceTransfer(ctx context.Context, tx queryer, st *transferStep, t *tsuna
 			INSERT INTO transfer_events (transfer_id, type, actor_id, note) VALUES ($1, $8, $9, $10)
 		), k AS (
 			UPDATE idempotency_keys SET result_id = $1 WHERE scope = $11 AND key = $12
-		)
-		SELECT `+transferColumns+` FROM t`,
-		t.ID, pq.Array(products), pq.Array(approved), pq.Array(shipped), pq.Array(received), pq.Array(short),
-		status, event, u.ID, note, st.key.Scope, st.key.Key)
+		)`+more+`
+		SELECT `+transferColumns+`, `+result, a...)
 	if err != nil {
 		return err
 	}
-	st.out, st.key.Stored = &out, true
+	if out.ShortProduct != 0 {
+		return &InsufficientStockError{Key: tsunagu.StockKey{ProductID: tsunagu.ProductID(out.ShortProduct),
+			LocationID: tsunagu.LocationID(out.ShortLocation)}}
+	}
+	st.out, st.key.Stored = &out.Transfer, true
 	return nil
 }
 

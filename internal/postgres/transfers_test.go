@@ -1249,6 +1249,11 @@ func TestTransferStatementCounts(t *testing.T) {
 	if diff := cmp.Diff(counts[1], counts[20]); diff != "" {
 		t.Errorf("statements grow with the lines (-1 line +20 lines):\n%s", diff)
 	}
+	// BEGIN, the key with the transfer and its lines locked, the step with its stock,
+	// COMMIT; a first shipment to a destination makes its levels first.
+	if diff := cmp.Diff(map[string]int64{"request": 8, "approve": 4, "ship": 5, "receive": 4}, counts[1]); diff != "" {
+		t.Errorf("statements per step (-want +got):\n%s", diff)
+	}
 	x.checkLedger()
 }
 
