@@ -83,7 +83,8 @@ func newAPIWith(t testing.TB, o graph.Options) *api {
 func (a *api) server(o graph.Options) http.Handler {
 	return graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
 		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders,
-		Audit: postgres.NewAuditService(a.db), Watch: postgres.NewWatchService(a.db)}, o)
+		Audit: postgres.NewAuditService(a.db), Settlement: postgres.NewSettlementService(a.db),
+		Watch: postgres.NewWatchService(a.db)}, o)
 }
 
 func (a *api) adminCtx() context.Context {

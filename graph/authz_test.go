@@ -180,6 +180,11 @@ var authzMatrix = map[string]authzCase{
 		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
 			"fee": shippingFees.Add(1), "freeAbove": 3000}}
 	}},
+	"setCommission": {setCommission, managers, func(a *api) map[string]any {
+		a.shop()
+		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"basisPoints": 1500, "effectiveFrom": "2026-04-01"}}
+	}},
 }
 
 // hiddenFrom lists, per mutation, the refused roles that cannot see its object at

@@ -14,6 +14,8 @@ type Resolver struct {
 	POS       tsunagu.POSService
 	Orders    tsunagu.OrderService
 	Audit     tsunagu.AuditService
+	// Settlement is the commission rates and the monthly statements.
+	Settlement tsunagu.SettlementService
 	// Watch decides who may subscribe to what (subscriptions.go).
 	Watch tsunagu.Watcher
 }

@@ -37,6 +37,29 @@ func (r *cashMovementResolver) Actor(ctx context.Context, obj *tsunagu.CashMovem
 	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ActorID)
 }
 
+func (r *commissionRateResolver) Shop(ctx context.Context, obj *tsunagu.CommissionRate) (*tsunagu.Location, error) {
+	return load(ctx, &loadersFrom(ctx).location, obj.ShopID, "shop")
+}
+
+func (r *commissionRateResolver) Facility(ctx context.Context, obj *tsunagu.CommissionRate) (*tsunagu.Facility, error) {
+	return loadOptional(ctx, &loadersFrom(ctx).facility, obj.FacilityID, "facility")
+}
+
+func (r *commissionRateResolver) Municipality(ctx context.Context, obj *tsunagu.CommissionRate) (*tsunagu.Municipality, error) {
+	return loadOptional(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
+}
+
+func (r *commissionRateResolver) EffectiveFrom(ctx context.Context, obj *tsunagu.CommissionRate) (string, error) {
+	return obj.EffectiveFrom.Format("2006-01-02"), nil
+}
+
+func (r *commissionRateResolver) SetBy(ctx context.Context, obj *tsunagu.CommissionRate) (*tsunagu.User, error) {
+	if obj.SetBy == nil {
+		return nil, nil
+	}
+	return loadVisible(ctx, &loadersFrom(ctx).user, *obj.SetBy)
+}
+
 func (r *exchangeBalanceResolver) From(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error) {
 	return load(ctx, &loadersFrom(ctx).municipality, obj.FromMunicipalityID, "municipality")
 }
@@ -282,6 +305,10 @@ func (r *mutationResolver) SetShippingRule(ctx context.Context, input tsunagu.Se
 	return shippingRulePayload(r.Orders.SetShippingRule(ctx, input))
 }
 
+func (r *mutationResolver) SetCommission(ctx context.Context, input tsunagu.SetCommissionInput) (*model.CommissionRatePayload, error) {
+	return r.setCommission(ctx, input)
+}
+
 func (r *orderResolver) PaymentIntentID(ctx context.Context, obj *tsunagu.Order) (*string, error) {
 	return obj.PaymentIntentFor(ctx), nil
 }
@@ -428,6 +455,10 @@ func (r *queryResolver) Orders(ctx context.Context, filter *tsunagu.OrderFilter,
 
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
 	return r.auditLog(ctx, filter, first, after)
+}
+
+func (r *queryResolver) CommissionRates(ctx context.Context, shopID string) ([]*tsunagu.CommissionRate, error) {
+	return r.commissionRates(ctx, shopID)
 }
 
 func (r *receiptResolver) OriginalIssuedAt(ctx context.Context, obj *tsunagu.Receipt) (*time.Time, error) {
@@ -705,6 +736,10 @@ func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntr
 
 func (r *Resolver) CashMovement() generated.CashMovementResolver { return &cashMovementResolver{r} }
 
+func (r *Resolver) CommissionRate() generated.CommissionRateResolver {
+	return &commissionRateResolver{r}
+}
+
 func (r *Resolver) ExchangeBalance() generated.ExchangeBalanceResolver {
 	return &exchangeBalanceResolver{r}
 }
@@ -788,6 +823,7 @@ func (r *Resolver) UserError() generated.UserErrorResolver { return &userErrorRe
 type (
 	auditEntryResolver          struct{ *Resolver }
 	cashMovementResolver        struct{ *Resolver }
+	commissionRateResolver      struct{ *Resolver }
 	exchangeBalanceResolver     struct{ *Resolver }
 	facilityResolver            struct{ *Resolver }
 	fieldChangeResolver         struct{ *Resolver }

@@ -33,6 +33,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	AuditEntry() AuditEntryResolver
 	CashMovement() CashMovementResolver
+	CommissionRate() CommissionRateResolver
 	ExchangeBalance() ExchangeBalanceResolver
 	Facility() FacilityResolver
 	FieldChange() FieldChangeResolver
@@ -122,6 +123,21 @@ type ComplexityRoot struct {
 		Order        func(childComplexity int) int
 		OrderToken   func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
+	}
+
+	CommissionRate struct {
+		BasisPoints   func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		EffectiveFrom func(childComplexity int) int
+		Facility      func(childComplexity int) int
+		Municipality  func(childComplexity int) int
+		SetBy         func(childComplexity int) int
+		Shop          func(childComplexity int) int
+	}
+
+	CommissionRatePayload struct {
+		CommissionRate func(childComplexity int) int
+		UserErrors     func(childComplexity int) int
 	}
 
 	Contact struct {
@@ -280,6 +296,7 @@ type ComplexityRoot struct {
 		RequestPasswordReset func(childComplexity int, input tsunagu.RequestPasswordResetInput) int
 		RequestTransfer      func(childComplexity int, input tsunagu.RequestTransferInput) int
 		ResetPassword        func(childComplexity int, input tsunagu.ResetPasswordInput) int
+		SetCommission        func(childComplexity int, input tsunagu.SetCommissionInput) int
 		SetReorderPoint      func(childComplexity int, input tsunagu.SetReorderPointInput) int
 		SetShippingRule      func(childComplexity int, input tsunagu.SetShippingRuleInput) int
 		ShipOrder            func(childComplexity int, input tsunagu.ShipOrderInput) int
@@ -420,6 +437,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Allergens           func(childComplexity int) int
 		AuditLog            func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
+		CommissionRates     func(childComplexity int, shopID string) int
 		ExchangeBalance     func(childComplexity int, municipalityID *string, fromMonth string, toMonth string) int
 		Facilities          func(childComplexity int, filter *tsunagu.FacilityFilter, first *int, after *string) int
 		Locations           func(childComplexity int, filter *tsunagu.LocationFilter, first *int, after *string) int
@@ -887,6 +905,14 @@ type AuditEntryResolver interface {
 type CashMovementResolver interface {
 	Actor(ctx context.Context, obj *tsunagu.CashMovement) (*tsunagu.User, error)
 }
+type CommissionRateResolver interface {
+	Shop(ctx context.Context, obj *tsunagu.CommissionRate) (*tsunagu.Location, error)
+	Facility(ctx context.Context, obj *tsunagu.CommissionRate) (*tsunagu.Facility, error)
+	Municipality(ctx context.Context, obj *tsunagu.CommissionRate) (*tsunagu.Municipality, error)
+
+	EffectiveFrom(ctx context.Context, obj *tsunagu.CommissionRate) (string, error)
+	SetBy(ctx context.Context, obj *tsunagu.CommissionRate) (*tsunagu.User, error)
+}
 type ExchangeBalanceResolver interface {
 	From(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error)
 	To(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error)
@@ -952,6 +978,7 @@ type MutationResolver interface {
 	ConfirmTerminalSale(ctx context.Context, input model.ConfirmTerminalSaleInput) (*model.SalePayload, error)
 	CancelTerminalSale(ctx context.Context, input tsunagu.CancelTerminalSaleInput) (*model.SalePayload, error)
 	SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error)
+	SetCommission(ctx context.Context, input tsunagu.SetCommissionInput) (*model.CommissionRatePayload, error)
 }
 type OrderResolver interface {
 	PaymentIntentID(ctx context.Context, obj *tsunagu.Order) (*string, error)
@@ -1002,6 +1029,7 @@ type QueryResolver interface {
 	OrderByToken(ctx context.Context, token string) (*tsunagu.Order, error)
 	Orders(ctx context.Context, filter *tsunagu.OrderFilter, first *int, after *string) (*model.OrderConnection, error)
 	AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error)
+	CommissionRates(ctx context.Context, shopID string) ([]*tsunagu.CommissionRate, error)
 }
 type ReceiptResolver interface {
 	OriginalIssuedAt(ctx context.Context, obj *tsunagu.Receipt) (*time.Time, error)
@@ -1326,6 +1354,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutPayload.UserErrors(childComplexity), true
+
+	case "CommissionRate.basisPoints":
+		if e.ComplexityRoot.CommissionRate.BasisPoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionRate.BasisPoints(childComplexity), true
+	case "CommissionRate.createdAt":
+		if e.ComplexityRoot.CommissionRate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionRate.CreatedAt(childComplexity), true
+	case "CommissionRate.effectiveFrom":
+		if e.ComplexityRoot.CommissionRate.EffectiveFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionRate.EffectiveFrom(childComplexity), true
+	case "CommissionRate.facility":
+		if e.ComplexityRoot.CommissionRate.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionRate.Facility(childComplexity), true
+	case "CommissionRate.municipality":
+		if e.ComplexityRoot.CommissionRate.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionRate.Municipality(childComplexity), true
+	case "CommissionRate.setBy":
+		if e.ComplexityRoot.CommissionRate.SetBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionRate.SetBy(childComplexity), true
+	case "CommissionRate.shop":
+		if e.ComplexityRoot.CommissionRate.Shop == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionRate.Shop(childComplexity), true
+
+	case "CommissionRatePayload.commissionRate":
+		if e.ComplexityRoot.CommissionRatePayload.CommissionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionRatePayload.CommissionRate(childComplexity), true
+	case "CommissionRatePayload.userErrors":
+		if e.ComplexityRoot.CommissionRatePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionRatePayload.UserErrors(childComplexity), true
 
 	case "Contact.address":
 		if e.ComplexityRoot.Contact.Address == nil {
@@ -2111,6 +2195,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(tsunagu.ResetPasswordInput)), true
+	case "Mutation.setCommission":
+		if e.ComplexityRoot.Mutation.SetCommission == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCommission_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCommission(childComplexity, args["input"].(tsunagu.SetCommissionInput)), true
 	case "Mutation.setReorderPoint":
 		if e.ComplexityRoot.Mutation.SetReorderPoint == nil {
 			break
@@ -2768,6 +2863,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditLogFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.commissionRates":
+		if e.ComplexityRoot.Query.CommissionRates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_commissionRates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CommissionRates(childComplexity, args["shopId"].(string)), true
 	case "Query.exchangeBalance":
 		if e.ComplexityRoot.Query.ExchangeBalance == nil {
 			break
@@ -4762,6 +4868,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
 			graphql.NewInputUnmarshaler("SaleFilter", ec.unmarshalInputSaleFilter),
 			graphql.NewInputUnmarshaler("SaleLineInput", ec.unmarshalInputSaleLineInput),
+			graphql.NewInputUnmarshaler("SetCommissionInput", ec.unmarshalInputSetCommissionInput),
 			graphql.NewInputUnmarshaler("SetReorderPointInput", ec.unmarshalInputSetReorderPointInput),
 			graphql.NewInputUnmarshaler("SetShippingRuleInput", ec.unmarshalInputSetShippingRuleInput),
 			graphql.NewInputUnmarshaler("ShipOrderInput", ec.unmarshalInputShipOrderInput),
@@ -6103,6 +6210,60 @@ type ExchangeBalance {
   shortValue: Int!
 }
 
+# --- Settlement (issue 19) ---------------------------------------------------
+# What each facility is owed, per shop and month. Kept in one block: the Query and
+# Mutation fields are added with ` + "`" + `extend type` + "`" + `.
+
+extend type Query {
+  """
+  A shop's commission history, newest effective date first. For admins and the staff
+  of the shop's municipality.
+  """
+  commissionRates(shopId: ID!): [CommissionRate!]!
+}
+
+extend type Mutation {
+  """
+  Sets a shop's commission rate on consigned goods from a date on (history is kept:
+  a sale uses the rate in force on its day, Japan time). With facilityId, only for
+  that facility's goods; with municipalityId, for the goods of that municipality's
+  facilities (a partnership); a facility's rate beats a municipality's, which beats
+  the shop's own. For admins and the managers of the shop's municipality. A date in
+  a month the shop has closed is INVALID_STATE.
+  """
+  setCommission(input: SetCommissionInput!): CommissionRatePayload!
+}
+
+"One entry of a shop's commission history."
+type CommissionRate {
+  shop: Location!
+  "Set for a rate of one facility's goods."
+  facility: Facility
+  "Set for a rate of the goods of one municipality's facilities."
+  municipality: Municipality
+  "The share the shop keeps of the tax-included takings, in 1/100 of a percent (1500 = 15 %)."
+  basisPoints: Int!
+  "The first day (Japan time) the rate applies, YYYY-MM-DD."
+  effectiveFrom: String!
+  setBy: User
+  createdAt: Time!
+}
+
+input SetCommissionInput {
+  shopId: ID!
+  facilityId: ID
+  municipalityId: ID
+  "0 to 10000 (100 %)."
+  basisPoints: Int!
+  "YYYY-MM-DD, Japan time."
+  effectiveFrom: String!
+}
+
+type CommissionRatePayload {
+  commissionRate: CommissionRate
+  userErrors: [UserError!]!
+}
+
 # --- Point of sale ------------------------------------------------------------
 
 enum Rounding {
@@ -6899,6 +7060,36 @@ func (ec *executionContext) childFields_CheckoutPayload(ctx context.Context, fie
 		return ec.fieldContext_CheckoutPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CommissionRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shop":
+		return ec.fieldContext_CommissionRate_shop(ctx, field)
+	case "facility":
+		return ec.fieldContext_CommissionRate_facility(ctx, field)
+	case "municipality":
+		return ec.fieldContext_CommissionRate_municipality(ctx, field)
+	case "basisPoints":
+		return ec.fieldContext_CommissionRate_basisPoints(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_CommissionRate_effectiveFrom(ctx, field)
+	case "setBy":
+		return ec.fieldContext_CommissionRate_setBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CommissionRate_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommissionRate", field.Name)
+}
+
+func (ec *executionContext) childFields_CommissionRatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "commissionRate":
+		return ec.fieldContext_CommissionRatePayload_commissionRate(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CommissionRatePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommissionRatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8849,6 +9040,20 @@ func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setCommission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.SetCommissionInput, error) {
+			return ec.unmarshalNSetCommissionInput2tsunaguᚋinternalᚋtsunaguᚐSetCommissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setReorderPoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9030,6 +9235,20 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_commissionRates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "shopId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shopId"] = arg0
 	return args, nil
 }
 
@@ -10445,6 +10664,267 @@ func (ec *executionContext) _CheckoutPayload_userErrors(ctx context.Context, fie
 func (ec *executionContext) fieldContext_CheckoutPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CheckoutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommissionRate_shop(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionRate_shop(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CommissionRate().Shop(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Location) graphql.Marshaler {
+			return ec.marshalNLocation2ᚖtsunaguᚋinternalᚋtsunaguᚐLocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionRate_shop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommissionRate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommissionRate_facility(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionRate_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CommissionRate().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖtsunaguᚋinternalᚋtsunaguᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionRate_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommissionRate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommissionRate_municipality(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionRate_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CommissionRate().Municipality(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Municipality) graphql.Marshaler {
+			return ec.marshalOMunicipality2ᚖtsunaguᚋinternalᚋtsunaguᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionRate_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommissionRate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommissionRate_basisPoints(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionRate_basisPoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasisPoints, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionRate_basisPoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommissionRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommissionRate_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionRate_effectiveFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CommissionRate().EffectiveFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionRate_effectiveFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommissionRate", field, true, true, "String")
+}
+
+func (ec *executionContext) _CommissionRate_setBy(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionRate_setBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CommissionRate().SetBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖtsunaguᚋinternalᚋtsunaguᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionRate_setBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommissionRate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommissionRate_createdAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionRate_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionRate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommissionRate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CommissionRatePayload_commissionRate(ctx context.Context, field graphql.CollectedField, obj *model.CommissionRatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionRatePayload_commissionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommissionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.CommissionRate) graphql.Marshaler {
+			return ec.marshalOCommissionRate2ᚖtsunaguᚋinternalᚋtsunaguᚐCommissionRate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionRatePayload_commissionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommissionRatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommissionRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommissionRatePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CommissionRatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionRatePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionRatePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommissionRatePayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -14071,6 +14551,50 @@ func (ec *executionContext) fieldContext_Mutation_setShippingRule(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setCommission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCommission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCommission(ctx, fc.Args["input"].(tsunagu.SetCommissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommissionRatePayload) graphql.Marshaler {
+			return ec.marshalNCommissionRatePayload2ᚖtsunaguᚋgraphᚋmodelᚐCommissionRatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCommission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommissionRatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCommission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Order_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Order) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17291,6 +17815,50 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_commissionRates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_commissionRates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CommissionRates(ctx, fc.Args["shopId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.CommissionRate) graphql.Marshaler {
+			return ec.marshalNCommissionRate2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐCommissionRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_commissionRates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommissionRate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_commissionRates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28415,6 +28983,76 @@ func UnmarshalSaleLineInput(ctx context.Context, raw any) (tsunagu.SaleLineInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetCommissionInput(ctx context.Context, obj any) (tsunagu.SetCommissionInput, error) {
+	var it tsunagu.SetCommissionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"shopId", "facilityId", "municipalityId", "basisPoints", "effectiveFrom"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐFacilityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = data
+		case "municipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐMunicipalityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "basisPoints":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basisPoints"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BasisPoints = data
+		case "effectiveFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFrom = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetCommissionInput unmarshals raw into the SetCommissionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetCommissionInput(ctx context.Context, raw any) (tsunagu.SetCommissionInput, error) {
+	var out tsunagu.SetCommissionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetCommissionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSetReorderPointInput(ctx context.Context, obj any) (tsunagu.SetReorderPointInput, error) {
 	var it tsunagu.SetReorderPointInput
 	if obj == nil {
@@ -29916,6 +30554,112 @@ func (ec *executionContext) _CheckoutPayload(ctx context.Context, sel ast.Select
 	return out
 }
 
+var commissionRateImplementors = []string{"CommissionRate"}
+
+func (ec *executionContext) _CommissionRate(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.CommissionRate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commissionRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommissionRate")
+		case "shop":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CommissionRate_shop(ctx, field, obj)
+				})
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CommissionRate_facility(ctx, field, obj)
+				})
+		case "municipality":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CommissionRate_municipality(ctx, field, obj)
+				})
+		case "basisPoints":
+			out.Values[i] = ec._CommissionRate_basisPoints(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "effectiveFrom":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CommissionRate_effectiveFrom(ctx, field, obj)
+				})
+		case "setBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CommissionRate_setBy(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._CommissionRate_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commissionRatePayloadImplementors = []string{"CommissionRatePayload"}
+
+func (ec *executionContext) _CommissionRatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CommissionRatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commissionRatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommissionRatePayload")
+		case "commissionRate":
+			out.Values[i] = ec._CommissionRatePayload_commissionRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CommissionRatePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contactImplementors = []string{"Contact"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Contact) graphql.Marshaler {
@@ -31079,6 +31823,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setCommission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCommission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32064,6 +32815,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
+				})
+		case "commissionRates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_commissionRates(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -35592,6 +36349,38 @@ func (ec *executionContext) unmarshalNCloseRegisterSessionInput2tsunaguᚋintern
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCommissionRate2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐCommissionRateᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.CommissionRate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommissionRate2ᚖtsunaguᚋinternalᚋtsunaguᚐCommissionRate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommissionRate2ᚖtsunaguᚋinternalᚋtsunaguᚐCommissionRate(ctx context.Context, sel ast.SelectionSet, v *tsunagu.CommissionRate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommissionRate!")
+		return graphql.Null
+	}
+	return ec._CommissionRate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommissionRatePayload2ᚖtsunaguᚋgraphᚋmodelᚐCommissionRatePayload(ctx context.Context, sel ast.SelectionSet, v *model.CommissionRatePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommissionRatePayload!")
+		return graphql.Null
+	}
+	return ec._CommissionRatePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNConfirmTerminalSaleInput2tsunaguᚋgraphᚋmodelᚐConfirmTerminalSaleInput(ctx context.Context, v any) (model.ConfirmTerminalSaleInput, error) {
 	res, err := ec.unmarshalInputConfirmTerminalSaleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37009,6 +37798,11 @@ func (ec *executionContext) marshalNSessionStatus2tsunaguᚋinternalᚋtsunagu�
 	return res
 }
 
+func (ec *executionContext) unmarshalNSetCommissionInput2tsunaguᚋinternalᚋtsunaguᚐSetCommissionInput(ctx context.Context, v any) (tsunagu.SetCommissionInput, error) {
+	res, err := ec.unmarshalInputSetCommissionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSetReorderPointInput2tsunaguᚋinternalᚋtsunaguᚐSetReorderPointInput(ctx context.Context, v any) (tsunagu.SetReorderPointInput, error) {
 	res, err := ec.unmarshalInputSetReorderPointInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37885,6 +38679,13 @@ func (ec *executionContext) marshalOCategory2ᚖtsunaguᚋinternalᚋtsunaguᚐC
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOCommissionRate2ᚖtsunaguᚋinternalᚋtsunaguᚐCommissionRate(ctx context.Context, sel ast.SelectionSet, v *tsunagu.CommissionRate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CommissionRate(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOContactInput2tsunaguᚋinternalᚋtsunaguᚐContact(ctx context.Context, v any) (tsunagu.Contact, error) {

@@ -49,6 +49,11 @@ type CheckoutPayload struct {
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
 
+type CommissionRatePayload struct {
+	CommissionRate *tsunagu.CommissionRate `json:"commissionRate,omitempty"`
+	UserErrors     []*tsunagu.Error        `json:"userErrors"`
+}
+
 type FacilityConnection struct {
 	Edges    []*FacilityEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`
