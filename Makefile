@@ -86,9 +86,11 @@ fuzz:
 	  done; \
 	done
 
-## bench: the API against the minimal SQL on a large dataset of its own (a few minutes).
+## bench: the API, with the catalog cache off and on, against the minimal SQL on a large
+## dataset of its own (a few minutes); BENCH_FLAGS passes flags, e.g. -scale 10000,100000.
+BENCH_FLAGS ?=
 bench: deps
-	$(GO) run ./cmd/bench
+	$(GO) run ./cmd/bench $(BENCH_FLAGS)
 
 ## generate: regenerate the GraphQL code after changing schema.graphqls or gqlgen.yml.
 generate:

@@ -33,6 +33,14 @@ type sizes struct {
 var fullSize = sizes{municipalities: 100, facilitiesPer: 10, productsPer: 100, stockPerShop: 2000,
 	salesPerDay: 6, transfers: 4000, sources: 8}
 
+// scaled is fullSize with about n products: the network stays, each facility makes
+// more or fewer (at least 1).
+func scaled(n int) sizes {
+	sz := fullSize
+	sz.productsPer = max(1, n/(sz.municipalities*sz.facilitiesPer))
+	return sz
+}
+
 // The words products are named after: Japanese, English, category, tax class.
 var words = []struct {
 	ja, en   string
@@ -360,6 +368,7 @@ func seedProducts(ctx context.Context, db *sql.DB, sz sizes) error {
 // world is what the benchmark knows of the dataset.
 type world struct {
 	homeShop  int64
+	homeMuni  int64
 	munis     int
 	products  int64
 	shops     []shopInfo // the first few shops, one per client
@@ -377,8 +386,8 @@ type shopInfo struct {
 func loadWorld(ctx context.Context, db *sql.DB, sz sizes) (*world, error) {
 	w := &world{munis: sz.municipalities, transfers: map[int64][]int64{}}
 	err := db.QueryRowContext(ctx, `
-		SELECT l.id, (SELECT count(*) FROM products) FROM locations l JOIN municipalities m ON m.id = l.municipality_id
-		WHERE m.is_home AND l.kind = 'SHOP'`).Scan(&w.homeShop, &w.products)
+		SELECT l.id, m.id, (SELECT count(*) FROM products) FROM locations l JOIN municipalities m ON m.id = l.municipality_id
+		WHERE m.is_home AND l.kind = 'SHOP'`).Scan(&w.homeShop, &w.homeMuni, &w.products)
 	if err != nil {
 		return nil, err
 	}
