@@ -28,16 +28,17 @@ func TestMain(m *testing.M) {
 
 // api is a Tsunagu server on a fresh database, with a small network in it.
 type api struct {
-	t         testing.TB
-	url       string
-	db        *postgres.DB
-	catalog   *postgres.CatalogService
-	auth      *postgres.AuthService
-	stock     *postgres.StockService
-	transfers *postgres.TransferService
-	pos       *postgres.POSService
-	orders    *postgres.OrderService
-	handler   http.Handler
+	t           testing.TB
+	url         string
+	db          *postgres.DB
+	catalog     *postgres.CatalogService
+	auth        *postgres.AuthService
+	stock       *postgres.StockService
+	transfers   *postgres.TransferService
+	pos         *postgres.POSService
+	orders      *postgres.OrderService
+	settlements *postgres.SettlementService
+	handler     http.Handler
 
 	home, partner         *tsunagu.Municipality
 	homeFac, partnerFac   *tsunagu.Facility
@@ -68,8 +69,9 @@ func newAPIWith(t testing.TB, o graph.Options) *api {
 	t.Cleanup(func() { db.Close() })
 	a := &api{t: t, url: url, db: db, catalog: postgres.NewCatalogService(db), auth: postgres.NewAuthService(db),
 		stock: postgres.NewStockService(db), transfers: postgres.NewTransferService(db), pos: postgres.NewPOSService(db),
-		orders: postgres.NewOrderService(db, stripe.New("sk_test_tsunagu", stripemock.URL(t))),
-		tokens: map[string]string{}, ctxs: map[string]context.Context{}}
+		orders:      postgres.NewOrderService(db, stripe.New("sk_test_tsunagu", stripemock.URL(t))),
+		settlements: postgres.NewSettlementService(db),
+		tokens:      map[string]string{}, ctxs: map[string]context.Context{}}
 	a.pos.Payments = stripe.New("sk_test_tsunagu", stripemock.URL(t))
 	// Cheap hashes: the tests sign in many times.
 	a.auth.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
@@ -83,7 +85,7 @@ func newAPIWith(t testing.TB, o graph.Options) *api {
 func (a *api) server(o graph.Options) http.Handler {
 	return graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
 		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders,
-		Audit: postgres.NewAuditService(a.db), Settlement: postgres.NewSettlementService(a.db),
+		Audit: postgres.NewAuditService(a.db), Settlements: a.settlements,
 		Watch: postgres.NewWatchService(a.db)}, o)
 }
 

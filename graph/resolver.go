@@ -15,7 +15,7 @@ type Resolver struct {
 	Orders    tsunagu.OrderService
 	Audit     tsunagu.AuditService
 	// Settlement is the commission rates and the monthly statements.
-	Settlement tsunagu.SettlementService
+	Settlements tsunagu.SettlementService
 	// Watch decides who may subscribe to what (subscriptions.go).
 	Watch tsunagu.Watcher
 }

@@ -461,6 +461,14 @@ func (r *queryResolver) CommissionRates(ctx context.Context, shopID string) ([]*
 	return r.commissionRates(ctx, shopID)
 }
 
+func (r *queryResolver) Settlements(ctx context.Context, month string, filter *tsunagu.SettlementFilter, first *int, after *string) (*model.SettlementConnection, error) {
+	return r.settlements(ctx, month, filter, first, after)
+}
+
+func (r *queryResolver) Settlement(ctx context.Context, id string) (*tsunagu.Settlement, error) {
+	return r.settlement(ctx, id)
+}
+
 func (r *receiptResolver) OriginalIssuedAt(ctx context.Context, obj *tsunagu.Receipt) (*time.Time, error) {
 	if obj.OriginalIssuedAt.IsZero() {
 		return nil, nil
@@ -568,6 +576,30 @@ func (r *saleLineResolver) Product(ctx context.Context, obj *tsunagu.SaleLine) (
 
 func (r *saleLineResolver) Owner(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Facility, error) {
 	return load(ctx, &loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
+}
+
+func (r *settlementResolver) Month(ctx context.Context, obj *tsunagu.Settlement) (string, error) {
+	return obj.Month.String(), nil
+}
+
+func (r *settlementResolver) Facility(ctx context.Context, obj *tsunagu.Settlement) (*tsunagu.Facility, error) {
+	return load(ctx, &loadersFrom(ctx).facility, obj.FacilityID, "facility")
+}
+
+func (r *settlementResolver) Shop(ctx context.Context, obj *tsunagu.Settlement) (*tsunagu.Location, error) {
+	return load(ctx, &loadersFrom(ctx).location, obj.ShopID, "shop")
+}
+
+func (r *settlementResolver) PaidOn(ctx context.Context, obj *tsunagu.Settlement) (*string, error) {
+	if obj.PaidOn == nil {
+		return nil, nil
+	}
+	d := obj.PaidOn.Format("2006-01-02")
+	return &d, nil
+}
+
+func (r *settlementLineResolver) Product(ctx context.Context, obj *tsunagu.SettlementLine) (*tsunagu.Product, error) {
+	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }
 
 func (r *shopResolver) Location(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.Location, error) {
@@ -776,6 +808,12 @@ func (r *Resolver) Sale() generated.SaleResolver { return &saleResolver{r} }
 
 func (r *Resolver) SaleLine() generated.SaleLineResolver { return &saleLineResolver{r} }
 
+func (r *Resolver) Settlement() generated.SettlementResolver { return &settlementResolver{r} }
+
+func (r *Resolver) SettlementLine() generated.SettlementLineResolver {
+	return &settlementLineResolver{r}
+}
+
 func (r *Resolver) Shop() generated.ShopResolver { return &shopResolver{r} }
 
 func (r *Resolver) StockAdjustment() generated.StockAdjustmentResolver {
@@ -840,6 +878,8 @@ type (
 	registerSessionResolver     struct{ *Resolver }
 	saleResolver                struct{ *Resolver }
 	saleLineResolver            struct{ *Resolver }
+	settlementResolver          struct{ *Resolver }
+	settlementLineResolver      struct{ *Resolver }
 	shopResolver                struct{ *Resolver }
 	stockAdjustmentResolver     struct{ *Resolver }
 	stockLevelResolver          struct{ *Resolver }

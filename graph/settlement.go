@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -17,7 +18,7 @@ func (r *Resolver) commissionRates(ctx context.Context, shopID string) ([]*tsuna
 	if err != nil {
 		return nil, err
 	}
-	rates, err := r.Settlement.CommissionRates(ctx, tsunagu.LocationID(id))
+	rates, err := r.Settlements.CommissionRates(ctx, tsunagu.LocationID(id))
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +26,7 @@ func (r *Resolver) commissionRates(ctx context.Context, shopID string) ([]*tsuna
 }
 
 func (r *Resolver) setCommission(ctx context.Context, in tsunagu.SetCommissionInput) (*model.CommissionRatePayload, error) {
-	rate, err := r.Settlement.SetCommission(ctx, in)
+	rate, err := r.Settlements.SetCommission(ctx, in)
 	errs, err := primedPayload(ctx, rate, err, (*primer).commissionRate, "commissionRate")
 	if err != nil || len(errs) > 0 {
 		return &model.CommissionRatePayload{UserErrors: errs}, err
@@ -52,8 +53,71 @@ func (p *primer) commissionRate(sel ast.SelectionSet, objs []*tsunagu.Commission
 // feature, so that the block merges on its own).
 func init() {
 	for name, w := range map[string]listWeight{
-		"Query.commissionRates": {items: 50},
+		"Query.commissionRates":      {items: 50},
+		"Query.settlements":          page,
+		"Settlement.rates":           {items: 4},
+		"Settlement.commissionParts": {items: 5},
+		"Settlement.lines":           {items: 100},
 	} {
 		listWeights[name] = w
+	}
+}
+
+func (r *Resolver) settlements(ctx context.Context, month string, f *tsunagu.SettlementFilter, first *int, after *string) (*model.SettlementConnection, error) {
+	page, err := pageArgs(first, after)
+	if err != nil {
+		return nil, err
+	}
+	filter := deref(f)
+	filter.Month = month
+	p, err := r.Settlements.Settlements(ctx, filter, page)
+	if err != nil {
+		return nil, err
+	}
+	if err := primeAt(ctx, p.Items, (*primer).settlement, pageNode...); err != nil {
+		return nil, err
+	}
+	return connection(p, func(s *tsunagu.Settlement) int64 { return int64(s.ID) },
+		func(c string, n *tsunagu.Settlement) *model.SettlementEdge {
+			return &model.SettlementEdge{Cursor: c, Node: n}
+		},
+		func(e []*model.SettlementEdge, i *model.PageInfo) *model.SettlementConnection {
+			return &model.SettlementConnection{Edges: e, PageInfo: i}
+		}), nil
+}
+
+// settlement returns null for an ID that is not a statement's, unknown or not
+// visible, as node(id) does.
+func (r *Resolver) settlement(ctx context.Context, id string) (*tsunagu.Settlement, error) {
+	n, err := gid.DecodeKind(id, gid.KindSettlement)
+	if err != nil {
+		return nil, nil
+	}
+	s, err := r.Settlements.Settlement(ctx, tsunagu.SettlementID(n))
+	if e := (*tsunagu.Error)(nil); errors.As(err, &e) && e.Code == tsunagu.CodeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return primed(ctx, s, (*primer).settlement)
+}
+
+func (p *primer) settlement(sel ast.SelectionSet, objs []*tsunagu.Settlement) {
+	for _, f := range p.fields(sel, "Settlement") {
+		switch f.Name {
+		case "facility":
+			p.facilitiesAt(f.Selections, refIDs(objs, func(o *tsunagu.Settlement) tsunagu.FacilityID { return o.FacilityID }))
+		case "shop":
+			p.locationsAt(f.Selections, refIDs(objs, func(o *tsunagu.Settlement) tsunagu.LocationID { return o.ShopID }))
+		case "lines":
+			var ids []tsunagu.ProductID
+			for _, o := range objs {
+				for _, l := range o.Lines {
+					ids = append(ids, l.ProductID)
+				}
+			}
+			p.productsAt(p.at(f.Selections, "SettlementLine", "product"), ids)
+		}
 	}
 }

@@ -268,15 +268,15 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		pos.Payments = payments // card sales on Stripe Terminal readers
 	}
 	res := &graph.Resolver{
-		Catalog:    catalog,
-		Auth:       auth,
-		Stock:      postgres.NewStockService(db),
-		Transfers:  postgres.NewTransferService(db),
-		POS:        pos,
-		Orders:     orders,
-		Audit:      postgres.NewAuditService(db),
-		Settlement: postgres.NewSettlementService(db),
-		Watch:      postgres.NewWatchService(db),
+		Catalog:     catalog,
+		Auth:        auth,
+		Stock:       postgres.NewStockService(db),
+		Transfers:   postgres.NewTransferService(db),
+		POS:         pos,
+		Orders:      orders,
+		Audit:       postgres.NewAuditService(db),
+		Settlements: postgres.NewSettlementService(db),
+		Watch:       postgres.NewWatchService(db),
 	}
 	sender, err := mailSender(cfg, db, m, log)
 	if err != nil {

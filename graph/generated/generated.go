@@ -50,6 +50,8 @@ type ResolverRoot interface {
 	RegisterSession() RegisterSessionResolver
 	Sale() SaleResolver
 	SaleLine() SaleLineResolver
+	Settlement() SettlementResolver
+	SettlementLine() SettlementLineResolver
 	Shop() ShopResolver
 	StockAdjustment() StockAdjustmentResolver
 	StockLevel() StockLevelResolver
@@ -123,6 +125,11 @@ type ComplexityRoot struct {
 		Order        func(childComplexity int) int
 		OrderToken   func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
+	}
+
+	CommissionPart struct {
+		Base        func(childComplexity int) int
+		BasisPoints func(childComplexity int) int
 	}
 
 	CommissionRate struct {
@@ -455,6 +462,8 @@ type ComplexityRoot struct {
 		Sale                func(childComplexity int, id string) int
 		SaleByReceiptNumber func(childComplexity int, shopID string, number int) int
 		Sales               func(childComplexity int, filter *tsunagu.SaleFilter, first *int, after *string) int
+		Settlement          func(childComplexity int, id string) int
+		Settlements         func(childComplexity int, month string, filter *tsunagu.SettlementFilter, first *int, after *string) int
 		StockLevels         func(childComplexity int, locationID string, filter *tsunagu.StockLevelFilter, first *int, after *string) int
 		StockMovements      func(childComplexity int, filter tsunagu.StockMovementFilter, first *int, after *string) int
 		Transfer            func(childComplexity int, id string) int
@@ -633,6 +642,63 @@ type ComplexityRoot struct {
 	SalePayload struct {
 		Sale       func(childComplexity int) int
 		UserErrors func(childComplexity int) int
+	}
+
+	Settlement struct {
+		ClosedAt         func(childComplexity int) int
+		Commission       func(childComplexity int) int
+		CommissionParts  func(childComplexity int) int
+		CommissionTax    func(childComplexity int) int
+		Facility         func(childComplexity int) int
+		Gross            func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Lines            func(childComplexity int) int
+		Month            func(childComplexity int) int
+		Net              func(childComplexity int) int
+		PaidOn           func(childComplexity int) int
+		Payable          func(childComplexity int) int
+		PaymentReference func(childComplexity int) int
+		Rates            func(childComplexity int) int
+		Refunds          func(childComplexity int) int
+		Shop             func(childComplexity int) int
+		StatementNumber  func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UnitsRefunded    func(childComplexity int) int
+		UnitsSold        func(childComplexity int) int
+	}
+
+	SettlementConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	SettlementEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SettlementLine struct {
+		Class         func(childComplexity int) int
+		Gross         func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Net           func(childComplexity int) int
+		Product       func(childComplexity int) int
+		Qualified     func(childComplexity int) int
+		Refunds       func(childComplexity int) int
+		UnitsRefunded func(childComplexity int) int
+		UnitsSold     func(childComplexity int) int
+	}
+
+	SettlementRate struct {
+		Class         func(childComplexity int) int
+		Gross         func(childComplexity int) int
+		Net           func(childComplexity int) int
+		Qualified     func(childComplexity int) int
+		Rate          func(childComplexity int) int
+		Refunds       func(childComplexity int) int
+		Tax           func(childComplexity int) int
+		UnitsRefunded func(childComplexity int) int
+		UnitsSold     func(childComplexity int) int
 	}
 
 	ShippingRule struct {
@@ -1030,6 +1096,8 @@ type QueryResolver interface {
 	Orders(ctx context.Context, filter *tsunagu.OrderFilter, first *int, after *string) (*model.OrderConnection, error)
 	AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	CommissionRates(ctx context.Context, shopID string) ([]*tsunagu.CommissionRate, error)
+	Settlements(ctx context.Context, month string, filter *tsunagu.SettlementFilter, first *int, after *string) (*model.SettlementConnection, error)
+	Settlement(ctx context.Context, id string) (*tsunagu.Settlement, error)
 }
 type ReceiptResolver interface {
 	OriginalIssuedAt(ctx context.Context, obj *tsunagu.Receipt) (*time.Time, error)
@@ -1076,6 +1144,16 @@ type SaleResolver interface {
 type SaleLineResolver interface {
 	Product(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Product, error)
 	Owner(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Facility, error)
+}
+type SettlementResolver interface {
+	Month(ctx context.Context, obj *tsunagu.Settlement) (string, error)
+	Facility(ctx context.Context, obj *tsunagu.Settlement) (*tsunagu.Facility, error)
+	Shop(ctx context.Context, obj *tsunagu.Settlement) (*tsunagu.Location, error)
+
+	PaidOn(ctx context.Context, obj *tsunagu.Settlement) (*string, error)
+}
+type SettlementLineResolver interface {
+	Product(ctx context.Context, obj *tsunagu.SettlementLine) (*tsunagu.Product, error)
 }
 type ShopResolver interface {
 	Location(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.Location, error)
@@ -1354,6 +1432,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutPayload.UserErrors(childComplexity), true
+
+	case "CommissionPart.base":
+		if e.ComplexityRoot.CommissionPart.Base == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionPart.Base(childComplexity), true
+	case "CommissionPart.basisPoints":
+		if e.ComplexityRoot.CommissionPart.BasisPoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommissionPart.BasisPoints(childComplexity), true
 
 	case "CommissionRate.basisPoints":
 		if e.ComplexityRoot.CommissionRate.BasisPoints == nil {
@@ -3057,6 +3148,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sales(childComplexity, args["filter"].(*tsunagu.SaleFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.settlement":
+		if e.ComplexityRoot.Query.Settlement == nil {
+			break
+		}
+
+		args, err := ec.field_Query_settlement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Settlement(childComplexity, args["id"].(string)), true
+	case "Query.settlements":
+		if e.ComplexityRoot.Query.Settlements == nil {
+			break
+		}
+
+		args, err := ec.field_Query_settlements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Settlements(childComplexity, args["month"].(string), args["filter"].(*tsunagu.SettlementFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.stockLevels":
 		if e.ComplexityRoot.Query.StockLevels == nil {
 			break
@@ -3815,6 +3928,263 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SalePayload.UserErrors(childComplexity), true
+
+	case "Settlement.closedAt":
+		if e.ComplexityRoot.Settlement.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.ClosedAt(childComplexity), true
+	case "Settlement.commission":
+		if e.ComplexityRoot.Settlement.Commission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Commission(childComplexity), true
+	case "Settlement.commissionParts":
+		if e.ComplexityRoot.Settlement.CommissionParts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.CommissionParts(childComplexity), true
+	case "Settlement.commissionTax":
+		if e.ComplexityRoot.Settlement.CommissionTax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.CommissionTax(childComplexity), true
+	case "Settlement.facility":
+		if e.ComplexityRoot.Settlement.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Facility(childComplexity), true
+	case "Settlement.gross":
+		if e.ComplexityRoot.Settlement.Gross == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Gross(childComplexity), true
+	case "Settlement.id":
+		if e.ComplexityRoot.Settlement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.ID(childComplexity), true
+	case "Settlement.lines":
+		if e.ComplexityRoot.Settlement.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Lines(childComplexity), true
+	case "Settlement.month":
+		if e.ComplexityRoot.Settlement.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Month(childComplexity), true
+	case "Settlement.net":
+		if e.ComplexityRoot.Settlement.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Net(childComplexity), true
+	case "Settlement.paidOn":
+		if e.ComplexityRoot.Settlement.PaidOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.PaidOn(childComplexity), true
+	case "Settlement.payable":
+		if e.ComplexityRoot.Settlement.Payable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Payable(childComplexity), true
+	case "Settlement.paymentReference":
+		if e.ComplexityRoot.Settlement.PaymentReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.PaymentReference(childComplexity), true
+	case "Settlement.rates":
+		if e.ComplexityRoot.Settlement.Rates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Rates(childComplexity), true
+	case "Settlement.refunds":
+		if e.ComplexityRoot.Settlement.Refunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Refunds(childComplexity), true
+	case "Settlement.shop":
+		if e.ComplexityRoot.Settlement.Shop == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Shop(childComplexity), true
+	case "Settlement.statementNumber":
+		if e.ComplexityRoot.Settlement.StatementNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.StatementNumber(childComplexity), true
+	case "Settlement.status":
+		if e.ComplexityRoot.Settlement.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.Status(childComplexity), true
+	case "Settlement.unitsRefunded":
+		if e.ComplexityRoot.Settlement.UnitsRefunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.UnitsRefunded(childComplexity), true
+	case "Settlement.unitsSold":
+		if e.ComplexityRoot.Settlement.UnitsSold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Settlement.UnitsSold(childComplexity), true
+
+	case "SettlementConnection.edges":
+		if e.ComplexityRoot.SettlementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementConnection.Edges(childComplexity), true
+	case "SettlementConnection.pageInfo":
+		if e.ComplexityRoot.SettlementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementConnection.PageInfo(childComplexity), true
+
+	case "SettlementEdge.cursor":
+		if e.ComplexityRoot.SettlementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementEdge.Cursor(childComplexity), true
+	case "SettlementEdge.node":
+		if e.ComplexityRoot.SettlementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementEdge.Node(childComplexity), true
+
+	case "SettlementLine.taxClass":
+		if e.ComplexityRoot.SettlementLine.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Class(childComplexity), true
+	case "SettlementLine.gross":
+		if e.ComplexityRoot.SettlementLine.Gross == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Gross(childComplexity), true
+	case "SettlementLine.name":
+		if e.ComplexityRoot.SettlementLine.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Name(childComplexity), true
+	case "SettlementLine.net":
+		if e.ComplexityRoot.SettlementLine.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Net(childComplexity), true
+	case "SettlementLine.product":
+		if e.ComplexityRoot.SettlementLine.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Product(childComplexity), true
+	case "SettlementLine.qualified":
+		if e.ComplexityRoot.SettlementLine.Qualified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Qualified(childComplexity), true
+	case "SettlementLine.refunds":
+		if e.ComplexityRoot.SettlementLine.Refunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.Refunds(childComplexity), true
+	case "SettlementLine.unitsRefunded":
+		if e.ComplexityRoot.SettlementLine.UnitsRefunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.UnitsRefunded(childComplexity), true
+	case "SettlementLine.unitsSold":
+		if e.ComplexityRoot.SettlementLine.UnitsSold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.UnitsSold(childComplexity), true
+
+	case "SettlementRate.taxClass":
+		if e.ComplexityRoot.SettlementRate.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementRate.Class(childComplexity), true
+	case "SettlementRate.gross":
+		if e.ComplexityRoot.SettlementRate.Gross == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementRate.Gross(childComplexity), true
+	case "SettlementRate.net":
+		if e.ComplexityRoot.SettlementRate.Net == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementRate.Net(childComplexity), true
+	case "SettlementRate.qualified":
+		if e.ComplexityRoot.SettlementRate.Qualified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementRate.Qualified(childComplexity), true
+	case "SettlementRate.rate":
+		if e.ComplexityRoot.SettlementRate.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementRate.Rate(childComplexity), true
+	case "SettlementRate.refunds":
+		if e.ComplexityRoot.SettlementRate.Refunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementRate.Refunds(childComplexity), true
+	case "SettlementRate.tax":
+		if e.ComplexityRoot.SettlementRate.Tax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementRate.Tax(childComplexity), true
+	case "SettlementRate.unitsRefunded":
+		if e.ComplexityRoot.SettlementRate.UnitsRefunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementRate.UnitsRefunded(childComplexity), true
+	case "SettlementRate.unitsSold":
+		if e.ComplexityRoot.SettlementRate.UnitsSold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementRate.UnitsSold(childComplexity), true
 
 	case "ShippingRule.fee":
 		if e.ComplexityRoot.ShippingRule.Fee == nil {
@@ -4871,6 +5241,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SetCommissionInput", ec.unmarshalInputSetCommissionInput),
 			graphql.NewInputUnmarshaler("SetReorderPointInput", ec.unmarshalInputSetReorderPointInput),
 			graphql.NewInputUnmarshaler("SetShippingRuleInput", ec.unmarshalInputSetShippingRuleInput),
+			graphql.NewInputUnmarshaler("SettlementFilter", ec.unmarshalInputSettlementFilter),
 			graphql.NewInputUnmarshaler("ShipOrderInput", ec.unmarshalInputShipOrderInput),
 			graphql.NewInputUnmarshaler("ShipTransferInput", ec.unmarshalInputShipTransferInput),
 			graphql.NewInputUnmarshaler("ShippingAddressInput", ec.unmarshalInputShippingAddressInput),
@@ -6220,6 +6591,14 @@ extend type Query {
   of the shop's municipality.
   """
   commissionRates(shopId: ID!): [CommissionRate!]!
+  """
+  The statements of a month ("YYYY-MM", Japan time), in ID order: one per facility
+  whose goods sold, or were refunded, at a shop in the month. For admins and the
+  managers of the facility's or of the shop's municipality.
+  """
+  settlements(month: String!, filter: SettlementFilter, first: Int = 20, after: String): SettlementConnection!
+  "A statement with its lines, or null when it does not exist or is not visible."
+  settlement(id: ID!): Settlement
 }
 
 extend type Mutation {
@@ -6262,6 +6641,103 @@ input SetCommissionInput {
 type CommissionRatePayload {
   commissionRate: CommissionRate
   userErrors: [UserError!]!
+}
+
+enum SettlementStatus {
+  "The month is not closed: the figures still change with sales and refunds."
+  OPEN
+  "Frozen, with a statement number: it never changes again."
+  CLOSED
+  "Closed and paid to the facility."
+  PAID
+}
+
+input SettlementFilter {
+  "Statements of this municipality's facilities or shops."
+  municipalityId: ID
+  facilityId: ID
+  shopId: ID
+  status: SettlementStatus
+}
+
+type SettlementConnection {
+  edges: [SettlementEdge!]!
+  pageInfo: PageInfo!
+}
+
+type SettlementEdge {
+  cursor: String!
+  node: Settlement!
+}
+
+"""
+What a facility is owed for its goods sold at a shop in a month (Japan time), in
+integer yen, tax included. Sales (at the counter and online) count in the month they
+are made, refunds and voids in the month they happen (a refund in March of a
+February sale lowers March). net = gross − refunds. Each sale takes the commission
+rate in force on its day, and its refund gives back commission at that rate; the
+commission is computed once per statement, Σ (net at a rate × basisPoints) / 10000,
+rounded down to the yen (toward zero). The commission is the shop's service to the
+facility at 10 % consumption tax: it is tax-included, commissionTax = commission ×
+10 / 110 rounded down. payable = gross − refunds − commission.
+"""
+type Settlement {
+  id: ID!
+  "YYYY-MM"
+  month: String!
+  facility: Facility!
+  shop: Location!
+  status: SettlementStatus!
+  "Given when the month is closed."
+  statementNumber: String
+  unitsSold: Int!
+  unitsRefunded: Int!
+  gross: Int!
+  refunds: Int!
+  net: Int!
+  "Per tax rate, the goods of registered issuers (qualified) apart from the others; each rate's tax once over its net, rounded as the shop rounds receipts."
+  rates: [SettlementRate!]!
+  "The net at each commission rate."
+  commissionParts: [CommissionPart!]!
+  commission: Int!
+  commissionTax: Int!
+  payable: Int!
+  "Per product."
+  lines: [SettlementLine!]!
+  closedAt: Time
+  "YYYY-MM-DD"
+  paidOn: String
+  paymentReference: String!
+}
+
+type SettlementRate {
+  taxClass: TaxClass!
+  rate: Int!
+  qualified: Boolean!
+  unitsSold: Int!
+  gross: Int!
+  unitsRefunded: Int!
+  refunds: Int!
+  net: Int!
+  tax: Int!
+}
+
+type CommissionPart {
+  basisPoints: Int!
+  base: Int!
+}
+
+type SettlementLine {
+  product: Product!
+  "The name on the sales."
+  name: String!
+  taxClass: TaxClass!
+  qualified: Boolean!
+  unitsSold: Int!
+  gross: Int!
+  unitsRefunded: Int!
+  refunds: Int!
+  net: Int!
 }
 
 # --- Point of sale ------------------------------------------------------------
@@ -7060,6 +7536,16 @@ func (ec *executionContext) childFields_CheckoutPayload(ctx context.Context, fie
 		return ec.fieldContext_CheckoutPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CommissionPart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "basisPoints":
+		return ec.fieldContext_CommissionPart_basisPoints(ctx, field)
+	case "base":
+		return ec.fieldContext_CommissionPart_base(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommissionPart", field.Name)
 }
 
 func (ec *executionContext) childFields_CommissionRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7940,6 +8426,120 @@ func (ec *executionContext) childFields_SalePayload(ctx context.Context, field g
 		return ec.fieldContext_SalePayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SalePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Settlement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Settlement_id(ctx, field)
+	case "month":
+		return ec.fieldContext_Settlement_month(ctx, field)
+	case "facility":
+		return ec.fieldContext_Settlement_facility(ctx, field)
+	case "shop":
+		return ec.fieldContext_Settlement_shop(ctx, field)
+	case "status":
+		return ec.fieldContext_Settlement_status(ctx, field)
+	case "statementNumber":
+		return ec.fieldContext_Settlement_statementNumber(ctx, field)
+	case "unitsSold":
+		return ec.fieldContext_Settlement_unitsSold(ctx, field)
+	case "unitsRefunded":
+		return ec.fieldContext_Settlement_unitsRefunded(ctx, field)
+	case "gross":
+		return ec.fieldContext_Settlement_gross(ctx, field)
+	case "refunds":
+		return ec.fieldContext_Settlement_refunds(ctx, field)
+	case "net":
+		return ec.fieldContext_Settlement_net(ctx, field)
+	case "rates":
+		return ec.fieldContext_Settlement_rates(ctx, field)
+	case "commissionParts":
+		return ec.fieldContext_Settlement_commissionParts(ctx, field)
+	case "commission":
+		return ec.fieldContext_Settlement_commission(ctx, field)
+	case "commissionTax":
+		return ec.fieldContext_Settlement_commissionTax(ctx, field)
+	case "payable":
+		return ec.fieldContext_Settlement_payable(ctx, field)
+	case "lines":
+		return ec.fieldContext_Settlement_lines(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_Settlement_closedAt(ctx, field)
+	case "paidOn":
+		return ec.fieldContext_Settlement_paidOn(ctx, field)
+	case "paymentReference":
+		return ec.fieldContext_Settlement_paymentReference(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Settlement", field.Name)
+}
+
+func (ec *executionContext) childFields_SettlementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SettlementConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SettlementConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SettlementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SettlementEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SettlementEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlementEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SettlementLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_SettlementLine_product(ctx, field)
+	case "name":
+		return ec.fieldContext_SettlementLine_name(ctx, field)
+	case "taxClass":
+		return ec.fieldContext_SettlementLine_taxClass(ctx, field)
+	case "qualified":
+		return ec.fieldContext_SettlementLine_qualified(ctx, field)
+	case "unitsSold":
+		return ec.fieldContext_SettlementLine_unitsSold(ctx, field)
+	case "gross":
+		return ec.fieldContext_SettlementLine_gross(ctx, field)
+	case "unitsRefunded":
+		return ec.fieldContext_SettlementLine_unitsRefunded(ctx, field)
+	case "refunds":
+		return ec.fieldContext_SettlementLine_refunds(ctx, field)
+	case "net":
+		return ec.fieldContext_SettlementLine_net(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlementLine", field.Name)
+}
+
+func (ec *executionContext) childFields_SettlementRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "taxClass":
+		return ec.fieldContext_SettlementRate_taxClass(ctx, field)
+	case "rate":
+		return ec.fieldContext_SettlementRate_rate(ctx, field)
+	case "qualified":
+		return ec.fieldContext_SettlementRate_qualified(ctx, field)
+	case "unitsSold":
+		return ec.fieldContext_SettlementRate_unitsSold(ctx, field)
+	case "gross":
+		return ec.fieldContext_SettlementRate_gross(ctx, field)
+	case "unitsRefunded":
+		return ec.fieldContext_SettlementRate_unitsRefunded(ctx, field)
+	case "refunds":
+		return ec.fieldContext_SettlementRate_refunds(ctx, field)
+	case "net":
+		return ec.fieldContext_SettlementRate_net(ctx, field)
+	case "tax":
+		return ec.fieldContext_SettlementRate_tax(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlementRate", field.Name)
 }
 
 func (ec *executionContext) childFields_ShippingRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9612,6 +10212,58 @@ func (ec *executionContext) field_Query_sales_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_settlement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_settlements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*tsunagu.SettlementFilter, error) {
+			return ec.unmarshalOSettlementFilter2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlementFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_stockLevels_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10672,6 +11324,52 @@ func (ec *executionContext) fieldContext_CheckoutPayload_userErrors(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CommissionPart_basisPoints(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionPart_basisPoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BasisPoints, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionPart_basisPoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommissionPart", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommissionPart_base(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommissionPart_base(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommissionPart_base(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommissionPart", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CommissionRate_shop(ctx context.Context, field graphql.CollectedField, obj *tsunagu.CommissionRate) (ret graphql.Marshaler) {
@@ -17865,6 +18563,94 @@ func (ec *executionContext) fieldContext_Query_commissionRates(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_settlements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_settlements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Settlements(ctx, fc.Args["month"].(string), fc.Args["filter"].(*tsunagu.SettlementFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SettlementConnection) graphql.Marshaler {
+			return ec.marshalNSettlementConnection2ᚖtsunaguᚋgraphᚋmodelᚐSettlementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_settlements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SettlementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_settlements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_settlement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_settlement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Settlement(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Settlement) graphql.Marshaler {
+			return ec.marshalOSettlement2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_settlement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Settlement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_settlement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20981,6 +21767,1053 @@ func (ec *executionContext) fieldContext_SalePayload_userErrors(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Settlement_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.SettlementID) graphql.Marshaler {
+			return ec.marshalNID2tsunaguᚋinternalᚋtsunaguᚐSettlementID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Settlement_month(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Settlement().Month(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, true, true, "String")
+}
+
+func (ec *executionContext) _Settlement_facility(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Settlement().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚖtsunaguᚋinternalᚋtsunaguᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Settlement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Settlement_shop(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_shop(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Settlement().Shop(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Location) graphql.Marshaler {
+			return ec.marshalNLocation2ᚖtsunaguᚋinternalᚋtsunaguᚐLocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_shop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Settlement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Settlement_status(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.SettlementStatus) graphql.Marshaler {
+			return ec.marshalNSettlementStatus2tsunaguᚋinternalᚋtsunaguᚐSettlementStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "SettlementStatus")
+}
+
+func (ec *executionContext) _Settlement_statementNumber(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_statementNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatementNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_statementNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Settlement_unitsSold(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_unitsSold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsSold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_unitsSold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Settlement_unitsRefunded(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_unitsRefunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsRefunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_unitsRefunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Settlement_gross(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_gross(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gross, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_gross(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Settlement_refunds(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_refunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_refunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Settlement_net(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_net(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Settlement_rates(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_rates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []tsunagu.SettlementRate) graphql.Marshaler {
+			return ec.marshalNSettlementRate2ᚕtsunaguᚋinternalᚋtsunaguᚐSettlementRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_rates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Settlement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SettlementRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Settlement_commissionParts(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_commissionParts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommissionParts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []tsunagu.CommissionPart) graphql.Marshaler {
+			return ec.marshalNCommissionPart2ᚕtsunaguᚋinternalᚋtsunaguᚐCommissionPartᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_commissionParts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Settlement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommissionPart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Settlement_commission(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_commission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Settlement_commissionTax(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_commissionTax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommissionTax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_commissionTax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Settlement_payable(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_payable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_payable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Settlement_lines(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []tsunagu.SettlementLine) graphql.Marshaler {
+			return ec.marshalNSettlementLine2ᚕtsunaguᚋinternalᚋtsunaguᚐSettlementLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Settlement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SettlementLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Settlement_closedAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Settlement_paidOn(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_paidOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Settlement().PaidOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_paidOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, true, true, "String")
+}
+
+func (ec *executionContext) _Settlement_paymentReference(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_paymentReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_paymentReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Settlement", field, false, false, "String")
+}
+
+func (ec *executionContext) _SettlementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SettlementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SettlementEdge) graphql.Marshaler {
+			return ec.marshalNSettlementEdge2ᚕᚖtsunaguᚋgraphᚋmodelᚐSettlementEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SettlementEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SettlementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖtsunaguᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SettlementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SettlementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SettlementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Settlement) graphql.Marshaler {
+			return ec.marshalNSettlement2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Settlement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlementLine_product(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SettlementLine().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlementLine_name(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _SettlementLine_taxClass(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_taxClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Class, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.TaxClass) graphql.Marshaler {
+			return ec.marshalNTaxClass2tsunaguᚋinternalᚋtsunaguᚐTaxClass(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_taxClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "TaxClass")
+}
+
+func (ec *executionContext) _SettlementLine_qualified(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_qualified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Qualified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SettlementLine_unitsSold(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_unitsSold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsSold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_unitsSold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementLine_gross(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_gross(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gross, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_gross(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementLine_unitsRefunded(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_unitsRefunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsRefunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_unitsRefunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementLine_refunds(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_refunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_refunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementLine_net(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_net(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementRate_taxClass(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementRate_taxClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Class, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.TaxClass) graphql.Marshaler {
+			return ec.marshalNTaxClass2tsunaguᚋinternalᚋtsunaguᚐTaxClass(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementRate_taxClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "TaxClass")
+}
+
+func (ec *executionContext) _SettlementRate_rate(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementRate_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementRate_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementRate_qualified(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementRate_qualified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Qualified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementRate_qualified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SettlementRate_unitsSold(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementRate_unitsSold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsSold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementRate_unitsSold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementRate_gross(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementRate_gross(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gross, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementRate_gross(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementRate_unitsRefunded(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementRate_unitsRefunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsRefunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementRate_unitsRefunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementRate_refunds(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementRate_refunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementRate_refunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementRate_net(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementRate_net(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementRate_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementRate_tax(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementRate_tax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementRate_tax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ShippingRule_fee(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ShippingRule) (ret graphql.Marshaler) {
@@ -29165,6 +30998,69 @@ func UnmarshalSetShippingRuleInput(ctx context.Context, raw any) (tsunagu.SetShi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSettlementFilter(ctx context.Context, obj any) (tsunagu.SettlementFilter, error) {
+	var it tsunagu.SettlementFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipalityId", "facilityId", "shopId", "status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐMunicipalityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐFacilityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = data
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOSettlementStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlementStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSettlementFilter unmarshals raw into the SettlementFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSettlementFilter(ctx context.Context, raw any) (tsunagu.SettlementFilter, error) {
+	var out tsunagu.SettlementFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SettlementFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputShipOrderInput(ctx context.Context, obj any) (tsunagu.ShipOrderInput, error) {
 	var it tsunagu.ShipOrderInput
 	if obj == nil {
@@ -30534,6 +32430,44 @@ func (ec *executionContext) _CheckoutPayload(ctx context.Context, sel ast.Select
 			}
 		case "userErrors":
 			out.Values[i] = ec._CheckoutPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var commissionPartImplementors = []string{"CommissionPart"}
+
+func (ec *executionContext) _CommissionPart(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.CommissionPart) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commissionPartImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommissionPart")
+		case "basisPoints":
+			out.Values[i] = ec._CommissionPart_basisPoints(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "base":
+			out.Values[i] = ec._CommissionPart_base(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32822,6 +34756,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_commissionRates(ctx, field)
 				})
+		case "settlements":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_settlements(ctx, field)
+				})
+		case "settlement":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_settlement(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -33988,6 +35934,361 @@ func (ec *executionContext) _SalePayload(ctx context.Context, sel ast.SelectionS
 			}
 		case "userErrors":
 			out.Values[i] = ec._SalePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlementImplementors = []string{"Settlement"}
+
+func (ec *executionContext) _Settlement(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Settlement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Settlement")
+		case "id":
+			out.Values[i] = ec._Settlement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "month":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Settlement_month(ctx, field, obj)
+				})
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Settlement_facility(ctx, field, obj)
+				})
+		case "shop":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Settlement_shop(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._Settlement_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statementNumber":
+			out.Values[i] = ec._Settlement_statementNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unitsSold":
+			out.Values[i] = ec._Settlement_unitsSold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unitsRefunded":
+			out.Values[i] = ec._Settlement_unitsRefunded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gross":
+			out.Values[i] = ec._Settlement_gross(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refunds":
+			out.Values[i] = ec._Settlement_refunds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "net":
+			out.Values[i] = ec._Settlement_net(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rates":
+			out.Values[i] = ec._Settlement_rates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commissionParts":
+			out.Values[i] = ec._Settlement_commissionParts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commission":
+			out.Values[i] = ec._Settlement_commission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commissionTax":
+			out.Values[i] = ec._Settlement_commissionTax(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "payable":
+			out.Values[i] = ec._Settlement_payable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lines":
+			out.Values[i] = ec._Settlement_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._Settlement_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paidOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Settlement_paidOn(ctx, field, obj)
+				})
+		case "paymentReference":
+			out.Values[i] = ec._Settlement_paymentReference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlementConnectionImplementors = []string{"SettlementConnection"}
+
+func (ec *executionContext) _SettlementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SettlementConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlementConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SettlementConnection")
+		case "edges":
+			out.Values[i] = ec._SettlementConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SettlementConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlementEdgeImplementors = []string{"SettlementEdge"}
+
+func (ec *executionContext) _SettlementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SettlementEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlementEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SettlementEdge")
+		case "cursor":
+			out.Values[i] = ec._SettlementEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SettlementEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlementLineImplementors = []string{"SettlementLine"}
+
+func (ec *executionContext) _SettlementLine(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.SettlementLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlementLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SettlementLine")
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SettlementLine_product(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._SettlementLine_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "taxClass":
+			out.Values[i] = ec._SettlementLine_taxClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "qualified":
+			out.Values[i] = ec._SettlementLine_qualified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unitsSold":
+			out.Values[i] = ec._SettlementLine_unitsSold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gross":
+			out.Values[i] = ec._SettlementLine_gross(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unitsRefunded":
+			out.Values[i] = ec._SettlementLine_unitsRefunded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refunds":
+			out.Values[i] = ec._SettlementLine_refunds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "net":
+			out.Values[i] = ec._SettlementLine_net(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlementRateImplementors = []string{"SettlementRate"}
+
+func (ec *executionContext) _SettlementRate(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.SettlementRate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlementRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SettlementRate")
+		case "taxClass":
+			out.Values[i] = ec._SettlementRate_taxClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._SettlementRate_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qualified":
+			out.Values[i] = ec._SettlementRate_qualified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitsSold":
+			out.Values[i] = ec._SettlementRate_unitsSold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gross":
+			out.Values[i] = ec._SettlementRate_gross(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitsRefunded":
+			out.Values[i] = ec._SettlementRate_unitsRefunded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refunds":
+			out.Values[i] = ec._SettlementRate_refunds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "net":
+			out.Values[i] = ec._SettlementRate_net(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tax":
+			out.Values[i] = ec._SettlementRate_tax(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -36349,6 +38650,26 @@ func (ec *executionContext) unmarshalNCloseRegisterSessionInput2tsunaguᚋintern
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCommissionPart2tsunaguᚋinternalᚋtsunaguᚐCommissionPart(ctx context.Context, sel ast.SelectionSet, v tsunagu.CommissionPart) graphql.Marshaler {
+	return ec._CommissionPart(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCommissionPart2ᚕtsunaguᚋinternalᚋtsunaguᚐCommissionPartᚄ(ctx context.Context, sel ast.SelectionSet, v []tsunagu.CommissionPart) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommissionPart2tsunaguᚋinternalᚋtsunaguᚐCommissionPart(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCommissionRate2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐCommissionRateᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.CommissionRate) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -36773,6 +39094,20 @@ func (ec *executionContext) unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐSessionI
 func (ec *executionContext) marshalNID2tsunaguᚋinternalᚋtsunaguᚐSessionID(ctx context.Context, sel ast.SelectionSet, v tsunagu.SessionID) graphql.Marshaler {
 	_ = sel
 	res := gid.MarshalSessionID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐSettlementID(ctx context.Context, v any) (tsunagu.SettlementID, error) {
+	res, err := gid.UnmarshalSettlementID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2tsunaguᚋinternalᚋtsunaguᚐSettlementID(ctx context.Context, sel ast.SelectionSet, v tsunagu.SettlementID) graphql.Marshaler {
+	_ = sel
+	res := gid.MarshalSettlementID(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
@@ -37811,6 +40146,101 @@ func (ec *executionContext) unmarshalNSetReorderPointInput2tsunaguᚋinternalᚋ
 func (ec *executionContext) unmarshalNSetShippingRuleInput2tsunaguᚋinternalᚋtsunaguᚐSetShippingRuleInput(ctx context.Context, v any) (tsunagu.SetShippingRuleInput, error) {
 	res, err := ec.unmarshalInputSetShippingRuleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSettlement2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlement(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Settlement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Settlement!")
+		return graphql.Null
+	}
+	return ec._Settlement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSettlementConnection2ᚖtsunaguᚋgraphᚋmodelᚐSettlementConnection(ctx context.Context, sel ast.SelectionSet, v *model.SettlementConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SettlementConnection!")
+		return graphql.Null
+	}
+	return ec._SettlementConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSettlementEdge2ᚕᚖtsunaguᚋgraphᚋmodelᚐSettlementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SettlementEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSettlementEdge2ᚖtsunaguᚋgraphᚋmodelᚐSettlementEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSettlementEdge2ᚖtsunaguᚋgraphᚋmodelᚐSettlementEdge(ctx context.Context, sel ast.SelectionSet, v *model.SettlementEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SettlementEdge!")
+		return graphql.Null
+	}
+	return ec._SettlementEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSettlementLine2tsunaguᚋinternalᚋtsunaguᚐSettlementLine(ctx context.Context, sel ast.SelectionSet, v tsunagu.SettlementLine) graphql.Marshaler {
+	return ec._SettlementLine(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSettlementLine2ᚕtsunaguᚋinternalᚋtsunaguᚐSettlementLineᚄ(ctx context.Context, sel ast.SelectionSet, v []tsunagu.SettlementLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSettlementLine2tsunaguᚋinternalᚋtsunaguᚐSettlementLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSettlementRate2tsunaguᚋinternalᚋtsunaguᚐSettlementRate(ctx context.Context, sel ast.SelectionSet, v tsunagu.SettlementRate) graphql.Marshaler {
+	return ec._SettlementRate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSettlementRate2ᚕtsunaguᚋinternalᚋtsunaguᚐSettlementRateᚄ(ctx context.Context, sel ast.SelectionSet, v []tsunagu.SettlementRate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSettlementRate2tsunaguᚋinternalᚋtsunaguᚐSettlementRate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSettlementStatus2tsunaguᚋinternalᚋtsunaguᚐSettlementStatus(ctx context.Context, v any) (tsunagu.SettlementStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := tsunagu.SettlementStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSettlementStatus2tsunaguᚋinternalᚋtsunaguᚐSettlementStatus(ctx context.Context, sel ast.SelectionSet, v tsunagu.SettlementStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SettlementStatus!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNShipOrderInput2tsunaguᚋinternalᚋtsunaguᚐShipOrderInput(ctx context.Context, v any) (tsunagu.ShipOrderInput, error) {
@@ -39272,6 +41702,40 @@ func (ec *executionContext) unmarshalOSaleFilter2ᚖtsunaguᚋinternalᚋtsunagu
 	}
 	res, err := ec.unmarshalInputSaleFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSettlement2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlement(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Settlement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Settlement(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSettlementFilter2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlementFilter(ctx context.Context, v any) (*tsunagu.SettlementFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSettlementFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSettlementStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlementStatus(ctx context.Context, v any) (*tsunagu.SettlementStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := tsunagu.SettlementStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSettlementStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlementStatus(ctx context.Context, sel ast.SelectionSet, v *tsunagu.SettlementStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOShippingAddressInput2ᚖtsunaguᚋinternalᚋtsunaguᚐShippingAddress(ctx context.Context, v any) (*tsunagu.ShippingAddress, error) {

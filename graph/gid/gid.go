@@ -33,6 +33,8 @@ const (
 	// KindOrderRefund is an online order's refund (not a Node: it is read through
 	// its order).
 	KindOrderRefund = "OrderRefund"
+	// KindSettlement is a monthly statement (not a Node: settlement(id) reads it).
+	KindSettlement = "Settlement"
 )
 
 // Encode returns the global ID of the object of kind with database ID id.
@@ -229,4 +231,13 @@ func MarshalOrderRefundID(id tsunagu.OrderRefundID) graphql.Marshaler {
 func UnmarshalOrderRefundID(v any) (tsunagu.OrderRefundID, error) {
 	id, err := unmarshal(v, KindOrderRefund)
 	return tsunagu.OrderRefundID(id), err
+}
+
+func MarshalSettlementID(id tsunagu.SettlementID) graphql.Marshaler {
+	return marshal(KindSettlement, int64(id))
+}
+
+func UnmarshalSettlementID(v any) (tsunagu.SettlementID, error) {
+	id, err := unmarshal(v, KindSettlement)
+	return tsunagu.SettlementID(id), err
 }

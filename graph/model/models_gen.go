@@ -196,6 +196,16 @@ type SalePayload struct {
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
 
+type SettlementConnection struct {
+	Edges    []*SettlementEdge `json:"edges"`
+	PageInfo *PageInfo         `json:"pageInfo"`
+}
+
+type SettlementEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   *tsunagu.Settlement `json:"node"`
+}
+
 type ShippingRulePayload struct {
 	ShippingRule *tsunagu.ShippingRule `json:"shippingRule,omitempty"`
 	UserErrors   []*tsunagu.Error      `json:"userErrors"`

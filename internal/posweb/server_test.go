@@ -156,7 +156,7 @@ func newShop(t *testing.T) *shop {
 	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(hub)))
 	s.hub = hub
 	api := graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: auth, Stock: stock,
-		Transfers: postgres.NewTransferService(db), POS: posSvc, Orders: s.orders, Settlement: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)},
+		Transfers: postgres.NewTransferService(db), POS: posSvc, Orders: s.orders, Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)},
 		graph.Options{POS: posweb.Handler("/pos"), Realtime: graph.Realtime{Hub: hub}})
 	mux := http.NewServeMux()
 	mux.Handle("/", s.flaky(api))

@@ -307,7 +307,43 @@ type CommissionService interface {
 	CommissionRates(ctx context.Context, shopID LocationID) ([]*CommissionRate, error)
 }
 
+// Settlement is the statement of a (facility, shop, month): its figures, from the
+// ledger while the month is open, frozen once it is closed.
+type Settlement struct {
+	ID               SettlementID
+	FacilityID       FacilityID
+	ShopID           LocationID
+	Month            Month
+	Status           SettlementStatus
+	StatementNumber  *string
+	ClosedAt         *time.Time
+	PaidOn           *time.Time
+	PaymentReference string
+	// Rounding is the shop's rounding of the goods' tax.
+	Rounding Rounding
+	SettlementFigures
+}
+
+// SettlementFilter narrows the statements of a month: to a facility, a shop, the
+// statements that involve a municipality (its facilities' or its shops'), a status.
+type SettlementFilter struct {
+	Month          string
+	MunicipalityID *MunicipalityID
+	FacilityID     *FacilityID
+	ShopID         *LocationID
+	Status         *SettlementStatus
+}
+
 // SettlementService is the commission rates and the monthly statements.
 type SettlementService interface {
 	CommissionService
+	// Settlements returns the statements of f.Month that the user may see, in ID
+	// order: admins every one, managers those of their municipality's facilities
+	// and of its shops. A statement exists for every facility whose goods sold (or
+	// were refunded) at a shop in the month. Returns UNAUTHENTICATED, FORBIDDEN for
+	// clerks and customers, INVALID_INPUT (month), OUT_OF_RANGE (first).
+	Settlements(ctx context.Context, f SettlementFilter, page PageArgs) (*Page[*Settlement], error)
+	// Settlement returns one statement with its lines, or NOT_FOUND for an unknown
+	// one or one the user may not see.
+	Settlement(ctx context.Context, id SettlementID) (*Settlement, error)
 }
