@@ -101,7 +101,7 @@ func (a *api) seed() {
 	for _, m := range []*tsunagu.Municipality{a.home, a.partner} {
 		must(t, a.catalog.CreateMunicipality(ctx, m))
 	}
-	must(t, a.catalog.AddPartnership(ctx, a.home.ID, a.partner.ID))
+	a.partnership(a.home.ID, a.partner.ID)
 	var err error
 	a.homeFac, err = a.catalog.CreateFacility(ctx, tsunagu.CreateFacilityInput{
 		MunicipalityID: a.home.ID, Name: "ワークショップ虹", Kind: tsunagu.FacilityEmploymentB,
@@ -134,6 +134,14 @@ func (a *api) seed() {
 		a.tokens[name] = s.Token
 		a.ctxs[name] = tsunagu.WithUser(context.Background(), s.User, s.Token)
 	}
+}
+
+// partnership makes municipalities x and y partners from today on, as an admin.
+func (a *api) partnership(x, y tsunagu.MunicipalityID) *tsunagu.Partnership {
+	a.t.Helper()
+	p, err := a.catalog.CreatePartnership(a.adminCtx(), tsunagu.CreatePartnershipInput{MunicipalityA: x, MunicipalityB: y})
+	must(a.t, err)
+	return p
 }
 
 // product creates a product of facility f as an admin.

@@ -121,6 +121,29 @@ func (r *mutationResolver) Logout(ctx context.Context) (*model.LogoutPayload, er
 	return &model.LogoutPayload{UserErrors: errs}, err
 }
 
+func (r *mutationResolver) CreateMunicipality(ctx context.Context, input tsunagu.CreateMunicipalityInput) (*model.MunicipalityPayload, error) {
+	m := input.Municipality()
+	if err := r.Catalog.CreateMunicipality(ctx, m); err != nil {
+		return municipalityPayload(ctx, nil, err)
+	}
+	return municipalityPayload(ctx, m, nil)
+}
+
+func (r *mutationResolver) UpdateMunicipality(ctx context.Context, input tsunagu.UpdateMunicipalityInput) (*model.MunicipalityPayload, error) {
+	v, err := r.Catalog.UpdateMunicipality(ctx, input)
+	return municipalityPayload(ctx, v, err)
+}
+
+func (r *mutationResolver) CreatePartnership(ctx context.Context, input tsunagu.CreatePartnershipInput) (*model.PartnershipPayload, error) {
+	v, err := r.Catalog.CreatePartnership(ctx, input)
+	return partnershipPayload(ctx, v, err)
+}
+
+func (r *mutationResolver) EndPartnership(ctx context.Context, input tsunagu.EndPartnershipInput) (*model.PartnershipPayload, error) {
+	v, err := r.Catalog.EndPartnership(ctx, input)
+	return partnershipPayload(ctx, v, err)
+}
+
 func (r *mutationResolver) CreateFacility(ctx context.Context, input tsunagu.CreateFacilityInput) (*model.FacilityPayload, error) {
 	v, err := r.Catalog.CreateFacility(ctx, input)
 	return facilityPayload(ctx, v, err)
@@ -343,6 +366,22 @@ func (r *orderLineResolver) Product(ctx context.Context, obj *tsunagu.OrderLine)
 
 func (r *orderLineResolver) Owner(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Facility, error) {
 	return load(ctx, &loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
+}
+
+func (r *partnershipResolver) MunicipalityA(ctx context.Context, obj *tsunagu.Partnership) (*tsunagu.Municipality, error) {
+	return load(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityA, "municipality")
+}
+
+func (r *partnershipResolver) MunicipalityB(ctx context.Context, obj *tsunagu.Partnership) (*tsunagu.Municipality, error) {
+	return load(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityB, "municipality")
+}
+
+func (r *partnershipResolver) StartsOn(ctx context.Context, obj *tsunagu.Partnership) (string, error) {
+	return obj.StartsOn.Format(time.DateOnly), nil
+}
+
+func (r *partnershipResolver) EndsOn(ctx context.Context, obj *tsunagu.Partnership) (*string, error) {
+	return formatDate(obj.EndsOn), nil
 }
 
 func (r *productResolver) Facility(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Facility, error) {
@@ -790,6 +829,8 @@ func (r *Resolver) Order() generated.OrderResolver { return &orderResolver{r} }
 
 func (r *Resolver) OrderLine() generated.OrderLineResolver { return &orderLineResolver{r} }
 
+func (r *Resolver) Partnership() generated.PartnershipResolver { return &partnershipResolver{r} }
+
 func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
@@ -870,6 +911,7 @@ type (
 	mutationResolver            struct{ *Resolver }
 	orderResolver               struct{ *Resolver }
 	orderLineResolver           struct{ *Resolver }
+	partnershipResolver         struct{ *Resolver }
 	productResolver             struct{ *Resolver }
 	queryResolver               struct{ *Resolver }
 	receiptResolver             struct{ *Resolver }

@@ -68,7 +68,7 @@ func TestNestedListStatementCount(t *testing.T) {
 		must(t, err)
 		m := &tsunagu.Municipality{Code: code5 + fmt.Sprint(d), Name: fmt.Sprintf("市%02d", i), Prefecture: "東京都"}
 		must(t, a.catalog.CreateMunicipality(ctx, m))
-		must(t, a.catalog.AddPartnership(ctx, a.home.ID, m.ID))
+		a.partnership(a.home.ID, m.ID)
 		for j := range 3 {
 			f, err := a.catalog.CreateFacility(ctx, tsunagu.CreateFacilityInput{MunicipalityID: m.ID,
 				Name: fmt.Sprintf("施設%02d-%d", i, j), Kind: tsunagu.FacilityOther, Corporation: "法人"})

@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Order() OrderResolver
 	OrderLine() OrderLineResolver
+	Partnership() PartnershipResolver
 	Product() ProductResolver
 	Query() QueryResolver
 	Receipt() ReceiptResolver
@@ -251,6 +252,7 @@ type ComplexityRoot struct {
 
 	Municipality struct {
 		Code       func(childComplexity int) int
+		Contact    func(childComplexity int) int
 		Facilities func(childComplexity int, first *int, after *string) int
 		ID         func(childComplexity int) int
 		IsHome     func(childComplexity int) int
@@ -272,6 +274,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MunicipalityPayload struct {
+		Municipality func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcceptInvitation     func(childComplexity int, input tsunagu.AcceptInvitationInput) int
 		AdjustStock          func(childComplexity int, input tsunagu.AdjustStockInput) int
@@ -285,11 +292,14 @@ type ComplexityRoot struct {
 		CompleteOrder        func(childComplexity int, input tsunagu.OrderActionInput) int
 		ConfirmTerminalSale  func(childComplexity int, input model.ConfirmTerminalSaleInput) int
 		CreateFacility       func(childComplexity int, input tsunagu.CreateFacilityInput) int
+		CreateMunicipality   func(childComplexity int, input tsunagu.CreateMunicipalityInput) int
+		CreatePartnership    func(childComplexity int, input tsunagu.CreatePartnershipInput) int
 		CreateProduct        func(childComplexity int, input tsunagu.CreateProductInput) int
 		CreateRegister       func(childComplexity int, input tsunagu.CreateRegisterInput) int
 		CreateSale           func(childComplexity int, input tsunagu.CreateSaleInput) int
 		CreateTerminalSale   func(childComplexity int, input tsunagu.CreateTerminalSaleInput) int
 		DeactivateStaff      func(childComplexity int, input tsunagu.DeactivateStaffInput) int
+		EndPartnership       func(childComplexity int, input tsunagu.EndPartnershipInput) int
 		InviteStaff          func(childComplexity int, input tsunagu.InviteStaffInput) int
 		Login                func(childComplexity int, input tsunagu.LoginInput) int
 		Logout               func(childComplexity int) int
@@ -310,6 +320,7 @@ type ComplexityRoot struct {
 		ShipTransfer         func(childComplexity int, input tsunagu.ShipTransferInput) int
 		SignUp               func(childComplexity int, input tsunagu.SignUpInput) int
 		UpdateFacility       func(childComplexity int, input tsunagu.UpdateFacilityInput) int
+		UpdateMunicipality   func(childComplexity int, input tsunagu.UpdateMunicipalityInput) int
 		UpdateProduct        func(childComplexity int, input tsunagu.UpdateProductInput) int
 		UpdateShop           func(childComplexity int, input tsunagu.UpdateShopInput) int
 		VoidSale             func(childComplexity int, input tsunagu.VoidSaleInput) int
@@ -394,6 +405,19 @@ type ComplexityRoot struct {
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
+	}
+
+	Partnership struct {
+		EndsOn        func(childComplexity int) int
+		ID            func(childComplexity int) int
+		MunicipalityA func(childComplexity int) int
+		MunicipalityB func(childComplexity int) int
+		StartsOn      func(childComplexity int) int
+	}
+
+	PartnershipPayload struct {
+		Partnership func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
 	}
 
 	Payment struct {
@@ -1007,6 +1031,10 @@ type MunicipalityResolver interface {
 type MutationResolver interface {
 	Login(ctx context.Context, input tsunagu.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (*model.LogoutPayload, error)
+	CreateMunicipality(ctx context.Context, input tsunagu.CreateMunicipalityInput) (*model.MunicipalityPayload, error)
+	UpdateMunicipality(ctx context.Context, input tsunagu.UpdateMunicipalityInput) (*model.MunicipalityPayload, error)
+	CreatePartnership(ctx context.Context, input tsunagu.CreatePartnershipInput) (*model.PartnershipPayload, error)
+	EndPartnership(ctx context.Context, input tsunagu.EndPartnershipInput) (*model.PartnershipPayload, error)
 	CreateFacility(ctx context.Context, input tsunagu.CreateFacilityInput) (*model.FacilityPayload, error)
 	UpdateFacility(ctx context.Context, input tsunagu.UpdateFacilityInput) (*model.FacilityPayload, error)
 	CreateProduct(ctx context.Context, input tsunagu.CreateProductInput) (*model.ProductPayload, error)
@@ -1062,6 +1090,12 @@ type OrderResolver interface {
 type OrderLineResolver interface {
 	Product(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Product, error)
 	Owner(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Facility, error)
+}
+type PartnershipResolver interface {
+	MunicipalityA(ctx context.Context, obj *tsunagu.Partnership) (*tsunagu.Municipality, error)
+	MunicipalityB(ctx context.Context, obj *tsunagu.Partnership) (*tsunagu.Municipality, error)
+	StartsOn(ctx context.Context, obj *tsunagu.Partnership) (string, error)
+	EndsOn(ctx context.Context, obj *tsunagu.Partnership) (*string, error)
 }
 type ProductResolver interface {
 	Facility(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Facility, error)
@@ -1870,6 +1904,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.Code(childComplexity), true
+	case "Municipality.contact":
+		if e.ComplexityRoot.Municipality.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.Contact(childComplexity), true
 	case "Municipality.facilities":
 		if e.ComplexityRoot.Municipality.Facilities == nil {
 			break
@@ -1960,6 +2000,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MunicipalityEdge.Node(childComplexity), true
+
+	case "MunicipalityPayload.municipality":
+		if e.ComplexityRoot.MunicipalityPayload.Municipality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityPayload.Municipality(childComplexity), true
+	case "MunicipalityPayload.userErrors":
+		if e.ComplexityRoot.MunicipalityPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalityPayload.UserErrors(childComplexity), true
 
 	case "Mutation.acceptInvitation":
 		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
@@ -2093,6 +2146,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateFacility(childComplexity, args["input"].(tsunagu.CreateFacilityInput)), true
+	case "Mutation.createMunicipality":
+		if e.ComplexityRoot.Mutation.CreateMunicipality == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMunicipality_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMunicipality(childComplexity, args["input"].(tsunagu.CreateMunicipalityInput)), true
+	case "Mutation.createPartnership":
+		if e.ComplexityRoot.Mutation.CreatePartnership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPartnership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePartnership(childComplexity, args["input"].(tsunagu.CreatePartnershipInput)), true
 	case "Mutation.createProduct":
 		if e.ComplexityRoot.Mutation.CreateProduct == nil {
 			break
@@ -2148,6 +2223,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeactivateStaff(childComplexity, args["input"].(tsunagu.DeactivateStaffInput)), true
+	case "Mutation.endPartnership":
+		if e.ComplexityRoot.Mutation.EndPartnership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endPartnership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndPartnership(childComplexity, args["input"].(tsunagu.EndPartnershipInput)), true
 	case "Mutation.inviteStaff":
 		if e.ComplexityRoot.Mutation.InviteStaff == nil {
 			break
@@ -2363,6 +2449,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateFacility(childComplexity, args["input"].(tsunagu.UpdateFacilityInput)), true
+	case "Mutation.updateMunicipality":
+		if e.ComplexityRoot.Mutation.UpdateMunicipality == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMunicipality_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMunicipality(childComplexity, args["input"].(tsunagu.UpdateMunicipalityInput)), true
 	case "Mutation.updateProduct":
 		if e.ComplexityRoot.Mutation.UpdateProduct == nil {
 			break
@@ -2746,6 +2843,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "Partnership.endsOn":
+		if e.ComplexityRoot.Partnership.EndsOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partnership.EndsOn(childComplexity), true
+	case "Partnership.id":
+		if e.ComplexityRoot.Partnership.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partnership.ID(childComplexity), true
+	case "Partnership.municipalityA":
+		if e.ComplexityRoot.Partnership.MunicipalityA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partnership.MunicipalityA(childComplexity), true
+	case "Partnership.municipalityB":
+		if e.ComplexityRoot.Partnership.MunicipalityB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partnership.MunicipalityB(childComplexity), true
+	case "Partnership.startsOn":
+		if e.ComplexityRoot.Partnership.StartsOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partnership.StartsOn(childComplexity), true
+
+	case "PartnershipPayload.partnership":
+		if e.ComplexityRoot.PartnershipPayload.Partnership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipPayload.Partnership(childComplexity), true
+	case "PartnershipPayload.userErrors":
+		if e.ComplexityRoot.PartnershipPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipPayload.UserErrors(childComplexity), true
 
 	case "Payment.amount":
 		if e.ComplexityRoot.Payment.Amount == nil {
@@ -5209,12 +5350,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConfirmTerminalSaleInput", ec.unmarshalInputConfirmTerminalSaleInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("CreateFacilityInput", ec.unmarshalInputCreateFacilityInput),
+			graphql.NewInputUnmarshaler("CreateMunicipalityInput", ec.unmarshalInputCreateMunicipalityInput),
+			graphql.NewInputUnmarshaler("CreatePartnershipInput", ec.unmarshalInputCreatePartnershipInput),
 			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
 			graphql.NewInputUnmarshaler("CreateRegisterInput", ec.unmarshalInputCreateRegisterInput),
 			graphql.NewInputUnmarshaler("CreateSaleInput", ec.unmarshalInputCreateSaleInput),
 			graphql.NewInputUnmarshaler("CreateTerminalSaleInput", ec.unmarshalInputCreateTerminalSaleInput),
 			graphql.NewInputUnmarshaler("DeactivateStaffInput", ec.unmarshalInputDeactivateStaffInput),
 			graphql.NewInputUnmarshaler("DenominationCountInput", ec.unmarshalInputDenominationCountInput),
+			graphql.NewInputUnmarshaler("EndPartnershipInput", ec.unmarshalInputEndPartnershipInput),
 			graphql.NewInputUnmarshaler("FacilityFilter", ec.unmarshalInputFacilityFilter),
 			graphql.NewInputUnmarshaler("InviteStaffInput", ec.unmarshalInputInviteStaffInput),
 			graphql.NewInputUnmarshaler("LocationFilter", ec.unmarshalInputLocationFilter),
@@ -5253,6 +5397,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TransferQuantityInput", ec.unmarshalInputTransferQuantityInput),
 			graphql.NewInputUnmarshaler("TranslationInput", ec.unmarshalInputTranslationInput),
 			graphql.NewInputUnmarshaler("UpdateFacilityInput", ec.unmarshalInputUpdateFacilityInput),
+			graphql.NewInputUnmarshaler("UpdateMunicipalityInput", ec.unmarshalInputUpdateMunicipalityInput),
 			graphql.NewInputUnmarshaler("UpdateProductInput", ec.unmarshalInputUpdateProductInput),
 			graphql.NewInputUnmarshaler("UpdateShopInput", ec.unmarshalInputUpdateShopInput),
 			graphql.NewInputUnmarshaler("VoidSaleInput", ec.unmarshalInputVoidSaleInput),
@@ -5526,6 +5671,23 @@ type Mutation {
   "Revokes the bearer token of this request."
   logout: LogoutPayload!
 
+  "Adds a municipality to the network (admins)."
+  createMunicipality(input: CreateMunicipalityInput!): MunicipalityPayload!
+  "Changes a municipality (admins); fields left out stay as they are."
+  updateMunicipality(input: UpdateMunicipalityInput!): MunicipalityPayload!
+  """
+  Makes two municipalities partners from a day on (admins): while it holds, each
+  one's shops carry the other's goods (their clerks' catalog and scanner, sales,
+  online orders). PARTNERSHIP_OVERLAP when they are partners already on any of those days.
+  """
+  createPartnership(input: CreatePartnershipInput!): PartnershipPayload!
+  """
+  Ends a partnership from a day on (admins; today or later). Its history stays, a
+  new partnership of the two is a new one, and goods sold or shipped under it stay
+  accounted; from that day the shops no longer sell each other's goods.
+  """
+  endPartnership(input: EndPartnershipInput!): PartnershipPayload!
+
   createFacility(input: CreateFacilityInput!): FacilityPayload!
   updateFacility(input: UpdateFacilityInput!): FacilityPayload!
 
@@ -5726,6 +5888,10 @@ enum ErrorCode {
   IDEMPOTENCY_CONFLICT
   "A one-time link (password reset, invitation) is unknown, used already or expired."
   INVALID_TOKEN
+  "The two municipalities are partners already on some of the days asked for."
+  PARTNERSHIP_OVERLAP
+  "The shop does not carry this municipality's goods: it is not its own, and not a partner today."
+  NOT_CARRIED
 }
 
 enum Locale {
@@ -5856,9 +6022,72 @@ type Municipality implements Node {
   prefecture: String!
   "True for the municipality that runs the network."
   isHome: Boolean!
+  "Whom the network reaches at the city hall."
+  contact: Contact!
+  "The municipalities it is a partner of today (Japan time)."
   partners: [Municipality!]!
   facilities(first: Int = 20, after: String): FacilityConnection!
   locations(first: Int = 20, after: String): LocationConnection!
+}
+
+input CreateMunicipalityInput {
+  "全国地方公共団体コード: 6 digits, the last the check digit."
+  code: String!
+  name: String!
+  nameKana: String
+  nameEn: String
+  "The prefecture, as the code's first two digits name it (東京都 for 13…)."
+  prefecture: String!
+  contact: ContactInput
+}
+
+"Fields left out stay as they are."
+input UpdateMunicipalityInput {
+  id: ID!
+  code: String
+  name: String
+  nameKana: String
+  nameEn: String
+  prefecture: String
+  "Replaces the whole contact."
+  contact: ContactInput
+}
+
+type MunicipalityPayload {
+  municipality: Municipality
+  userErrors: [UserError!]!
+}
+
+"""
+Two municipalities' partnership for a period of days (Japan time): from ` + "`" + `startsOn` + "`" + `
+until the day before ` + "`" + `endsOn` + "`" + `. Ended and begun again, it is a second partnership.
+"""
+type Partnership {
+  id: ID!
+  municipalityA: Municipality!
+  municipalityB: Municipality!
+  "The first day, YYYY-MM-DD."
+  startsOn: String!
+  "The first day without it, YYYY-MM-DD; null while no end is set."
+  endsOn: String
+}
+
+input CreatePartnershipInput {
+  municipalityA: ID!
+  municipalityB: ID!
+  "The first day, YYYY-MM-DD; today when left out."
+  from: String
+}
+
+input EndPartnershipInput {
+  partnershipId: ID!
+  "The first day without the partnership, YYYY-MM-DD: today or later."
+  on: String!
+}
+
+type PartnershipPayload {
+  partnership: Partnership
+  userErrors: [UserError!]!
 }
 
 type MunicipalityConnection {
@@ -7798,6 +8027,8 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_prefecture(ctx, field)
 	case "isHome":
 		return ec.fieldContext_Municipality_isHome(ctx, field)
+	case "contact":
+		return ec.fieldContext_Municipality_contact(ctx, field)
 	case "partners":
 		return ec.fieldContext_Municipality_partners(ctx, field)
 	case "facilities":
@@ -7826,6 +8057,16 @@ func (ec *executionContext) childFields_MunicipalityEdge(ctx context.Context, fi
 		return ec.fieldContext_MunicipalityEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MunicipalityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MunicipalityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipality":
+		return ec.fieldContext_MunicipalityPayload_municipality(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_MunicipalityPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalityPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Order(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7988,6 +8229,32 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Partnership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Partnership_id(ctx, field)
+	case "municipalityA":
+		return ec.fieldContext_Partnership_municipalityA(ctx, field)
+	case "municipalityB":
+		return ec.fieldContext_Partnership_municipalityB(ctx, field)
+	case "startsOn":
+		return ec.fieldContext_Partnership_startsOn(ctx, field)
+	case "endsOn":
+		return ec.fieldContext_Partnership_endsOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Partnership", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnershipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partnership":
+		return ec.fieldContext_PartnershipPayload_partnership(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PartnershipPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnershipPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Payment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9402,6 +9669,34 @@ func (ec *executionContext) field_Mutation_createFacility_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createMunicipality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.CreateMunicipalityInput, error) {
+			return ec.unmarshalNCreateMunicipalityInput2tsunaguᚋinternalᚋtsunaguᚐCreateMunicipalityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createPartnership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.CreatePartnershipInput, error) {
+			return ec.unmarshalNCreatePartnershipInput2tsunaguᚋinternalᚋtsunaguᚐCreatePartnershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9464,6 +9759,20 @@ func (ec *executionContext) field_Mutation_deactivateStaff_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.DeactivateStaffInput, error) {
 			return ec.unmarshalNDeactivateStaffInput2tsunaguᚋinternalᚋtsunaguᚐDeactivateStaffInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endPartnership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.EndPartnershipInput, error) {
+			return ec.unmarshalNEndPartnershipInput2tsunaguᚋinternalᚋtsunaguᚐEndPartnershipInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9730,6 +10039,20 @@ func (ec *executionContext) field_Mutation_updateFacility_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.UpdateFacilityInput, error) {
 			return ec.unmarshalNUpdateFacilityInput2tsunaguᚋinternalᚋtsunaguᚐUpdateFacilityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMunicipality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.UpdateMunicipalityInput, error) {
+			return ec.unmarshalNUpdateMunicipalityInput2tsunaguᚋinternalᚋtsunaguᚐUpdateMunicipalityInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13306,6 +13629,38 @@ func (ec *executionContext) fieldContext_Municipality_isHome(_ context.Context, 
 	return graphql.NewScalarFieldContext("Municipality", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Municipality_contact(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.Contact) graphql.Marshaler {
+			return ec.marshalNContact2tsunaguᚋinternalᚋtsunaguᚐContact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Municipality_partners(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Municipality) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13545,6 +13900,70 @@ func (ec *executionContext) fieldContext_MunicipalityEdge_node(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _MunicipalityPayload_municipality(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityPayload_municipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Municipality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Municipality) graphql.Marshaler {
+			return ec.marshalOMunicipality2ᚖtsunaguᚋinternalᚋtsunaguᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityPayload_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MunicipalityPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.MunicipalityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalityPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalityPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MunicipalityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13617,6 +14036,182 @@ func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LogoutPayload(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMunicipality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMunicipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMunicipality(ctx, fc.Args["input"].(tsunagu.CreateMunicipalityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MunicipalityPayload) graphql.Marshaler {
+			return ec.marshalNMunicipalityPayload2ᚖtsunaguᚋgraphᚋmodelᚐMunicipalityPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMunicipality(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMunicipality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMunicipality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMunicipality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMunicipality(ctx, fc.Args["input"].(tsunagu.UpdateMunicipalityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MunicipalityPayload) graphql.Marshaler {
+			return ec.marshalNMunicipalityPayload2ᚖtsunaguᚋgraphᚋmodelᚐMunicipalityPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMunicipality(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalityPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMunicipality_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPartnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPartnership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePartnership(ctx, fc.Args["input"].(tsunagu.CreatePartnershipInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnershipPayload) graphql.Marshaler {
+			return ec.marshalNPartnershipPayload2ᚖtsunaguᚋgraphᚋmodelᚐPartnershipPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPartnership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPartnership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endPartnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endPartnership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndPartnership(ctx, fc.Args["input"].(tsunagu.EndPartnershipInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PartnershipPayload) graphql.Marshaler {
+			return ec.marshalNPartnershipPayload2ᚖtsunaguᚋgraphᚋmodelᚐPartnershipPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endPartnership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endPartnership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16746,6 +17341,203 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Partnership_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.PartnershipID) graphql.Marshaler {
+			return ec.marshalNID2tsunaguᚋinternalᚋtsunaguᚐPartnershipID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Partnership", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Partnership_municipalityA(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_municipalityA(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partnership().MunicipalityA(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖtsunaguᚋinternalᚋtsunaguᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_municipalityA(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Partnership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Partnership_municipalityB(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_municipalityB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partnership().MunicipalityB(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Municipality) graphql.Marshaler {
+			return ec.marshalNMunicipality2ᚖtsunaguᚋinternalᚋtsunaguᚐMunicipality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_municipalityB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Partnership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Partnership_startsOn(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_startsOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partnership().StartsOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_startsOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Partnership", field, true, true, "String")
+}
+
+func (ec *executionContext) _Partnership_endsOn(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Partnership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Partnership_endsOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Partnership().EndsOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Partnership_endsOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Partnership", field, true, true, "String")
+}
+
+func (ec *executionContext) _PartnershipPayload_partnership(ctx context.Context, field graphql.CollectedField, obj *model.PartnershipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipPayload_partnership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partnership, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Partnership) graphql.Marshaler {
+			return ec.marshalOPartnership2ᚖtsunaguᚋinternalᚋtsunaguᚐPartnership(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipPayload_partnership(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.PartnershipPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Payment_method(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Payment) (ret graphql.Marshaler) {
@@ -29028,6 +29820,139 @@ func UnmarshalCreateFacilityInput(ctx context.Context, raw any) (tsunagu.CreateF
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateMunicipalityInput(ctx context.Context, obj any) (tsunagu.CreateMunicipalityInput, error) {
+	var it tsunagu.CreateMunicipalityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "nameKana", "nameEn", "prefecture", "contact"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameKana":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKana"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKana = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefecture"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prefecture = data
+		case "contact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contact"))
+			data, err := ec.unmarshalOContactInput2ᚖtsunaguᚋinternalᚋtsunaguᚐContact(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contact = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateMunicipalityInput unmarshals raw into the CreateMunicipalityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateMunicipalityInput(ctx context.Context, raw any) (tsunagu.CreateMunicipalityInput, error) {
+	var out tsunagu.CreateMunicipalityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateMunicipalityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreatePartnershipInput(ctx context.Context, obj any) (tsunagu.CreatePartnershipInput, error) {
+	var it tsunagu.CreatePartnershipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipalityA", "municipalityB", "from"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipalityA":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityA"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐMunicipalityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityA = data
+		case "municipalityB":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityB"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐMunicipalityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityB = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreatePartnershipInput unmarshals raw into the CreatePartnershipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreatePartnershipInput(ctx context.Context, raw any) (tsunagu.CreatePartnershipInput, error) {
+	var out tsunagu.CreatePartnershipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePartnershipInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context, obj any) (tsunagu.CreateProductInput, error) {
 	var it tsunagu.CreateProductInput
 	if obj == nil {
@@ -29396,6 +30321,55 @@ func (ec *executionContext) unmarshalInputDenominationCountInput(ctx context.Con
 func UnmarshalDenominationCountInput(ctx context.Context, raw any) (tsunagu.DenominationCount, error) {
 	var out tsunagu.DenominationCount
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DenominationCountInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEndPartnershipInput(ctx context.Context, obj any) (tsunagu.EndPartnershipInput, error) {
+	var it tsunagu.EndPartnershipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"partnershipId", "on"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "partnershipId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnershipId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐPartnershipID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "on":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("on"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.On = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEndPartnershipInput unmarshals raw into the EndPartnershipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEndPartnershipInput(ctx context.Context, raw any) (tsunagu.EndPartnershipInput, error) {
+	var out tsunagu.EndPartnershipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EndPartnershipInput", raw, &out)
 	return out, err
 }
 
@@ -31733,6 +32707,90 @@ func UnmarshalUpdateFacilityInput(ctx context.Context, raw any) (tsunagu.UpdateF
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Context, obj any) (tsunagu.UpdateMunicipalityInput, error) {
+	var it tsunagu.UpdateMunicipalityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "code", "name", "nameKana", "nameEn", "prefecture", "contact"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐMunicipalityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameKana":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKana"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKana = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "prefecture":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefecture"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prefecture = data
+		case "contact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contact"))
+			data, err := ec.unmarshalOContactInput2ᚖtsunaguᚋinternalᚋtsunaguᚐContact(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contact = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMunicipalityInput unmarshals raw into the UpdateMunicipalityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMunicipalityInput(ctx context.Context, raw any) (tsunagu.UpdateMunicipalityInput, error) {
+	var out tsunagu.UpdateMunicipalityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMunicipalityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context, obj any) (tsunagu.UpdateProductInput, error) {
 	var it tsunagu.UpdateProductInput
 	if obj == nil {
@@ -33354,6 +34412,11 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "contact":
+			out.Values[i] = ec._Municipality_contact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "partners":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -33465,6 +34528,44 @@ func (ec *executionContext) _MunicipalityEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var municipalityPayloadImplementors = []string{"MunicipalityPayload"}
+
+func (ec *executionContext) _MunicipalityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MunicipalityPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalityPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalityPayload")
+		case "municipality":
+			out.Values[i] = ec._MunicipalityPayload_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._MunicipalityPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -33494,6 +34595,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "logout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_logout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMunicipality":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMunicipality(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMunicipality":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMunicipality(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPartnership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPartnership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endPartnership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endPartnership(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -34280,6 +35409,101 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnershipImplementors = []string{"Partnership"}
+
+func (ec *executionContext) _Partnership(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Partnership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Partnership")
+		case "id":
+			out.Values[i] = ec._Partnership_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityA":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Partnership_municipalityA(ctx, field, obj)
+				})
+		case "municipalityB":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Partnership_municipalityB(ctx, field, obj)
+				})
+		case "startsOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Partnership_startsOn(ctx, field, obj)
+				})
+		case "endsOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Partnership_endsOn(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partnershipPayloadImplementors = []string{"PartnershipPayload"}
+
+func (ec *executionContext) _PartnershipPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PartnershipPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnershipPayload")
+		case "partnership":
+			out.Values[i] = ec._PartnershipPayload_partnership(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PartnershipPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -38716,6 +39940,16 @@ func (ec *executionContext) unmarshalNCreateFacilityInput2tsunaguᚋinternalᚋt
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateMunicipalityInput2tsunaguᚋinternalᚋtsunaguᚐCreateMunicipalityInput(ctx context.Context, v any) (tsunagu.CreateMunicipalityInput, error) {
+	res, err := ec.unmarshalInputCreateMunicipalityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreatePartnershipInput2tsunaguᚋinternalᚋtsunaguᚐCreatePartnershipInput(ctx context.Context, v any) (tsunagu.CreatePartnershipInput, error) {
+	res, err := ec.unmarshalInputCreatePartnershipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateProductInput2tsunaguᚋinternalᚋtsunaguᚐCreateProductInput(ctx context.Context, v any) (tsunagu.CreateProductInput, error) {
 	res, err := ec.unmarshalInputCreateProductInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38779,6 +40013,11 @@ func (ec *executionContext) marshalNDocumentType2tsunaguᚋinternalᚋtsunaguᚐ
 		graphql.AddInvalidNullFromMarshaler(ctx, "DocumentType!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNEndPartnershipInput2tsunaguᚋinternalᚋtsunaguᚐEndPartnershipInput(ctx context.Context, v any) (tsunagu.EndPartnershipInput, error) {
+	res, err := ec.unmarshalInputEndPartnershipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNErrorCode2tsunaguᚋinternalᚋtsunaguᚐCode(ctx context.Context, v any) (tsunagu.Code, error) {
@@ -39024,6 +40263,20 @@ func (ec *executionContext) unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderRef
 func (ec *executionContext) marshalNID2tsunaguᚋinternalᚋtsunaguᚐOrderRefundID(ctx context.Context, sel ast.SelectionSet, v tsunagu.OrderRefundID) graphql.Marshaler {
 	_ = sel
 	res := gid.MarshalOrderRefundID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐPartnershipID(ctx context.Context, v any) (tsunagu.PartnershipID, error) {
+	res, err := gid.UnmarshalPartnershipID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2tsunaguᚋinternalᚋtsunaguᚐPartnershipID(ctx context.Context, sel ast.SelectionSet, v tsunagu.PartnershipID) graphql.Marshaler {
+	_ = sel
+	res := gid.MarshalPartnershipID(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
@@ -39379,6 +40632,14 @@ func (ec *executionContext) marshalNMunicipalityEdge2ᚖtsunaguᚋgraphᚋmodel�
 	return ec._MunicipalityEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMunicipalityPayload2ᚖtsunaguᚋgraphᚋmodelᚐMunicipalityPayload(ctx context.Context, sel ast.SelectionSet, v *model.MunicipalityPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MunicipalityPayload!")
+		return graphql.Null
+	}
+	return ec._MunicipalityPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNOpenRegisterSessionInput2tsunaguᚋinternalᚋtsunaguᚐOpenSessionInput(ctx context.Context, v any) (tsunagu.OpenSessionInput, error) {
 	res, err := ec.unmarshalInputOpenRegisterSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39519,6 +40780,14 @@ func (ec *executionContext) marshalNPageInfo2ᚖtsunaguᚋgraphᚋmodelᚐPageIn
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnershipPayload2ᚖtsunaguᚋgraphᚋmodelᚐPartnershipPayload(ctx context.Context, sel ast.SelectionSet, v *model.PartnershipPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnershipPayload!")
+		return graphql.Null
+	}
+	return ec._PartnershipPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPayment2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐPaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.Payment) graphql.Marshaler {
@@ -40822,6 +42091,11 @@ func (ec *executionContext) unmarshalNUpdateFacilityInput2tsunaguᚋinternalᚋt
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateMunicipalityInput2tsunaguᚋinternalᚋtsunaguᚐUpdateMunicipalityInput(ctx context.Context, v any) (tsunagu.UpdateMunicipalityInput, error) {
+	res, err := ec.unmarshalInputUpdateMunicipalityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateProductInput2tsunaguᚋinternalᚋtsunaguᚐUpdateProductInput(ctx context.Context, v any) (tsunagu.UpdateProductInput, error) {
 	res, err := ec.unmarshalInputUpdateProductInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41511,6 +42785,13 @@ func (ec *executionContext) marshalOOrderStatus2ᚖtsunaguᚋinternalᚋtsunagu�
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOPartnership2ᚖtsunaguᚋinternalᚋtsunaguᚐPartnership(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Partnership) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Partnership(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPaymentMethod2ᚖtsunaguᚋinternalᚋtsunaguᚐPaymentMethod(ctx context.Context, v any) (*tsunagu.PaymentMethod, error) {

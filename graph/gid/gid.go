@@ -35,6 +35,9 @@ const (
 	KindOrderRefund = "OrderRefund"
 	// KindSettlement is a monthly statement (not a Node: settlement(id) reads it).
 	KindSettlement = "Settlement"
+	// KindPartnership is a partnership of two municipalities (not a Node: its
+	// mutations return it).
+	KindPartnership = "Partnership"
 )
 
 // Encode returns the global ID of the object of kind with database ID id.
@@ -240,4 +243,13 @@ func MarshalSettlementID(id tsunagu.SettlementID) graphql.Marshaler {
 func UnmarshalSettlementID(v any) (tsunagu.SettlementID, error) {
 	id, err := unmarshal(v, KindSettlement)
 	return tsunagu.SettlementID(id), err
+}
+
+func MarshalPartnershipID(id tsunagu.PartnershipID) graphql.Marshaler {
+	return marshal(KindPartnership, int64(id))
+}
+
+func UnmarshalPartnershipID(v any) (tsunagu.PartnershipID, error) {
+	id, err := unmarshal(v, KindPartnership)
+	return tsunagu.PartnershipID(id), err
 }

@@ -106,6 +106,11 @@ type MunicipalityEdge struct {
 	Node   *tsunagu.Municipality `json:"node"`
 }
 
+type MunicipalityPayload struct {
+	Municipality *tsunagu.Municipality `json:"municipality,omitempty"`
+	UserErrors   []*tsunagu.Error      `json:"userErrors"`
+}
+
 type Mutation struct {
 }
 
@@ -133,6 +138,11 @@ type OrderRefundPayload struct {
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`
+}
+
+type PartnershipPayload struct {
+	Partnership *tsunagu.Partnership `json:"partnership,omitempty"`
+	UserErrors  []*tsunagu.Error     `json:"userErrors"`
 }
 
 type ProductConnection struct {

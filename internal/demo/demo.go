@@ -147,7 +147,8 @@ func (l *loader) network(ctx context.Context) error {
 		}
 		l.munis[m.code5] = mu.ID
 		if i > 0 {
-			if err := l.catalog.AddPartnership(ctx, l.munis[municipalities[0].code5], mu.ID); err != nil {
+			in := tsunagu.CreatePartnershipInput{MunicipalityA: l.munis[municipalities[0].code5], MunicipalityB: mu.ID}
+			if _, err := l.catalog.CreatePartnership(ctx, in); err != nil {
 				return fmt.Errorf("partnership with %s: %w", m.name, err)
 			}
 		}

@@ -16,96 +16,30 @@ var _ tsunagu.CatalogService = (*CatalogService)(nil)
 // NewCatalogService returns the catalog on db.
 func NewCatalogService(db *DB) *CatalogService { return &CatalogService{db: db} }
 
-const municipalityColumns = `id, code, name, name_kana, name_en, prefecture, is_home, created_at`
-
 // Municipalities lists the municipalities in ID order. Anyone may read them.
 func (s *CatalogService) Municipalities(ctx context.Context, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Municipality], error) {
 	if err := page.Validate(); err != nil {
 		return nil, err
 	}
-	var ms []*tsunagu.Municipality
-	err := s.db.q().SelectContext(ctx, &ms, `
+	var rows []*municipalityRow
+	err := s.db.q().SelectContext(ctx, &rows, `
 		SELECT `+municipalityColumns+` FROM municipalities
 		WHERE id > $1 ORDER BY id LIMIT $2`, page.After, page.First+1)
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(ms, page.First), nil
+	return pageOf(municipalities(rows), page.First), nil
 }
 
 // MunicipalitiesByID returns the municipalities among ids.
 func (s *CatalogService) MunicipalitiesByID(ctx context.Context, ids []tsunagu.MunicipalityID) (map[tsunagu.MunicipalityID]*tsunagu.Municipality, error) {
-	var ms []*tsunagu.Municipality
-	err := s.db.q().SelectContext(ctx, &ms, `
+	var rows []*municipalityRow
+	err := s.db.q().SelectContext(ctx, &rows, `
 		SELECT `+municipalityColumns+` FROM municipalities WHERE id = ANY($1)`, int64s(ids))
 	if err != nil {
 		return nil, err
 	}
-	return byID(ms, func(m *tsunagu.Municipality) tsunagu.MunicipalityID { return m.ID }), nil
-}
-
-// Partners returns, for each of ms, the municipalities it has a partnership with,
-// by code, in one statement.
-func (s *CatalogService) Partners(ctx context.Context, ms []tsunagu.MunicipalityID) (map[tsunagu.MunicipalityID][]*tsunagu.Municipality, error) {
-	var rows []*struct {
-		Of tsunagu.MunicipalityID
-		tsunagu.Municipality
-	}
-	err := s.db.q().SelectContext(ctx, &rows, `
-		WITH p AS (
-			SELECT municipality_a AS of, municipality_b AS partner FROM partnerships WHERE municipality_a = ANY($1)
-			UNION ALL
-			SELECT municipality_b, municipality_a FROM partnerships WHERE municipality_b = ANY($1)
-		)
-		SELECT p.of, `+municipalityColumns+` FROM p JOIN municipalities ON id = p.partner
-		ORDER BY p.of, code`, int64s(ms))
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[tsunagu.MunicipalityID][]*tsunagu.Municipality, len(ms))
-	for _, r := range rows {
-		out[r.Of] = append(out[r.Of], &r.Municipality)
-	}
-	return out, nil
-}
-
-// CreateMunicipality adds a municipality; only admins may. Returns
-// INVALID_MUNICIPALITY_CODE for a bad code and DUPLICATE for a code in use.
-func (s *CatalogService) CreateMunicipality(ctx context.Context, m *tsunagu.Municipality) (err error) {
-	defer wrap(&err, "CatalogService.CreateMunicipality")
-	if !tsunagu.UserFrom(ctx).IsAdmin() {
-		return tsunagu.ErrForbidden
-	}
-	code, err := tsunagu.ParseMunicipalityCode(m.Code, "input.code")
-	if err != nil {
-		return err
-	}
-	m.Code = code
-	err = s.db.q().GetContext(ctx, m, `
-		INSERT INTO municipalities (code, name, name_kana, name_en, prefecture, is_home)
-		VALUES ($1, $2, $3, $4, $5, $6)
-		RETURNING `+municipalityColumns,
-		m.Code, m.Name, m.NameKana, m.NameEn, m.Prefecture, m.IsHome)
-	return err
-}
-
-// AddPartnership links two municipalities; only admins may. Adding an existing
-// partnership changes nothing.
-func (s *CatalogService) AddPartnership(ctx context.Context, a, b tsunagu.MunicipalityID) (err error) {
-	defer wrap(&err, "CatalogService.AddPartnership")
-	if !tsunagu.UserFrom(ctx).IsAdmin() {
-		return tsunagu.ErrForbidden
-	}
-	if a == b {
-		return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input", "A municipality cannot partner with itself.")
-	}
-	if a > b {
-		a, b = b, a
-	}
-	_, err = s.db.q().ExecContext(ctx, `
-		INSERT INTO partnerships (municipality_a, municipality_b) VALUES ($1, $2)
-		ON CONFLICT DO NOTHING`, a, b)
-	return err
+	return byID(municipalities(rows), func(m *tsunagu.Municipality) tsunagu.MunicipalityID { return m.ID }), nil
 }
 
 const locationColumns = `id, municipality_id, kind, name, facility_id, address, created_at`

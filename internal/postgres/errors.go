@@ -25,6 +25,7 @@ const (
 	uniqueViolation     pq.ErrorCode = "23505"
 	checkViolation      pq.ErrorCode = "23514"
 	foreignKeyViolation pq.ErrorCode = "23503"
+	exclusionViolation  pq.ErrorCode = "23P01"
 )
 
 // dbErrors maps refusals to the errors clients get.
@@ -47,6 +48,8 @@ var dbErrors = map[dbErrorKey]*tsunagu.Error{
 		"More would be received than was shipped."),
 	{checkViolation, "transfers_check"}: tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.toLocationId",
 		"Goods cannot be transferred to the location they are at."),
+	{exclusionViolation, "partnerships_no_overlap"}: tsunagu.Errorf(tsunagu.CodePartnershipOverlap, "input.from",
+		"These municipalities are partners already on some of these days; end that partnership first, or begin this one after it ends."),
 	// A row referred to is gone: deleted (or never there) between the check and the write.
 	{foreignKeyViolation, ""}: tsunagu.Errorf(tsunagu.CodeNotFound, "",
 		"Something this request refers to no longer exists; reload and try again."),

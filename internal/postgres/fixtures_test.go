@@ -46,7 +46,8 @@ func newWorld(t testing.TB) *world {
 	w.partner = &tsunagu.Municipality{Code: "012041", Name: "旭川市", Prefecture: "北海道"}
 	must(t, w.catalog.CreateMunicipality(sys, w.home))
 	must(t, w.catalog.CreateMunicipality(sys, w.partner))
-	must(t, w.catalog.AddPartnership(sys, w.home.ID, w.partner.ID))
+	_, err = w.catalog.CreatePartnership(sys, tsunagu.CreatePartnershipInput{MunicipalityA: w.home.ID, MunicipalityB: w.partner.ID})
+	must(t, err)
 	w.homeFac, err = w.catalog.CreateFacility(sys, tsunagu.CreateFacilityInput{MunicipalityID: w.home.ID,
 		Name: "ワークショップ虹", Kind: tsunagu.FacilityEmploymentB, Corporation: "社会福祉法人にじ"})
 	must(t, err)

@@ -175,18 +175,21 @@ func (s *OrderService) createIntent(ctx context.Context, o *checkedOut) error {
 
 // cartRow is a checkout line's product at the shop, with the shop's settings.
 type cartRow struct {
-	Kind          tsunagu.LocationKind
-	Rounding      *tsunagu.Rounding
-	ShippingFee   *int64
-	FreeAbove     *int64
-	NextOrderID   int64
-	ProductID     *tsunagu.ProductID
-	Facility      tsunagu.FacilityID
-	ProductStatus tsunagu.ProductStatus
-	Price         int64
-	TaxClass      tsunagu.TaxClass
-	Name          string
-	Qualified     bool
+	Kind             tsunagu.LocationKind
+	ShopMunicipality tsunagu.MunicipalityID
+	Rounding         *tsunagu.Rounding
+	ShippingFee      *int64
+	FreeAbove        *int64
+	NextOrderID      int64
+	ProductID        *tsunagu.ProductID
+	Facility         tsunagu.FacilityID
+	ProductStatus    tsunagu.ProductStatus
+	Price            int64
+	TaxClass         tsunagu.TaxClass
+	Name             string
+	Qualified        bool
+	// Carried: the shop carries the product's municipality's goods today (carriedAt).
+	Carried bool
 }
 
 func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.CheckoutInput) (*checkedOut, error) {
@@ -198,14 +201,15 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 	var rows []*cartRow
 	err := tx.SelectContext(ctx, &rows, `
 		WITH sh AS MATERIALIZED (
-			SELECT l.kind, s.rounding, s.shipping_fee, s.free_shipping_above AS free_above,
+			SELECT l.kind, l.municipality_id AS shop_municipality, s.rounding, s.shipping_fee, s.free_shipping_above AS free_above,
 				nextval(pg_get_serial_sequence('orders', 'id')) AS next_order_id
 			FROM locations l LEFT JOIN shops s ON s.location_id = l.id WHERE l.id = $1
 		)
 		SELECT sh.*, p.id AS product_id, coalesce(p.facility_id, 0) AS facility,
 			coalesce(p.status, '') AS product_status, coalesce(p.price, 0) AS price,
 			coalesce(p.tax_class, '') AS tax_class, coalesce(p.translations->'JA'->>'name', '') AS name,
-			f.registration_number IS NOT NULL AS qualified
+			f.registration_number IS NOT NULL AS qualified,
+			coalesce(`+carriedAt("sh.shop_municipality", "p.municipality_id")+`, false) AS carried
 		FROM sh CROSS JOIN unnest($2::bigint[]) WITH ORDINALITY AS u(id, ord)
 		LEFT JOIN products p ON p.id = u.id
 		LEFT JOIN facilities f ON f.id = p.facility_id
@@ -230,6 +234,9 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 			continue
 		case p.ProductStatus == tsunagu.StatusArchived:
 			errs.Add(tsunagu.CodeInvalidState, orderLineField(i, ""), "%s is no longer sold; remove it from the cart.", p.Name)
+			continue
+		case !p.Carried:
+			errs.Add(tsunagu.CodeNotCarried, orderLineField(i, ""), "%s is not sold at this shop (any more); remove it from the cart.", p.Name)
 			continue
 		}
 		lines[i] = &tsunagu.OrderLine{LineNumber: i + 1, ProductID: *p.ProductID, OwnerFacilityID: p.Facility,

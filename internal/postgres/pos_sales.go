@@ -103,6 +103,8 @@ type saleProduct struct {
 	TaxClass      tsunagu.TaxClass
 	Name          string
 	Qualified     bool
+	// Carried: the shop carries the product's municipality's goods today (carriedAt).
+	Carried bool
 }
 
 // createSaleTx is the work of CreateSale in tx. ids and codes identify the products
@@ -133,6 +135,7 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 			-- A qualifying good needs a registered maker and a registered shop: the
 			-- shop issues the invoice on the maker's behalf (媒介者交付特例).
 			f.registration_number IS NOT NULL AND rs.registration_number IS NOT NULL AS qualified,
+			coalesce(`+carriedAt("rs.municipality_id", "p.municipality_id")+`, false) AS carried,
 			claimed.taken AS key_taken
 		FROM claimed, rs CROSS JOIN unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS u(id, code, ord)
 		LEFT JOIN products p ON p.id = coalesce(nullif(u.id, 0),
@@ -171,6 +174,9 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 			errs.Add(tsunagu.CodeInvalidState, saleLineField(i, ""), "%s is archived and can no longer be sold.", p.Name)
 		case p.ProductStatus != tsunagu.StatusActive:
 			errs.Add(tsunagu.CodeInvalidState, saleLineField(i, ""), "%s is not on sale yet.", p.Name)
+		case !p.Carried:
+			errs.Add(tsunagu.CodeNotCarried, saleLineField(i, ""),
+				"%s is not sold at this shop: its municipality is not a partner of this shop's (any more).", p.Name)
 		default:
 			total += p.Price * int64(in.Lines[i].Quantity)
 		}

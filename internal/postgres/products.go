@@ -45,13 +45,17 @@ func products(rows []*productRow, l tsunagu.Locale) []*tsunagu.Product {
 }
 
 // visibleTo adds the catalog's visibility rule for u to a query: ACTIVE products for
-// everyone, every product of their municipality for a manager, all for an admin.
+// everyone, every product of their municipality for a manager, all for an admin; a
+// clerk sees the ACTIVE products their shop carries (carriedAt), as the counter
+// sells them.
 func visibleTo(u *tsunagu.User, a *args) string {
 	switch {
 	case u.IsAdmin():
 		return `true`
 	case u != nil && u.Role == tsunagu.RoleManager && u.MunicipalityID != nil:
 		return `(p.status = 'ACTIVE' OR p.municipality_id = ` + a.add(*u.MunicipalityID) + `)`
+	case u != nil && u.Role == tsunagu.RoleClerk && u.MunicipalityID != nil:
+		return `(p.status = 'ACTIVE' AND ` + carriedAt(a.add(*u.MunicipalityID), "p.municipality_id") + `)`
 	}
 	return `p.status = 'ACTIVE'`
 }

@@ -15,8 +15,11 @@ type Municipality struct {
 	NameEn     string
 	Prefecture string
 	// IsHome marks the municipality that runs the network (exactly one).
-	IsHome    bool
+	IsHome bool
+	// Contact is whom the network reaches at the city hall.
+	Contact   Contact
 	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // FacilityKind is the kind of welfare service a facility provides.
@@ -137,6 +140,7 @@ type LocationFilter struct {
 // products; drafts and archived products are visible to the managers of their
 // municipality and to admins.
 type CatalogService interface {
+	NetworkService
 	Municipalities(ctx context.Context, page PageArgs) (*Page[*Municipality], error)
 	// Partners returns, for each of ms, the municipalities it has a partnership with.
 	Partners(ctx context.Context, ms []MunicipalityID) (map[MunicipalityID][]*Municipality, error)

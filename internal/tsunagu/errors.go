@@ -55,6 +55,12 @@ const (
 	CodePaymentsUnavailable       Code = "PAYMENTS_UNAVAILABLE"
 	CodeOrderExpired              Code = "ORDER_EXPIRED"
 	CodeInvalidToken              Code = "INVALID_TOKEN"
+	// CodePartnershipOverlap: the two municipalities are partners already on some of
+	// the days asked for.
+	CodePartnershipOverlap Code = "PARTNERSHIP_OVERLAP"
+	// CodeNotCarried: the shop does not carry the goods of this municipality (it is
+	// not its own and not a partner today).
+	CodeNotCarried Code = "NOT_CARRIED"
 )
 
 // Error is a failure a person can act on: Message is a sentence shown to them,

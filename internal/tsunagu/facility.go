@@ -94,7 +94,11 @@ func (f *Facility) validate(errs *ValidationErrors) {
 	if !f.Kind.Valid() {
 		errs.Add(CodeInvalidInput, "input.kind", "Choose the kind of facility.")
 	}
-	c := &f.Contact
+	f.Contact.validate(errs)
+}
+
+// validate trims c and checks its lengths and e-mail address (input.contact.*).
+func (c *Contact) validate(errs *ValidationErrors) {
 	c.Person, c.Phone, c.Address = strings.TrimSpace(c.Person), strings.TrimSpace(c.Phone), strings.TrimSpace(c.Address)
 	limitText(errs, "input.contact.person", c.Person)
 	limitText(errs, "input.contact.phone", c.Phone)
