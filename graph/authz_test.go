@@ -97,7 +97,7 @@ var authzMatrix = map[string]authzCase{
 	}},
 
 	"updateShop": {updateShop, managers, func(a *api) map[string]any {
-		return map[string]any{"in": map[string]any{"locationId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
 			"operatorName": "港区" + key()[:6], "registrationNumber": "T7000012050002", "rounding": "HALF_UP"}}
 	}},
 	"createRegister": {createRegister, managers, func(a *api) map[string]any {

@@ -96,7 +96,7 @@ func TestADayAtTheCounter(t *testing.T) {
 	}
 
 	// The shop: receipt settings, a register, a session with a float.
-	a.ok("manager", updateShop, map[string]any{"in": map[string]any{"locationId": loc(a.homeShop),
+	a.ok("manager", updateShop, map[string]any{"in": map[string]any{"shopId": loc(a.homeShop),
 		"operatorName": "港区", "registrationNumber": "T7000012050002"}}, nil)
 	var reg struct {
 		CreateRegister struct{ Register struct{ ID string } }

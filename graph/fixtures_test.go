@@ -78,7 +78,7 @@ func (a *api) transfer(from, to *tsunagu.Location, by string, status tsunagu.Tra
 // shop sets up the home shop's receipt settings.
 func (a *api) shop() {
 	a.t.Helper()
-	_, err := a.pos.UpdateShop(a.ctxs["admin"], tsunagu.UpdateShopInput{LocationID: a.homeShop.ID, OperatorName: ptr("港区"),
+	_, err := a.pos.UpdateShop(a.ctxs["admin"], tsunagu.UpdateShopInput{ShopID: a.homeShop.ID, OperatorName: ptr("港区"),
 		RegistrationNumber: ptr("T7000012050002")})
 	must(a.t, err)
 }

@@ -10,7 +10,7 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// The network's mutations: municipalities and partnerships.
+// The network's mutations: municipalities, partnerships and locations.
 
 func municipalityPayload(ctx context.Context, m *tsunagu.Municipality, err error) (*model.MunicipalityPayload, error) {
 	errs, err := primedPayload(ctx, m, err, (*primer).municipality, "municipality")
@@ -18,6 +18,14 @@ func municipalityPayload(ctx context.Context, m *tsunagu.Municipality, err error
 		return &model.MunicipalityPayload{UserErrors: errs}, err
 	}
 	return &model.MunicipalityPayload{Municipality: m, UserErrors: errs}, nil
+}
+
+func locationPayload(ctx context.Context, l *tsunagu.Location, err error) (*model.LocationPayload, error) {
+	errs, err := primedPayload(ctx, l, err, (*primer).location, "location")
+	if err != nil || len(errs) > 0 {
+		return &model.LocationPayload{UserErrors: errs}, err
+	}
+	return &model.LocationPayload{Location: l, UserErrors: errs}, nil
 }
 
 func partnershipPayload(ctx context.Context, p *tsunagu.Partnership, err error) (*model.PartnershipPayload, error) {

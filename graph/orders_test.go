@@ -44,7 +44,7 @@ func (a *api) paidCheckout(shop *tsunagu.Location, f tsunagu.Fulfilment) *tsunag
 		a.shop()
 	} else {
 		fac = a.partnerFac
-		_, err := a.pos.UpdateShop(a.ctxs["admin"], tsunagu.UpdateShopInput{LocationID: shop.ID, OperatorName: ptr("旭川市")})
+		_, err := a.pos.UpdateShop(a.ctxs["admin"], tsunagu.UpdateShopInput{ShopID: shop.ID, OperatorName: ptr("旭川市")})
 		must(a.t, err)
 	}
 	p := a.stocked(fac, shop, 5)

@@ -209,6 +209,19 @@ func (r *mutationResolver) CancelTransfer(ctx context.Context, input tsunagu.Can
 	return transferPayload(ctx, v, err)
 }
 
+func (r *mutationResolver) CreateLocation(ctx context.Context, input tsunagu.CreateLocationInput) (*model.LocationPayload, error) {
+	l := input.Location()
+	if err := r.Catalog.CreateLocation(ctx, l); err != nil {
+		return locationPayload(ctx, nil, err)
+	}
+	return locationPayload(ctx, l, nil)
+}
+
+func (r *mutationResolver) UpdateLocation(ctx context.Context, input tsunagu.UpdateLocationInput) (*model.LocationPayload, error) {
+	v, err := r.Catalog.UpdateLocation(ctx, input)
+	return locationPayload(ctx, v, err)
+}
+
 func (r *mutationResolver) UpdateShop(ctx context.Context, input tsunagu.UpdateShopInput) (*model.ShopPayload, error) {
 	v, err := r.POS.UpdateShop(ctx, input)
 	return shopPayload(ctx, v, err)
@@ -216,6 +229,16 @@ func (r *mutationResolver) UpdateShop(ctx context.Context, input tsunagu.UpdateS
 
 func (r *mutationResolver) CreateRegister(ctx context.Context, input tsunagu.CreateRegisterInput) (*model.RegisterPayload, error) {
 	v, err := r.POS.CreateRegister(ctx, input)
+	return registerPayload(ctx, v, err)
+}
+
+func (r *mutationResolver) UpdateRegister(ctx context.Context, input tsunagu.UpdateRegisterInput) (*model.RegisterPayload, error) {
+	v, err := r.POS.UpdateRegister(ctx, input)
+	return registerPayload(ctx, v, err)
+}
+
+func (r *mutationResolver) RetireRegister(ctx context.Context, input tsunagu.RetireRegisterInput) (*model.RegisterPayload, error) {
+	v, err := r.POS.RetireRegister(ctx, input)
 	return registerPayload(ctx, v, err)
 }
 

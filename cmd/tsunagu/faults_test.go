@@ -233,7 +233,7 @@ func runFaults(t *testing.T, o faultsOptions) {
 	must(err)
 	shop := &tsunagu.Location{MunicipalityID: home.ID, Kind: tsunagu.LocationShop, Name: "ショップ"}
 	must(catalog.CreateLocation(admin, shop))
-	_, err = pos.UpdateShop(admin, tsunagu.UpdateShopInput{LocationID: shop.ID, OperatorName: &[]string{"港区"}[0]})
+	_, err = pos.UpdateShop(admin, tsunagu.UpdateShopInput{ShopID: shop.ID, OperatorName: &[]string{"港区"}[0]})
 	must(err)
 	var ps []*tsunagu.Product
 	active := tsunagu.StatusActive

@@ -220,6 +220,7 @@ type ComplexityRoot struct {
 		Kind         func(childComplexity int) int
 		Municipality func(childComplexity int) int
 		Name         func(childComplexity int) int
+		OpeningHours func(childComplexity int) int
 		Shop         func(childComplexity int) int
 	}
 
@@ -231,6 +232,11 @@ type ComplexityRoot struct {
 	LocationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	LocationPayload struct {
+		Location   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	LoginPayload struct {
@@ -292,6 +298,7 @@ type ComplexityRoot struct {
 		CompleteOrder        func(childComplexity int, input tsunagu.OrderActionInput) int
 		ConfirmTerminalSale  func(childComplexity int, input model.ConfirmTerminalSaleInput) int
 		CreateFacility       func(childComplexity int, input tsunagu.CreateFacilityInput) int
+		CreateLocation       func(childComplexity int, input tsunagu.CreateLocationInput) int
 		CreateMunicipality   func(childComplexity int, input tsunagu.CreateMunicipalityInput) int
 		CreatePartnership    func(childComplexity int, input tsunagu.CreatePartnershipInput) int
 		CreateProduct        func(childComplexity int, input tsunagu.CreateProductInput) int
@@ -313,6 +320,7 @@ type ComplexityRoot struct {
 		RequestPasswordReset func(childComplexity int, input tsunagu.RequestPasswordResetInput) int
 		RequestTransfer      func(childComplexity int, input tsunagu.RequestTransferInput) int
 		ResetPassword        func(childComplexity int, input tsunagu.ResetPasswordInput) int
+		RetireRegister       func(childComplexity int, input tsunagu.RetireRegisterInput) int
 		SetCommission        func(childComplexity int, input tsunagu.SetCommissionInput) int
 		SetReorderPoint      func(childComplexity int, input tsunagu.SetReorderPointInput) int
 		SetShippingRule      func(childComplexity int, input tsunagu.SetShippingRuleInput) int
@@ -320,8 +328,10 @@ type ComplexityRoot struct {
 		ShipTransfer         func(childComplexity int, input tsunagu.ShipTransferInput) int
 		SignUp               func(childComplexity int, input tsunagu.SignUpInput) int
 		UpdateFacility       func(childComplexity int, input tsunagu.UpdateFacilityInput) int
+		UpdateLocation       func(childComplexity int, input tsunagu.UpdateLocationInput) int
 		UpdateMunicipality   func(childComplexity int, input tsunagu.UpdateMunicipalityInput) int
 		UpdateProduct        func(childComplexity int, input tsunagu.UpdateProductInput) int
+		UpdateRegister       func(childComplexity int, input tsunagu.UpdateRegisterInput) int
 		UpdateShop           func(childComplexity int, input tsunagu.UpdateShopInput) int
 		VoidSale             func(childComplexity int, input tsunagu.VoidSaleInput) int
 	}
@@ -577,6 +587,7 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
 		OpenSession func(childComplexity int) int
+		RetiredAt   func(childComplexity int) int
 		Shop        func(childComplexity int) int
 	}
 
@@ -736,6 +747,7 @@ type ComplexityRoot struct {
 	}
 
 	Shop struct {
+		AcceptsPickup      func(childComplexity int) int
 		Location           func(childComplexity int) int
 		OperatorName       func(childComplexity int) int
 		RegistrationNumber func(childComplexity int) int
@@ -1048,8 +1060,12 @@ type MutationResolver interface {
 	ShipTransfer(ctx context.Context, input tsunagu.ShipTransferInput) (*model.TransferPayload, error)
 	ReceiveTransfer(ctx context.Context, input tsunagu.ReceiveTransferInput) (*model.TransferPayload, error)
 	CancelTransfer(ctx context.Context, input tsunagu.CancelTransferInput) (*model.TransferPayload, error)
+	CreateLocation(ctx context.Context, input tsunagu.CreateLocationInput) (*model.LocationPayload, error)
+	UpdateLocation(ctx context.Context, input tsunagu.UpdateLocationInput) (*model.LocationPayload, error)
 	UpdateShop(ctx context.Context, input tsunagu.UpdateShopInput) (*model.ShopPayload, error)
 	CreateRegister(ctx context.Context, input tsunagu.CreateRegisterInput) (*model.RegisterPayload, error)
+	UpdateRegister(ctx context.Context, input tsunagu.UpdateRegisterInput) (*model.RegisterPayload, error)
+	RetireRegister(ctx context.Context, input tsunagu.RetireRegisterInput) (*model.RegisterPayload, error)
 	OpenRegisterSession(ctx context.Context, input tsunagu.OpenSessionInput) (*model.RegisterSessionPayload, error)
 	CloseRegisterSession(ctx context.Context, input tsunagu.CloseSessionInput) (*model.RegisterSessionPayload, error)
 	RecordCashMovement(ctx context.Context, input tsunagu.RecordCashMovementInput) (*model.CashMovementPayload, error)
@@ -1814,6 +1830,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Location.Name(childComplexity), true
+	case "Location.openingHours":
+		if e.ComplexityRoot.Location.OpeningHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.OpeningHours(childComplexity), true
 	case "Location.shop":
 		if e.ComplexityRoot.Location.Shop == nil {
 			break
@@ -1846,6 +1868,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LocationEdge.Node(childComplexity), true
+
+	case "LocationPayload.location":
+		if e.ComplexityRoot.LocationPayload.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationPayload.Location(childComplexity), true
+	case "LocationPayload.userErrors":
+		if e.ComplexityRoot.LocationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationPayload.UserErrors(childComplexity), true
 
 	case "LoginPayload.expiresAt":
 		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
@@ -2146,6 +2181,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateFacility(childComplexity, args["input"].(tsunagu.CreateFacilityInput)), true
+	case "Mutation.createLocation":
+		if e.ComplexityRoot.Mutation.CreateLocation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLocation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLocation(childComplexity, args["input"].(tsunagu.CreateLocationInput)), true
 	case "Mutation.createMunicipality":
 		if e.ComplexityRoot.Mutation.CreateMunicipality == nil {
 			break
@@ -2372,6 +2418,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(tsunagu.ResetPasswordInput)), true
+	case "Mutation.retireRegister":
+		if e.ComplexityRoot.Mutation.RetireRegister == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retireRegister_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetireRegister(childComplexity, args["input"].(tsunagu.RetireRegisterInput)), true
 	case "Mutation.setCommission":
 		if e.ComplexityRoot.Mutation.SetCommission == nil {
 			break
@@ -2449,6 +2506,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateFacility(childComplexity, args["input"].(tsunagu.UpdateFacilityInput)), true
+	case "Mutation.updateLocation":
+		if e.ComplexityRoot.Mutation.UpdateLocation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLocation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLocation(childComplexity, args["input"].(tsunagu.UpdateLocationInput)), true
 	case "Mutation.updateMunicipality":
 		if e.ComplexityRoot.Mutation.UpdateMunicipality == nil {
 			break
@@ -2471,6 +2539,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProduct(childComplexity, args["input"].(tsunagu.UpdateProductInput)), true
+	case "Mutation.updateRegister":
+		if e.ComplexityRoot.Mutation.UpdateRegister == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateRegister_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateRegister(childComplexity, args["input"].(tsunagu.UpdateRegisterInput)), true
 	case "Mutation.updateShop":
 		if e.ComplexityRoot.Mutation.UpdateShop == nil {
 			break
@@ -3700,6 +3779,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Register.OpenSession(childComplexity), true
+	case "Register.retiredAt":
+		if e.ComplexityRoot.Register.RetiredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Register.RetiredAt(childComplexity), true
 	case "Register.shop":
 		if e.ComplexityRoot.Register.Shop == nil {
 			break
@@ -4353,6 +4438,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShippingRulePayload.UserErrors(childComplexity), true
 
+	case "Shop.acceptsPickup":
+		if e.ComplexityRoot.Shop.AcceptsPickup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shop.AcceptsPickup(childComplexity), true
 	case "Shop.location":
 		if e.ComplexityRoot.Shop.Location == nil {
 			break
@@ -5350,6 +5441,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ConfirmTerminalSaleInput", ec.unmarshalInputConfirmTerminalSaleInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("CreateFacilityInput", ec.unmarshalInputCreateFacilityInput),
+			graphql.NewInputUnmarshaler("CreateLocationInput", ec.unmarshalInputCreateLocationInput),
 			graphql.NewInputUnmarshaler("CreateMunicipalityInput", ec.unmarshalInputCreateMunicipalityInput),
 			graphql.NewInputUnmarshaler("CreatePartnershipInput", ec.unmarshalInputCreatePartnershipInput),
 			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
@@ -5380,6 +5472,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RequestPasswordResetInput", ec.unmarshalInputRequestPasswordResetInput),
 			graphql.NewInputUnmarshaler("RequestTransferInput", ec.unmarshalInputRequestTransferInput),
 			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
+			graphql.NewInputUnmarshaler("RetireRegisterInput", ec.unmarshalInputRetireRegisterInput),
 			graphql.NewInputUnmarshaler("SaleFilter", ec.unmarshalInputSaleFilter),
 			graphql.NewInputUnmarshaler("SaleLineInput", ec.unmarshalInputSaleLineInput),
 			graphql.NewInputUnmarshaler("SetCommissionInput", ec.unmarshalInputSetCommissionInput),
@@ -5397,8 +5490,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TransferQuantityInput", ec.unmarshalInputTransferQuantityInput),
 			graphql.NewInputUnmarshaler("TranslationInput", ec.unmarshalInputTranslationInput),
 			graphql.NewInputUnmarshaler("UpdateFacilityInput", ec.unmarshalInputUpdateFacilityInput),
+			graphql.NewInputUnmarshaler("UpdateLocationInput", ec.unmarshalInputUpdateLocationInput),
 			graphql.NewInputUnmarshaler("UpdateMunicipalityInput", ec.unmarshalInputUpdateMunicipalityInput),
 			graphql.NewInputUnmarshaler("UpdateProductInput", ec.unmarshalInputUpdateProductInput),
+			graphql.NewInputUnmarshaler("UpdateRegisterInput", ec.unmarshalInputUpdateRegisterInput),
 			graphql.NewInputUnmarshaler("UpdateShopInput", ec.unmarshalInputUpdateShopInput),
 			graphql.NewInputUnmarshaler("VoidSaleInput", ec.unmarshalInputVoidSaleInput),
 		)
@@ -5718,10 +5813,22 @@ type Mutation {
   "Either side cancels a transfer before anything has shipped; on a partly shipped transfer it cancels the rest that has not shipped (the transfer is RECEIVED once what shipped has arrived)."
   cancelTransfer(input: CancelTransferInput!): TransferPayload!
 
-  "Sets a shop's receipt issuer and tax rounding (managers). A register session keeps the settings it opened with, so a change applies from the next session on and issued receipts never change."
+  """
+  Adds a location to a municipality: a shop, a warehouse or a facility's store room
+  (admins, and managers for their own municipality). A new shop then gets its
+  settings with updateShop, and registers with createRegister.
+  """
+  createLocation(input: CreateLocationInput!): LocationPayload!
+  "Changes a location's name, address or opening hours (admins, and managers for their own municipality); fields left out stay as they are."
+  updateLocation(input: UpdateLocationInput!): LocationPayload!
+  "Sets a shop's receipt issuer, tax rounding and whether it takes pickup orders (managers). A register session keeps the settings it opened with, so a change applies from the next session on and issued receipts never change."
   updateShop(input: UpdateShopInput!): ShopPayload!
   "Adds a register to a shop (managers)."
   createRegister(input: CreateRegisterInput!): RegisterPayload!
+  "Renames a register (managers)."
+  updateRegister(input: UpdateRegisterInput!): RegisterPayload!
+  "Takes a register out of use (managers): it opens no more sessions and is no longer listed. REGISTER_IN_USE while a session of it is open."
+  retireRegister(input: RetireRegisterInput!): RegisterPayload!
   "Opens a register with a cash float; one open session per register."
   openRegisterSession(input: OpenRegisterSessionInput!): RegisterSessionPayload!
   "Closes a register with the counted cash; the session becomes read-only and its report final."
@@ -5892,6 +5999,8 @@ enum ErrorCode {
   PARTNERSHIP_OVERLAP
   "The shop does not carry this municipality's goods: it is not its own, and not a partner today."
   NOT_CARRIED
+  "The register has an open session; close it first."
+  REGISTER_IN_USE
 }
 
 enum Locale {
@@ -6202,8 +6311,33 @@ type Location implements Node {
   "The facility whose store room this is (kind FACILITY)."
   facility: Facility
   address: String!
+  "The opening hours as the city writes them, holidays included; empty when not given."
+  openingHours: String!
   "A shop's receipt settings (kind SHOP), once set."
   shop: Shop
+}
+
+input CreateLocationInput {
+  municipalityId: ID!
+  kind: LocationKind!
+  name: String!
+  "The facility whose store room this is: required for kind FACILITY, refused otherwise."
+  facilityId: ID
+  address: String
+  openingHours: String
+}
+
+"Fields left out stay as they are. A location's kind, municipality and facility never change."
+input UpdateLocationInput {
+  id: ID!
+  name: String
+  address: String
+  openingHours: String
+}
+
+type LocationPayload {
+  location: Location
+  userErrors: [UserError!]!
 }
 
 type LocationConnection {
@@ -6989,6 +7123,8 @@ type Shop {
   registrationNumber: String
   "How the tax on a receipt is rounded to whole yen."
   rounding: Rounding!
+  "Whether the shop takes online orders for pickup at its counter."
+  acceptsPickup: Boolean!
   "What the shop charges to deliver an online order."
   shippingRule: ShippingRule!
 }
@@ -6998,12 +7134,14 @@ A shop's receipt settings. Fields left out keep their values, so changing only t
 rounding never touches the registration number. A new shop needs operatorName.
 """
 input UpdateShopInput {
-  locationId: ID!
+  shopId: ID!
   "Who runs the shop and issues its receipts (the city, or the corporation it entrusts)."
   operatorName: String
   "The qualified-invoice registration number, T and 13 digits; an empty string removes it (the operator is not a registered issuer)."
   registrationNumber: String
   rounding: Rounding
+  "Whether the shop takes online orders for pickup (a new shop does)."
+  acceptsPickup: Boolean
 }
 
 type ShopPayload {
@@ -7017,6 +7155,17 @@ type Register implements Node {
   name: String!
   "The open session, if the register is open."
   openSession: RegisterSession
+  "When the register was taken out of use; null while in use."
+  retiredAt: Time
+}
+
+input UpdateRegisterInput {
+  registerId: ID!
+  name: String!
+}
+
+input RetireRegisterInput {
+  registerId: ID!
 }
 
 input CreateRegisterInput {
@@ -7951,6 +8100,8 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 		return ec.fieldContext_Location_facility(ctx, field)
 	case "address":
 		return ec.fieldContext_Location_address(ctx, field)
+	case "openingHours":
+		return ec.fieldContext_Location_openingHours(ctx, field)
 	case "shop":
 		return ec.fieldContext_Location_shop(ctx, field)
 	}
@@ -7975,6 +8126,16 @@ func (ec *executionContext) childFields_LocationEdge(ctx context.Context, field 
 		return ec.fieldContext_LocationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LocationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LocationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "location":
+		return ec.fieldContext_LocationPayload_location(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_LocationPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LocationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8515,6 +8676,8 @@ func (ec *executionContext) childFields_Register(ctx context.Context, field grap
 		return ec.fieldContext_Register_name(ctx, field)
 	case "openSession":
 		return ec.fieldContext_Register_openSession(ctx, field)
+	case "retiredAt":
+		return ec.fieldContext_Register_retiredAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Register", field.Name)
 }
@@ -8839,6 +9002,8 @@ func (ec *executionContext) childFields_Shop(ctx context.Context, field graphql.
 		return ec.fieldContext_Shop_registrationNumber(ctx, field)
 	case "rounding":
 		return ec.fieldContext_Shop_rounding(ctx, field)
+	case "acceptsPickup":
+		return ec.fieldContext_Shop_acceptsPickup(ctx, field)
 	case "shippingRule":
 		return ec.fieldContext_Shop_shippingRule(ctx, field)
 	}
@@ -9669,6 +9834,20 @@ func (ec *executionContext) field_Mutation_createFacility_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createLocation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.CreateLocationInput, error) {
+			return ec.unmarshalNCreateLocationInput2tsunaguᚋinternalᚋtsunaguᚐCreateLocationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createMunicipality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9949,6 +10128,20 @@ func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_retireRegister_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.RetireRegisterInput, error) {
+			return ec.unmarshalNRetireRegisterInput2tsunaguᚋinternalᚋtsunaguᚐRetireRegisterInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setCommission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10047,6 +10240,20 @@ func (ec *executionContext) field_Mutation_updateFacility_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateLocation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.UpdateLocationInput, error) {
+			return ec.unmarshalNUpdateLocationInput2tsunaguᚋinternalᚋtsunaguᚐUpdateLocationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateMunicipality_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10067,6 +10274,20 @@ func (ec *executionContext) field_Mutation_updateProduct_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.UpdateProductInput, error) {
 			return ec.unmarshalNUpdateProductInput2tsunaguᚋinternalᚋtsunaguᚐUpdateProductInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateRegister_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.UpdateRegisterInput, error) {
+			return ec.unmarshalNUpdateRegisterInput2tsunaguᚋinternalᚋtsunaguᚐUpdateRegisterInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13106,6 +13327,29 @@ func (ec *executionContext) fieldContext_Location_address(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
+func (ec *executionContext) _Location_openingHours(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_openingHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpeningHours, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_openingHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
 func (ec *executionContext) _Location_shop(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Location) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13252,6 +13496,70 @@ func (ec *executionContext) fieldContext_LocationEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LocationPayload_location(ctx context.Context, field graphql.CollectedField, obj *model.LocationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationPayload_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚖtsunaguᚋinternalᚋtsunaguᚐLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LocationPayload_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LocationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LocationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.LocationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LocationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14788,6 +15096,94 @@ func (ec *executionContext) fieldContext_Mutation_cancelTransfer(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createLocation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateLocation(ctx, fc.Args["input"].(tsunagu.CreateLocationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocationPayload) graphql.Marshaler {
+			return ec.marshalNLocationPayload2ᚖtsunaguᚋgraphᚋmodelᚐLocationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createLocation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createLocation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateLocation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateLocation(ctx, fc.Args["input"].(tsunagu.UpdateLocationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocationPayload) graphql.Marshaler {
+			return ec.marshalNLocationPayload2ᚖtsunaguᚋgraphᚋmodelᚐLocationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateLocation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateLocation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_updateShop(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14870,6 +15266,94 @@ func (ec *executionContext) fieldContext_Mutation_createRegister(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createRegister_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateRegister(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateRegister(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateRegister(ctx, fc.Args["input"].(tsunagu.UpdateRegisterInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterPayload) graphql.Marshaler {
+			return ec.marshalNRegisterPayload2ᚖtsunaguᚋgraphᚋmodelᚐRegisterPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateRegister(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateRegister_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retireRegister(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retireRegister(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetireRegister(ctx, fc.Args["input"].(tsunagu.RetireRegisterInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterPayload) graphql.Marshaler {
+			return ec.marshalNRegisterPayload2ᚖtsunaguᚋgraphᚋmodelᚐRegisterPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retireRegister(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retireRegister_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20954,6 +21438,29 @@ func (ec *executionContext) fieldContext_Register_openSession(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Register_retiredAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Register) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Register_retiredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetiredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Register_retiredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Register", field, false, false, "Time")
+}
+
 func (ec *executionContext) _RegisterPayload_register(ctx context.Context, field graphql.CollectedField, obj *model.RegisterPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23817,6 +24324,29 @@ func (ec *executionContext) _Shop_rounding(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Shop_rounding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Shop", field, false, false, "Rounding")
+}
+
+func (ec *executionContext) _Shop_acceptsPickup(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Shop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Shop_acceptsPickup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptsPickup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Shop_acceptsPickup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Shop", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Shop_shippingRule(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Shop) (ret graphql.Marshaler) {
@@ -29820,6 +30350,83 @@ func UnmarshalCreateFacilityInput(ctx context.Context, raw any) (tsunagu.CreateF
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateLocationInput(ctx context.Context, obj any) (tsunagu.CreateLocationInput, error) {
+	var it tsunagu.CreateLocationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipalityId", "kind", "name", "facilityId", "address", "openingHours"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐMunicipalityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNLocationKind2tsunaguᚋinternalᚋtsunaguᚐLocationKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐFacilityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "openingHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openingHours"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpeningHours = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateLocationInput unmarshals raw into the CreateLocationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateLocationInput(ctx context.Context, raw any) (tsunagu.CreateLocationInput, error) {
+	var out tsunagu.CreateLocationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLocationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateMunicipalityInput(ctx context.Context, obj any) (tsunagu.CreateMunicipalityInput, error) {
 	var it tsunagu.CreateMunicipalityInput
 	if obj == nil {
@@ -31664,6 +32271,48 @@ func UnmarshalResetPasswordInput(ctx context.Context, raw any) (tsunagu.ResetPas
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRetireRegisterInput(ctx context.Context, obj any) (tsunagu.RetireRegisterInput, error) {
+	var it tsunagu.RetireRegisterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"registerId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "registerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registerId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐRegisterID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisterID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRetireRegisterInput unmarshals raw into the RetireRegisterInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRetireRegisterInput(ctx context.Context, raw any) (tsunagu.RetireRegisterInput, error) {
+	var out tsunagu.RetireRegisterInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RetireRegisterInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSaleFilter(ctx context.Context, obj any) (tsunagu.SaleFilter, error) {
 	var it tsunagu.SaleFilter
 	if obj == nil {
@@ -32707,6 +33356,69 @@ func UnmarshalUpdateFacilityInput(ctx context.Context, raw any) (tsunagu.UpdateF
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateLocationInput(ctx context.Context, obj any) (tsunagu.UpdateLocationInput, error) {
+	var it tsunagu.UpdateLocationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "address", "openingHours"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "openingHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openingHours"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpeningHours = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateLocationInput unmarshals raw into the UpdateLocationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateLocationInput(ctx context.Context, raw any) (tsunagu.UpdateLocationInput, error) {
+	var out tsunagu.UpdateLocationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateLocationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateMunicipalityInput(ctx context.Context, obj any) (tsunagu.UpdateMunicipalityInput, error) {
 	var it tsunagu.UpdateMunicipalityInput
 	if obj == nil {
@@ -32896,6 +33608,55 @@ func UnmarshalUpdateProductInput(ctx context.Context, raw any) (tsunagu.UpdatePr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateRegisterInput(ctx context.Context, obj any) (tsunagu.UpdateRegisterInput, error) {
+	var it tsunagu.UpdateRegisterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"registerId", "name"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "registerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registerId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐRegisterID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegisterID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateRegisterInput unmarshals raw into the UpdateRegisterInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateRegisterInput(ctx context.Context, raw any) (tsunagu.UpdateRegisterInput, error) {
+	var out tsunagu.UpdateRegisterInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateRegisterInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateShopInput(ctx context.Context, obj any) (tsunagu.UpdateShopInput, error) {
 	var it tsunagu.UpdateShopInput
 	if obj == nil {
@@ -32907,20 +33668,20 @@ func (ec *executionContext) unmarshalInputUpdateShopInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"locationId", "operatorName", "registrationNumber", "rounding"}
+	fieldsInOrder := [...]string{"shopId", "operatorName", "registrationNumber", "rounding", "acceptsPickup"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "locationId":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationId"))
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
 			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.LocationID = data
+			it.ShopID = data
 		case "operatorName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operatorName"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -32942,6 +33703,13 @@ func (ec *executionContext) unmarshalInputUpdateShopInput(ctx context.Context, o
 				return it, err
 			}
 			it.Rounding = data
+		case "acceptsPickup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptsPickup"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptsPickup = data
 		}
 	}
 	return it, nil
@@ -34143,6 +34911,11 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "openingHours":
+			out.Values[i] = ec._Location_openingHours(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "shop":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -34222,6 +34995,44 @@ func (ec *executionContext) _LocationEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._LocationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var locationPayloadImplementors = []string{"LocationPayload"}
+
+func (ec *executionContext) _LocationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LocationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, locationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LocationPayload")
+		case "location":
+			out.Values[i] = ec._LocationPayload_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._LocationPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34718,6 +35529,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createLocation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createLocation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateLocation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateLocation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "updateShop":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateShop(ctx, field)
@@ -34728,6 +35553,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createRegister":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createRegister(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateRegister":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateRegister(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retireRegister":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retireRegister(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -36574,6 +37413,11 @@ func (ec *executionContext) _Register(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Register_openSession(ctx, field, obj)
 				})
+		case "retiredAt":
+			out.Values[i] = ec._Register_retiredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37638,6 +38482,11 @@ func (ec *executionContext) _Shop(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "rounding":
 			out.Values[i] = ec._Shop_rounding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptsPickup":
+			out.Values[i] = ec._Shop_acceptsPickup(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -39940,6 +40789,11 @@ func (ec *executionContext) unmarshalNCreateFacilityInput2tsunaguᚋinternalᚋt
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateLocationInput2tsunaguᚋinternalᚋtsunaguᚐCreateLocationInput(ctx context.Context, v any) (tsunagu.CreateLocationInput, error) {
+	res, err := ec.unmarshalInputCreateLocationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateMunicipalityInput2tsunaguᚋinternalᚋtsunaguᚐCreateMunicipalityInput(ctx context.Context, v any) (tsunagu.CreateMunicipalityInput, error) {
 	res, err := ec.unmarshalInputCreateMunicipalityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40518,6 +41372,14 @@ func (ec *executionContext) marshalNLocationKind2tsunaguᚋinternalᚋtsunaguᚐ
 		graphql.AddInvalidNullFromMarshaler(ctx, "LocationKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLocationPayload2ᚖtsunaguᚋgraphᚋmodelᚐLocationPayload(ctx context.Context, sel ast.SelectionSet, v *model.LocationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LocationPayload!")
+		return graphql.Null
+	}
+	return ec._LocationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLoginInput2tsunaguᚋinternalᚋtsunaguᚐLoginInput(ctx context.Context, v any) (tsunagu.LoginInput, error) {
@@ -41249,6 +42111,11 @@ func (ec *executionContext) marshalNResetPasswordPayload2ᚖtsunaguᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._ResetPasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRetireRegisterInput2tsunaguᚋinternalᚋtsunaguᚐRetireRegisterInput(ctx context.Context, v any) (tsunagu.RetireRegisterInput, error) {
+	res, err := ec.unmarshalInputRetireRegisterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRole2tsunaguᚋinternalᚋtsunaguᚐRole(ctx context.Context, v any) (tsunagu.Role, error) {
@@ -42091,6 +42958,11 @@ func (ec *executionContext) unmarshalNUpdateFacilityInput2tsunaguᚋinternalᚋt
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateLocationInput2tsunaguᚋinternalᚋtsunaguᚐUpdateLocationInput(ctx context.Context, v any) (tsunagu.UpdateLocationInput, error) {
+	res, err := ec.unmarshalInputUpdateLocationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateMunicipalityInput2tsunaguᚋinternalᚋtsunaguᚐUpdateMunicipalityInput(ctx context.Context, v any) (tsunagu.UpdateMunicipalityInput, error) {
 	res, err := ec.unmarshalInputUpdateMunicipalityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -42098,6 +42970,11 @@ func (ec *executionContext) unmarshalNUpdateMunicipalityInput2tsunaguᚋinternal
 
 func (ec *executionContext) unmarshalNUpdateProductInput2tsunaguᚋinternalᚋtsunaguᚐUpdateProductInput(ctx context.Context, v any) (tsunagu.UpdateProductInput, error) {
 	res, err := ec.unmarshalInputUpdateProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateRegisterInput2tsunaguᚋinternalᚋtsunaguᚐUpdateRegisterInput(ctx context.Context, v any) (tsunagu.UpdateRegisterInput, error) {
+	res, err := ec.unmarshalInputUpdateRegisterInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

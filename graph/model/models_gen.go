@@ -84,6 +84,11 @@ type LocationEdge struct {
 	Node   *tsunagu.Location `json:"node"`
 }
 
+type LocationPayload struct {
+	Location   *tsunagu.Location `json:"location,omitempty"`
+	UserErrors []*tsunagu.Error  `json:"userErrors"`
+}
+
 type LoginPayload struct {
 	// The bearer token; send it as `Authorization: Bearer <token>`.
 	Token      *string          `json:"token,omitempty"`

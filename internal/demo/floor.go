@@ -44,7 +44,7 @@ func (l *loader) floor(ctx context.Context, s Services, products []*tsunagu.Prod
 		if err != nil {
 			return err
 		}
-		if _, err := s.POS.UpdateShop(ctx, tsunagu.UpdateShopInput{LocationID: l.shops[m.code5], OperatorName: ptr(m.name),
+		if _, err := s.POS.UpdateShop(ctx, tsunagu.UpdateShopInput{ShopID: l.shops[m.code5], OperatorName: ptr(m.name),
 			RegistrationNumber: ptr(localGovernmentRegistration(code6)), Rounding: ptr(tsunagu.RoundDown)}); err != nil {
 			return fmt.Errorf("shop of %s: %w", m.name, err)
 		}

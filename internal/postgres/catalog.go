@@ -42,7 +42,7 @@ func (s *CatalogService) MunicipalitiesByID(ctx context.Context, ids []tsunagu.M
 	return byID(municipalities(rows), func(m *tsunagu.Municipality) tsunagu.MunicipalityID { return m.ID }), nil
 }
 
-const locationColumns = `id, municipality_id, kind, name, facility_id, address, created_at`
+const locationColumns = `id, municipality_id, kind, name, facility_id, address, opening_hours, created_at, updated_at`
 
 // Locations lists locations in ID order. Anyone may read them.
 func (s *CatalogService) Locations(ctx context.Context, f tsunagu.LocationFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Location], error) {
@@ -96,20 +96,61 @@ func (s *CatalogService) LocationsByID(ctx context.Context, ids []tsunagu.Locati
 	return byID(ls, func(l *tsunagu.Location) tsunagu.LocationID { return l.ID }), nil
 }
 
-// CreateLocation adds a location to a municipality the user manages.
+// CreateLocation implements tsunagu.CatalogService.
 func (s *CatalogService) CreateLocation(ctx context.Context, l *tsunagu.Location) (err error) {
 	defer wrap(&err, "CatalogService.CreateLocation")
 	if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), l.MunicipalityID); err != nil {
 		return err
 	}
-	err = s.db.q().GetContext(ctx, l, `
-		INSERT INTO locations (municipality_id, kind, name, facility_id, address)
-		SELECT $1, $2, $3, $4, $5
-		WHERE $4::bigint IS NULL
-		   OR EXISTS (SELECT FROM facilities WHERE id = $4 AND municipality_id = $1)
-		RETURNING `+locationColumns,
-		l.MunicipalityID, l.Kind, l.Name, l.FacilityID, l.Address)
-	return notFound(err, "input.facilityId", "facility in this municipality")
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	return s.db.transact(ctx, func(tx queryer) error {
+		err := tx.GetContext(ctx, l, `
+			INSERT INTO locations (municipality_id, kind, name, facility_id, address, opening_hours)
+			SELECT $1, $2, $3, $4, $5, $6
+			WHERE $4::bigint IS NULL
+			   OR EXISTS (SELECT FROM facilities WHERE id = $4 AND municipality_id = $1)
+			RETURNING `+locationColumns,
+			l.MunicipalityID, l.Kind, l.Name, l.FacilityID, l.Address, l.OpeningHours)
+		if err != nil {
+			return notFound(err, "input.facilityId", "facility in this municipality")
+		}
+		return audit(ctx, tx, audited{Action: "createLocation", ObjectType: "Location", ObjectID: int64(l.ID),
+			MunicipalityID: &l.MunicipalityID, After: l})
+	})
+}
+
+// UpdateLocation implements tsunagu.CatalogService.
+func (s *CatalogService) UpdateLocation(ctx context.Context, in tsunagu.UpdateLocationInput) (_ *tsunagu.Location, err error) {
+	defer wrap(&err, "CatalogService.UpdateLocation")
+	out := &tsunagu.Location{}
+	err = s.db.transact(ctx, func(tx queryer) error {
+		var before tsunagu.Location
+		err := tx.GetContext(ctx, &before, `SELECT `+locationColumns+` FROM locations WHERE id = $1 FOR UPDATE`, in.ID)
+		if err != nil {
+			return notFound(err, "", "location")
+		}
+		if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), before.MunicipalityID); err != nil {
+			return err
+		}
+		l := before
+		if err := l.Apply(in); err != nil {
+			return err
+		}
+		err = tx.GetContext(ctx, out, `
+			UPDATE locations SET name = $2, address = $3, opening_hours = $4, updated_at = now()
+			WHERE id = $1 RETURNING `+locationColumns, l.ID, l.Name, l.Address, l.OpeningHours)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, audited{Action: "updateLocation", ObjectType: "Location", ObjectID: int64(out.ID),
+			MunicipalityID: &out.MunicipalityID, Before: &before, After: out})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // pageOf trims a list fetched with one extra row into a page.

@@ -177,6 +177,7 @@ func (s *OrderService) createIntent(ctx context.Context, o *checkedOut) error {
 type cartRow struct {
 	Kind             tsunagu.LocationKind
 	ShopMunicipality tsunagu.MunicipalityID
+	AcceptsPickup    *bool
 	Rounding         *tsunagu.Rounding
 	ShippingFee      *int64
 	FreeAbove        *int64
@@ -201,7 +202,7 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 	var rows []*cartRow
 	err := tx.SelectContext(ctx, &rows, `
 		WITH sh AS MATERIALIZED (
-			SELECT l.kind, l.municipality_id AS shop_municipality, s.rounding, s.shipping_fee, s.free_shipping_above AS free_above,
+			SELECT l.kind, l.municipality_id AS shop_municipality, s.accepts_pickup, s.rounding, s.shipping_fee, s.free_shipping_above AS free_above,
 				nextval(pg_get_serial_sequence('orders', 'id')) AS next_order_id
 			FROM locations l LEFT JOIN shops s ON s.location_id = l.id WHERE l.id = $1
 		)
@@ -223,6 +224,9 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 	shop := rows[0]
 	if shop.Kind != tsunagu.LocationShop || shop.Rounding == nil {
 		return nil, tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.lines.0.shopId", "This shop does not take online orders.")
+	}
+	if in.Fulfilment == tsunagu.FulfilPickup && !*shop.AcceptsPickup {
+		return nil, tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.fulfilment", "This shop does not take orders for pickup; choose delivery.")
 	}
 	var errs tsunagu.ValidationErrors
 	lines := make([]*tsunagu.OrderLine, len(rows))

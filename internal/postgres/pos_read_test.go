@@ -91,7 +91,7 @@ func TestPOSReceipts(t *testing.T) {
 		{Class: tsunagu.TaxStandard10, Rate: 10, Total: 1200, Tax: 109}}) {
 		t.Errorf("report by rate, rounded down: %+v", z.ByTaxRate)
 	}
-	_, err = p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区役所"),
+	_, err = p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{ShopID: p.homeShop.ID, OperatorName: posPtr("港区役所"),
 		RegistrationNumber: posPtr(homeRegistration), Rounding: posPtr(tsunagu.RoundHalfUp)})
 	must(t, err)
 	again, err := p.pos.Receipt(p.clerk, sale.ID, nil)
@@ -130,7 +130,7 @@ func TestReceiptOfUnregisteredShop(t *testing.T) {
 	t.Parallel()
 	p := newPOSWorld(t)
 	p.registerFacility(p.homeFac, "000020131032")
-	_, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区"), RegistrationNumber: posPtr("")})
+	_, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{ShopID: p.homeShop.ID, OperatorName: posPtr("港区"), RegistrationNumber: posPtr("")})
 	must(t, err)
 	p.stock(p.homeShop, p.cookies, 10)
 	s := p.open(p.clerk, p.reg1, 0)

@@ -94,15 +94,21 @@ func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSes
 		var reg struct {
 			ShopID         tsunagu.LocationID
 			MunicipalityID tsunagu.MunicipalityID
+			Retired        bool
 		}
+		// FOR SHARE: a retirement (FOR UPDATE) waits for this session, or this sees it.
 		err := tx.GetContext(ctx, &reg, `
-			SELECT r.shop_id, l.municipality_id FROM registers r JOIN locations l ON l.id = r.shop_id
-			WHERE r.id = $1`, in.RegisterID)
+			SELECT r.shop_id, l.municipality_id, r.retired_at IS NOT NULL AS retired
+			FROM registers r JOIN locations l ON l.id = r.shop_id
+			WHERE r.id = $1 FOR SHARE OF r`, in.RegisterID)
 		if err != nil {
 			return nil, notFound(err, "", "register")
 		}
 		if !worksAtShop(u, reg.ShopID, reg.MunicipalityID) {
 			return nil, tsunagu.ErrForbidden
+		}
+		if reg.Retired {
+			return nil, tsunagu.Errorf(tsunagu.CodeInvalidState, "input.registerId", "This register is retired; use another one.")
 		}
 		// The unique index register_sessions_one_open decides between two clerks
 		// opening the same register at once.

@@ -63,7 +63,7 @@ func worksAtShop(u *tsunagu.User, shop tsunagu.LocationID, m tsunagu.Municipalit
 	return u.WorksAt(&tsunagu.Location{ID: shop, MunicipalityID: m, Kind: tsunagu.LocationShop})
 }
 
-const shopColumns = `location_id, operator_name, registration_number, rounding`
+const shopColumns = `location_id, operator_name, registration_number, rounding, accepts_pickup`
 
 // ShopsByID returns the receipt settings of the shops among ids that have them. They
 // are what every receipt prints, so anyone may read them.
@@ -82,7 +82,7 @@ func (s *POSService) ShopsByID(ctx context.Context, ids []tsunagu.LocationID) (m
 // rounds DOWN and has no registration number); the receipt counter is never changed.
 //
 // Returns NOT_FOUND (field "") for an unknown location, FORBIDDEN, INVALID_INPUT
-// (input.locationId) for a location that is not a shop, REQUIRED
+// (input.shopId) for a location that is not a shop, REQUIRED
 // (input.operatorName) for a new shop without one, or the errors of
 // UpdateShopInput.Validate; and then changes nothing.
 func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput) (_ *tsunagu.Shop, err error) {
@@ -106,7 +106,7 @@ func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput)
 		}
 		err := tx.GetContext(ctx, &loc, `SELECT `+locationColumns+`,
 			EXISTS (SELECT FROM shops WHERE location_id = locations.id) AS has_shop
-			FROM locations WHERE id = $1`, in.LocationID)
+			FROM locations WHERE id = $1`, in.ShopID)
 		if err != nil {
 			return notFound(err, "", "location")
 		}
@@ -114,19 +114,19 @@ func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput)
 			return err
 		}
 		if loc.Kind != tsunagu.LocationShop {
-			return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.locationId", "%s is not a shop; only shops have receipts.", loc.Name)
+			return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.shopId", "%s is not a shop; only shops have receipts.", loc.Name)
 		}
 		if !loc.HasShop && in.OperatorName == nil {
 			return tsunagu.Errorf(tsunagu.CodeRequired, "input.operatorName", "Enter who runs the shop and issues its receipts.")
 		}
-		entry := audited{Action: "updateShop", ObjectType: "Location", ObjectID: int64(in.LocationID), MunicipalityID: &loc.MunicipalityID}
+		entry := audited{Action: "updateShop", ObjectType: "Location", ObjectID: int64(in.ShopID), MunicipalityID: &loc.MunicipalityID}
 		if !loc.HasShop {
 			// Of two first updates at once, the second inserts nothing and updates.
 			err := tx.GetContext(ctx, out, `
-				INSERT INTO shops (location_id, operator_name, registration_number, rounding)
-				VALUES ($1, $2, nullif($3, ''), coalesce($4, 'DOWN'))
+				INSERT INTO shops (location_id, operator_name, registration_number, rounding, accepts_pickup)
+				VALUES ($1, $2, nullif($3, ''), coalesce($4, 'DOWN'), coalesce($5, true))
 				ON CONFLICT (location_id) DO NOTHING
-				RETURNING `+shopColumns, in.LocationID, in.OperatorName, in.RegistrationNumber, rounding)
+				RETURNING `+shopColumns, in.ShopID, in.OperatorName, in.RegistrationNumber, rounding, in.AcceptsPickup)
 			if err == nil {
 				entry.After = out
 				return audit(ctx, tx, entry)
@@ -136,15 +136,15 @@ func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput)
 			}
 		}
 		before := &tsunagu.Shop{}
-		if err := tx.GetContext(ctx, before, `SELECT `+shopColumns+` FROM shops WHERE location_id = $1 FOR UPDATE`, in.LocationID); err != nil {
+		if err := tx.GetContext(ctx, before, `SELECT `+shopColumns+` FROM shops WHERE location_id = $1 FOR UPDATE`, in.ShopID); err != nil {
 			return err
 		}
 		err = tx.GetContext(ctx, out, `
 			UPDATE shops SET operator_name = coalesce($2, operator_name),
 				registration_number = CASE WHEN $3::text IS NULL THEN registration_number ELSE nullif($3, '') END,
-				rounding = coalesce($4, rounding)
+				rounding = coalesce($4, rounding), accepts_pickup = coalesce($5, accepts_pickup)
 			WHERE location_id = $1
-			RETURNING `+shopColumns, in.LocationID, in.OperatorName, in.RegistrationNumber, rounding)
+			RETURNING `+shopColumns, in.ShopID, in.OperatorName, in.RegistrationNumber, rounding, in.AcceptsPickup)
 		if err != nil {
 			return err
 		}
@@ -157,7 +157,7 @@ func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput)
 	return out, nil
 }
 
-const registerColumns = `r.id, r.shop_id, r.name, r.created_at`
+const registerColumns = `r.id, r.shop_id, r.name, r.created_at, r.retired_at`
 
 // CreateRegister adds a register to a shop, by a manager of the shop's municipality
 // or an admin.
@@ -215,6 +215,76 @@ func (s *POSService) CreateRegister(ctx context.Context, in tsunagu.CreateRegist
 	return out, nil
 }
 
+// UpdateRegister implements tsunagu.POSService.
+func (s *POSService) UpdateRegister(ctx context.Context, in tsunagu.UpdateRegisterInput) (_ *tsunagu.Register, err error) {
+	defer wrap(&err, "POSService.UpdateRegister")
+	var errs tsunagu.ValidationErrors
+	in.Name = strings.TrimSpace(in.Name)
+	validatePOSName(&errs, in.Name, "input.name", "Name the register.")
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return s.changeRegister(ctx, "updateRegister", in.RegisterID, func(tx queryer, before *tsunagu.Register, out *tsunagu.Register) error {
+		return tx.GetContext(ctx, out, `UPDATE registers r SET name = $2 WHERE id = $1 RETURNING `+registerColumns, in.RegisterID, in.Name)
+	})
+}
+
+// RetireRegister implements tsunagu.POSService. The register's row is locked, and
+// OpenRegisterSession locks it too (FOR SHARE), so a session cannot open between the
+// check and the retirement.
+func (s *POSService) RetireRegister(ctx context.Context, in tsunagu.RetireRegisterInput) (_ *tsunagu.Register, err error) {
+	defer wrap(&err, "POSService.RetireRegister")
+	return s.changeRegister(ctx, "retireRegister", in.RegisterID, func(tx queryer, before *tsunagu.Register, out *tsunagu.Register) error {
+		if before.RetiredAt != nil {
+			return tsunagu.Errorf(tsunagu.CodeInvalidState, "input.registerId", "%s is retired already.", before.Name)
+		}
+		var open bool
+		err := tx.GetContext(ctx, &open, `SELECT EXISTS (SELECT FROM register_sessions WHERE register_id = $1 AND status = 'OPEN')`, in.RegisterID)
+		if err != nil {
+			return err
+		}
+		if open {
+			return tsunagu.Errorf(tsunagu.CodeRegisterInUse, "input.registerId", "%s is open; close its session before retiring it.", before.Name)
+		}
+		return tx.GetContext(ctx, out, `UPDATE registers r SET retired_at = now() WHERE id = $1 RETURNING `+registerColumns, in.RegisterID)
+	})
+}
+
+// changeRegister runs change on a register locked for update, for a manager of its
+// shop's municipality or an admin, and audits it as action. Returns
+// UNAUTHENTICATED, NOT_FOUND (field ""), FORBIDDEN, or change's error.
+func (s *POSService) changeRegister(ctx context.Context, action string, id tsunagu.RegisterID,
+	change func(tx queryer, before, out *tsunagu.Register) error) (*tsunagu.Register, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &tsunagu.Register{}
+	err = s.db.transact(ctx, func(tx queryer) error {
+		var before struct {
+			tsunagu.Register
+			MunicipalityID tsunagu.MunicipalityID
+		}
+		err := tx.GetContext(ctx, &before, `SELECT `+registerColumns+`, l.municipality_id
+			FROM registers r JOIN locations l ON l.id = r.shop_id WHERE r.id = $1 FOR UPDATE OF r`, id)
+		if err != nil {
+			return notFound(err, "", "register")
+		}
+		if err := tsunagu.CanManageMunicipality(u, before.MunicipalityID); err != nil {
+			return err
+		}
+		if err := change(tx, &before.Register, out); err != nil {
+			return err
+		}
+		return audit(ctx, tx, audited{Action: action, ObjectType: "Register", ObjectID: int64(id),
+			MunicipalityID: &before.MunicipalityID, Before: &before.Register, After: out})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Registers lists the registers the user works at, of one shop or of every shop, by
 // shop and name. Returns UNAUTHENTICATED or FORBIDDEN (customers).
 func (s *POSService) Registers(ctx context.Context, shop *tsunagu.LocationID) ([]*tsunagu.Register, error) {
@@ -223,7 +293,7 @@ func (s *POSService) Registers(ctx context.Context, shop *tsunagu.LocationID) ([
 		return nil, err
 	}
 	var a args
-	q := `SELECT ` + registerColumns + ` FROM registers r WHERE ` + shopVisibleTo(u, &a, "r.shop_id")
+	q := `SELECT ` + registerColumns + ` FROM registers r WHERE r.retired_at IS NULL AND ` + shopVisibleTo(u, &a, "r.shop_id")
 	if shop != nil {
 		q += ` AND r.shop_id = ` + a.add(*shop)
 	}

@@ -20,16 +20,16 @@ func TestUpdateShop(t *testing.T) {
 		code  tsunagu.Code
 		field string
 	}{
-		{"ErrClerk", p.clerk, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区")}, tsunagu.CodeForbidden, ""},
-		{"ErrOtherCitysManager", p.otherManager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区")}, tsunagu.CodeForbidden, ""},
-		{"ErrNotAShop", p.manager, tsunagu.UpdateShopInput{LocationID: p.warehouse.ID, OperatorName: posPtr("港区")}, tsunagu.CodeInvalidInput, "input.locationId"},
-		{"ErrUnknownLocation", p.manager, tsunagu.UpdateShopInput{LocationID: 999999, OperatorName: posPtr("港区")}, tsunagu.CodeNotFound, ""},
-		{"ErrNoOperator", p.manager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr(" ")}, tsunagu.CodeRequired, "input.operatorName"},
-		{"ErrBadRegistration", p.manager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区"),
+		{"ErrClerk", p.clerk, tsunagu.UpdateShopInput{ShopID: p.homeShop.ID, OperatorName: posPtr("港区")}, tsunagu.CodeForbidden, ""},
+		{"ErrOtherCitysManager", p.otherManager, tsunagu.UpdateShopInput{ShopID: p.homeShop.ID, OperatorName: posPtr("港区")}, tsunagu.CodeForbidden, ""},
+		{"ErrNotAShop", p.manager, tsunagu.UpdateShopInput{ShopID: p.warehouse.ID, OperatorName: posPtr("港区")}, tsunagu.CodeInvalidInput, "input.shopId"},
+		{"ErrUnknownLocation", p.manager, tsunagu.UpdateShopInput{ShopID: 999999, OperatorName: posPtr("港区")}, tsunagu.CodeNotFound, ""},
+		{"ErrNoOperator", p.manager, tsunagu.UpdateShopInput{ShopID: p.homeShop.ID, OperatorName: posPtr(" ")}, tsunagu.CodeRequired, "input.operatorName"},
+		{"ErrBadRegistration", p.manager, tsunagu.UpdateShopInput{ShopID: p.homeShop.ID, OperatorName: posPtr("港区"),
 			RegistrationNumber: posPtr("T7000012050003")}, tsunagu.CodeInvalidRegistrationNumber, "input.registrationNumber"},
-		{"ErrNewShopWithoutOperator", p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, Rounding: posPtr(tsunagu.RoundUp)},
+		{"ErrNewShopWithoutOperator", p.manager, tsunagu.UpdateShopInput{ShopID: newShop.ID, Rounding: posPtr(tsunagu.RoundUp)},
 			tsunagu.CodeRequired, "input.operatorName"},
-		{"ErrBadRounding", p.manager, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("港区"), Rounding: posPtr(tsunagu.Rounding("SIDEWAYS"))},
+		{"ErrBadRounding", p.manager, tsunagu.UpdateShopInput{ShopID: p.homeShop.ID, OperatorName: posPtr("港区"), Rounding: posPtr(tsunagu.Rounding("SIDEWAYS"))},
 			tsunagu.CodeInvalidInput, "input.rounding"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,30 +40,32 @@ func TestUpdateShop(t *testing.T) {
 	}
 
 	t.Run("Upsert", func(t *testing.T) {
-		created, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, OperatorName: posPtr(" 社会福祉法人にじ "),
+		created, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{ShopID: newShop.ID, OperatorName: posPtr(" 社会福祉法人にじ "),
 			RegistrationNumber: posPtr(" ｔ７００００１２０５０００２ ")})
 		must(t, err)
 		want := &tsunagu.Shop{LocationID: newShop.ID, OperatorName: "社会福祉法人にじ", RegistrationNumber: posPtr(homeRegistration),
-			Rounding: tsunagu.RoundDown}
+			Rounding: tsunagu.RoundDown, AcceptsPickup: true}
 		if diff := cmp.Diff(want, created); diff != "" {
 			t.Errorf("new shop (-want +got):\n%s", diff)
 		}
 		// HALF_UP, then an update without rounding keeps it; an empty number removes it.
-		_, err = p.pos.UpdateShop(p.admin, tsunagu.UpdateShopInput{LocationID: newShop.ID, OperatorName: posPtr("港区"), Rounding: posPtr(tsunagu.Rounding("half_up"))})
+		_, err = p.pos.UpdateShop(p.admin, tsunagu.UpdateShopInput{ShopID: newShop.ID, OperatorName: posPtr("港区"), Rounding: posPtr(tsunagu.Rounding("half_up"))})
 		must(t, err)
-		updated, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, OperatorName: posPtr("港区"), RegistrationNumber: posPtr("")})
+		updated, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{ShopID: newShop.ID, OperatorName: posPtr("港区"), RegistrationNumber: posPtr("")})
 		must(t, err)
-		want = &tsunagu.Shop{LocationID: newShop.ID, OperatorName: "港区", Rounding: tsunagu.RoundHalfUp}
+		want = &tsunagu.Shop{LocationID: newShop.ID, OperatorName: "港区", Rounding: tsunagu.RoundHalfUp, AcceptsPickup: true}
 		if diff := cmp.Diff(want, updated); diff != "" {
 			t.Errorf("updated shop (-want +got):\n%s", diff)
 		}
 		// Fields left out keep their values: changing only the rounding keeps the
-		// operator and the registration number (qualified invoicing goes on).
-		_, err = p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, RegistrationNumber: posPtr(homeRegistration)})
+		// operator, the registration number (qualified invoicing goes on) and pickup.
+		_, err = p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{ShopID: newShop.ID, RegistrationNumber: posPtr(homeRegistration),
+			AcceptsPickup: posPtr(false)})
 		must(t, err)
-		kept, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{LocationID: newShop.ID, Rounding: posPtr(tsunagu.RoundUp)})
+		kept, err := p.pos.UpdateShop(p.manager, tsunagu.UpdateShopInput{ShopID: newShop.ID, Rounding: posPtr(tsunagu.RoundUp)})
 		must(t, err)
 		want = &tsunagu.Shop{LocationID: newShop.ID, OperatorName: "港区", RegistrationNumber: posPtr(homeRegistration), Rounding: tsunagu.RoundUp}
+		// AcceptsPickup false, as set before.
 		if diff := cmp.Diff(want, kept); diff != "" {
 			t.Errorf("after changing only the rounding (-want +got):\n%s", diff)
 		}
@@ -165,7 +167,7 @@ func TestOtherShopsClerkForbiddenEverywhere(t *testing.T) {
 	c := p.otherClerk
 	for name, do := range map[string]func() error{
 		"UpdateShop": func() error {
-			_, err := p.pos.UpdateShop(c, tsunagu.UpdateShopInput{LocationID: p.homeShop.ID, OperatorName: posPtr("旭川市")})
+			_, err := p.pos.UpdateShop(c, tsunagu.UpdateShopInput{ShopID: p.homeShop.ID, OperatorName: posPtr("旭川市")})
 			return err
 		},
 		"CreateRegister": func() error {

@@ -29,10 +29,10 @@ func newPOSWorld(t testing.TB) *posWorld {
 	t.Helper()
 	w := newWorld(t)
 	p := &posWorld{world: w, pos: postgres.NewPOSService(w.db)}
-	_, err := p.pos.UpdateShop(w.manager, tsunagu.UpdateShopInput{LocationID: w.homeShop.ID, OperatorName: posPtr("港区"),
+	_, err := p.pos.UpdateShop(w.manager, tsunagu.UpdateShopInput{ShopID: w.homeShop.ID, OperatorName: posPtr("港区"),
 		RegistrationNumber: posPtr(homeRegistration)})
 	must(t, err)
-	_, err = p.pos.UpdateShop(w.otherManager, tsunagu.UpdateShopInput{LocationID: w.partnerShop.ID, OperatorName: posPtr("旭川市"),
+	_, err = p.pos.UpdateShop(w.otherManager, tsunagu.UpdateShopInput{ShopID: w.partnerShop.ID, OperatorName: posPtr("旭川市"),
 		RegistrationNumber: posPtr(posRegistration("000020012041"))})
 	must(t, err)
 	p.reg1 = p.register(w.manager, w.homeShop, "レジ1")

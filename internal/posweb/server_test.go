@@ -141,7 +141,7 @@ func newShop(t *testing.T) *shop {
 			Reason: tsunagu.ReasonProduction, IdempotencyKey: "seed-" + *p.Code})
 		must(t, err)
 	}
-	_, err = posSvc.UpdateShop(mctx, tsunagu.UpdateShopInput{LocationID: loc.ID, OperatorName: ptr("港区"), RegistrationNumber: ptr("T8000020131032")})
+	_, err = posSvc.UpdateShop(mctx, tsunagu.UpdateShopInput{ShopID: loc.ID, OperatorName: ptr("港区"), RegistrationNumber: ptr("T8000020131032")})
 	must(t, err)
 	_, err = posSvc.CreateRegister(mctx, tsunagu.CreateRegisterInput{ShopID: loc.ID, Name: "レジ1"})
 	must(t, err)

@@ -89,7 +89,11 @@ type Location struct {
 	// FacilityID is set for a facility's own store room.
 	FacilityID *FacilityID
 	Address    string
-	CreatedAt  time.Time
+	// OpeningHours are the hours as the city writes them, holidays included
+	// ("平日 9:00〜17:00（土日祝休み）").
+	OpeningHours string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // PageArgs asks for one page of a list in keyset order: First items after the item
@@ -162,6 +166,15 @@ type CatalogService interface {
 	// LocationsOf lists a page of each municipality's locations that match f.
 	LocationsOf(ctx context.Context, munis []MunicipalityID, f LocationFilter, page PageArgs) (map[MunicipalityID]*Page[*Location], error)
 	LocationsByID(ctx context.Context, ids []LocationID) (map[LocationID]*Location, error)
+	// CreateLocation adds a location (Location.Validate's rules) to a municipality
+	// the user manages. Returns UNAUTHENTICATED, FORBIDDEN (a manager of another
+	// municipality), validation errors, or NOT_FOUND (input.facilityId) for a
+	// facility not of that municipality; and then changes nothing.
+	CreateLocation(ctx context.Context, l *Location) error
+	// UpdateLocation changes the given fields of a location of a municipality the
+	// user manages. Returns NOT_FOUND, FORBIDDEN or validation errors, changing
+	// nothing then.
+	UpdateLocation(ctx context.Context, in UpdateLocationInput) (*Location, error)
 
 	Products(ctx context.Context, f ProductFilter, page PageArgs) (*Page[*Product], error)
 	// ProductsOf lists a page of each facility's products that match f.

@@ -61,6 +61,8 @@ const (
 	// CodeNotCarried: the shop does not carry the goods of this municipality (it is
 	// not its own and not a partner today).
 	CodeNotCarried Code = "NOT_CARRIED"
+	// CodeRegisterInUse: the register has an open session; close it first.
+	CodeRegisterInUse Code = "REGISTER_IN_USE"
 )
 
 // Error is a failure a person can act on: Message is a sentence shown to them,

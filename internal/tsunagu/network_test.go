@@ -86,3 +86,37 @@ func TestJapanToday(t *testing.T) {
 		t.Errorf("JapanToday = %s, want 2026-12-06", got.Format(time.DateOnly))
 	}
 }
+
+func TestLocationValidate(t *testing.T) {
+	fac := tsunagu.FacilityID(7)
+	long := string(make([]rune, tsunagu.MaxTextLength+1))
+	for _, c := range []struct {
+		name  string
+		l     tsunagu.Location
+		code  tsunagu.Code
+		field string
+	}{
+		{"OKShop", tsunagu.Location{Kind: tsunagu.LocationShop, Name: " 店 ", OpeningHours: "平日 9:00〜17:00"}, "", ""},
+		{"OKStoreRoom", tsunagu.Location{Kind: tsunagu.LocationFacility, Name: "倉庫", FacilityID: &fac}, "", ""},
+		{"ErrKind", tsunagu.Location{Kind: "STALL", Name: "屋台"}, tsunagu.CodeInvalidInput, "input.kind"},
+		{"ErrName", tsunagu.Location{Kind: tsunagu.LocationWarehouse, Name: "  "}, tsunagu.CodeRequired, "input.name"},
+		{"ErrStoreRoomWithoutFacility", tsunagu.Location{Kind: tsunagu.LocationFacility, Name: "倉庫"}, tsunagu.CodeRequired, "input.facilityId"},
+		{"ErrShopWithFacility", tsunagu.Location{Kind: tsunagu.LocationShop, Name: "店", FacilityID: &fac}, tsunagu.CodeInvalidInput, "input.facilityId"},
+		{"ErrLongHours", tsunagu.Location{Kind: tsunagu.LocationShop, Name: "店", OpeningHours: long}, tsunagu.CodeTooLong, "input.openingHours"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l := c.l
+			err := l.Validate()
+			if c.code == "" {
+				if err != nil || l.Name[0] == ' ' {
+					t.Fatalf("Validate: %v, %+v", err, l)
+				}
+				return
+			}
+			errs := tsunagu.UserErrors(err)
+			if len(errs) == 0 || errs[0].Code != c.code || errs[0].Field != c.field {
+				t.Fatalf("Validate: %v, want %s at %s", err, c.code, c.field)
+			}
+		})
+	}
+}

@@ -15,18 +15,21 @@ type Shop struct {
 	OperatorName       string
 	RegistrationNumber *string
 	Rounding           Rounding
+	// AcceptsPickup: the shop takes online orders for pickup at its counter.
+	AcceptsPickup bool
 }
 
 // UpdateShopInput sets a shop's receipt settings. Fields left out (nil) keep their
 // values, so a client changing only the rounding never takes the shop out of
 // qualified invoicing; a new shop needs OperatorName.
 type UpdateShopInput struct {
-	LocationID   LocationID
+	ShopID       LocationID
 	OperatorName *string
 	// RegistrationNumber "" removes the number: the operator is not a registered
 	// issuer, and its receipts mark every good as not qualifying.
 	RegistrationNumber *string
 	Rounding           *Rounding
+	AcceptsPickup      *bool
 }
 
 // Validate checks the input alone and normalizes it: the operator's name trimmed, the
@@ -70,6 +73,20 @@ type Register struct {
 	ShopID    LocationID
 	Name      string
 	CreatedAt time.Time
+	// RetiredAt is when the register was taken out of use: it opens no more
+	// sessions and is no longer listed; its past sessions keep it.
+	RetiredAt *time.Time
+}
+
+// UpdateRegisterInput renames a register.
+type UpdateRegisterInput struct {
+	RegisterID RegisterID
+	Name       string
+}
+
+// RetireRegisterInput takes a register out of use.
+type RetireRegisterInput struct {
+	RegisterID RegisterID
 }
 
 // SessionStatus is whether a register session is taking sales.
@@ -621,6 +638,14 @@ type POSService interface {
 	Registers(ctx context.Context, shop *LocationID) ([]*Register, error)
 	RegistersByID(ctx context.Context, ids []RegisterID) (map[RegisterID]*Register, error)
 	CreateRegister(ctx context.Context, in CreateRegisterInput) (*Register, error)
+	// UpdateRegister renames a register, for managers of its shop's municipality and
+	// admins. Returns NOT_FOUND, FORBIDDEN, REQUIRED/TOO_LONG or DUPLICATE
+	// (input.name); and then changes nothing.
+	UpdateRegister(ctx context.Context, in UpdateRegisterInput) (*Register, error)
+	// RetireRegister takes a register out of use, for the same users. Returns
+	// NOT_FOUND, FORBIDDEN, REGISTER_IN_USE (input.registerId) while a session of it
+	// is open, or INVALID_STATE when it is retired already; and then changes nothing.
+	RetireRegister(ctx context.Context, in RetireRegisterInput) (*Register, error)
 	SessionsByID(ctx context.Context, ids []SessionID) (map[SessionID]*RegisterSession, error)
 	OpenSessions(ctx context.Context, registerIDs []RegisterID) (map[RegisterID]*RegisterSession, error)
 	OpenRegisterSession(ctx context.Context, in OpenSessionInput) (*RegisterSession, error)
