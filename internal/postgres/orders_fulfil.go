@@ -444,7 +444,10 @@ func (s *OrderService) sendRefund(ctx context.Context, pi *string, r *tsunagu.Or
 		s.log.ErrorContext(ctx, "Stripe refused an order's refund", "order", r.OrderID, "refund", r.ID, "stripe_status", res.Status)
 		stripeID, msg = &res.ID, "Stripe reported the refund "+res.Status+"."
 	}
+	// succeeded_at is when the money went back: the moment settlement counts the
+	// refund at (see tsunagu.RefundCounts).
 	_, err = s.db.q().ExecContext(ctx, `UPDATE order_refunds SET status = $2, stripe_refund_id = coalesce($3, stripe_refund_id),
-		error = $4, updated_at = now() WHERE id = $1 AND status <> 'SUCCEEDED'`, r.ID, status, stripeID, msg)
+		error = $4, updated_at = now(), succeeded_at = CASE WHEN $2 = 'SUCCEEDED' THEN now() END
+		WHERE id = $1 AND status <> 'SUCCEEDED'`, r.ID, status, stripeID, msg)
 	return status, err
 }

@@ -130,20 +130,25 @@ func TestRefundOrder(t *testing.T) {
 	w.checkLedger()
 }
 
-// failingRefunds makes Stripe's refunds fail while fail is set.
+// failingRefunds makes Stripe out of reach for refunds while fail is set, and
+// makes Stripe refuse them (a refund Stripe reports failed) while refuse is set.
 type failingRefunds struct {
 	tsunagu.Payments
-	fail atomic.Bool
-	mu   sync.Mutex
-	keys []string // the idempotency key of each call
+	fail   atomic.Bool
+	refuse atomic.Bool
+	mu     sync.Mutex
+	keys   []string // the idempotency key of each call
 }
 
 func (f *failingRefunds) CreateRefund(ctx context.Context, p tsunagu.RefundParams) (*tsunagu.PaymentRefund, error) {
 	f.mu.Lock()
 	f.keys = append(f.keys, p.IdempotencyKey)
 	f.mu.Unlock()
-	if f.fail.Load() {
+	switch {
+	case f.fail.Load():
 		return nil, errors.New("stripe: connection reset")
+	case f.refuse.Load():
+		return &tsunagu.PaymentRefund{ID: "re_refused_" + p.IdempotencyKey, Status: "failed"}, nil
 	}
 	return f.Payments.CreateRefund(ctx, p)
 }

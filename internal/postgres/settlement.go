@@ -15,7 +15,8 @@ import (
 // ledgerEvents is the ledger of the facilities' goods at the shops, between $lo and
 // $hi: one row per sale line (POS sales completed or voided later, at the sale's
 // time; online orders at their payment's time), per void (at its time, the whole
-// sale given back), per refund line (POS and online, at the refund's time). sold_at
+// sale given back), per refund line (POS at the refund's time; online only once
+// Stripe confirmed it, at that time: countedOrderRefund). sold_at
 // is when the goods were sold, whose day picks the commission rate: a refund gives
 // back commission at the rate its sale took.
 func ledgerEvents(lo, hi string) string {
@@ -48,8 +49,13 @@ func ledgerEvents(lo, hi string) string {
 		FROM order_refunds r JOIN order_refund_lines rl ON rl.refund_id = r.id
 		JOIN orders o ON o.id = r.order_id
 		JOIN order_lines ol ON ol.order_id = r.order_id AND ol.line_number = rl.line_number
-		WHERE r.created_at >= ` + lo + ` AND r.created_at < ` + hi
+		WHERE ` + countedOrderRefund + ` AND r.succeeded_at >= ` + lo + ` AND r.succeeded_at < ` + hi
 }
+
+// countedOrderRefund is tsunagu.RefundCounts on order_refunds r: only a refund
+// Stripe confirmed counts, at r.succeeded_at (when it was confirmed), never at its
+// request; one PENDING or FAILED gave no money back.
+const countedOrderRefund = `r.status = 'SUCCEEDED'`
 
 // settlementParts is the statement that sums the ledger of month [lo, hi) into the
 // parts of every statement (tsunagu.SettlementPart) whose facility and shop meet

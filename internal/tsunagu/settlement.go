@@ -15,6 +15,12 @@ import (
 //
 //   - Sales and refunds are counted in the month (Japan time) they happen: a refund or
 //     a void in March of a February sale lowers March.
+//   - Only money that moved counts (RefundCounts): a counter refund or void happens
+//     when it is recorded (the cash or card is given back there and then); an online
+//     order's refund happens when Stripe confirms it (SUCCEEDED), and counts in the
+//     month of that moment, not of its request. A refund still PENDING, or FAILED
+//     (Stripe could not be reached, or refused it), gave nothing back and counts in no
+//     month; if a retry later succeeds, it counts in the month it succeeded.
 //   - Gross is the tax-included takings of the facility's goods; Refunds what was given
 //     back (voids included); Net = Gross − Refunds.
 //   - Each sale uses the commission rate in force (in basis points) on the day it was
@@ -28,6 +34,12 @@ import (
 //   - Payable = Gross − Refunds − Commission.
 //   - The tax of the goods per rate (for the 媒介者交付特例 summary) is computed once per
 //     rate over its net, rounded by the shop's rounding, as on its receipts.
+
+// RefundCounts reports whether an online order's refund in status s counts in
+// settlement: only one Stripe has confirmed (see the rules above). The SQL of the
+// ledger applies the same rule (postgres.countedOrderRefund), with the moment of
+// confirmation as the refund's time.
+func RefundCounts(s RefundStatus) bool { return s == RefundSucceeded }
 
 // CommissionRateID identifies one entry of a shop's commission history.
 type CommissionRateID int64
