@@ -107,8 +107,10 @@ func (c *CatalogCache) clear() {
 }
 
 // shape tells whether query may be cached: one operation, a query, whose root
-// fields are all catalog reads; and whether it reaches stock (any field of that
-// name, conservatively).
+// fields are all catalog reads and which does not ask for partners; and whether it
+// reaches stock (any field of that name, conservatively). Partners change with the
+// day (a partnership begins or ends at midnight, Japan time) without any write to
+// notify, so an answer with them is never kept.
 func (c *CatalogCache) shape(query string) cacheShape {
 	key := queryKey(query)
 	c.mu.Lock()
@@ -131,6 +133,9 @@ func (c *CatalogCache) shape(query string) cacheShape {
 			}
 		}
 		s.stock = strings.Contains(query, "stock")
+		if strings.Contains(query, "partners") {
+			s.cacheable = false
+		}
 	}
 	c.mu.Lock()
 	if c.shapes == nil || len(c.shapes) >= maxCacheShapes {

@@ -117,6 +117,14 @@ func TestCatalogCache(t *testing.T) {
 			t.Errorf("me was cached: %s", r.Data)
 		}
 	})
+	t.Run("NotForPartnersWhichChangeByTheDay", func(t *testing.T) {
+		q := `{ municipalities { edges { node { code partners { code } } } } }`
+		for range 2 {
+			if r := sendFrom(t, hs[0], "192.0.2.1", "", q); r.Header.Get("X-Cache") != "" {
+				t.Error("an answer with partners went through the cache")
+			}
+		}
+	})
 	t.Run("NothingWhileDisconnected", func(t *testing.T) {
 		caches[0].Connected(false)
 		for range 2 {
