@@ -184,7 +184,8 @@ func TestPartnershipRules(t *testing.T) {
 }
 
 // A municipality's goods are at a partner shop's counter (the clerk's scanner and
-// catalog, sales, online orders) exactly while their partnership holds, and the
+// catalog, sales, online orders) and can be sent there exactly while their
+// partnership holds, and the
 // municipality is among the shop's municipality's partners then; goods already at
 // the shop stay there, accounted, when it ends.
 func TestPartnershipDecidesWhatAShopCarries(t *testing.T) {
@@ -201,6 +202,12 @@ func TestPartnershipDecidesWhatAShopCarries(t *testing.T) {
 		Quantity: 5, Reason: tsunagu.ReasonCountCorrection, IdempotencyKey: key()})
 	must(t, err)
 	pID := a.id(gid.KindProduct, int64(p.ID))
+	// And more of it at its own municipality's warehouse, to send to the shop.
+	wh := &tsunagu.Location{MunicipalityID: m.ID, Kind: tsunagu.LocationWarehouse, Name: "遠くの倉庫"}
+	must(t, a.catalog.CreateLocation(a.adminCtx(), wh))
+	_, err = a.stock.AdjustStock(a.ctxs["admin"], tsunagu.AdjustStockInput{LocationID: wh.ID, ProductID: p.ID,
+		Quantity: 50, Reason: tsunagu.ReasonProduction, IdempotencyKey: key()})
+	must(t, err)
 
 	carried := func(want bool) {
 		t.Helper()
@@ -225,19 +232,27 @@ func TestPartnershipDecidesWhatAShopCarries(t *testing.T) {
 		if (byCode.ProductByCode != nil) != want || (len(list.Products.Edges) == 1) != want || isPartner != want {
 			t.Errorf("carried %v: scanner %v, catalog %d products, partner %v", want, byCode.ProductByCode, len(list.Products.Edges), isPartner)
 		}
-		s := a.session()
-		before := a.snapshot()
-		errs, gqlCode := a.mutate("clerk", "createSale", createSale, map[string]any{"in": saleInput(a, s, p, 1)})
-		switch {
-		case gqlCode != "":
-			t.Errorf("createSale: %s", gqlCode)
-		case want && len(errs) > 0:
-			t.Errorf("createSale while carried: %+v", errs)
-		case !want && (len(errs) != 1 || errs[0].Code != "NOT_CARRIED"):
-			t.Errorf("createSale while not carried: %+v, want NOT_CARRIED", errs)
-		case !want:
-			a.unchanged(before)
+		// Selling it at the shop and sending it there both follow the partnership;
+		// refused, they change nothing.
+		mutateCarried := func(as, name, query string, in map[string]any) {
+			t.Helper()
+			before := a.snapshot()
+			errs, gqlCode := a.mutate(as, name, query, map[string]any{"in": in})
+			switch {
+			case gqlCode != "":
+				t.Errorf("%s: %s", name, gqlCode)
+			case want && len(errs) > 0:
+				t.Errorf("%s while carried: %+v", name, errs)
+			case !want && (len(errs) != 1 || errs[0].Code != "NOT_CARRIED"):
+				t.Errorf("%s while not carried: %+v, want NOT_CARRIED", name, errs)
+			case !want:
+				a.unchanged(before)
+			}
 		}
+		mutateCarried("clerk", "createSale", createSale, saleInput(a, a.session(), p, 1))
+		mutateCarried("manager", "requestTransfer", requestTransfer, map[string]any{
+			"fromLocationId": a.id(gid.KindLocation, int64(wh.ID)), "toLocationId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"lines": []map[string]any{{"productId": pID, "quantity": 1}}, "idempotencyKey": key()})
 		// Managers and admins still find it, to send it home.
 		var byID struct{ Product *struct{ ID string } }
 		a.ok("manager", `query($id: ID!) { product(id: $id) { id } }`, map[string]any{"id": pID}, &byID)

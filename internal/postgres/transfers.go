@@ -51,7 +51,9 @@ type transferLineRow struct {
 // Returns UNAUTHENTICATED, FORBIDDEN (neither side), validation errors, NOT_FOUND
 // (input.fromLocationId, input.toLocationId, input.lines.N.productId), INVALID_STATE
 // for an archived product (input.lines.N.productId), INVALID_INPUT for a product with
-// no stock level at the source (input.lines.N.productId), or IDEMPOTENCY_CONFLICT;
+// no stock level at the source (input.lines.N.productId), NOT_CARRIED
+// (input.lines.N.productId) for goods a destination shop does not carry (carriedAt),
+// or IDEMPOTENCY_CONFLICT;
 // and then changes nothing.
 func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.RequestTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.RequestTransfer")
@@ -94,14 +96,16 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 			Status     tsunagu.ProductStatus
 			Name       string
 			Stocked    bool
+			Carried    bool
 		}
 		err = tx.SelectContext(ctx, &ps, `
 			SELECT p.id, coalesce(p.facility_id, 0) AS facility_id, coalesce(p.price, 0) AS price,
 				coalesce(p.status, '') AS status, coalesce(p.translations->'JA'->>'name', '') AS name,
-				EXISTS (SELECT FROM stock_levels sl WHERE sl.product_id = p.id AND sl.location_id = $2) AS stocked
+				EXISTS (SELECT FROM stock_levels sl WHERE sl.product_id = p.id AND sl.location_id = $2) AS stocked,
+				coalesce(`+carriedAt("$3::bigint", "p.municipality_id")+`, false) AS carried
 			FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, ord)
 			LEFT JOIN products p ON p.id = u.id
-			ORDER BY u.ord`, int64s(ids), from.ID)
+			ORDER BY u.ord`, int64s(ids), from.ID, to.MunicipalityID)
 		if err != nil {
 			return 0, err
 		}
@@ -116,6 +120,8 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 				errs.Add(tsunagu.CodeInvalidState, f, "%s is archived and can no longer be transferred.", p.Name)
 			case !p.Stocked:
 				errs.Add(tsunagu.CodeInvalidInput, f, "%s is not stocked at %s.", p.Name, from.Name)
+			case to.Kind == tsunagu.LocationShop && !p.Carried:
+				errs.Add(tsunagu.CodeNotCarried, f, "%s cannot go to %s: its municipality is not a partner of the shop's (any more).", p.Name, to.Name)
 			}
 			q := in.Lines[i].Quantity
 			products[i], owners[i], requested[i], prices[i] = int64(in.Lines[i].ProductID), p.FacilityID, int64(q), p.Price
