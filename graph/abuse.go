@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -87,11 +86,7 @@ func (l *RateLimits) defaults() {
 // limits returns the buckets of a request: its client address and, with a bearer
 // token, the token (by its hash: the table never holds a usable token).
 func (l *RateLimits) limits(r *http.Request) []tsunagu.RateLimit {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	out := []tsunagu.RateLimit{{Key: "ip:" + host, Rate: l.IPRate, Burst: l.IPBurst}}
+	out := []tsunagu.RateLimit{{Key: "ip:" + clientAddress(r), Rate: l.IPRate, Burst: l.IPBurst}}
 	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		h := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		out = append(out, tsunagu.RateLimit{Key: "t:" + hex.EncodeToString(h[:16]), Rate: l.TokenRate, Burst: l.TokenBurst})

@@ -159,6 +159,8 @@ func (rt *Realtime) originAllowed(r *http.Request) bool {
 	return false
 }
 
+// clientAddress is the network address a request came from (without its port): the
+// key of the per-address rate limits, socket limits and unpaid-order bound.
 func clientAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

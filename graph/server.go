@@ -153,6 +153,7 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), o.RequestTimeout)
 		defer cancel()
 		ctx = context.WithValue(ctx, requestIDKey{}, id)
+		ctx = tsunagu.WithClientAddr(ctx, clientAddress(r))
 		if !jsonRequest(r) {
 			writeError(w, http.StatusUnsupportedMediaType, tsunagu.Errorf(tsunagu.CodeInvalidInput, "",
 				"Send the request with Content-Type: application/json."))

@@ -45,12 +45,8 @@ func runOnce[T any](ctx context.Context, db *DB, operation string, in tsunagu.Ke
 			return out, err
 		}
 	}
-	scope := guestScope
-	if u != nil {
-		scope = userScope(u)
-	}
 	key, request := in.Unkeyed()
-	k, err := newIdemKey(scope, operation, key, request)
+	k, err := newIdemKey(keyScope(u), operation, key, request)
 	if err != nil {
 		return out, err
 	}
@@ -126,6 +122,14 @@ type idemKey struct {
 
 // guestScope is the one scope of anonymous users' keys.
 const guestScope = "guest"
+
+// keyScope is the idempotency scope of the keys of u, or of guests when u is nil.
+func keyScope(u *tsunagu.User) string {
+	if u == nil {
+		return guestScope
+	}
+	return userScope(u)
+}
 
 // userScope is the idempotency scope of u's keys.
 func userScope(u *tsunagu.User) string { return "u" + strconv.FormatInt(int64(u.ID), 10) }

@@ -64,19 +64,29 @@ var errPaymentsOff = tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
 // returned token.
 //
 // A retry with the same idempotency key (and the same cart) returns the same order,
-// token and PaymentIntent; if Stripe could not be reached the first time, the retry
-// creates the PaymentIntent, but only while the order is PENDING_PAYMENT with its
-// stock reserved and the reservation not expired: otherwise it returns
-// ORDER_EXPIRED and the shopper checks out again. The order's stock stays reserved
-// meanwhile and is released when the reservation expires.
+// token and PaymentIntent. If Stripe cannot be reached, no order is left holding
+// stock it cannot be paid for: the order is cancelled (by PAYMENT), its stock
+// released and its key forgotten, and PAYMENTS_UNAVAILABLE returned, so a retry
+// with the same key checks out afresh. A retry that runs while the first call is
+// still at Stripe creates the same PaymentIntent (one Stripe idempotency key per
+// order), but only while the order is PENDING_PAYMENT with its stock reserved and
+// the reservation not expired: otherwise it returns ORDER_EXPIRED and the shopper
+// checks out again.
+//
+// What unpaid orders may hold is bounded (tsunagu.MaxOrderLineQuantity and
+// MaxOrderUnits per order, MaxUnpaidOrders per email address and per account,
+// MaxUnpaidOrdersPerClient per network address, see checkUnpaidOrders); beyond it
+// checkout returns OUT_OF_RANGE or TOO_MANY_UNPAID_ORDERS. Staff release a
+// reservation by cancelling the order (CancelOrder).
 //
 // Returns validation errors (see CheckoutInput.Validate), NOT_FOUND
 // (input.lines.0.shopId) for an unknown shop, INVALID_INPUT (input.lines.0.shopId)
 // for a location that takes no orders, NOT_FOUND (input.lines.N.productId) for an
 // unknown or unpublished product, INVALID_STATE (input.lines.N) for an archived one,
 // INSUFFICIENT_STOCK (input.lines.N.quantity), IDEMPOTENCY_CONFLICT, ORDER_EXPIRED,
-// or PAYMENTS_UNAVAILABLE; and then changes nothing, except that with
-// PAYMENTS_UNAVAILABLE after the order was made the order is kept for the retry.
+// TOO_MANY_UNPAID_ORDERS, or PAYMENTS_UNAVAILABLE; and then holds no stock and
+// leaves no payable order (an order cancelled for PAYMENTS_UNAVAILABLE stays on
+// record, CANCELLED).
 func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (_ *tsunagu.Checkout, err error) {
 	defer wrap(&err, "OrderService.Checkout")
 	if s.payments == nil {
@@ -101,6 +111,11 @@ func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (
 	}
 	if out.ClientSecret == nil {
 		if err := s.createIntent(ctx, out); err != nil {
+			if tsunagu.ErrorCode(err) == tsunagu.CodePaymentsUnavailable {
+				if err := s.abandonCheckout(ctx, out, in.IdempotencyKey); err != nil {
+					s.log.ErrorContext(ctx, "abandoning a checkout that could not be paid", "order", out.ID, "err", err)
+				}
+			}
 			return nil, err
 		}
 	}
@@ -151,7 +166,7 @@ func (s *OrderService) createIntent(ctx context.Context, o *checkedOut) error {
 	if err != nil {
 		s.log.ErrorContext(ctx, "creating the PaymentIntent of an order", "order", o.ID, "err", err)
 		return tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
-			"The card payment could not be prepared; your order is kept: try again in a moment with the same idempotency key.")
+			"The card payment could not be prepared, so nothing was ordered; try again in a moment.")
 	}
 	var stored struct {
 		PaymentIntentID string
@@ -194,6 +209,14 @@ type cartRow struct {
 }
 
 func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.CheckoutInput) (*checkedOut, error) {
+	var customer *tsunagu.UserID
+	if u != nil && u.Role == tsunagu.RoleCustomer {
+		customer = &u.ID
+	}
+	client := tsunagu.ClientAddrFrom(ctx)
+	if err := checkUnpaidOrders(ctx, tx, in.Contact.Email, customer, client); err != nil {
+		return nil, err
+	}
 	ids := make([]int64, len(in.Lines))
 	for i, l := range in.Lines {
 		ids[i] = int64(l.ProductID)
@@ -272,10 +295,6 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 		return nil, err
 	}
 
-	var customer *tsunagu.UserID
-	if u != nil && u.Role == tsunagu.RoleCustomer {
-		customer = &u.ID
-	}
 	n := len(lines)
 	products, owners, prices, quantities := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	names, taxes, qualified := make([]string, n), make([]string, n), make([]bool, n)
@@ -286,10 +305,10 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 	err = tx.GetContext(ctx, &o.Order, `
 		WITH o AS (
 			INSERT INTO orders (id, shop_id, status, token, customer_id, email, name, phone, fulfilment,
-				postal_code, address, subtotal, shipping_fee, total, rounding, stock, reserved_until, locale)
+				postal_code, address, subtotal, shipping_fee, total, rounding, stock, reserved_until, locale, client_addr)
 			OVERRIDING SYSTEM VALUE
 			VALUES ($1, $2, 'PENDING_PAYMENT', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11::bigint + $12::bigint, $13,
-				'RESERVED', now() + $14 * interval '1 second', $22)
+				'RESERVED', now() + $14 * interval '1 second', $22, nullif($23, ''))
 			RETURNING *
 		), l AS (
 			INSERT INTO order_lines (order_id, line_number, product_id, owner_facility_id, name,
@@ -302,7 +321,7 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 		orderID, in.ShopID(), o.Token, customer, in.Contact.Email, in.Contact.Name, in.Contact.Phone,
 		in.Fulfilment, o.PostalCode, o.Address, subtotal, fee, string(*shop.Rounding), int64(s.ReservationTTL/time.Second),
 		pq.Array(products), pq.Array(owners), pq.Array(names), pq.Array(prices), pq.Array(quantities),
-		pq.Array(taxes), pq.Array(qualified), cmp.Or(in.Contact.Locale, tsunagu.LocaleJA))
+		pq.Array(taxes), pq.Array(qualified), cmp.Or(in.Contact.Locale, tsunagu.LocaleJA), client)
 	if err != nil {
 		return nil, err
 	}

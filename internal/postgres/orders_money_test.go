@@ -213,48 +213,19 @@ func TestFlaggedRefundRetried(t *testing.T) {
 	w.checkLedger()
 }
 
-// A checkout whose PaymentIntent could not be created is not made payable by its
-// retry once the sweeper cancelled the order: the retry gets ORDER_EXPIRED, Stripe is
-// not asked, and nothing changes. If the sweeper cancels it while the retry is at
-// Stripe, the new PaymentIntent is cancelled and not stored.
-func TestCheckoutRetryAfterExpiry(t *testing.T) {
+// A checkout whose PaymentIntent could not be created leaves no order holding
+// stock: the order is cancelled by PAYMENT, its reservation released, and a retry
+// with the same key, once Stripe is back, checks out afresh. If the sweeper cancels
+// the order while its checkout is at Stripe, the new PaymentIntent is cancelled and
+// not stored, and the answer is ORDER_EXPIRED.
+func TestCheckoutStripeDown(t *testing.T) {
 	t.Parallel()
 	w, f := newFakeOrderWorld(t)
 	down := func(context.Context, tsunagu.PaymentIntentParams) (*tsunagu.PaymentIntent, error) {
 		return nil, errors.New("stripe: connection refused")
 	}
 
-	t.Run("Expired", func(t *testing.T) {
-		f.set(func() { f.createIntent = down })
-		in := w.pickupInput(cart(w.homeShop, w.cookies, 1))
-		_, err := w.orders.Checkout(context.Background(), in)
-		if tsunagu.ErrorCode(err) != tsunagu.CodePaymentsUnavailable {
-			t.Fatalf("checkout with Stripe down: %v", err)
-		}
-		f.set(func() { f.createIntent = nil })
-		n, err := w.orders.ReleaseExpired(context.Background(), time.Now().Add(time.Hour), 100)
-		must(t, err)
-		if n != 1 {
-			t.Fatalf("released %d orders", n)
-		}
-		before := w.snapshot()
-		calls := f.intentCalls
-		_, err = w.orders.Checkout(context.Background(), in)
-		if tsunagu.ErrorCode(err) != tsunagu.CodeOrderExpired {
-			t.Errorf("retry of a cancelled checkout: %v, want ORDER_EXPIRED", err)
-		}
-		if f.intentCalls != calls {
-			t.Errorf("Stripe was asked for a PaymentIntent of a cancelled order")
-		}
-		w.unchanged(before)
-	})
 	t.Run("CancelledWhileAtStripe", func(t *testing.T) {
-		f.set(func() { f.createIntent = down })
-		in := w.pickupInput(cart(w.homeShop, w.cookies, 1))
-		_, err := w.orders.Checkout(context.Background(), in)
-		if tsunagu.ErrorCode(err) != tsunagu.CodePaymentsUnavailable {
-			t.Fatalf("checkout with Stripe down: %v", err)
-		}
 		f.set(func() {
 			f.createIntent = func(ctx context.Context, p tsunagu.PaymentIntentParams) (*tsunagu.PaymentIntent, error) {
 				if _, err := w.orders.ReleaseExpired(context.Background(), time.Now().Add(time.Hour), 100); err != nil {
@@ -263,9 +234,9 @@ func TestCheckoutRetryAfterExpiry(t *testing.T) {
 				return f.Payments.CreatePaymentIntent(ctx, p)
 			}
 		})
-		_, err = w.orders.Checkout(context.Background(), in)
+		_, err := w.orders.Checkout(context.Background(), w.pickupInput(cart(w.homeShop, w.jam, 1)))
 		if tsunagu.ErrorCode(err) != tsunagu.CodeOrderExpired {
-			t.Errorf("retry racing the sweeper: %v, want ORDER_EXPIRED", err)
+			t.Errorf("checkout racing the sweeper: %v, want ORDER_EXPIRED", err)
 		}
 		if got := w.count(`SELECT count(*) FROM orders WHERE status = 'CANCELLED' AND (payment_intent_id IS NOT NULL OR client_secret IS NOT NULL)`); got != 0 {
 			t.Errorf("%d cancelled orders got a PaymentIntent", got)
@@ -273,8 +244,31 @@ func TestCheckoutRetryAfterExpiry(t *testing.T) {
 		if len(f.cancelled) != 1 {
 			t.Errorf("Stripe cancelled %q, want the new PaymentIntent", f.cancelled)
 		}
+		f.set(func() { f.createIntent = nil })
 	})
-	wantLevel(t, w, w.homeShop, w.cookies, 10, 0)
+	t.Run("NothingHeld", func(t *testing.T) {
+		f.set(func() { f.createIntent = down })
+		in := w.pickupInput(cart(w.homeShop, w.cookies, 2))
+		_, err := w.orders.Checkout(context.Background(), in)
+		if tsunagu.ErrorCode(err) != tsunagu.CodePaymentsUnavailable {
+			t.Fatalf("checkout with Stripe down: %v", err)
+		}
+		wantLevel(t, w, w.homeShop, w.cookies, 10, 0)
+		if got := w.count(`SELECT count(*) FROM orders WHERE status = 'CANCELLED' AND cancelled_by = 'PAYMENT' AND stock = 'RELEASED'`); got != 1 {
+			t.Errorf("%d orders cancelled by PAYMENT, want 1", got)
+		}
+		f.set(func() { f.createIntent = nil })
+		co := w.checkout(context.Background(), in)
+		if co.Order.Status != tsunagu.OrderPendingPayment || co.Order.PaymentIntentID == nil || co.ClientSecret == "" {
+			t.Errorf("retry once Stripe is back: %+v", co.Order)
+		}
+		wantLevel(t, w, w.homeShop, w.cookies, 10, 2)
+		again := w.checkout(context.Background(), in)
+		if again.Order.ID != co.Order.ID {
+			t.Errorf("a replay of the retry gave order %d, want %d", again.Order.ID, co.Order.ID)
+		}
+	})
+	wantLevel(t, w, w.homeShop, w.jam, 5, 0)
 	w.checkLedger()
 }
 

@@ -69,8 +69,11 @@ func cart(shop *tsunagu.Location, items ...any) []tsunagu.CheckoutLineInput {
 }
 
 func (w *orderWorld) pickupInput(lines []tsunagu.CheckoutLineInput) tsunagu.CheckoutInput {
-	return tsunagu.CheckoutInput{Contact: tsunagu.OrderContact{Email: "hanako@example.jp", Name: "山田花子", Phone: "03-1234-5678"},
-		Lines: lines, Fulfilment: tsunagu.FulfilPickup, IdempotencyKey: w.key()}
+	key := w.key()
+	// An address of its own per checkout: one address may hold only
+	// tsunagu.MaxUnpaidOrders unpaid orders.
+	return tsunagu.CheckoutInput{Contact: tsunagu.OrderContact{Email: "hanako+" + key + "@example.jp", Name: "山田花子", Phone: "03-1234-5678"},
+		Lines: lines, Fulfilment: tsunagu.FulfilPickup, IdempotencyKey: key}
 }
 
 func (w *orderWorld) checkout(ctx context.Context, in tsunagu.CheckoutInput) *tsunagu.Checkout {
@@ -203,7 +206,7 @@ func TestOrderPickup(t *testing.T) {
 	ready, err := w.orders.MarkOrderReady(w.clerk, tsunagu.OrderActionInput{OrderID: o.ID, IdempotencyKey: w.key()})
 	must(t, err)
 	wantStatus(t, ready, tsunagu.OrderReady)
-	if got := w.count(`SELECT count(*) FROM notifications WHERE order_id = $1 AND kind = 'ORDER_READY' AND recipient = 'hanako@example.jp'`, o.ID); got != 1 {
+	if got := w.count(`SELECT count(*) FROM notifications WHERE order_id = $1 AND kind = 'ORDER_READY' AND recipient = $2`, o.ID, o.Email); got != 1 {
 		t.Errorf("%d ORDER_READY notifications, want 1", got)
 	}
 	complete := tsunagu.OrderActionInput{OrderID: o.ID, IdempotencyKey: w.key()}

@@ -120,6 +120,7 @@ type ctxKey int
 const (
 	userKey ctxKey = iota
 	tokenKey
+	clientAddrKey
 )
 
 // WithUser returns a context that acts as user, authenticated with token.
@@ -132,6 +133,19 @@ func WithUser(ctx context.Context, u *User, token string) context.Context {
 func UserFrom(ctx context.Context) *User {
 	u, _ := ctx.Value(userKey).(*User)
 	return u
+}
+
+// WithClientAddr returns ctx for a request from the network address addr (the
+// client's IP address as the server sees it).
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey, addr)
+}
+
+// ClientAddrFrom returns the network address of the request ctx serves, or "" when
+// there is none (a job, a test calling a service directly).
+func ClientAddrFrom(ctx context.Context) string {
+	a, _ := ctx.Value(clientAddrKey).(string)
+	return a
 }
 
 // TokenFrom returns the bearer token the request was authenticated with.

@@ -54,6 +54,7 @@ const (
 	CodeNotPaid                   Code = "NOT_PAID"
 	CodePaymentsUnavailable       Code = "PAYMENTS_UNAVAILABLE"
 	CodeOrderExpired              Code = "ORDER_EXPIRED"
+	CodeTooManyUnpaidOrders       Code = "TOO_MANY_UNPAID_ORDERS"
 	CodeInvalidToken              Code = "INVALID_TOKEN"
 	// CodePartnershipOverlap: the two municipalities are partners already on some of
 	// the days asked for.

@@ -365,14 +365,32 @@ type CheckoutInput struct {
 	IdempotencyKey  string
 }
 
-// MaxOrderLines bounds a cart.
-const MaxOrderLines = 100
+// What an unpaid online order may hold. Checkout reserves stock until the order is
+// paid or its reservation ends, so these bound what one shopper can take off the
+// shelf without paying: a clerk at the counter must still find the goods. Larger
+// orders are taken by the shop itself.
+const (
+	// MaxOrderLines bounds a cart.
+	MaxOrderLines = 100
+	// MaxOrderLineQuantity is the most units of one product an order may hold.
+	MaxOrderLineQuantity = 20
+	// MaxOrderUnits is the most units an order may hold in all.
+	MaxOrderUnits = 50
+	// MaxUnpaidOrders is how many orders waiting for payment, with their stock
+	// reserved, one email address or one shopper account may have at once.
+	MaxUnpaidOrders = 3
+	// MaxUnpaidOrdersPerClient is how many such orders may come from one network
+	// address at once: higher than per email, for a household or office behind one
+	// address.
+	MaxUnpaidOrdersPerClient = 20
+)
 
 // Validate checks the input alone and normalises the email, phone and postal code.
 // It returns every problem at once: EMPTY_CART, MULTIPLE_SHOPS (on the first line of
 // another shop), OUT_OF_RANGE quantities, REQUIRED or INVALID_EMAIL
 // (input.contact.email), REQUIRED name, REQUIRED shipping address for a delivery,
-// INVALID_POSTAL_CODE.
+// INVALID_POSTAL_CODE; OUT_OF_RANGE (input.lines) for more than MaxOrderUnits units
+// in all.
 func (in *CheckoutInput) Validate() error {
 	var errs ValidationErrors
 	validateKey(&errs, in.IdempotencyKey)
@@ -399,6 +417,7 @@ func (in *CheckoutInput) Validate() error {
 		errs.Add(CodeOutOfRange, "input.lines", "An order can have at most %d lines.", MaxOrderLines)
 	}
 	seen := map[ProductID]bool{}
+	units := 0
 	for i, l := range in.Lines {
 		f := fieldIndex("input.lines", i)
 		if l.ShopID != in.Lines[0].ShopID {
@@ -409,9 +428,16 @@ func (in *CheckoutInput) Validate() error {
 			errs.Add(CodeDuplicate, f+".productId", "This product is in the cart twice; change the quantity instead.")
 		}
 		seen[l.ProductID] = true
-		if l.Quantity < 1 || l.Quantity > 1000 {
-			errs.Add(CodeOutOfRange, f+".quantity", "Enter a quantity from 1 to 1000.")
+		if l.Quantity < 1 || l.Quantity > MaxOrderLineQuantity {
+			errs.Add(CodeOutOfRange, f+".quantity",
+				"Enter a quantity from 1 to %d; for more, please contact the shop.", MaxOrderLineQuantity)
+		} else {
+			units += l.Quantity
 		}
+	}
+	if units > MaxOrderUnits {
+		errs.Add(CodeOutOfRange, "input.lines",
+			"An online order can hold at most %d items in all; this one has %d. For more, please contact the shop.", MaxOrderUnits, units)
 	}
 	switch in.Fulfilment {
 	case FulfilPickup:

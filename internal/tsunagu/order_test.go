@@ -201,6 +201,12 @@ func TestCheckoutInputValidate(t *testing.T) {
 			in.ShippingAddress = &tsunagu.ShippingAddress{PostalCode: "105-001", Address: "港区芝公園1-5-25"}
 		}, tsunagu.CodeInvalidPostalCode, "input.shippingAddress.postalCode"},
 		{"ZeroQuantity", func(in *tsunagu.CheckoutInput) { in.Lines[0].Quantity = 0 }, tsunagu.CodeOutOfRange, "input.lines.0.quantity"},
+		{"MostOfOneProduct", func(in *tsunagu.CheckoutInput) { in.Lines[0].Quantity = tsunagu.MaxOrderLineQuantity }, "", ""},
+		{"TooManyOfOneProduct", func(in *tsunagu.CheckoutInput) { in.Lines[0].Quantity = tsunagu.MaxOrderLineQuantity + 1 },
+			tsunagu.CodeOutOfRange, "input.lines.0.quantity"},
+		{"MostUnits", func(in *tsunagu.CheckoutInput) { in.Lines = linesOf(tsunagu.MaxOrderUnits) }, "", ""},
+		{"TooManyUnits", func(in *tsunagu.CheckoutInput) { in.Lines = linesOf(tsunagu.MaxOrderUnits + 1) },
+			tsunagu.CodeOutOfRange, "input.lines"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,4 +224,15 @@ func TestCheckoutInputValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// linesOf is a cart of units units in all, each line holding as many as a line may.
+func linesOf(units int) []tsunagu.CheckoutLineInput {
+	var lines []tsunagu.CheckoutLineInput
+	for id := 1; units > 0; id++ {
+		q := min(units, tsunagu.MaxOrderLineQuantity)
+		lines = append(lines, tsunagu.CheckoutLineInput{ShopID: 1, ProductID: tsunagu.ProductID(id), Quantity: q})
+		units -= q
+	}
+	return lines
 }
