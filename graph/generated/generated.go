@@ -5941,6 +5941,8 @@ enum ErrorCode {
   PAYMENTS_UNAVAILABLE
   "The order's time to pay ran out (or it was cancelled) before its card payment could be prepared: check out again."
   ORDER_EXPIRED
+  "Too many orders are waiting for payment for this email address, account or network address: pay or cancel one first (unpaid orders hold stock others could buy)."
+  TOO_MANY_UNPAID_ORDERS
   "The payments do not add up to the total."
   PAYMENT_MISMATCH
   "The register session is not open, or there is none."
