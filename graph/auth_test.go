@@ -3,6 +3,8 @@ package graph_test
 import (
 	"context"
 	"testing"
+
+	"tsunagu/internal/tsunagu"
 )
 
 const loginMutation = `mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) {
@@ -61,6 +63,16 @@ func TestLogin(t *testing.T) {
 			a.unchanged(before)
 		})
 	}
+	t.Run("ErrTooManyFailures", func(t *testing.T) {
+		// The address the server sees (the test's loopback) keys the back-off.
+		for range tsunagu.FreeLoginFailures {
+			a.mutate("", "login", loginMutation, map[string]any{"e": "manager@example.jp", "p": "a guess"})
+		}
+		errs, code := a.mutate("", "login", loginMutation, map[string]any{"e": "manager@example.jp", "p": "password-manager"})
+		if code != "" || codes(errs) != "TOO_MANY_LOGIN_ATTEMPTS@input.password" {
+			t.Errorf("got %s (%q)", codes(errs), code)
+		}
+	})
 	t.Run("ErrNotBearer", func(t *testing.T) {
 		r := a.doRaw("Basic abc", `{ me { email } }`)
 		if r.Status != 401 || r.code() != "UNAUTHENTICATED" {

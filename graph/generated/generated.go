@@ -5989,6 +5989,8 @@ enum ErrorCode {
   DUPLICATE
   "The email or password is wrong."
   INVALID_CREDENTIALS
+  "Too many failed sign-ins for this account from this network in a row: wait the time the message says (it doubles with each failure, up to 15 minutes) and try again."
+  TOO_MANY_LOGIN_ATTEMPTS
   "The object is not in a state that allows this."
   INVALID_STATE
   "Not enough stock."

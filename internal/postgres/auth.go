@@ -61,7 +61,10 @@ const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id
 
 // Login checks the email and password and starts a session. Returns INVALID_EMAIL
 // (field input.email) for what is not an email address, and INVALID_CREDENTIALS for
-// a wrong email or password alike, and for a disabled account.
+// a wrong email or password alike, and for a disabled account. Failed sign-ins
+// slow down per address and network address (tsunagu.LoginBackoff): an attempt
+// made too soon is TOO_MANY_LOGIN_ATTEMPTS, its password not checked, the same
+// whether or not the account exists.
 func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (_ *tsunagu.Session, err error) {
 	defer wrap(&err, "AuthService.Login")
 	var row struct {
@@ -75,14 +78,18 @@ func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (_ *tsun
 	if err != nil {
 		return nil, err
 	}
+	email = strings.ToLower(email)
+	if err := s.claimLoginAttempt(ctx, email); err != nil {
+		return nil, err
+	}
 	err = s.db.q().GetContext(ctx, &row, `
 		SELECT `+userColumns+`, u.password_hash, u.disabled_at IS NOT NULL AS disabled
-		FROM users u WHERE u.email = $1`, strings.ToLower(email))
+		FROM users u WHERE u.email = $1`, email)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := comparePassword(ctx, in.Password, dummyHash); err != nil {
 			return nil, err
 		}
-		return nil, errInvalidCredentials
+		return nil, s.loginFailed(ctx, email)
 	}
 	if err != nil {
 		return nil, err
@@ -92,7 +99,10 @@ func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (_ *tsun
 		return nil, err
 	}
 	if !ok || row.Disabled {
-		return nil, errInvalidCredentials
+		return nil, s.loginFailed(ctx, email)
+	}
+	if err := s.loginSucceeded(ctx, email); err != nil {
+		return nil, err
 	}
 	token, hash := newToken()
 	var expires time.Time

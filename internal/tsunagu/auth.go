@@ -235,3 +235,41 @@ func (u *User) SeesMunicipality(m MunicipalityID) bool {
 	}
 	return u.Role == RoleAdmin || (u.Role != RoleCustomer && u.MunicipalityID != nil && *u.MunicipalityID == m)
 }
+
+// Failed sign-ins slow down, per account and network address: the first
+// FreeLoginFailures in a row are free; after each one more, the next attempt waits
+// LoginBackoff(failures), doubling from a second up to MaxLoginBackoff, and is
+// refused with TOO_MANY_LOGIN_ATTEMPTS (its password not even checked) until then.
+// A sign-in that succeeds starts the count again. Counting per address too means an
+// attacker who knows a victim's address slows only their own attempts: the victim,
+// signing in from elsewhere, is never locked out.
+const (
+	FreeLoginFailures = 5
+	MaxLoginBackoff   = 15 * time.Minute
+)
+
+// LoginBackoff is how long after the last of failures failed sign-ins in a row the
+// next attempt must wait.
+func LoginBackoff(failures int) time.Duration {
+	if failures < FreeLoginFailures {
+		return 0
+	}
+	n := failures - FreeLoginFailures
+	if n >= 10 { // 2^10 s is beyond the cap already
+		return MaxLoginBackoff
+	}
+	return min(time.Second<<n, MaxLoginBackoff)
+}
+
+// LoginBackoffSchedule is LoginBackoff for 1, 2, … failures until it reaches
+// MaxLoginBackoff, in whole seconds: the table the database applies the rule with.
+func LoginBackoffSchedule() []int64 {
+	var s []int64
+	for f := 1; ; f++ {
+		d := LoginBackoff(f)
+		s = append(s, int64(d/time.Second))
+		if d >= MaxLoginBackoff {
+			return s
+		}
+	}
+}

@@ -56,6 +56,7 @@ const (
 	CodeOrderExpired              Code = "ORDER_EXPIRED"
 	CodeTooManyUnpaidOrders       Code = "TOO_MANY_UNPAID_ORDERS"
 	CodeInvalidToken              Code = "INVALID_TOKEN"
+	CodeTooManyLoginAttempts      Code = "TOO_MANY_LOGIN_ATTEMPTS"
 	// CodePartnershipOverlap: the two municipalities are partners already on some of
 	// the days asked for.
 	CodePartnershipOverlap Code = "PARTNERSHIP_OVERLAP"

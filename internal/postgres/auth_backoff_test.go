@@ -1,0 +1,79 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"tsunagu/internal/postgres"
+	"tsunagu/internal/tsunagu"
+)
+
+// Failed sign-ins slow down per account and network address: after
+// FreeLoginFailures in a row the next attempt is refused with
+// TOO_MANY_LOGIN_ATTEMPTS, even with the right password, and signs no one in; the
+// same for an address with no account (the answer tells nothing). The account's
+// owner, signing in from another address, is not locked out; once the back-off has
+// passed the right password signs in and the count starts again.
+func TestLoginBackoff(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	in := postgres.NewUserInput{Email: "target@example.jp", Password: "the right password", Name: "標的", Role: tsunagu.RoleClerk, ShopID: &w.homeShop.ID}
+	_, err := w.auth.CreateUser(w.admin, in)
+	must(t, err)
+	attacker := tsunagu.WithClientAddr(context.Background(), "198.51.100.9")
+	owner := tsunagu.WithClientAddr(context.Background(), "203.0.113.20")
+	login := func(ctx context.Context, email, password string) error {
+		_, err := w.auth.Login(ctx, tsunagu.LoginInput{Email: email, Password: password})
+		return err
+	}
+	tokens := func() int {
+		var n int
+		must(t, w.db.SQL().QueryRow(`SELECT count(*) FROM auth_tokens`).Scan(&n))
+		return n
+	}
+
+	for _, email := range []string{in.Email, "nobody@example.jp"} {
+		for i := range tsunagu.FreeLoginFailures {
+			if err := login(attacker, email, "guess"); tsunagu.ErrorCode(err) != tsunagu.CodeInvalidCredentials {
+				t.Fatalf("%s, failure %d: %v, want INVALID_CREDENTIALS", email, i+1, err)
+			}
+		}
+		before, n := w.snapshot(), tokens()
+		err := login(attacker, email, in.Password)
+		if ue := tsunagu.UserErrors(err); len(ue) != 1 || ue[0].Code != tsunagu.CodeTooManyLoginAttempts || ue[0].Field != "input.password" {
+			t.Errorf("%s, attempt after %d failures: %v, want TOO_MANY_LOGIN_ATTEMPTS", email, tsunagu.FreeLoginFailures, err)
+		}
+		w.unchanged(before)
+		if tokens() != n {
+			t.Errorf("a refused attempt signed in")
+		}
+	}
+	var failures int
+	must(t, w.db.SQL().QueryRow(`SELECT failures FROM login_failures WHERE email = $1 AND client_addr = '198.51.100.9'`, in.Email).Scan(&failures))
+	if failures != tsunagu.FreeLoginFailures {
+		t.Errorf("%d failures counted, want %d: a refused attempt must not count", failures, tsunagu.FreeLoginFailures)
+	}
+
+	if err := login(owner, in.Email, in.Password); err != nil {
+		t.Errorf("the owner from another address: %v", err)
+	}
+	// The back-off has passed (the clock moved on by more than LoginBackoff).
+	_, err = w.db.SQL().Exec(`UPDATE login_failures SET last_failed_at = last_failed_at - interval '2 seconds'`)
+	must(t, err)
+	if err := login(attacker, in.Email, "guess"); tsunagu.ErrorCode(err) != tsunagu.CodeInvalidCredentials {
+		t.Errorf("a guess after the back-off: %v, want INVALID_CREDENTIALS", err)
+	}
+	if err := login(attacker, in.Email, in.Password); tsunagu.ErrorCode(err) != tsunagu.CodeTooManyLoginAttempts {
+		t.Errorf("right after another failure: %v, want TOO_MANY_LOGIN_ATTEMPTS (the wait doubled)", err)
+	}
+	_, err = w.db.SQL().Exec(`UPDATE login_failures SET last_failed_at = last_failed_at - interval '3 seconds'`)
+	must(t, err)
+	if err := login(attacker, in.Email, in.Password); err != nil {
+		t.Errorf("the right password after the back-off: %v", err)
+	}
+	var left int
+	must(t, w.db.SQL().QueryRow(`SELECT count(*) FROM login_failures WHERE email = $1`, in.Email).Scan(&left))
+	if left != 0 {
+		t.Errorf("%d failure counts left after signing in, want 0", left)
+	}
+}
