@@ -45,10 +45,17 @@ func (s *AuthService) claimLoginAttempt(ctx context.Context, email string) error
 		"Too many failed sign-ins in a row; try again in %d seconds.", max(1, int(math.Ceil(wait))))
 }
 
-// loginFailed logs a failed sign-in (claimLoginAttempt counted it already) and
-// returns INVALID_CREDENTIALS.
+// loginFailed logs a failed sign-in (claimLoginAttempt counted it already), dates
+// the failure now, when the password check ended (so the time the check took does
+// not count towards the wait), and returns INVALID_CREDENTIALS.
 func (s *AuthService) loginFailed(ctx context.Context, email string) error {
-	s.db.log.WarnContext(ctx, "sign-in failed", "email", email, "client", tsunagu.ClientAddrFrom(ctx))
+	addr := tsunagu.ClientAddrFrom(ctx)
+	s.db.log.WarnContext(ctx, "sign-in failed", "email", email, "client", addr)
+	_, err := s.db.q().ExecContext(ctx, `UPDATE login_failures SET last_failed_at = now() WHERE email = $1 AND client_addr = $2`,
+		email, addr)
+	if err != nil {
+		return err
+	}
 	return errInvalidCredentials
 }
 

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"tsunagu/internal/postgres"
@@ -32,16 +33,26 @@ func TestLoginBackoff(t *testing.T) {
 		return n
 	}
 
+	// The first failures in a row are free; then the wait grows with each failure.
+	// The counts are set ahead to where the wait is long (32 s, then 64 s), so that
+	// no step here depends on how fast the machine runs; the clock is moved on by
+	// dating the last failure back.
+	backoff := func(failures int) string {
+		return strconv.Itoa(int(tsunagu.LoginBackoff(failures).Seconds()))
+	}
+	const long = tsunagu.FreeLoginFailures + 5
 	for _, email := range []string{in.Email, "nobody@example.jp"} {
 		for i := range tsunagu.FreeLoginFailures {
 			if err := login(attacker, email, "guess"); tsunagu.ErrorCode(err) != tsunagu.CodeInvalidCredentials {
 				t.Fatalf("%s, failure %d: %v, want INVALID_CREDENTIALS", email, i+1, err)
 			}
 		}
+		_, err := w.db.SQL().Exec(`UPDATE login_failures SET failures = $2, last_failed_at = now() WHERE email = $1`, email, long)
+		must(t, err)
 		before, n := w.snapshot(), tokens()
-		err := login(attacker, email, in.Password)
+		err = login(attacker, email, in.Password)
 		if ue := tsunagu.UserErrors(err); len(ue) != 1 || ue[0].Code != tsunagu.CodeTooManyLoginAttempts || ue[0].Field != "input.password" {
-			t.Errorf("%s, attempt after %d failures: %v, want TOO_MANY_LOGIN_ATTEMPTS", email, tsunagu.FreeLoginFailures, err)
+			t.Errorf("%s, attempt after %d failures: %v, want TOO_MANY_LOGIN_ATTEMPTS", email, long, err)
 		}
 		w.unchanged(before)
 		if tokens() != n {
@@ -50,15 +61,14 @@ func TestLoginBackoff(t *testing.T) {
 	}
 	var failures int
 	must(t, w.db.SQL().QueryRow(`SELECT failures FROM login_failures WHERE email = $1 AND client_addr = '198.51.100.9'`, in.Email).Scan(&failures))
-	if failures != tsunagu.FreeLoginFailures {
-		t.Errorf("%d failures counted, want %d: a refused attempt must not count", failures, tsunagu.FreeLoginFailures)
+	if failures != long {
+		t.Errorf("%d failures counted, want %d: a refused attempt must not count", failures, long)
 	}
 
 	if err := login(owner, in.Email, in.Password); err != nil {
 		t.Errorf("the owner from another address: %v", err)
 	}
-	// The back-off has passed (the clock moved on by more than LoginBackoff).
-	_, err = w.db.SQL().Exec(`UPDATE login_failures SET last_failed_at = last_failed_at - interval '2 seconds'`)
+	_, err = w.db.SQL().Exec(`UPDATE login_failures SET last_failed_at = now() - ($1 || ' seconds')::interval - interval '1 second'`, backoff(long))
 	must(t, err)
 	if err := login(attacker, in.Email, "guess"); tsunagu.ErrorCode(err) != tsunagu.CodeInvalidCredentials {
 		t.Errorf("a guess after the back-off: %v, want INVALID_CREDENTIALS", err)
@@ -66,7 +76,7 @@ func TestLoginBackoff(t *testing.T) {
 	if err := login(attacker, in.Email, in.Password); tsunagu.ErrorCode(err) != tsunagu.CodeTooManyLoginAttempts {
 		t.Errorf("right after another failure: %v, want TOO_MANY_LOGIN_ATTEMPTS (the wait doubled)", err)
 	}
-	_, err = w.db.SQL().Exec(`UPDATE login_failures SET last_failed_at = last_failed_at - interval '3 seconds'`)
+	_, err = w.db.SQL().Exec(`UPDATE login_failures SET last_failed_at = now() - ($1 || ' seconds')::interval - interval '1 second'`, backoff(long+1))
 	must(t, err)
 	if err := login(attacker, in.Email, in.Password); err != nil {
 		t.Errorf("the right password after the back-off: %v", err)
