@@ -15,8 +15,10 @@ import (
 // partner 旭川市, a facility and a shop in each, a warehouse at home, products of both
 // facilities, and a signed-in context per role.
 type world struct {
-	t       testing.TB
-	db      *postgres.DB
+	t  testing.TB
+	db *postgres.DB
+	// url is the database's, for a second process's connections.
+	url     string
 	catalog *postgres.CatalogService
 	auth    *postgres.AuthService
 
@@ -35,10 +37,11 @@ type world struct {
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, pgtest.NewURL(t), nil)
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(ctx, url, nil)
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
-	w := &world{t: t, db: db, catalog: postgres.NewCatalogService(db), auth: postgres.NewAuthService(db)}
+	w := &world{t: t, db: db, url: url, catalog: postgres.NewCatalogService(db), auth: postgres.NewAuthService(db)}
 	w.auth.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 	sys := tsunagu.WithUser(ctx, &tsunagu.User{Role: tsunagu.RoleAdmin}, "")
 

@@ -65,6 +65,21 @@ const (
 	CodeNotCarried Code = "NOT_CARRIED"
 	// CodeRegisterInUse: the register has an open session; close it first.
 	CodeRegisterInUse Code = "REGISTER_IN_USE"
+	// CodeMonthNotEnded: a settlement month closes only once it is over (Japan
+	// time): sales are dated when they happen, so a month still running could not
+	// stay closed.
+	CodeMonthNotEnded Code = "MONTH_NOT_ENDED"
+	// CodeMonthNotInOrder: a shop closes its settlement months one after the other;
+	// the message names the month to close first.
+	CodeMonthNotInOrder Code = "MONTH_NOT_IN_ORDER"
+	// CodeSettlementNotClosed: the statement's month is not closed; only a closed
+	// statement can be paid.
+	CodeSettlementNotClosed Code = "SETTLEMENT_NOT_CLOSED"
+	// CodePaidBeforeClose: a statement cannot be paid on a day before it was closed.
+	CodePaidBeforeClose Code = "PAID_BEFORE_CLOSE"
+	// CodeAlreadyPaid: the statement was paid already, on another day or with
+	// another reference.
+	CodeAlreadyPaid Code = "ALREADY_PAID"
 )
 
 // Error is a failure a person can act on: Message is a sentence shown to them,

@@ -85,6 +85,9 @@ func (m Month) Start() time.Time { return time.Date(m.Year, m.Month, 1, 0, 0, 0,
 // Next is the month after m.
 func (m Month) Next() Month { return MonthOf(m.Start().AddDate(0, 1, 0)) }
 
+// Prev is the month before m.
+func (m Month) Prev() Month { return MonthOf(m.Start().Add(-time.Hour)) }
+
 // Before reports whether m comes before o.
 func (m Month) Before(o Month) bool { return m.Start().Before(o.Start()) }
 
@@ -169,6 +172,22 @@ type SettlementPart struct {
 	Gross         int64
 	UnitsRefunded int
 	Refunds       int64
+	// For a refund (or void) of a sale made before the statement's month: that sale
+	// (a counter sale, with its receipt number, or an online order) and when it was
+	// made; nil otherwise.
+	RefundOfSale    *SaleID
+	RefundOfOrder   *OrderID
+	RefundOfReceipt *int64
+	RefundOfSoldAt  *time.Time
+}
+
+// refundOf is the sale p gives money back for, if it is of an earlier month.
+func (p *SettlementPart) refundOf() *SettlementSaleRef {
+	if p.RefundOfSoldAt == nil {
+		return nil
+	}
+	return &SettlementSaleRef{SaleID: p.RefundOfSale, OrderID: p.RefundOfOrder, ReceiptNumber: p.RefundOfReceipt,
+		SoldAt: *p.RefundOfSoldAt}
 }
 
 // CommissionPart is the net sales of a statement at one commission rate.
@@ -190,12 +209,14 @@ type SettlementRate struct {
 }
 
 // SettlementLine is one product's figures of a statement (all its rates of tax and
-// commission together).
+// commission together). The refunds of a sale of an earlier month are a line of
+// their own, with RefundOf naming the sale.
 type SettlementLine struct {
 	ProductID ProductID
 	Name      string
 	Class     TaxClass
 	Qualified bool
+	RefundOf  *SettlementSaleRef
 	SettlementAmounts
 }
 
@@ -247,6 +268,8 @@ func Settle(parts []SettlementPart, r Rounding) SettlementFigures {
 		product   ProductID
 		class     TaxClass
 		qualified bool
+		sale      SaleID
+		order     OrderID
 	}
 	lines := map[lineKey]int{}
 	bps := map[int]int64{}
@@ -262,12 +285,19 @@ func Settle(parts []SettlementPart, r Rounding) SettlementFigures {
 			rates[rk] = sr
 		}
 		sr.add(&p)
-		lk := lineKey{p.ProductID, p.Class, p.Qualified}
+		lk := lineKey{product: p.ProductID, class: p.Class, qualified: p.Qualified}
+		if p.RefundOfSale != nil {
+			lk.sale = *p.RefundOfSale
+		}
+		if p.RefundOfOrder != nil {
+			lk.order = *p.RefundOfOrder
+		}
 		i, ok := lines[lk]
 		if !ok {
 			i = len(f.Lines)
 			lines[lk] = i
-			f.Lines = append(f.Lines, SettlementLine{ProductID: p.ProductID, Name: p.Name, Class: p.Class, Qualified: p.Qualified})
+			f.Lines = append(f.Lines, SettlementLine{ProductID: p.ProductID, Name: p.Name, Class: p.Class, Qualified: p.Qualified,
+				RefundOf: p.refundOf()})
 		}
 		f.Lines[i].add(&p)
 		bps[p.BasisPoints] += p.Gross - p.Refunds
@@ -320,7 +350,8 @@ type CommissionService interface {
 }
 
 // Settlement is the statement of a (facility, shop, month): its figures, from the
-// ledger while the month is open, frozen once it is closed.
+// ledger while the month is open, frozen once it is closed (then with its
+// StatementNumber and ClosedAt, and PaidOn once paid).
 type Settlement struct {
 	ID               SettlementID
 	FacilityID       FacilityID
@@ -349,6 +380,7 @@ type SettlementFilter struct {
 // SettlementService is the commission rates and the monthly statements.
 type SettlementService interface {
 	CommissionService
+	SettlementCloser
 	// Settlements returns the statements of f.Month that the user may see, in ID
 	// order: admins every one, managers those of their municipality's facilities
 	// and of its shops. A statement exists for every facility whose goods sold (or
