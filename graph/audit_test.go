@@ -16,7 +16,7 @@ var auditedMutations = map[string]bool{
 	"archiveProduct": true, "updateShop": true, "createRegister": true, "closeRegisterSession": true,
 	"recordCashMovement": true, "voidSale": true, "refundSale": true, "cancelOrder": true,
 	"refundOrder": true, "setShippingRule": true, "inviteStaff": true, "deactivateStaff": true,
-	"acceptInvitation": true, "setCommission": true,
+	"acceptInvitation": true, "setCommission": true, "closeSettlementMonth": true, "markSettlementPaid": true,
 }
 
 // notAudited are the mutations whose own records are their audit trail: the stock

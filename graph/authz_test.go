@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"tsunagu/graph/generated"
 	"tsunagu/graph/gid"
@@ -185,6 +186,17 @@ var authzMatrix = map[string]authzCase{
 		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
 			"basisPoints": 1500, "effectiveFrom": "2026-04-01"}}
 	}},
+	// The home shop's next month to close (from January 2020 on, one per run).
+	"closeSettlementMonth": {closeSettlementMonth, managers, func(a *api) map[string]any {
+		a.shop()
+		return map[string]any{"in": map[string]any{"shopId": a.id(gid.KindLocation, int64(a.homeShop.ID)),
+			"month": a.nextCloseMonth().String()}}
+	}},
+	"markSettlementPaid": {markSettlementPaid, managers, func(a *api) map[string]any {
+		id := a.closedStatement()
+		return map[string]any{"in": map[string]any{"id": id, "paidOn": time.Now().In(jst).Format(time.DateOnly),
+			"reference": "振込 " + key()}}
+	}},
 }
 
 // hiddenFrom lists, per mutation, the refused roles that cannot see its object at
@@ -195,6 +207,8 @@ var hiddenFrom = map[string][]string{
 	"shipTransfer":    {"clerk"},
 	"receiveTransfer": {"otherClerk", "otherManager"},
 	"cancelTransfer":  {"otherClerk", "otherManager"},
+	// A statement of the home facility at the home shop.
+	"markSettlementPaid": {"otherManager"},
 }
 
 // shippingFees makes each setShippingRule case set a new fee.

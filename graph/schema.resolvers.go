@@ -355,6 +355,14 @@ func (r *mutationResolver) SetCommission(ctx context.Context, input tsunagu.SetC
 	return r.setCommission(ctx, input)
 }
 
+func (r *mutationResolver) CloseSettlementMonth(ctx context.Context, input tsunagu.CloseSettlementMonthInput) (*model.CloseSettlementMonthPayload, error) {
+	return r.closeSettlementMonth(ctx, input)
+}
+
+func (r *mutationResolver) MarkSettlementPaid(ctx context.Context, input tsunagu.MarkSettlementPaidInput) (*model.SettlementPayload, error) {
+	return r.markSettlementPaid(ctx, input)
+}
+
 func (r *orderResolver) PaymentIntentID(ctx context.Context, obj *tsunagu.Order) (*string, error) {
 	return obj.PaymentIntentFor(ctx), nil
 }

@@ -58,6 +58,9 @@ func init() {
 		"Settlement.rates":           {items: 4},
 		"Settlement.commissionParts": {items: 5},
 		"Settlement.lines":           {items: 100},
+		// Every facility that sold at the shop in the month; a client reading their
+		// lines reads them page by page with settlements(month, filter: {shopId}).
+		"CloseSettlementMonthPayload.settlements": {items: 100},
 	} {
 		listWeights[name] = w
 	}
@@ -120,4 +123,27 @@ func (p *primer) settlement(sel ast.SelectionSet, objs []*tsunagu.Settlement) {
 			p.productsAt(p.at(f.Selections, "SettlementLine", "product"), ids)
 		}
 	}
+}
+
+func (r *Resolver) closeSettlementMonth(ctx context.Context, in tsunagu.CloseSettlementMonthInput) (*model.CloseSettlementMonthPayload, error) {
+	c, err := r.Settlements.CloseSettlementMonth(ctx, in)
+	errs, err := userErrors(err)
+	if err != nil || len(errs) > 0 {
+		return &model.CloseSettlementMonthPayload{UserErrors: errs}, err
+	}
+	if err := primeAt(ctx, c.Settlements, (*primer).settlement, "settlements"); err != nil {
+		return nil, err
+	}
+	month := c.Month.String()
+	return &model.CloseSettlementMonthPayload{Month: &month, ClosedAt: &c.ClosedAt, Settlements: c.Settlements,
+		UserErrors: errs}, nil
+}
+
+func (r *Resolver) markSettlementPaid(ctx context.Context, in tsunagu.MarkSettlementPaidInput) (*model.SettlementPayload, error) {
+	s, err := r.Settlements.MarkSettlementPaid(ctx, in)
+	errs, err := primedPayload(ctx, s, err, (*primer).settlement, "settlement")
+	if err != nil || len(errs) > 0 {
+		return &model.SettlementPayload{UserErrors: errs}, err
+	}
+	return &model.SettlementPayload{Settlement: s, UserErrors: errs}, nil
 }

@@ -128,6 +128,13 @@ type ComplexityRoot struct {
 		UserErrors   func(childComplexity int) int
 	}
 
+	CloseSettlementMonthPayload struct {
+		ClosedAt    func(childComplexity int) int
+		Month       func(childComplexity int) int
+		Settlements func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
 	CommissionPart struct {
 		Base        func(childComplexity int) int
 		BasisPoints func(childComplexity int) int
@@ -295,6 +302,7 @@ type ComplexityRoot struct {
 		CancelTransfer       func(childComplexity int, input tsunagu.CancelTransferInput) int
 		Checkout             func(childComplexity int, input tsunagu.CheckoutInput) int
 		CloseRegisterSession func(childComplexity int, input tsunagu.CloseSessionInput) int
+		CloseSettlementMonth func(childComplexity int, input tsunagu.CloseSettlementMonthInput) int
 		CompleteOrder        func(childComplexity int, input tsunagu.OrderActionInput) int
 		ConfirmTerminalSale  func(childComplexity int, input model.ConfirmTerminalSaleInput) int
 		CreateFacility       func(childComplexity int, input tsunagu.CreateFacilityInput) int
@@ -311,6 +319,7 @@ type ComplexityRoot struct {
 		Login                func(childComplexity int, input tsunagu.LoginInput) int
 		Logout               func(childComplexity int) int
 		MarkOrderReady       func(childComplexity int, input tsunagu.OrderActionInput) int
+		MarkSettlementPaid   func(childComplexity int, input tsunagu.MarkSettlementPaidInput) int
 		OpenRegisterSession  func(childComplexity int, input tsunagu.OpenSessionInput) int
 		ReceiveTransfer      func(childComplexity int, input tsunagu.ReceiveTransferInput) int
 		RecordCashMovement   func(childComplexity int, input tsunagu.RecordCashMovementInput) int
@@ -719,9 +728,15 @@ type ComplexityRoot struct {
 		Net           func(childComplexity int) int
 		Product       func(childComplexity int) int
 		Qualified     func(childComplexity int) int
+		RefundOf      func(childComplexity int) int
 		Refunds       func(childComplexity int) int
 		UnitsRefunded func(childComplexity int) int
 		UnitsSold     func(childComplexity int) int
+	}
+
+	SettlementPayload struct {
+		Settlement func(childComplexity int) int
+		UserErrors func(childComplexity int) int
 	}
 
 	SettlementRate struct {
@@ -734,6 +749,13 @@ type ComplexityRoot struct {
 		Tax           func(childComplexity int) int
 		UnitsRefunded func(childComplexity int) int
 		UnitsSold     func(childComplexity int) int
+	}
+
+	SettlementSaleRef struct {
+		OrderID       func(childComplexity int) int
+		ReceiptNumber func(childComplexity int) int
+		SaleID        func(childComplexity int) int
+		SoldAt        func(childComplexity int) int
 	}
 
 	ShippingRule struct {
@@ -1089,6 +1111,8 @@ type MutationResolver interface {
 	CancelTerminalSale(ctx context.Context, input tsunagu.CancelTerminalSaleInput) (*model.SalePayload, error)
 	SetShippingRule(ctx context.Context, input tsunagu.SetShippingRuleInput) (*model.ShippingRulePayload, error)
 	SetCommission(ctx context.Context, input tsunagu.SetCommissionInput) (*model.CommissionRatePayload, error)
+	CloseSettlementMonth(ctx context.Context, input tsunagu.CloseSettlementMonthInput) (*model.CloseSettlementMonthPayload, error)
+	MarkSettlementPaid(ctx context.Context, input tsunagu.MarkSettlementPaidInput) (*model.SettlementPayload, error)
 }
 type OrderResolver interface {
 	PaymentIntentID(ctx context.Context, obj *tsunagu.Order) (*string, error)
@@ -1482,6 +1506,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutPayload.UserErrors(childComplexity), true
+
+	case "CloseSettlementMonthPayload.closedAt":
+		if e.ComplexityRoot.CloseSettlementMonthPayload.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseSettlementMonthPayload.ClosedAt(childComplexity), true
+	case "CloseSettlementMonthPayload.month":
+		if e.ComplexityRoot.CloseSettlementMonthPayload.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseSettlementMonthPayload.Month(childComplexity), true
+	case "CloseSettlementMonthPayload.settlements":
+		if e.ComplexityRoot.CloseSettlementMonthPayload.Settlements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseSettlementMonthPayload.Settlements(childComplexity), true
+	case "CloseSettlementMonthPayload.userErrors":
+		if e.ComplexityRoot.CloseSettlementMonthPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseSettlementMonthPayload.UserErrors(childComplexity), true
 
 	case "CommissionPart.base":
 		if e.ComplexityRoot.CommissionPart.Base == nil {
@@ -2148,6 +2197,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseRegisterSession(childComplexity, args["input"].(tsunagu.CloseSessionInput)), true
+	case "Mutation.closeSettlementMonth":
+		if e.ComplexityRoot.Mutation.CloseSettlementMonth == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeSettlementMonth_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseSettlementMonth(childComplexity, args["input"].(tsunagu.CloseSettlementMonthInput)), true
 	case "Mutation.completeOrder":
 		if e.ComplexityRoot.Mutation.CompleteOrder == nil {
 			break
@@ -2319,6 +2379,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkOrderReady(childComplexity, args["input"].(tsunagu.OrderActionInput)), true
+	case "Mutation.markSettlementPaid":
+		if e.ComplexityRoot.Mutation.MarkSettlementPaid == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markSettlementPaid_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkSettlementPaid(childComplexity, args["input"].(tsunagu.MarkSettlementPaidInput)), true
 	case "Mutation.openRegisterSession":
 		if e.ComplexityRoot.Mutation.OpenRegisterSession == nil {
 			break
@@ -4338,6 +4409,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SettlementLine.Qualified(childComplexity), true
+	case "SettlementLine.refundOf":
+		if e.ComplexityRoot.SettlementLine.RefundOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementLine.RefundOf(childComplexity), true
 	case "SettlementLine.refunds":
 		if e.ComplexityRoot.SettlementLine.Refunds == nil {
 			break
@@ -4356,6 +4433,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SettlementLine.UnitsSold(childComplexity), true
+
+	case "SettlementPayload.settlement":
+		if e.ComplexityRoot.SettlementPayload.Settlement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementPayload.Settlement(childComplexity), true
+	case "SettlementPayload.userErrors":
+		if e.ComplexityRoot.SettlementPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementPayload.UserErrors(childComplexity), true
 
 	case "SettlementRate.taxClass":
 		if e.ComplexityRoot.SettlementRate.Class == nil {
@@ -4411,6 +4501,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SettlementRate.UnitsSold(childComplexity), true
+
+	case "SettlementSaleRef.orderId":
+		if e.ComplexityRoot.SettlementSaleRef.OrderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementSaleRef.OrderID(childComplexity), true
+	case "SettlementSaleRef.receiptNumber":
+		if e.ComplexityRoot.SettlementSaleRef.ReceiptNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementSaleRef.ReceiptNumber(childComplexity), true
+	case "SettlementSaleRef.saleId":
+		if e.ComplexityRoot.SettlementSaleRef.SaleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementSaleRef.SaleID(childComplexity), true
+	case "SettlementSaleRef.soldAt":
+		if e.ComplexityRoot.SettlementSaleRef.SoldAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementSaleRef.SoldAt(childComplexity), true
 
 	case "ShippingRule.fee":
 		if e.ComplexityRoot.ShippingRule.Fee == nil {
@@ -5438,6 +5553,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CheckoutInput", ec.unmarshalInputCheckoutInput),
 			graphql.NewInputUnmarshaler("CheckoutLineInput", ec.unmarshalInputCheckoutLineInput),
 			graphql.NewInputUnmarshaler("CloseRegisterSessionInput", ec.unmarshalInputCloseRegisterSessionInput),
+			graphql.NewInputUnmarshaler("CloseSettlementMonthInput", ec.unmarshalInputCloseSettlementMonthInput),
 			graphql.NewInputUnmarshaler("ConfirmTerminalSaleInput", ec.unmarshalInputConfirmTerminalSaleInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("CreateFacilityInput", ec.unmarshalInputCreateFacilityInput),
@@ -5455,6 +5571,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InviteStaffInput", ec.unmarshalInputInviteStaffInput),
 			graphql.NewInputUnmarshaler("LocationFilter", ec.unmarshalInputLocationFilter),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("MarkSettlementPaidInput", ec.unmarshalInputMarkSettlementPaidInput),
 			graphql.NewInputUnmarshaler("OpenRegisterSessionInput", ec.unmarshalInputOpenRegisterSessionInput),
 			graphql.NewInputUnmarshaler("OrderActionInput", ec.unmarshalInputOrderActionInput),
 			graphql.NewInputUnmarshaler("OrderContactInput", ec.unmarshalInputOrderContactInput),
@@ -6005,6 +6122,16 @@ enum ErrorCode {
   NOT_CARRIED
   "The register has an open session; close it first."
   REGISTER_IN_USE
+  "The settlement month is not over yet (Japan time); it can close from the 1st of the next month."
+  MONTH_NOT_ENDED
+  "A shop closes its settlement months in order; the message names the month to close first."
+  MONTH_NOT_IN_ORDER
+  "The statement's month is not closed; only a closed statement can be paid."
+  SETTLEMENT_NOT_CLOSED
+  "A statement cannot be paid on a day before it was closed."
+  PAID_BEFORE_CLOSE
+  "The statement was paid already, on another day or with another reference."
+  ALREADY_PAID
 }
 
 enum Locale {
@@ -6978,6 +7105,58 @@ extend type Mutation {
   a month the shop has closed is INVALID_STATE.
   """
   setCommission(input: SetCommissionInput!): CommissionRatePayload!
+  """
+  Closes a shop's month ("YYYY-MM", Japan time) and returns its statements, frozen:
+  each with a statement number (per shop, "<shop number>-<6-digit sequence>", without
+  gaps, in the order statements were closed and by facility within a close), its
+  lines and figures, which never change again. For admins and the managers of the
+  shop's municipality. Closing a closed month again returns the same statements and
+  changes nothing. A month closes once it is over (MONTH_NOT_ENDED): no mutation
+  takes a sale's date (sales, voids and refunds are dated when they are recorded), so
+  none can be dated into a closed month. A shop closes its months in order: the first
+  any ended month before which it sold nothing, then each the month after its last
+  closed one (MONTH_NOT_IN_ORDER). A refund or void recorded after the close of a
+  sale of the closed month counts in the month it happens, on a line naming that
+  sale (SettlementLine.refundOf); anything committed after its month closed counts in
+  the shop's first open month.
+  """
+  closeSettlementMonth(input: CloseSettlementMonthInput!): CloseSettlementMonthPayload!
+  """
+  Records that a closed statement was paid to its facility, on paidOn (YYYY-MM-DD, not
+  before the day it closed: PAID_BEFORE_CLOSE) with a reference (the bank transfer's,
+  at most 200 characters). For admins and the managers of the shop's municipality.
+  An open statement is SETTLEMENT_NOT_CLOSED; the same payment again returns the
+  statement unchanged, another one is ALREADY_PAID.
+  """
+  markSettlementPaid(input: MarkSettlementPaidInput!): SettlementPayload!
+}
+
+input CloseSettlementMonthInput {
+  "YYYY-MM, Japan time."
+  month: String!
+  shopId: ID!
+}
+
+type CloseSettlementMonthPayload {
+  "YYYY-MM"
+  month: String
+  closedAt: Time
+  "The month's statements at the shop, in ID order; empty when nothing sold."
+  settlements: [Settlement!]
+  userErrors: [UserError!]!
+}
+
+input MarkSettlementPaidInput {
+  "The statement."
+  id: ID!
+  "YYYY-MM-DD"
+  paidOn: String!
+  reference: String!
+}
+
+type SettlementPayload {
+  settlement: Settlement
+  userErrors: [UserError!]!
 }
 
 "One entry of a shop's commission history."
@@ -7011,7 +7190,7 @@ type CommissionRatePayload {
 }
 
 enum SettlementStatus {
-  "The month is not closed: the figures still change with sales and refunds."
+  "The month is not closed at the shop: the figures still change with sales and refunds."
   OPEN
   "Frozen, with a statement number: it never changes again."
   CLOSED
@@ -7089,15 +7268,32 @@ type SettlementRate {
   tax: Int!
 }
 
+"The sale a statement line gives money back for: a counter sale or an online order."
+type SettlementSaleRef {
+  "The counter sale, with its receipt number at the shop."
+  saleId: ID
+  receiptNumber: Int
+  "The online order."
+  orderId: ID
+  "When the sale was made (an order: paid)."
+  soldAt: Time!
+}
+
 type CommissionPart {
   basisPoints: Int!
   base: Int!
 }
 
+"""
+One product's figures of a statement. The refunds and voids of a sale made in an
+earlier month are a line of their own with refundOf naming that sale.
+"""
 type SettlementLine {
   product: Product!
   "The name on the sales."
   name: String!
+  "Set on a line of refunds of a sale of an earlier month: that sale."
+  refundOf: SettlementSaleRef
   taxClass: TaxClass!
   qualified: Boolean!
   unitsSold: Int!
@@ -7918,6 +8114,20 @@ func (ec *executionContext) childFields_CheckoutPayload(ctx context.Context, fie
 		return ec.fieldContext_CheckoutPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseSettlementMonthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_CloseSettlementMonthPayload_month(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_CloseSettlementMonthPayload_closedAt(ctx, field)
+	case "settlements":
+		return ec.fieldContext_CloseSettlementMonthPayload_settlements(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CloseSettlementMonthPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseSettlementMonthPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CommissionPart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8934,6 +9144,8 @@ func (ec *executionContext) childFields_SettlementLine(ctx context.Context, fiel
 		return ec.fieldContext_SettlementLine_product(ctx, field)
 	case "name":
 		return ec.fieldContext_SettlementLine_name(ctx, field)
+	case "refundOf":
+		return ec.fieldContext_SettlementLine_refundOf(ctx, field)
 	case "taxClass":
 		return ec.fieldContext_SettlementLine_taxClass(ctx, field)
 	case "qualified":
@@ -8950,6 +9162,16 @@ func (ec *executionContext) childFields_SettlementLine(ctx context.Context, fiel
 		return ec.fieldContext_SettlementLine_net(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SettlementLine", field.Name)
+}
+
+func (ec *executionContext) childFields_SettlementPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "settlement":
+		return ec.fieldContext_SettlementPayload_settlement(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SettlementPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlementPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SettlementRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8974,6 +9196,20 @@ func (ec *executionContext) childFields_SettlementRate(ctx context.Context, fiel
 		return ec.fieldContext_SettlementRate_tax(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SettlementRate", field.Name)
+}
+
+func (ec *executionContext) childFields_SettlementSaleRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "saleId":
+		return ec.fieldContext_SettlementSaleRef_saleId(ctx, field)
+	case "receiptNumber":
+		return ec.fieldContext_SettlementSaleRef_receiptNumber(ctx, field)
+	case "orderId":
+		return ec.fieldContext_SettlementSaleRef_orderId(ctx, field)
+	case "soldAt":
+		return ec.fieldContext_SettlementSaleRef_soldAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlementSaleRef", field.Name)
 }
 
 func (ec *executionContext) childFields_ShippingRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9796,6 +10032,20 @@ func (ec *executionContext) field_Mutation_closeRegisterSession_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeSettlementMonth_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.CloseSettlementMonthInput, error) {
+			return ec.unmarshalNCloseSettlementMonthInput2tsunaguᚋinternalᚋtsunaguᚐCloseSettlementMonthInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_completeOrder_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9998,6 +10248,20 @@ func (ec *executionContext) field_Mutation_markOrderReady_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.OrderActionInput, error) {
 			return ec.unmarshalNOrderActionInput2tsunaguᚋinternalᚋtsunaguᚐOrderActionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_markSettlementPaid_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.MarkSettlementPaidInput, error) {
+			return ec.unmarshalNMarkSettlementPaidInput2tsunaguᚋinternalᚋtsunaguᚐMarkSettlementPaidInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11864,6 +12128,116 @@ func (ec *executionContext) _CheckoutPayload_userErrors(ctx context.Context, fie
 func (ec *executionContext) fieldContext_CheckoutPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CheckoutPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseSettlementMonthPayload_month(ctx context.Context, field graphql.CollectedField, obj *model.CloseSettlementMonthPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseSettlementMonthPayload_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloseSettlementMonthPayload_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloseSettlementMonthPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _CloseSettlementMonthPayload_closedAt(ctx context.Context, field graphql.CollectedField, obj *model.CloseSettlementMonthPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseSettlementMonthPayload_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloseSettlementMonthPayload_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CloseSettlementMonthPayload", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CloseSettlementMonthPayload_settlements(ctx context.Context, field graphql.CollectedField, obj *model.CloseSettlementMonthPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseSettlementMonthPayload_settlements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Settlements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Settlement) graphql.Marshaler {
+			return ec.marshalOSettlement2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐSettlementᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloseSettlementMonthPayload_settlements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseSettlementMonthPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Settlement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseSettlementMonthPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CloseSettlementMonthPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseSettlementMonthPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseSettlementMonthPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseSettlementMonthPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -16370,6 +16744,94 @@ func (ec *executionContext) fieldContext_Mutation_setCommission(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_setCommission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeSettlementMonth(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeSettlementMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseSettlementMonth(ctx, fc.Args["input"].(tsunagu.CloseSettlementMonthInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CloseSettlementMonthPayload) graphql.Marshaler {
+			return ec.marshalNCloseSettlementMonthPayload2ᚖtsunaguᚋgraphᚋmodelᚐCloseSettlementMonthPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeSettlementMonth(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseSettlementMonthPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeSettlementMonth_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markSettlementPaid(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markSettlementPaid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkSettlementPaid(ctx, fc.Args["input"].(tsunagu.MarkSettlementPaidInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SettlementPayload) graphql.Marshaler {
+			return ec.marshalNSettlementPayload2ᚖtsunaguᚋgraphᚋmodelᚐSettlementPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markSettlementPaid(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SettlementPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markSettlementPaid_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23751,6 +24213,38 @@ func (ec *executionContext) fieldContext_SettlementLine_name(_ context.Context, 
 	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "String")
 }
 
+func (ec *executionContext) _SettlementLine_refundOf(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementLine_refundOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefundOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.SettlementSaleRef) graphql.Marshaler {
+			return ec.marshalOSettlementSaleRef2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlementSaleRef(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementLine_refundOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SettlementSaleRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SettlementLine_taxClass(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23910,6 +24404,70 @@ func (ec *executionContext) _SettlementLine_net(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_SettlementLine_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SettlementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementPayload_settlement(ctx context.Context, field graphql.CollectedField, obj *model.SettlementPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementPayload_settlement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Settlement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Settlement) graphql.Marshaler {
+			return ec.marshalOSettlement2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementPayload_settlement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Settlement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SettlementPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SettlementPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SettlementPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SettlementRate_taxClass(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementRate) (ret graphql.Marshaler) {
@@ -24117,6 +24675,98 @@ func (ec *executionContext) _SettlementRate_tax(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_SettlementRate_tax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SettlementRate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementSaleRef_saleId(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementSaleRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementSaleRef_saleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SaleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.SaleID) graphql.Marshaler {
+			return ec.marshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐSaleID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementSaleRef_saleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementSaleRef", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SettlementSaleRef_receiptNumber(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementSaleRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementSaleRef_receiptNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceiptNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementSaleRef_receiptNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementSaleRef", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SettlementSaleRef_orderId(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementSaleRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementSaleRef_orderId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrderID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.OrderID) graphql.Marshaler {
+			return ec.marshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderID(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementSaleRef_orderId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementSaleRef", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SettlementSaleRef_soldAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SettlementSaleRef) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementSaleRef_soldAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SoldAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementSaleRef_soldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementSaleRef", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ShippingRule_fee(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ShippingRule) (ret graphql.Marshaler) {
@@ -30165,6 +30815,55 @@ func UnmarshalCloseRegisterSessionInput(ctx context.Context, raw any) (tsunagu.C
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCloseSettlementMonthInput(ctx context.Context, obj any) (tsunagu.CloseSettlementMonthInput, error) {
+	var it tsunagu.CloseSettlementMonthInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"month", "shopId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "month":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("month"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Month = data
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCloseSettlementMonthInput unmarshals raw into the CloseSettlementMonthInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCloseSettlementMonthInput(ctx context.Context, raw any) (tsunagu.CloseSettlementMonthInput, error) {
+	var out tsunagu.CloseSettlementMonthInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CloseSettlementMonthInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputConfirmTerminalSaleInput(ctx context.Context, obj any) (model.ConfirmTerminalSaleInput, error) {
 	var it model.ConfirmTerminalSaleInput
 	if obj == nil {
@@ -31209,6 +31908,62 @@ func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj an
 func UnmarshalLoginInput(ctx context.Context, raw any) (tsunagu.LoginInput, error) {
 	var out tsunagu.LoginInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoginInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarkSettlementPaidInput(ctx context.Context, obj any) (tsunagu.MarkSettlementPaidInput, error) {
+	var it tsunagu.MarkSettlementPaidInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "paidOn", "reference"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐSettlementID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "paidOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paidOn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaidOn = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarkSettlementPaidInput unmarshals raw into the MarkSettlementPaidInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarkSettlementPaidInput(ctx context.Context, raw any) (tsunagu.MarkSettlementPaidInput, error) {
+	var out tsunagu.MarkSettlementPaidInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkSettlementPaidInput", raw, &out)
 	return out, err
 }
 
@@ -34280,6 +35035,54 @@ func (ec *executionContext) _CheckoutPayload(ctx context.Context, sel ast.Select
 	return out
 }
 
+var closeSettlementMonthPayloadImplementors = []string{"CloseSettlementMonthPayload"}
+
+func (ec *executionContext) _CloseSettlementMonthPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CloseSettlementMonthPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeSettlementMonthPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseSettlementMonthPayload")
+		case "month":
+			out.Values[i] = ec._CloseSettlementMonthPayload_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "closedAt":
+			out.Values[i] = ec._CloseSettlementMonthPayload_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "settlements":
+			out.Values[i] = ec._CloseSettlementMonthPayload_settlements(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CloseSettlementMonthPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var commissionPartImplementors = []string{"CommissionPart"}
 
 func (ec *executionContext) _CommissionPart(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.CommissionPart) graphql.Marshaler {
@@ -35732,6 +36535,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "setCommission":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setCommission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeSettlementMonth":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeSettlementMonth(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markSettlementPaid":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markSettlementPaid(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -38256,6 +39073,11 @@ func (ec *executionContext) _SettlementLine(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "refundOf":
+			out.Values[i] = ec._SettlementLine_refundOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "taxClass":
 			out.Values[i] = ec._SettlementLine_taxClass(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38290,6 +39112,44 @@ func (ec *executionContext) _SettlementLine(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._SettlementLine_net(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlementPayloadImplementors = []string{"SettlementPayload"}
+
+func (ec *executionContext) _SettlementPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SettlementPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlementPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SettlementPayload")
+		case "settlement":
+			out.Values[i] = ec._SettlementPayload_settlement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SettlementPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -38361,6 +39221,54 @@ func (ec *executionContext) _SettlementRate(ctx context.Context, sel ast.Selecti
 			}
 		case "tax":
 			out.Values[i] = ec._SettlementRate_tax(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlementSaleRefImplementors = []string{"SettlementSaleRef"}
+
+func (ec *executionContext) _SettlementSaleRef(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.SettlementSaleRef) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlementSaleRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SettlementSaleRef")
+		case "saleId":
+			out.Values[i] = ec._SettlementSaleRef_saleId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "receiptNumber":
+			out.Values[i] = ec._SettlementSaleRef_receiptNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "orderId":
+			out.Values[i] = ec._SettlementSaleRef_orderId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "soldAt":
+			out.Values[i] = ec._SettlementSaleRef_soldAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40727,6 +41635,19 @@ func (ec *executionContext) unmarshalNCloseRegisterSessionInput2tsunaguᚋintern
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCloseSettlementMonthInput2tsunaguᚋinternalᚋtsunaguᚐCloseSettlementMonthInput(ctx context.Context, v any) (tsunagu.CloseSettlementMonthInput, error) {
+	res, err := ec.unmarshalInputCloseSettlementMonthInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseSettlementMonthPayload2ᚖtsunaguᚋgraphᚋmodelᚐCloseSettlementMonthPayload(ctx context.Context, sel ast.SelectionSet, v *model.CloseSettlementMonthPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CloseSettlementMonthPayload!")
+		return graphql.Null
+	}
+	return ec._CloseSettlementMonthPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCommissionPart2tsunaguᚋinternalᚋtsunaguᚐCommissionPart(ctx context.Context, sel ast.SelectionSet, v tsunagu.CommissionPart) graphql.Marshaler {
 	return ec._CommissionPart(ctx, sel, &v)
 }
@@ -41405,6 +42326,11 @@ func (ec *executionContext) marshalNLogoutPayload2ᚖtsunaguᚋgraphᚋmodelᚐL
 		return graphql.Null
 	}
 	return ec._LogoutPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMarkSettlementPaidInput2tsunaguᚋinternalᚋtsunaguᚐMarkSettlementPaidInput(ctx context.Context, v any) (tsunagu.MarkSettlementPaidInput, error) {
+	res, err := ec.unmarshalInputMarkSettlementPaidInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMethodTotal2tsunaguᚋinternalᚋtsunaguᚐMethodTotal(ctx context.Context, sel ast.SelectionSet, v tsunagu.MethodTotal) graphql.Marshaler {
@@ -42346,6 +43272,14 @@ func (ec *executionContext) marshalNSettlementLine2ᚕtsunaguᚋinternalᚋtsuna
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSettlementPayload2ᚖtsunaguᚋgraphᚋmodelᚐSettlementPayload(ctx context.Context, sel ast.SelectionSet, v *model.SettlementPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SettlementPayload!")
+		return graphql.Null
+	}
+	return ec._SettlementPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSettlementRate2tsunaguᚋinternalᚋtsunaguᚐSettlementRate(ctx context.Context, sel ast.SelectionSet, v tsunagu.SettlementRate) graphql.Marshaler {
@@ -43463,6 +44397,24 @@ func (ec *executionContext) marshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐMunicip
 	return res
 }
 
+func (ec *executionContext) unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderID(ctx context.Context, v any) (*tsunagu.OrderID, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := gid.UnmarshalOrderID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐOrderID(ctx context.Context, sel ast.SelectionSet, v *tsunagu.OrderID) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := gid.MarshalOrderID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐProductID(ctx context.Context, v any) (*tsunagu.ProductID, error) {
 	if v == nil {
 		return nil, nil
@@ -43478,6 +44430,24 @@ func (ec *executionContext) marshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct
 	_ = sel
 	_ = ctx
 	res := gid.MarshalProductID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐSaleID(ctx context.Context, v any) (*tsunagu.SaleID, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := gid.UnmarshalSaleID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐSaleID(ctx context.Context, sel ast.SelectionSet, v *tsunagu.SaleID) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := gid.MarshalSaleID(*v)
 	return res
 }
 
@@ -43866,6 +44836,25 @@ func (ec *executionContext) unmarshalOSaleFilter2ᚖtsunaguᚋinternalᚋtsunagu
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOSettlement2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐSettlementᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.Settlement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSettlement2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOSettlement2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlement(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Settlement) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -43879,6 +44868,13 @@ func (ec *executionContext) unmarshalOSettlementFilter2ᚖtsunaguᚋinternalᚋt
 	}
 	res, err := ec.unmarshalInputSettlementFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSettlementSaleRef2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlementSaleRef(ctx context.Context, sel ast.SelectionSet, v *tsunagu.SettlementSaleRef) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SettlementSaleRef(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSettlementStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐSettlementStatus(ctx context.Context, v any) (*tsunagu.SettlementStatus, error) {

@@ -49,6 +49,15 @@ type CheckoutPayload struct {
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
 
+type CloseSettlementMonthPayload struct {
+	// YYYY-MM
+	Month    *string    `json:"month,omitempty"`
+	ClosedAt *time.Time `json:"closedAt,omitempty"`
+	// The month's statements at the shop, in ID order; empty when nothing sold.
+	Settlements []*tsunagu.Settlement `json:"settlements,omitempty"`
+	UserErrors  []*tsunagu.Error      `json:"userErrors"`
+}
+
 type CommissionRatePayload struct {
 	CommissionRate *tsunagu.CommissionRate `json:"commissionRate,omitempty"`
 	UserErrors     []*tsunagu.Error        `json:"userErrors"`
@@ -219,6 +228,11 @@ type SettlementConnection struct {
 type SettlementEdge struct {
 	Cursor string              `json:"cursor"`
 	Node   *tsunagu.Settlement `json:"node"`
+}
+
+type SettlementPayload struct {
+	Settlement *tsunagu.Settlement `json:"settlement,omitempty"`
+	UserErrors []*tsunagu.Error    `json:"userErrors"`
 }
 
 type ShippingRulePayload struct {
