@@ -45,14 +45,15 @@ type api struct {
 	homeShop, partnerShop *tsunagu.Location
 	warehouse             *tsunagu.Location
 	// Tokens of signed-in users, by name: admin, manager (of home), otherManager
-	// (of partner), clerk (of the home shop), otherClerk (of the partner shop); and
-	// contexts acting as them, for setting up through the services.
+	// (of partner), clerk (of the home shop), otherClerk (of the partner shop),
+	// facility (staff of homeFac), otherFacility (of partnerFac); and contexts
+	// acting as them, for setting up through the services.
 	tokens map[string]string
 	ctxs   map[string]context.Context
 }
 
 // Roles of the fixture users, as the keys of api.tokens, with "" for anonymous.
-var roles = []string{"", "clerk", "otherClerk", "otherManager", "manager", "admin"}
+var roles = []string{"", "clerk", "otherClerk", "otherManager", "manager", "admin", "facility", "otherFacility"}
 
 func newAPI(t testing.TB) *api {
 	return newAPIWith(t, graph.Options{})
@@ -119,11 +120,13 @@ func (a *api) seed() {
 	must(t, a.catalog.CreateLocation(ctx, a.warehouse))
 
 	users := map[string]postgres.NewUserInput{
-		"admin":        {Role: tsunagu.RoleAdmin},
-		"manager":      {Role: tsunagu.RoleManager, MunicipalityID: &a.home.ID},
-		"otherManager": {Role: tsunagu.RoleManager, MunicipalityID: &a.partner.ID},
-		"clerk":        {Role: tsunagu.RoleClerk, ShopID: &a.homeShop.ID},
-		"otherClerk":   {Role: tsunagu.RoleClerk, ShopID: &a.partnerShop.ID},
+		"admin":         {Role: tsunagu.RoleAdmin},
+		"manager":       {Role: tsunagu.RoleManager, MunicipalityID: &a.home.ID},
+		"otherManager":  {Role: tsunagu.RoleManager, MunicipalityID: &a.partner.ID},
+		"clerk":         {Role: tsunagu.RoleClerk, ShopID: &a.homeShop.ID},
+		"otherClerk":    {Role: tsunagu.RoleClerk, ShopID: &a.partnerShop.ID},
+		"facility":      {Role: tsunagu.RoleFacility, FacilityID: &a.homeFac.ID},
+		"otherFacility": {Role: tsunagu.RoleFacility, FacilityID: &a.partnerFac.ID},
 	}
 	for name, in := range users {
 		in.Email, in.Password, in.Name = name+"@example.jp", "password-"+name, name

@@ -27,7 +27,9 @@ type authzCase struct {
 }
 
 var (
-	managers   = []string{"manager", "admin"}
+	managers = []string{"manager", "admin"}
+	// goodsStaff edit the home facility's products: its managers and its own staff.
+	goodsStaff = []string{"facility", "manager", "admin"}
 	shopStaff  = []string{"clerk", "manager", "admin"}
 	everyStaff = []string{"clerk", "otherClerk", "otherManager", "manager", "admin"}
 )
@@ -42,14 +44,14 @@ var authzMatrix = map[string]authzCase{
 	"updateFacility": {updateFacility, managers, func(a *api) map[string]any {
 		return map[string]any{"in": map[string]any{"id": a.id(gid.KindFacility, int64(a.homeFac.ID)), "name": "改名"}}
 	}},
-	"createProduct": {createProduct, managers, func(a *api) map[string]any {
+	"createProduct": {createProduct, goodsStaff, func(a *api) map[string]any {
 		return map[string]any{"in": with(validProduct(a.homeFac), "code", nil)}
 	}},
-	"updateProduct": {updateProduct, managers, func(a *api) map[string]any {
+	"updateProduct": {updateProduct, goodsStaff, func(a *api) map[string]any {
 		p := a.product(a.homeFac, "更新する品", tsunagu.StatusActive)
 		return map[string]any{"in": map[string]any{"id": a.id(gid.KindProduct, int64(p.ID)), "price": 999}}
 	}},
-	"archiveProduct": {archiveProduct, managers, func(a *api) map[string]any {
+	"archiveProduct": {archiveProduct, goodsStaff, func(a *api) map[string]any {
 		p := a.product(a.homeFac, "しまう品", tsunagu.StatusActive)
 		return map[string]any{"in": map[string]any{"id": a.id(gid.KindProduct, int64(p.ID))}}
 	}},
@@ -201,14 +203,17 @@ var authzMatrix = map[string]authzCase{
 
 // hiddenFrom lists, per mutation, the refused roles that cannot see its object at
 // all and so get NOT_FOUND: a transfer is seen only by the staff of the shops and
-// municipalities it involves. Every other refused role gets FORBIDDEN.
+// municipalities it involves, never by facility staff. Every other refused role gets FORBIDDEN.
 var hiddenFrom = map[string][]string{
-	"approveTransfer": {"clerk"},
-	"shipTransfer":    {"clerk"},
-	"receiveTransfer": {"otherClerk", "otherManager"},
-	"cancelTransfer":  {"otherClerk", "otherManager"},
+	"approveTransfer": {"clerk", "facility", "otherFacility"},
+	"shipTransfer":    {"clerk", "facility", "otherFacility"},
+	"receiveTransfer": {"otherClerk", "otherManager", "facility", "otherFacility"},
+	"cancelTransfer":  {"otherClerk", "otherManager", "facility", "otherFacility"},
 	// A statement of the home facility at the home shop.
 	"markSettlementPaid": {"otherManager"},
+	// Facility staff see no other facility's products at all.
+	"updateProduct":  {"otherFacility"},
+	"archiveProduct": {"otherFacility"},
 }
 
 // shippingFees makes each setShippingRule case set a new fee.

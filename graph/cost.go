@@ -49,6 +49,7 @@ var listWeights = map[string]listWeight{
 	"Query.stockMovements":          page,
 	"Query.transfers":               page,
 	"Query.sales":                   page,
+	"Query.soldLines":               page,
 	"Query.orders":                  page,
 	"Query.auditLog":                page,
 	"AuditEntry.changes":            {items: 40}, // an object's fields

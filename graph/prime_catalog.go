@@ -94,6 +94,8 @@ func (p *primer) user(sel ast.SelectionSet, objs []*tsunagu.User) {
 			p.munisAt(f.Selections, optionalIDs(objs, func(o *tsunagu.User) *tsunagu.MunicipalityID { return o.MunicipalityID }))
 		case "shop":
 			p.locationsAt(f.Selections, optionalIDs(objs, func(o *tsunagu.User) *tsunagu.LocationID { return o.ShopID }))
+		case "facility":
+			p.facilitiesAt(f.Selections, optionalIDs(objs, func(o *tsunagu.User) *tsunagu.FacilityID { return o.FacilityID }))
 		}
 	}
 }

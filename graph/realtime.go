@@ -323,7 +323,7 @@ func (s *socket) recheck(ctx context.Context, token string, u *tsunagu.User, w *
 
 // sameAccess reports whether two reads of a user give the same rights.
 func sameAccess(a, b *tsunagu.User) bool {
-	return a.ID == b.ID && a.Role == b.Role && samePtr(a.MunicipalityID, b.MunicipalityID) && samePtr(a.ShopID, b.ShopID)
+	return a.ID == b.ID && a.Role == b.Role && samePtr(a.MunicipalityID, b.MunicipalityID) && samePtr(a.ShopID, b.ShopID) && samePtr(a.FacilityID, b.FacilityID)
 }
 
 func samePtr[T comparable](x, y *T) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }

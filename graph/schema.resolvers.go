@@ -507,6 +507,10 @@ func (r *queryResolver) Sale(ctx context.Context, id string) (*tsunagu.Sale, err
 	return r.sale(ctx, id)
 }
 
+func (r *queryResolver) SoldLines(ctx context.Context, filter *tsunagu.SoldLineFilter, first *int, after *string) (*model.SoldLineConnection, error) {
+	return r.soldLines(ctx, filter, first, after)
+}
+
 func (r *queryResolver) SaleByReceiptNumber(ctx context.Context, shopID string, number int) (*tsunagu.Sale, error) {
 	return r.saleByReceiptNumber(ctx, shopID, number)
 }
@@ -680,6 +684,10 @@ func (r *shopResolver) ShippingRule(ctx context.Context, obj *tsunagu.Shop) (*ts
 	return r.shippingRule(ctx, obj.LocationID)
 }
 
+func (r *soldLineResolver) Shop(ctx context.Context, obj *tsunagu.SoldLine) (*tsunagu.Location, error) {
+	return load(ctx, &loadersFrom(ctx).location, obj.ShopID, "shop")
+}
+
 func (r *stockAdjustmentResolver) Location(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Location, error) {
 	return load(ctx, &loadersFrom(ctx).location, obj.LocationID, "location")
 }
@@ -827,6 +835,10 @@ func (r *userResolver) Shop(ctx context.Context, obj *tsunagu.User) (*tsunagu.Lo
 	return loadOptional(ctx, &loadersFrom(ctx).location, obj.ShopID, "shop")
 }
 
+func (r *userResolver) Facility(ctx context.Context, obj *tsunagu.User) (*tsunagu.Facility, error) {
+	return loadOptional(ctx, &loadersFrom(ctx).facility, obj.FacilityID, "facility")
+}
+
 func (r *userErrorResolver) Field(ctx context.Context, obj *tsunagu.Error) (*string, error) {
 	if obj.Field == "" {
 		return nil, nil
@@ -887,6 +899,8 @@ func (r *Resolver) SettlementLine() generated.SettlementLineResolver {
 }
 
 func (r *Resolver) Shop() generated.ShopResolver { return &shopResolver{r} }
+
+func (r *Resolver) SoldLine() generated.SoldLineResolver { return &soldLineResolver{r} }
 
 func (r *Resolver) StockAdjustment() generated.StockAdjustmentResolver {
 	return &stockAdjustmentResolver{r}
@@ -954,6 +968,7 @@ type (
 	settlementResolver          struct{ *Resolver }
 	settlementLineResolver      struct{ *Resolver }
 	shopResolver                struct{ *Resolver }
+	soldLineResolver            struct{ *Resolver }
 	stockAdjustmentResolver     struct{ *Resolver }
 	stockLevelResolver          struct{ *Resolver }
 	stockMovementResolver       struct{ *Resolver }

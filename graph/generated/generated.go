@@ -54,6 +54,7 @@ type ResolverRoot interface {
 	Settlement() SettlementResolver
 	SettlementLine() SettlementLineResolver
 	Shop() ShopResolver
+	SoldLine() SoldLineResolver
 	StockAdjustment() StockAdjustmentResolver
 	StockLevel() StockLevelResolver
 	StockMovement() StockMovementResolver
@@ -507,6 +508,7 @@ type ComplexityRoot struct {
 		Sales               func(childComplexity int, filter *tsunagu.SaleFilter, first *int, after *string) int
 		Settlement          func(childComplexity int, id string) int
 		Settlements         func(childComplexity int, month string, filter *tsunagu.SettlementFilter, first *int, after *string) int
+		SoldLines           func(childComplexity int, filter *tsunagu.SoldLineFilter, first *int, after *string) int
 		StockLevels         func(childComplexity int, locationID string, filter *tsunagu.StockLevelFilter, first *int, after *string) int
 		StockMovements      func(childComplexity int, filter tsunagu.StockMovementFilter, first *int, after *string) int
 		Transfer            func(childComplexity int, id string) int
@@ -782,6 +784,22 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	SoldLine struct {
+		Line   func(childComplexity int) int
+		Shop   func(childComplexity int) int
+		SoldAt func(childComplexity int) int
+	}
+
+	SoldLineConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	SoldLineEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	StaffInvitation struct {
 		Email     func(childComplexity int) int
 		ExpiresAt func(childComplexity int) int
@@ -977,6 +995,7 @@ type ComplexityRoot struct {
 
 	User struct {
 		Email        func(childComplexity int) int
+		Facility     func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Municipality func(childComplexity int) int
 		Name         func(childComplexity int) int
@@ -1164,6 +1183,7 @@ type QueryResolver interface {
 	RegisterSession(ctx context.Context, id string) (*tsunagu.RegisterSession, error)
 	Sales(ctx context.Context, filter *tsunagu.SaleFilter, first *int, after *string) (*model.SaleConnection, error)
 	Sale(ctx context.Context, id string) (*tsunagu.Sale, error)
+	SoldLines(ctx context.Context, filter *tsunagu.SoldLineFilter, first *int, after *string) (*model.SoldLineConnection, error)
 	SaleByReceiptNumber(ctx context.Context, shopID string, number int) (*tsunagu.Sale, error)
 	Order(ctx context.Context, id string) (*tsunagu.Order, error)
 	OrderByToken(ctx context.Context, token string) (*tsunagu.Order, error)
@@ -1234,6 +1254,9 @@ type ShopResolver interface {
 
 	ShippingRule(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.ShippingRule, error)
 }
+type SoldLineResolver interface {
+	Shop(ctx context.Context, obj *tsunagu.SoldLine) (*tsunagu.Location, error)
+}
 type StockAdjustmentResolver interface {
 	Location(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Location, error)
 	Product(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Product, error)
@@ -1302,6 +1325,7 @@ type TransferShipmentResolver interface {
 type UserResolver interface {
 	Municipality(ctx context.Context, obj *tsunagu.User) (*tsunagu.Municipality, error)
 	Shop(ctx context.Context, obj *tsunagu.User) (*tsunagu.Location, error)
+	Facility(ctx context.Context, obj *tsunagu.User) (*tsunagu.Facility, error)
 }
 type UserErrorResolver interface {
 	Field(ctx context.Context, obj *tsunagu.Error) (*string, error)
@@ -3461,6 +3485,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Settlements(childComplexity, args["month"].(string), args["filter"].(*tsunagu.SettlementFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.soldLines":
+		if e.ComplexityRoot.Query.SoldLines == nil {
+			break
+		}
+
+		args, err := ec.field_Query_soldLines_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SoldLines(childComplexity, args["filter"].(*tsunagu.SoldLineFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.stockLevels":
 		if e.ComplexityRoot.Query.StockLevels == nil {
 			break
@@ -4603,6 +4638,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShopPayload.UserErrors(childComplexity), true
 
+	case "SoldLine.line":
+		if e.ComplexityRoot.SoldLine.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldLine.Line(childComplexity), true
+	case "SoldLine.shop":
+		if e.ComplexityRoot.SoldLine.Shop == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldLine.Shop(childComplexity), true
+	case "SoldLine.soldAt":
+		if e.ComplexityRoot.SoldLine.SoldAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldLine.SoldAt(childComplexity), true
+
+	case "SoldLineConnection.edges":
+		if e.ComplexityRoot.SoldLineConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldLineConnection.Edges(childComplexity), true
+	case "SoldLineConnection.pageInfo":
+		if e.ComplexityRoot.SoldLineConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldLineConnection.PageInfo(childComplexity), true
+
+	case "SoldLineEdge.cursor":
+		if e.ComplexityRoot.SoldLineEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldLineEdge.Cursor(childComplexity), true
+	case "SoldLineEdge.node":
+		if e.ComplexityRoot.SoldLineEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoldLineEdge.Node(childComplexity), true
+
 	case "StaffInvitation.email":
 		if e.ComplexityRoot.StaffInvitation.Email == nil {
 			break
@@ -5362,6 +5442,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Email(childComplexity), true
+	case "User.facility":
+		if e.ComplexityRoot.User.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Facility(childComplexity), true
 	case "User.id":
 		if e.ComplexityRoot.User.ID == nil {
 			break
@@ -5600,6 +5686,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ShipTransferInput", ec.unmarshalInputShipTransferInput),
 			graphql.NewInputUnmarshaler("ShippingAddressInput", ec.unmarshalInputShippingAddressInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
+			graphql.NewInputUnmarshaler("SoldLineFilter", ec.unmarshalInputSoldLineFilter),
 			graphql.NewInputUnmarshaler("StockLevelFilter", ec.unmarshalInputStockLevelFilter),
 			graphql.NewInputUnmarshaler("StockMovementFilter", ec.unmarshalInputStockMovementFilter),
 			graphql.NewInputUnmarshaler("StocktakeLineInput", ec.unmarshalInputStocktakeLineInput),
@@ -5775,6 +5862,12 @@ type Query {
   "Sales newest first. A clerk sees their own shop's; managers their municipality's shops'."
   sales(filter: SaleFilter, first: Int = 20, after: String): SaleConnection!
   sale(id: ID!): Sale
+  """
+  Lines of completed sales, newest first, each with its shop and time: those of the
+  sales the user sees, and for FACILITY staff the lines of their own facility's goods
+  (and nothing else of those sales).
+  """
+  soldLines(filter: SoldLineFilter, first: Int = 20, after: String): SoldLineConnection!
   "The sale with this receipt number at a shop, or the sale a refund with this number belongs to (for refunds by receipt number)."
   saleByReceiptNumber(shopId: ID!, number: Int!): Sale
 
@@ -5978,14 +6071,16 @@ type Mutation {
   """
   Invites a person by e-mail to a staff account of a role and scope; the e-mail's
   link (it works once, for 72 hours) lets them set their name and password. An ADMIN
-  invites anyone; a MANAGER invites CLERKs of their own municipality's shops only.
+  invites anyone; a MANAGER invites only CLERKs of their own municipality's shops and
+  FACILITY staff of its facilities.
   """
   inviteStaff(input: InviteStaffInput!): InviteStaffPayload!
   "Takes up an invitation: creates the account with this name and password and signs it in. No sign-in needed."
   acceptInvitation(input: AcceptInvitationInput!): LoginPayload!
   """
   Disables a staff account and ends every session of it at once. An ADMIN deactivates
-  anyone but themselves; a MANAGER the CLERKs of their own municipality's shops.
+  anyone but themselves; a MANAGER the CLERKs of their own municipality's shops and
+  the FACILITY staff of its facilities.
   """
   deactivateStaff(input: DeactivateStaffInput!): StaffPayload!
   """
@@ -6153,6 +6248,8 @@ enum Role {
   MANAGER
   "Sells at one shop."
   CLERK
+  "Works for one facility: lists its goods, keeps their stock at its own locations, reads their sales and its statements."
+  FACILITY
   "A shopper with an account."
   CUSTOMER
 }
@@ -6162,10 +6259,12 @@ type User implements Node {
   email: String!
   name: String!
   role: Role!
-  "The municipality a manager manages, or a clerk's shop's municipality."
+  "The municipality a manager manages, or the municipality of a clerk's shop or of facility staff's facility."
   municipality: Municipality
   "A clerk's shop."
   shop: Location
+  "Facility staff's facility."
+  facility: Facility
 }
 
 input LoginInput {
@@ -6208,12 +6307,14 @@ type ResetPasswordPayload {
 
 input InviteStaffInput {
   email: String!
-  "ADMIN, MANAGER or CLERK."
+  "ADMIN, MANAGER, CLERK or FACILITY."
   role: Role!
   "Required for a MANAGER."
   municipalityId: ID
   "Required for a CLERK: the shop they sell at (their municipality is the shop's)."
   shopId: ID
+  "Required for FACILITY staff: the facility they work for (their municipality is the facility's)."
+  facilityId: ID
   "The language of the invitation e-mail."
   locale: Locale = JA
   "A new random string per invitation: a retry returns the first invitation and sends no second e-mail."
@@ -7600,6 +7701,31 @@ type SaleConnection {
 type SaleEdge {
   cursor: String!
   node: Sale!
+}
+
+"A line of a completed sale with where and when it sold: what FACILITY staff see of the sales of their goods."
+type SoldLine {
+  shop: Location!
+  soldAt: Time!
+  line: SaleLine!
+}
+
+type SoldLineConnection {
+  edges: [SoldLineEdge!]!
+  pageInfo: PageInfo!
+}
+
+type SoldLineEdge {
+  cursor: String!
+  node: SoldLine!
+}
+
+input SoldLineFilter {
+  "The facility that owned the goods."
+  facilityId: ID
+  shopId: ID
+  since: Time
+  until: Time
 }
 
 input SaleFilter {
@@ -9260,6 +9386,38 @@ func (ec *executionContext) childFields_ShopPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ShopPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SoldLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shop":
+		return ec.fieldContext_SoldLine_shop(ctx, field)
+	case "soldAt":
+		return ec.fieldContext_SoldLine_soldAt(ctx, field)
+	case "line":
+		return ec.fieldContext_SoldLine_line(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoldLine", field.Name)
+}
+
+func (ec *executionContext) childFields_SoldLineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SoldLineConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SoldLineConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoldLineConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SoldLineEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SoldLineEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SoldLineEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoldLineEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_StaffInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "email":
@@ -9646,6 +9804,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_municipality(ctx, field)
 	case "shop":
 		return ec.fieldContext_User_shop(ctx, field)
+	case "facility":
+		return ec.fieldContext_User_facility(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -11073,6 +11233,36 @@ func (ec *executionContext) field_Query_settlements_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_soldLines_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*tsunagu.SoldLineFilter, error) {
+			return ec.unmarshalOSoldLineFilter2ᚖtsunaguᚋinternalᚋtsunaguᚐSoldLineFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -20041,6 +20231,50 @@ func (ec *executionContext) fieldContext_Query_sale(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_soldLines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_soldLines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SoldLines(ctx, fc.Args["filter"].(*tsunagu.SoldLineFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoldLineConnection) graphql.Marshaler {
+			return ec.marshalNSoldLineConnection2ᚖtsunaguᚋgraphᚋmodelᚐSoldLineConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_soldLines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoldLineConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_soldLines_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_saleByReceiptNumber(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25099,6 +25333,212 @@ func (ec *executionContext) fieldContext_ShopPayload_userErrors(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _SoldLine_shop(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SoldLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldLine_shop(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoldLine().Shop(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Location) graphql.Marshaler {
+			return ec.marshalNLocation2ᚖtsunaguᚋinternalᚋtsunaguᚐLocation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldLine_shop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoldLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoldLine_soldAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SoldLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldLine_soldAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SoldAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldLine_soldAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoldLine", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoldLine_line(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SoldLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldLine_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.SaleLine) graphql.Marshaler {
+			return ec.marshalNSaleLine2ᚖtsunaguᚋinternalᚋtsunaguᚐSaleLine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldLine_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoldLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SaleLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoldLineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SoldLineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldLineConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoldLineEdge) graphql.Marshaler {
+			return ec.marshalNSoldLineEdge2ᚕᚖtsunaguᚋgraphᚋmodelᚐSoldLineEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldLineConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoldLineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoldLineEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoldLineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SoldLineConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldLineConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖtsunaguᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldLineConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoldLineConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoldLineEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SoldLineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldLineEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldLineEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoldLineEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoldLineEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SoldLineEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoldLineEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.SoldLine) graphql.Marshaler {
+			return ec.marshalNSoldLine2ᚖtsunaguᚋinternalᚋtsunaguᚐSoldLine(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoldLineEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoldLineEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoldLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StaffInvitation_email(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Invitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28503,6 +28943,38 @@ func (ec *executionContext) fieldContext_User_shop(_ context.Context, field grap
 	return fc, nil
 }
 
+func (ec *executionContext) _User_facility(ctx context.Context, field graphql.CollectedField, obj *tsunagu.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖtsunaguᚋinternalᚋtsunaguᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Error) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31747,7 +32219,7 @@ func (ec *executionContext) unmarshalInputInviteStaffInput(ctx context.Context, 
 		asMap["locale"] = "JA"
 	}
 
-	fieldsInOrder := [...]string{"email", "role", "municipalityId", "shopId", "locale", "idempotencyKey"}
+	fieldsInOrder := [...]string{"email", "role", "municipalityId", "shopId", "facilityId", "locale", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31782,6 +32254,13 @@ func (ec *executionContext) unmarshalInputInviteStaffInput(ctx context.Context, 
 				return it, err
 			}
 			it.ShopID = data
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐFacilityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = data
 		case "locale":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
 			data, err := ec.unmarshalOLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx, v)
@@ -33678,6 +34157,69 @@ func (ec *executionContext) unmarshalInputSignUpInput(ctx context.Context, obj a
 func UnmarshalSignUpInput(ctx context.Context, raw any) (tsunagu.SignUpInput, error) {
 	var out tsunagu.SignUpInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignUpInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSoldLineFilter(ctx context.Context, obj any) (tsunagu.SoldLineFilter, error) {
+	var it tsunagu.SoldLineFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"facilityId", "shopId", "since", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐFacilityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = data
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSoldLineFilter unmarshals raw into the SoldLineFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSoldLineFilter(ctx context.Context, raw any) (tsunagu.SoldLineFilter, error) {
+	var out tsunagu.SoldLineFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SoldLineFilter", raw, &out)
 	return out, err
 }
 
@@ -37604,6 +38146,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sale(ctx, field)
 				})
+		case "soldLines":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_soldLines(ctx, field)
+				})
 		case "saleByReceiptNumber":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -39463,6 +40011,126 @@ func (ec *executionContext) _ShopPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var soldLineImplementors = []string{"SoldLine"}
+
+func (ec *executionContext) _SoldLine(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.SoldLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, soldLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoldLine")
+		case "shop":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoldLine_shop(ctx, field, obj)
+				})
+		case "soldAt":
+			out.Values[i] = ec._SoldLine_soldAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "line":
+			out.Values[i] = ec._SoldLine_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var soldLineConnectionImplementors = []string{"SoldLineConnection"}
+
+func (ec *executionContext) _SoldLineConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SoldLineConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, soldLineConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoldLineConnection")
+		case "edges":
+			out.Values[i] = ec._SoldLineConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SoldLineConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var soldLineEdgeImplementors = []string{"SoldLineEdge"}
+
+func (ec *executionContext) _SoldLineEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SoldLineEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, soldLineEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoldLineEdge")
+		case "cursor":
+			out.Values[i] = ec._SoldLineEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SoldLineEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var staffInvitationImplementors = []string{"StaffInvitation"}
 
 func (ec *executionContext) _StaffInvitation(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Invitation) graphql.Marshaler {
@@ -40803,6 +41471,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_shop(ctx, field, obj)
+				})
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_facility(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -43356,6 +44030,46 @@ func (ec *executionContext) unmarshalNSignUpInput2tsunaguᚋinternalᚋtsunagu�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSoldLine2ᚖtsunaguᚋinternalᚋtsunaguᚐSoldLine(ctx context.Context, sel ast.SelectionSet, v *tsunagu.SoldLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoldLine!")
+		return graphql.Null
+	}
+	return ec._SoldLine(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoldLineConnection2ᚖtsunaguᚋgraphᚋmodelᚐSoldLineConnection(ctx context.Context, sel ast.SelectionSet, v *model.SoldLineConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoldLineConnection!")
+		return graphql.Null
+	}
+	return ec._SoldLineConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoldLineEdge2ᚕᚖtsunaguᚋgraphᚋmodelᚐSoldLineEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoldLineEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoldLineEdge2ᚖtsunaguᚋgraphᚋmodelᚐSoldLineEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoldLineEdge2ᚖtsunaguᚋgraphᚋmodelᚐSoldLineEdge(ctx context.Context, sel ast.SelectionSet, v *model.SoldLineEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoldLineEdge!")
+		return graphql.Null
+	}
+	return ec._SoldLineEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNStaffPayload2ᚖtsunaguᚋgraphᚋmodelᚐStaffPayload(ctx context.Context, sel ast.SelectionSet, v *model.StaffPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StaffPayload!")
@@ -44935,6 +45649,14 @@ func (ec *executionContext) marshalOShortReason2ᚖtsunaguᚋinternalᚋtsunagu�
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOSoldLineFilter2ᚖtsunaguᚋinternalᚋtsunaguᚐSoldLineFilter(ctx context.Context, v any) (*tsunagu.SoldLineFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSoldLineFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOStaffInvitation2ᚖtsunaguᚋinternalᚋtsunaguᚐInvitation(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Invitation) graphql.Marshaler {

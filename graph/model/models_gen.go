@@ -245,6 +245,16 @@ type ShopPayload struct {
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
 
+type SoldLineConnection struct {
+	Edges    []*SoldLineEdge `json:"edges"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+}
+
+type SoldLineEdge struct {
+	Cursor string            `json:"cursor"`
+	Node   *tsunagu.SoldLine `json:"node"`
+}
+
 type StaffPayload struct {
 	User       *tsunagu.User    `json:"user,omitempty"`
 	UserErrors []*tsunagu.Error `json:"userErrors"`

@@ -57,7 +57,7 @@ func comparePassword(ctx context.Context, password, hash string) (bool, error) {
 var errInvalidCredentials = tsunagu.Errorf(tsunagu.CodeInvalidCredentials, "input.password",
 	"The email address or the password is wrong.")
 
-const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id, u.created_at`
+const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id, u.facility_id, u.created_at`
 
 // Login checks the email and password and starts a session. Returns INVALID_EMAIL
 // (field input.email) for what is not an email address, and INVALID_CREDENTIALS for
@@ -155,6 +155,7 @@ type NewUserInput struct {
 	Role           tsunagu.Role
 	MunicipalityID *tsunagu.MunicipalityID
 	ShopID         *tsunagu.LocationID
+	FacilityID     *tsunagu.FacilityID
 }
 
 // checkNewPassword adds to errs what tsunagu.CheckPassword finds wrong with a new
@@ -180,20 +181,10 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 	// Sign-in ignores case, so accounts are kept in lower case.
 	email = strings.ToLower(email)
 	checkNewPassword(&errs, in.Password, in.Email, in.Role)
-	switch in.Role {
-	case tsunagu.RoleAdmin, tsunagu.RoleCustomer:
-		in.MunicipalityID, in.ShopID = nil, nil
-	case tsunagu.RoleManager:
-		if in.MunicipalityID == nil {
-			errs.Add(tsunagu.CodeRequired, "input.municipalityId", "A manager needs a municipality.")
-		}
-		in.ShopID = nil
-	case tsunagu.RoleClerk:
-		if in.ShopID == nil {
-			errs.Add(tsunagu.CodeRequired, "input.shopId", "A clerk needs a shop.")
-		}
-	default:
-		errs.Add(tsunagu.CodeInvalidInput, "input.role", "Choose a role.")
+	if in.Role == tsunagu.RoleCustomer {
+		in.MunicipalityID, in.ShopID, in.FacilityID = nil, nil, nil
+	} else {
+		tsunagu.NormalizeScope(&errs, in.Role, &in.MunicipalityID, &in.ShopID, &in.FacilityID)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -204,21 +195,16 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 	}
 	var out tsunagu.User
 	err = s.db.transact(ctx, func(tx queryer) error {
-		if in.ShopID != nil {
-			var muni tsunagu.MunicipalityID
-			err := tx.GetContext(ctx, &muni, `SELECT municipality_id FROM locations WHERE id = $1 AND kind = 'SHOP'`, *in.ShopID)
-			if err != nil {
-				return notFound(err, "input.shopId", "shop")
-			}
-			in.MunicipalityID = &muni
+		if err := scopeMunicipality(ctx, tx, &in.MunicipalityID, in.ShopID, in.FacilityID); err != nil {
+			return err
 		}
 		if err := tsunagu.CanAppoint(actor, in.Role, in.MunicipalityID); err != nil {
 			return err
 		}
 		err := tx.GetContext(ctx, &out, `
-			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			RETURNING `+userColumns, email, strings.TrimSpace(in.Name), hash, in.Role, in.MunicipalityID, in.ShopID)
+			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			RETURNING `+userColumns, email, strings.TrimSpace(in.Name), hash, in.Role, in.MunicipalityID, in.ShopID, in.FacilityID)
 		if err != nil {
 			return err
 		}
@@ -229,6 +215,30 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 		return nil, err
 	}
 	return &out, nil
+}
+
+// scopeMunicipality sets *m to the municipality of a clerk's shop or facility
+// staff's facility, the one CanAppoint decides on. Returns NOT_FOUND (input.shopId)
+// for a location that is not a shop, NOT_FOUND (input.facilityId) for an unknown
+// facility.
+func scopeMunicipality(ctx context.Context, tx queryer, m **tsunagu.MunicipalityID, shop *tsunagu.LocationID, facility *tsunagu.FacilityID) error {
+	var muni tsunagu.MunicipalityID
+	switch {
+	case shop != nil:
+		err := tx.GetContext(ctx, &muni, `SELECT municipality_id FROM locations WHERE id = $1 AND kind = 'SHOP'`, *shop)
+		if err != nil {
+			return notFound(err, "input.shopId", "shop")
+		}
+	case facility != nil:
+		err := tx.GetContext(ctx, &muni, `SELECT municipality_id FROM facilities WHERE id = $1`, *facility)
+		if err != nil {
+			return notFound(err, "input.facilityId", "facility")
+		}
+	default:
+		return nil
+	}
+	*m = &muni
+	return nil
 }
 
 // UsersByID returns the users among ids that the signed-in user may see: themselves;

@@ -14,7 +14,7 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-const invitationColumns = `i.id, i.email, i.role, i.municipality_id, i.shop_id, i.expires_at, i.accepted_at`
+const invitationColumns = `i.id, i.email, i.role, i.municipality_id, i.shop_id, i.facility_id, i.expires_at, i.accepted_at`
 
 // InviteStaff writes an invitation and its e-mail (see tsunagu.AuthService). The
 // link's token goes only into the outbox, which erases it once the e-mail is sent;
@@ -24,13 +24,8 @@ func (s *AuthService) InviteStaff(ctx context.Context, in tsunagu.InviteStaffInp
 	return runOnce(ctx, s.db, "inviteStaff", &in, once[*tsunagu.Invitation]{
 		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (*tsunagu.Invitation, error) {
 			muni := in.MunicipalityID
-			if in.ShopID != nil {
-				var m tsunagu.MunicipalityID
-				err := tx.GetContext(ctx, &m, `SELECT municipality_id FROM locations WHERE id = $1 AND kind = 'SHOP'`, *in.ShopID)
-				if err != nil {
-					return nil, notFound(err, "input.shopId", "shop")
-				}
-				muni = &m
+			if err := scopeMunicipality(ctx, tx, &muni, in.ShopID, in.FacilityID); err != nil {
+				return nil, err
 			}
 			if err := tsunagu.CanAppoint(u, in.Role, muni); err != nil {
 				return nil, err
@@ -46,8 +41,8 @@ func (s *AuthService) InviteStaff(ctx context.Context, in tsunagu.InviteStaffInp
 			var out tsunagu.Invitation
 			err := tx.GetContext(ctx, &out, `
 				WITH i AS (
-					INSERT INTO staff_invitations (token_hash, email, role, municipality_id, shop_id, invited_by, expires_at)
-					VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 second')
+					INSERT INTO staff_invitations (token_hash, email, role, municipality_id, shop_id, invited_by, expires_at, facility_id)
+					VALUES ($1, $2, $3, $4, $5, $6, now() + $7 * interval '1 second', $12)
 					RETURNING *
 				), n AS (
 					INSERT INTO notifications (kind, recipient, locale, payload)
@@ -55,7 +50,7 @@ func (s *AuthService) InviteStaff(ctx context.Context, in tsunagu.InviteStaffInp
 				)
 				SELECT `+invitationColumns+` FROM i`,
 				hash, in.Email, in.Role, muni, in.ShopID, u.ID, int64(tsunagu.InvitationTTL/time.Second),
-				mail.KindStaffInvitation, cmp.Or(in.Locale, tsunagu.LocaleJA), cmp.Or(u.Name, u.Email), token)
+				mail.KindStaffInvitation, cmp.Or(in.Locale, tsunagu.LocaleJA), cmp.Or(u.Name, u.Email), token, in.FacilityID)
 			if err != nil {
 				return nil, err
 			}
@@ -110,9 +105,9 @@ func (s *AuthService) AcceptInvitation(ctx context.Context, in tsunagu.AcceptInv
 		}
 		var u tsunagu.User
 		err = tx.GetContext(ctx, &u, `
-			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			RETURNING `+userColumns, inv.Email, in.Name, hash, inv.Role, inv.MunicipalityID, inv.ShopID)
+			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			RETURNING `+userColumns, inv.Email, in.Name, hash, inv.Role, inv.MunicipalityID, inv.ShopID, inv.FacilityID)
 		if err != nil {
 			return err
 		}

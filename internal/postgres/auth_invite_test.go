@@ -102,6 +102,9 @@ func TestInviteStaffRefusals(t *testing.T) {
 		{"ErrNotAShop", w.admin, tsunagu.InviteStaffInput{Role: tsunagu.RoleClerk, ShopID: &w.warehouse.ID}, tsunagu.CodeNotFound, "input.shopId"},
 		{"ErrCustomerRole", w.admin, tsunagu.InviteStaffInput{Role: tsunagu.RoleCustomer}, tsunagu.CodeInvalidInput, "input.role"},
 		{"ErrNotAnEmail", w.admin, tsunagu.InviteStaffInput{Email: "nobody", Role: tsunagu.RoleManager, MunicipalityID: &partner}, tsunagu.CodeInvalidEmail, "input.email"},
+		{"ErrOtherMunicipalitysFacility", w.manager, tsunagu.InviteStaffInput{Role: tsunagu.RoleFacility, FacilityID: &w.partnerFac.ID}, tsunagu.CodeForbidden, ""},
+		{"ErrNoFacility", w.admin, tsunagu.InviteStaffInput{Role: tsunagu.RoleFacility}, tsunagu.CodeRequired, "input.facilityId"},
+		{"ErrUnknownFacility", w.admin, tsunagu.InviteStaffInput{Role: tsunagu.RoleFacility, FacilityID: ptrTo(tsunagu.FacilityID(999999))}, tsunagu.CodeNotFound, "input.facilityId"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.in.IdempotencyKey = inviteKey()
@@ -129,6 +132,21 @@ func TestInviteStaffRefusals(t *testing.T) {
 		must(t, err)
 		if s.User.Role != tsunagu.RoleManager || *s.User.MunicipalityID != partner || inv.ExpiresAt.IsZero() {
 			t.Errorf("account %+v, invitation %+v", s.User, inv)
+		}
+	})
+	// A manager appoints the staff of their municipality's facility: the account
+	// is scoped to the facility, in the facility's municipality.
+	t.Run("ManagerInvitesFacilityStaff", func(t *testing.T) {
+		_, err := w.auth.InviteStaff(w.manager, tsunagu.InviteStaffInput{Email: "maker@example.jp",
+			Role: tsunagu.RoleFacility, FacilityID: &w.homeFac.ID, IdempotencyKey: inviteKey()})
+		must(t, err)
+		s, err := w.auth.AcceptInvitation(context.Background(), tsunagu.AcceptInvitationInput{
+			Token: w.invitationToken("maker@example.jp"), Name: "虹 太郎", Password: "a long password"})
+		must(t, err)
+		u := s.User
+		if u.Role != tsunagu.RoleFacility || u.FacilityID == nil || *u.FacilityID != w.homeFac.ID ||
+			u.MunicipalityID == nil || *u.MunicipalityID != w.home.ID || u.ShopID != nil {
+			t.Errorf("account %+v", u)
 		}
 	})
 	t.Run("ErrExpired", func(t *testing.T) {

@@ -37,10 +37,24 @@ func TestDeactivateStaff(t *testing.T) {
 	w.unchanged(before)
 }
 
+// A manager deactivates the staff of their municipality's facility.
+func TestDeactivateFacilityStaff(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	maker := w.user(w.admin, "maker", postgres.NewUserInput{Role: tsunagu.RoleFacility, FacilityID: &w.homeFac.ID})
+	_, err := w.auth.DeactivateStaff(w.manager, tsunagu.DeactivateStaffInput{UserID: tsunagu.UserFrom(maker).ID})
+	must(t, err)
+	if _, err := w.auth.Authenticate(context.Background(), tsunagu.TokenFrom(maker)); tsunagu.ErrorCode(err) != tsunagu.CodeUnauthenticated {
+		t.Errorf("the deactivated facility staff's token: %v, want UNAUTHENTICATED", err)
+	}
+}
+
 func TestDeactivateStaffRefusals(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	user := func(ctx context.Context) tsunagu.UserID { return tsunagu.UserFrom(ctx).ID }
+	otherMaker := w.user(w.admin, "othermaker", postgres.NewUserInput{Role: tsunagu.RoleFacility, FacilityID: &w.partnerFac.ID})
+	maker := w.user(w.admin, "maker", postgres.NewUserInput{Role: tsunagu.RoleFacility, FacilityID: &w.homeFac.ID})
 	for _, tc := range []struct {
 		name   string
 		ctx    context.Context
@@ -51,6 +65,8 @@ func TestDeactivateStaffRefusals(t *testing.T) {
 		{"ErrManagerDeactivatesManager", w.manager, user(w.otherManager), tsunagu.CodeForbidden},
 		{"ErrManagerDeactivatesAdmin", w.manager, user(w.admin), tsunagu.CodeForbidden},
 		{"ErrClerk", w.clerk, user(w.otherClerk), tsunagu.CodeForbidden},
+		{"ErrOtherMunicipalitysFacilityStaff", w.manager, user(otherMaker), tsunagu.CodeForbidden},
+		{"ErrFacilityStaff", maker, user(w.clerk), tsunagu.CodeForbidden},
 		{"ErrSelf", w.admin, user(w.admin), tsunagu.CodeForbidden},
 		{"ErrUnknown", w.admin, 999999, tsunagu.CodeNotFound},
 		{"ErrAnonymous", context.Background(), user(w.clerk), tsunagu.CodeUnauthenticated},

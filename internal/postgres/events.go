@@ -66,7 +66,7 @@ var _ tsunagu.Watcher = (*WatchService)(nil)
 // location reads a location, NOT_FOUND (field "") when there is none.
 func (s *WatchService) location(ctx context.Context, id tsunagu.LocationID) (*tsunagu.Location, error) {
 	var l tsunagu.Location
-	err := s.db.q().GetContext(ctx, &l, `SELECT id, municipality_id, kind FROM locations WHERE id = $1`, id)
+	err := s.db.q().GetContext(ctx, &l, `SELECT id, municipality_id, kind, facility_id FROM locations WHERE id = $1`, id)
 	if err != nil {
 		return nil, notFound(err, "", "location")
 	}
@@ -91,7 +91,7 @@ func (s *WatchService) WatchShopOrders(ctx context.Context, shop tsunagu.Locatio
 }
 
 // WatchLocationStock returns nil when the user is staff who may see the location's
-// municipality (SeesMunicipality).
+// stock (SeesStockAt).
 func (s *WatchService) WatchLocationStock(ctx context.Context, location tsunagu.LocationID) error {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
@@ -101,7 +101,7 @@ func (s *WatchService) WatchLocationStock(ctx context.Context, location tsunagu.
 	if err != nil {
 		return err
 	}
-	if !u.SeesMunicipality(l.MunicipalityID) {
+	if !u.SeesStockAt(l) {
 		return tsunagu.ErrForbidden
 	}
 	return nil

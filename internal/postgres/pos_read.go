@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"tsunagu/internal/tsunagu"
 )
@@ -48,6 +49,53 @@ func (s *POSService) Sales(ctx context.Context, f tsunagu.SaleFilter, page tsuna
 		return nil, err
 	}
 	return pageOf(sales, page.First), nil
+}
+
+// SoldLines implements tsunagu.POSService. A line is visible with its sale
+// (shopVisibleTo) or to the staff of the facility that owned the goods
+// (ofFacility): the one rule of each role, nothing new for this list.
+func (s *POSService) SoldLines(ctx context.Context, f tsunagu.SoldLineFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.SoldLine], error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := page.Validate(); err != nil {
+		return nil, err
+	}
+	var a args
+	q := `SELECT ` + saleLineColumns + `, s.shop_id, s.created_at AS sold_at
+		FROM sale_lines sl JOIN sales s ON s.id = sl.sale_id
+		WHERE s.status = 'COMPLETED' AND (` + shopVisibleTo(u, &a, "s.shop_id") + ` OR ` + ofFacility(u, &a, "sl.owner_facility_id") + `)`
+	if page.After > 0 {
+		sale, line := tsunagu.SplitSoldLineKey(page.After)
+		q += ` AND (sl.sale_id, sl.line_number) < (` + a.add(sale) + `, ` + a.add(line) + `)`
+	}
+	if f.FacilityID != nil {
+		q += ` AND sl.owner_facility_id = ` + a.add(*f.FacilityID)
+	}
+	if f.ShopID != nil {
+		q += ` AND s.shop_id = ` + a.add(*f.ShopID)
+	}
+	if f.Since != nil {
+		q += ` AND s.created_at >= ` + a.add(*f.Since)
+	}
+	if f.Until != nil {
+		q += ` AND s.created_at < ` + a.add(*f.Until)
+	}
+	q += ` ORDER BY sl.sale_id DESC, sl.line_number DESC LIMIT ` + a.add(page.First+1)
+	var rows []struct {
+		tsunagu.SaleLine
+		ShopID tsunagu.LocationID
+		SoldAt time.Time
+	}
+	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
+		return nil, err
+	}
+	out := make([]*tsunagu.SoldLine, len(rows))
+	for i := range rows {
+		out[i] = &tsunagu.SoldLine{Line: &rows[i].SaleLine, ShopID: rows[i].ShopID, SoldAt: rows[i].SoldAt}
+	}
+	return pageOf(out, page.First), nil
 }
 
 // SalesByID returns the sales among ids that the user may see.

@@ -57,6 +57,16 @@ func shopVisibleTo(u *tsunagu.User, a *args, col string) string {
 	return `false`
 }
 
+// ofFacility is the SQL condition that the facility ID in column col is facility
+// staff u's own: the rule of tsunagu.User.OfFacility, which every condition below
+// uses for the FACILITY role. It is false for anyone else.
+func ofFacility(u *tsunagu.User, a *args, col string) string {
+	if u == nil || u.Role != tsunagu.RoleFacility || u.FacilityID == nil {
+		return `false`
+	}
+	return col + ` = ` + a.add(*u.FacilityID)
+}
+
 // worksAt reports whether u may sell at the shop with location ID shop in municipality
 // m: the rule of tsunagu.User.WorksAt.
 func worksAtShop(u *tsunagu.User, shop tsunagu.LocationID, m tsunagu.MunicipalityID) bool {

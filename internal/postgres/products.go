@@ -47,11 +47,14 @@ func products(rows []*productRow, l tsunagu.Locale) []*tsunagu.Product {
 // visibleTo adds the catalog's visibility rule for u to a query: ACTIVE products for
 // everyone, every product of their municipality for a manager, all for an admin; a
 // clerk sees the ACTIVE products their shop carries (carriedAt), as the counter
-// sells them.
+// sells them; facility staff only their own facility's, in every status
+// (User.OfFacility), and no other product of the network.
 func visibleTo(u *tsunagu.User, a *args) string {
 	switch {
 	case u.IsAdmin():
 		return `true`
+	case u != nil && u.Role == tsunagu.RoleFacility:
+		return ofFacility(u, a, "p.facility_id")
 	case u != nil && u.Role == tsunagu.RoleManager && u.MunicipalityID != nil:
 		return `(p.status = 'ACTIVE' OR p.municipality_id = ` + a.add(*u.MunicipalityID) + `)`
 	case u != nil && u.Role == tsunagu.RoleClerk && u.MunicipalityID != nil:
@@ -139,11 +142,16 @@ func escapeLike(s string) string {
 // Japanese (callers set Locale as they need). References are looked up by ID from
 // documents (sales, transfers, receipts), so archived products are found too; a
 // draft is found only by those who see it in the catalog: an admin and the managers
-// of its municipality.
+// of its municipality. Facility staff, who see no document but their own, find
+// only their own facility's products.
 func (s *CatalogService) ProductsByID(ctx context.Context, ids []tsunagu.ProductID) (map[tsunagu.ProductID]*tsunagu.Product, error) {
 	var a args
-	q := `SELECT ` + productColumns + ` FROM products p WHERE p.id = ANY(` + a.add(int64s(ids)) + `)
-		AND (p.status <> 'DRAFT' OR ` + visibleTo(tsunagu.UserFrom(ctx), &a) + `)`
+	u := tsunagu.UserFrom(ctx)
+	cond := visibleTo(u, &a)
+	if u == nil || u.Role != tsunagu.RoleFacility {
+		cond = `(p.status <> 'DRAFT' OR ` + cond + `)`
+	}
+	q := `SELECT ` + productColumns + ` FROM products p WHERE p.id = ANY(` + a.add(int64s(ids)) + `) AND ` + cond
 	var rows []*productRow
 	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
 		return nil, err
@@ -168,9 +176,10 @@ func (s *CatalogService) ProductByCode(ctx context.Context, code string) (*tsuna
 	return row.product(tsunagu.LocaleJA), nil
 }
 
-// CreateProduct adds a product made by a facility of a municipality the user manages.
-// Returns NOT_FOUND (input.facilityId) for an unknown facility, FORBIDDEN for another
-// municipality's, ValidationErrors, or DUPLICATE_CODE when the code is taken.
+// CreateProduct adds a product made by a facility whose goods the user edits
+// (User.EditsGoodsOf: a manager of its municipality, its own staff). Returns
+// NOT_FOUND (input.facilityId) for an unknown facility, FORBIDDEN for another's,
+// ValidationErrors, or DUPLICATE_CODE when the code is taken.
 func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreateProductInput) (_ *tsunagu.Product, err error) {
 	defer wrap(&err, "CatalogService.CreateProduct")
 	var out *tsunagu.Product
@@ -180,7 +189,7 @@ func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreatePro
 		if err != nil {
 			return notFound(err, "input.facilityId", "facility")
 		}
-		if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), muni); err != nil {
+		if err := tsunagu.CanEditGoodsOf(tsunagu.UserFrom(ctx), in.FacilityID, muni); err != nil {
 			return err
 		}
 		p, err := tsunagu.NewProduct(in)
@@ -228,9 +237,9 @@ func (s *CatalogService) ArchiveProduct(ctx context.Context, id tsunagu.ProductI
 	})
 }
 
-// changeProduct locks a product, checks that the user manages its municipality,
-// lets change modify it and writes it back, all in one transaction, with the audit
-// log's entry for action.
+// changeProduct locks a product, checks that the user edits its facility's goods
+// (User.EditsGoodsOf), lets change modify it and writes it back, all in one
+// transaction, with the audit log's entry for action.
 func (s *CatalogService) changeProduct(ctx context.Context, action string, id tsunagu.ProductID, change func(*tsunagu.Product) error) (*tsunagu.Product, error) {
 	var out *tsunagu.Product
 	err := s.db.transact(ctx, func(tx queryer) error {
@@ -241,9 +250,10 @@ func (s *CatalogService) changeProduct(ctx context.Context, action string, id ts
 		}
 		p, before := row.product(tsunagu.LocaleJA), row.product(tsunagu.LocaleJA)
 		u := tsunagu.UserFrom(ctx)
-		if err := tsunagu.CanManageMunicipality(u, p.MunicipalityID); err != nil {
-			// Others cannot tell a draft they may not see from no product at all.
-			if u != nil && p.Status != tsunagu.StatusActive && err == tsunagu.ErrForbidden {
+		if err := tsunagu.CanEditGoodsOf(u, p.FacilityID, p.MunicipalityID); err != nil {
+			// Others cannot tell a draft they may not see from no product at all;
+			// facility staff see no other facility's products at all.
+			if u != nil && (p.Status != tsunagu.StatusActive || u.Role == tsunagu.RoleFacility) && err == tsunagu.ErrForbidden {
 				return tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such product.")
 			}
 			return err

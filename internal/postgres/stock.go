@@ -38,22 +38,25 @@ const adjustmentColumns = `id, location_id, product_id, quantity, reason, note, 
 const stocktakeColumns = `id, location_id, complete, note, actor_id, created_at`
 
 // StockLevels lists the levels of a location in product order, keyed by product ID.
-// Any staff member may read them. Returns UNAUTHENTICATED, FORBIDDEN for customers,
-// OUT_OF_RANGE (first) for a bad page size, or NOT_FOUND (field "") for an unknown
-// location.
+// Any staff member may read them, but facility staff only at the locations they
+// work at (their facility's own, User.WorksAt). Returns UNAUTHENTICATED, FORBIDDEN
+// for customers and facility staff elsewhere, OUT_OF_RANGE (first) for a bad page
+// size, or NOT_FOUND (field "") for an unknown location.
 func (s *StockService) StockLevels(ctx context.Context, location tsunagu.LocationID, f tsunagu.StockLevelFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.StockLevel], error) {
-	if _, err := tsunagu.RequireStaff(ctx); err != nil {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if err := page.Validate(); err != nil {
 		return nil, err
 	}
-	var exists bool
-	if err := s.db.q().GetContext(ctx, &exists, `SELECT EXISTS (SELECT FROM locations WHERE id = $1)`, location); err != nil {
-		return nil, err
+	var loc tsunagu.Location
+	err = s.db.q().GetContext(ctx, &loc, `SELECT `+locationColumns+` FROM locations WHERE id = $1`, location)
+	if err != nil {
+		return nil, notFound(err, "", "location")
 	}
-	if !exists {
-		return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such location.")
+	if u.Role == tsunagu.RoleFacility && !u.WorksAt(&loc) {
+		return nil, tsunagu.ErrForbidden
 	}
 	var a args
 	q := `SELECT ` + levelColumns + ` FROM stock_levels
@@ -162,12 +165,15 @@ func movementsVisibleTo(u *tsunagu.User, a *args) string {
 }
 
 // locationsVisibleTo is the SQL condition that the location in column col is one
-// whose stock records user u may see (the rule of User.SeesMunicipality): any for an
-// admin, those of their municipality for other staff, none for anyone else.
+// whose stock records user u may see (the rule of User.SeesStockAt): any for an
+// admin, their facility's own locations for facility staff, those of their
+// municipality for other staff, none for anyone else.
 func locationsVisibleTo(u *tsunagu.User, a *args, col string) string {
 	switch {
 	case u.IsAdmin():
 		return `true`
+	case u != nil && u.Role == tsunagu.RoleFacility:
+		return col + ` IN (SELECT id FROM locations WHERE kind = 'FACILITY' AND ` + ofFacility(u, a, "facility_id") + `)`
 	case u == nil || u.MunicipalityID == nil || u.Role == tsunagu.RoleCustomer:
 		return `false`
 	}
@@ -203,7 +209,8 @@ func loadTarget(ctx context.Context, tx queryer, u *tsunagu.User, location tsuna
 	if err := tsunagu.CanWorkAt(u, &t.Location); err != nil {
 		return nil, err
 	}
-	if t.ProductID == nil {
+	// Facility staff see no other facility's goods (visibleTo).
+	if t.ProductID == nil || (u.Role == tsunagu.RoleFacility && !u.OfFacility(t.ProductFacilityID)) {
 		return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "input.productId", "There is no such product.")
 	}
 	return &t, nil

@@ -78,6 +78,10 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 		}
 		status, event := tsunagu.TransferRequested, tsunagu.EventRequested
 		switch {
+		case u.Role == tsunagu.RoleFacility:
+			// Facility staff see no transfer (transferVisibleTo): goods leave their
+			// store rooms by their municipality's managers.
+			return 0, tsunagu.ErrForbidden
 		case u.WorksAt(to):
 		case u.ManagesMunicipality(from.MunicipalityID):
 			status, event = tsunagu.TransferApproved, tsunagu.EventOffered

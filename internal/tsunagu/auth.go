@@ -15,12 +15,22 @@ const (
 	RoleManager Role = "MANAGER"
 	// RoleClerk sells at one shop.
 	RoleClerk Role = "CLERK"
+	// RoleFacility works for one facility: its own goods, their stock at its own
+	// store rooms, their sales and its settlement statements.
+	RoleFacility Role = "FACILITY"
 	// RoleCustomer is a shopper with an account.
 	RoleCustomer Role = "CUSTOMER"
 )
 
-// User is an account. MunicipalityID is set for managers and clerks (a clerk's is the
-// municipality of their shop); ShopID only for clerks.
+// User is an account. MunicipalityID is set for managers, clerks and facility staff
+// (a clerk's is the municipality of their shop, facility staff's their facility's);
+// ShopID only for clerks, FacilityID only for facility staff.
+//
+// What a user sees is decided by one predicate per role, here and in the SQL
+// conditions of package postgres that mirror them: ManagesMunicipality for
+// managers, WorksAt for clerks (and their shop), OfFacility for facility staff.
+// MunicipalityID alone never grants anything to a FACILITY user: it is kept so
+// that CanAppoint can tell whose manager manages the account.
 type User struct {
 	ID             UserID
 	Email          string
@@ -28,6 +38,7 @@ type User struct {
 	Role           Role
 	MunicipalityID *MunicipalityID
 	ShopID         *LocationID
+	FacilityID     *FacilityID
 	CreatedAt      time.Time
 }
 
@@ -154,7 +165,7 @@ func TokenFrom(ctx context.Context) string {
 	return t
 }
 
-// RequireStaff returns the signed-in staff user (admin, manager or clerk), or
+// RequireStaff returns the signed-in staff user (admin, manager, clerk or facility), or
 // UNAUTHENTICATED for an anonymous request and FORBIDDEN for a customer.
 func RequireStaff(ctx context.Context) (*User, error) {
 	u := UserFrom(ctx)
@@ -203,14 +214,51 @@ func CanManageMunicipality(u *User, m MunicipalityID) error {
 	return nil
 }
 
+// OfFacility reports whether u is the staff of facility f (role FACILITY): the one
+// predicate of that role. Facility staff see and edit f's products, the stock at
+// f's own locations (kind FACILITY), and read f's sales and statements; nothing
+// else of the network.
+func (u *User) OfFacility(f FacilityID) bool {
+	return u != nil && u.Role == RoleFacility && u.FacilityID != nil && *u.FacilityID == f
+}
+
+// EditsGoodsOf reports whether u may list and change the products of facility f
+// in municipality m: an admin, a manager of m, or f's own staff.
+func (u *User) EditsGoodsOf(f FacilityID, m MunicipalityID) bool {
+	return u.ManagesMunicipality(m) || u.OfFacility(f)
+}
+
+// CanEditGoodsOf returns nil when u may change facility f's products (EditsGoodsOf),
+// UNAUTHENTICATED when there is no user and FORBIDDEN otherwise.
+func CanEditGoodsOf(u *User, f FacilityID, m MunicipalityID) error {
+	if u == nil {
+		return ErrUnauthenticated
+	}
+	if !u.EditsGoodsOf(f, m) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// SeesStatementOf reports whether u may read the settlement statements of facility
+// f, of goods sold at a shop in municipality shopMuni: an admin, a manager of f's
+// municipality m or of shopMuni, or f's own staff.
+func (u *User) SeesStatementOf(f FacilityID, m, shopMuni MunicipalityID) bool {
+	return u.ManagesMunicipality(m) || u.ManagesMunicipality(shopMuni) || u.OfFacility(f)
+}
+
 // WorksAt reports whether u may handle stock and sales at location l: an admin, a
-// manager of l's municipality, or a clerk of l itself.
+// manager of l's municipality, a clerk of l itself, or the staff of the facility
+// whose own location (kind FACILITY) l is.
 func (u *User) WorksAt(l *Location) bool {
 	if u == nil || l == nil {
 		return false
 	}
-	if u.Role == RoleClerk {
+	switch u.Role {
+	case RoleClerk:
 		return u.ShopID != nil && *u.ShopID == l.ID
+	case RoleFacility:
+		return l.Kind == LocationFacility && l.FacilityID != nil && u.OfFacility(*l.FacilityID)
 	}
 	return u.ManagesMunicipality(l.MunicipalityID)
 }
@@ -227,13 +275,28 @@ func CanWorkAt(u *User, l *Location) error {
 	return nil
 }
 
+// SeesStockAt reports whether u may see the stock records at location l (levels,
+// movements, their changes as they happen): staff of l's municipality
+// (SeesMunicipality), and those who work at l (WorksAt: facility staff at their
+// facility's own locations).
+func (u *User) SeesStockAt(l *Location) bool {
+	return u.SeesMunicipality(l.MunicipalityID) || u.WorksAt(l)
+}
+
 // SeesMunicipality reports whether u may see m's internal records (stock movements,
-// transfers): an admin, or a manager or clerk of m.
+// transfers): an admin, or a manager or clerk of m. Facility staff see only their
+// own facility's (OfFacility), never a whole municipality's.
 func (u *User) SeesMunicipality(m MunicipalityID) bool {
 	if u == nil {
 		return false
 	}
-	return u.Role == RoleAdmin || (u.Role != RoleCustomer && u.MunicipalityID != nil && *u.MunicipalityID == m)
+	switch u.Role {
+	case RoleAdmin:
+		return true
+	case RoleManager, RoleClerk:
+		return u.MunicipalityID != nil && *u.MunicipalityID == m
+	}
+	return false
 }
 
 // Failed sign-ins slow down, per account and network address: the first

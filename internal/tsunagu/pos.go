@@ -598,6 +598,37 @@ type SaleFilter struct {
 	PaymentMethod *PaymentMethod
 }
 
+// SoldLineFilter narrows the list of sold lines.
+type SoldLineFilter struct {
+	FacilityID   *FacilityID
+	ShopID       *LocationID
+	Since, Until *time.Time
+}
+
+// SoldLine is a line of a completed sale with its shop and time: what the staff of
+// the facility whose goods it sold see of the sale.
+type SoldLine struct {
+	Line   *SaleLine
+	ShopID LocationID
+	SoldAt time.Time
+}
+
+// SoldLineKey is a sold line's place in the list, newest first: its sale's ID and
+// line number in one int64 (a sale has at most MaxSaleLines lines).
+func (l *SoldLine) Key() int64 { return SoldLineKey(l.Line.SaleID, l.Line.LineNumber) }
+
+// SoldLineKey is the page key of line n of sale s.
+func SoldLineKey(s SaleID, n int) int64 { return int64(s)*soldLineSpan + int64(n) }
+
+// soldLineSpan is above every line number, so that keys keep (sale, line) order.
+const soldLineSpan = 1024
+
+// Compiling fails if a sale may ever hold more lines than a key has room for.
+const _ = uint(soldLineSpan - MaxSaleLines - 1)
+
+// SplitSoldLineKey is SoldLineKey's inverse.
+func SplitSoldLineKey(k int64) (SaleID, int) { return SaleID(k / soldLineSpan), int(k % soldLineSpan) }
+
 // MethodTotal is the takings of one payment method.
 type MethodTotal struct {
 	Method PaymentMethod
@@ -673,6 +704,11 @@ type POSService interface {
 	SalesByID(ctx context.Context, ids []SaleID) (map[SaleID]*Sale, error)
 	SaleByReceiptNumber(ctx context.Context, shop LocationID, number int64) (*Sale, error)
 	SaleLines(ctx context.Context, ids []SaleID) (map[SaleID][]*SaleLine, error)
+	// SoldLines lists the lines of completed sales newest first (keyed by
+	// SoldLineKey): every line of the sales the user sees, and for facility staff
+	// the lines of their own facility's goods. Returns UNAUTHENTICATED, FORBIDDEN
+	// (customers) or OUT_OF_RANGE (first).
+	SoldLines(ctx context.Context, f SoldLineFilter, page PageArgs) (*Page[*SoldLine], error)
 	SalePayments(ctx context.Context, ids []SaleID) (map[SaleID][]*Payment, error)
 	Refunds(ctx context.Context, ids []SaleID) (map[SaleID][]*Refund, error)
 	// Refund returns one refund by ID (for node(id)) to those who may see its shop's

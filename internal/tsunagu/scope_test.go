@@ -1,0 +1,74 @@
+package tsunagu_test
+
+import (
+	"testing"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// Who may appoint whom, and what facility staff see: the rules every service asks.
+func TestCanAppoint(t *testing.T) {
+	home, away := tsunagu.MunicipalityID(1), tsunagu.MunicipalityID(2)
+	fac := tsunagu.FacilityID(7)
+	admin := &tsunagu.User{Role: tsunagu.RoleAdmin}
+	manager := &tsunagu.User{Role: tsunagu.RoleManager, MunicipalityID: &home}
+	clerk := &tsunagu.User{Role: tsunagu.RoleClerk, MunicipalityID: &home}
+	maker := &tsunagu.User{Role: tsunagu.RoleFacility, MunicipalityID: &home, FacilityID: &fac}
+	for _, tc := range []struct {
+		name string
+		u    *tsunagu.User
+		role tsunagu.Role
+		m    *tsunagu.MunicipalityID
+		want tsunagu.Code
+	}{
+		{"AdminAppointsAdmin", admin, tsunagu.RoleAdmin, nil, ""},
+		{"AdminAppointsManager", admin, tsunagu.RoleManager, &away, ""},
+		{"ManagerAppointsClerk", manager, tsunagu.RoleClerk, &home, ""},
+		{"ManagerAppointsFacilityStaff", manager, tsunagu.RoleFacility, &home, ""},
+		{"ErrManagerAppointsOtherTownsClerk", manager, tsunagu.RoleClerk, &away, tsunagu.CodeForbidden},
+		{"ErrManagerAppointsOtherTownsFacilityStaff", manager, tsunagu.RoleFacility, &away, tsunagu.CodeForbidden},
+		{"ErrManagerAppointsManager", manager, tsunagu.RoleManager, &home, tsunagu.CodeForbidden},
+		{"ErrManagerAppointsAdmin", manager, tsunagu.RoleAdmin, nil, tsunagu.CodeForbidden},
+		{"ErrClerkAppointsClerk", clerk, tsunagu.RoleClerk, &home, tsunagu.CodeForbidden},
+		{"ErrFacilityStaffAppointFacilityStaff", maker, tsunagu.RoleFacility, &home, tsunagu.CodeForbidden},
+		{"ErrAnonymous", nil, tsunagu.RoleClerk, &home, tsunagu.CodeUnauthenticated},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tsunagu.ErrorCode(tsunagu.CanAppoint(tc.u, tc.role, tc.m)); got != tc.want {
+				t.Errorf("code %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// Facility staff's scope is their facility, never their municipality: they work at
+// their own store room only, and see no municipality's records.
+func TestFacilityScope(t *testing.T) {
+	home := tsunagu.MunicipalityID(1)
+	fac, other := tsunagu.FacilityID(7), tsunagu.FacilityID(8)
+	maker := &tsunagu.User{Role: tsunagu.RoleFacility, MunicipalityID: &home, FacilityID: &fac}
+	store := &tsunagu.Location{ID: 10, MunicipalityID: home, Kind: tsunagu.LocationFacility, FacilityID: &fac}
+	neighbours := &tsunagu.Location{ID: 11, MunicipalityID: home, Kind: tsunagu.LocationFacility, FacilityID: &other}
+	shop := &tsunagu.Location{ID: 12, MunicipalityID: home, Kind: tsunagu.LocationShop}
+	for name, got := range map[string]bool{
+		"WorksAtOwnStoreRoom":         maker.WorksAt(store),
+		"!WorksAtNeighboursStoreRoom": !maker.WorksAt(neighbours),
+		"!WorksAtShop":                !maker.WorksAt(shop),
+		"SeesStockAtOwnStoreRoom":     maker.SeesStockAt(store),
+		"!SeesStockAtShop":            !maker.SeesStockAt(shop),
+		"!SeesMunicipality":           !maker.SeesMunicipality(home),
+		"!ManagesMunicipality":        !maker.ManagesMunicipality(home),
+		"EditsOwnGoods":               maker.EditsGoodsOf(fac, home),
+		"!EditsNeighboursGoods":       !maker.EditsGoodsOf(other, home),
+		"SeesOwnStatements":           maker.SeesStatementOf(fac, home, home),
+		"!SeesNeighboursStatements":   !maker.SeesStatementOf(other, home, home),
+		"ManagerEditsNeighboursGoods": (&tsunagu.User{Role: tsunagu.RoleManager, MunicipalityID: &home}).EditsGoodsOf(other, home),
+		"ManagerWorksAtFacilityStore": (&tsunagu.User{Role: tsunagu.RoleManager, MunicipalityID: &home}).WorksAt(store),
+		"!ClerkWorksAtFacilityStore":  !(&tsunagu.User{Role: tsunagu.RoleClerk, MunicipalityID: &home, ShopID: &shop.ID}).WorksAt(store),
+		"!CustomerOfFacility":         !(&tsunagu.User{Role: tsunagu.RoleCustomer, FacilityID: &fac}).OfFacility(fac),
+	} {
+		if !got {
+			t.Errorf("%s does not hold", name)
+		}
+	}
+}
