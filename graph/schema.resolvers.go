@@ -302,6 +302,16 @@ func (r *mutationResolver) DeactivateStaff(ctx context.Context, input tsunagu.De
 	return staffPayload(ctx, v, err)
 }
 
+func (r *mutationResolver) UpdateStaff(ctx context.Context, input tsunagu.UpdateStaffInput) (*model.StaffPayload, error) {
+	v, err := r.Auth.UpdateStaff(ctx, input)
+	return staffPayload(ctx, v, err)
+}
+
+func (r *mutationResolver) ChangePassword(ctx context.Context, input tsunagu.ChangePasswordInput) (*model.ChangePasswordPayload, error) {
+	errs, err := userErrors(r.Auth.ChangePassword(ctx, input))
+	return &model.ChangePasswordPayload{UserErrors: errs}, err
+}
+
 func (r *mutationResolver) Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error) {
 	v, err := r.Orders.Checkout(ctx, input)
 	return checkoutPayload(ctx, v, err)

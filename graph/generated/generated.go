@@ -122,6 +122,10 @@ type ComplexityRoot struct {
 		UserErrors   func(childComplexity int) int
 	}
 
+	ChangePasswordPayload struct {
+		UserErrors func(childComplexity int) int
+	}
+
 	CheckoutPayload struct {
 		ClientSecret func(childComplexity int) int
 		Order        func(childComplexity int) int
@@ -301,6 +305,7 @@ type ComplexityRoot struct {
 		CancelOrder          func(childComplexity int, input tsunagu.CancelOrderInput) int
 		CancelTerminalSale   func(childComplexity int, input tsunagu.CancelTerminalSaleInput) int
 		CancelTransfer       func(childComplexity int, input tsunagu.CancelTransferInput) int
+		ChangePassword       func(childComplexity int, input tsunagu.ChangePasswordInput) int
 		Checkout             func(childComplexity int, input tsunagu.CheckoutInput) int
 		CloseRegisterSession func(childComplexity int, input tsunagu.CloseSessionInput) int
 		CloseSettlementMonth func(childComplexity int, input tsunagu.CloseSettlementMonthInput) int
@@ -343,6 +348,7 @@ type ComplexityRoot struct {
 		UpdateProduct        func(childComplexity int, input tsunagu.UpdateProductInput) int
 		UpdateRegister       func(childComplexity int, input tsunagu.UpdateRegisterInput) int
 		UpdateShop           func(childComplexity int, input tsunagu.UpdateShopInput) int
+		UpdateStaff          func(childComplexity int, input tsunagu.UpdateStaffInput) int
 		VoidSale             func(childComplexity int, input tsunagu.VoidSaleInput) int
 	}
 
@@ -1119,6 +1125,8 @@ type MutationResolver interface {
 	InviteStaff(ctx context.Context, input tsunagu.InviteStaffInput) (*model.InviteStaffPayload, error)
 	AcceptInvitation(ctx context.Context, input tsunagu.AcceptInvitationInput) (*model.LoginPayload, error)
 	DeactivateStaff(ctx context.Context, input tsunagu.DeactivateStaffInput) (*model.StaffPayload, error)
+	UpdateStaff(ctx context.Context, input tsunagu.UpdateStaffInput) (*model.StaffPayload, error)
+	ChangePassword(ctx context.Context, input tsunagu.ChangePasswordInput) (*model.ChangePasswordPayload, error)
 	Checkout(ctx context.Context, input tsunagu.CheckoutInput) (*model.CheckoutPayload, error)
 	MarkOrderReady(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
 	CompleteOrder(ctx context.Context, input tsunagu.OrderActionInput) (*model.OrderPayload, error)
@@ -1505,6 +1513,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CashMovementPayload.UserErrors(childComplexity), true
+
+	case "ChangePasswordPayload.userErrors":
+		if e.ComplexityRoot.ChangePasswordPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangePasswordPayload.UserErrors(childComplexity), true
 
 	case "CheckoutPayload.clientSecret":
 		if e.ComplexityRoot.CheckoutPayload.ClientSecret == nil {
@@ -2199,6 +2214,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelTransfer(childComplexity, args["input"].(tsunagu.CancelTransferInput)), true
+	case "Mutation.changePassword":
+		if e.ComplexityRoot.Mutation.ChangePassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changePassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(tsunagu.ChangePasswordInput)), true
 	case "Mutation.checkout":
 		if e.ComplexityRoot.Mutation.Checkout == nil {
 			break
@@ -2656,6 +2682,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateShop(childComplexity, args["input"].(tsunagu.UpdateShopInput)), true
+	case "Mutation.updateStaff":
+		if e.ComplexityRoot.Mutation.UpdateStaff == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateStaff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateStaff(childComplexity, args["input"].(tsunagu.UpdateStaffInput)), true
 	case "Mutation.voidSale":
 		if e.ComplexityRoot.Mutation.VoidSale == nil {
 			break
@@ -5636,6 +5673,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CancelOrderInput", ec.unmarshalInputCancelOrderInput),
 			graphql.NewInputUnmarshaler("CancelTerminalSaleInput", ec.unmarshalInputCancelTerminalSaleInput),
 			graphql.NewInputUnmarshaler("CancelTransferInput", ec.unmarshalInputCancelTransferInput),
+			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
 			graphql.NewInputUnmarshaler("CheckoutInput", ec.unmarshalInputCheckoutInput),
 			graphql.NewInputUnmarshaler("CheckoutLineInput", ec.unmarshalInputCheckoutLineInput),
 			graphql.NewInputUnmarshaler("CloseRegisterSessionInput", ec.unmarshalInputCloseRegisterSessionInput),
@@ -5699,6 +5737,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateProductInput", ec.unmarshalInputUpdateProductInput),
 			graphql.NewInputUnmarshaler("UpdateRegisterInput", ec.unmarshalInputUpdateRegisterInput),
 			graphql.NewInputUnmarshaler("UpdateShopInput", ec.unmarshalInputUpdateShopInput),
+			graphql.NewInputUnmarshaler("UpdateStaffInput", ec.unmarshalInputUpdateStaffInput),
 			graphql.NewInputUnmarshaler("VoidSaleInput", ec.unmarshalInputVoidSaleInput),
 		)
 	}
@@ -6084,6 +6123,18 @@ type Mutation {
   """
   deactivateStaff(input: DeactivateStaffInput!): StaffPayload!
   """
+  Gives a staff account another role or scope. An ADMIN changes anyone but themselves;
+  a MANAGER only CLERKs of their own municipality's shops and FACILITY staff of its
+  facilities, and only into such a role again; nobody changes their own. A change ends
+  every session of the account (it signs in again, with what its new role may see).
+  """
+  updateStaff(input: UpdateStaffInput!): StaffPayload!
+  """
+  Changes the signed-in user's own password. Every other session of the account ends;
+  this one stays signed in. Wrong current passwords count towards sign-in's back-off.
+  """
+  changePassword(input: ChangePasswordInput!): ChangePasswordPayload!
+  """
   Orders a cart from one shop, as a guest or a signed-in customer: reserves the stock
   (for 30 minutes), creates the order PENDING_PAYMENT and its Stripe PaymentIntent.
   Pay with the client secret (Stripe.js); Stripe's webhook marks the order paid. A
@@ -6336,6 +6387,28 @@ type InviteStaffPayload {
 
 input DeactivateStaffInput {
   userId: ID!
+}
+
+input UpdateStaffInput {
+  userId: ID!
+  "ADMIN, MANAGER, CLERK or FACILITY."
+  role: Role!
+  "Required for a MANAGER."
+  municipalityId: ID
+  "Required for a CLERK."
+  shopId: ID
+  "Required for FACILITY staff."
+  facilityId: ID
+}
+
+input ChangePasswordInput {
+  currentPassword: String!
+  "At least 10 characters (8 for shoppers)."
+  newPassword: String!
+}
+
+type ChangePasswordPayload {
+  userErrors: [UserError!]!
 }
 
 type StaffPayload {
@@ -8226,6 +8299,14 @@ func (ec *executionContext) childFields_CashMovementPayload(ctx context.Context,
 		return ec.fieldContext_CashMovementPayload_userErrors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CashMovementPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_ChangePasswordPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangePasswordPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CheckoutPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10164,6 +10245,20 @@ func (ec *executionContext) field_Mutation_cancelTransfer_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.ChangePasswordInput, error) {
+			return ec.unmarshalNChangePasswordInput2tsunaguᚋinternalᚋtsunaguᚐChangePasswordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_checkout_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10730,6 +10825,20 @@ func (ec *executionContext) field_Mutation_updateShop_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.UpdateShopInput, error) {
 			return ec.unmarshalNUpdateShopInput2tsunaguᚋinternalᚋtsunaguᚐUpdateShopInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateStaff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.UpdateStaffInput, error) {
+			return ec.unmarshalNUpdateStaffInput2tsunaguᚋinternalᚋtsunaguᚐUpdateStaffInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12208,6 +12317,38 @@ func (ec *executionContext) _CashMovementPayload_userErrors(ctx context.Context,
 func (ec *executionContext) fieldContext_CashMovementPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CashMovementPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangePasswordPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangePasswordPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangePasswordPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangePasswordPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -16450,6 +16591,94 @@ func (ec *executionContext) fieldContext_Mutation_deactivateStaff(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deactivateStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateStaff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateStaff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateStaff(ctx, fc.Args["input"].(tsunagu.UpdateStaffInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StaffPayload) graphql.Marshaler {
+			return ec.marshalNStaffPayload2ᚖtsunaguᚋgraphᚋmodelᚐStaffPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateStaff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateStaff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changePassword(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changePassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangePassword(ctx, fc.Args["input"].(tsunagu.ChangePasswordInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangePasswordPayload) graphql.Marshaler {
+			return ec.marshalNChangePasswordPayload2ᚖtsunaguᚋgraphᚋmodelᚐChangePasswordPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changePassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangePasswordPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changePassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31091,6 +31320,55 @@ func UnmarshalCancelTransferInput(ctx context.Context, raw any) (tsunagu.CancelT
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Context, obj any) (tsunagu.ChangePasswordInput, error) {
+	var it tsunagu.ChangePasswordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"currentPassword", "newPassword"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "currentPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currentPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrentPassword = data
+		case "newPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newPassword"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewPassword = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangePasswordInput unmarshals raw into the ChangePasswordInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangePasswordInput(ctx context.Context, raw any) (tsunagu.ChangePasswordInput, error) {
+	var out tsunagu.ChangePasswordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangePasswordInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj any) (tsunagu.CheckoutInput, error) {
 	var it tsunagu.CheckoutInput
 	if obj == nil {
@@ -35028,6 +35306,76 @@ func UnmarshalUpdateShopInput(ctx context.Context, raw any) (tsunagu.UpdateShopI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, obj any) (tsunagu.UpdateStaffInput, error) {
+	var it tsunagu.UpdateStaffInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"userId", "role", "municipalityId", "shopId", "facilityId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "userId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("userId"))
+			data, err := ec.unmarshalNID2tsunaguᚋinternalᚋtsunaguᚐUserID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UserID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNRole2tsunaguᚋinternalᚋtsunaguᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "municipalityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐMunicipalityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityID = data
+		case "shopId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shopId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShopID = data
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐFacilityID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateStaffInput unmarshals raw into the UpdateStaffInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateStaffInput(ctx context.Context, raw any) (tsunagu.UpdateStaffInput, error) {
+	var out tsunagu.UpdateStaffInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateStaffInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputVoidSaleInput(ctx context.Context, obj any) (tsunagu.VoidSaleInput, error) {
 	var it tsunagu.VoidSaleInput
 	if obj == nil {
@@ -35509,6 +35857,39 @@ func (ec *executionContext) _CashMovementPayload(ctx context.Context, sel ast.Se
 			}
 		case "userErrors":
 			out.Values[i] = ec._CashMovementPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changePasswordPayloadImplementors = []string{"ChangePasswordPayload"}
+
+func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePasswordPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changePasswordPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangePasswordPayload")
+		case "userErrors":
+			out.Values[i] = ec._ChangePasswordPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37000,6 +37381,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deactivateStaff":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deactivateStaff(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateStaff":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateStaff(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changePassword":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changePassword(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -42272,6 +42667,19 @@ func (ec *executionContext) marshalNCategory2tsunaguᚋinternalᚋtsunaguᚐCate
 	return res
 }
 
+func (ec *executionContext) unmarshalNChangePasswordInput2tsunaguᚋinternalᚋtsunaguᚐChangePasswordInput(ctx context.Context, v any) (tsunagu.ChangePasswordInput, error) {
+	res, err := ec.unmarshalInputChangePasswordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangePasswordPayload2ᚖtsunaguᚋgraphᚋmodelᚐChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, v *model.ChangePasswordPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangePasswordPayload!")
+		return graphql.Null
+	}
+	return ec._ChangePasswordPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCheckoutInput2tsunaguᚋinternalᚋtsunaguᚐCheckoutInput(ctx context.Context, v any) (tsunagu.CheckoutInput, error) {
 	res, err := ec.unmarshalInputCheckoutInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44632,6 +45040,11 @@ func (ec *executionContext) unmarshalNUpdateRegisterInput2tsunaguᚋinternalᚋt
 
 func (ec *executionContext) unmarshalNUpdateShopInput2tsunaguᚋinternalᚋtsunaguᚐUpdateShopInput(ctx context.Context, v any) (tsunagu.UpdateShopInput, error) {
 	res, err := ec.unmarshalInputUpdateShopInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateStaffInput2tsunaguᚋinternalᚋtsunaguᚐUpdateStaffInput(ctx context.Context, v any) (tsunagu.UpdateStaffInput, error) {
+	res, err := ec.unmarshalInputUpdateStaffInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

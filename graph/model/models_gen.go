@@ -40,6 +40,10 @@ type CashMovementPayload struct {
 	UserErrors   []*tsunagu.Error      `json:"userErrors"`
 }
 
+type ChangePasswordPayload struct {
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
 type CheckoutPayload struct {
 	Order *tsunagu.Order `json:"order,omitempty"`
 	// The PaymentIntent's client secret, for Stripe.js.

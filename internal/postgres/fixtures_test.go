@@ -140,6 +140,21 @@ func (w *world) refused(t *testing.T, before string, err error, code tsunagu.Cod
 	}
 }
 
+// refusedAs is refused for refusals on a field, and for those on none (the
+// GraphQL errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND of the object) checks
+// only the code and that nothing changed.
+func (w *world) refusedAs(t *testing.T, before string, err error, code tsunagu.Code, field string) {
+	t.Helper()
+	if field != "" {
+		w.refused(t, before, err, code, field)
+		return
+	}
+	if got := tsunagu.ErrorCode(err); got != code {
+		t.Fatalf("code %q (%v), want %q", got, err, code)
+	}
+	w.unchanged(before)
+}
+
 func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {

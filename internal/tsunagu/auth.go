@@ -100,9 +100,50 @@ type AuthService interface {
 	// for an unknown user or a shopper's account, FORBIDDEN; and then changes
 	// nothing. An account deactivated already stays so (its tokens revoked again).
 	DeactivateStaff(ctx context.Context, in DeactivateStaffInput) (*User, error)
+	// UpdateStaff gives a staff account another role or scope. Who may is
+	// CanAppoint's rule, for the account as it is and as it becomes; nobody
+	// changes their own account (FORBIDDEN). A change revokes every bearer token of
+	// the account: what its sessions were allowed to see has changed, so it signs
+	// in again. Returns validation errors (NormalizeScope's), NOT_FOUND
+	// (input.userId) for an unknown user or a shopper's account, NOT_FOUND
+	// (input.shopId, input.facilityId) for an unknown scope, FORBIDDEN; and then
+	// changes nothing. The same role and scope again changes nothing.
+	UpdateStaff(ctx context.Context, in UpdateStaffInput) (*User, error)
+	// ChangePassword sets the signed-in user's own password. Every other session of
+	// the account ends (its other bearer tokens are revoked, its reset links used
+	// up); the one it was asked from stays signed in. Returns UNAUTHENTICATED,
+	// INVALID_CREDENTIALS (input.currentPassword) for a wrong current password,
+	// TOO_MANY_LOGIN_ATTEMPTS (input.currentPassword) after too many wrong ones in
+	// a row (sign-in's back-off, which guesses here count towards), and CheckPassword's
+	// errors on input.newPassword; and then changes nothing. A retry after the
+	// change went through (the new password is the password already) succeeds and
+	// changes nothing.
+	ChangePassword(ctx context.Context, in ChangePasswordInput) error
 	// UsersByID returns the users among ids that the signed-in user may see:
 	// themselves; staff see other staff; admins see everyone.
 	UsersByID(ctx context.Context, ids []UserID) (map[UserID]*User, error)
+}
+
+// UpdateStaffInput is a staff account's new role and scope (see InviteStaffInput).
+type UpdateStaffInput struct {
+	UserID         UserID
+	Role           Role
+	MunicipalityID *MunicipalityID
+	ShopID         *LocationID
+	FacilityID     *FacilityID
+}
+
+// Validate checks the role and scope (NormalizeScope).
+func (in *UpdateStaffInput) Validate() error {
+	var errs ValidationErrors
+	NormalizeScope(&errs, in.Role, &in.MunicipalityID, &in.ShopID, &in.FacilityID)
+	return errs.Err()
+}
+
+// ChangePasswordInput is the signed-in user's password and the one to take its place.
+type ChangePasswordInput struct {
+	CurrentPassword string
+	NewPassword     string
 }
 
 // DeactivateStaffInput names the staff account to deactivate.
