@@ -87,7 +87,9 @@ fuzz:
 	done
 
 ## bench: the API, with the catalog cache off and on, against the minimal SQL on a large
-## dataset of its own (a few minutes); BENCH_FLAGS passes flags, e.g. -scale 10000,100000.
+## dataset of its own (a few minutes), then the settlement close of every month of its
+## year at all 100 shops beside the minimal SQL; BENCH_FLAGS passes flags, e.g.
+## -scale 10000,100000, or -only "settlement close" for the close alone.
 BENCH_FLAGS ?=
 bench: deps
 	$(GO) run ./cmd/bench $(BENCH_FLAGS)
