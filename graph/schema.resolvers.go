@@ -277,6 +277,16 @@ func (r *mutationResolver) SignUp(ctx context.Context, input tsunagu.SignUpInput
 	return loginPayload(ctx, v, err)
 }
 
+func (r *mutationResolver) RequestEmailVerification(ctx context.Context, input tsunagu.RequestEmailVerificationInput) (*model.RequestEmailVerificationPayload, error) {
+	errs, err := userErrors(r.Auth.RequestEmailVerification(ctx, input))
+	return &model.RequestEmailVerificationPayload{UserErrors: errs}, err
+}
+
+func (r *mutationResolver) VerifyEmail(ctx context.Context, input tsunagu.VerifyEmailInput) (*model.VerifyEmailPayload, error) {
+	errs, err := userErrors(r.Auth.VerifyEmail(ctx, input))
+	return &model.VerifyEmailPayload{UserErrors: errs}, err
+}
+
 func (r *mutationResolver) RequestPasswordReset(ctx context.Context, input tsunagu.RequestPasswordResetInput) (*model.RequestPasswordResetPayload, error) {
 	errs, err := userErrors(r.Auth.RequestPasswordReset(ctx, input))
 	return &model.RequestPasswordResetPayload{UserErrors: errs}, err

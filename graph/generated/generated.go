@@ -298,58 +298,60 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptInvitation     func(childComplexity int, input tsunagu.AcceptInvitationInput) int
-		AdjustStock          func(childComplexity int, input tsunagu.AdjustStockInput) int
-		ApproveTransfer      func(childComplexity int, input tsunagu.ApproveTransferInput) int
-		ArchiveProduct       func(childComplexity int, input model.ArchiveProductInput) int
-		CancelOrder          func(childComplexity int, input tsunagu.CancelOrderInput) int
-		CancelTerminalSale   func(childComplexity int, input tsunagu.CancelTerminalSaleInput) int
-		CancelTransfer       func(childComplexity int, input tsunagu.CancelTransferInput) int
-		ChangePassword       func(childComplexity int, input tsunagu.ChangePasswordInput) int
-		Checkout             func(childComplexity int, input tsunagu.CheckoutInput) int
-		CloseRegisterSession func(childComplexity int, input tsunagu.CloseSessionInput) int
-		CloseSettlementMonth func(childComplexity int, input tsunagu.CloseSettlementMonthInput) int
-		CompleteOrder        func(childComplexity int, input tsunagu.OrderActionInput) int
-		ConfirmTerminalSale  func(childComplexity int, input model.ConfirmTerminalSaleInput) int
-		CreateFacility       func(childComplexity int, input tsunagu.CreateFacilityInput) int
-		CreateLocation       func(childComplexity int, input tsunagu.CreateLocationInput) int
-		CreateMunicipality   func(childComplexity int, input tsunagu.CreateMunicipalityInput) int
-		CreatePartnership    func(childComplexity int, input tsunagu.CreatePartnershipInput) int
-		CreateProduct        func(childComplexity int, input tsunagu.CreateProductInput) int
-		CreateRegister       func(childComplexity int, input tsunagu.CreateRegisterInput) int
-		CreateSale           func(childComplexity int, input tsunagu.CreateSaleInput) int
-		CreateTerminalSale   func(childComplexity int, input tsunagu.CreateTerminalSaleInput) int
-		DeactivateStaff      func(childComplexity int, input tsunagu.DeactivateStaffInput) int
-		EndPartnership       func(childComplexity int, input tsunagu.EndPartnershipInput) int
-		InviteStaff          func(childComplexity int, input tsunagu.InviteStaffInput) int
-		Login                func(childComplexity int, input tsunagu.LoginInput) int
-		Logout               func(childComplexity int) int
-		MarkOrderReady       func(childComplexity int, input tsunagu.OrderActionInput) int
-		MarkSettlementPaid   func(childComplexity int, input tsunagu.MarkSettlementPaidInput) int
-		OpenRegisterSession  func(childComplexity int, input tsunagu.OpenSessionInput) int
-		ReceiveTransfer      func(childComplexity int, input tsunagu.ReceiveTransferInput) int
-		RecordCashMovement   func(childComplexity int, input tsunagu.RecordCashMovementInput) int
-		RecordStocktake      func(childComplexity int, input tsunagu.RecordStocktakeInput) int
-		RefundOrder          func(childComplexity int, input tsunagu.RefundOrderInput) int
-		RefundSale           func(childComplexity int, input tsunagu.RefundSaleInput) int
-		RequestPasswordReset func(childComplexity int, input tsunagu.RequestPasswordResetInput) int
-		RequestTransfer      func(childComplexity int, input tsunagu.RequestTransferInput) int
-		ResetPassword        func(childComplexity int, input tsunagu.ResetPasswordInput) int
-		RetireRegister       func(childComplexity int, input tsunagu.RetireRegisterInput) int
-		SetCommission        func(childComplexity int, input tsunagu.SetCommissionInput) int
-		SetReorderPoint      func(childComplexity int, input tsunagu.SetReorderPointInput) int
-		SetShippingRule      func(childComplexity int, input tsunagu.SetShippingRuleInput) int
-		ShipOrder            func(childComplexity int, input tsunagu.ShipOrderInput) int
-		ShipTransfer         func(childComplexity int, input tsunagu.ShipTransferInput) int
-		SignUp               func(childComplexity int, input tsunagu.SignUpInput) int
-		UpdateFacility       func(childComplexity int, input tsunagu.UpdateFacilityInput) int
-		UpdateLocation       func(childComplexity int, input tsunagu.UpdateLocationInput) int
-		UpdateMunicipality   func(childComplexity int, input tsunagu.UpdateMunicipalityInput) int
-		UpdateProduct        func(childComplexity int, input tsunagu.UpdateProductInput) int
-		UpdateRegister       func(childComplexity int, input tsunagu.UpdateRegisterInput) int
-		UpdateShop           func(childComplexity int, input tsunagu.UpdateShopInput) int
-		UpdateStaff          func(childComplexity int, input tsunagu.UpdateStaffInput) int
-		VoidSale             func(childComplexity int, input tsunagu.VoidSaleInput) int
+		AcceptInvitation         func(childComplexity int, input tsunagu.AcceptInvitationInput) int
+		AdjustStock              func(childComplexity int, input tsunagu.AdjustStockInput) int
+		ApproveTransfer          func(childComplexity int, input tsunagu.ApproveTransferInput) int
+		ArchiveProduct           func(childComplexity int, input model.ArchiveProductInput) int
+		CancelOrder              func(childComplexity int, input tsunagu.CancelOrderInput) int
+		CancelTerminalSale       func(childComplexity int, input tsunagu.CancelTerminalSaleInput) int
+		CancelTransfer           func(childComplexity int, input tsunagu.CancelTransferInput) int
+		ChangePassword           func(childComplexity int, input tsunagu.ChangePasswordInput) int
+		Checkout                 func(childComplexity int, input tsunagu.CheckoutInput) int
+		CloseRegisterSession     func(childComplexity int, input tsunagu.CloseSessionInput) int
+		CloseSettlementMonth     func(childComplexity int, input tsunagu.CloseSettlementMonthInput) int
+		CompleteOrder            func(childComplexity int, input tsunagu.OrderActionInput) int
+		ConfirmTerminalSale      func(childComplexity int, input model.ConfirmTerminalSaleInput) int
+		CreateFacility           func(childComplexity int, input tsunagu.CreateFacilityInput) int
+		CreateLocation           func(childComplexity int, input tsunagu.CreateLocationInput) int
+		CreateMunicipality       func(childComplexity int, input tsunagu.CreateMunicipalityInput) int
+		CreatePartnership        func(childComplexity int, input tsunagu.CreatePartnershipInput) int
+		CreateProduct            func(childComplexity int, input tsunagu.CreateProductInput) int
+		CreateRegister           func(childComplexity int, input tsunagu.CreateRegisterInput) int
+		CreateSale               func(childComplexity int, input tsunagu.CreateSaleInput) int
+		CreateTerminalSale       func(childComplexity int, input tsunagu.CreateTerminalSaleInput) int
+		DeactivateStaff          func(childComplexity int, input tsunagu.DeactivateStaffInput) int
+		EndPartnership           func(childComplexity int, input tsunagu.EndPartnershipInput) int
+		InviteStaff              func(childComplexity int, input tsunagu.InviteStaffInput) int
+		Login                    func(childComplexity int, input tsunagu.LoginInput) int
+		Logout                   func(childComplexity int) int
+		MarkOrderReady           func(childComplexity int, input tsunagu.OrderActionInput) int
+		MarkSettlementPaid       func(childComplexity int, input tsunagu.MarkSettlementPaidInput) int
+		OpenRegisterSession      func(childComplexity int, input tsunagu.OpenSessionInput) int
+		ReceiveTransfer          func(childComplexity int, input tsunagu.ReceiveTransferInput) int
+		RecordCashMovement       func(childComplexity int, input tsunagu.RecordCashMovementInput) int
+		RecordStocktake          func(childComplexity int, input tsunagu.RecordStocktakeInput) int
+		RefundOrder              func(childComplexity int, input tsunagu.RefundOrderInput) int
+		RefundSale               func(childComplexity int, input tsunagu.RefundSaleInput) int
+		RequestEmailVerification func(childComplexity int, input tsunagu.RequestEmailVerificationInput) int
+		RequestPasswordReset     func(childComplexity int, input tsunagu.RequestPasswordResetInput) int
+		RequestTransfer          func(childComplexity int, input tsunagu.RequestTransferInput) int
+		ResetPassword            func(childComplexity int, input tsunagu.ResetPasswordInput) int
+		RetireRegister           func(childComplexity int, input tsunagu.RetireRegisterInput) int
+		SetCommission            func(childComplexity int, input tsunagu.SetCommissionInput) int
+		SetReorderPoint          func(childComplexity int, input tsunagu.SetReorderPointInput) int
+		SetShippingRule          func(childComplexity int, input tsunagu.SetShippingRuleInput) int
+		ShipOrder                func(childComplexity int, input tsunagu.ShipOrderInput) int
+		ShipTransfer             func(childComplexity int, input tsunagu.ShipTransferInput) int
+		SignUp                   func(childComplexity int, input tsunagu.SignUpInput) int
+		UpdateFacility           func(childComplexity int, input tsunagu.UpdateFacilityInput) int
+		UpdateLocation           func(childComplexity int, input tsunagu.UpdateLocationInput) int
+		UpdateMunicipality       func(childComplexity int, input tsunagu.UpdateMunicipalityInput) int
+		UpdateProduct            func(childComplexity int, input tsunagu.UpdateProductInput) int
+		UpdateRegister           func(childComplexity int, input tsunagu.UpdateRegisterInput) int
+		UpdateShop               func(childComplexity int, input tsunagu.UpdateShopInput) int
+		UpdateStaff              func(childComplexity int, input tsunagu.UpdateStaffInput) int
+		VerifyEmail              func(childComplexity int, input tsunagu.VerifyEmailInput) int
+		VoidSale                 func(childComplexity int, input tsunagu.VoidSaleInput) int
 	}
 
 	Order struct {
@@ -634,6 +636,10 @@ type ComplexityRoot struct {
 
 	RegisterSessionPayload struct {
 		Session    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	RequestEmailVerificationPayload struct {
 		UserErrors func(childComplexity int) int
 	}
 
@@ -1000,19 +1006,24 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		Email        func(childComplexity int) int
-		Facility     func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Municipality func(childComplexity int) int
-		Name         func(childComplexity int) int
-		Role         func(childComplexity int) int
-		Shop         func(childComplexity int) int
+		Email         func(childComplexity int) int
+		EmailVerified func(childComplexity int) int
+		Facility      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Municipality  func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Role          func(childComplexity int) int
+		Shop          func(childComplexity int) int
 	}
 
 	UserError struct {
 		Code    func(childComplexity int) int
 		Field   func(childComplexity int) int
 		Message func(childComplexity int) int
+	}
+
+	VerifyEmailPayload struct {
+		UserErrors func(childComplexity int) int
 	}
 
 	ZReport struct {
@@ -1120,6 +1131,8 @@ type MutationResolver interface {
 	VoidSale(ctx context.Context, input tsunagu.VoidSaleInput) (*model.SalePayload, error)
 	RefundSale(ctx context.Context, input tsunagu.RefundSaleInput) (*model.RefundPayload, error)
 	SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error)
+	RequestEmailVerification(ctx context.Context, input tsunagu.RequestEmailVerificationInput) (*model.RequestEmailVerificationPayload, error)
+	VerifyEmail(ctx context.Context, input tsunagu.VerifyEmailInput) (*model.VerifyEmailPayload, error)
 	RequestPasswordReset(ctx context.Context, input tsunagu.RequestPasswordResetInput) (*model.RequestPasswordResetPayload, error)
 	ResetPassword(ctx context.Context, input tsunagu.ResetPasswordInput) (*model.ResetPasswordPayload, error)
 	InviteStaff(ctx context.Context, input tsunagu.InviteStaffInput) (*model.InviteStaffPayload, error)
@@ -2506,6 +2519,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefundSale(childComplexity, args["input"].(tsunagu.RefundSaleInput)), true
+	case "Mutation.requestEmailVerification":
+		if e.ComplexityRoot.Mutation.RequestEmailVerification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestEmailVerification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestEmailVerification(childComplexity, args["input"].(tsunagu.RequestEmailVerificationInput)), true
 	case "Mutation.requestPasswordReset":
 		if e.ComplexityRoot.Mutation.RequestPasswordReset == nil {
 			break
@@ -2693,6 +2717,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateStaff(childComplexity, args["input"].(tsunagu.UpdateStaffInput)), true
+	case "Mutation.verifyEmail":
+		if e.ComplexityRoot.Mutation.VerifyEmail == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyEmail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyEmail(childComplexity, args["input"].(tsunagu.VerifyEmailInput)), true
 	case "Mutation.voidSale":
 		if e.ComplexityRoot.Mutation.VoidSale == nil {
 			break
@@ -4057,6 +4092,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegisterSessionPayload.UserErrors(childComplexity), true
+
+	case "RequestEmailVerificationPayload.userErrors":
+		if e.ComplexityRoot.RequestEmailVerificationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestEmailVerificationPayload.UserErrors(childComplexity), true
 
 	case "RequestPasswordResetPayload.userErrors":
 		if e.ComplexityRoot.RequestPasswordResetPayload.UserErrors == nil {
@@ -5479,6 +5521,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Email(childComplexity), true
+	case "User.emailVerified":
+		if e.ComplexityRoot.User.EmailVerified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.EmailVerified(childComplexity), true
 	case "User.facility":
 		if e.ComplexityRoot.User.Facility == nil {
 			break
@@ -5534,6 +5582,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UserError.Message(childComplexity), true
+
+	case "VerifyEmailPayload.userErrors":
+		if e.ComplexityRoot.VerifyEmailPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyEmailPayload.UserErrors(childComplexity), true
 
 	case "ZReport.byPaymentMethod":
 		if e.ComplexityRoot.ZReport.ByPaymentMethod == nil {
@@ -5710,6 +5765,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RefundOrderInput", ec.unmarshalInputRefundOrderInput),
 			graphql.NewInputUnmarshaler("RefundOrderLineInput", ec.unmarshalInputRefundOrderLineInput),
 			graphql.NewInputUnmarshaler("RefundSaleInput", ec.unmarshalInputRefundSaleInput),
+			graphql.NewInputUnmarshaler("RequestEmailVerificationInput", ec.unmarshalInputRequestEmailVerificationInput),
 			graphql.NewInputUnmarshaler("RequestPasswordResetInput", ec.unmarshalInputRequestPasswordResetInput),
 			graphql.NewInputUnmarshaler("RequestTransferInput", ec.unmarshalInputRequestTransferInput),
 			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
@@ -5738,6 +5794,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateRegisterInput", ec.unmarshalInputUpdateRegisterInput),
 			graphql.NewInputUnmarshaler("UpdateShopInput", ec.unmarshalInputUpdateShopInput),
 			graphql.NewInputUnmarshaler("UpdateStaffInput", ec.unmarshalInputUpdateStaffInput),
+			graphql.NewInputUnmarshaler("VerifyEmailInput", ec.unmarshalInputVerifyEmailInput),
 			graphql.NewInputUnmarshaler("VoidSaleInput", ec.unmarshalInputVoidSaleInput),
 		)
 	}
@@ -6094,8 +6151,20 @@ type Mutation {
   "Refunds all or some lines of a sale, later, at the same shop; the stock goes back."
   refundSale(input: RefundSaleInput!): RefundPayload!
 
-  "Creates a shopper's account (role CUSTOMER) and signs it in; no sign-in needed."
+  """
+  Creates a shopper's account (role CUSTOMER) and signs it in; no sign-in needed. A
+  link to verify the address is e-mailed (it works for 24 hours): the account's order
+  history opens once it is verified.
+  """
   signUp(input: SignUpInput!): LoginPayload!
+  "E-mails the signed-in shopper another link to verify their address (at most 3 an hour)."
+  requestEmailVerification(input: RequestEmailVerificationInput!): RequestEmailVerificationPayload!
+  """
+  Verifies a shopper's address with the token of the link sent to it: the account's
+  order history opens, and the orders placed as a guest with the address join it. No
+  sign-in needed.
+  """
+  verifyEmail(input: VerifyEmailInput!): VerifyEmailPayload!
   """
   E-mails a link to set a new password (it works once, for one hour) to the account of
   the address, staff or shopper, in the language asked for. The answer is the same
@@ -6254,13 +6323,15 @@ enum ErrorCode {
   INVALID_CREDENTIALS
   "Too many failed sign-ins for this account from this network in a row: wait the time the message says (it doubles with each failure, up to 15 minutes) and try again."
   TOO_MANY_LOGIN_ATTEMPTS
+  "A shopper's order history opens once the account's e-mail address is verified (verifyEmail)."
+  EMAIL_NOT_VERIFIED
   "The object is not in a state that allows this."
   INVALID_STATE
   "Not enough stock."
   INSUFFICIENT_STOCK
   "The idempotency key was used before with a different input."
   IDEMPOTENCY_CONFLICT
-  "A one-time link (password reset, invitation) is unknown, used already or expired."
+  "A one-time link (password reset, invitation, e-mail verification) is unknown, used already or expired."
   INVALID_TOKEN
   "The two municipalities are partners already on some of the days asked for."
   PARTNERSHIP_OVERLAP
@@ -6316,6 +6387,8 @@ type User implements Node {
   shop: Location
   "Facility staff's facility."
   facility: Facility
+  "Whether the address is verified: a shopper's by verifyEmail, staff by their invitation."
+  emailVerified: Boolean!
 }
 
 input LoginInput {
@@ -7953,6 +8026,26 @@ input SignUpInput {
   "At least 8 characters and at most 256, not only spaces, not the e-mail address; no rules about digits or symbols (NIST SP 800-63B)."
   password: String!
   name: String
+  "The language of the e-mail that verifies the address."
+  locale: Locale = JA
+}
+
+input RequestEmailVerificationInput {
+  "The language of the e-mail."
+  locale: Locale = JA
+}
+
+type RequestEmailVerificationPayload {
+  userErrors: [UserError!]!
+}
+
+input VerifyEmailInput {
+  "The token of the link in the verification e-mail."
+  token: String!
+}
+
+type VerifyEmailPayload {
+  userErrors: [UserError!]!
 }
 
 enum OrderStatus {
@@ -9161,6 +9254,14 @@ func (ec *executionContext) childFields_RegisterSessionPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type RegisterSessionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RequestEmailVerificationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_RequestEmailVerificationPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestEmailVerificationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RequestPasswordResetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "userErrors":
@@ -9887,6 +9988,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_shop(ctx, field)
 	case "facility":
 		return ec.fieldContext_User_facility(ctx, field)
+	case "emailVerified":
+		return ec.fieldContext_User_emailVerified(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -9901,6 +10004,14 @@ func (ec *executionContext) childFields_UserError(ctx context.Context, field gra
 		return ec.fieldContext_UserError_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
+}
+
+func (ec *executionContext) childFields_VerifyEmailPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_VerifyEmailPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VerifyEmailPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ZReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10609,6 +10720,20 @@ func (ec *executionContext) field_Mutation_refundSale_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_requestEmailVerification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.RequestEmailVerificationInput, error) {
+			return ec.unmarshalNRequestEmailVerificationInput2tsunaguᚋinternalᚋtsunaguᚐRequestEmailVerificationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestPasswordReset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10839,6 +10964,20 @@ func (ec *executionContext) field_Mutation_updateStaff_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.UpdateStaffInput, error) {
 			return ec.unmarshalNUpdateStaffInput2tsunaguᚋinternalᚋtsunaguᚐUpdateStaffInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.VerifyEmailInput, error) {
+			return ec.unmarshalNVerifyEmailInput2tsunaguᚋinternalᚋtsunaguᚐVerifyEmailInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16371,6 +16510,94 @@ func (ec *executionContext) fieldContext_Mutation_signUp(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_signUp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestEmailVerification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestEmailVerification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestEmailVerification(ctx, fc.Args["input"].(tsunagu.RequestEmailVerificationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestEmailVerificationPayload) graphql.Marshaler {
+			return ec.marshalNRequestEmailVerificationPayload2ᚖtsunaguᚋgraphᚋmodelᚐRequestEmailVerificationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestEmailVerification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestEmailVerificationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestEmailVerification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyEmail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyEmail(ctx, fc.Args["input"].(tsunagu.VerifyEmailInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerifyEmailPayload) graphql.Marshaler {
+			return ec.marshalNVerifyEmailPayload2ᚖtsunaguᚋgraphᚋmodelᚐVerifyEmailPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyEmail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerifyEmailPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyEmail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22940,6 +23167,38 @@ func (ec *executionContext) fieldContext_RegisterSessionPayload_userErrors(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _RequestEmailVerificationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RequestEmailVerificationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestEmailVerificationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestEmailVerificationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RequestEmailVerificationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RequestPasswordResetPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.RequestPasswordResetPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29204,6 +29463,29 @@ func (ec *executionContext) fieldContext_User_facility(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _User_emailVerified(ctx context.Context, field graphql.CollectedField, obj *tsunagu.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_emailVerified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailVerified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_emailVerified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Error) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29271,6 +29553,38 @@ func (ec *executionContext) _UserError_message(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _VerifyEmailPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.VerifyEmailPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyEmailPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyEmailPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerifyEmailPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ZReport_salesCount(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ZReport) (ret graphql.Marshaler) {
@@ -33615,6 +33929,52 @@ func UnmarshalRefundSaleInput(ctx context.Context, raw any) (tsunagu.RefundSaleI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRequestEmailVerificationInput(ctx context.Context, obj any) (tsunagu.RequestEmailVerificationInput, error) {
+	var it tsunagu.RequestEmailVerificationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["locale"]; !present {
+		asMap["locale"] = "JA"
+	}
+
+	fieldsInOrder := [...]string{"locale"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRequestEmailVerificationInput unmarshals raw into the RequestEmailVerificationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRequestEmailVerificationInput(ctx context.Context, raw any) (tsunagu.RequestEmailVerificationInput, error) {
+	var out tsunagu.RequestEmailVerificationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RequestEmailVerificationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRequestPasswordResetInput(ctx context.Context, obj any) (tsunagu.RequestPasswordResetInput, error) {
 	var it tsunagu.RequestPasswordResetInput
 	if obj == nil {
@@ -34393,7 +34753,11 @@ func (ec *executionContext) unmarshalInputSignUpInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"email", "password", "name"}
+	if _, present := asMap["locale"]; !present {
+		asMap["locale"] = "JA"
+	}
+
+	fieldsInOrder := [...]string{"email", "password", "name", "locale"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34421,6 +34785,13 @@ func (ec *executionContext) unmarshalInputSignUpInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Name = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
 		}
 	}
 	return it, nil
@@ -35373,6 +35744,48 @@ func (ec *executionContext) unmarshalInputUpdateStaffInput(ctx context.Context, 
 func UnmarshalUpdateStaffInput(ctx context.Context, raw any) (tsunagu.UpdateStaffInput, error) {
 	var out tsunagu.UpdateStaffInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateStaffInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputVerifyEmailInput(ctx context.Context, obj any) (tsunagu.VerifyEmailInput, error) {
+	var it tsunagu.VerifyEmailInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVerifyEmailInput unmarshals raw into the VerifyEmailInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVerifyEmailInput(ctx context.Context, raw any) (tsunagu.VerifyEmailInput, error) {
+	var out tsunagu.VerifyEmailInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VerifyEmailInput", raw, &out)
 	return out, err
 }
 
@@ -37346,6 +37759,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "signUp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signUp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestEmailVerification":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestEmailVerification(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyEmail":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyEmail(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39368,6 +39795,39 @@ func (ec *executionContext) _RegisterSessionPayload(ctx context.Context, sel ast
 			}
 		case "userErrors":
 			out.Values[i] = ec._RegisterSessionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var requestEmailVerificationPayloadImplementors = []string{"RequestEmailVerificationPayload"}
+
+func (ec *executionContext) _RequestEmailVerificationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestEmailVerificationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestEmailVerificationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestEmailVerificationPayload")
+		case "userErrors":
+			out.Values[i] = ec._RequestEmailVerificationPayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41873,6 +42333,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_facility(ctx, field, obj)
 				})
+		case "emailVerified":
+			out.Values[i] = ec._User_emailVerified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41916,6 +42381,39 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._UserError_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var verifyEmailPayloadImplementors = []string{"VerifyEmailPayload"}
+
+func (ec *executionContext) _VerifyEmailPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyEmailPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verifyEmailPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerifyEmailPayload")
+		case "userErrors":
+			out.Values[i] = ec._VerifyEmailPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -44094,6 +44592,19 @@ func (ec *executionContext) marshalNRegisterSessionPayload2ᚖtsunaguᚋgraphᚋ
 	return ec._RegisterSessionPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRequestEmailVerificationInput2tsunaguᚋinternalᚋtsunaguᚐRequestEmailVerificationInput(ctx context.Context, v any) (tsunagu.RequestEmailVerificationInput, error) {
+	res, err := ec.unmarshalInputRequestEmailVerificationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRequestEmailVerificationPayload2ᚖtsunaguᚋgraphᚋmodelᚐRequestEmailVerificationPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequestEmailVerificationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RequestEmailVerificationPayload!")
+		return graphql.Null
+	}
+	return ec._RequestEmailVerificationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRequestPasswordResetInput2tsunaguᚋinternalᚋtsunaguᚐRequestPasswordResetInput(ctx context.Context, v any) (tsunagu.RequestPasswordResetInput, error) {
 	res, err := ec.unmarshalInputRequestPasswordResetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45070,6 +45581,19 @@ func (ec *executionContext) marshalNUserError2ᚖtsunaguᚋinternalᚋtsunaguᚐ
 		return graphql.Null
 	}
 	return ec._UserError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVerifyEmailInput2tsunaguᚋinternalᚋtsunaguᚐVerifyEmailInput(ctx context.Context, v any) (tsunagu.VerifyEmailInput, error) {
+	res, err := ec.unmarshalInputVerifyEmailInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerifyEmailPayload2ᚖtsunaguᚋgraphᚋmodelᚐVerifyEmailPayload(ctx context.Context, sel ast.SelectionSet, v *model.VerifyEmailPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VerifyEmailPayload!")
+		return graphql.Null
+	}
+	return ec._VerifyEmailPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNVoidSaleInput2tsunaguᚋinternalᚋtsunaguᚐVoidSaleInput(ctx context.Context, v any) (tsunagu.VoidSaleInput, error) {

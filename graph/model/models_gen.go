@@ -201,6 +201,10 @@ type RegisterSessionPayload struct {
 	UserErrors []*tsunagu.Error         `json:"userErrors"`
 }
 
+type RequestEmailVerificationPayload struct {
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
 type RequestPasswordResetPayload struct {
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
@@ -328,4 +332,8 @@ type Translation struct {
 	Locale      tsunagu.Locale `json:"locale"`
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
+}
+
+type VerifyEmailPayload struct {
+	UserErrors []*tsunagu.Error `json:"userErrors"`
 }

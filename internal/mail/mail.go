@@ -25,6 +25,8 @@ const (
 	KindOrderRefunded   Kind = "ORDER_REFUNDED"
 	KindPasswordReset   Kind = "PASSWORD_RESET"
 	KindStaffInvitation Kind = "STAFF_INVITATION"
+	// KindEmailVerification carries the link that verifies a shopper's address.
+	KindEmailVerification Kind = "EMAIL_VERIFICATION"
 )
 
 // Message is one message of the outbox as the sender claimed it.

@@ -174,7 +174,8 @@ func TestYen(t *testing.T) {
 
 // The account messages carry their link, with the token escaped, in every language.
 func TestRenderAccountMessages(t *testing.T) {
-	for kind, path := range map[mail.Kind]string{mail.KindPasswordReset: "/reset-password", mail.KindStaffInvitation: "/accept-invitation"} {
+	for kind, path := range map[mail.Kind]string{mail.KindPasswordReset: "/reset-password", mail.KindStaffInvitation: "/accept-invitation",
+		mail.KindEmailVerification: "/verify-email"} {
 		for _, locale := range tsunagu.Locales {
 			m := mail.Message{ID: 3, Kind: kind, Recipient: "clerk@example.jp", Locale: locale,
 				Payload: []byte(`{"name": "佐藤", "inviter": "佐藤", "token": "tsu_a+b/c"}`)}

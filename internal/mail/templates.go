@@ -38,8 +38,9 @@ type AccountData struct {
 
 // accountPaths are the pages of the web apps the account messages link to, by kind.
 var accountPaths = map[Kind]string{
-	KindPasswordReset:   "/reset-password",
-	KindStaffInvitation: "/accept-invitation",
+	KindPasswordReset:     "/reset-password",
+	KindStaffInvitation:   "/accept-invitation",
+	KindEmailVerification: "/verify-email",
 }
 
 // Pickup reports whether the shopper collects the order at the shop.
@@ -70,7 +71,7 @@ func Render(m Message, site string) (*Email, error) {
 			return nil, &PermanentError{fmt.Errorf("mail: message %d: %w", m.ID, err)}
 		}
 		data = d
-	case KindPasswordReset, KindStaffInvitation:
+	case KindPasswordReset, KindStaffInvitation, KindEmailVerification:
 		var d AccountData
 		if err := json.Unmarshal(m.Payload, &d); err != nil || d.Token == "" {
 			return nil, &PermanentError{fmt.Errorf("mail: message %d: no token (%v)", m.ID, err)}
@@ -415,5 +416,59 @@ If you do not expect this invitation, ignore this e-mail.`},
 
 이 링크는 72시간 동안 한 번만 사용할 수 있습니다.
 초대받을 일이 없으시다면 이 메일을 무시해 주세요.`},
+	},
+	KindEmailVerification: {
+		tsunagu.LocaleJA: {"メールアドレスの確認", `
+{{if .Name}}{{.Name}} 様{{else}}つなぐをご利用の方へ{{end}}
+
+つなぐのアカウントにご登録いただき、ありがとうございます。
+次のリンクを開いて、このメールアドレスがあなたのものであることを確認してください。
+確認すると、ご注文の履歴が見られるようになり、ゲストとしてこのアドレスでされたご注文もアカウントにまとまります。
+
+{{.Link}}
+
+このリンクは24時間有効で、1回だけ使えます。
+お心当たりのない場合は、このメールを破棄してください。`},
+		tsunagu.LocaleJAEasy: {"メールアドレスの かくにん", `
+{{if .Name}}{{.Name}} さん{{else}}こんにちは。{{end}}
+
+つなぐに とうろく して くれて ありがとう ございます。
+つぎの リンクを ひらいて、この メールアドレスが あなたの ものだと おしえて ください。
+そうすると、ちゅうもんの りれきが みられるように なります。
+
+{{.Link}}
+
+この リンクは 24時間（にじゅうよじかん）だけ、1回（いっかい）だけ つかえます。
+もし こころあたりが なければ、この メールを すてて ください。`},
+		tsunagu.LocaleEN: {"Confirm your e-mail address", `
+{{if .Name}}Dear {{.Name}},{{else}}Hello,{{end}}
+
+Thank you for signing up to Tsunagu. Open this link to confirm that this address is yours.
+Once it is confirmed you can see your order history, and orders placed as a guest with this address join your account.
+
+{{.Link}}
+
+The link works once, for 24 hours.
+If you did not sign up, ignore this e-mail.`},
+		tsunagu.LocaleZH: {"确认您的电子邮件地址", `
+{{if .Name}}{{.Name}} 您好：{{else}}您好：{{end}}
+
+感谢您注册 Tsunagu（つなぐ）。请打开以下链接，确认此地址属于您。
+确认后即可查看订单记录，以访客身份用此地址下的订单也会归入您的账户。
+
+{{.Link}}
+
+此链接在 24 小时内有效，且只能使用一次。
+如果您没有注册，请忽略此邮件。`},
+		tsunagu.LocaleKO: {"이메일 주소 확인", `
+{{if .Name}}{{.Name}} 님{{else}}안녕하세요.{{end}}
+
+Tsunagu(つなぐ)에 가입해 주셔서 감사합니다. 아래 링크를 열어 이 주소가 본인의 것임을 확인해 주세요.
+확인하면 주문 내역을 볼 수 있고, 이 주소로 비회원 주문한 내역도 계정에 합쳐집니다.
+
+{{.Link}}
+
+이 링크는 24시간 동안 한 번만 사용할 수 있습니다.
+가입하지 않으셨다면 이 메일을 무시해 주세요.`},
 	},
 }

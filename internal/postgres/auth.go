@@ -57,7 +57,8 @@ func comparePassword(ctx context.Context, password, hash string) (bool, error) {
 var errInvalidCredentials = tsunagu.Errorf(tsunagu.CodeInvalidCredentials, "input.password",
 	"The email address or the password is wrong.")
 
-const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id, u.facility_id, u.created_at`
+const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id, u.facility_id,
+	u.email_verified_at IS NOT NULL AS email_verified, u.created_at`
 
 // Login checks the email and password and starts a session. Returns INVALID_EMAIL
 // (field input.email) for what is not an email address, and INVALID_CREDENTIALS for
@@ -202,8 +203,8 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 			return err
 		}
 		err := tx.GetContext(ctx, &out, `
-			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id, email_verified_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $4 = 'CUSTOMER' THEN NULL ELSE now() END)
 			RETURNING `+userColumns, email, strings.TrimSpace(in.Name), hash, in.Role, in.MunicipalityID, in.ShopID, in.FacilityID)
 		if err != nil {
 			return err

@@ -105,8 +105,8 @@ func (s *AuthService) AcceptInvitation(ctx context.Context, in tsunagu.AcceptInv
 		}
 		var u tsunagu.User
 		err = tx.GetContext(ctx, &u, `
-			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id, email_verified_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, now())
 			RETURNING `+userColumns, inv.Email, in.Name, hash, inv.Role, inv.MunicipalityID, inv.ShopID, inv.FacilityID)
 		if err != nil {
 			return err

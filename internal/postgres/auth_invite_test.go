@@ -18,11 +18,14 @@ var inviteKeys atomic.Int64
 func inviteKey() string { return fmt.Sprintf("invite-%d", inviteKeys.Add(1)) }
 
 // invitationToken reads the token of the last invitation to email from the outbox.
-func (w *world) invitationToken(email string) string {
+func (w *world) invitationToken(email string) string { return w.mailedToken("STAFF_INVITATION", email) }
+
+// mailedToken reads the token of the last message of kind to email from the outbox.
+func (w *world) mailedToken(kind, email string) string {
 	w.t.Helper()
 	var token string
 	must(w.t, w.db.SQL().QueryRow(`SELECT payload->>'token' FROM notifications
-		WHERE recipient = $1 AND kind = 'STAFF_INVITATION' ORDER BY id DESC LIMIT 1`, email).Scan(&token))
+		WHERE recipient = $1 AND kind = $2 ORDER BY id DESC LIMIT 1`, email, kind).Scan(&token))
 	return token
 }
 

@@ -65,11 +65,16 @@ func (s *OrderService) OrderByToken(ctx context.Context, token string) (*tsunagu
 
 // Orders lists the orders the user may see that match f, newest first; the page key
 // is the order ID. Staff see their shops' orders (see shopVisibleTo), customers their
-// own. Returns UNAUTHENTICATED for an anonymous request, OUT_OF_RANGE (first).
+// own once their address is verified (their order history). Returns
+// UNAUTHENTICATED for an anonymous request, EMAIL_NOT_VERIFIED for a shopper whose
+// address is not verified yet, OUT_OF_RANGE (first).
 func (s *OrderService) Orders(ctx context.Context, f tsunagu.OrderFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Order], error) {
 	u := tsunagu.UserFrom(ctx)
 	if u == nil {
 		return nil, tsunagu.ErrUnauthenticated
+	}
+	if u.Role == tsunagu.RoleCustomer && !u.EmailVerified {
+		return nil, tsunagu.ErrEmailNotVerified
 	}
 	if err := page.Validate(); err != nil {
 		return nil, err

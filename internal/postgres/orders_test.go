@@ -56,8 +56,24 @@ func newOrderWorldWith(t testing.TB, wrap func(tsunagu.Payments) tsunagu.Payment
 	p.stock(p.partnerShop, p.spoon, 3)
 	s, err := w.auth.SignUp(context.Background(), tsunagu.SignUpInput{Email: "Shopper@Example.JP", Password: "a long enough password", Name: "買い物客"})
 	must(t, err)
-	w.shopper = tsunagu.WithUser(context.Background(), s.User, s.Token)
+	w.shopper = w.verified(s)
 	return w
+}
+
+// verified verifies the address of a new shopper's session s with the link in the
+// outbox and returns a context signed in as the shopper.
+func (w *world) verified(s *tsunagu.Session) context.Context {
+	w.t.Helper()
+	ctx := context.Background()
+	must(w.t, w.auth.VerifyEmail(ctx, tsunagu.VerifyEmailInput{Token: w.verificationToken(s.User.Email)}))
+	u, err := w.auth.Authenticate(ctx, s.Token)
+	must(w.t, err)
+	return tsunagu.WithUser(ctx, u, s.Token)
+}
+
+// verificationToken reads the token of the last verification link to email from the outbox.
+func (w *world) verificationToken(email string) string {
+	return w.mailedToken("EMAIL_VERIFICATION", email)
 }
 
 func cart(shop *tsunagu.Location, items ...any) []tsunagu.CheckoutLineInput {

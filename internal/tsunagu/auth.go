@@ -39,7 +39,10 @@ type User struct {
 	MunicipalityID *MunicipalityID
 	ShopID         *LocationID
 	FacilityID     *FacilityID
-	CreatedAt      time.Time
+	// EmailVerified is whether the account's address was shown to be its owner's:
+	// staff by their invitation, shoppers by the link VerifyEmail takes.
+	EmailVerified bool
+	CreatedAt     time.Time
 }
 
 // Session is a bearer token handed out by Login. Only its hash is stored.
@@ -119,6 +122,18 @@ type AuthService interface {
 	// change went through (the new password is the password already) succeeds and
 	// changes nothing.
 	ChangePassword(ctx context.Context, in ChangePasswordInput) error
+	// RequestEmailVerification e-mails the signed-in shopper a one-time link (valid
+	// for EmailVerificationTTL) that verifies their address, in in.Locale; SignUp
+	// sends the first. Returns UNAUTHENTICATED, FORBIDDEN for staff, INVALID_STATE
+	// when the address is verified already; at most verificationsPerHour links an
+	// hour are sent, later requests are answered alike and send nothing.
+	RequestEmailVerification(ctx context.Context, in RequestEmailVerificationInput) error
+	// VerifyEmail takes a verification link: the account's address is verified,
+	// and the guest orders placed with it join the account (its order history).
+	// No sign-in is needed: the link is the credential. Returns INVALID_TOKEN
+	// (input.token) for a link unknown, used, expired, of a disabled account or of
+	// an address the account no longer has; and then changes nothing.
+	VerifyEmail(ctx context.Context, in VerifyEmailInput) error
 	// UsersByID returns the users among ids that the signed-in user may see:
 	// themselves; staff see other staff; admins see everyone.
 	UsersByID(ctx context.Context, ids []UserID) (map[UserID]*User, error)
@@ -145,6 +160,24 @@ type ChangePasswordInput struct {
 	CurrentPassword string
 	NewPassword     string
 }
+
+// EmailVerificationTTL is how long an e-mail verification link works.
+const EmailVerificationTTL = 24 * time.Hour
+
+// RequestEmailVerificationInput asks for another verification link.
+type RequestEmailVerificationInput struct {
+	// Locale is the language of the e-mail; Japanese when empty.
+	Locale Locale
+}
+
+// VerifyEmailInput is a verification link's token.
+type VerifyEmailInput struct {
+	Token string
+}
+
+// ErrEmailNotVerified refuses a shopper's order history until the address is verified.
+var ErrEmailNotVerified = &Error{Code: CodeEmailNotVerified,
+	Message: "Please confirm your e-mail address first: open the link we sent to it."}
 
 // DeactivateStaffInput names the staff account to deactivate.
 type DeactivateStaffInput struct {

@@ -57,6 +57,7 @@ const (
 	CodeTooManyUnpaidOrders       Code = "TOO_MANY_UNPAID_ORDERS"
 	CodeInvalidToken              Code = "INVALID_TOKEN"
 	CodeTooManyLoginAttempts      Code = "TOO_MANY_LOGIN_ATTEMPTS"
+	CodeEmailNotVerified          Code = "EMAIL_NOT_VERIFIED"
 	// CodePartnershipOverlap: the two municipalities are partners already on some of
 	// the days asked for.
 	CodePartnershipOverlap Code = "PARTNERSHIP_OVERLAP"

@@ -706,4 +706,7 @@ type SignUpInput struct {
 	Email    string
 	Password string
 	Name     string
+	// Locale is the language of the e-mail that verifies the address; Japanese
+	// when empty.
+	Locale Locale
 }
