@@ -83,13 +83,25 @@ func (s *server) kill() {
 	s.cmd.Wait()
 }
 
+// freeAddr is a loopback address no one listens on, for a server process to bind
+// later. Its port is below the kernel's ephemeral range (ip_local_port_range starts
+// at 32768 by default): a port the kernel chose (127.0.0.1:0, or the local end of
+// any outgoing connection, of which the parallel packages open thousands) would be
+// free when checked here and could be taken by the time the server binds it, or
+// again while a killed server restarts on it.
 func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	t.Helper()
+	for range 1000 {
+		addr := fmt.Sprintf("127.0.0.1:%d", 20000+mrand.IntN(12000))
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return addr
 	}
-	defer l.Close()
-	return l.Addr().String()
+	t.Fatal("no free port between 20000 and 32000")
+	return ""
 }
 
 // apiError is a GraphQL error the API answered with.
