@@ -157,6 +157,24 @@ func TestSettlementsMatchLedger(t *testing.T) {
 	if code := a.do("clerk", settlementsQuery, map[string]any{"m": month}).code(); code != "FORBIDDEN" {
 		t.Errorf("clerk: %q, want FORBIDDEN", code)
 	}
+	// Facility staff read their own facility's statements and no other's, even
+	// when they ask for another facility by the filter.
+	if got := list("facility"); len(got) != 1 || got[0].ID != home.ID {
+		t.Errorf("the home facility's staff see %+v, want only %s", got, home.ID)
+	}
+	if got := list("otherFacility"); len(got) != 1 || got[0].ID != all[1].ID {
+		t.Errorf("the partner facility's staff see %+v, want only %s", got, all[1].ID)
+	}
+	var filtered struct {
+		Settlements struct {
+			Edges []struct{ Node settlementJSON }
+		}
+	}
+	a.ok("otherFacility", settlementsQuery, map[string]any{"m": month,
+		"f": map[string]any{"facilityId": a.id(gid.KindFacility, int64(a.homeFac.ID))}}, &filtered)
+	if len(filtered.Settlements.Edges) != 0 {
+		t.Errorf("the partner facility's staff filter for the home facility and see %+v", filtered.Settlements.Edges)
+	}
 
 	var one struct {
 		Settlement *struct {
@@ -182,5 +200,13 @@ func TestSettlementsMatchLedger(t *testing.T) {
 	a.ok("otherManager", settlementQuery, map[string]any{"id": home.ID}, &one)
 	if one.Settlement != nil {
 		t.Errorf("another municipality's manager reads the home statement")
+	}
+	a.ok("facility", settlementQuery, map[string]any{"id": home.ID}, &one)
+	if one.Settlement == nil || one.Settlement.ID != home.ID || one.Settlement.Payable != home.Payable || len(one.Settlement.Lines) == 0 {
+		t.Errorf("the home facility's staff read their statement as %+v", one.Settlement)
+	}
+	a.ok("otherFacility", settlementQuery, map[string]any{"id": home.ID}, &one)
+	if one.Settlement != nil {
+		t.Errorf("another facility's staff read the home statement")
 	}
 }

@@ -7334,8 +7334,10 @@ extend type Query {
   commissionRates(shopId: ID!): [CommissionRate!]!
   """
   The statements of a month ("YYYY-MM", Japan time), in ID order: one per facility
-  whose goods sold, or were refunded, at a shop in the month. For admins and the
-  managers of the facility's or of the shop's municipality.
+  whose goods sold, or were refunded, at a shop in the month. For admins, the
+  managers of the facility's or of the shop's municipality, and the facility's own
+  FACILITY staff (who see only their facility's statements; they may not close or
+  pay them). Clerks get FORBIDDEN.
   """
   settlements(month: String!, filter: SettlementFilter, first: Int = 20, after: String): SettlementConnection!
   "A statement with its lines, or null when it does not exist or is not visible."

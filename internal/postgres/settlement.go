@@ -135,7 +135,7 @@ type settlementKey struct {
 	Shop     tsunagu.LocationID
 }
 
-// settlementStaff returns the signed-in user if they read and act on statements:
+// settlementStaff returns the signed-in user if they act on statements (pay them):
 // admins and managers. Returns UNAUTHENTICATED, FORBIDDEN.
 func settlementStaff(ctx context.Context) (*tsunagu.User, error) {
 	u, err := tsunagu.RequireStaff(ctx)
@@ -148,9 +148,24 @@ func settlementStaff(ctx context.Context) (*tsunagu.User, error) {
 	return u, nil
 }
 
+// settlementReader returns the signed-in user if they read statements: admins,
+// managers and facility staff (who read only their own facility's, by
+// settlementVisibleTo). Clerks get FORBIDDEN. Returns UNAUTHENTICATED, FORBIDDEN.
+func settlementReader(ctx context.Context) (*tsunagu.User, error) {
+	u, err := tsunagu.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if u.Role == tsunagu.RoleFacility {
+		return u, nil
+	}
+	return settlementStaff(ctx)
+}
+
 // settlementVisibleTo is the condition on f (the facility) and l (the shop's
-// location) under which u sees a statement: admins every one, managers those of
-// their municipality's facilities and shops.
+// location) under which u sees a statement, the SQL of tsunagu.User.SeesStatementOf:
+// admins every one, managers those of their municipality's facilities and shops,
+// facility staff their own facility's (OfFacility).
 func settlementVisibleTo(u *tsunagu.User, a *args) string {
 	switch {
 	case u == nil:
@@ -160,6 +175,8 @@ func settlementVisibleTo(u *tsunagu.User, a *args) string {
 	case u.Role == tsunagu.RoleManager && u.MunicipalityID != nil:
 		m := a.add(*u.MunicipalityID)
 		return `(f.municipality_id = ` + m + ` OR l.municipality_id = ` + m + `)`
+	case u.Role == tsunagu.RoleFacility && u.FacilityID != nil:
+		return `f.id = ` + a.add(*u.FacilityID)
 	}
 	return `false`
 }
@@ -271,7 +288,7 @@ func settlementsOf(ctx context.Context, q queryer, rows []*settlementRow, live m
 // writes, so it runs on the primary.
 func (s *SettlementService) Settlements(ctx context.Context, f tsunagu.SettlementFilter, page tsunagu.PageArgs) (_ *tsunagu.Page[*tsunagu.Settlement], err error) {
 	defer wrap(&err, "SettlementService.Settlements")
-	u, err := settlementStaff(ctx)
+	u, err := settlementReader(ctx)
 	if err != nil {
 		return nil, err
 	}
