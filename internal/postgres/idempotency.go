@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -114,10 +115,11 @@ type once[T any] struct {
 
 // idemKey is the key a mutation runs under.
 type idemKey struct {
-	Scope, Key string
-	Operation  string
-	Hash       []byte // of the request
-	Stored     bool   // the mutation stored its result with the key itself
+	Scope     string
+	Key       string // as stored: storedKey of the client's key
+	Operation string
+	Hash      []byte // of the request
+	Stored    bool   // the mutation stored its result with the key itself
 }
 
 // guestScope is the one scope of anonymous users' keys.
@@ -155,7 +157,15 @@ func newIdemKey(scope, operation, key string, request any) (*idemKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &idemKey{Scope: scope, Key: key, Operation: operation, Hash: hash}, nil
+	return &idemKey{Scope: scope, Key: storedKey(key), Operation: operation, Hash: hash}, nil
+}
+
+// storedKey is what is stored of a client's idempotency key, and what a stored key
+// is looked up by: its SHA-256 in hex. A guest's checkout key re-derives the
+// order's token (see orderToken), so the database must not hold it.
+func storedKey(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(h[:])
 }
 
 // replayKey returns the result of k's first use, or IDEMPOTENCY_CONFLICT when the

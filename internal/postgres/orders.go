@@ -3,10 +3,9 @@ package postgres
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
@@ -99,7 +98,7 @@ func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (
 		},
 		id: func(o *checkedOut) int64 { return int64(o.ID) },
 		replay: func(tx queryer, id int64) (*checkedOut, error) {
-			out, err := loadCheckedOut(ctx, tx, tsunagu.OrderID(id))
+			out, err := loadCheckedOut(ctx, tx, tsunagu.OrderID(id), in.IdempotencyKey)
 			if err == nil && out.ClientSecret == nil && !out.payable(time.Now()) {
 				return nil, errOrderExpired
 			}
@@ -128,8 +127,12 @@ var errOrderExpired = tsunagu.Errorf(tsunagu.CodeOrderExpired, "",
 // checkedOut is an order with what only its checkout returns.
 type checkedOut struct {
 	tsunagu.Order
-	Token        string
+	Token        string `db:"-"`
 	ClientSecret *string
+	// TokenSalt and TokenHash are what is stored of Token (see orderToken);
+	// LegacyToken is the token of an order from before, stored as it is.
+	TokenSalt, TokenHash []byte
+	LegacyToken          *string `db:"token"`
 }
 
 // payable reports whether a PaymentIntent may still be created for the order: it
@@ -138,11 +141,26 @@ func (o *checkedOut) payable(now time.Time) bool {
 	return o.Status == tsunagu.OrderPendingPayment && o.Stock == tsunagu.StockReserved && now.Before(o.ReservedUntil)
 }
 
-func loadCheckedOut(ctx context.Context, tx queryer, id tsunagu.OrderID) (*checkedOut, error) {
+// loadCheckedOut returns order id as its checkout under key returned it, with the
+// token derived again from key. Returns INVALID_STATE for an order from before
+// tokens were derived whose token is no longer kept.
+func loadCheckedOut(ctx context.Context, tx queryer, id tsunagu.OrderID, key string) (*checkedOut, error) {
 	var o checkedOut
-	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+`, o.token, o.client_secret FROM orders o WHERE o.id = $1`, id)
+	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+`, o.token, o.token_salt, o.token_hash, o.client_secret
+		FROM orders o WHERE o.id = $1`, id)
 	if err != nil {
 		return nil, notFound(err, "", "order")
+	}
+	switch {
+	case o.TokenSalt != nil:
+		o.Token = orderToken(o.ID, key, o.TokenSalt)
+		if !tokenOpens(o.TokenSalt, o.TokenHash, o.Token) {
+			return nil, fmt.Errorf("order %d: the token derived from its checkout's key does not match its hash", o.ID)
+		}
+	case o.LegacyToken != nil:
+		o.Token = *o.LegacyToken
+	default:
+		return nil, errTokenLost
 	}
 	return &o, nil
 }
@@ -274,13 +292,14 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 		return nil, err
 	}
 	var fee int64
-	o := &checkedOut{Token: newOrderToken()}
+	orderID := tsunagu.OrderID(shop.NextOrderID)
+	o := &checkedOut{TokenSalt: newTokenSalt()}
+	o.Token = orderToken(orderID, in.IdempotencyKey, o.TokenSalt)
 	o.Fulfilment = in.Fulfilment
 	if in.Fulfilment == tsunagu.FulfilDelivery {
 		fee = tsunagu.ShippingRule{Fee: *shop.ShippingFee, FreeAbove: shop.FreeAbove}.FeeFor(subtotal)
 		o.PostalCode, o.Address = in.ShippingAddress.PostalCode, in.ShippingAddress.Address
 	}
-	orderID := tsunagu.OrderID(shop.NextOrderID)
 	ms := make([]movement, len(lines))
 	for i, l := range lines {
 		ms[i] = movement{ProductID: l.ProductID, LocationID: in.ShopID(), Owner: l.OwnerFacilityID,
@@ -304,10 +323,10 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 	}
 	err = tx.GetContext(ctx, &o.Order, `
 		WITH o AS (
-			INSERT INTO orders (id, shop_id, status, token, customer_id, email, name, phone, fulfilment,
+			INSERT INTO orders (id, shop_id, status, token_salt, token_hash, customer_id, email, name, phone, fulfilment,
 				postal_code, address, subtotal, shipping_fee, total, rounding, stock, reserved_until, locale, client_addr)
 			OVERRIDING SYSTEM VALUE
-			VALUES ($1, $2, 'PENDING_PAYMENT', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11::bigint + $12::bigint, $13,
+			VALUES ($1, $2, 'PENDING_PAYMENT', $3, $24, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11::bigint + $12::bigint, $13,
 				'RESERVED', now() + $14 * interval '1 second', $22, nullif($23, ''))
 			RETURNING *
 		), l AS (
@@ -318,10 +337,11 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 				WITH ORDINALITY AS d(p, ow, name, price, q, tax, qual, ord)
 		)
 		SELECT `+orderColumns+` FROM o`,
-		orderID, in.ShopID(), o.Token, customer, in.Contact.Email, in.Contact.Name, in.Contact.Phone,
+		orderID, in.ShopID(), o.TokenSalt, customer, in.Contact.Email, in.Contact.Name, in.Contact.Phone,
 		in.Fulfilment, o.PostalCode, o.Address, subtotal, fee, string(*shop.Rounding), int64(s.ReservationTTL/time.Second),
 		pq.Array(products), pq.Array(owners), pq.Array(names), pq.Array(prices), pq.Array(quantities),
-		pq.Array(taxes), pq.Array(qualified), cmp.Or(in.Contact.Locale, tsunagu.LocaleJA), client)
+		pq.Array(taxes), pq.Array(qualified), cmp.Or(in.Contact.Locale, tsunagu.LocaleJA), client,
+		tokenHash(o.TokenSalt, o.Token))
 	if err != nil {
 		return nil, err
 	}
@@ -346,14 +366,6 @@ func insufficientForOrder(ctx context.Context, tx queryer, k tsunagu.StockKey, l
 			"Only %d of %s are available at this shop; the cart has %d.", max(available, 0), l.Name, l.Quantity)
 	}
 	return &InsufficientStockError{Key: k}
-}
-
-// newOrderToken returns 32 random bytes in base64url: unguessable, and a valid
-// header or URL part.
-func newOrderToken() string {
-	b := make([]byte, 32)
-	rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // lockOrder locks order id (FOR UPDATE) for staff action and checks that u works at

@@ -74,7 +74,7 @@ func (s *OrderService) abandonCheckout(ctx context.Context, o *checkedOut, key s
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM idempotency_keys
 			WHERE scope = $1 AND key = $2 AND operation = 'checkout' AND result_id = $3`,
-			keyScope(tsunagu.UserFrom(ctx)), key, o.ID)
+			keyScope(tsunagu.UserFrom(ctx)), storedKey(key), o.ID)
 		return err
 	})
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"tsunagu/internal/tsunagu"
@@ -49,18 +50,32 @@ func (s *OrderService) OrdersByID(ctx context.Context, ids []tsunagu.OrderID) (m
 	return byID(orders, func(o *tsunagu.Order) tsunagu.OrderID { return o.ID }), nil
 }
 
-// OrderByToken returns the order a checkout's token opens, to anyone who has it.
-// Returns NOT_FOUND (field "") for any other token.
+// OrderByToken returns the order a checkout's token opens, to anyone who has it:
+// the order the token names whose stored hash it matches (compared in constant
+// time), or, for a token from before tokens were derived, the order that stores
+// it. Returns NOT_FOUND (field "") for any other token.
 func (s *OrderService) OrderByToken(ctx context.Context, token string) (*tsunagu.Order, error) {
 	token = strings.TrimSpace(token)
 	if token == "" || len(token) > 100 {
 		return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such order.")
 	}
-	var o tsunagu.Order
-	if err := s.db.q().GetContext(ctx, &o, `SELECT `+orderColumns+` FROM orders o WHERE o.token = $1`, token); err != nil {
+	var o struct {
+		tsunagu.Order
+		TokenSalt, TokenHash []byte
+	}
+	q, arg := `SELECT `+orderColumns+`, o.token_salt, o.token_hash FROM orders o WHERE o.token = $1`, any(token)
+	id, derived := tokenOrderID(token)
+	if derived {
+		q, arg = `SELECT `+orderColumns+`, o.token_salt, o.token_hash FROM orders o WHERE o.id = $1`, id
+	}
+	err := s.db.q().GetContext(ctx, &o, q, arg)
+	if err == nil && derived && !tokenOpens(o.TokenSalt, o.TokenHash, token) {
+		err = sql.ErrNoRows
+	}
+	if err != nil {
 		return nil, notFound(err, "", "order")
 	}
-	return &o, nil
+	return &o.Order, nil
 }
 
 // Orders lists the orders the user may see that match f, newest first; the page key
