@@ -272,9 +272,9 @@ func (r *mutationResolver) RefundSale(ctx context.Context, input tsunagu.RefundS
 	return refundPayload(ctx, v, err)
 }
 
-func (r *mutationResolver) SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error) {
-	v, err := r.Auth.SignUp(ctx, input)
-	return loginPayload(ctx, v, err)
+func (r *mutationResolver) SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.SignUpPayload, error) {
+	errs, err := userErrors(r.Auth.SignUp(ctx, input))
+	return &model.SignUpPayload{UserErrors: errs}, err
 }
 
 func (r *mutationResolver) RequestEmailVerification(ctx context.Context, input tsunagu.RequestEmailVerificationInput) (*model.RequestEmailVerificationPayload, error) {
@@ -282,9 +282,9 @@ func (r *mutationResolver) RequestEmailVerification(ctx context.Context, input t
 	return &model.RequestEmailVerificationPayload{UserErrors: errs}, err
 }
 
-func (r *mutationResolver) VerifyEmail(ctx context.Context, input tsunagu.VerifyEmailInput) (*model.VerifyEmailPayload, error) {
-	errs, err := userErrors(r.Auth.VerifyEmail(ctx, input))
-	return &model.VerifyEmailPayload{UserErrors: errs}, err
+func (r *mutationResolver) VerifyEmail(ctx context.Context, input tsunagu.VerifyEmailInput) (*model.LoginPayload, error) {
+	v, err := r.Auth.VerifyEmail(ctx, input)
+	return loginPayload(ctx, v, err)
 }
 
 func (r *mutationResolver) RequestPasswordReset(ctx context.Context, input tsunagu.RequestPasswordResetInput) (*model.RequestPasswordResetPayload, error) {

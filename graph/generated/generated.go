@@ -796,6 +796,10 @@ type ComplexityRoot struct {
 		UserErrors func(childComplexity int) int
 	}
 
+	SignUpPayload struct {
+		UserErrors func(childComplexity int) int
+	}
+
 	SoldLine struct {
 		Line   func(childComplexity int) int
 		Shop   func(childComplexity int) int
@@ -1022,10 +1026,6 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 	}
 
-	VerifyEmailPayload struct {
-		UserErrors func(childComplexity int) int
-	}
-
 	ZReport struct {
 		ByPaymentMethod func(childComplexity int) int
 		ByTaxRate       func(childComplexity int) int
@@ -1130,9 +1130,9 @@ type MutationResolver interface {
 	CreateSale(ctx context.Context, input tsunagu.CreateSaleInput) (*model.SalePayload, error)
 	VoidSale(ctx context.Context, input tsunagu.VoidSaleInput) (*model.SalePayload, error)
 	RefundSale(ctx context.Context, input tsunagu.RefundSaleInput) (*model.RefundPayload, error)
-	SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.LoginPayload, error)
+	SignUp(ctx context.Context, input tsunagu.SignUpInput) (*model.SignUpPayload, error)
 	RequestEmailVerification(ctx context.Context, input tsunagu.RequestEmailVerificationInput) (*model.RequestEmailVerificationPayload, error)
-	VerifyEmail(ctx context.Context, input tsunagu.VerifyEmailInput) (*model.VerifyEmailPayload, error)
+	VerifyEmail(ctx context.Context, input tsunagu.VerifyEmailInput) (*model.LoginPayload, error)
 	RequestPasswordReset(ctx context.Context, input tsunagu.RequestPasswordResetInput) (*model.RequestPasswordResetPayload, error)
 	ResetPassword(ctx context.Context, input tsunagu.ResetPasswordInput) (*model.ResetPasswordPayload, error)
 	InviteStaff(ctx context.Context, input tsunagu.InviteStaffInput) (*model.InviteStaffPayload, error)
@@ -4717,6 +4717,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ShopPayload.UserErrors(childComplexity), true
 
+	case "SignUpPayload.userErrors":
+		if e.ComplexityRoot.SignUpPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUpPayload.UserErrors(childComplexity), true
+
 	case "SoldLine.line":
 		if e.ComplexityRoot.SoldLine.Line == nil {
 			break
@@ -5583,13 +5590,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserError.Message(childComplexity), true
 
-	case "VerifyEmailPayload.userErrors":
-		if e.ComplexityRoot.VerifyEmailPayload.UserErrors == nil {
-			break
-		}
-
-		return e.ComplexityRoot.VerifyEmailPayload.UserErrors(childComplexity), true
-
 	case "ZReport.byPaymentMethod":
 		if e.ComplexityRoot.ZReport.ByPaymentMethod == nil {
 			break
@@ -6152,19 +6152,25 @@ type Mutation {
   refundSale(input: RefundSaleInput!): RefundPayload!
 
   """
-  Creates a shopper's account (role CUSTOMER) and signs it in; no sign-in needed. A
-  link to verify the address is e-mailed (it works for 24 hours): the account's order
-  history opens once it is verified.
+  Asks for a shopper's account (role CUSTOMER); no sign-in needed. The address is
+  e-mailed a link that confirms it (it works for 24 hours, with the password chosen
+  here: verifyEmail signs the new account in), or, when it has an account already, a
+  note saying so. The answer is the same either way, so that nobody learns from it
+  which addresses have accounts; until the link is taken, signing in fails as a
+  wrong password does. Signing up again before then replaces the password and
+  sends a new link (older ones stop working). At most 3 messages an hour go to
+  one address.
   """
-  signUp(input: SignUpInput!): LoginPayload!
+  signUp(input: SignUpInput!): SignUpPayload!
   "E-mails the signed-in shopper another link to verify their address (at most 3 an hour)."
   requestEmailVerification(input: RequestEmailVerificationInput!): RequestEmailVerificationPayload!
   """
-  Verifies a shopper's address with the token of the link sent to it: the account's
-  order history opens, and the orders placed as a guest with the address join it. No
-  sign-in needed.
+  Confirms a shopper's address with the token of the link sent to it and the
+  password chosen at sign-up, and signs the account in: its order history opens,
+  and the orders placed as a guest with the address join it. A wrong password is
+  INVALID_CREDENTIALS under sign-in's back-off, and the link still works.
   """
-  verifyEmail(input: VerifyEmailInput!): VerifyEmailPayload!
+  verifyEmail(input: VerifyEmailInput!): LoginPayload!
   """
   E-mails a link to set a new password (it works once, for one hour) to the account of
   the address, staff or shopper, in the language asked for. The answer is the same
@@ -8032,6 +8038,10 @@ input SignUpInput {
   locale: Locale = JA
 }
 
+type SignUpPayload {
+  userErrors: [UserError!]!
+}
+
 input RequestEmailVerificationInput {
   "The language of the e-mail."
   locale: Locale = JA
@@ -8044,11 +8054,10 @@ type RequestEmailVerificationPayload {
 input VerifyEmailInput {
   "The token of the link in the verification e-mail."
   token: String!
+  "The password chosen when signing up."
+  password: String!
 }
 
-type VerifyEmailPayload {
-  userErrors: [UserError!]!
-}
 
 enum OrderStatus {
   "Stock reserved until the reservation expires; waiting for Stripe."
@@ -9570,6 +9579,14 @@ func (ec *executionContext) childFields_ShopPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ShopPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_SignUpPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userErrors":
+		return ec.fieldContext_SignUpPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignUpPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SoldLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "shop":
@@ -10006,14 +10023,6 @@ func (ec *executionContext) childFields_UserError(ctx context.Context, field gra
 		return ec.fieldContext_UserError_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
-}
-
-func (ec *executionContext) childFields_VerifyEmailPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "userErrors":
-		return ec.fieldContext_VerifyEmailPayload_userErrors(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type VerifyEmailPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ZReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16487,8 +16496,8 @@ func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.
 			return ec.Resolvers.Mutation().SignUp(ctx, fc.Args["input"].(tsunagu.SignUpInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
-			return ec.marshalNLoginPayload2ᚖtsunaguᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SignUpPayload) graphql.Marshaler {
+			return ec.marshalNSignUpPayload2ᚖtsunaguᚋgraphᚋmodelᚐSignUpPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16501,7 +16510,7 @@ func (ec *executionContext) fieldContext_Mutation_signUp(ctx context.Context, fi
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_LoginPayload(ctx, field)
+			return ec.childFields_SignUpPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -16575,8 +16584,8 @@ func (ec *executionContext) _Mutation_verifyEmail(ctx context.Context, field gra
 			return ec.Resolvers.Mutation().VerifyEmail(ctx, fc.Args["input"].(tsunagu.VerifyEmailInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.VerifyEmailPayload) graphql.Marshaler {
-			return ec.marshalNVerifyEmailPayload2ᚖtsunaguᚋgraphᚋmodelᚐVerifyEmailPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
+			return ec.marshalNLoginPayload2ᚖtsunaguᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16589,7 +16598,7 @@ func (ec *executionContext) fieldContext_Mutation_verifyEmail(ctx context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_VerifyEmailPayload(ctx, field)
+			return ec.childFields_LoginPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -25823,6 +25832,38 @@ func (ec *executionContext) fieldContext_ShopPayload_userErrors(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _SignUpPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.SignUpPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SignUpPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SignUpPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SignUpPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SoldLine_shop(ctx context.Context, field graphql.CollectedField, obj *tsunagu.SoldLine) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29555,38 +29596,6 @@ func (ec *executionContext) _UserError_message(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
-}
-
-func (ec *executionContext) _VerifyEmailPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.VerifyEmailPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_VerifyEmailPayload_userErrors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UserErrors, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_VerifyEmailPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "VerifyEmailPayload",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UserError(ctx, field)
-		},
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _ZReport_salesCount(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ZReport) (ret graphql.Marshaler) {
@@ -35760,7 +35769,7 @@ func (ec *executionContext) unmarshalInputVerifyEmailInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"token"}
+	fieldsInOrder := [...]string{"token", "password"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35774,6 +35783,13 @@ func (ec *executionContext) unmarshalInputVerifyEmailInput(ctx context.Context, 
 				return it, err
 			}
 			it.Token = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
 		}
 	}
 	return it, nil
@@ -40868,6 +40884,39 @@ func (ec *executionContext) _ShopPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var signUpPayloadImplementors = []string{"SignUpPayload"}
+
+func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SignUpPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, signUpPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SignUpPayload")
+		case "userErrors":
+			out.Values[i] = ec._SignUpPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var soldLineImplementors = []string{"SoldLine"}
 
 func (ec *executionContext) _SoldLine(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.SoldLine) graphql.Marshaler {
@@ -42383,39 +42432,6 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._UserError_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var verifyEmailPayloadImplementors = []string{"VerifyEmailPayload"}
-
-func (ec *executionContext) _VerifyEmailPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyEmailPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, verifyEmailPayloadImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("VerifyEmailPayload")
-		case "userErrors":
-			out.Values[i] = ec._VerifyEmailPayload_userErrors(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -44951,6 +44967,14 @@ func (ec *executionContext) unmarshalNSignUpInput2tsunaguᚋinternalᚋtsunagu�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSignUpPayload2ᚖtsunaguᚋgraphᚋmodelᚐSignUpPayload(ctx context.Context, sel ast.SelectionSet, v *model.SignUpPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SignUpPayload!")
+		return graphql.Null
+	}
+	return ec._SignUpPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSoldLine2ᚖtsunaguᚋinternalᚋtsunaguᚐSoldLine(ctx context.Context, sel ast.SelectionSet, v *tsunagu.SoldLine) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SoldLine!")
@@ -45588,14 +45612,6 @@ func (ec *executionContext) marshalNUserError2ᚖtsunaguᚋinternalᚋtsunaguᚐ
 func (ec *executionContext) unmarshalNVerifyEmailInput2tsunaguᚋinternalᚋtsunaguᚐVerifyEmailInput(ctx context.Context, v any) (tsunagu.VerifyEmailInput, error) {
 	res, err := ec.unmarshalInputVerifyEmailInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNVerifyEmailPayload2ᚖtsunaguᚋgraphᚋmodelᚐVerifyEmailPayload(ctx context.Context, sel ast.SelectionSet, v *model.VerifyEmailPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "VerifyEmailPayload!")
-		return graphql.Null
-	}
-	return ec._VerifyEmailPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNVoidSaleInput2tsunaguᚋinternalᚋtsunaguᚐVoidSaleInput(ctx context.Context, v any) (tsunagu.VoidSaleInput, error) {

@@ -253,6 +253,10 @@ type ShopPayload struct {
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
 
+type SignUpPayload struct {
+	UserErrors []*tsunagu.Error `json:"userErrors"`
+}
+
 type SoldLineConnection struct {
 	Edges    []*SoldLineEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`
@@ -332,8 +336,4 @@ type Translation struct {
 	Locale      tsunagu.Locale `json:"locale"`
 	Name        string         `json:"name"`
 	Description string         `json:"description"`
-}
-
-type VerifyEmailPayload struct {
-	UserErrors []*tsunagu.Error `json:"userErrors"`
 }

@@ -27,6 +27,9 @@ const (
 	KindStaffInvitation Kind = "STAFF_INVITATION"
 	// KindEmailVerification carries the link that verifies a shopper's address.
 	KindEmailVerification Kind = "EMAIL_VERIFICATION"
+	// KindAccountExists tells an address that somebody asked for an account with
+	// it, which it has already: signUp's answer, which must not tell.
+	KindAccountExists Kind = "ACCOUNT_EXISTS"
 )
 
 // Message is one message of the outbox as the sender claimed it.

@@ -191,6 +191,20 @@ func TestRenderAccountMessages(t *testing.T) {
 			}
 		}
 	}
+	// The note to an address that has an account carries no secret: it links to
+	// the sign-in page.
+	for _, locale := range tsunagu.Locales {
+		m := mail.Message{ID: 5, Kind: mail.KindAccountExists, Recipient: "shopper@example.jp", Locale: locale,
+			Payload: []byte(`{"name": "佐藤"}`)}
+		e, err := mail.Render(m, site)
+		if err != nil {
+			t.Fatalf("%s: %v", locale, err)
+		}
+		if !strings.Contains(e.Text, "https://tsunagu.example.jp/sign-in\n") || !strings.Contains(e.Text, "佐藤") ||
+			e.Language != locale.Tag() || strings.Contains(e.Text, "<no value>") {
+			t.Errorf("ACCOUNT_EXISTS %s: %q, text:\n%s", locale, e.Language, e.Text)
+		}
+	}
 	m := mail.Message{ID: 4, Kind: mail.KindPasswordReset, Payload: []byte(`{"name": "佐藤"}`)}
 	var p *mail.PermanentError
 	if _, err := mail.Render(m, site); !errors.As(err, &p) {

@@ -41,6 +41,7 @@ var accountPaths = map[Kind]string{
 	KindPasswordReset:     "/reset-password",
 	KindStaffInvitation:   "/accept-invitation",
 	KindEmailVerification: "/verify-email",
+	KindAccountExists:     "/sign-in",
 }
 
 // Pickup reports whether the shopper collects the order at the shop.
@@ -77,6 +78,13 @@ func Render(m Message, site string) (*Email, error) {
 			return nil, &PermanentError{fmt.Errorf("mail: message %d: no token (%v)", m.ID, err)}
 		}
 		d.Link = strings.TrimRight(site, "/") + accountPaths[m.Kind] + "?token=" + url.QueryEscape(d.Token)
+		data = d
+	case KindAccountExists:
+		var d AccountData
+		if err := json.Unmarshal(m.Payload, &d); err != nil {
+			return nil, &PermanentError{fmt.Errorf("mail: message %d: %w", m.ID, err)}
+		}
+		d.Link = strings.TrimRight(site, "/") + accountPaths[m.Kind]
 		data = d
 	}
 	t := texts[locale]
@@ -422,8 +430,8 @@ If you do not expect this invitation, ignore this e-mail.`},
 {{if .Name}}{{.Name}} 様{{else}}つなぐをご利用の方へ{{end}}
 
 つなぐのアカウントにご登録いただき、ありがとうございます。
-次のリンクを開いて、このメールアドレスがあなたのものであることを確認してください。
-確認すると、ご注文の履歴が見られるようになり、ゲストとしてこのアドレスでされたご注文もアカウントにまとまります。
+次のリンクを開き、登録したパスワードを入れて、このメールアドレスがあなたのものであることを確認してください。
+確認するとサインインでき、ご注文の履歴が見られるようになり、ゲストとしてこのアドレスでされたご注文もアカウントにまとまります。
 
 {{.Link}}
 
@@ -433,8 +441,9 @@ If you do not expect this invitation, ignore this e-mail.`},
 {{if .Name}}{{.Name}} さん{{else}}こんにちは。{{end}}
 
 つなぐに とうろく して くれて ありがとう ございます。
-つぎの リンクを ひらいて、この メールアドレスが あなたの ものだと おしえて ください。
-そうすると、ちゅうもんの りれきが みられるように なります。
+つぎの リンクを ひらいて、きめた パスワードを いれて ください。
+この メールアドレスが あなたの ものだと わかります。
+そうすると、サインイン できて、ちゅうもんの りれきが みられるように なります。
 
 {{.Link}}
 
@@ -443,8 +452,8 @@ If you do not expect this invitation, ignore this e-mail.`},
 		tsunagu.LocaleEN: {"Confirm your e-mail address", `
 {{if .Name}}Dear {{.Name}},{{else}}Hello,{{end}}
 
-Thank you for signing up to Tsunagu. Open this link to confirm that this address is yours.
-Once it is confirmed you can see your order history, and orders placed as a guest with this address join your account.
+Thank you for signing up to Tsunagu. Open this link and enter the password you chose to confirm that this address is yours.
+Once it is confirmed you are signed in and can see your order history, and orders placed as a guest with this address join your account.
 
 {{.Link}}
 
@@ -453,8 +462,8 @@ If you did not sign up, ignore this e-mail.`},
 		tsunagu.LocaleZH: {"确认您的电子邮件地址", `
 {{if .Name}}{{.Name}} 您好：{{else}}您好：{{end}}
 
-感谢您注册 Tsunagu（つなぐ）。请打开以下链接，确认此地址属于您。
-确认后即可查看订单记录，以访客身份用此地址下的订单也会归入您的账户。
+感谢您注册 Tsunagu（つなぐ）。请打开以下链接并输入您设置的密码，确认此地址属于您。
+确认后即可登录并查看订单记录，以访客身份用此地址下的订单也会归入您的账户。
 
 {{.Link}}
 
@@ -463,12 +472,67 @@ If you did not sign up, ignore this e-mail.`},
 		tsunagu.LocaleKO: {"이메일 주소 확인", `
 {{if .Name}}{{.Name}} 님{{else}}안녕하세요.{{end}}
 
-Tsunagu(つなぐ)에 가입해 주셔서 감사합니다. 아래 링크를 열어 이 주소가 본인의 것임을 확인해 주세요.
-확인하면 주문 내역을 볼 수 있고, 이 주소로 비회원 주문한 내역도 계정에 합쳐집니다.
+Tsunagu(つなぐ)에 가입해 주셔서 감사합니다. 아래 링크를 열고 설정한 비밀번호를 입력하여 이 주소가 본인의 것임을 확인해 주세요.
+확인하면 로그인되어 주문 내역을 볼 수 있고, 이 주소로 비회원 주문한 내역도 계정에 합쳐집니다.
 
 {{.Link}}
 
 이 링크는 24시간 동안 한 번만 사용할 수 있습니다.
 가입하지 않으셨다면 이 메일을 무시해 주세요.`},
+	},
+	KindAccountExists: {
+		tsunagu.LocaleJA: {"つなぐのアカウントについて", `
+{{if .Name}}{{.Name}} 様{{else}}つなぐをご利用の方へ{{end}}
+
+このメールアドレスで、つなぐのアカウントの登録がありました。
+このアドレスのアカウントはすでにありますので、新しいアカウントは作っていません。
+
+ご自身の登録でしたら、次のページからサインインしてください。パスワードをお忘れの場合は、同じページから再設定できます。
+
+{{.Link}}
+
+お心当たりのない場合は、このメールを破棄してください。アカウントは何も変わっていません。`},
+		tsunagu.LocaleJAEasy: {"つなぐの アカウントに ついて", `
+{{if .Name}}{{.Name}} さん{{else}}こんにちは。{{end}}
+
+この メールアドレスで、つなぐに とうろく しようと した 人が います。
+この アドレスの アカウントは もう あるので、あたらしい アカウントは つくって いません。
+
+あなたが とうろく したなら、つぎの ページで サインイン して ください。
+パスワードを わすれたら、おなじ ページで あたらしく きめられます。
+
+{{.Link}}
+
+もし こころあたりが なければ、この メールを すてて ください。アカウントは なにも かわって いません。`},
+		tsunagu.LocaleEN: {"About your Tsunagu account", `
+{{if .Name}}Dear {{.Name}},{{else}}Hello,{{end}}
+
+Somebody asked to sign up to Tsunagu with this e-mail address. It has an account already, so no new account was made.
+
+If it was you, sign in on this page; if you forgot your password, you can reset it there:
+
+{{.Link}}
+
+If it was not you, ignore this e-mail: nothing about your account has changed.`},
+		tsunagu.LocaleZH: {"关于您的 Tsunagu 账户", `
+{{if .Name}}{{.Name}} 您好：{{else}}您好：{{end}}
+
+有人使用此电子邮件地址申请注册 Tsunagu（つなぐ）。此地址已有账户，因此没有创建新账户。
+
+如果是您本人，请在以下页面登录；如果忘记了密码，也可以在该页面重置：
+
+{{.Link}}
+
+如果不是您本人，请忽略此邮件，您的账户没有任何变化。`},
+		tsunagu.LocaleKO: {"Tsunagu 계정 안내", `
+{{if .Name}}{{.Name}} 님{{else}}안녕하세요.{{end}}
+
+이 이메일 주소로 Tsunagu(つなぐ) 가입 신청이 있었습니다. 이 주소의 계정이 이미 있어 새 계정은 만들지 않았습니다.
+
+본인이 신청하셨다면 아래 페이지에서 로그인해 주세요. 비밀번호를 잊으셨다면 같은 페이지에서 재설정할 수 있습니다.
+
+{{.Link}}
+
+본인이 아니라면 이 메일을 무시해 주세요. 계정에는 아무 변화도 없습니다.`},
 	},
 }

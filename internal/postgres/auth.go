@@ -55,39 +55,65 @@ func comparePassword(ctx context.Context, password, hash string) (bool, error) {
 }
 
 var errInvalidCredentials = tsunagu.Errorf(tsunagu.CodeInvalidCredentials, "input.password",
-	"The email address or the password is wrong.")
+	"The email address or the password is wrong, or the address is not confirmed yet: a new account signs in with the link we e-mailed to it.")
 
 const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id, u.facility_id,
 	u.email_verified_at IS NOT NULL AS email_verified, u.created_at`
 
 // Login checks the email and password and starts a session. Returns INVALID_EMAIL
 // (field input.email) for what is not an email address, and INVALID_CREDENTIALS for
-// a wrong email or password alike, and for a disabled account. Failed sign-ins
-// slow down per address and network address (tsunagu.LoginBackoff): an attempt
-// made too soon is TOO_MANY_LOGIN_ATTEMPTS, its password not checked, the same
-// whether or not the account exists.
+// a wrong email or password alike, for a disabled account and for a shopper's
+// account whose address is not confirmed yet. Failed sign-ins slow down per
+// address and network address (tsunagu.LoginBackoff): an attempt made too soon is
+// TOO_MANY_LOGIN_ATTEMPTS, its password not checked, the same whether or not the
+// account exists.
 func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (_ *tsunagu.Session, err error) {
 	defer wrap(&err, "AuthService.Login")
-	var row struct {
-		tsunagu.User
-		PasswordHash string
-		Disabled     bool
-	}
 	// The address is read as accounts are made (full-width letters from a Japanese
 	// keyboard, any case), so that it finds the account it names.
 	email, err := tsunagu.ParseEmail(in.Email, "input.email")
 	if err != nil {
 		return nil, err
 	}
-	email = strings.ToLower(email)
+	acct, err := s.checkCredentials(ctx, strings.ToLower(email), in.Password)
+	if err != nil {
+		return nil, err
+	}
+	if acct.Role == tsunagu.RoleCustomer && !acct.EmailVerified {
+		// The same answer as a wrong password: a sign-up of an address with no
+		// account must not be told from one of an address with one by signing in.
+		return nil, s.loginFailed(ctx, acct.Email)
+	}
+	if err := s.loginSucceeded(ctx, acct.Email); err != nil {
+		return nil, err
+	}
+	return s.startSession(ctx, s.db.q(), &acct.User)
+}
+
+// account is a user as credentials are checked against it.
+type account struct {
+	tsunagu.User
+	PasswordHash string
+}
+
+// checkCredentials finds the active account of email (lower case) and checks
+// password against it, under sign-in's back-off: TOO_MANY_LOGIN_ATTEMPTS before
+// the check, INVALID_CREDENTIALS for an unknown address, a disabled account or a
+// wrong password, which take as long as each other. The caller clears the count
+// (loginSucceeded) once it accepts the account, or fails it (loginFailed).
+func (s *AuthService) checkCredentials(ctx context.Context, email, password string) (*account, error) {
 	if err := s.claimLoginAttempt(ctx, email); err != nil {
 		return nil, err
 	}
-	err = s.db.q().GetContext(ctx, &row, `
+	var row struct {
+		account
+		Disabled bool
+	}
+	err := s.db.q().GetContext(ctx, &row, `
 		SELECT `+userColumns+`, u.password_hash, u.disabled_at IS NOT NULL AS disabled
 		FROM users u WHERE u.email = $1`, email)
 	if errors.Is(err, sql.ErrNoRows) {
-		if _, err := comparePassword(ctx, in.Password, dummyHash); err != nil {
+		if _, err := comparePassword(ctx, password, dummyHash); err != nil {
 			return nil, err
 		}
 		return nil, s.loginFailed(ctx, email)
@@ -95,27 +121,28 @@ func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (_ *tsun
 	if err != nil {
 		return nil, err
 	}
-	ok, err := comparePassword(ctx, in.Password, row.PasswordHash)
+	ok, err := comparePassword(ctx, password, row.PasswordHash)
 	if err != nil {
 		return nil, err
 	}
 	if !ok || row.Disabled {
 		return nil, s.loginFailed(ctx, email)
 	}
-	if err := s.loginSucceeded(ctx, email); err != nil {
-		return nil, err
-	}
+	return &row.account, nil
+}
+
+// startSession writes a new bearer token of u on q.
+func (s *AuthService) startSession(ctx context.Context, q queryer, u *tsunagu.User) (*tsunagu.Session, error) {
 	token, hash := newToken()
 	var expires time.Time
-	err = s.db.q().GetContext(ctx, &expires, `
+	err := q.GetContext(ctx, &expires, `
 		INSERT INTO auth_tokens (token_hash, user_id, expires_at)
 		VALUES ($1, $2, now() + $3 * interval '1 second')
-		RETURNING expires_at`, hash, row.ID, int64(s.TokenTTL/time.Second))
+		RETURNING expires_at`, hash, u.ID, int64(s.TokenTTL/time.Second))
 	if err != nil {
 		return nil, err
 	}
-	u := row.User
-	return &tsunagu.Session{Token: token, ExpiresAt: expires, User: &u}, nil
+	return &tsunagu.Session{Token: token, ExpiresAt: expires, User: u}, nil
 }
 
 // Logout revokes the token of the request. Returns UNAUTHENTICATED without one.

@@ -69,17 +69,13 @@ func (s *AuthService) ResetPassword(ctx context.Context, in tsunagu.ResetPasswor
 		return err
 	}
 	return s.db.transact(ctx, func(tx queryer) error {
-		var acct struct {
-			UserID tsunagu.UserID
-			Email  string
-			Role   tsunagu.Role
-		}
+		var acct tsunagu.User
 		err := tx.GetContext(ctx, &acct, `
 			UPDATE password_resets r SET used_at = now()
 			FROM users u
 			WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now()
 			  AND u.id = r.user_id AND u.disabled_at IS NULL
-			RETURNING r.user_id, u.email, u.role`, hashToken(strings.TrimSpace(in.Token)))
+			RETURNING `+userColumns, hashToken(strings.TrimSpace(in.Token)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errInvalidResetToken
 		}
@@ -90,11 +86,14 @@ func (s *AuthService) ResetPassword(ctx context.Context, in tsunagu.ResetPasswor
 		if err := tsunagu.CheckPassword(in.Password, acct.Email, acct.Role); err != nil {
 			return err
 		}
-		user := acct.UserID
 		_, err = tx.ExecContext(ctx, `
 			WITH p AS (UPDATE users SET password_hash = $2 WHERE id = $1),
 			r AS (UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL)
-			UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, user, hash)
-		return err
+			UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, acct.ID, hash)
+		if err != nil {
+			return err
+		}
+		// The link reached the address, as a verification link would have.
+		return confirmAddress(ctx, tx, &acct, "resetPassword")
 	})
 }

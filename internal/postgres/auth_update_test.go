@@ -47,8 +47,7 @@ func TestUpdateStaffRefusals(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	user := func(ctx context.Context) tsunagu.UserID { return tsunagu.UserFrom(ctx).ID }
-	customer, err := w.auth.SignUp(context.Background(), tsunagu.SignUpInput{Email: "shopper@example.jp", Name: "客", Password: "a long password"})
-	must(t, err)
+	customer := tsunagu.UserFrom(w.signedUp(tsunagu.SignUpInput{Email: "shopper@example.jp", Name: "客", Password: "a long password"}))
 	clerk := user(w.clerk)
 	for _, tc := range []struct {
 		name  string
@@ -68,7 +67,7 @@ func TestUpdateStaffRefusals(t *testing.T) {
 		{"ErrClerk", w.clerk, tsunagu.UpdateStaffInput{UserID: user(w.otherClerk), Role: tsunagu.RoleClerk, ShopID: &w.homeShop.ID}, tsunagu.CodeForbidden, ""},
 		{"ErrAnonymous", context.Background(), tsunagu.UpdateStaffInput{UserID: clerk, Role: tsunagu.RoleClerk, ShopID: &w.homeShop.ID}, tsunagu.CodeUnauthenticated, ""},
 		{"ErrUnknownUser", w.admin, tsunagu.UpdateStaffInput{UserID: 999999, Role: tsunagu.RoleClerk, ShopID: &w.homeShop.ID}, tsunagu.CodeNotFound, "input.userId"},
-		{"ErrShopper", w.admin, tsunagu.UpdateStaffInput{UserID: customer.User.ID, Role: tsunagu.RoleClerk, ShopID: &w.homeShop.ID}, tsunagu.CodeNotFound, "input.userId"},
+		{"ErrShopper", w.admin, tsunagu.UpdateStaffInput{UserID: customer.ID, Role: tsunagu.RoleClerk, ShopID: &w.homeShop.ID}, tsunagu.CodeNotFound, "input.userId"},
 		{"ErrNoShop", w.manager, tsunagu.UpdateStaffInput{UserID: clerk, Role: tsunagu.RoleClerk}, tsunagu.CodeRequired, "input.shopId"},
 		{"ErrNotAShop", w.manager, tsunagu.UpdateStaffInput{UserID: clerk, Role: tsunagu.RoleClerk, ShopID: &w.warehouse.ID}, tsunagu.CodeNotFound, "input.shopId"},
 		{"ErrCustomerRole", w.admin, tsunagu.UpdateStaffInput{UserID: clerk, Role: tsunagu.RoleCustomer}, tsunagu.CodeInvalidInput, "input.role"},

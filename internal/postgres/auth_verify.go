@@ -52,44 +52,80 @@ func (s *AuthService) RequestEmailVerification(ctx context.Context, in tsunagu.R
 }
 
 var errInvalidVerification = tsunagu.Errorf(tsunagu.CodeInvalidToken, "input.token",
-	"This link to confirm your e-mail address is not valid: it was used already or is more than 24 hours old. Sign in and ask for a new one.")
+	"This link to confirm your e-mail address is not valid: it was used already, a later sign-up replaced it, or it is more than 24 hours old. Sign up again for a new one.")
 
-// VerifyEmail implements tsunagu.AuthService in one transaction: the link is
-// used up, the address verified, and the guest orders placed with it (any case
-// of its letters: checkout keeps the address as typed) join the account.
-func (s *AuthService) VerifyEmail(ctx context.Context, in tsunagu.VerifyEmailInput) (err error) {
+// VerifyEmail implements tsunagu.AuthService. The link names the account, whose
+// password is checked as sign-in checks it; then one transaction uses up the link
+// (if the password it was checked against is still the account's), verifies the
+// address, joins the guest orders placed with it (any case of its letters:
+// checkout keeps the address as typed) and starts the session.
+func (s *AuthService) VerifyEmail(ctx context.Context, in tsunagu.VerifyEmailInput) (_ *tsunagu.Session, err error) {
 	defer wrap(&err, "AuthService.VerifyEmail")
-	token := strings.TrimSpace(in.Token)
-	if token == "" {
-		return errInvalidVerification
+	token := hashToken(strings.TrimSpace(in.Token))
+	var email string
+	err = s.db.q().GetContext(ctx, &email, `
+		SELECT u.email FROM email_verifications v JOIN users u ON u.id = v.user_id
+		WHERE v.token_hash = $1 AND v.used_at IS NULL AND v.expires_at > now()
+		  AND u.email = v.email AND u.disabled_at IS NULL`, token)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errInvalidVerification
 	}
-	return s.db.transact(ctx, func(tx queryer) error {
+	if err != nil {
+		return nil, err
+	}
+	acct, err := s.checkCredentials(ctx, email, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.loginSucceeded(ctx, email); err != nil {
+		return nil, err
+	}
+	var session *tsunagu.Session
+	err = s.db.transact(ctx, func(tx queryer) error {
 		var u tsunagu.User
 		err := tx.GetContext(ctx, &u, `
 			UPDATE email_verifications v SET used_at = now()
 			FROM users u
 			WHERE v.token_hash = $1 AND v.used_at IS NULL AND v.expires_at > now()
-			  AND u.id = v.user_id AND u.email = v.email AND u.disabled_at IS NULL
-			RETURNING `+userColumns, hashToken(token))
+			  AND u.id = v.user_id AND u.email = v.email AND u.disabled_at IS NULL AND u.password_hash = $2
+			RETURNING `+userColumns, token, acct.PasswordHash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errInvalidVerification
 		}
 		if err != nil {
 			return err
 		}
-		var joined int64
-		err = tx.GetContext(ctx, &joined, `
-			WITH v AS (UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1),
-			o AS (UPDATE orders SET customer_id = $1 WHERE customer_id IS NULL AND lower(email) = $2 RETURNING id)
-			SELECT count(*) FROM o`, u.ID, u.Email)
-		if err != nil {
+		if err := confirmAddress(ctx, tx, &u, "verifyEmail"); err != nil {
 			return err
 		}
-		type verified struct {
-			EmailVerified bool
-			GuestOrders   int64 // joined to the account
-		}
-		return audit(ctx, tx, audited{Action: "verifyEmail", ObjectType: "User", ObjectID: int64(u.ID),
-			Before: verified{EmailVerified: u.EmailVerified}, After: verified{EmailVerified: true, GuestOrders: joined}})
+		session, err = s.startSession(ctx, tx, &u)
+		return err
 	})
+	return session, err
+}
+
+// confirmAddress records on tx that the owner of u's address took a link sent to
+// it (action: verifyEmail, resetPassword): the address is verified, and the guest
+// orders placed with it (any case of its letters: checkout keeps the address as
+// typed) join the account. An audit entry says so when anything changed.
+func confirmAddress(ctx context.Context, tx queryer, u *tsunagu.User, action string) error {
+	var joined int64
+	err := tx.GetContext(ctx, &joined, `
+		WITH v AS (UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1),
+		o AS (UPDATE orders SET customer_id = $1 WHERE customer_id IS NULL AND lower(email) = $2 RETURNING id)
+		SELECT count(*) FROM o`, u.ID, u.Email)
+	if err != nil {
+		return err
+	}
+	type verified struct {
+		EmailVerified bool
+		GuestOrders   int64 // joined to the account
+	}
+	before := verified{EmailVerified: u.EmailVerified}
+	u.EmailVerified = true
+	if before.EmailVerified && joined == 0 {
+		return nil
+	}
+	return audit(ctx, tx, audited{Action: action, ObjectType: "User", ObjectID: int64(u.ID),
+		MunicipalityID: u.MunicipalityID, Before: before, After: verified{EmailVerified: true, GuestOrders: joined}})
 }

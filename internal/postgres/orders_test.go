@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,21 +55,19 @@ func newOrderWorldWith(t testing.TB, wrap func(tsunagu.Payments) tsunagu.Payment
 	p.stock(p.homeShop, p.cookies, 10)
 	p.stock(p.homeShop, p.jam, 5)
 	p.stock(p.partnerShop, p.spoon, 3)
-	s, err := w.auth.SignUp(context.Background(), tsunagu.SignUpInput{Email: "Shopper@Example.JP", Password: "a long enough password", Name: "買い物客"})
-	must(t, err)
-	w.shopper = w.verified(s)
+	w.shopper = w.signedUp(tsunagu.SignUpInput{Email: "Shopper@Example.JP", Password: "a long enough password", Name: "買い物客"})
 	return w
 }
 
-// verified verifies the address of a new shopper's session s with the link in the
+// signedUp signs a shopper up with in, confirms the address with the link in the
 // outbox and returns a context signed in as the shopper.
-func (w *world) verified(s *tsunagu.Session) context.Context {
+func (w *world) signedUp(in tsunagu.SignUpInput) context.Context {
 	w.t.Helper()
 	ctx := context.Background()
-	must(w.t, w.auth.VerifyEmail(ctx, tsunagu.VerifyEmailInput{Token: w.verificationToken(s.User.Email)}))
-	u, err := w.auth.Authenticate(ctx, s.Token)
+	must(w.t, w.auth.SignUp(ctx, in))
+	s, err := w.auth.VerifyEmail(ctx, tsunagu.VerifyEmailInput{Token: w.verificationToken(strings.ToLower(in.Email)), Password: in.Password})
 	must(w.t, err)
-	return tsunagu.WithUser(ctx, u, s.Token)
+	return tsunagu.WithUser(ctx, s.User, s.Token)
 }
 
 // verificationToken reads the token of the last verification link to email from the outbox.

@@ -61,7 +61,9 @@ type LoginInput struct {
 // AuthService signs staff in and out and resolves bearer tokens.
 type AuthService interface {
 	// Login checks the email and password and returns a new session. A wrong email or
-	// password gives INVALID_CREDENTIALS, with the same message for both.
+	// password gives INVALID_CREDENTIALS, with the same message for both, and so
+	// does a shopper's account whose address is not confirmed yet (VerifyEmail signs
+	// it in), so that sign-in does not tell which sign-ups made an account.
 	Login(ctx context.Context, in LoginInput) (*Session, error)
 	// Logout revokes the token the request was authenticated with. It returns
 	// UNAUTHENTICATED when the request carries no valid token.
@@ -69,9 +71,17 @@ type AuthService interface {
 	// Authenticate returns the user a token belongs to, or UNAUTHENTICATED when the
 	// token is unknown, expired or revoked.
 	Authenticate(ctx context.Context, token string) (*User, error)
-	// SignUp creates a shopper's account (CUSTOMER) and signs it in. Returns
-	// validation errors or DUPLICATE (input.email).
-	SignUp(ctx context.Context, in SignUpInput) (*Session, error)
+	// SignUp asks for a shopper's account (CUSTOMER) and e-mails the address, in
+	// in.Locale: a link that confirms it (VerifyEmail, which signs the account in)
+	// when no account has the address, or a note that one has (sign in, or reset
+	// the password) when one has. It answers the same, nil, either way and takes
+	// as long, so that it does not tell which addresses have accounts; an account
+	// waiting for its link is asked for again (the new password replaces the old,
+	// and older links stop working). Returns validation errors (input.email,
+	// input.password, input.name) and then changes nothing. An address is sent at
+	// most verificationsPerHour messages an hour; later sign-ups are answered
+	// alike and send nothing.
+	SignUp(ctx context.Context, in SignUpInput) error
 	// RequestPasswordReset e-mails a one-time link to set a new password (valid
 	// for PasswordResetTTL) to the account of in.Email, in in.Locale. It returns
 	// the same, nil, whether or not an active account has the address, so that
@@ -128,12 +138,16 @@ type AuthService interface {
 	// when the address is verified already; at most verificationsPerHour links an
 	// hour are sent, later requests are answered alike and send nothing.
 	RequestEmailVerification(ctx context.Context, in RequestEmailVerificationInput) error
-	// VerifyEmail takes a verification link: the account's address is verified,
-	// and the guest orders placed with it join the account (its order history).
-	// No sign-in is needed: the link is the credential. Returns INVALID_TOKEN
-	// (input.token) for a link unknown, used, expired, of a disabled account or of
-	// an address the account no longer has; and then changes nothing.
-	VerifyEmail(ctx context.Context, in VerifyEmailInput) error
+	// VerifyEmail takes a verification link with the account's password and signs
+	// the account in: its address is verified, and the guest orders placed with it
+	// join the account (its order history). The password as well as the link, so
+	// that whoever asked for an account with somebody else's address cannot have
+	// its owner confirm it for them. Returns INVALID_TOKEN (input.token) for a link
+	// unknown, used, expired, replaced by a later sign-up, of a disabled account or
+	// of an address the account no longer has; INVALID_CREDENTIALS (input.password)
+	// for a wrong password, under sign-in's back-off (TOO_MANY_LOGIN_ATTEMPTS); and
+	// then changes nothing (the link still works).
+	VerifyEmail(ctx context.Context, in VerifyEmailInput) (*Session, error)
 	// UsersByID returns the users among ids that the signed-in user may see:
 	// themselves; staff see other staff; admins see everyone.
 	UsersByID(ctx context.Context, ids []UserID) (map[UserID]*User, error)
@@ -170,9 +184,11 @@ type RequestEmailVerificationInput struct {
 	Locale Locale
 }
 
-// VerifyEmailInput is a verification link's token.
+// VerifyEmailInput is a verification link's token and the password the account
+// was asked for with.
 type VerifyEmailInput struct {
-	Token string
+	Token    string
+	Password string
 }
 
 // ErrEmailNotVerified refuses a shopper's order history until the address is verified.
