@@ -146,7 +146,7 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 				if o.PaidAt == nil {
 					refundLines = nil // no goods were sold by a flagged capture
 				}
-				if _, err := recordRefund(ctx, tx, &u.ID, o, lines, refundLines, o.Refundable(), cmp.Or(in.Reason, "Order cancelled.")); err != nil {
+				if _, err := recordRefund(ctx, tx, &u.ID, o, lines, refundLines, o.Refundable(), cmp.Or(in.Reason, "Order cancelled."), tsunagu.RefundPending); err != nil {
 					return nil, err
 				}
 			}
@@ -269,7 +269,7 @@ func refundOrderTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu
 			}
 		}
 	}
-	id, err := recordRefund(ctx, tx, &u.ID, o, lines, want, amount, in.Reason)
+	id, err := recordRefund(ctx, tx, &u.ID, o, lines, want, amount, in.Reason, tsunagu.RefundPending)
 	if err != nil {
 		return 0, err
 	}
@@ -351,10 +351,11 @@ func releaseUnits(ctx context.Context, tx queryer, o *tsunagu.Order, lines []*ts
 	return applyMovements(ctx, tx, document{Type: tsunagu.DocumentOrder, ID: int64(o.ID)}, ms)
 }
 
-// recordRefund writes a PENDING refund of amount with its lines, adds the lines'
-// refunded quantities and the order's refunded amount.
+// recordRefund writes a refund of amount with its lines, in status (PENDING for
+// one Stripe is to be asked for, SUCCEEDED for one Stripe reports made), adds the
+// lines' refunded quantities and the order's refunded amount.
 func recordRefund(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunagu.Order, lines []*tsunagu.OrderLine,
-	want []tsunagu.RefundOrderLineInput, amount int64, reason string) (tsunagu.OrderRefundID, error) {
+	want []tsunagu.RefundOrderLineInput, amount int64, reason string, status tsunagu.RefundStatus) (tsunagu.OrderRefundID, error) {
 	prices := map[int]int64{}
 	for _, l := range lines {
 		prices[l.LineNumber] = l.UnitPrice
@@ -366,8 +367,8 @@ func recordRefund(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunag
 	var id tsunagu.OrderRefundID
 	err := tx.GetContext(ctx, &id, `
 		WITH r AS (
-			INSERT INTO order_refunds (order_id, amount, status, reason, created_by)
-			VALUES ($1, $2, 'PENDING', $3, $4) RETURNING id
+			INSERT INTO order_refunds (order_id, amount, status, reason, created_by, succeeded_at)
+			VALUES ($1, $2, $8, $3, $4, CASE WHEN $8::text = 'SUCCEEDED' THEN now() END) RETURNING id
 		), rl AS (
 			INSERT INTO order_refund_lines (refund_id, line_number, quantity, amount)
 			SELECT r.id, d.n, d.q, d.a FROM r, unnest($5::int[], $6::int[], $7::bigint[]) AS d(n, q, a)
@@ -378,7 +379,7 @@ func recordRefund(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunag
 		), o AS (
 			UPDATE orders SET refunded = refunded + $2, updated_at = now() WHERE id = $1
 		)
-		SELECT id FROM r`, o.ID, amount, reason, by, pq.Array(numbers), pq.Array(quantities), pq.Array(amounts))
+		SELECT id FROM r`, o.ID, amount, reason, by, pq.Array(numbers), pq.Array(quantities), pq.Array(amounts), status)
 	return id, err
 }
 

@@ -30,9 +30,12 @@ import (
 //   - payment_intent.payment_failed: the order stays PENDING_PAYMENT with the error,
 //     so the shopper may try again until the reservation expires.
 //   - payment_intent.canceled: a pending order is cancelled and its stock released.
+//   - charge.refunded: a refund made in Stripe, outside Tsunagu, is recorded once
+//     (see refundedOutside); one reported before the payment it refunds returns an
+//     error, so that Stripe delivers it again.
 //
-// An event about no order of ours is recorded and logged. Errors are the database's
-// only: the webhook answers 500 and Stripe delivers the event again.
+// An event about no order of ours is recorded and logged. Errors are the database's,
+// and the early refund's: the webhook answers 500 and Stripe delivers the event again.
 func (s *OrderService) ApplyPaymentEvent(ctx context.Context, e tsunagu.PaymentEvent) (err error) {
 	defer wrap(&err, "OrderService.ApplyPaymentEvent")
 	var refundOf *tsunagu.Order
@@ -165,8 +168,57 @@ func (s *OrderService) applyPayment(ctx context.Context, tx queryer, o *tsunagu.
 			return "IGNORED", false, nil
 		}
 		return "CANCELLED", false, s.cancelUnpaid(ctx, tx, o, tsunagu.CancelledByPayment, "The card payment was cancelled.")
+	case tsunagu.StripeChargeRefunded:
+		outcome, err := s.refundedOutside(ctx, tx, o, e)
+		return outcome, false, err
 	}
 	return "IGNORED", false, nil
+}
+
+// errRefundBeforePayment makes Stripe deliver a charge.refunded event again that
+// came before the payment it refunds was recorded (Stripe does not promise the
+// order of its events): what was refunded cannot be told apart from nothing
+// captured until then.
+var errRefundBeforePayment = errors.New("a refund reported before the payment was recorded; Stripe delivers it again")
+
+// refundedOutside applies a charge.refunded event to the locked order o: what
+// Stripe reports refunded of o's charge beyond what o's own refunds account for (a
+// refund made in Stripe's dashboard) is recorded once, as a SUCCEEDED refund
+// without lines (which goods came back is not known, so no stock moves and the
+// order keeps its status), the order is flagged for staff and the shopper told.
+// o's own refunds count but FAILED ones that Stripe answered: a FAILED one without
+// Stripe's ID may have reached Stripe, and is asked again under its own key.
+func (s *OrderService) refundedOutside(ctx context.Context, tx queryer, o *tsunagu.Order, e tsunagu.PaymentEvent) (string, error) {
+	if o.Captured == 0 && e.AmountRefunded > 0 {
+		return "", errRefundBeforePayment
+	}
+	var known int64
+	err := tx.GetContext(ctx, &known, `SELECT coalesce(sum(amount), 0) FROM order_refunds
+		WHERE order_id = $1 AND NOT (status = 'FAILED' AND stripe_refund_id IS NOT NULL)`, o.ID)
+	if err != nil {
+		return "", err
+	}
+	amount := o.RefundedOutside(known, e.AmountRefunded)
+	if amount == 0 {
+		return "IGNORED", nil
+	}
+	msg := fmt.Sprintf("¥%d was refunded in Stripe, outside Tsunagu; which goods came back is not recorded.", amount)
+	s.log.WarnContext(ctx, "a refund made in Stripe recorded on an order", "order", o.ID, "event", e.ID,
+		"amount", amount, "stripe_refunded", e.AmountRefunded, "known", known)
+	if _, err := recordRefund(ctx, tx, nil, o, nil, nil, amount, msg, tsunagu.RefundSucceeded); err != nil {
+		return "", err
+	}
+	if err := flagOrder(ctx, tx, o, msg); err != nil {
+		return "", err
+	}
+	o.Refunded += amount
+	return "REFUNDED_OUTSIDE", notify(ctx, tx, mail.KindOrderRefunded, o)
+}
+
+// flagOrder sets the locked order's payment flag, which staff see and act on.
+func flagOrder(ctx context.Context, tx queryer, o *tsunagu.Order, msg string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE orders SET payment_flag = $2, updated_at = now() WHERE id = $1`, o.ID, msg)
+	return err
 }
 
 // refundFlagged flags the locked order o with msg and records a refund of what
@@ -177,14 +229,14 @@ func (s *OrderService) refundFlagged(ctx context.Context, tx queryer, o *tsunagu
 	outcome, msg string) (string, bool, error) {
 	s.log.WarnContext(ctx, "stripe payment flagged on an order and refunded", "order", o.ID, "event", e.ID,
 		"type", e.Type, "flag", msg, "captured", o.Captured)
-	if _, err := tx.ExecContext(ctx, `UPDATE orders SET payment_flag = $2, updated_at = now() WHERE id = $1`, o.ID, msg); err != nil {
+	if err := flagOrder(ctx, tx, o, msg); err != nil {
 		return "", false, err
 	}
 	amount := o.Refundable()
 	if amount <= 0 {
 		return outcome, false, nil
 	}
-	if _, err := recordRefund(ctx, tx, nil, o, nil, nil, amount, msg); err != nil {
+	if _, err := recordRefund(ctx, tx, nil, o, nil, nil, amount, msg, tsunagu.RefundPending); err != nil {
 		return "", false, err
 	}
 	o.Refunded += amount

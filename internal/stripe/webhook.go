@@ -46,7 +46,7 @@ type Applier interface {
 
 // WebhookHandler serves POST /webhooks/stripe: it verifies the Stripe-Signature of
 // each event with the endpoint's signing secret (within Tolerance) and hands
-// PaymentIntent events to the orders. A bad signature or a stale timestamp gets
+// PaymentIntent events and refunded charges to the orders. A bad signature or a stale timestamp gets
 // 400 and changes nothing; an event the orders could not apply gets 500, so Stripe
 // delivers it again; every other event gets 200, including ones we ignore.
 type WebhookHandler struct {
@@ -122,7 +122,13 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		h.Metrics.WebhookEvent("other", "ignored")
+		typ := "other"
+		if e.Type != "" {
+			typ = e.Type
+			h.Log.InfoContext(ctx, "stripe webhook: a refunded charge without a PaymentIntent (no order's) ignored",
+				"event", event.ID, "type", event.Type)
+		}
+		h.Metrics.WebhookEvent(typ, "ignored")
 		w.WriteHeader(http.StatusOK)
 		return
 	}
@@ -149,35 +155,72 @@ func signedAfter(header string, limit time.Time) bool {
 }
 
 // paymentEvent reads the PaymentIntent of the events the orders react to; ok is
-// false for any other type.
+// false for any other type (e empty), and for a refunded charge that belongs to no
+// PaymentIntent (e with its Type: no order's, ignored with a log line).
 func paymentEvent(event stripego.Event) (e tsunagu.PaymentEvent, ok bool, err error) {
 	switch event.Type {
 	case tsunagu.StripePaymentSucceeded, tsunagu.StripePaymentFailed, tsunagu.StripePaymentCanceled:
+	case tsunagu.StripeChargeRefunded:
+		return chargeEvent(event)
 	default:
 		return e, false, nil
 	}
-	if event.Data == nil {
-		return e, false, errMalformed
-	}
 	var pi stripego.PaymentIntent
-	if err := json.Unmarshal(event.Data.Raw, &pi); err != nil {
+	if err := decodeObject(event, &pi, func() string { return pi.ID }, errMalformed); err != nil {
 		return e, false, err
 	}
-	if pi.ID == "" {
-		return e, false, errMalformed
-	}
 	e = tsunagu.PaymentEvent{ID: event.ID, Type: string(event.Type), PaymentIntentID: pi.ID,
-		Amount: pi.Amount, AmountReceived: pi.AmountReceived, Currency: string(pi.Currency)}
-	if id, err := strconv.ParseInt(pi.Metadata["order_id"], 10, 64); err == nil {
-		e.OrderID = tsunagu.OrderID(id)
-	}
-	if id, err := strconv.ParseInt(pi.Metadata["sale_id"], 10, 64); err == nil {
-		e.SaleID = tsunagu.SaleID(id)
-	}
+		Amount: pi.Amount, AmountReceived: pi.AmountReceived, Currency: string(pi.Currency),
+		OrderID: tsunagu.OrderID(metadataID(pi.Metadata, "order_id")), SaleID: tsunagu.SaleID(metadataID(pi.Metadata, "sale_id"))}
 	if pi.LastPaymentError != nil {
 		e.Error = pi.LastPaymentError.Msg
 	}
 	return e, true, nil
 }
 
-var errMalformed = errors.New("the event has no PaymentIntent")
+// chargeEvent reads a charge.refunded event: the charge's PaymentIntent (the order
+// is found by it), what Stripe has refunded of the charge in all, and the order ID
+// of the charge's metadata if it has one.
+func chargeEvent(event stripego.Event) (e tsunagu.PaymentEvent, ok bool, err error) {
+	var ch stripego.Charge
+	if err := decodeObject(event, &ch, func() string { return ch.ID }, errNoCharge); err != nil {
+		return e, false, err
+	}
+	e = tsunagu.PaymentEvent{ID: event.ID, Type: string(event.Type), Amount: ch.Amount,
+		AmountReceived: ch.AmountCaptured, AmountRefunded: ch.AmountRefunded, Currency: string(ch.Currency),
+		OrderID: tsunagu.OrderID(metadataID(ch.Metadata, "order_id"))}
+	if ch.PaymentIntent == nil || ch.PaymentIntent.ID == "" {
+		return e, false, nil
+	}
+	e.PaymentIntentID = ch.PaymentIntent.ID
+	return e, true, nil
+}
+
+// decodeObject decodes event's object into v; it returns missing when the event
+// has none or it has no ID.
+func decodeObject(event stripego.Event, v any, id func() string, missing error) error {
+	if event.Data == nil {
+		return missing
+	}
+	if err := json.Unmarshal(event.Data.Raw, v); err != nil {
+		return err
+	}
+	if id() == "" {
+		return missing
+	}
+	return nil
+}
+
+// metadataID is the ID under key in an object's metadata, 0 when there is none.
+func metadataID(m map[string]string, key string) int64 {
+	id, err := strconv.ParseInt(m[key], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return id
+}
+
+var (
+	errMalformed = errors.New("the event has no PaymentIntent")
+	errNoCharge  = errors.New("the event has no charge")
+)

@@ -3,7 +3,6 @@ package stripe_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -36,22 +35,31 @@ func TestWebhookHandler(t *testing.T) {
 		status int
 		events int
 		metric string // the sample of tsunagu_stripe_webhook_events_total counted
+		logged string // what the log says, if anything is expected
 	}{
-		{"Succeeded", tsunagu.StripePaymentSucceeded, pi, secret, 0, 200, 1, `{outcome="applied",type="payment_intent.succeeded"}`},
-		{"IgnoredType", "charge.refunded", map[string]any{"id": "ch_1"}, secret, 0, 200, 0, `{outcome="ignored",type="other"}`},
-		{"BadSignature", tsunagu.StripePaymentSucceeded, pi, "whsec_other", 0, 400, 0, `{outcome="refused",type="unknown"}`},
-		{"Stale", tsunagu.StripePaymentSucceeded, pi, secret, 6 * time.Minute, 400, 0, `{outcome="refused",type="unknown"}`},
+		{"Succeeded", tsunagu.StripePaymentSucceeded, pi, secret, 0, 200, 1, `{outcome="applied",type="payment_intent.succeeded"}`, ""},
+		{"IgnoredType", "charge.dispute.created", map[string]any{"id": "dp_1"}, secret, 0, 200, 0, `{outcome="ignored",type="other"}`, ""},
+		{"Refunded", tsunagu.StripeChargeRefunded, stripemock.Charge("ch_1", "pi_123", 1350, 500), secret, 0, 200, 1,
+			`{outcome="applied",type="charge.refunded"}`, ""},
+		// A charge of no PaymentIntent is no order's: ignored, with a log line.
+		{"RefundedWithoutPaymentIntent", tsunagu.StripeChargeRefunded, stripemock.Charge("ch_1", "", 1350, 500), secret, 0, 200, 0,
+			`{outcome="ignored",type="charge.refunded"}`, "without a PaymentIntent"},
+		{"RefundedNoCharge", tsunagu.StripeChargeRefunded, map[string]any{"object": "charge"}, secret, 0, 400, 0,
+			`{outcome="malformed",type="charge.refunded"}`, ""},
+		{"BadSignature", tsunagu.StripePaymentSucceeded, pi, "whsec_other", 0, 400, 0, `{outcome="refused",type="unknown"}`, ""},
+		{"Stale", tsunagu.StripePaymentSucceeded, pi, secret, 6 * time.Minute, 400, 0, `{outcome="refused",type="unknown"}`, ""},
 		// Signed with the right secret but dated ahead: forged or held back.
-		{"Future", tsunagu.StripePaymentSucceeded, pi, secret, -3 * time.Minute, 400, 0, `{outcome="refused",type="unknown"}`},
-		{"SlightSkew", tsunagu.StripePaymentSucceeded, pi, secret, -20 * time.Second, 200, 1, `{outcome="applied",type="payment_intent.succeeded"}`},
+		{"Future", tsunagu.StripePaymentSucceeded, pi, secret, -3 * time.Minute, 400, 0, `{outcome="refused",type="unknown"}`, ""},
+		{"SlightSkew", tsunagu.StripePaymentSucceeded, pi, secret, -20 * time.Second, 200, 1, `{outcome="applied",type="payment_intent.succeeded"}`, ""},
 		{"NoPaymentIntent", tsunagu.StripePaymentFailed, map[string]any{"object": "payment_intent"}, secret, 0, 400, 0,
-			`{outcome="malformed",type="payment_intent.payment_failed"}`},
+			`{outcome="malformed",type="payment_intent.payment_failed"}`, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recorder{}
 			m := metrics.New()
-			h := &stripe.WebhookHandler{Secret: secret, Orders: rec, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: m}
+			var logs bytes.Buffer
+			h := &stripe.WebhookHandler{Secret: secret, Orders: rec, Log: slog.New(slog.NewTextHandler(&logs, nil)), Metrics: m}
 			body, sig := stripemock.Event("evt_1", tc.typ, tc.object, tc.secret, time.Now().Add(-tc.age))
 			req := httptest.NewRequest("POST", "/webhooks/stripe", bytes.NewReader(body))
 			req.Header.Set("Stripe-Signature", sig)
@@ -66,10 +74,17 @@ func TestWebhookHandler(t *testing.T) {
 				t.Errorf("the metrics lack %q", want)
 			}
 			if tc.events == 1 {
-				e := rec.events[0]
-				if e.ID != "evt_1" || e.PaymentIntentID != "pi_123" || e.Amount != 1350 || e.AmountReceived != 1350 || e.Currency != "jpy" || e.OrderID != 42 {
-					t.Errorf("event %+v", e)
+				want := tsunagu.PaymentEvent{ID: "evt_1", Type: tc.typ, PaymentIntentID: "pi_123", Amount: 1350,
+					AmountReceived: 1350, Currency: "jpy", OrderID: 42}
+				if tc.typ == tsunagu.StripeChargeRefunded {
+					want.OrderID, want.AmountRefunded = 0, 500 // the order is found by its PaymentIntent
 				}
+				if e := rec.events[0]; e != want {
+					t.Errorf("event %+v, want %+v", e, want)
+				}
+			}
+			if tc.logged != "" && !strings.Contains(logs.String(), tc.logged) {
+				t.Errorf("the log lacks %q:\n%s", tc.logged, logs.String())
 			}
 		})
 	}

@@ -114,6 +114,19 @@ func Event(id, typ string, object map[string]any, secret string, at time.Time) (
 	return p.Payload, p.Header
 }
 
+// Charge is the object of a charge event (charge.refunded): a captured charge of
+// amount yen of PaymentIntent pi (none when pi is ""), of which refunded yen have
+// been refunded in all.
+func Charge(id, pi string, amount, refunded int64) map[string]any {
+	var intent any
+	if pi != "" {
+		intent = pi
+	}
+	return map[string]any{"id": id, "object": "charge", "amount": amount, "amount_captured": amount,
+		"amount_refunded": refunded, "refunded": refunded == amount, "captured": true, "currency": "jpy",
+		"status": "succeeded", "payment_intent": intent, "metadata": map[string]any{}}
+}
+
 // PaymentIntent is the object of a PaymentIntent event for an order; a succeeded
 // one has received its whole amount.
 func PaymentIntent(id string, amount int64, currency string, orderID int64, status string) map[string]any {

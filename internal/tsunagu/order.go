@@ -294,6 +294,15 @@ const (
 // Refundable is what Stripe took for the order and has not been given back.
 func (o *Order) Refundable() int64 { return o.Captured - o.Refunded }
 
+// RefundedOutside is what of refunded, all that Stripe reports given back of o's
+// charge, o does not know of: beyond known, what o's own refunds account for, and
+// at most what is left to refund (never past what Stripe captured). It is 0 when
+// nothing is new: Stripe reporting o's own refunds, or a replayed or older event
+// (refunded only grows).
+func (o *Order) RefundedOutside(known, refunded int64) int64 {
+	return max(0, min(refunded-known, o.Refundable()))
+}
+
 // OrderLine is one product of an order, copied as it was sold.
 type OrderLine struct {
 	OrderID         OrderID
@@ -593,6 +602,9 @@ type PaymentEvent struct {
 	SaleID          SaleID
 	// Error is the last payment error's message for a failed payment.
 	Error string
+	// AmountRefunded is, for charge.refunded, what Stripe has refunded of the
+	// charge in all, by any means (cumulative, yen).
+	AmountRefunded int64
 }
 
 // Stripe event types the orders react to.
@@ -600,6 +612,9 @@ const (
 	StripePaymentSucceeded = "payment_intent.succeeded"
 	StripePaymentFailed    = "payment_intent.payment_failed"
 	StripePaymentCanceled  = "payment_intent.canceled"
+	// StripeChargeRefunded reports a refund of a charge, also one made in Stripe's
+	// dashboard rather than through refundOrder.
+	StripeChargeRefunded = "charge.refunded"
 )
 
 // OrderService takes online orders and fulfils them. Checkout is open to anyone (a

@@ -236,3 +236,29 @@ func linesOf(units int) []tsunagu.CheckoutLineInput {
 	}
 	return lines
 }
+
+// What Stripe reports refunded beyond the order's own refunds is new, at most what
+// is left of the capture; a replayed, older or equal report is nothing new.
+func TestRefundedOutside(t *testing.T) {
+	o := &tsunagu.Order{Captured: 1350, Refunded: 350}
+	tests := []struct {
+		name            string
+		known, refunded int64
+		want            int64
+	}{
+		{"InStripeOnly", 350, 850, 500},
+		{"OurOwnReported", 350, 350, 0},
+		{"Older", 350, 200, 0},
+		{"Nothing", 0, 0, 0},
+		{"CappedAtCaptured", 350, 5000, 1000},
+		// A refund of ours Stripe answered FAILED is not known, but is in Refunded.
+		{"FailedOfOursNotKnown", 0, 1350, 1000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := o.RefundedOutside(tc.known, tc.refunded); got != tc.want {
+				t.Errorf("RefundedOutside(%d, %d) = %d, want %d", tc.known, tc.refunded, got, tc.want)
+			}
+		})
+	}
+}
