@@ -201,14 +201,27 @@ type user struct {
 	email, password string
 	name            string
 	// muni is the code5 of a manager's municipality, or of a clerk's city-hall shop.
-	muni  string
-	scope string
+	muni string
+	// facility is the key of a FACILITY account's facility.
+	facility string
+	scope    string
 }
 
 // users are the demo accounts. Their passwords are printed in dev mode: never reuse them.
 var users = []user{
-	{tsunagu.RoleAdmin, "admin@tsunagu.example", "demo-admin-2026", "つなぐ事務局 管理者", "", "ネットワーク全体"},
-	{tsunagu.RoleManager, "manager@minato.example", "demo-minato-2026", "港区 障害者福祉課 山口 花子", "13103", "港区"},
-	{tsunagu.RoleManager, "manager@asahikawa.example", "demo-asahi-2026", "旭川市 障がい福祉課 木村 拓也", "01204", "旭川市"},
-	{tsunagu.RoleClerk, "clerk@minato.example", "demo-clerk-2026", "港区役所 福祉ショップ 林 美穂", "13103", "港区役所 福祉ショップ つなぐ"},
+	{tsunagu.RoleAdmin, "admin@tsunagu.example", "demo-admin-2026", "つなぐ事務局 管理者", "", "", "ネットワーク全体"},
+	{tsunagu.RoleManager, "manager@minato.example", "demo-minato-2026", "港区 障害者福祉課 山口 花子", "13103", "", "港区"},
+	{tsunagu.RoleManager, "manager@asahikawa.example", "demo-asahi-2026", "旭川市 障がい福祉課 木村 拓也", "01204", "", "旭川市"},
+	{tsunagu.RoleClerk, "clerk@minato.example", "demo-clerk-2026", "港区役所 福祉ショップ 林 美穂", "13103", "", "港区役所 福祉ショップ つなぐ"},
+	// The makers: the staff of a facility see its goods, its stock room, its sales
+	// and its statements.
+	{tsunagu.RoleFacility, "staff@niji.example", "demo-niji-2026", "ワークショップ虹 田中 美咲", "", "niji", "ワークショップ虹"},
+	// A clerk at each partner's city-hall shop.
+	{tsunagu.RoleClerk, "clerk@asahikawa.example", "demo-asahikawa-2026", "旭川市役所 ふくしの店 斎藤 陽菜", "01204", "", "旭川市役所 ふくしの店"},
+	{tsunagu.RoleClerk, "clerk@sendai.example", "demo-sendai-2026", "杜の市 佐々木 大樹", "04100", "", "仙台市役所 ふくしショップ 杜の市"},
+	{tsunagu.RoleClerk, "clerk@kanazawa.example", "demo-kanazawa-2026", "かがのわ 前田 彩", "17201", "", "金沢市役所 ふくしの店 かがのわ"},
+	{tsunagu.RoleClerk, "clerk@matsumoto.example", "demo-matsumoto-2026", "松本市役所 ふくしの店 丸山 健", "20202", "", "松本市役所 ふくしの店"},
+	{tsunagu.RoleClerk, "clerk@kochi.example", "demo-kochi-2026", "よさこい 坂本 舞", "39201", "", "高知市役所 ふくしの店 よさこい"},
+	{tsunagu.RoleClerk, "clerk@kumamoto.example", "demo-kumamoto-2026", "ひごまる 緒方 蓮", "43100", "", "熊本市役所 ふくしショップ ひごまる"},
+	{tsunagu.RoleClerk, "clerk@kagoshima.example", "demo-kagoshima-2026", "鹿児島市役所 ふくしの店 西郷 結衣", "46201", "", "鹿児島市役所 ふくしの店"},
 }

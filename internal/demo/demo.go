@@ -90,7 +90,7 @@ type loader struct {
 
 // load creates the network. The password hashes (argon2id, deliberately slow) are
 // computed while the catalog loads, once the municipalities and shops the accounts
-// point at exist.
+// point at exist; the facilities' staff are made after it, with their facilities.
 func load(ctx context.Context, s Services) error {
 	if err := checkTables(); err != nil {
 		return err
@@ -106,9 +106,15 @@ func load(ctx context.Context, s Services) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	accounts := make([]postgres.NewUserInput, len(users))
-	for i, u := range users {
-		accounts[i] = l.account(u)
+	// The facilities' staff wait for the catalogue, which makes their facilities.
+	var accounts []postgres.NewUserInput
+	var makers []user
+	for _, u := range users {
+		if u.role == tsunagu.RoleFacility {
+			makers = append(makers, u)
+		} else {
+			accounts = append(accounts, l.account(u))
+		}
 	}
 	type created struct {
 		users []*tsunagu.User
@@ -128,6 +134,13 @@ func load(ctx context.Context, s Services) error {
 	c := <-done
 	if c.err != nil {
 		return c.err
+	}
+	accounts = accounts[:0]
+	for _, u := range makers {
+		accounts = append(accounts, l.account(u))
+	}
+	if _, err := createUsers(ctx, s.Auth, accounts); err != nil {
+		return err
 	}
 	// The shop floor's documents name who made them: the demo's admin.
 	return l.floor(tsunagu.WithUser(ctx, c.users[0], ""), s, products)
@@ -260,6 +273,9 @@ func (l *loader) account(u user) postgres.NewUserInput {
 	case tsunagu.RoleClerk:
 		s := l.shops[u.muni]
 		in.ShopID = &s
+	case tsunagu.RoleFacility:
+		f := l.facilities[u.facility]
+		in.FacilityID = &f
 	}
 	return in
 }
@@ -308,8 +324,16 @@ func checkTables() error {
 		}
 	}
 	for _, u := range users {
-		if u.role != tsunagu.RoleAdmin && !munis[u.muni] {
-			return fmt.Errorf("account %s: no municipality %s in the table", u.email, u.muni)
+		switch u.role {
+		case tsunagu.RoleAdmin:
+		case tsunagu.RoleFacility:
+			if !facs[u.facility] {
+				return fmt.Errorf("account %s: no facility %q in the table", u.email, u.facility)
+			}
+		default:
+			if !munis[u.muni] {
+				return fmt.Errorf("account %s: no municipality %s in the table", u.email, u.muni)
+			}
 		}
 	}
 	return nil

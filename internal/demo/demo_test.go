@@ -62,6 +62,14 @@ var wantCredentials = []demo.Credential{
 	{Role: tsunagu.RoleManager, Email: "manager@minato.example", Password: "demo-minato-2026", Scope: "港区"},
 	{Role: tsunagu.RoleManager, Email: "manager@asahikawa.example", Password: "demo-asahi-2026", Scope: "旭川市"},
 	{Role: tsunagu.RoleClerk, Email: "clerk@minato.example", Password: "demo-clerk-2026", Scope: "港区役所 福祉ショップ つなぐ"},
+	{Role: tsunagu.RoleFacility, Email: "staff@niji.example", Password: "demo-niji-2026", Scope: "ワークショップ虹"},
+	{Role: tsunagu.RoleClerk, Email: "clerk@asahikawa.example", Password: "demo-asahikawa-2026", Scope: "旭川市役所 ふくしの店"},
+	{Role: tsunagu.RoleClerk, Email: "clerk@sendai.example", Password: "demo-sendai-2026", Scope: "仙台市役所 ふくしショップ 杜の市"},
+	{Role: tsunagu.RoleClerk, Email: "clerk@kanazawa.example", Password: "demo-kanazawa-2026", Scope: "金沢市役所 ふくしの店 かがのわ"},
+	{Role: tsunagu.RoleClerk, Email: "clerk@matsumoto.example", Password: "demo-matsumoto-2026", Scope: "松本市役所 ふくしの店"},
+	{Role: tsunagu.RoleClerk, Email: "clerk@kochi.example", Password: "demo-kochi-2026", Scope: "高知市役所 ふくしの店 よさこい"},
+	{Role: tsunagu.RoleClerk, Email: "clerk@kumamoto.example", Password: "demo-kumamoto-2026", Scope: "熊本市役所 ふくしショップ ひごまる"},
+	{Role: tsunagu.RoleClerk, Email: "clerk@kagoshima.example", Password: "demo-kagoshima-2026", Scope: "鹿児島市役所 ふくしの店"},
 }
 
 func TestLoad(t *testing.T) {
@@ -80,8 +88,8 @@ func TestLoad(t *testing.T) {
 	}
 	loaded := countRows(t, e)
 	if loaded.Municipalities < 7 || loaded.Partnerships < 6 || loaded.Facilities < 12 ||
-		loaded.Products < 64 || loaded.Users != 4 {
-		t.Errorf("loaded %+v, want ≥7 municipalities, ≥6 partnerships, ≥12 facilities, ≥64 products, 4 users", loaded)
+		loaded.Products < 64 || loaded.Users != len(wantCredentials) {
+		t.Errorf("loaded %+v, want ≥7 municipalities, ≥6 partnerships, ≥12 facilities, ≥64 products, %d users", loaded, len(wantCredentials))
 	}
 
 	start = time.Now()
@@ -221,6 +229,12 @@ func checkLogins(t *testing.T, e env, creds []demo.Credential) {
 				t.Fatal(err)
 			}
 			scope = ls[*s.User.ShopID].Name
+		case tsunagu.RoleFacility:
+			fs, err := e.catalog.FacilitiesByID(ctx, []tsunagu.FacilityID{*s.User.FacilityID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			scope = fs[*s.User.FacilityID].Name
 		}
 		if scope != c.Scope {
 			t.Errorf("%s acts on %q, its credential says %q", c.Email, scope, c.Scope)
