@@ -313,6 +313,15 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	}()
 	workers.Go(func() { orders.RunSweeper(workCtx, time.Minute) })
 	workers.Go(func() { orders.RunRefundRetrier(workCtx, time.Minute) })
+	workers.Go(func() {
+		every(workCtx, time.Hour, func(ctx context.Context) {
+			if n, err := auth.ForgetLoginFailures(ctx); err != nil {
+				log.ErrorContext(ctx, "forgetting old failed sign-ins", "err", err)
+			} else if n > 0 {
+				log.InfoContext(ctx, "forgot old failed sign-ins", "runs", n)
+			}
+		})
+	})
 	if sender != nil {
 		// Every process sends; Claim's row locks keep them from sending one twice.
 		workers.Go(func() { sender.Run(workCtx, 5*time.Second) })

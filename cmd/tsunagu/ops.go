@@ -166,3 +166,18 @@ func reachable(ctx context.Context, base string) error {
 	}
 	return c.Close()
 }
+
+// every runs job now and then each interval until ctx ends; a job still running
+// when an interval passes is not run twice (the ticker drops the tick).
+func every(ctx context.Context, interval time.Duration, job func(context.Context)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		job(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

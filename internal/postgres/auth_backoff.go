@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math"
+	"time"
 
 	"github.com/lib/pq"
 
@@ -64,4 +65,17 @@ func (s *AuthService) loginSucceeded(ctx context.Context, email string) error {
 	_, err := s.db.q().ExecContext(ctx, `DELETE FROM login_failures WHERE email = $1 AND client_addr = $2`,
 		email, tsunagu.ClientAddrFrom(ctx))
 	return err
+}
+
+// ForgetLoginFailures deletes the runs of failed sign-ins whose last failure is
+// more than tsunagu.LoginFailureMemory ago, and returns how many. The server runs
+// it every hour; a run forgotten starts again from FreeLoginFailures.
+func (s *AuthService) ForgetLoginFailures(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "AuthService.ForgetLoginFailures")
+	res, err := s.db.q().ExecContext(ctx, `DELETE FROM login_failures WHERE last_failed_at < now() - $1 * interval '1 second'`,
+		int64(tsunagu.LoginFailureMemory/time.Second))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

@@ -2,8 +2,12 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
@@ -85,5 +89,63 @@ func TestLoginBackoff(t *testing.T) {
 	must(t, w.db.SQL().QueryRow(`SELECT count(*) FROM login_failures WHERE email = $1`, in.Email).Scan(&left))
 	if left != 0 {
 		t.Errorf("%d failure counts left after signing in, want 0", left)
+	}
+}
+
+// Guesses sent at once cannot all slip in before the count goes up: with the
+// back-off due to start, a dozen concurrent wrong passwords from one address get
+// one check and eleven refusals.
+func TestLoginBackoffConcurrent(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	email := tsunagu.UserFrom(w.clerk).Email
+	attacker := tsunagu.WithClientAddr(context.Background(), "198.51.100.9")
+	// The free failures are used up, the last long ago: the next failure is free
+	// to be checked, and starts the back-off.
+	_, err := w.db.SQL().Exec(`INSERT INTO login_failures (email, client_addr, failures, last_failed_at)
+		VALUES ($1, '198.51.100.9', $2, now() - interval '1 hour')`, email, tsunagu.FreeLoginFailures-1)
+	must(t, err)
+	const guesses = 12
+	codes := make(chan tsunagu.Code, guesses)
+	var wg sync.WaitGroup
+	for i := range guesses {
+		wg.Go(func() {
+			_, err := w.auth.Login(attacker, tsunagu.LoginInput{Email: email, Password: fmt.Sprintf("guess %d", i)})
+			codes <- tsunagu.ErrorCode(err)
+		})
+	}
+	wg.Wait()
+	close(codes)
+	got := map[tsunagu.Code]int{}
+	for c := range codes {
+		got[c]++
+	}
+	want := map[tsunagu.Code]int{tsunagu.CodeInvalidCredentials: 1, tsunagu.CodeTooManyLoginAttempts: guesses - 1}
+	if !maps.Equal(got, want) {
+		t.Errorf("answers %v, want %v", got, want)
+	}
+	var failures int
+	must(t, w.db.SQL().QueryRow(`SELECT failures FROM login_failures WHERE email = $1`, email).Scan(&failures))
+	if failures != tsunagu.FreeLoginFailures {
+		t.Errorf("%d failures counted, want %d", failures, tsunagu.FreeLoginFailures)
+	}
+}
+
+// Runs of failures are forgotten LoginFailureMemory after their last failure, and
+// not before.
+func TestForgetLoginFailures(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	_, err := w.db.SQL().Exec(`INSERT INTO login_failures (email, client_addr, failures, last_failed_at) VALUES
+		('old@example.jp', '198.51.100.9', 9, now() - $1 * interval '1 second' - interval '1 minute'),
+		('recent@example.jp', '198.51.100.9', 9, now() - $1 * interval '1 second' + interval '1 minute')`,
+		int64(tsunagu.LoginFailureMemory/time.Second))
+	must(t, err)
+	n, err := w.auth.ForgetLoginFailures(context.Background())
+	must(t, err)
+	var left string
+	must(t, w.db.SQL().QueryRow(`SELECT string_agg(email, ' ') FROM login_failures`).Scan(&left))
+	if n != 1 || left != "recent@example.jp" {
+		t.Errorf("forgot %d, left %v; want 1 forgotten and recent@example.jp left", n, left)
 	}
 }

@@ -399,6 +399,11 @@ func (u *User) SeesMunicipality(m MunicipalityID) bool {
 const (
 	FreeLoginFailures = 5
 	MaxLoginBackoff   = 15 * time.Minute
+	// LoginFailureMemory is how long a run of failures is remembered after its
+	// last failure: long past MaxLoginBackoff, so that no back-off is cut short,
+	// and short enough that the table holds about a day's failed sign-ins, not
+	// every address ever guessed at.
+	LoginFailureMemory = 24 * time.Hour
 )
 
 // LoginBackoff is how long after the last of failures failed sign-ins in a row the
