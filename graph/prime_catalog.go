@@ -141,10 +141,10 @@ func (p *primer) facilitiesAt(sel ast.SelectionSet, ids []tsunagu.FacilityID) {
 func (p *primer) exchangeBalance(sel ast.SelectionSet, objs []*tsunagu.ExchangeBalance) {
 	for _, f := range p.fields(sel, "ExchangeBalance") {
 		switch f.Name {
-		case "from":
-			p.munisAt(f.Selections, refIDs(objs, func(o *tsunagu.ExchangeBalance) tsunagu.MunicipalityID { return o.FromMunicipalityID }))
-		case "to":
-			p.munisAt(f.Selections, refIDs(objs, func(o *tsunagu.ExchangeBalance) tsunagu.MunicipalityID { return o.ToMunicipalityID }))
+		case "a":
+			p.munisAt(f.Selections, refIDs(objs, func(o *tsunagu.ExchangeBalance) tsunagu.MunicipalityID { return o.A }))
+		case "b":
+			p.munisAt(f.Selections, refIDs(objs, func(o *tsunagu.ExchangeBalance) tsunagu.MunicipalityID { return o.B }))
 		}
 	}
 }

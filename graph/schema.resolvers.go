@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"time"
 	"tsunagu/graph/generated"
 	"tsunagu/graph/gid"
@@ -60,12 +61,20 @@ func (r *commissionRateResolver) SetBy(ctx context.Context, obj *tsunagu.Commiss
 	return loadVisible(ctx, &loadersFrom(ctx).user, *obj.SetBy)
 }
 
-func (r *exchangeBalanceResolver) From(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error) {
-	return load(ctx, &loadersFrom(ctx).municipality, obj.FromMunicipalityID, "municipality")
+func (r *exchangeBalanceResolver) A(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error) {
+	return load(ctx, &loadersFrom(ctx).municipality, obj.A, "municipality")
 }
 
-func (r *exchangeBalanceResolver) To(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error) {
-	return load(ctx, &loadersFrom(ctx).municipality, obj.ToMunicipalityID, "municipality")
+func (r *exchangeBalanceResolver) B(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error) {
+	return load(ctx, &loadersFrom(ctx).municipality, obj.B, "municipality")
+}
+
+func (r *exchangeBalanceResolver) TransfersAToB(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.ExchangeTransferFigures, error) {
+	panic(fmt.Errorf("not implemented: TransfersAToB - transfersAToB"))
+}
+
+func (r *exchangeBalanceResolver) TransfersBToA(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.ExchangeTransferFigures, error) {
+	panic(fmt.Errorf("not implemented: TransfersBToA - transfersBToA"))
 }
 
 func (r *facilityResolver) Municipality(ctx context.Context, obj *tsunagu.Facility) (*tsunagu.Municipality, error) {

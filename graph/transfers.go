@@ -58,10 +58,15 @@ func (r *Resolver) exchangeBalance(ctx context.Context, municipalityID *string, 
 		id := tsunagu.MunicipalityID(m)
 		f.MunicipalityID = &id
 	}
-	bs, err := r.Transfers.ExchangeBalance(ctx, f)
+	sales, err := r.Settlements.ExchangeSales(ctx, f)
 	if err != nil {
 		return nil, err
 	}
+	transfers, err := r.Transfers.ExchangeTransfers(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	bs := tsunagu.CombineExchange(sales, transfers)
 	return bs, primeAt(ctx, bs, (*primer).exchangeBalance)
 }
 

@@ -125,8 +125,13 @@ func TestReplica(t *testing.T) {
 		t.Fatal("the price is not 100")
 	}
 	// A report that tolerates lag reads from the standby too.
-	var balance struct{ ExchangeBalance []struct{ ShippedUnits int } }
-	must(post(ctx, s.addr, adminToken, `{ exchangeBalance(fromMonth: "2026-01", toMonth: "2026-12") { shippedUnits } }`, nil, &balance))
+	var balance struct {
+		ExchangeBalance []struct {
+			Net           int
+			TransfersAToB struct{ ShippedUnits int }
+		}
+	}
+	must(post(ctx, s.addr, adminToken, `{ exchangeBalance(fromMonth: "2026-01", toMonth: "2026-12") { net transfersAToB { shippedUnits } } }`, nil, &balance))
 	must(sdb.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
 		WHERE query LIKE '%WITH moves AS%' AND pid <> pg_backend_pid()`).Scan(&onStandby))
 	if onStandby == 0 {

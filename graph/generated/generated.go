@@ -173,15 +173,34 @@ type ComplexityRoot struct {
 	}
 
 	ExchangeBalance struct {
-		From          func(childComplexity int) int
+		A             func(childComplexity int) int
+		ASoldOfB      func(childComplexity int) int
+		B             func(childComplexity int) int
+		BSoldOfA      func(childComplexity int) int
 		Month         func(childComplexity int) int
+		Net           func(childComplexity int) int
+		TransfersAToB func(childComplexity int) int
+		TransfersBToA func(childComplexity int) int
+	}
+
+	ExchangeSalesFigures struct {
+		Commission    func(childComplexity int) int
+		CommissionTax func(childComplexity int) int
+		Gross         func(childComplexity int) int
+		Net           func(childComplexity int) int
+		Payable       func(childComplexity int) int
+		Refunds       func(childComplexity int) int
+		UnitsRefunded func(childComplexity int) int
+		UnitsSold     func(childComplexity int) int
+	}
+
+	ExchangeTransferFigures struct {
 		ReceivedUnits func(childComplexity int) int
 		ReceivedValue func(childComplexity int) int
 		ShippedUnits  func(childComplexity int) int
 		ShippedValue  func(childComplexity int) int
 		ShortUnits    func(childComplexity int) int
 		ShortValue    func(childComplexity int) int
-		To            func(childComplexity int) int
 	}
 
 	Facility struct {
@@ -1074,8 +1093,11 @@ type CommissionRateResolver interface {
 	SetBy(ctx context.Context, obj *tsunagu.CommissionRate) (*tsunagu.User, error)
 }
 type ExchangeBalanceResolver interface {
-	From(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error)
-	To(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error)
+	A(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error)
+	B(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error)
+
+	TransfersAToB(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.ExchangeTransferFigures, error)
+	TransfersBToA(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.ExchangeTransferFigures, error)
 }
 type FacilityResolver interface {
 	Municipality(ctx context.Context, obj *tsunagu.Facility) (*tsunagu.Municipality, error)
@@ -1691,60 +1713,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DenominationCount.Denomination(childComplexity), true
 
-	case "ExchangeBalance.from":
-		if e.ComplexityRoot.ExchangeBalance.From == nil {
+	case "ExchangeBalance.a":
+		if e.ComplexityRoot.ExchangeBalance.A == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExchangeBalance.From(childComplexity), true
+		return e.ComplexityRoot.ExchangeBalance.A(childComplexity), true
+	case "ExchangeBalance.aSoldOfB":
+		if e.ComplexityRoot.ExchangeBalance.ASoldOfB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeBalance.ASoldOfB(childComplexity), true
+	case "ExchangeBalance.b":
+		if e.ComplexityRoot.ExchangeBalance.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeBalance.B(childComplexity), true
+	case "ExchangeBalance.bSoldOfA":
+		if e.ComplexityRoot.ExchangeBalance.BSoldOfA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeBalance.BSoldOfA(childComplexity), true
 	case "ExchangeBalance.month":
 		if e.ComplexityRoot.ExchangeBalance.Month == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ExchangeBalance.Month(childComplexity), true
-	case "ExchangeBalance.receivedUnits":
-		if e.ComplexityRoot.ExchangeBalance.ReceivedUnits == nil {
+	case "ExchangeBalance.net":
+		if e.ComplexityRoot.ExchangeBalance.Net == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExchangeBalance.ReceivedUnits(childComplexity), true
-	case "ExchangeBalance.receivedValue":
-		if e.ComplexityRoot.ExchangeBalance.ReceivedValue == nil {
+		return e.ComplexityRoot.ExchangeBalance.Net(childComplexity), true
+	case "ExchangeBalance.transfersAToB":
+		if e.ComplexityRoot.ExchangeBalance.TransfersAToB == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExchangeBalance.ReceivedValue(childComplexity), true
-	case "ExchangeBalance.shippedUnits":
-		if e.ComplexityRoot.ExchangeBalance.ShippedUnits == nil {
+		return e.ComplexityRoot.ExchangeBalance.TransfersAToB(childComplexity), true
+	case "ExchangeBalance.transfersBToA":
+		if e.ComplexityRoot.ExchangeBalance.TransfersBToA == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExchangeBalance.ShippedUnits(childComplexity), true
-	case "ExchangeBalance.shippedValue":
-		if e.ComplexityRoot.ExchangeBalance.ShippedValue == nil {
+		return e.ComplexityRoot.ExchangeBalance.TransfersBToA(childComplexity), true
+
+	case "ExchangeSalesFigures.commission":
+		if e.ComplexityRoot.ExchangeSalesFigures.Commission == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExchangeBalance.ShippedValue(childComplexity), true
-	case "ExchangeBalance.shortUnits":
-		if e.ComplexityRoot.ExchangeBalance.ShortUnits == nil {
+		return e.ComplexityRoot.ExchangeSalesFigures.Commission(childComplexity), true
+	case "ExchangeSalesFigures.commissionTax":
+		if e.ComplexityRoot.ExchangeSalesFigures.CommissionTax == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExchangeBalance.ShortUnits(childComplexity), true
-	case "ExchangeBalance.shortValue":
-		if e.ComplexityRoot.ExchangeBalance.ShortValue == nil {
+		return e.ComplexityRoot.ExchangeSalesFigures.CommissionTax(childComplexity), true
+	case "ExchangeSalesFigures.gross":
+		if e.ComplexityRoot.ExchangeSalesFigures.Gross == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExchangeBalance.ShortValue(childComplexity), true
-	case "ExchangeBalance.to":
-		if e.ComplexityRoot.ExchangeBalance.To == nil {
+		return e.ComplexityRoot.ExchangeSalesFigures.Gross(childComplexity), true
+	case "ExchangeSalesFigures.net":
+		if e.ComplexityRoot.ExchangeSalesFigures.Net == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExchangeBalance.To(childComplexity), true
+		return e.ComplexityRoot.ExchangeSalesFigures.Net(childComplexity), true
+	case "ExchangeSalesFigures.payable":
+		if e.ComplexityRoot.ExchangeSalesFigures.Payable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeSalesFigures.Payable(childComplexity), true
+	case "ExchangeSalesFigures.refunds":
+		if e.ComplexityRoot.ExchangeSalesFigures.Refunds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeSalesFigures.Refunds(childComplexity), true
+	case "ExchangeSalesFigures.unitsRefunded":
+		if e.ComplexityRoot.ExchangeSalesFigures.UnitsRefunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeSalesFigures.UnitsRefunded(childComplexity), true
+	case "ExchangeSalesFigures.unitsSold":
+		if e.ComplexityRoot.ExchangeSalesFigures.UnitsSold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeSalesFigures.UnitsSold(childComplexity), true
+
+	case "ExchangeTransferFigures.receivedUnits":
+		if e.ComplexityRoot.ExchangeTransferFigures.ReceivedUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeTransferFigures.ReceivedUnits(childComplexity), true
+	case "ExchangeTransferFigures.receivedValue":
+		if e.ComplexityRoot.ExchangeTransferFigures.ReceivedValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeTransferFigures.ReceivedValue(childComplexity), true
+	case "ExchangeTransferFigures.shippedUnits":
+		if e.ComplexityRoot.ExchangeTransferFigures.ShippedUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeTransferFigures.ShippedUnits(childComplexity), true
+	case "ExchangeTransferFigures.shippedValue":
+		if e.ComplexityRoot.ExchangeTransferFigures.ShippedValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeTransferFigures.ShippedValue(childComplexity), true
+	case "ExchangeTransferFigures.shortUnits":
+		if e.ComplexityRoot.ExchangeTransferFigures.ShortUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeTransferFigures.ShortUnits(childComplexity), true
+	case "ExchangeTransferFigures.shortValue":
+		if e.ComplexityRoot.ExchangeTransferFigures.ShortValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeTransferFigures.ShortValue(childComplexity), true
 
 	case "Facility.contact":
 		if e.ComplexityRoot.Facility.Contact == nil {
@@ -5946,9 +6048,19 @@ type Query {
   transfers(filter: TransferFilter, first: Int = 20, after: String): TransferConnection!
   transfer(id: ID!): Transfer
   """
-  What each pair of municipalities sent each other per month, at tax-included prices:
-  one row per direction, pair and month (Japan time). Months are "YYYY-MM", inclusive.
-  Managers see their own municipality's pairs.
+  What each pair of municipalities did for each other per month (Japan time): what
+  each one's shops sold of the other's facilities' goods, summed from the monthly
+  statements (commission and payable as the statements compute them: closed ones
+  as frozen, open ones as the ledger stands), the net that one owes the other, and,
+  apart, the goods they sent each other by transfer. One row per pair and month,
+  the municipality with the smaller ID as ` + "`" + `a` + "`" + `; months with neither sales nor
+  transfers between them have none. Months are "YYYY-MM", inclusive, at most 36.
+  Admins see every pair (or those of municipalityId), managers their own
+  municipality's.
+
+  Changed with the settlement (issue 19): rows were per direction and counted
+  transfers only, with ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + ` and the transfer figures at the top; these are
+  now ` + "`" + `a` + "`" + `, ` + "`" + `b` + "`" + `, ` + "`" + `transfersAToB` + "`" + ` and ` + "`" + `transfersBToA` + "`" + `.
   """
   exchangeBalance(municipalityId: ID, fromMonth: String!, toMonth: String!): [ExchangeBalance!]!
 
@@ -7313,11 +7425,44 @@ type TransferPayload {
   userErrors: [UserError!]!
 }
 
-"What one municipality sent another in one month, at tax-included prices."
+"Two municipalities in a month; see Query.exchangeBalance."
 type ExchangeBalance {
   month: String!
-  from: Municipality!
-  to: Municipality!
+  "The municipality with the smaller ID."
+  a: Municipality!
+  b: Municipality!
+  "What a's shops sold of b's facilities' goods: a's shops owe b's facilities its payable."
+  aSoldOfB: ExchangeSalesFigures!
+  "What b's shops sold of a's facilities' goods."
+  bSoldOfA: ExchangeSalesFigures!
+  """
+  What a owes b, in yen: aSoldOfB.payable − bSoldOfA.payable; negative when b owes
+  a. Each facility is still paid its own statement's payable; this is the sum.
+  """
+  net: Int!
+  "The goods a sent b by transfer, valued at the transfer lines' tax-included prices."
+  transfersAToB: ExchangeTransferFigures!
+  transfersBToA: ExchangeTransferFigures!
+}
+
+"The sum of the statements of one direction of an exchange balance, tax-included yen."
+type ExchangeSalesFigures {
+  unitsSold: Int!
+  unitsRefunded: Int!
+  gross: Int!
+  refunds: Int!
+  "gross − refunds."
+  net: Int!
+  "The selling shops' commission, summed as each statement rounded it; tax-included."
+  commission: Int!
+  "The 10 % consumption tax contained in commission."
+  commissionTax: Int!
+  "What the selling shops owe the owning facilities: net − commission."
+  payable: Int!
+}
+
+"One direction's transfers of a month."
+type ExchangeTransferFigures {
   shippedUnits: Int!
   shippedValue: Int!
   "Accepted at the destination."
@@ -8509,24 +8654,62 @@ func (ec *executionContext) childFields_ExchangeBalance(ctx context.Context, fie
 	switch field.Name {
 	case "month":
 		return ec.fieldContext_ExchangeBalance_month(ctx, field)
-	case "from":
-		return ec.fieldContext_ExchangeBalance_from(ctx, field)
-	case "to":
-		return ec.fieldContext_ExchangeBalance_to(ctx, field)
-	case "shippedUnits":
-		return ec.fieldContext_ExchangeBalance_shippedUnits(ctx, field)
-	case "shippedValue":
-		return ec.fieldContext_ExchangeBalance_shippedValue(ctx, field)
-	case "receivedUnits":
-		return ec.fieldContext_ExchangeBalance_receivedUnits(ctx, field)
-	case "receivedValue":
-		return ec.fieldContext_ExchangeBalance_receivedValue(ctx, field)
-	case "shortUnits":
-		return ec.fieldContext_ExchangeBalance_shortUnits(ctx, field)
-	case "shortValue":
-		return ec.fieldContext_ExchangeBalance_shortValue(ctx, field)
+	case "a":
+		return ec.fieldContext_ExchangeBalance_a(ctx, field)
+	case "b":
+		return ec.fieldContext_ExchangeBalance_b(ctx, field)
+	case "aSoldOfB":
+		return ec.fieldContext_ExchangeBalance_aSoldOfB(ctx, field)
+	case "bSoldOfA":
+		return ec.fieldContext_ExchangeBalance_bSoldOfA(ctx, field)
+	case "net":
+		return ec.fieldContext_ExchangeBalance_net(ctx, field)
+	case "transfersAToB":
+		return ec.fieldContext_ExchangeBalance_transfersAToB(ctx, field)
+	case "transfersBToA":
+		return ec.fieldContext_ExchangeBalance_transfersBToA(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExchangeBalance", field.Name)
+}
+
+func (ec *executionContext) childFields_ExchangeSalesFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unitsSold":
+		return ec.fieldContext_ExchangeSalesFigures_unitsSold(ctx, field)
+	case "unitsRefunded":
+		return ec.fieldContext_ExchangeSalesFigures_unitsRefunded(ctx, field)
+	case "gross":
+		return ec.fieldContext_ExchangeSalesFigures_gross(ctx, field)
+	case "refunds":
+		return ec.fieldContext_ExchangeSalesFigures_refunds(ctx, field)
+	case "net":
+		return ec.fieldContext_ExchangeSalesFigures_net(ctx, field)
+	case "commission":
+		return ec.fieldContext_ExchangeSalesFigures_commission(ctx, field)
+	case "commissionTax":
+		return ec.fieldContext_ExchangeSalesFigures_commissionTax(ctx, field)
+	case "payable":
+		return ec.fieldContext_ExchangeSalesFigures_payable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExchangeSalesFigures", field.Name)
+}
+
+func (ec *executionContext) childFields_ExchangeTransferFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shippedUnits":
+		return ec.fieldContext_ExchangeTransferFigures_shippedUnits(ctx, field)
+	case "shippedValue":
+		return ec.fieldContext_ExchangeTransferFigures_shippedValue(ctx, field)
+	case "receivedUnits":
+		return ec.fieldContext_ExchangeTransferFigures_receivedUnits(ctx, field)
+	case "receivedValue":
+		return ec.fieldContext_ExchangeTransferFigures_receivedValue(ctx, field)
+	case "shortUnits":
+		return ec.fieldContext_ExchangeTransferFigures_shortUnits(ctx, field)
+	case "shortValue":
+		return ec.fieldContext_ExchangeTransferFigures_shortValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExchangeTransferFigures", field.Name)
 }
 
 func (ec *executionContext) childFields_Facility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13197,16 +13380,16 @@ func (ec *executionContext) fieldContext_ExchangeBalance_month(_ context.Context
 	return graphql.NewScalarFieldContext("ExchangeBalance", field, false, false, "String")
 }
 
-func (ec *executionContext) _ExchangeBalance_from(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExchangeBalance_a(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExchangeBalance_from(ctx, field)
+			return ec.fieldContext_ExchangeBalance_a(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ExchangeBalance().From(ctx, obj)
+			return ec.Resolvers.ExchangeBalance().A(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Municipality) graphql.Marshaler {
@@ -13216,7 +13399,7 @@ func (ec *executionContext) _ExchangeBalance_from(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExchangeBalance_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ExchangeBalance_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ExchangeBalance",
 		Field:      field,
@@ -13229,16 +13412,16 @@ func (ec *executionContext) fieldContext_ExchangeBalance_from(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _ExchangeBalance_to(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExchangeBalance_b(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExchangeBalance_to(ctx, field)
+			return ec.fieldContext_ExchangeBalance_b(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ExchangeBalance().To(ctx, obj)
+			return ec.Resolvers.ExchangeBalance().B(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Municipality) graphql.Marshaler {
@@ -13248,7 +13431,7 @@ func (ec *executionContext) _ExchangeBalance_to(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExchangeBalance_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ExchangeBalance_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ExchangeBalance",
 		Field:      field,
@@ -13261,13 +13444,348 @@ func (ec *executionContext) fieldContext_ExchangeBalance_to(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _ExchangeBalance_shippedUnits(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExchangeBalance_aSoldOfB(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExchangeBalance_shippedUnits(ctx, field)
+			return ec.fieldContext_ExchangeBalance_aSoldOfB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ASoldOfB, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.ExchangeSalesFigures) graphql.Marshaler {
+			return ec.marshalNExchangeSalesFigures2tsunaguᚋinternalᚋtsunaguᚐExchangeSalesFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeBalance_aSoldOfB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExchangeBalance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExchangeSalesFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExchangeBalance_bSoldOfA(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeBalance_bSoldOfA(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BSoldOfA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.ExchangeSalesFigures) graphql.Marshaler {
+			return ec.marshalNExchangeSalesFigures2tsunaguᚋinternalᚋtsunaguᚐExchangeSalesFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeBalance_bSoldOfA(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExchangeBalance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExchangeSalesFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExchangeBalance_net(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeBalance_net(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeBalance_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeBalance", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeBalance_transfersAToB(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeBalance_transfersAToB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ExchangeBalance().TransfersAToB(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.ExchangeTransferFigures) graphql.Marshaler {
+			return ec.marshalNExchangeTransferFigures2ᚖtsunaguᚋinternalᚋtsunaguᚐExchangeTransferFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeBalance_transfersAToB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExchangeBalance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExchangeTransferFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExchangeBalance_transfersBToA(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeBalance_transfersBToA(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ExchangeBalance().TransfersBToA(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.ExchangeTransferFigures) graphql.Marshaler {
+			return ec.marshalNExchangeTransferFigures2ᚖtsunaguᚋinternalᚋtsunaguᚐExchangeTransferFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeBalance_transfersBToA(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExchangeBalance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExchangeTransferFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExchangeSalesFigures_unitsSold(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeSalesFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeSalesFigures_unitsSold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsSold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeSalesFigures_unitsSold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeSalesFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeSalesFigures_unitsRefunded(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeSalesFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeSalesFigures_unitsRefunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsRefunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeSalesFigures_unitsRefunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeSalesFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeSalesFigures_gross(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeSalesFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeSalesFigures_gross(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gross, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeSalesFigures_gross(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeSalesFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeSalesFigures_refunds(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeSalesFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeSalesFigures_refunds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeSalesFigures_refunds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeSalesFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeSalesFigures_net(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeSalesFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeSalesFigures_net(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Net, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeSalesFigures_net(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeSalesFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeSalesFigures_commission(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeSalesFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeSalesFigures_commission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeSalesFigures_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeSalesFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeSalesFigures_commissionTax(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeSalesFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeSalesFigures_commissionTax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommissionTax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeSalesFigures_commissionTax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeSalesFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeSalesFigures_payable(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeSalesFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeSalesFigures_payable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeSalesFigures_payable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeSalesFigures", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeTransferFigures_shippedUnits(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeTransferFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeTransferFigures_shippedUnits(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ShippedUnits, nil
@@ -13280,17 +13798,17 @@ func (ec *executionContext) _ExchangeBalance_shippedUnits(ctx context.Context, f
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExchangeBalance_shippedUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExchangeBalance", field, false, false, "Int")
+func (ec *executionContext) fieldContext_ExchangeTransferFigures_shippedUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeTransferFigures", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ExchangeBalance_shippedValue(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExchangeTransferFigures_shippedValue(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeTransferFigures) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExchangeBalance_shippedValue(ctx, field)
+			return ec.fieldContext_ExchangeTransferFigures_shippedValue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ShippedValue, nil
@@ -13303,17 +13821,17 @@ func (ec *executionContext) _ExchangeBalance_shippedValue(ctx context.Context, f
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExchangeBalance_shippedValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExchangeBalance", field, false, false, "Int")
+func (ec *executionContext) fieldContext_ExchangeTransferFigures_shippedValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeTransferFigures", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ExchangeBalance_receivedUnits(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExchangeTransferFigures_receivedUnits(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeTransferFigures) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExchangeBalance_receivedUnits(ctx, field)
+			return ec.fieldContext_ExchangeTransferFigures_receivedUnits(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ReceivedUnits, nil
@@ -13326,17 +13844,17 @@ func (ec *executionContext) _ExchangeBalance_receivedUnits(ctx context.Context, 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExchangeBalance_receivedUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExchangeBalance", field, false, false, "Int")
+func (ec *executionContext) fieldContext_ExchangeTransferFigures_receivedUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeTransferFigures", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ExchangeBalance_receivedValue(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExchangeTransferFigures_receivedValue(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeTransferFigures) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExchangeBalance_receivedValue(ctx, field)
+			return ec.fieldContext_ExchangeTransferFigures_receivedValue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ReceivedValue, nil
@@ -13349,17 +13867,17 @@ func (ec *executionContext) _ExchangeBalance_receivedValue(ctx context.Context, 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExchangeBalance_receivedValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExchangeBalance", field, false, false, "Int")
+func (ec *executionContext) fieldContext_ExchangeTransferFigures_receivedValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeTransferFigures", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ExchangeBalance_shortUnits(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExchangeTransferFigures_shortUnits(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeTransferFigures) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExchangeBalance_shortUnits(ctx, field)
+			return ec.fieldContext_ExchangeTransferFigures_shortUnits(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ShortUnits, nil
@@ -13372,17 +13890,17 @@ func (ec *executionContext) _ExchangeBalance_shortUnits(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExchangeBalance_shortUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExchangeBalance", field, false, false, "Int")
+func (ec *executionContext) fieldContext_ExchangeTransferFigures_shortUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeTransferFigures", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ExchangeBalance_shortValue(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeBalance) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExchangeTransferFigures_shortValue(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ExchangeTransferFigures) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExchangeBalance_shortValue(ctx, field)
+			return ec.fieldContext_ExchangeTransferFigures_shortValue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			return obj.ShortValue, nil
@@ -13395,8 +13913,8 @@ func (ec *executionContext) _ExchangeBalance_shortValue(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExchangeBalance_shortValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExchangeBalance", field, false, false, "Int")
+func (ec *executionContext) fieldContext_ExchangeTransferFigures_shortValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeTransferFigures", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Facility_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Facility) (ret graphql.Marshaler) {
@@ -36683,47 +37201,170 @@ func (ec *executionContext) _ExchangeBalance(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "from":
+		case "a":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._ExchangeBalance_from(ctx, field, obj)
+					return ec._ExchangeBalance_a(ctx, field, obj)
 				})
-		case "to":
+		case "b":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._ExchangeBalance_to(ctx, field, obj)
+					return ec._ExchangeBalance_b(ctx, field, obj)
 				})
-		case "shippedUnits":
-			out.Values[i] = ec._ExchangeBalance_shippedUnits(ctx, field, obj)
+		case "aSoldOfB":
+			out.Values[i] = ec._ExchangeBalance_aSoldOfB(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bSoldOfA":
+			out.Values[i] = ec._ExchangeBalance_bSoldOfA(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "net":
+			out.Values[i] = ec._ExchangeBalance_net(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transfersAToB":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ExchangeBalance_transfersAToB(ctx, field, obj)
+				})
+		case "transfersBToA":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ExchangeBalance_transfersBToA(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exchangeSalesFiguresImplementors = []string{"ExchangeSalesFigures"}
+
+func (ec *executionContext) _ExchangeSalesFigures(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.ExchangeSalesFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exchangeSalesFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExchangeSalesFigures")
+		case "unitsSold":
+			out.Values[i] = ec._ExchangeSalesFigures_unitsSold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitsRefunded":
+			out.Values[i] = ec._ExchangeSalesFigures_unitsRefunded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gross":
+			out.Values[i] = ec._ExchangeSalesFigures_gross(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "refunds":
+			out.Values[i] = ec._ExchangeSalesFigures_refunds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "net":
+			out.Values[i] = ec._ExchangeSalesFigures_net(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commission":
+			out.Values[i] = ec._ExchangeSalesFigures_commission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commissionTax":
+			out.Values[i] = ec._ExchangeSalesFigures_commissionTax(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payable":
+			out.Values[i] = ec._ExchangeSalesFigures_payable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exchangeTransferFiguresImplementors = []string{"ExchangeTransferFigures"}
+
+func (ec *executionContext) _ExchangeTransferFigures(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.ExchangeTransferFigures) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exchangeTransferFiguresImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExchangeTransferFigures")
+		case "shippedUnits":
+			out.Values[i] = ec._ExchangeTransferFigures_shippedUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		case "shippedValue":
-			out.Values[i] = ec._ExchangeBalance_shippedValue(ctx, field, obj)
+			out.Values[i] = ec._ExchangeTransferFigures_shippedValue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "receivedUnits":
-			out.Values[i] = ec._ExchangeBalance_receivedUnits(ctx, field, obj)
+			out.Values[i] = ec._ExchangeTransferFigures_receivedUnits(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "receivedValue":
-			out.Values[i] = ec._ExchangeBalance_receivedValue(ctx, field, obj)
+			out.Values[i] = ec._ExchangeTransferFigures_receivedValue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "shortUnits":
-			out.Values[i] = ec._ExchangeBalance_shortUnits(ctx, field, obj)
+			out.Values[i] = ec._ExchangeTransferFigures_shortUnits(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "shortValue":
-			out.Values[i] = ec._ExchangeBalance_shortValue(ctx, field, obj)
+			out.Values[i] = ec._ExchangeTransferFigures_shortValue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -43434,6 +44075,18 @@ func (ec *executionContext) marshalNExchangeBalance2ᚖtsunaguᚋinternalᚋtsun
 		return graphql.Null
 	}
 	return ec._ExchangeBalance(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExchangeSalesFigures2tsunaguᚋinternalᚋtsunaguᚐExchangeSalesFigures(ctx context.Context, sel ast.SelectionSet, v tsunagu.ExchangeSalesFigures) graphql.Marshaler {
+	return ec._ExchangeSalesFigures(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExchangeTransferFigures2ᚖtsunaguᚋinternalᚋtsunaguᚐExchangeTransferFigures(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ExchangeTransferFigures) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExchangeTransferFigures!")
+		return graphql.Null
+	}
+	return ec._ExchangeTransferFigures(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFacility2ᚖtsunaguᚋinternalᚋtsunaguᚐFacility(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Facility) graphql.Marshaler {

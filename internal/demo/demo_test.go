@@ -173,7 +173,7 @@ func checkShopFloor(t *testing.T, e env, creds []demo.Credential) {
 	if err := e.db.CheckLedger(ctx); err != nil {
 		t.Error(err)
 	}
-	balance, err := e.s.Transfers.ExchangeBalance(tsunagu.WithUser(ctx, admin, ""),
+	balance, err := e.s.Transfers.ExchangeTransfers(tsunagu.WithUser(ctx, admin, ""),
 		tsunagu.ExchangeBalanceFilter{FromMonth: time.Now().AddDate(0, -1, 0).Format("2006-01"), ToMonth: time.Now().AddDate(0, 1, 0).Format("2006-01")})
 	if err != nil || len(balance) != 7 {
 		t.Errorf("exchange balance: %d pairs (%v), want one from each of the 7 partners", len(balance), err)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/lib/pq"
 
@@ -271,46 +270,15 @@ func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.Receiv
 	}))
 }
 
-// MaxBalanceMonths is the longest span of months one exchange balance covers.
-const MaxBalanceMonths = 36
-
-// japan is Japan time, the calendar of the exchange balance's months. Japan keeps no
-// daylight saving time, so a fixed zone is exact and needs no zone database.
-var japan = time.FixedZone("JST", 9*60*60)
-
-// ExchangeBalance returns, per month (Japan time) and ordered pair of municipalities,
-// the goods the first sent the second, valued at the lines' tax-included unit prices:
-// shipped (by the shipments' time) and, at the destination, received and short (by
-// the receipts' time). Months without movement have no row. Admins see every pair,
-// or those of f.MunicipalityID; managers the pairs of their own municipality.
-//
-// Returns UNAUTHENTICATED for an anonymous request, FORBIDDEN for customers, clerks
-// and a manager asking about another municipality, INVALID_INPUT for a month that is
-// not "YYYY-MM" (field fromMonth or toMonth) or a toMonth before fromMonth, and
-// OUT_OF_RANGE (toMonth) for more than MaxBalanceMonths months. One statement, on
-// the streaming standby when there is one.
-func (s *TransferService) ExchangeBalance(ctx context.Context, f tsunagu.ExchangeBalanceFilter) ([]*tsunagu.ExchangeBalance, error) {
-	u, err := tsunagu.RequireStaff(ctx)
+// ExchangeTransfers implements tsunagu.TransferService in one statement, on the
+// streaming standby when there is one.
+func (s *TransferService) ExchangeTransfers(ctx context.Context, f tsunagu.ExchangeBalanceFilter) (_ []*tsunagu.ExchangeTransfers, err error) {
+	defer wrap(&err, "TransferService.ExchangeTransfers")
+	muni, months, err := f.Check(tsunagu.UserFrom(ctx))
 	if err != nil {
 		return nil, err
 	}
-	var muni *tsunagu.MunicipalityID
-	switch u.Role {
-	case tsunagu.RoleAdmin:
-		muni = f.MunicipalityID
-	case tsunagu.RoleManager:
-		if u.MunicipalityID == nil || (f.MunicipalityID != nil && *f.MunicipalityID != *u.MunicipalityID) {
-			return nil, tsunagu.ErrForbidden
-		}
-		muni = u.MunicipalityID
-	default:
-		return nil, tsunagu.ErrForbidden
-	}
-	from, until, err := monthRange(f.FromMonth, f.ToMonth)
-	if err != nil {
-		return nil, err
-	}
-
+	from, until := months[0].Start(), months[len(months)-1].Next().Start()
 	var a args
 	lo, hi := a.add(from), a.add(until)
 	// The exchange is between municipalities: a move within one is not part of it.
@@ -345,35 +313,10 @@ func (s *TransferService) ExchangeBalance(ctx context.Context, f tsunagu.Exchang
 		FROM moves
 		GROUP BY 1, 2, 3
 		ORDER BY 1, 2, 3`
-	out := []*tsunagu.ExchangeBalance{}
+	out := []*tsunagu.ExchangeTransfers{}
 	// A report over past months: the standby's lag does not matter (DATABASE_READ_URL).
 	if err := s.db.q().SelectContext(LagTolerant(ctx), &out, q, a...); err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-// monthRange returns the instants where the month from begins and the month after
-// to begins, in Japan time.
-func monthRange(from, to string) (time.Time, time.Time, error) {
-	var errs tsunagu.ValidationErrors
-	parse := func(s, field string) time.Time {
-		t, err := time.ParseInLocation("2006-01", s, japan)
-		if err != nil || len(s) != len("2006-01") {
-			errs.Add(tsunagu.CodeInvalidInput, field, "Give a month as YYYY-MM, such as 2026-04.")
-		}
-		return t
-	}
-	lo, hi := parse(from, "fromMonth"), parse(to, "toMonth")
-	if err := errs.Err(); err != nil {
-		return time.Time{}, time.Time{}, err
-	}
-	months := (hi.Year()-lo.Year())*12 + int(hi.Month()-lo.Month()) + 1
-	switch {
-	case months < 1:
-		return time.Time{}, time.Time{}, tsunagu.Errorf(tsunagu.CodeInvalidInput, "toMonth", "The last month comes before the first.")
-	case months > MaxBalanceMonths:
-		return time.Time{}, time.Time{}, tsunagu.Errorf(tsunagu.CodeOutOfRange, "toMonth", "Ask for at most %d months at once.", MaxBalanceMonths)
-	}
-	return lo, hi.AddDate(0, 1, 0), nil
 }

@@ -253,8 +253,8 @@ func (s *SettlementService) MarkSettlementPaid(ctx context.Context, in tsunagu.M
 					before.PaidOn, r.PaymentReference)
 			}
 		default:
-			closedOn := r.ClosedAt.In(japan)
-			if paidOn.Before(time.Date(closedOn.Year(), closedOn.Month(), closedOn.Day(), 0, 0, 0, 0, time.UTC)) {
+			closedOn := tsunagu.DayOf(*r.ClosedAt)
+			if paidOn.Before(closedOn) {
 				return tsunagu.Errorf(tsunagu.CodePaidBeforeClose, "input.paidOn",
 					"The statement was closed on %s; give a payment day from then on.", closedOn.Format(time.DateOnly))
 			}

@@ -892,7 +892,7 @@ func TestTransfersRead(t *testing.T) {
 	})
 }
 
-func TestExchangeBalance(t *testing.T) {
+func TestExchangeTransfers(t *testing.T) {
 	t.Parallel()
 	x := newExchangeWorld(t)
 	x.mustPut(x.warehouse, x.cookies, 50)
@@ -968,13 +968,14 @@ func TestExchangeBalance(t *testing.T) {
 	}
 
 	home, partner := x.home.ID, x.partner.ID
-	march := &tsunagu.ExchangeBalance{Month: "2026-03", FromMunicipalityID: home, ToMunicipalityID: partner,
-		ShippedUnits: 5, ShippedValue: 5 * 350}
-	aprilOut := &tsunagu.ExchangeBalance{Month: "2026-04", FromMunicipalityID: home, ToMunicipalityID: partner,
-		ShippedUnits: 8, ShippedValue: 3*350 + 5*650, ReceivedUnits: 11, ReceivedValue: 6*350 + 5*650,
-		ShortUnits: 2, ShortValue: 2 * 350}
-	aprilBack := &tsunagu.ExchangeBalance{Month: "2026-04", FromMunicipalityID: partner, ToMunicipalityID: home,
-		ShippedUnits: 2, ShippedValue: 2400, ReceivedUnits: 2, ReceivedValue: 2400}
+	type figures = tsunagu.ExchangeTransferFigures
+	march := &tsunagu.ExchangeTransfers{Month: "2026-03", FromMunicipalityID: home, ToMunicipalityID: partner,
+		ExchangeTransferFigures: figures{ShippedUnits: 5, ShippedValue: 5 * 350}}
+	aprilOut := &tsunagu.ExchangeTransfers{Month: "2026-04", FromMunicipalityID: home, ToMunicipalityID: partner,
+		ExchangeTransferFigures: figures{ShippedUnits: 8, ShippedValue: 3*350 + 5*650, ReceivedUnits: 11,
+			ReceivedValue: 6*350 + 5*650, ShortUnits: 2, ShortValue: 2 * 350}}
+	aprilBack := &tsunagu.ExchangeTransfers{Month: "2026-04", FromMunicipalityID: partner, ToMunicipalityID: home,
+		ExchangeTransferFigures: figures{ShippedUnits: 2, ShippedValue: 2400, ReceivedUnits: 2, ReceivedValue: 2400}}
 	if home > partner {
 		t.Fatal("the fixtures' municipalities are not in ID order")
 	}
@@ -987,19 +988,19 @@ func TestExchangeBalance(t *testing.T) {
 		ctx      context.Context
 		muni     *tsunagu.MunicipalityID
 		from, to string
-		want     []*tsunagu.ExchangeBalance
+		want     []*tsunagu.ExchangeTransfers
 	}{
-		{"Admin", x.admin, nil, "2026-03", "2026-04", []*tsunagu.ExchangeBalance{march, aprilOut, aprilBack}},
-		{"AdminOneMunicipality", x.admin, &partner, "2026-03", "2026-04", []*tsunagu.ExchangeBalance{march, aprilOut, aprilBack}},
-		{"AdminThirdMunicipality", x.admin, &third.ID, "2026-03", "2026-04", []*tsunagu.ExchangeBalance{}},
-		{"HomeManager", x.manager, nil, "2026-01", "2026-12", []*tsunagu.ExchangeBalance{march, aprilOut, aprilBack}},
-		{"PartnerManagerApril", x.otherManager, &partner, "2026-04", "2026-04", []*tsunagu.ExchangeBalance{aprilOut, aprilBack}},
-		{"ThirdManager", thirdManager, nil, "2026-01", "2026-12", []*tsunagu.ExchangeBalance{}},
-		{"May", x.admin, nil, "2026-05", "2026-05", []*tsunagu.ExchangeBalance{}},
-		{"ThirtySixMonths", x.admin, nil, "2024-05", "2027-04", []*tsunagu.ExchangeBalance{march, aprilOut, aprilBack}},
+		{"Admin", x.admin, nil, "2026-03", "2026-04", []*tsunagu.ExchangeTransfers{march, aprilOut, aprilBack}},
+		{"AdminOneMunicipality", x.admin, &partner, "2026-03", "2026-04", []*tsunagu.ExchangeTransfers{march, aprilOut, aprilBack}},
+		{"AdminThirdMunicipality", x.admin, &third.ID, "2026-03", "2026-04", []*tsunagu.ExchangeTransfers{}},
+		{"HomeManager", x.manager, nil, "2026-01", "2026-12", []*tsunagu.ExchangeTransfers{march, aprilOut, aprilBack}},
+		{"PartnerManagerApril", x.otherManager, &partner, "2026-04", "2026-04", []*tsunagu.ExchangeTransfers{aprilOut, aprilBack}},
+		{"ThirdManager", thirdManager, nil, "2026-01", "2026-12", []*tsunagu.ExchangeTransfers{}},
+		{"May", x.admin, nil, "2026-05", "2026-05", []*tsunagu.ExchangeTransfers{}},
+		{"ThirtySixMonths", x.admin, nil, "2024-05", "2027-04", []*tsunagu.ExchangeTransfers{march, aprilOut, aprilBack}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := x.svc.ExchangeBalance(c.ctx, tsunagu.ExchangeBalanceFilter{MunicipalityID: c.muni, FromMonth: c.from, ToMonth: c.to})
+			got, err := x.svc.ExchangeTransfers(c.ctx, tsunagu.ExchangeBalanceFilter{MunicipalityID: c.muni, FromMonth: c.from, ToMonth: c.to})
 			must(t, err)
 			if diff := cmp.Diff(c.want, got); diff != "" {
 				t.Errorf("balance (-want +got):\n%s", diff)
@@ -1024,7 +1025,7 @@ func TestExchangeBalance(t *testing.T) {
 		{"ThirtySevenMonths", x.admin, nil, "2024-04", "2027-04", tsunagu.CodeOutOfRange, "toMonth"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := x.svc.ExchangeBalance(c.ctx, tsunagu.ExchangeBalanceFilter{MunicipalityID: c.muni, FromMonth: c.from, ToMonth: c.to})
+			_, err := x.svc.ExchangeTransfers(c.ctx, tsunagu.ExchangeBalanceFilter{MunicipalityID: c.muni, FromMonth: c.from, ToMonth: c.to})
 			if got := tsunagu.ErrorCode(err); got != c.code {
 				t.Fatalf("code %q (%v), want %q", got, err, c.code)
 			}
@@ -1035,7 +1036,7 @@ func TestExchangeBalance(t *testing.T) {
 	}
 	t.Run("OneStatement", func(t *testing.T) {
 		var n postgres.StatementCounter
-		_, err := x.svc.ExchangeBalance(postgres.WithStatementCounter(x.admin, &n),
+		_, err := x.svc.ExchangeTransfers(postgres.WithStatementCounter(x.admin, &n),
 			tsunagu.ExchangeBalanceFilter{FromMonth: "2026-01", ToMonth: "2026-12"})
 		must(t, err)
 		if n.Count() != 1 {

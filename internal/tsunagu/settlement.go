@@ -94,6 +94,13 @@ func (m Month) Before(o Month) bool { return m.Start().Before(o.Start()) }
 // Date is the month's first day, for a date column.
 func (m Month) Date() time.Time { return time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, time.UTC) }
 
+// DayOf is the calendar day in Japan of instant t, as a UTC midnight (for a date
+// column, and to compare with ParseDate's days).
+func DayOf(t time.Time) time.Time {
+	y, m, d := t.In(japanTime()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // ParseDate reads a calendar date "YYYY-MM-DD" (as a UTC midnight, for a date column).
 // Returns INVALID_INPUT with field for anything else.
 func ParseDate(s, field string) (time.Time, error) {
@@ -381,6 +388,7 @@ type SettlementFilter struct {
 type SettlementService interface {
 	CommissionService
 	SettlementCloser
+	ExchangeReporter
 	// Settlements returns the statements of f.Month that the user may see, in ID
 	// order: admins every one, managers those of their municipality's facilities
 	// and of its shops. A statement exists for every facility whose goods sold (or

@@ -356,29 +356,6 @@ type TransferFilter struct {
 	ToLocationID   *LocationID
 }
 
-// ExchangeBalance is what one municipality sent another in one month, valued at
-// tax-included prices: shipped by the source, and received (accepted) and short at
-// the destination. A row per direction, pair and month.
-type ExchangeBalance struct {
-	Month              string // "2026-11", in Japan time
-	FromMunicipalityID MunicipalityID
-	ToMunicipalityID   MunicipalityID
-	ShippedUnits       int
-	ShippedValue       int64
-	ReceivedUnits      int
-	ReceivedValue      int64
-	ShortUnits         int
-	ShortValue         int64
-}
-
-// ExchangeBalanceFilter selects months (inclusive, "2026-04") and, optionally, one
-// municipality's pairs.
-type ExchangeBalanceFilter struct {
-	MunicipalityID *MunicipalityID
-	FromMonth      string
-	ToMonth        string
-}
-
 // TransferService runs the exchange of goods between municipalities. The source
 // municipality's managers approve and ship; the destination's clerks (of that shop)
 // or managers receive; both sides and admins see a transfer. Every mutation takes an
@@ -398,5 +375,11 @@ type TransferService interface {
 	ReceiveTransfer(ctx context.Context, in ReceiveTransferInput) (*Transfer, error)
 	CancelTransfer(ctx context.Context, in CancelTransferInput) (*Transfer, error)
 
-	ExchangeBalance(ctx context.Context, f ExchangeBalanceFilter) ([]*ExchangeBalance, error)
+	// ExchangeTransfers returns, per month (Japan time) and ordered pair of
+	// municipalities, the goods the first sent the second, valued at the lines'
+	// tax-included unit prices: shipped (by the shipments' time) and, at the
+	// destination, received and short (by the receipts' time); months without
+	// movement have no row. Who sees which pairs, and the errors, are
+	// ExchangeBalanceFilter.Scope's and Months'.
+	ExchangeTransfers(ctx context.Context, f ExchangeBalanceFilter) ([]*ExchangeTransfers, error)
 }
