@@ -12,6 +12,7 @@ import (
 	"tsunagu/graph/generated"
 	"tsunagu/graph/gid"
 	"tsunagu/graph/model"
+	"tsunagu/internal/settledoc"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -699,6 +700,10 @@ func (r *settlementResolver) PaidOn(ctx context.Context, obj *tsunagu.Settlement
 	}
 	d := obj.PaidOn.Format("2006-01-02")
 	return &d, nil
+}
+
+func (r *settlementResolver) Document(ctx context.Context, obj *tsunagu.Settlement, format settledoc.Format) (*settledoc.Document, error) {
+	return r.settlementDocument(ctx, obj, format)
 }
 
 func (r *settlementLineResolver) Product(ctx context.Context, obj *tsunagu.SettlementLine) (*tsunagu.Product, error) {

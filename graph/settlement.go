@@ -3,11 +3,13 @@ package graph
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"tsunagu/graph/gid"
 	"tsunagu/graph/model"
+	"tsunagu/internal/settledoc"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -146,4 +148,24 @@ func (r *Resolver) markSettlementPaid(ctx context.Context, in tsunagu.MarkSettle
 		return &model.SettlementPayload{UserErrors: errs}, err
 	}
 	return &model.SettlementPayload{Settlement: s, UserErrors: errs}, nil
+}
+
+// settlementDocument renders statement s in format with the parties it names: the
+// facility, and the shop with its receipt issuer.
+func (r *Resolver) settlementDocument(ctx context.Context, s *tsunagu.Settlement, format settledoc.Format) (*settledoc.Document, error) {
+	l := loadersFrom(ctx)
+	facility, err := load(ctx, &l.facility, s.FacilityID, "facility")
+	if err != nil {
+		return nil, err
+	}
+	shop, err := load(ctx, &l.location, s.ShopID, "shop")
+	if err != nil {
+		return nil, err
+	}
+	settings, err := load(ctx, &l.shop, s.ShopID, "shop")
+	if err != nil {
+		return nil, err
+	}
+	return settledoc.Render(&settledoc.Statement{Settlement: s, Facility: facility, Shop: shop, ShopSettings: settings,
+		IssuedAt: time.Now()}, format)
 }

@@ -1,9 +1,15 @@
 package graph_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/text/encoding/japanese"
 
 	"tsunagu/graph/gid"
 	"tsunagu/internal/tsunagu"
@@ -153,4 +159,45 @@ func TestCloseSettlementMonthAPI(t *testing.T) {
 	if len(errs) != 1 || errs[0].Code != "MONTH_NOT_ENDED" || *errs[0].Field != "input.month" {
 		t.Errorf("closing this month: %+v, want MONTH_NOT_ENDED", errs)
 	}
+}
+
+// A statement's documents through the API are rendered from its figures: the CSV's
+// payable row and the notice's amount are the payable the API returns.
+func TestSettlementDocumentsAPI(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	id := a.closedStatement()
+	var out struct {
+		Settlement struct {
+			Payable int64
+			CSV     struct{ Filename, ContentType, Base64 string }
+			Notice  struct{ Filename, ContentType, Base64 string }
+		}
+	}
+	a.ok("manager", `query($id: ID!) { settlement(id: $id) { payable
+		csv: document(format: CSV_SHIFT_JIS) { filename contentType base64 }
+		notice: document(format: NOTICE_HTML) { filename contentType base64 } } }`, map[string]any{"id": id}, &out)
+	s := out.Settlement
+	csvBytes, err := base64.StdEncoding.DecodeString(s.CSV.Base64)
+	must(t, err)
+	text, err := japanese.ShiftJIS.NewDecoder().String(string(csvBytes))
+	must(t, err)
+	if want := fmt.Sprintf("\r\n支払額,,,,,,,,,%d,", s.Payable); !strings.Contains(text, want) || s.CSV.ContentType != "text/csv; charset=shift_jis" ||
+		!strings.HasSuffix(s.CSV.Filename, ".csv") {
+		t.Errorf("the CSV (%s, %s) lacks %q:\n%s", s.CSV.Filename, s.CSV.ContentType, want, text)
+	}
+	html, err := base64.StdEncoding.DecodeString(s.Notice.Base64)
+	must(t, err)
+	if want := `<p class="payable">` + noticeYen(s.Payable) + `</p>`; !strings.Contains(string(html), want) || s.Notice.ContentType != "text/html; charset=utf-8" {
+		t.Errorf("the notice (%s) lacks %q", s.Notice.ContentType, want)
+	}
+}
+
+// noticeYen writes n as the notice does: 1,050円.
+func noticeYen(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s + "円"
 }

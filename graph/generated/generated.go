@@ -13,6 +13,7 @@ import (
 	"time"
 	"tsunagu/graph/gid"
 	"tsunagu/graph/model"
+	"tsunagu/internal/settledoc"
 	"tsunagu/internal/tsunagu"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -726,6 +727,7 @@ type ComplexityRoot struct {
 		Commission       func(childComplexity int) int
 		CommissionParts  func(childComplexity int) int
 		CommissionTax    func(childComplexity int) int
+		Document         func(childComplexity int, format settledoc.Format) int
 		Facility         func(childComplexity int) int
 		Gross            func(childComplexity int) int
 		ID               func(childComplexity int) int
@@ -747,6 +749,12 @@ type ComplexityRoot struct {
 	SettlementConnection struct {
 		Edges    func(childComplexity int) int
 		PageInfo func(childComplexity int) int
+	}
+
+	SettlementDocument struct {
+		Base64      func(childComplexity int) int
+		ContentType func(childComplexity int) int
+		Filename    func(childComplexity int) int
 	}
 
 	SettlementEdge struct {
@@ -1288,6 +1296,8 @@ type SettlementResolver interface {
 	Shop(ctx context.Context, obj *tsunagu.Settlement) (*tsunagu.Location, error)
 
 	PaidOn(ctx context.Context, obj *tsunagu.Settlement) (*string, error)
+
+	Document(ctx context.Context, obj *tsunagu.Settlement, format settledoc.Format) (*settledoc.Document, error)
 }
 type SettlementLineResolver interface {
 	Product(ctx context.Context, obj *tsunagu.SettlementLine) (*tsunagu.Product, error)
@@ -4466,6 +4476,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Settlement.CommissionTax(childComplexity), true
+	case "Settlement.document":
+		if e.ComplexityRoot.Settlement.Document == nil {
+			break
+		}
+
+		args, err := ec.field_Settlement_document_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Settlement.Document(childComplexity, args["format"].(settledoc.Format)), true
 	case "Settlement.facility":
 		if e.ComplexityRoot.Settlement.Facility == nil {
 			break
@@ -4575,6 +4596,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SettlementConnection.PageInfo(childComplexity), true
+
+	case "SettlementDocument.base64":
+		if e.ComplexityRoot.SettlementDocument.Base64 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementDocument.Base64(childComplexity), true
+	case "SettlementDocument.contentType":
+		if e.ComplexityRoot.SettlementDocument.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementDocument.ContentType(childComplexity), true
+	case "SettlementDocument.filename":
+		if e.ComplexityRoot.SettlementDocument.Filename == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SettlementDocument.Filename(childComplexity), true
 
 	case "SettlementEdge.cursor":
 		if e.ComplexityRoot.SettlementEdge.Cursor == nil {
@@ -7654,6 +7694,32 @@ type Settlement {
   "YYYY-MM-DD"
   paidOn: String
   paymentReference: String!
+  """
+  The statement as a document, rendered from the figures above: CSV for the municipal
+  office's spreadsheet, or the printable payment notice (支払通知書) page, which also
+  carries the 媒介者交付特例 summary of the qualified invoices the shop issued on the
+  facility's behalf and the qualified invoice for the commission. An open month's
+  documents say they are provisional.
+  """
+  document(format: SettlementDocumentFormat!): SettlementDocument!
+}
+
+enum SettlementDocumentFormat {
+  "CSV in UTF-8 with a byte order mark (Excel opens it as UTF-8), CRLF line ends."
+  CSV_UTF8
+  "CSV in Shift_JIS, for older spreadsheets; a character Shift_JIS lacks is written 〓."
+  CSV_SHIFT_JIS
+  "The payment notice as an HTML page (lang ja), ready to print."
+  NOTICE_HTML
+}
+
+"A rendered document: save it as filename, or show an HTML one."
+type SettlementDocument {
+  filename: String!
+  "The media type with its charset, e.g. text/csv; charset=shift_jis."
+  contentType: String!
+  "The document's bytes, base64 encoded (standard alphabet, padded)."
+  base64: String!
 }
 
 type SettlementRate {
@@ -9616,6 +9682,8 @@ func (ec *executionContext) childFields_Settlement(ctx context.Context, field gr
 		return ec.fieldContext_Settlement_paidOn(ctx, field)
 	case "paymentReference":
 		return ec.fieldContext_Settlement_paymentReference(ctx, field)
+	case "document":
+		return ec.fieldContext_Settlement_document(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Settlement", field.Name)
 }
@@ -9628,6 +9696,18 @@ func (ec *executionContext) childFields_SettlementConnection(ctx context.Context
 		return ec.fieldContext_SettlementConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SettlementConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SettlementDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "filename":
+		return ec.fieldContext_SettlementDocument_filename(ctx, field)
+	case "contentType":
+		return ec.fieldContext_SettlementDocument_contentType(ctx, field)
+	case "base64":
+		return ec.fieldContext_SettlementDocument_base64(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SettlementDocument", field.Name)
 }
 
 func (ec *executionContext) childFields_SettlementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11845,6 +11925,20 @@ func (ec *executionContext) field_Sale_receiptText_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["width"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Settlement_document_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (settledoc.Format, error) {
+			return ec.unmarshalNSettlementDocumentFormat2tsunaguᚋinternalᚋsettledocᚐFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
 	return args, nil
 }
 
@@ -25290,6 +25384,50 @@ func (ec *executionContext) fieldContext_Settlement_paymentReference(_ context.C
 	return graphql.NewScalarFieldContext("Settlement", field, false, false, "String")
 }
 
+func (ec *executionContext) _Settlement_document(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Settlement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Settlement_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Settlement().Document(ctx, obj, fc.Args["format"].(settledoc.Format))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *settledoc.Document) graphql.Marshaler {
+			return ec.marshalNSettlementDocument2ᚖtsunaguᚋinternalᚋsettledocᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Settlement_document(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Settlement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SettlementDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Settlement_document_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SettlementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SettlementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25352,6 +25490,75 @@ func (ec *executionContext) fieldContext_SettlementConnection_pageInfo(_ context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SettlementDocument_filename(ctx context.Context, field graphql.CollectedField, obj *settledoc.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementDocument_filename(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filename, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementDocument_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _SettlementDocument_contentType(ctx context.Context, field graphql.CollectedField, obj *settledoc.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementDocument_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementDocument_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementDocument", field, false, false, "String")
+}
+
+func (ec *executionContext) _SettlementDocument_base64(ctx context.Context, field graphql.CollectedField, obj *settledoc.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SettlementDocument_base64(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base64(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SettlementDocument_base64(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SettlementDocument", field, true, false, "String")
 }
 
 func (ec *executionContext) _SettlementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SettlementEdge) (ret graphql.Marshaler) {
@@ -41020,6 +41227,12 @@ func (ec *executionContext) _Settlement(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "document":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Settlement_document(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41055,6 +41268,49 @@ func (ec *executionContext) _SettlementConnection(ctx context.Context, sel ast.S
 			}
 		case "pageInfo":
 			out.Values[i] = ec._SettlementConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var settlementDocumentImplementors = []string{"SettlementDocument"}
+
+func (ec *executionContext) _SettlementDocument(ctx context.Context, sel ast.SelectionSet, obj *settledoc.Document) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, settlementDocumentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SettlementDocument")
+		case "filename":
+			out.Values[i] = ec._SettlementDocument_filename(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contentType":
+			out.Values[i] = ec._SettlementDocument_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "base64":
+			out.Values[i] = ec._SettlementDocument_base64(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45492,6 +45748,29 @@ func (ec *executionContext) marshalNSettlementConnection2ᚖtsunaguᚋgraphᚋmo
 		return graphql.Null
 	}
 	return ec._SettlementConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSettlementDocument2ᚖtsunaguᚋinternalᚋsettledocᚐDocument(ctx context.Context, sel ast.SelectionSet, v *settledoc.Document) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SettlementDocument!")
+		return graphql.Null
+	}
+	return ec._SettlementDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSettlementDocumentFormat2tsunaguᚋinternalᚋsettledocᚐFormat(ctx context.Context, v any) (settledoc.Format, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := settledoc.Format(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSettlementDocumentFormat2tsunaguᚋinternalᚋsettledocᚐFormat(ctx context.Context, sel ast.SelectionSet, v settledoc.Format) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SettlementDocumentFormat!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNSettlementEdge2ᚕᚖtsunaguᚋgraphᚋmodelᚐSettlementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SettlementEdge) graphql.Marshaler {
