@@ -33,7 +33,8 @@ func TestGeneratedCodeIsUpToDate(t *testing.T) {
 			return os.MkdirAll(filepath.Join(tmp, rel), 0o755)
 		}
 		switch filepath.Ext(path) {
-		case ".go", ".graphqls", ".yml", ".mod", ".sum", ".sql":
+		// The sources, and the files they embed (the payment notice's template).
+		case ".go", ".graphqls", ".yml", ".mod", ".sum", ".sql", ".html", ".js", ".css":
 			b, err := os.ReadFile(path)
 			if err != nil {
 				return err
