@@ -6376,7 +6376,16 @@ type Mutation {
   shipOrder(input: ShipOrderInput!): OrderPayload!
   "Cancels an order before fulfilment: the stock goes back and what was paid is refunded."
   cancelOrder(input: CancelOrderInput!): OrderPayload!
-  "Refunds some lines of a paid order, or all of it, through Stripe."
+  """
+  Refunds some lines of a paid order, or all of it, through Stripe. Money already
+  refunded in Stripe's dashboard, outside Tsunagu (a refund without lines; the order
+  is flagged), pays for the lines first: they are recorded on that refund and only
+  the rest is refunded through Stripe (the payload's refund is then the new one, or
+  the outside refund when it paid for everything). Returned goods go back on the
+  shelf and the monthly statement counts them, as for any refund. The flag clears
+  once all outside money is on lines; lines worth less leave the rest to attribute.
+  A retry with the same idempotency key changes nothing.
+  """
   refundOrder(input: RefundOrderInput!): OrderRefundPayload!
   """
   Sells for a card payment on the shop's Stripe Terminal reader: the sale is

@@ -186,6 +186,16 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 // and the refund becomes SUCCEEDED or FAILED. A retry with the same idempotency key
 // returns the same refund, asking Stripe again if it had not succeeded.
 //
+// Money refunded in Stripe's dashboard (recorded by the webhook as outside refunds
+// without lines, the order flagged) that no line accounts for yet pays for the
+// lines asked first: they are recorded on the outside refunds, with their amounts
+// (tsunagu.CoverRefund), their units handled as any refunded unit, and settlement
+// counts them at the outside refund's time; only the rest is a new refund asked of
+// Stripe. The refund returned is that new one, or, when the outside money paid for
+// everything, the last outside refund given lines (no e-mail then: no money
+// moved). The payment flag is cleared once all outside money is attributed; lines
+// worth less leave the rest unattributed and the flag set.
+//
 // Refunds give back from what Stripe captured (Order.Captured − Refunded), not from
 // the order's total: a flagged capture that sold no goods (a payment after the
 // order was cancelled) is refunded whole, without lines, should its automatic
@@ -207,7 +217,7 @@ func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderIn
 	}
 	r, err := runOnce(ctx, s.db, "refundOrder", &in, once[orderRefunded]{
 		do: func(tx queryer, u *tsunagu.User, _ *idemKey) (orderRefunded, error) {
-			id, err := refundOrderTx(ctx, tx, u, &in)
+			id, attributed, err := refundOrderTx(ctx, tx, u, &in)
 			if err != nil {
 				return orderRefunded{}, err
 			}
@@ -215,8 +225,13 @@ func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderIn
 			if err != nil {
 				return r, err
 			}
+			// The entry names the outside refunds' money the lines were put on.
+			after := struct {
+				*tsunagu.OrderRefund
+				AttributedOutside []tsunagu.OutsideCover `json:",omitempty"`
+			}{r.refund, attributed}
 			return r, audit(ctx, tx, audited{Action: "refundOrder", ObjectType: "OrderRefund", ObjectID: int64(r.refund.ID),
-				LocationID: &r.order.ShopID, After: r.refund})
+				LocationID: &r.order.ShopID, After: after})
 		},
 		id:     func(r orderRefunded) int64 { return int64(r.refund.ID) },
 		replay: load,
@@ -236,63 +251,83 @@ type orderRefunded struct {
 	order  *tsunagu.Order
 }
 
-// refundOrderTx is the work of RefundOrder in tx; it returns the refund's ID.
-func refundOrderTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.RefundOrderInput) (tsunagu.OrderRefundID, error) {
+// refundOrderTx is the work of RefundOrder in tx; it returns the refund's ID and
+// how the outside money (refunds made in Stripe) paid for the request.
+func refundOrderTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.RefundOrderInput) (tsunagu.OrderRefundID, []tsunagu.OutsideCover, error) {
 	o, err := lockOrder(ctx, tx, u, in.OrderID)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	// Refunds work from what Stripe captured, not from the order's status or
 	// total: a flagged capture of a cancelled order can be refunded too.
 	if o.Captured == 0 {
-		return 0, tsunagu.Errorf(tsunagu.CodeNotPaid, "input.orderId", "This order was never paid; there is no money to give back.")
+		return 0, nil, tsunagu.Errorf(tsunagu.CodeNotPaid, "input.orderId", "This order was never paid; there is no money to give back.")
 	}
-	if o.Refundable() <= 0 {
-		return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "Everything paid for this order has been refunded already.")
+	// Money refunded in Stripe that no line accounts for yet pays for the lines
+	// first (outsideRefunds); a flagged capture sold no goods to attribute it to.
+	var outside []tsunagu.OutsideRefund
+	if o.PaidAt != nil {
+		if outside, err = outsideRefunds(ctx, tx, o.ID); err != nil {
+			return 0, nil, err
+		}
+	}
+	unattributed := tsunagu.Unattributed(outside)
+	if o.Refundable()+unattributed <= 0 {
+		return 0, nil, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "Everything paid for this order has been refunded already.")
 	}
 	if !o.Status.Refundable() {
-		return 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "This order has been refunded in full already.")
+		return 0, nil, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "This order has been refunded in full already.")
 	}
 	lines, err := orderLinesTx(ctx, tx, o.ID)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	var want []tsunagu.RefundOrderLineInput
 	amount := o.Refundable() // a flagged capture sold no goods: its money only
 	if o.PaidAt != nil {
-		if want, amount, err = refundAmount(o, lines, in.Lines); err != nil {
-			return 0, err
+		if want, amount, err = refundAmount(o.Refundable()+unattributed, lines, in.Lines); err != nil {
+			return 0, nil, err
 		}
 		if o.Stock == tsunagu.StockCommitted || o.Stock == tsunagu.StockReserved {
 			if err := releaseUnits(ctx, tx, o, lines, want); err != nil {
-				return 0, err
+				return 0, nil, err
 			}
 		}
 	}
-	id, err := recordRefund(ctx, tx, &u.ID, o, lines, want, amount, in.Reason, tsunagu.RefundPending)
+	cover := tsunagu.CoverRefund(outside, pricedLines(lines, want), amount)
+	id, err := attributeOutside(ctx, tx, o, cover)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	if amount == o.Refundable() && o.PaidAt != nil {
+	if cover.Rest > 0 {
+		if id, err = insertRefund(ctx, tx, &u.ID, o, cover.RestLines, cover.Rest, in.Reason, tsunagu.RefundPending); err != nil {
+			return 0, nil, err
+		}
+	}
+	if amount == o.Refundable()+unattributed && o.PaidAt != nil {
 		stock := o.Stock
 		if stock != tsunagu.StockTaken {
 			stock = tsunagu.StockReleased
 		}
 		next, _, err := tsunagu.NextOrderStatus(o.Status, o.Fulfilment, tsunagu.EventRefundAll)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		if o, err = setOrderStatus(ctx, tx, o, next, stock, ""); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
-	return id, notify(ctx, tx, mail.KindOrderRefunded, o)
+	if cover.Rest == 0 {
+		return id, cover.Outside, nil // no money moves: the shopper was told of the refund made in Stripe
+	}
+	return id, cover.Outside, notify(ctx, tx, mail.KindOrderRefunded, o)
 }
 
-// refundAmount checks the lines to refund against what is left of o and returns
-// them with the amount: their prices, and the rest of the order (its shipping fee)
-// when they are the last units. No lines means every unit left.
-func refundAmount(o *tsunagu.Order, lines []*tsunagu.OrderLine, in []tsunagu.RefundOrderLineInput) ([]tsunagu.RefundOrderLineInput, int64, error) {
+// refundAmount checks the lines to refund against what is left of the order, whose
+// money not yet given back for goods is refundable, and returns them with the
+// amount: their prices, and all of refundable (its shipping fee too) when they are
+// the last units. No lines means every unit left.
+func refundAmount(refundable int64, lines []*tsunagu.OrderLine, in []tsunagu.RefundOrderLineInput) ([]tsunagu.RefundOrderLineInput, int64, error) {
 	byNumber := map[int]*tsunagu.OrderLine{}
 	for _, l := range lines {
 		byNumber[l.LineNumber] = l
@@ -328,9 +363,9 @@ func refundAmount(o *tsunagu.Order, lines []*tsunagu.OrderLine, in []tsunagu.Ref
 		return nil, 0, err
 	}
 	if units == left {
-		amount = o.Refundable()
+		amount = refundable
 	}
-	if amount <= 0 || amount > o.Refundable() {
+	if amount <= 0 || amount > refundable {
 		return nil, 0, tsunagu.Errorf(tsunagu.CodeOverRefund, "input.lines", "Nothing of this order is left to refund.")
 	}
 	return want, amount, nil
@@ -352,29 +387,33 @@ func releaseUnits(ctx context.Context, tx queryer, o *tsunagu.Order, lines []*ts
 }
 
 // recordRefund writes a refund of amount with its lines, in status (PENDING for
-// one Stripe is to be asked for, SUCCEEDED for one Stripe reports made), adds the
-// lines' refunded quantities and the order's refunded amount.
+// one Stripe is to be asked for, SUCCEEDED for one Stripe reports made, outside
+// Tsunagu), adds the lines' refunded quantities and the order's refunded amount.
 func recordRefund(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunagu.Order, lines []*tsunagu.OrderLine,
 	want []tsunagu.RefundOrderLineInput, amount int64, reason string, status tsunagu.RefundStatus) (tsunagu.OrderRefundID, error) {
-	prices := map[int]int64{}
-	for _, l := range lines {
-		prices[l.LineNumber] = l.UnitPrice
+	var pieces []tsunagu.RefundPiece
+	for _, l := range pricedLines(lines, want) {
+		pieces = append(pieces, tsunagu.RefundPiece{LineNumber: l.LineNumber, Quantity: l.Quantity, Amount: l.UnitPrice * int64(l.Quantity)})
 	}
-	numbers, quantities, amounts := make([]int64, len(want)), make([]int64, len(want)), make([]int64, len(want))
-	for i, w := range want {
-		numbers[i], quantities[i], amounts[i] = int64(w.LineNumber), int64(w.Quantity), prices[w.LineNumber]*int64(w.Quantity)
-	}
+	return insertRefund(ctx, tx, by, o, pieces, amount, reason, status)
+}
+
+// insertRefund is recordRefund with the lines' pieces given. A refund recorded
+// SUCCEEDED was made in Stripe, outside Tsunagu: it is marked outside.
+func insertRefund(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunagu.Order, pieces []tsunagu.RefundPiece,
+	amount int64, reason string, status tsunagu.RefundStatus) (tsunagu.OrderRefundID, error) {
+	numbers, quantities, amounts := piecesArrays(pieces)
 	var id tsunagu.OrderRefundID
 	err := tx.GetContext(ctx, &id, `
 		WITH r AS (
-			INSERT INTO order_refunds (order_id, amount, status, reason, created_by, succeeded_at)
-			VALUES ($1, $2, $8, $3, $4, CASE WHEN $8::text = 'SUCCEEDED' THEN now() END) RETURNING id
+			INSERT INTO order_refunds (order_id, amount, status, reason, created_by, succeeded_at, outside)
+			VALUES ($1, $2, $8, $3, $4, CASE WHEN $8::text = 'SUCCEEDED' THEN now() END, $8::text = 'SUCCEEDED') RETURNING id
 		), rl AS (
 			INSERT INTO order_refund_lines (refund_id, line_number, quantity, amount)
 			SELECT r.id, d.n, d.q, d.a FROM r, unnest($5::int[], $6::int[], $7::bigint[]) AS d(n, q, a)
 		), ol AS (
 			UPDATE order_lines ol SET refunded = ol.refunded + d.q
-			FROM unnest($5::int[], $6::int[]) AS d(n, q)
+			FROM (SELECT n, sum(q) AS q FROM unnest($5::int[], $6::int[]) AS d(n, q) GROUP BY n) d
 			WHERE ol.order_id = $1 AND ol.line_number = d.n
 		), o AS (
 			UPDATE orders SET refunded = refunded + $2, updated_at = now() WHERE id = $1

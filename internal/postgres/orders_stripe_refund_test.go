@@ -82,11 +82,12 @@ func TestRefundMadeInStripe(t *testing.T) {
 		})
 	}
 	t.Run("OurOwnRefund", func(t *testing.T) {
+		// ¥1,000 of lines: the ¥500 refunded in Stripe pays for half, Stripe is asked for ¥500.
 		_, err := w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: o.ID, IdempotencyKey: w.key(),
-			Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 1}}})
+			Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 1}, {LineNumber: 2, Quantity: 1}}})
 		must(t, err)
 		before := w.moneyOf(o)
-		if code := w.refundedInStripe(w.event(), o, 500+350); code != http.StatusOK {
+		if code := w.refundedInStripe(w.event(), o, 500+500); code != http.StatusOK {
 			t.Fatalf("webhook answered %d", code)
 		}
 		if after := w.moneyOf(o); after != before {
@@ -99,7 +100,7 @@ func TestRefundMadeInStripe(t *testing.T) {
 		}
 		got := w.order(o.ID)
 		rs := w.refunds(o.ID)
-		if got.Refunded != got.Captured || len(rs) != 3 || rs[2].Amount != 1350-850 {
+		if got.Refunded != got.Captured || len(rs) != 3 || rs[2].Amount != 1350-1000 {
 			t.Errorf("order %+v, refunds %+v; want the last ¥500 recorded, no more", got, rs)
 		}
 	})

@@ -16,7 +16,9 @@ import (
 // sale line (POS sales completed or voided later, at the sale's time; online orders
 // at their payment's time), per void (at its time, the whole sale given back), per
 // refund line (POS at the refund's time; online only once Stripe confirmed it, at
-// that time: countedOrderRefund). sold_at is when the goods were sold, whose day
+// that time: countedOrderRefund). An online refund's lines carry the close's mark
+// each: a refund made in Stripe gets its lines when staff attribute it, maybe after
+// its month closed, and they then count in the shop's first open month. sold_at is when the goods were sold, whose day
 // picks the commission rate: a refund gives back commission at the rate its sale
 // took. A refund or void row names its sale in ref_sale (with ref_receipt, its
 // receipt number) or ref_order, and ref_at is when that sale was made; they are
@@ -60,7 +62,7 @@ func ledgerEvents(sel func(shop, at, mark string) string) string {
 		FROM order_refunds r JOIN order_refund_lines rl ON rl.refund_id = r.id
 		JOIN orders o ON o.id = r.order_id
 		JOIN order_lines ol ON ol.order_id = r.order_id AND ol.line_number = rl.line_number
-		WHERE ` + countedOrderRefund + ` AND ` + sel("o.shop_id", "r.succeeded_at", "r.settled_month")
+		WHERE ` + countedOrderRefund + ` AND ` + sel("o.shop_id", "r.succeeded_at", "rl.settled_month")
 }
 
 // countedOrderRefund is tsunagu.RefundCounts on order_refunds r: only a refund

@@ -111,8 +111,9 @@ func closeMonth(ctx context.Context, tx queryer, shop tsunagu.LocationID, m tsun
 			UPDATE orders SET settled_month = $2 WHERE shop_id = $1 AND settled_month IS NULL AND paid_at < $3
 			RETURNING 1
 		), online_refund AS (
-			UPDATE order_refunds r SET settled_month = $2 FROM orders o
-			WHERE o.id = r.order_id AND o.shop_id = $1 AND `+countedOrderRefund+` AND r.settled_month IS NULL AND r.succeeded_at < $3
+			UPDATE order_refund_lines rl SET settled_month = $2 FROM order_refunds r, orders o
+			WHERE r.id = rl.refund_id AND o.id = r.order_id AND o.shop_id = $1 AND `+countedOrderRefund+`
+				AND rl.settled_month IS NULL AND r.succeeded_at < $3
 			RETURNING 1
 		)
 		SELECT (SELECT count(*) FROM sale), (SELECT count(*) FROM refund), (SELECT count(*) FROM paid), (SELECT count(*) FROM online_refund)`,

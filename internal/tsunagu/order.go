@@ -635,6 +635,12 @@ type OrderService interface {
 	ShipOrder(ctx context.Context, in ShipOrderInput) (*Order, error)
 	CompleteOrder(ctx context.Context, in OrderActionInput) (*Order, error)
 	CancelOrder(ctx context.Context, in CancelOrderInput) (*Order, error)
+	// RefundOrder refunds lines of a paid order (none: all that is left). Money
+	// refunded outside Tsunagu (OutsideRefund) and not yet on lines pays for the
+	// lines first (CoverRefund): they are recorded on the outside refunds, and only
+	// the rest is refunded through Stripe; the order's payment flag clears once no
+	// outside money is left unattributed. Staff who may refund the order may do so;
+	// a retry with the same idempotency key changes nothing.
 	RefundOrder(ctx context.Context, in RefundOrderInput) (*OrderRefund, error)
 
 	// ShippingRules returns the delivery fees of the shops among ids (anyone may read them).
