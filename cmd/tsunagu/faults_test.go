@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	mrand "math/rand/v2"
 	"net"
@@ -34,7 +35,7 @@ import (
 // can kill one with SIGKILL.
 func TestMain(m *testing.M) {
 	if os.Getenv("TSUNAGU_FAULT_SERVER") == "1" {
-		log := newLogger("error")
+		log := newLogger(envOr("LOG_LEVEL", "error"))
 		if err := run(context.Background(), configFromEnv(), false, log); err != nil {
 			log.Error("server", "err", err)
 			os.Exit(1)
@@ -53,17 +54,35 @@ type server struct {
 	metricsAddr string
 	env         []string
 	cmd         *exec.Cmd
+	// stderr receives the process's log; os.Stderr when nil.
+	stderr io.Writer
 }
 
+// start starts the server process and waits until it is ready.
 func (s *server) start() {
+	s.t.Helper()
+	s.launch()
+	s.awaitReady()
+}
+
+// launch starts the server process and returns at once.
+func (s *server) launch() {
 	s.t.Helper()
 	s.cmd = exec.Command(os.Args[0], "-test.run=^$")
 	s.cmd.Env = append(os.Environ(), append(s.env, "TSUNAGU_FAULT_SERVER=1", "TSUNAGU_ADDR="+s.addr,
 		"TSUNAGU_METRICS_ADDR="+s.metricsAddr)...)
-	s.cmd.Stderr = os.Stderr
+	s.cmd.Stderr = s.stderr
+	if s.stderr == nil {
+		s.cmd.Stderr = os.Stderr
+	}
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatal(err)
 	}
+}
+
+// awaitReady waits up to 30 s for the server's /readyz to answer 200.
+func (s *server) awaitReady() {
+	s.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get("http://" + s.addr + "/readyz")
@@ -102,6 +121,22 @@ func freeAddr(t *testing.T) string {
 	}
 	t.Fatal("no free port between 20000 and 32000")
 	return ""
+}
+
+// tempCluster starts a temporary PostgreSQL cluster in a new folder named from
+// prefix, and returns it and the folder; the caller stops it.
+func tempCluster(t *testing.T, prefix string) (*pgcluster.Cluster, string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755) // the cluster may run as the postgres user
+	c, err := pgcluster.Start(context.Background(), pgcluster.Options{DataDir: filepath.Join(dir, "data"), Temporary: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, dir
 }
 
 // apiError is a GraphQL error the API answered with.
@@ -199,15 +234,7 @@ type faultsOptions struct {
 // runFaults runs TestFaults' scenario.
 func runFaults(t *testing.T, o faultsOptions) {
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "tsunagu-faults-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(dir, 0o755) // the cluster may run as the postgres user
-	c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: filepath.Join(dir, "data"), Temporary: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, dir := tempCluster(t, "tsunagu-faults-")
 	defer c.Stop()
 	url := c.URL("postgres")
 	db, err := postgres.Open(ctx, url, slog.New(slog.DiscardHandler))
@@ -453,7 +480,8 @@ func runFaults(t *testing.T, o faultsOptions) {
 			if err == nil && code == http.StatusOK {
 				break
 			}
-			if err == nil && code != http.StatusInternalServerError {
+			// 500 and 503 (a process still waiting for its database) are worth another try.
+			if err == nil && code != http.StatusInternalServerError && code != http.StatusServiceUnavailable {
 				t.Errorf("order %d: the webhook answered %d", o.dbID, code)
 				return true
 			}

@@ -1,8 +1,9 @@
 // Command tsunagu serves the Tsunagu GraphQL API.
 //
-// It reads its configuration from the environment (see the README), migrates the
-// database, optionally loads the demo network, and serves until SIGINT or SIGTERM,
-// when it finishes the requests in flight and stops.
+// It reads its configuration from the environment (see the README), listens, waits
+// for the database (answering 503 meanwhile, startup.go) and migrates it,
+// optionally loads the demo network, and serves until SIGINT or SIGTERM, when it
+// finishes the requests in flight and stops.
 package main
 
 import (
@@ -180,6 +181,23 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		// The demo accounts' passwords are public: never on a server in production.
 		return errors.New("-demo creates accounts with published passwords: use it only in dev mode (TSUNAGU_DEV=1)")
 	}
+	// The address opens first: until the database is reachable and migrated, the
+	// gate answers /healthz 200 and everything else 503 (startup.go).
+	gate := &startupGate{}
+	srv := &http.Server{
+		Addr:              cfg.addr,
+		Handler:           gate,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.requestTimeout + 30*time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 2)
+	if err := listen(srv, errc); err != nil {
+		return err
+	}
+	defer srv.Close()
+
 	url := cfg.databaseURL
 	if url == "" {
 		// No database configured: run a private PostgreSQL under the data folder.
@@ -206,12 +224,22 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	}
 
 	// Migrations run on a direct connection of their own (goose holds a session
-	// lock), without the statement timeout that bounds the API's statements.
-	if err := migrate(ctx, listenURL, log); err != nil {
+	// lock), without the statement timeout that bounds the API's statements. Both
+	// wait for the database, with backoff.
+	var db *postgres.DB
+	err := awaitDatabase(ctx, gate, log, func(ctx context.Context) error {
+		if err := migrate(ctx, listenURL, log); err != nil {
+			return err
+		}
+		var err error
+		db, err = openDB(ctx, cfg, url, cfg.readURL, log)
 		return err
-	}
-	db, err := openDB(ctx, cfg, url, cfg.readURL, log)
+	})
 	if err != nil {
+		if ctx.Err() != nil {
+			log.Info("stopped before the database was reachable")
+			return nil
+		}
 		return err
 	}
 	defer db.Close()
@@ -326,16 +354,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		// Every process sends; Claim's row locks keep them from sending one twice.
 		workers.Go(func() { sender.Run(workCtx, 5*time.Second) })
 	}
-	srv := &http.Server{
-		Addr:              cfg.addr,
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      cfg.requestTimeout + 30*time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
-	errc := make(chan error, 2)
-	go func() { errc <- srv.ListenAndServe() }()
+	gate.open(mux)
 	if m != nil {
 		msrv := &http.Server{Addr: cfg.metricsAddr, Handler: metricsMux(m), ReadHeaderTimeout: 10 * time.Second}
 		go func() { errc <- msrv.ListenAndServe() }()
