@@ -746,6 +746,18 @@ func (r *stockLevelResolver) Owner(ctx context.Context, obj *tsunagu.StockLevel)
 	return owner(ctx, obj.ProductID)
 }
 
+func (r *stockLevelResolver) Incoming(ctx context.Context, obj *tsunagu.StockLevel) (*int, error) {
+	return plan(ctx, obj, obj.Incoming), nil
+}
+
+func (r *stockLevelResolver) ReorderPoint(ctx context.Context, obj *tsunagu.StockLevel) (*int, error) {
+	return plan(ctx, obj, obj.ReorderPoint), nil
+}
+
+func (r *stockLevelResolver) BelowReorderPoint(ctx context.Context, obj *tsunagu.StockLevel) (*bool, error) {
+	return plan(ctx, obj, obj.BelowReorderPoint()), nil
+}
+
 func (r *stockMovementResolver) Product(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Product, error) {
 	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
 }

@@ -73,6 +73,15 @@ func productStock(ctx context.Context, p *tsunagu.Product, locationID string) (*
 	return loadVisible(ctx, &loadersFrom(ctx).stockLevel, tsunagu.StockKey{ProductID: p.ID, LocationID: tsunagu.LocationID(loc)})
 }
 
+// plan is v, one of level l's plans, for a caller who may see them
+// (StockLevel.PlansVisibleTo), and nil for anyone else.
+func plan[T any](ctx context.Context, l *tsunagu.StockLevel, v T) *T {
+	if !l.PlansVisibleTo(tsunagu.UserFrom(ctx)) {
+		return nil
+	}
+	return &v
+}
+
 // documentID is the global ID of the document a movement belongs to.
 func documentID(m *tsunagu.StockMovement) *string {
 	kind := map[tsunagu.DocumentType]string{

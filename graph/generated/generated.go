@@ -1320,6 +1320,11 @@ type StockLevelResolver interface {
 	Product(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Product, error)
 	Location(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Location, error)
 	Owner(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Facility, error)
+
+	Incoming(ctx context.Context, obj *tsunagu.StockLevel) (*int, error)
+
+	ReorderPoint(ctx context.Context, obj *tsunagu.StockLevel) (*int, error)
+	BelowReorderPoint(ctx context.Context, obj *tsunagu.StockLevel) (*bool, error)
 }
 type StockMovementResolver interface {
 	Product(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Product, error)
@@ -7098,13 +7103,20 @@ type StockLevel {
   onHand: Int!
   "Promised to unpaid online orders."
   reserved: Int!
-  "Shipped here and not yet received."
-  incoming: Int!
+  """
+  Shipped here and not yet received. Like reorderPoint and belowReorderPoint, one of
+  the location's plans: shown to the staff of the location's municipality (admins,
+  its managers and clerks) and, at a facility's own location, to that facility's
+  staff; null for everyone else (shoppers, the public catalog, other
+  municipalities' staff).
+  """
+  incoming: Int
   "On hand less reserved: what can be sold or shipped."
   available: Int!
-  "0 when none is set."
-  reorderPoint: Int!
-  belowReorderPoint: Boolean!
+  "0 when none is set; null for those who may not see the location's plans (incoming)."
+  reorderPoint: Int
+  "Whether available is below the reorder point; null as reorderPoint."
+  belowReorderPoint: Boolean
   updatedAt: Time!
   "Counts the level's changes: of two copies, the one with the higher version is newer."
   version: Int!
@@ -7122,7 +7134,11 @@ type StockLevelEdge {
 
 input StockLevelFilter {
   productId: ID
-  "Only levels whose available stock is below their reorder point."
+  """
+  Only levels whose available stock is below their reorder point. FORBIDDEN (field
+  filter.belowReorderPoint) for those who may not see the location's plans
+  (StockLevel.incoming).
+  """
   belowReorderPoint: Boolean
 }
 
@@ -27331,18 +27347,18 @@ func (ec *executionContext) _StockLevel_incoming(ctx context.Context, field grap
 			return ec.fieldContext_StockLevel_incoming(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Incoming, nil
+			return ec.Resolvers.StockLevel().Incoming(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_StockLevel_incoming(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StockLevel", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("StockLevel", field, true, true, "Int")
 }
 
 func (ec *executionContext) _StockLevel_available(ctx context.Context, field graphql.CollectedField, obj *tsunagu.StockLevel) (ret graphql.Marshaler) {
@@ -27377,18 +27393,18 @@ func (ec *executionContext) _StockLevel_reorderPoint(ctx context.Context, field 
 			return ec.fieldContext_StockLevel_reorderPoint(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ReorderPoint, nil
+			return ec.Resolvers.StockLevel().ReorderPoint(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_StockLevel_reorderPoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StockLevel", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("StockLevel", field, true, true, "Int")
 }
 
 func (ec *executionContext) _StockLevel_belowReorderPoint(ctx context.Context, field graphql.CollectedField, obj *tsunagu.StockLevel) (ret graphql.Marshaler) {
@@ -27400,18 +27416,18 @@ func (ec *executionContext) _StockLevel_belowReorderPoint(ctx context.Context, f
 			return ec.fieldContext_StockLevel_belowReorderPoint(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.BelowReorderPoint(), nil
+			return ec.Resolvers.StockLevel().BelowReorderPoint(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_StockLevel_belowReorderPoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StockLevel", field, true, false, "Boolean")
+	return graphql.NewScalarFieldContext("StockLevel", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _StockLevel_updatedAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.StockLevel) (ret graphql.Marshaler) {
@@ -42140,25 +42156,28 @@ func (ec *executionContext) _StockLevel(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "incoming":
-			out.Values[i] = ec._StockLevel_incoming(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StockLevel_incoming(ctx, field, obj)
+				})
 		case "available":
 			out.Values[i] = ec._StockLevel_available(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reorderPoint":
-			out.Values[i] = ec._StockLevel_reorderPoint(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StockLevel_reorderPoint(ctx, field, obj)
+				})
 		case "belowReorderPoint":
-			out.Values[i] = ec._StockLevel_belowReorderPoint(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StockLevel_belowReorderPoint(ctx, field, obj)
+				})
 		case "updatedAt":
 			out.Values[i] = ec._StockLevel_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -28,7 +28,12 @@ var _ tsunagu.StockService = (*StockService)(nil)
 // NewStockService returns the stock on db.
 func NewStockService(db *DB) *StockService { return &StockService{db: db} }
 
-const levelColumns = `product_id, location_id, on_hand, reserved, incoming, reorder_point, updated_at, version`
+// levelColumns read stock_levels (unaliased, in SELECT or RETURNING) as a
+// tsunagu.StockLevel, with its location's municipality and facility, which decide
+// who sees its plans (StockLevel.PlansVisibleTo).
+const levelColumns = `product_id, location_id, on_hand, reserved, incoming, reorder_point, updated_at, version,
+	(SELECT loc.municipality_id FROM locations loc WHERE loc.id = stock_levels.location_id) AS municipality_id,
+	(SELECT loc.facility_id FROM locations loc WHERE loc.id = stock_levels.location_id) AS location_facility_id`
 
 const movementColumns = `m.id, m.product_id, m.location_id, m.owner_facility_id, m.bucket, m.quantity,
 	m.reason, m.document_type, m.document_id, m.actor_id, m.created_at`
@@ -39,8 +44,10 @@ const stocktakeColumns = `id, location_id, complete, note, actor_id, created_at`
 
 // StockLevels lists the levels of a location in product order, keyed by product ID.
 // Any staff member may read them, but facility staff only at the locations they
-// work at (their facility's own, User.WorksAt). Returns UNAUTHENTICATED, FORBIDDEN
-// for customers and facility staff elsewhere, OUT_OF_RANGE (first) for a bad page
+// work at (their facility's own, User.WorksAt); only those who see the location's
+// plans (User.SeesPlansAt) may filter on the reorder point. Returns
+// UNAUTHENTICATED, FORBIDDEN for customers and facility staff elsewhere, FORBIDDEN
+// (filter.belowReorderPoint) for the filter, OUT_OF_RANGE (first) for a bad page
 // size, or NOT_FOUND (field "") for an unknown location.
 func (s *StockService) StockLevels(ctx context.Context, location tsunagu.LocationID, f tsunagu.StockLevelFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.StockLevel], error) {
 	u, err := tsunagu.RequireStaff(ctx)
@@ -57,6 +64,10 @@ func (s *StockService) StockLevels(ctx context.Context, location tsunagu.Locatio
 	}
 	if u.Role == tsunagu.RoleFacility && !u.WorksAt(&loc) {
 		return nil, tsunagu.ErrForbidden
+	}
+	if f.BelowReorderPoint && !u.SeesPlansAt(loc.MunicipalityID, loc.FacilityID) {
+		return nil, tsunagu.Errorf(tsunagu.CodeForbidden, "filter.belowReorderPoint",
+			"Only the staff of the location's municipality see its reorder points.")
 	}
 	var a args
 	q := `SELECT ` + levelColumns + ` FROM stock_levels

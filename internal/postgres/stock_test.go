@@ -96,7 +96,7 @@ func TestAdjustStock(t *testing.T) {
 			a := s.mustAdjust(s.manager, shop, s.cookies, c.q, c.r)
 			want := &tsunagu.StockAdjustment{ID: a.ID, LocationID: shop.ID, ProductID: s.cookies.ID, Quantity: c.q, Reason: c.r,
 				ActorID: stockActor(s.manager), CreatedAt: a.CreatedAt,
-				Level: &tsunagu.StockLevel{ProductID: s.cookies.ID, LocationID: shop.ID, OnHand: onHand}}
+				Level: &tsunagu.StockLevel{ProductID: s.cookies.ID, LocationID: shop.ID, MunicipalityID: shop.MunicipalityID, OnHand: onHand}}
 			if diff := cmp.Diff(want, a, ignoreLevelTime); diff != "" {
 				t.Errorf("%s %+d (-want +got):\n%s", c.r, c.q, diff)
 			}
@@ -542,7 +542,7 @@ func TestStockLevels(t *testing.T) {
 	t.Run("OKProduct", func(t *testing.T) {
 		p, err := s.svc.StockLevels(s.manager, shop.ID, tsunagu.StockLevelFilter{ProductID: &s.jam.ID}, tsunagu.PageArgs{})
 		must(t, err)
-		want := []*tsunagu.StockLevel{{ProductID: s.jam.ID, LocationID: shop.ID, OnHand: 2, ReorderPoint: 3}}
+		want := []*tsunagu.StockLevel{{ProductID: s.jam.ID, LocationID: shop.ID, MunicipalityID: shop.MunicipalityID, OnHand: 2, ReorderPoint: 3}}
 		if diff := cmp.Diff(want, p.Items, ignoreLevelTime); diff != "" {
 			t.Errorf("levels (-want +got):\n%s", diff)
 		}
@@ -583,7 +583,7 @@ func TestSetReorderPoint(t *testing.T) {
 		before := s.snapshot()
 		l, err := s.svc.SetReorderPoint(s.clerk, tsunagu.SetReorderPointInput{LocationID: shop.ID, ProductID: s.cookies.ID, ReorderPoint: 8})
 		must(t, err)
-		want := &tsunagu.StockLevel{ProductID: s.cookies.ID, LocationID: shop.ID, OnHand: 5, ReorderPoint: 8}
+		want := &tsunagu.StockLevel{ProductID: s.cookies.ID, LocationID: shop.ID, MunicipalityID: shop.MunicipalityID, OnHand: 5, ReorderPoint: 8}
 		if diff := cmp.Diff(want, l, ignoreLevelTime); diff != "" || !l.BelowReorderPoint() {
 			t.Errorf("level (-want +got):\n%s", diff)
 		}

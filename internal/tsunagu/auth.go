@@ -373,6 +373,15 @@ func (u *User) SeesStockAt(l *Location) bool {
 	return u.SeesMunicipality(l.MunicipalityID) || u.WorksAt(l)
 }
 
+// SeesPlansAt reports whether u may see the stock plans (incoming goods, reorder
+// points) at a location of municipality m that is facility f's own (f nil for a
+// shop or warehouse): the staff of m (SeesMunicipality), and f's own staff
+// (OfFacility). For a location l it is SeesStockAt(l), from the two columns a
+// stock level carries.
+func (u *User) SeesPlansAt(m MunicipalityID, f *FacilityID) bool {
+	return u.SeesMunicipality(m) || (f != nil && u.OfFacility(*f))
+}
+
 // SeesMunicipality reports whether u may see m's internal records (stock movements,
 // transfers): an admin, or a manager or clerk of m. Facility staff see only their
 // own facility's (OfFacility), never a whole municipality's.

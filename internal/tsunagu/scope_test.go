@@ -1,6 +1,7 @@
 package tsunagu_test
 
 import (
+	"slices"
 	"testing"
 
 	"tsunagu/internal/tsunagu"
@@ -69,6 +70,47 @@ func TestFacilityScope(t *testing.T) {
 	} {
 		if !got {
 			t.Errorf("%s does not hold", name)
+		}
+	}
+}
+
+// A level's plans (incoming, reorder point) show to its location's staff: the
+// staff of its municipality, and at a facility's own store room that facility's
+// staff; not to shoppers, anonymous callers or other municipalities' staff. For
+// every location and user, the rule is SeesStockAt's.
+func TestPlansVisibleTo(t *testing.T) {
+	home, away := tsunagu.MunicipalityID(1), tsunagu.MunicipalityID(2)
+	fac, other := tsunagu.FacilityID(7), tsunagu.FacilityID(8)
+	shopID := tsunagu.LocationID(12)
+	users := map[string]*tsunagu.User{
+		"anonymous":    nil,
+		"shopper":      {Role: tsunagu.RoleCustomer},
+		"admin":        {Role: tsunagu.RoleAdmin},
+		"manager":      {Role: tsunagu.RoleManager, MunicipalityID: &home},
+		"otherManager": {Role: tsunagu.RoleManager, MunicipalityID: &away},
+		"clerk":        {Role: tsunagu.RoleClerk, MunicipalityID: &home, ShopID: &shopID},
+		"otherClerk":   {Role: tsunagu.RoleClerk, MunicipalityID: &away},
+		"maker":        {Role: tsunagu.RoleFacility, MunicipalityID: &home, FacilityID: &fac},
+		"otherMaker":   {Role: tsunagu.RoleFacility, MunicipalityID: &home, FacilityID: &other},
+	}
+	locations := map[string]*tsunagu.Location{
+		"shop":  {ID: shopID, MunicipalityID: home, Kind: tsunagu.LocationShop},
+		"store": {ID: 10, MunicipalityID: home, Kind: tsunagu.LocationFacility, FacilityID: &fac},
+	}
+	want := map[string][]string{
+		"shop":  {"admin", "manager", "clerk"},
+		"store": {"admin", "manager", "clerk", "maker"},
+	}
+	for ln, l := range locations {
+		level := &tsunagu.StockLevel{LocationID: l.ID, MunicipalityID: l.MunicipalityID, LocationFacilityID: l.FacilityID}
+		for un, u := range users {
+			got := level.PlansVisibleTo(u)
+			if w := slices.Contains(want[ln], un); got != w {
+				t.Errorf("%s at the %s: PlansVisibleTo %v, want %v", un, ln, got, w)
+			}
+			if u != nil && got != u.SeesStockAt(l) {
+				t.Errorf("%s at the %s: PlansVisibleTo %v, SeesStockAt %v", un, ln, got, u.SeesStockAt(l))
+			}
 		}
 	}
 }

@@ -11,13 +11,18 @@ import (
 // Reserved of it is promised to unpaid online orders, Incoming is shipped to the
 // location and not yet received.
 type StockLevel struct {
-	ProductID    ProductID
-	LocationID   LocationID
-	OnHand       int
-	Reserved     int
-	Incoming     int
-	ReorderPoint int
-	UpdatedAt    time.Time
+	ProductID  ProductID
+	LocationID LocationID
+	// MunicipalityID is the location's municipality, LocationFacilityID the facility
+	// whose own location it is (nil for shops and warehouses): who sees the level's
+	// plans (PlansVisibleTo).
+	MunicipalityID     MunicipalityID
+	LocationFacilityID *FacilityID
+	OnHand             int
+	Reserved           int
+	Incoming           int
+	ReorderPoint       int
+	UpdatedAt          time.Time
 	// Version counts the level's changes: of two reads, the higher is the newer.
 	Version int64
 }
@@ -29,6 +34,14 @@ func (l *StockLevel) Available() int { return l.OnHand - l.Reserved }
 // reorder point (a reorder point of 0 means none is set).
 func (l *StockLevel) BelowReorderPoint() bool {
 	return l.ReorderPoint > 0 && l.Available() < l.ReorderPoint
+}
+
+// PlansVisibleTo reports whether u may see the level's plans: what is on its way
+// (Incoming), its reorder point and whether stock is below it. Its location's
+// staff may (User.SeesPlansAt); shoppers, the public catalog and other
+// municipalities' staff see how much is there, not what is planned.
+func (l *StockLevel) PlansVisibleTo(u *User) bool {
+	return u.SeesPlansAt(l.MunicipalityID, l.LocationFacilityID)
 }
 
 // Bucket is the quantity of a level that a movement changes.
