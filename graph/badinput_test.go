@@ -24,9 +24,9 @@ func TestBadTextAndTimes(t *testing.T) {
 		{"ErrNULInLiteral", "", `{ products(filter: {text: "クッキー\u0000"}) { edges { node { name } } } }`, nil, "filter.text", "NUL"},
 		{"ErrNULInFragment", "", `{ ...P } fragment P on Query { productByCode(code: "4901\u00002") { name } }`, nil, "code", "NUL"},
 		{"ErrDateThatDoesNotExist", "manager", `query($f: StockMovementFilter!) { stockMovements(filter: $f) { edges { node { quantity } } } }`,
-			map[string]any{"f": map[string]any{"since": "2026-02-30T00:00:00+09:00"}}, "", "2026-02-30"},
-		{"ErrDateLiteral", "manager", `{ stockMovements(filter: {until: "2026-13-01T00:00:00Z"}) { edges { node { quantity } } } }`, nil, "", "2026-13-01"},
-		{"ErrNotATime", "manager", `{ stockMovements(filter: {until: "yesterday"}) { edges { node { quantity } } } }`, nil, "", "yesterday"},
+			map[string]any{"f": map[string]any{"since": "2026-02-30T00:00:00+09:00"}}, "filter.since", "2026-02-30"},
+		{"ErrDateLiteral", "manager", `{ stockMovements(filter: {until: "2026-13-01T00:00:00Z"}) { edges { node { quantity } } } }`, nil, "filter.until", "2026-13-01"},
+		{"ErrNotATime", "manager", `{ stockMovements(filter: {until: "yesterday"}) { edges { node { quantity } } } }`, nil, "filter.until", "yesterday"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := a.snapshot()

@@ -169,7 +169,9 @@ func (c *CatalogCache) serve(w http.ResponseWriter, r *http.Request, body []byte
 	if len(params.Variables) > 0 && json.Compact(&vars, params.Variables) != nil {
 		return false
 	}
-	key := params.OperationName + "\x00" + vars.String() + "\x00" + params.Query
+	// Keyed by a hash: a valid query padded to a megabyte costs the cache 32 bytes of
+	// key, and its answer counts against maxCacheBytes.
+	key := queryKey(params.OperationName + "\x00" + vars.String() + "\x00" + params.Query)
 
 	c.mu.Lock()
 	if !c.connected {

@@ -1,7 +1,11 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -59,6 +63,25 @@ func TestCachesKeepNoQueryText(t *testing.T) {
 	for k := range c.shapes {
 		if len(k) != 32 {
 			t.Fatalf("a shape is keyed by %d bytes, not a hash", len(k))
+		}
+	}
+	// Answers are kept under a hash of the query too: 300 valid queries padded to a
+	// megabyte each keep 32 bytes of key apiece.
+	c.connected = true
+	answer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"data":{}}`)) })
+	for i := range 300 {
+		body, _ := json.Marshal(map[string]string{"query": big + strings.Repeat(" ", i) + "}"})
+		r := httptest.NewRequest("POST", "/graphql", bytes.NewReader(body))
+		if !c.serve(httptest.NewRecorder(), r, body, answer) {
+			t.Fatal("a catalog query was not served through the cache")
+		}
+	}
+	if len(c.entries) != 300 || c.bytes != 300*len(`{"data":{}}`) {
+		t.Fatalf("%d answers in %d bytes, want 300 of %d bytes", len(c.entries), c.bytes, len(`{"data":{}}`))
+	}
+	for k := range c.entries {
+		if len(k) != 32 {
+			t.Fatalf("an answer is keyed by %d bytes, not a hash", len(k))
 		}
 	}
 	q := newQueryCache()

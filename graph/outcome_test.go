@@ -75,3 +75,51 @@ func (a *api) sendTo(h http.Handler, authorization string, body []byte) *respons
 	r.Status, r.Header = rec.Code, rec.Header()
 	return &r
 }
+
+// The same for UNAVAILABLE: the sale's connection is cut while it waits for the
+// register session (every try of it: the transaction is retried on a new one), so
+// the API cannot know whether it committed; the answer is 503, and the retry with
+// the same key once the database is back sells once.
+func TestOutcomeUnavailableIs503(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	s := a.session()
+	p := a.stocked(a.homeFac, a.homeShop, 5)
+	in := saleInput(a, s, p, 1)
+	h := a.server(graph.Options{RequestTimeout: 30 * time.Second})
+
+	raw, err := sql.Open("postgres", a.url)
+	must(t, err)
+	defer raw.Close()
+	ctx := context.Background()
+	tx, err := raw.BeginTx(ctx, nil)
+	must(t, err)
+	if _, err := tx.ExecContext(ctx, `SELECT id FROM register_sessions WHERE id = $1 FOR UPDATE`, int64(s.ID)); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"query": createSale, "variables": map[string]any{"in": in}})
+	answered := make(chan *response, 1)
+	go func() { answered <- a.sendTo(h, "Bearer "+a.tokens["clerk"], body) }()
+	var r *response
+	for r == nil {
+		select {
+		case r = <-answered:
+		case <-time.After(20 * time.Millisecond):
+			// Cut every connection that waits for the session's lock.
+			if _, err := raw.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if r.code() != "UNAVAILABLE" || r.Status != 503 {
+		t.Errorf("a sale whose connection broke: status %d, code %q, want 503 UNAVAILABLE: %+v", r.Status, r.code(), r.Errors)
+	}
+	must(t, tx.Rollback())
+	r = a.sendTo(h, "Bearer "+a.tokens["clerk"], body)
+	var sales int
+	must(t, raw.QueryRowContext(ctx, `SELECT count(*) FROM sales`).Scan(&sales))
+	if r.Status != 200 || len(r.Errors) > 0 || sales != 1 {
+		t.Errorf("the retry: status %d, %+v, %d sales, want 1", r.Status, r.Errors, sales)
+	}
+}

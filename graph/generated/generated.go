@@ -46221,7 +46221,7 @@ func (ec *executionContext) marshalNTerminalSalePayload2ᚖtsunaguᚋgraphᚋmod
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := model.UnmarshalTime(v)
+	res, err := model.UnmarshalTime(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -46231,7 +46231,7 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalNTransfer2ᚖtsunaguᚋinternalᚋtsunaguᚐTransfer(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Transfer) graphql.Marshaler {
@@ -47698,7 +47698,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := model.UnmarshalTime(v)
+	res, err := model.UnmarshalTime(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -47707,9 +47707,8 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 		return graphql.Null
 	}
 	_ = sel
-	_ = ctx
 	res := model.MarshalTime(*v)
-	return res
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) marshalOTransfer2ᚖtsunaguᚋinternalᚋtsunaguᚐTransfer(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Transfer) graphql.Marshaler {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"tsunagu/internal/tsunagu"
 )
@@ -89,4 +90,18 @@ func TestCheckoutUnpaidOrderBounds(t *testing.T) {
 		}
 	})
 	w.checkLedger()
+}
+
+// An unpaid order holds its stock for the reservation time the server is set to
+// (TSUNAGU_ORDER_RESERVATION), not a fixed one: reserved until created + the setting.
+func TestCheckoutReservationFollowsSetting(t *testing.T) {
+	t.Parallel()
+	w := newOrderWorld(t)
+	for _, ttl := range []time.Duration{7 * time.Minute, 2 * time.Hour} {
+		w.orders.ReservationTTL = ttl
+		o := w.checkout(context.Background(), w.pickupInput(cart(w.homeShop, w.cookies, 1))).Order
+		if held := o.ReservedUntil.Sub(o.CreatedAt); held != ttl {
+			t.Errorf("an order made with a %v reservation holds its stock for %v", ttl, held)
+		}
+	}
 }
