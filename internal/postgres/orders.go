@@ -129,10 +129,9 @@ type checkedOut struct {
 	tsunagu.Order
 	Token        string `db:"-"`
 	ClientSecret *string
-	// TokenSalt and TokenHash are what is stored of Token (see orderToken);
-	// LegacyToken is the token of an order from before, stored as it is.
+	// TokenSalt and TokenHash are what is stored of Token (see orderToken); an
+	// order from before tokens were derived has no salt, and only its token's hash.
 	TokenSalt, TokenHash []byte
-	LegacyToken          *string `db:"token"`
 }
 
 // payable reports whether a PaymentIntent may still be created for the order: it
@@ -143,24 +142,20 @@ func (o *checkedOut) payable(now time.Time) bool {
 
 // loadCheckedOut returns order id as its checkout under key returned it, with the
 // token derived again from key. Returns INVALID_STATE for an order from before
-// tokens were derived whose token is no longer kept.
+// tokens were derived, whose token only its hash is kept of.
 func loadCheckedOut(ctx context.Context, tx queryer, id tsunagu.OrderID, key string) (*checkedOut, error) {
 	var o checkedOut
-	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+`, o.token, o.token_salt, o.token_hash, o.client_secret
+	err := tx.GetContext(ctx, &o, `SELECT `+orderColumns+`, o.token_salt, o.token_hash, o.client_secret
 		FROM orders o WHERE o.id = $1`, id)
 	if err != nil {
 		return nil, notFound(err, "", "order")
 	}
-	switch {
-	case o.TokenSalt != nil:
-		o.Token = orderToken(o.ID, key, o.TokenSalt)
-		if !tokenOpens(o.TokenSalt, o.TokenHash, o.Token) {
-			return nil, fmt.Errorf("order %d: the token derived from its checkout's key does not match its hash", o.ID)
-		}
-	case o.LegacyToken != nil:
-		o.Token = *o.LegacyToken
-	default:
+	if o.TokenSalt == nil {
 		return nil, errTokenLost
+	}
+	o.Token = orderToken(o.ID, key, o.TokenSalt)
+	if !tokenOpens(o.TokenSalt, o.TokenHash, o.Token) {
+		return nil, fmt.Errorf("order %d: the token derived from its checkout's key does not match its hash", o.ID)
 	}
 	return &o, nil
 }

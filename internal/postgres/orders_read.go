@@ -63,7 +63,8 @@ func (s *OrderService) OrderByToken(ctx context.Context, token string) (*tsunagu
 		tsunagu.Order
 		TokenSalt, TokenHash []byte
 	}
-	q, arg := `SELECT `+orderColumns+`, o.token_salt, o.token_hash FROM orders o WHERE o.token = $1`, any(token)
+	q, arg := `SELECT `+orderColumns+`, o.token_salt, o.token_hash FROM orders o
+		WHERE o.token_salt IS NULL AND o.token_hash = $1`, any(legacyTokenHash(token))
 	id, derived := tokenOrderID(token)
 	if derived {
 		q, arg = `SELECT `+orderColumns+`, o.token_salt, o.token_hash FROM orders o WHERE o.id = $1`, id

@@ -41,7 +41,8 @@ func tokenHash(salt []byte, token string) []byte {
 }
 
 // tokenOrderID is the order a token of the current form names; ok is false for a
-// token of the legacy form (32 random bytes, base64url, stored as they are).
+// token of the legacy form (32 random bytes, base64url, from before tokens were
+// derived), which is found by legacyTokenHash.
 func tokenOrderID(token string) (id tsunagu.OrderID, ok bool) {
 	before, _, found := strings.Cut(token, ".")
 	if !found {
@@ -60,7 +61,15 @@ func tokenOpens(salt, hash []byte, token string) bool {
 	return len(salt) > 0 && hmac.Equal(tokenHash(salt, token), hash)
 }
 
+// legacyTokenHash is what is kept of a legacy token: its SHA-256, as staff tokens
+// are kept (migration 00035 computed the same in SQL).
+func legacyTokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
 // errTokenLost is the answer to a checkout retry for an order whose token was
-// stored before tokens were derived, and is no longer kept.
+// made before tokens were derived: only its hash is kept, so it cannot be shown
+// again.
 var errTokenLost = tsunagu.Errorf(tsunagu.CodeInvalidState, "",
 	"This order was placed before order links were kept only as a hash, and its link can no longer be shown again; ask the shop, giving the order number.")
