@@ -22,22 +22,8 @@ import (
 // is up; the retry with the same key after the lock is gone sells once.
 func TestOutcomeUnknownIs503(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t)
-	s := a.session()
-	p := a.stocked(a.homeFac, a.homeShop, 5)
-	in := saleInput(a, s, p, 1)
-	h := a.server(graph.Options{RequestTimeout: 2 * time.Second})
-
-	raw, err := sql.Open("postgres", a.url)
-	must(t, err)
-	defer raw.Close()
+	a, h, raw, tx, body := saleBehindLock(t, 2*time.Second)
 	ctx := context.Background()
-	tx, err := raw.BeginTx(ctx, nil)
-	must(t, err)
-	if _, err := tx.ExecContext(ctx, `SELECT id FROM register_sessions WHERE id = $1 FOR UPDATE`, int64(s.ID)); err != nil {
-		t.Fatal(err)
-	}
-	body, _ := json.Marshal(map[string]any{"query": createSale, "variables": map[string]any{"in": in}})
 	r := a.sendTo(h, "Bearer "+a.tokens["clerk"], body)
 	if r.code() != "TIMEOUT" || r.Status != 503 {
 		t.Errorf("a sale that ran out of time: status %d, code %q, want 503 TIMEOUT: %+v", r.Status, r.code(), r.Errors)
@@ -82,22 +68,8 @@ func (a *api) sendTo(h http.Handler, authorization string, body []byte) *respons
 // the same key once the database is back sells once.
 func TestOutcomeUnavailableIs503(t *testing.T) {
 	t.Parallel()
-	a := newAPI(t)
-	s := a.session()
-	p := a.stocked(a.homeFac, a.homeShop, 5)
-	in := saleInput(a, s, p, 1)
-	h := a.server(graph.Options{RequestTimeout: 30 * time.Second})
-
-	raw, err := sql.Open("postgres", a.url)
-	must(t, err)
-	defer raw.Close()
+	a, h, raw, tx, body := saleBehindLock(t, 30*time.Second)
 	ctx := context.Background()
-	tx, err := raw.BeginTx(ctx, nil)
-	must(t, err)
-	if _, err := tx.ExecContext(ctx, `SELECT id FROM register_sessions WHERE id = $1 FOR UPDATE`, int64(s.ID)); err != nil {
-		t.Fatal(err)
-	}
-	body, _ := json.Marshal(map[string]any{"query": createSale, "variables": map[string]any{"in": in}})
 	answered := make(chan *response, 1)
 	go func() { answered <- a.sendTo(h, "Bearer "+a.tokens["clerk"], body) }()
 	var r *response
@@ -122,4 +94,25 @@ func TestOutcomeUnavailableIs503(t *testing.T) {
 	if r.Status != 200 || len(r.Errors) > 0 || sales != 1 {
 		t.Errorf("the retry: status %d, %+v, %d sales, want 1", r.Status, r.Errors, sales)
 	}
+}
+
+// saleBehindLock is a clerk's sale (body) that will wait for its register session,
+// which tx, on a connection of its own (raw), holds locked; h serves the API with
+// requests given timeout.
+func saleBehindLock(t *testing.T, timeout time.Duration) (*api, http.Handler, *sql.DB, *sql.Tx, []byte) {
+	a := newAPI(t)
+	s := a.session()
+	p := a.stocked(a.homeFac, a.homeShop, 5)
+	in := saleInput(a, s, p, 1)
+	h := a.server(graph.Options{RequestTimeout: timeout})
+	raw, err := sql.Open("postgres", a.url)
+	must(t, err)
+	t.Cleanup(func() { raw.Close() })
+	tx, err := raw.BeginTx(context.Background(), nil)
+	must(t, err)
+	if _, err := tx.Exec(`SELECT id FROM register_sessions WHERE id = $1 FOR UPDATE`, int64(s.ID)); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"query": createSale, "variables": map[string]any{"in": in}})
+	return a, h, raw, tx, body
 }
