@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"text/template"
 
@@ -121,20 +120,7 @@ func execute(src string, locale tsunagu.Locale, data any) (string, error) {
 
 // Yen writes an amount of yen as readers of locale expect it: 1,200円, ¥1,200, 1,200日元, 1,200엔.
 func Yen(locale tsunagu.Locale, n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	num := b.String()
-	if neg {
-		num = "-" + num
-	}
+	num := tsunagu.GroupDigits(n)
 	switch locale {
 	case tsunagu.LocaleEN:
 		return "¥" + num

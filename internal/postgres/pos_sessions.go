@@ -209,7 +209,7 @@ func (s *POSService) RecordCashMovement(ctx context.Context, in tsunagu.RecordCa
 				}
 				if in.Amount > expected {
 					return nil, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.amount",
-						"The drawer should hold %s; you cannot take out %s.", posYen(expected), posYen(in.Amount))
+						"The drawer should hold %s; you cannot take out %s.", tsunagu.Yen(expected), tsunagu.Yen(in.Amount))
 				}
 			}
 			out := &tsunagu.CashMovement{}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -336,25 +335,4 @@ func validatePOSName(errs *tsunagu.ValidationErrors, name, field, required strin
 	case utf8.RuneCountInString(name) > tsunagu.MaxNameLength:
 		errs.Add(tsunagu.CodeTooLong, field, "This can be at most %d characters.", tsunagu.MaxNameLength)
 	}
-}
-
-// posYen formats n as ¥1,234 or -¥1,234 for messages.
-func posYen(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	digits := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	b.WriteString("¥")
-	for i := range len(digits) {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(digits[i])
-	}
-	return b.String()
 }
