@@ -215,7 +215,7 @@ func (s *SettlementService) MarkSettlementPaid(ctx context.Context, in tsunagu.M
 	if err != nil {
 		return nil, err
 	}
-	paidOn, err := in.Validate()
+	paidOn, err := in.Validate(time.Now())
 	if err != nil {
 		return nil, err
 	}

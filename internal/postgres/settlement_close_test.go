@@ -253,6 +253,9 @@ func TestMarkSettlementPaid(t *testing.T) {
 	w.refused(t, before, err, tsunagu.CodePaidBeforeClose, "input.paidOn")
 	_, err = pay(w.manager, closed.ID, "2026-02-30", "振込 0001")
 	w.refused(t, before, err, tsunagu.CodeInvalidInput, "input.paidOn")
+	tomorrow := time.Now().In(time.FixedZone("JST", 9*3600)).AddDate(0, 0, 1).Format(time.DateOnly)
+	_, err = pay(w.manager, closed.ID, tomorrow, "振込 0001")
+	w.refused(t, before, err, tsunagu.CodeInvalidInput, "input.paidOn")
 	_, err = pay(w.otherManager, closed.ID, closedOn, "振込 0001")
 	if tsunagu.ErrorCode(err) != tsunagu.CodeNotFound {
 		t.Errorf("another municipality's manager: %v, want NOT_FOUND", err)

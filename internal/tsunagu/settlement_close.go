@@ -51,15 +51,20 @@ type MarkSettlementPaidInput struct {
 // MaxPaymentReference bounds a payment reference, in characters.
 const MaxPaymentReference = 200
 
-// Validate checks the input alone and returns the payment day.
-func (in *MarkSettlementPaidInput) Validate() (time.Time, error) {
+// Validate checks the input, at now, and returns the payment day: a day that has
+// not come yet in Japan is INVALID_INPUT (input.paidOn), since a payment is
+// recorded once it is made.
+func (in *MarkSettlementPaidInput) Validate(now time.Time) (time.Time, error) {
 	var errs ValidationErrors
 	in.Reference = strings.TrimSpace(in.Reference)
 	if len([]rune(in.Reference)) > MaxPaymentReference {
 		errs.Add(CodeTooLong, "input.reference", "Give a reference of at most %d characters.", MaxPaymentReference)
 	}
 	d, err := ParseDate(in.PaidOn, "input.paidOn")
-	errs.AddError(err)
+	if !errs.AddError(err) && d.After(DayOf(now)) {
+		errs.Add(CodeInvalidInput, "input.paidOn", "%s has not come yet (Japan time): record the payment once it is made.",
+			d.Format(time.DateOnly))
+	}
 	return d, errs.Err()
 }
 
@@ -120,7 +125,8 @@ type SettlementCloser interface {
 	// MarkSettlementPaid records that a closed statement was paid to its facility,
 	// by an admin or a manager of the shop's municipality. The same payment again
 	// returns the statement unchanged. Returns UNAUTHENTICATED, FORBIDDEN, NOT_FOUND
-	// (unknown or not visible), INVALID_INPUT (input.paidOn), TOO_LONG
+	// (unknown or not visible), INVALID_INPUT (input.paidOn: not a day, or one that
+	// has not come yet), TOO_LONG
 	// (input.reference), SETTLEMENT_NOT_CLOSED, PAID_BEFORE_CLOSE (input.paidOn),
 	// ALREADY_PAID (another payment was recorded), and then changes nothing. The
 	// payment is in the audit log.

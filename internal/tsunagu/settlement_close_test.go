@@ -79,10 +79,22 @@ func TestSettleRefundOfEarlierSale(t *testing.T) {
 }
 
 func TestMarkSettlementPaidInput(t *testing.T) {
+	now := time.Date(2026, time.May, 1, 0, 30, 0, 0, time.FixedZone("JST", 9*3600)) // 30 April in UTC
 	in := tsunagu.MarkSettlementPaidInput{PaidOn: "2026-04-31", Reference: string(make([]rune, 201))}
-	_, err := in.Validate()
+	_, err := in.Validate(now)
 	errs := tsunagu.UserErrors(err)
 	if len(errs) != 2 || errs[0].Code != tsunagu.CodeTooLong || errs[1].Code != tsunagu.CodeInvalidInput || errs[1].Field != "input.paidOn" {
 		t.Errorf("errors %+v", errs)
+	}
+	// Today in Japan is a payment day; tomorrow is not yet.
+	for day, ok := range map[string]bool{"2026-05-01": true, "2026-04-15": true, "2026-05-02": false} {
+		in := tsunagu.MarkSettlementPaidInput{PaidOn: day}
+		d, err := in.Validate(now)
+		if got := err == nil; got != ok || (ok && d.Format(time.DateOnly) != day) {
+			t.Errorf("paid on %s at %v: %v %v", day, now, d, err)
+		}
+		if !ok && (tsunagu.ErrorCode(err) != tsunagu.CodeInvalidInput || tsunagu.UserErrors(err)[0].Field != "input.paidOn") {
+			t.Errorf("paid on %s: %v, want INVALID_INPUT on input.paidOn", day, err)
+		}
 	}
 }
