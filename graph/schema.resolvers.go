@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
 	"tsunagu/graph/generated"
 	"tsunagu/graph/gid"
@@ -68,14 +67,6 @@ func (r *exchangeBalanceResolver) A(ctx context.Context, obj *tsunagu.ExchangeBa
 
 func (r *exchangeBalanceResolver) B(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error) {
 	return load(ctx, &loadersFrom(ctx).municipality, obj.B, "municipality")
-}
-
-func (r *exchangeBalanceResolver) TransfersAToB(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.ExchangeTransferFigures, error) {
-	panic(fmt.Errorf("not implemented: TransfersAToB - transfersAToB"))
-}
-
-func (r *exchangeBalanceResolver) TransfersBToA(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.ExchangeTransferFigures, error) {
-	panic(fmt.Errorf("not implemented: TransfersBToA - transfersBToA"))
 }
 
 func (r *facilityResolver) Municipality(ctx context.Context, obj *tsunagu.Facility) (*tsunagu.Municipality, error) {

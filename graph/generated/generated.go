@@ -1103,9 +1103,6 @@ type CommissionRateResolver interface {
 type ExchangeBalanceResolver interface {
 	A(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error)
 	B(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.Municipality, error)
-
-	TransfersAToB(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.ExchangeTransferFigures, error)
-	TransfersBToA(ctx context.Context, obj *tsunagu.ExchangeBalance) (*tsunagu.ExchangeTransferFigures, error)
 }
 type FacilityResolver interface {
 	Municipality(ctx context.Context, obj *tsunagu.Facility) (*tsunagu.Municipality, error)
@@ -13659,11 +13656,11 @@ func (ec *executionContext) _ExchangeBalance_transfersAToB(ctx context.Context, 
 			return ec.fieldContext_ExchangeBalance_transfersAToB(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ExchangeBalance().TransfersAToB(ctx, obj)
+			return obj.TransfersAToB, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.ExchangeTransferFigures) graphql.Marshaler {
-			return ec.marshalNExchangeTransferFigures2ᚖtsunaguᚋinternalᚋtsunaguᚐExchangeTransferFigures(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.ExchangeTransferFigures) graphql.Marshaler {
+			return ec.marshalNExchangeTransferFigures2tsunaguᚋinternalᚋtsunaguᚐExchangeTransferFigures(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13673,8 +13670,8 @@ func (ec *executionContext) fieldContext_ExchangeBalance_transfersAToB(_ context
 	fc = &graphql.FieldContext{
 		Object:     "ExchangeBalance",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ExchangeTransferFigures(ctx, field)
 		},
@@ -13691,11 +13688,11 @@ func (ec *executionContext) _ExchangeBalance_transfersBToA(ctx context.Context, 
 			return ec.fieldContext_ExchangeBalance_transfersBToA(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ExchangeBalance().TransfersBToA(ctx, obj)
+			return obj.TransfersBToA, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.ExchangeTransferFigures) graphql.Marshaler {
-			return ec.marshalNExchangeTransferFigures2ᚖtsunaguᚋinternalᚋtsunaguᚐExchangeTransferFigures(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.ExchangeTransferFigures) graphql.Marshaler {
+			return ec.marshalNExchangeTransferFigures2tsunaguᚋinternalᚋtsunaguᚐExchangeTransferFigures(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13705,8 +13702,8 @@ func (ec *executionContext) fieldContext_ExchangeBalance_transfersBToA(_ context
 	fc = &graphql.FieldContext{
 		Object:     "ExchangeBalance",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ExchangeTransferFigures(ctx, field)
 		},
@@ -37461,17 +37458,15 @@ func (ec *executionContext) _ExchangeBalance(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "transfersAToB":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ExchangeBalance_transfersAToB(ctx, field, obj)
-				})
+			out.Values[i] = ec._ExchangeBalance_transfersAToB(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "transfersBToA":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ExchangeBalance_transfersBToA(ctx, field, obj)
-				})
+			out.Values[i] = ec._ExchangeBalance_transfersBToA(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44365,12 +44360,8 @@ func (ec *executionContext) marshalNExchangeSalesFigures2tsunaguᚋinternalᚋts
 	return ec._ExchangeSalesFigures(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNExchangeTransferFigures2ᚖtsunaguᚋinternalᚋtsunaguᚐExchangeTransferFigures(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ExchangeTransferFigures) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ExchangeTransferFigures!")
-		return graphql.Null
-	}
-	return ec._ExchangeTransferFigures(ctx, sel, v)
+func (ec *executionContext) marshalNExchangeTransferFigures2tsunaguᚋinternalᚋtsunaguᚐExchangeTransferFigures(ctx context.Context, sel ast.SelectionSet, v tsunagu.ExchangeTransferFigures) graphql.Marshaler {
+	return ec._ExchangeTransferFigures(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNFacility2ᚖtsunaguᚋinternalᚋtsunaguᚐFacility(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Facility) graphql.Marshaler {

@@ -134,12 +134,12 @@ type ExchangeTransferFigures struct {
 // smaller ID. Months in which they neither sold each other's goods nor sent each
 // other any have none.
 type ExchangeBalance struct {
-	Month    string // "2026-11", in Japan time
-	A, B     MunicipalityID
-	ASoldOfB ExchangeSalesFigures
-	BSoldOfA ExchangeSalesFigures
-	AToB     ExchangeTransferFigures
-	BToA     ExchangeTransferFigures
+	Month         string // "2026-11", in Japan time
+	A, B          MunicipalityID
+	ASoldOfB      ExchangeSalesFigures
+	BSoldOfA      ExchangeSalesFigures
+	TransfersAToB ExchangeTransferFigures
+	TransfersBToA ExchangeTransferFigures
 }
 
 // Net is what A owes B: what A's shops owe B's facilities less what B's shops owe
@@ -173,9 +173,9 @@ func CombineExchange(sales []*ExchangeSales, transfers []*ExchangeTransfers) []*
 	}
 	for _, t := range transfers {
 		if b, fromA := at(t.Month, t.FromMunicipalityID, t.ToMunicipalityID); fromA {
-			b.AToB = t.ExchangeTransferFigures
+			b.TransfersAToB = t.ExchangeTransferFigures
 		} else {
-			b.BToA = t.ExchangeTransferFigures
+			b.TransfersBToA = t.ExchangeTransferFigures
 		}
 	}
 	out := make([]*ExchangeBalance, 0, len(byKey))

@@ -27,10 +27,10 @@ func TestCombineExchange(t *testing.T) {
 		[]*tsunagu.ExchangeSales{sold(apr, 2, 1, 500), sold(apr, 1, 2, 2040), sold(mar, 3, 1, 100)},
 		[]*tsunagu.ExchangeTransfers{sent("2026-04", 2, 1, 4), sent("2026-02", 1, 3, 7)})
 	want := []*tsunagu.ExchangeBalance{
-		{Month: "2026-02", A: 1, B: 3, AToB: tsunagu.ExchangeTransferFigures{ShippedUnits: 7}},
+		{Month: "2026-02", A: 1, B: 3, TransfersAToB: tsunagu.ExchangeTransferFigures{ShippedUnits: 7}},
 		{Month: "2026-03", A: 1, B: 3, BSoldOfA: tsunagu.ExchangeSalesFigures{Payable: 100}},
 		{Month: "2026-04", A: 1, B: 2, ASoldOfB: tsunagu.ExchangeSalesFigures{Payable: 2040},
-			BSoldOfA: tsunagu.ExchangeSalesFigures{Payable: 500}, BToA: tsunagu.ExchangeTransferFigures{ShippedUnits: 4}},
+			BSoldOfA: tsunagu.ExchangeSalesFigures{Payable: 500}, TransfersBToA: tsunagu.ExchangeTransferFigures{ShippedUnits: 4}},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("balances (-want +got):\n%s", d)
