@@ -38,20 +38,32 @@ func NewAuthService(db *DB) *AuthService {
 var dummyHash, _ = argon2id.CreateHash("not a password", argon2id.DefaultParams)
 
 // hashSlots bounds how many argon2id hashes run at once: each takes 64 MiB and a
-// core for tens of milliseconds, so a burst of logins must queue rather than
+// core for tens of milliseconds, so a burst of logins or sign-ups (anonymous, and
+// hashing whether or not the address has an account) must queue rather than
 // exhaust the machine's memory.
 var hashSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
 
-// comparePassword is argon2id.ComparePasswordAndHash in a hash slot; it gives up
-// with ctx's error when the request ends while it waits.
-func comparePassword(ctx context.Context, password, hash string) (bool, error) {
+// inHashSlot runs hash in a hash slot; it gives up with ctx's error when the
+// request ends while it waits for one.
+func inHashSlot[T any](ctx context.Context, hash func() (T, error)) (T, error) {
 	select {
 	case hashSlots <- struct{}{}:
 		defer func() { <-hashSlots }()
 	case <-ctx.Done():
-		return false, ctx.Err()
+		var zero T
+		return zero, ctx.Err()
 	}
-	return argon2id.ComparePasswordAndHash(password, hash)
+	return hash()
+}
+
+// comparePassword is argon2id.ComparePasswordAndHash in a hash slot.
+func comparePassword(ctx context.Context, password, hash string) (bool, error) {
+	return inHashSlot(ctx, func() (bool, error) { return argon2id.ComparePasswordAndHash(password, hash) })
+}
+
+// hashPassword is the argon2id hash of a new password, made in a hash slot.
+func (s *AuthService) hashPassword(ctx context.Context, password string) (string, error) {
+	return inHashSlot(ctx, func() (string, error) { return argon2id.CreateHash(password, s.PasswordParams) })
 }
 
 var errInvalidCredentials = tsunagu.Errorf(tsunagu.CodeInvalidCredentials, "input.password",
@@ -217,7 +229,7 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := argon2id.CreateHash(in.Password, s.PasswordParams)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}

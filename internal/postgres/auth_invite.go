@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alexedwards/argon2id"
-
 	"tsunagu/internal/mail"
 	"tsunagu/internal/tsunagu"
 )
@@ -83,7 +81,7 @@ func (s *AuthService) AcceptInvitation(ctx context.Context, in tsunagu.AcceptInv
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := argon2id.CreateHash(in.Password, s.PasswordParams)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}

@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 
-	"github.com/alexedwards/argon2id"
-
 	"tsunagu/internal/tsunagu"
 )
 
@@ -46,7 +44,7 @@ func (s *AuthService) ChangePassword(ctx context.Context, in tsunagu.ChangePassw
 	if err := s.loginSucceeded(ctx, u.Email); err != nil {
 		return err
 	}
-	hash, err := argon2id.CreateHash(in.NewPassword, s.PasswordParams)
+	hash, err := s.hashPassword(ctx, in.NewPassword)
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alexedwards/argon2id"
-
 	"tsunagu/internal/mail"
 	"tsunagu/internal/tsunagu"
 )
@@ -64,7 +62,7 @@ func (s *AuthService) ResetPassword(ctx context.Context, in tsunagu.ResetPasswor
 	if strings.TrimSpace(in.Token) == "" {
 		return errInvalidResetToken
 	}
-	hash, err := argon2id.CreateHash(in.Password, s.PasswordParams)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return err
 	}

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/alexedwards/argon2id"
-
 	"tsunagu/internal/mail"
 	"tsunagu/internal/tsunagu"
 )
@@ -31,7 +29,7 @@ func (s *AuthService) SignUp(ctx context.Context, in tsunagu.SignUpInput) (err e
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	hash, err := argon2id.CreateHash(in.Password, s.PasswordParams)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return err
 	}
