@@ -83,10 +83,11 @@ func (l *RateLimits) defaults() {
 	}
 }
 
-// limits returns the buckets of a request: its client address and, with a bearer
-// token, the token (by its hash: the table never holds a usable token).
-func (l *RateLimits) limits(r *http.Request) []tsunagu.RateLimit {
-	out := []tsunagu.RateLimit{{Key: "ip:" + clientAddress(r), Rate: l.IPRate, Burst: l.IPBurst}}
+// limits returns the buckets of a request: its client address (as the middleware
+// put it in ctx) and, with a bearer token, the token (by its hash: the table never
+// holds a usable token).
+func (l *RateLimits) limits(ctx context.Context, r *http.Request) []tsunagu.RateLimit {
+	out := []tsunagu.RateLimit{{Key: "ip:" + tsunagu.ClientAddrFrom(ctx), Rate: l.IPRate, Burst: l.IPBurst}}
 	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 		h := sha256.Sum256([]byte(strings.TrimSpace(token)))
 		out = append(out, tsunagu.RateLimit{Key: "t:" + hex.EncodeToString(h[:16]), Rate: l.TokenRate, Burst: l.TokenBurst})
@@ -102,7 +103,7 @@ func (l *RateLimits) throttle(ctx context.Context, o Options, w http.ResponseWri
 	if l.Limiter == nil {
 		return false
 	}
-	wait, err := l.Limiter.Allow(ctx, l.limits(r))
+	wait, err := l.Limiter.Allow(ctx, l.limits(ctx, r))
 	if err != nil {
 		o.Log.WarnContext(ctx, "rate limiter", "err", err, "request_id", requestID(ctx))
 		return false

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -95,9 +96,19 @@ func TestInputListLimits(t *testing.T) {
 // unless token is "".
 func sendFrom(t *testing.T, h http.Handler, ip, token, query string) *response {
 	t.Helper()
+	return sendVia(t, h, ip, "", token, query)
+}
+
+// sendVia is sendFrom through a proxy at ip, which says the request came from
+// forwardedFor (an X-Forwarded-For header, when not empty).
+func sendVia(t *testing.T, h http.Handler, ip, forwardedFor, token, query string) *response {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query})
 	req := httptest.NewRequest("POST", "/graphql", bytes.NewReader(body))
 	req.RemoteAddr = ip + ":40000"
+	if forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -164,6 +175,34 @@ func TestRateLimits(t *testing.T) {
 		if r := sendFrom(t, one, "198.51.100.8", "", q); len(r.Errors) > 0 {
 			t.Errorf("another address: %+v", r.Errors)
 		}
+	})
+	t.Run("BehindALoadBalancer", func(t *testing.T) {
+		lb, err := graph.ParseTrustedProxies("10.0.0.0/8")
+		must(t, err)
+		trusting := o
+		trusting.TrustedProxies = lb
+		h := a.server(trusting)
+		// Two shoppers behind the balancer 10.1.1.1: each has a bucket of its own.
+		for range 3 {
+			if r := sendVia(t, h, "10.1.1.1", "203.0.113.20", "", q); len(r.Errors) > 0 {
+				t.Fatalf("first client: %+v", r.Errors)
+			}
+		}
+		checkThrottled(t, sendVia(t, h, "10.1.1.1", "203.0.113.20", "", q))
+		// A client's own X-Forwarded-For is read from the right: only what the
+		// trusted hop appended counts, so inventing addresses escapes nothing.
+		checkThrottled(t, sendVia(t, h, "10.1.1.1", "198.18.0.1, 203.0.113.20", "", q))
+		if r := sendVia(t, h, "10.1.1.1", "203.0.113.21", "", q); len(r.Errors) > 0 {
+			t.Errorf("second client behind the same balancer: %+v", r.Errors)
+		}
+		// Without trusted proxies the header is anybody's to send, and ignored: the
+		// bucket is the peer's.
+		for i := range 3 {
+			if r := sendVia(t, one, "192.0.2.60", fmt.Sprintf("198.18.1.%d", i), "", q); len(r.Errors) > 0 {
+				t.Fatalf("request %d: %+v", i+1, r.Errors)
+			}
+		}
+		checkThrottled(t, sendVia(t, one, "192.0.2.60", "198.18.1.99", "", q))
 	})
 	t.Run("DatabaseDownLetsRequestsThrough", func(t *testing.T) {
 		// A limiter that cannot reach its buckets must not turn into an outage of

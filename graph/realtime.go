@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -119,13 +118,15 @@ func (res *Resolver) websocketHandler(o Options) http.Handler {
 				"WebSockets from this origin are not allowed."))
 			return
 		}
-		addr := "ip:" + clientAddress(r)
+		addr := "ip:" + o.TrustedProxies.clientAddress(r)
 		if !counts.acquire(addr, rt.MaxSocketsPerAddress) {
 			writeError(w, http.StatusTooManyRequests, tsunagu.Errorf(tsunagu.CodeRateLimited, "",
 				"Too many open connections from your address (at most %d).", rt.MaxSocketsPerAddress))
 			return
 		}
 		defer counts.release(addr)
+		rt.Hub.sockets.Add(1)
+		defer rt.Hub.sockets.Add(-1)
 		// The server's read and write timeouts are for requests; a socket lives on.
 		rc := http.NewResponseController(w)
 		rc.SetReadDeadline(time.Time{})
@@ -157,16 +158,6 @@ func (rt *Realtime) originAllowed(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-// clientAddress is the network address a request came from (without its port): the
-// key of the per-address rate limits, socket limits and unpaid-order bound.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // socketCounts counts the open sockets of this process per key (a token's hash, an

@@ -3,8 +3,11 @@ package graph
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 
+	"tsunagu/internal/metrics"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -17,6 +20,7 @@ import (
 // and a wake-up signal, so an object changed many times before the subscriber got
 // to it is read once, in its latest state.
 type Hub struct {
+	sockets   atomic.Int64 // open on this process, signed in or not
 	mu        sync.Mutex
 	connected bool
 	watchers  map[string]map[*watch]struct{}
@@ -44,7 +48,11 @@ func topicOrder(id tsunagu.OrderID) string   { return "order:" + strconv.FormatI
 func topicLocation(id tsunagu.LocationID) string {
 	return "location:" + strconv.FormatInt(int64(id), 10)
 }
-func topicUser(id tsunagu.UserID) string { return "user:" + strconv.FormatInt(int64(id), 10) }
+
+// prefixUser begins the topic of a user: a signed-in socket watches it to hear of a revocation.
+const prefixUser = "user:"
+
+func topicUser(id tsunagu.UserID) string { return prefixUser + strconv.FormatInt(int64(id), 10) }
 func topicMunicipality(id tsunagu.MunicipalityID) string {
 	return "municipality:" + strconv.FormatInt(int64(id), 10)
 }
@@ -134,6 +142,24 @@ func (h *Hub) Watching() int {
 		n += len(ws)
 	}
 	return n
+}
+
+// Instrument reports the sockets and subscriptions open on this process in m.
+func (h *Hub) Instrument(m *metrics.Metrics) {
+	m.Gauge("tsunagu_websockets_open", "WebSockets open on this process.", func() float64 {
+		return float64(h.sockets.Load())
+	})
+	m.Gauge("tsunagu_subscriptions_open", "GraphQL subscriptions open on this process.", func() float64 {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		n := 0
+		for t, ws := range h.watchers {
+			if !strings.HasPrefix(t, prefixUser) { // not a socket's own watch
+				n += len(ws)
+			}
+		}
+		return float64(n)
+	})
 }
 
 // unwatch drops w (again is harmless).

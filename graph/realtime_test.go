@@ -16,6 +16,7 @@ import (
 
 	"tsunagu/graph"
 	"tsunagu/graph/gid"
+	"tsunagu/internal/metrics"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
@@ -28,13 +29,19 @@ const wait = 10 * time.Second
 // served over real HTTP. It returns the base URL.
 func (a *api) process(t *testing.T, rt graph.Realtime) (string, *graph.Hub) {
 	t.Helper()
+	return a.processWith(t, graph.Options{Realtime: rt})
+}
+
+// processWith is process with the server's options o (its Realtime.Hub is made here).
+func (a *api) processWith(t *testing.T, o graph.Options) (string, *graph.Hub) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	rt.Hub = graph.NewHub()
-	must(t, postgres.Listen(ctx, a.url, nil, postgres.EventsReceiver(rt.Hub)))
-	srv := httptest.NewServer(a.server(graph.Options{Realtime: rt}))
+	o.Realtime.Hub = graph.NewHub()
+	must(t, postgres.Listen(ctx, a.url, nil, postgres.EventsReceiver(o.Realtime.Hub)))
+	srv := httptest.NewServer(a.server(o))
 	t.Cleanup(srv.Close)
-	return srv.URL, rt.Hub
+	return srv.URL, o.Realtime.Hub
 }
 
 // post runs a GraphQL operation over HTTP against the process at base.
@@ -75,6 +82,12 @@ func dial(t *testing.T, base, origin string) (*wsClient, *http.Response, error) 
 	if origin != "" {
 		h.Set("Origin", origin)
 	}
+	return dialWith(t, base, h)
+}
+
+// dialWith opens a socket to the process at base with the request headers h.
+func dialWith(t *testing.T, base string, h http.Header) (*wsClient, *http.Response, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	c, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql",
@@ -440,6 +453,57 @@ func TestSubscriptionRefusals(t *testing.T) {
 			t.Errorf("closed with %d, want 4401", code)
 		}
 	})
+}
+
+// Behind a trusted load balancer the socket limit per address counts each
+// client's sockets (by X-Forwarded-For), not the balancer's; and the open sockets
+// and subscriptions are metrics.
+func TestSocketsBehindALoadBalancer(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	lb, err := graph.ParseTrustedProxies("127.0.0.1")
+	must(t, err)
+	base, hub := a.processWith(t, graph.Options{TrustedProxies: lb, Realtime: graph.Realtime{MaxSocketsPerAddress: 1}})
+	m := metrics.New()
+	hub.Instrument(m)
+	from := func(addr string) http.Header { return http.Header{"X-Forwarded-For": {addr}} }
+	shopEvents := `subscription($shop: ID!) { shopOrderEvents(shopId: $shop) { id } }`
+	homeShop := map[string]any{"shop": a.id(gid.KindLocation, int64(a.homeShop.ID))}
+
+	var clients []*wsClient
+	for _, addr := range []string{"203.0.113.1", "203.0.113.2"} {
+		c, _, err := dialWith(t, base, from(addr))
+		if err != nil {
+			t.Fatalf("the first socket of %s: %v", addr, err)
+		}
+		c.init(a.tokens["clerk"])
+		if msg := c.read(); msg.Type != "connection_ack" {
+			t.Fatalf("%s: got %s, want connection_ack", addr, msg.Type)
+		}
+		c.subscribe("1", shopEvents, homeShop)
+		clients = append(clients, c)
+	}
+	_, res, err := dialWith(t, base, from("203.0.113.1"))
+	if err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a second socket of 203.0.113.1: %v, %v; want 429", err, res)
+	}
+	watching(t, hub, 4) // two signed-in sockets, two subscriptions
+	got := scrape(t, m)
+	if got["tsunagu_websockets_open"] != 2 || got["tsunagu_subscriptions_open"] != 2 {
+		t.Errorf("websockets_open %v, subscriptions_open %v; want 2 and 2",
+			got["tsunagu_websockets_open"], got["tsunagu_subscriptions_open"])
+	}
+	for _, c := range clients {
+		c.c.Close(websocket.StatusNormalClosure, "")
+	}
+	watching(t, hub, 0)
+	deadline := time.Now().Add(wait)
+	for scrape(t, m)["tsunagu_websockets_open"] != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("websockets_open stays at %v after the sockets closed", scrape(t, m)["tsunagu_websockets_open"])
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // login signs the user named in again and returns the new token.

@@ -67,6 +67,9 @@ type Options struct {
 	POS http.Handler
 	// Realtime configures subscriptions over WebSocket at GET /graphql (realtime.go).
 	Realtime Realtime
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the client
+	// (clientaddr.go); none by default.
+	TrustedProxies TrustedProxies
 }
 
 func (o *Options) defaults() {
@@ -153,7 +156,7 @@ func (res *Resolver) middleware(o Options, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), o.RequestTimeout)
 		defer cancel()
 		ctx = context.WithValue(ctx, requestIDKey{}, id)
-		ctx = tsunagu.WithClientAddr(ctx, clientAddress(r))
+		ctx = tsunagu.WithClientAddr(ctx, o.TrustedProxies.clientAddress(r))
 		if !jsonRequest(r) {
 			writeError(w, http.StatusUnsupportedMediaType, tsunagu.Errorf(tsunagu.CodeInvalidInput, "",
 				"Send the request with Content-Type: application/json."))

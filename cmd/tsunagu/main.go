@@ -80,6 +80,9 @@ type config struct {
 	// wsOrigins are the browser origins, besides the server's own, that may open
 	// a WebSocket for subscriptions (TSUNAGU_WS_ORIGINS, comma-separated).
 	wsOrigins []string
+	// trustedProxies are the load balancers whose X-Forwarded-For names the
+	// client (TSUNAGU_TRUSTED_PROXIES, addresses and networks, comma-separated).
+	trustedProxies graph.TrustedProxies
 }
 
 func configFromEnv() config {
@@ -108,9 +111,21 @@ func configFromEnv() config {
 		smtpURL:  os.Getenv("SMTP_URL"),
 		mailFrom: envOr("MAIL_FROM", "Tsunagu <noreply@localhost>"),
 		// The links in e-mails: where shoppers and staff reach the web apps.
-		publicURL: os.Getenv("TSUNAGU_PUBLIC_URL"),
-		wsOrigins: strings.FieldsFunc(os.Getenv("TSUNAGU_WS_ORIGINS"), func(r rune) bool { return r == ',' || r == ' ' }),
+		publicURL:      os.Getenv("TSUNAGU_PUBLIC_URL"),
+		wsOrigins:      strings.FieldsFunc(os.Getenv("TSUNAGU_WS_ORIGINS"), func(r rune) bool { return r == ',' || r == ' ' }),
+		trustedProxies: trustedProxies("TSUNAGU_TRUSTED_PROXIES"),
 	}
+}
+
+// trustedProxies reads the load balancers' addresses from the environment; a
+// malformed list stops the server rather than key every limit on the wrong address.
+func trustedProxies(key string) graph.TrustedProxies {
+	t, err := graph.ParseTrustedProxies(os.Getenv(key))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", key, err)
+		os.Exit(2)
+	}
+	return t
 }
 
 // durationOr reads a duration such as "5s" from the environment; a malformed one
@@ -251,6 +266,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	// One listening connection per process: the catalog cache's changes and the
 	// subscriptions' events.
 	hub := graph.NewHub()
+	hub.Instrument(m)
 	receivers := []postgres.Receiver{postgres.EventsReceiver(hub)}
 	var cache *graph.CatalogCache
 	if cfg.catalogCache {
@@ -324,6 +340,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		CatalogCache:    cache,
 		POS:             posweb.Handler("/pos"),
 		Realtime:        graph.Realtime{Hub: hub, AllowedOrigins: cfg.wsOrigins},
+		TrustedProxies:  cfg.trustedProxies,
 	}))
 	if cfg.stripeWebhookSecret != "" {
 		mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: cfg.stripeWebhookSecret, Orders: orders, Log: log, Metrics: m})
