@@ -252,6 +252,7 @@ type ComplexityRoot struct {
 		Kind         func(childComplexity int) int
 		Municipality func(childComplexity int) int
 		Name         func(childComplexity int) int
+		NameReading  func(childComplexity int) int
 		OpeningHours func(childComplexity int) int
 		Shop         func(childComplexity int) int
 	}
@@ -1043,6 +1044,7 @@ type ComplexityRoot struct {
 		ID            func(childComplexity int) int
 		Municipality  func(childComplexity int) int
 		Name          func(childComplexity int) int
+		NameReading   func(childComplexity int) int
 		Role          func(childComplexity int) int
 		Shop          func(childComplexity int) int
 	}
@@ -2045,6 +2047,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Location.Name(childComplexity), true
+	case "Location.nameReading":
+		if e.ComplexityRoot.Location.NameReading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.NameReading(childComplexity), true
 	case "Location.openingHours":
 		if e.ComplexityRoot.Location.OpeningHours == nil {
 			break
@@ -5702,6 +5710,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Name(childComplexity), true
+	case "User.nameReading":
+		if e.ComplexityRoot.User.NameReading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.NameReading(childComplexity), true
 	case "User.role":
 		if e.ComplexityRoot.User.Role == nil {
 			break
@@ -6549,6 +6563,8 @@ type User implements Node {
   id: ID!
   email: String!
   name: String!
+  "The reading of the name in kana (furigana), or null when not given."
+  nameReading: String
   role: Role!
   "The municipality a manager manages, or the municipality of a clerk's shop or of facility staff's facility."
   municipality: Municipality
@@ -6662,6 +6678,8 @@ input AcceptInvitationInput {
   "The token of the link in the invitation e-mail."
   token: String!
   name: String!
+  "The name's reading in hiragana or katakana (ー, ・ and spaces allowed), at most 100 characters; optional."
+  nameReading: String
   "At least 10 characters."
   password: String!
 }
@@ -6855,6 +6873,8 @@ type Location implements Node {
   municipality: Municipality!
   kind: LocationKind!
   name: String!
+  "The reading of the name in kana (furigana), or null when it has none."
+  nameReading: String
   "The facility whose store room this is (kind FACILITY)."
   facility: Facility
   address: String!
@@ -6868,6 +6888,8 @@ input CreateLocationInput {
   municipalityId: ID!
   kind: LocationKind!
   name: String!
+  "The name's reading in hiragana or katakana (ー, ・ and spaces allowed), at most 100 characters."
+  nameReading: String
   "The facility whose store room this is: required for kind FACILITY, refused otherwise."
   facilityId: ID
   address: String
@@ -6878,6 +6900,8 @@ input CreateLocationInput {
 input UpdateLocationInput {
   id: ID!
   name: String
+  "Replaces the reading of the name (kana only); an empty string removes it; left out, it stays."
+  nameReading: String
   address: String
   openingHours: String
 }
@@ -8892,6 +8916,8 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 		return ec.fieldContext_Location_kind(ctx, field)
 	case "name":
 		return ec.fieldContext_Location_name(ctx, field)
+	case "nameReading":
+		return ec.fieldContext_Location_nameReading(ctx, field)
 	case "facility":
 		return ec.fieldContext_Location_facility(ctx, field)
 	case "address":
@@ -10284,6 +10310,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_email(ctx, field)
 	case "name":
 		return ec.fieldContext_User_name(ctx, field)
+	case "nameReading":
+		return ec.fieldContext_User_nameReading(ctx, field)
 	case "role":
 		return ec.fieldContext_User_role(ctx, field)
 	case "municipality":
@@ -14762,6 +14790,29 @@ func (ec *executionContext) _Location_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_nameReading(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_nameReading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameReading, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_nameReading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
@@ -30134,6 +30185,29 @@ func (ec *executionContext) fieldContext_User_name(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
+func (ec *executionContext) _User_nameReading(ctx context.Context, field graphql.CollectedField, obj *tsunagu.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_nameReading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameReading, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_User_nameReading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "String")
+}
+
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *tsunagu.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31934,7 +32008,7 @@ func (ec *executionContext) unmarshalInputAcceptInvitationInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"token", "name", "password"}
+	fieldsInOrder := [...]string{"token", "name", "nameReading", "password"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31955,6 +32029,13 @@ func (ec *executionContext) unmarshalInputAcceptInvitationInput(ctx context.Cont
 				return it, err
 			}
 			it.Name = data
+		case "nameReading":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameReading"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameReading = data
 		case "password":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -32886,7 +32967,7 @@ func (ec *executionContext) unmarshalInputCreateLocationInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"municipalityId", "kind", "name", "facilityId", "address", "openingHours"}
+	fieldsInOrder := [...]string{"municipalityId", "kind", "name", "nameReading", "facilityId", "address", "openingHours"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32914,6 +32995,13 @@ func (ec *executionContext) unmarshalInputCreateLocationInput(ctx context.Contex
 				return it, err
 			}
 			it.Name = data
+		case "nameReading":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameReading"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameReading = data
 		case "facilityId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
 			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐFacilityID(ctx, v)
@@ -36075,7 +36163,7 @@ func (ec *executionContext) unmarshalInputUpdateLocationInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "address", "openingHours"}
+	fieldsInOrder := [...]string{"id", "name", "nameReading", "address", "openingHours"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36096,6 +36184,13 @@ func (ec *executionContext) unmarshalInputUpdateLocationInput(ctx context.Contex
 				return it, err
 			}
 			it.Name = data
+		case "nameReading":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameReading"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameReading = data
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -37927,6 +38022,11 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 		case "name":
 			out.Values[i] = ec._Location_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameReading":
+			out.Values[i] = ec._Location_nameReading(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "facility":
@@ -43279,6 +43379,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		case "name":
 			out.Values[i] = ec._User_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameReading":
+			out.Values[i] = ec._User_nameReading(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "role":

@@ -165,13 +165,13 @@ func (l *loader) network(ctx context.Context) error {
 				return fmt.Errorf("partnership with %s: %w", m.name, err)
 			}
 		}
-		shop := &tsunagu.Location{MunicipalityID: mu.ID, Kind: tsunagu.LocationShop, Name: m.shop, Address: m.shopAddress}
+		shop := &tsunagu.Location{MunicipalityID: mu.ID, Kind: tsunagu.LocationShop, Name: m.shop, NameReading: readingOf(m.shop), Address: m.shopAddress}
 		if err := l.catalog.CreateLocation(ctx, shop); err != nil {
 			return fmt.Errorf("shop %s: %w", m.shop, err)
 		}
 		l.shops[m.code5] = shop.ID
 	}
-	wh := &tsunagu.Location{MunicipalityID: l.munis[municipalities[0].code5], Kind: tsunagu.LocationWarehouse, Name: warehouse.name, Address: warehouse.address}
+	wh := &tsunagu.Location{MunicipalityID: l.munis[municipalities[0].code5], Kind: tsunagu.LocationWarehouse, Name: warehouse.name, NameReading: readingOf(warehouse.name), Address: warehouse.address}
 	if err := l.catalog.CreateLocation(ctx, wh); err != nil {
 		return fmt.Errorf("warehouse %s: %w", warehouse.name, err)
 	}
@@ -265,7 +265,7 @@ func taxClass(c tsunagu.Category) tsunagu.TaxClass {
 }
 
 func (l *loader) account(u user) postgres.NewUserInput {
-	in := postgres.NewUserInput{Email: u.email, Name: u.name, Password: u.password, Role: u.role}
+	in := postgres.NewUserInput{Email: u.email, Name: u.name, NameReading: readingOf(u.name), Password: u.password, Role: u.role}
 	switch u.role {
 	case tsunagu.RoleManager:
 		m := l.munis[u.muni]

@@ -213,6 +213,10 @@ func checkLogins(t *testing.T, e env, creds []demo.Credential) {
 		if s.User.Role != c.Role || s.User.Email != c.Email {
 			t.Errorf("Login(%s) = %s %s", c.Email, s.User.Role, s.User.Email)
 		}
+		// Every person's name has its reading, for the furigana in the POS app's bar.
+		if s.User.NameReading == nil {
+			t.Errorf("%s (%s): no reading", s.User.Name, c.Email)
+		}
 		var scope string
 		switch c.Role {
 		case tsunagu.RoleAdmin:
@@ -229,6 +233,9 @@ func checkLogins(t *testing.T, e env, creds []demo.Credential) {
 				t.Fatal(err)
 			}
 			scope = ls[*s.User.ShopID].Name
+			if ls[*s.User.ShopID].NameReading == nil {
+				t.Errorf("the shop %s has no reading", scope)
+			}
 		case tsunagu.RoleFacility:
 			fs, err := e.catalog.FacilitiesByID(ctx, []tsunagu.FacilityID{*s.User.FacilityID})
 			if err != nil {

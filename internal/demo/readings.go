@@ -1,7 +1,8 @@
 package demo
 
-// readings are the products' name readings (furigana, in kana), by Japanese name:
-// the POS app shows them over the names. Figures and Latin letters are read out
+// readings are the name readings (furigana, in kana) of the products, the shops
+// and the people of the demo accounts, by Japanese name: the POS app shows them
+// over the names. Figures and Latin letters are read out
 // (200g: にひゃくぐらむ), brackets dropped.
 var readings = map[string]string{
 	"バタークッキー":              "ばたーくっきー",
@@ -80,9 +81,32 @@ var readings = map[string]string{
 	"知覧茶（煎茶 100g）":         "ちらんちゃ せんちゃ ひゃくぐらむ",
 	"桜島の灰釉 湯のみ":            "さくらじまのはいゆう ゆのみ",
 	"黒糖ピーナッツ":              "こくとうぴーなっつ",
+	// The shops and the warehouse.
+	"港区役所 福祉ショップ つなぐ":    "みなとくやくしょ ふくししょっぷ つなぐ",
+	"旭川市役所 ふくしの店":        "あさひかわしやくしょ ふくしのみせ",
+	"仙台市役所 ふくしショップ 杜の市":  "せんだいしやくしょ ふくししょっぷ もりのいち",
+	"金沢市役所 ふくしの店 かがのわ":   "かなざわしやくしょ ふくしのみせ かがのわ",
+	"松本市役所 ふくしの店":        "まつもとしやくしょ ふくしのみせ",
+	"高知市役所 ふくしの店 よさこい":   "こうちしやくしょ ふくしのみせ よさこい",
+	"熊本市役所 ふくしショップ ひごまる": "くまもとしやくしょ ふくししょっぷ ひごまる",
+	"鹿児島市役所 ふくしの店":       "かごしましやくしょ ふくしのみせ",
+	"つなぐ 芝浦倉庫":           "つなぐ しばうらそうこ",
+	// The people of the demo accounts.
+	"つなぐ事務局 管理者":         "つなぐじむきょく かんりしゃ",
+	"港区 障害者福祉課 山口 花子":    "みなとく しょうがいしゃふくしか やまぐち はなこ",
+	"旭川市 障がい福祉課 木村 拓也":   "あさひかわし しょうがいふくしか きむら たくや",
+	"港区役所 福祉ショップ 林 美穂":   "みなとくやくしょ ふくししょっぷ はやし みほ",
+	"ワークショップ虹 田中 美咲":     "わーくしょっぷにじ たなか みさき",
+	"旭川市役所 ふくしの店 斎藤 陽菜":  "あさひかわしやくしょ ふくしのみせ さいとう ひな",
+	"杜の市 佐々木 大樹":         "もりのいち ささき だいき",
+	"かがのわ 前田 彩":          "かがのわ まえだ あや",
+	"松本市役所 ふくしの店 丸山 健":   "まつもとしやくしょ ふくしのみせ まるやま けん",
+	"よさこい 坂本 舞":          "よさこい さかもと まい",
+	"ひごまる 緒方 蓮":          "ひごまる おがた れん",
+	"鹿児島市役所 ふくしの店 西郷 結衣": "かごしましやくしょ ふくしのみせ さいごう ゆい",
 }
 
-// readingOf is the reading of a product's Japanese name, nil for none.
+// readingOf is the reading of a Japanese name, nil for none.
 func readingOf(name string) *string {
 	r, ok := readings[name]
 	if !ok {

@@ -69,7 +69,7 @@ func (s *AuthService) hashPassword(ctx context.Context, password string) (string
 var errInvalidCredentials = tsunagu.Errorf(tsunagu.CodeInvalidCredentials, "input.password",
 	"The email address or the password is wrong, or the address is not confirmed yet: a new account signs in with the link we e-mailed to it.")
 
-const userColumns = `u.id, u.email, u.name, u.role, u.municipality_id, u.shop_id, u.facility_id,
+const userColumns = `u.id, u.email, u.name, u.name_reading, u.role, u.municipality_id, u.shop_id, u.facility_id,
 	u.email_verified_at IS NOT NULL AS email_verified, u.created_at`
 
 // Login checks the email and password and starts a session. Returns INVALID_EMAIL
@@ -191,6 +191,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*tsunagu.
 type NewUserInput struct {
 	Email          string
 	Name           string
+	NameReading    *string
 	Password       string
 	Role           tsunagu.Role
 	MunicipalityID *tsunagu.MunicipalityID
@@ -221,6 +222,7 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 	// Sign-in ignores case, so accounts are kept in lower case.
 	email = strings.ToLower(email)
 	checkNewPassword(&errs, in.Password, in.Email, in.Role)
+	tsunagu.NormalizeReading(&errs, &in.NameReading)
 	if in.Role == tsunagu.RoleCustomer {
 		in.MunicipalityID, in.ShopID, in.FacilityID = nil, nil, nil
 	} else {
@@ -242,9 +244,9 @@ func (s *AuthService) CreateUser(ctx context.Context, in NewUserInput) (_ *tsuna
 			return err
 		}
 		err := tx.GetContext(ctx, &out, `
-			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id, email_verified_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $4 = 'CUSTOMER' THEN NULL ELSE now() END)
-			RETURNING `+userColumns, email, strings.TrimSpace(in.Name), hash, in.Role, in.MunicipalityID, in.ShopID, in.FacilityID)
+			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id, email_verified_at, name_reading)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $4 = 'CUSTOMER' THEN NULL ELSE now() END, $8)
+			RETURNING `+userColumns, email, strings.TrimSpace(in.Name), hash, in.Role, in.MunicipalityID, in.ShopID, in.FacilityID, in.NameReading)
 		if err != nil {
 			return err
 		}

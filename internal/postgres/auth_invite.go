@@ -77,6 +77,7 @@ func (s *AuthService) AcceptInvitation(ctx context.Context, in tsunagu.AcceptInv
 	if in.Name == "" {
 		errs.Add(tsunagu.CodeRequired, "input.name", "Enter your name.")
 	}
+	tsunagu.NormalizeReading(&errs, &in.NameReading)
 	checkNewPassword(&errs, in.Password, "", tsunagu.RoleClerk) // invitations are for staff
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -103,9 +104,9 @@ func (s *AuthService) AcceptInvitation(ctx context.Context, in tsunagu.AcceptInv
 		}
 		var u tsunagu.User
 		err = tx.GetContext(ctx, &u, `
-			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id, email_verified_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, now())
-			RETURNING `+userColumns, inv.Email, in.Name, hash, inv.Role, inv.MunicipalityID, inv.ShopID, inv.FacilityID)
+			INSERT INTO users AS u (email, name, password_hash, role, municipality_id, shop_id, facility_id, email_verified_at, name_reading)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8)
+			RETURNING `+userColumns, inv.Email, in.Name, hash, inv.Role, inv.MunicipalityID, inv.ShopID, inv.FacilityID, in.NameReading)
 		if err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ func (s *CatalogService) MunicipalitiesByID(ctx context.Context, ids []tsunagu.M
 	return byID(municipalities(rows), func(m *tsunagu.Municipality) tsunagu.MunicipalityID { return m.ID }), nil
 }
 
-const locationColumns = `id, municipality_id, kind, name, facility_id, address, opening_hours, created_at, updated_at`
+const locationColumns = `id, municipality_id, kind, name, name_reading, facility_id, address, opening_hours, created_at, updated_at`
 
 // Locations lists locations in ID order. Anyone may read them.
 func (s *CatalogService) Locations(ctx context.Context, f tsunagu.LocationFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Location], error) {
@@ -107,12 +107,12 @@ func (s *CatalogService) CreateLocation(ctx context.Context, l *tsunagu.Location
 	}
 	return s.db.transact(ctx, func(tx queryer) error {
 		err := tx.GetContext(ctx, l, `
-			INSERT INTO locations (municipality_id, kind, name, facility_id, address, opening_hours)
-			SELECT $1, $2, $3, $4, $5, $6
+			INSERT INTO locations (municipality_id, kind, name, facility_id, address, opening_hours, name_reading)
+			SELECT $1, $2, $3, $4, $5, $6, $7
 			WHERE $4::bigint IS NULL
 			   OR EXISTS (SELECT FROM facilities WHERE id = $4 AND municipality_id = $1)
 			RETURNING `+locationColumns,
-			l.MunicipalityID, l.Kind, l.Name, l.FacilityID, l.Address, l.OpeningHours)
+			l.MunicipalityID, l.Kind, l.Name, l.FacilityID, l.Address, l.OpeningHours, l.NameReading)
 		if err != nil {
 			return notFound(err, "input.facilityId", "facility in this municipality")
 		}
@@ -139,8 +139,8 @@ func (s *CatalogService) UpdateLocation(ctx context.Context, in tsunagu.UpdateLo
 			return err
 		}
 		err = tx.GetContext(ctx, out, `
-			UPDATE locations SET name = $2, address = $3, opening_hours = $4, updated_at = now()
-			WHERE id = $1 RETURNING `+locationColumns, l.ID, l.Name, l.Address, l.OpeningHours)
+			UPDATE locations SET name = $2, address = $3, opening_hours = $4, name_reading = $5, updated_at = now()
+			WHERE id = $1 RETURNING `+locationColumns, l.ID, l.Name, l.Address, l.OpeningHours, l.NameReading)
 		if err != nil {
 			return err
 		}

@@ -345,9 +345,12 @@ func TestLanguageAndClarityInChromium(t *testing.T) {
 	b.scan(cookieCode, spoonCode)
 	b.waitText("#reduced-note", "※は軽減税率（8%）の商品です")
 
-	// Furigana: the spoon's name gets its reading from the catalog.
+	// Furigana: the spoon's name gets its reading from the catalog, the shop's and
+	// the clerk's names theirs from the shop and the account.
 	b.do("furigana", click("#pref-furigana"))
 	b.waitText("#line-1 .line-name rt", "きのすぷーん")
+	b.waitText("#where-shop rt", "みなとくやくしょ ふくししょっぷ")
+	b.waitText("#where-user rt", "さとう いちろう")
 	b.checkA11y("sale-furigana-readings")
 	b.do("no furigana", click("#pref-furigana"))
 	b.waitText("#pay-cash", "現金で会計")

@@ -95,7 +95,7 @@ func newShop(t *testing.T) *shop {
 	other, err := catalog.CreateFacility(admin, tsunagu.CreateFacilityInput{MunicipalityID: home.ID, Name: "ひまわり工房",
 		Kind: tsunagu.FacilityEmploymentA, Corporation: "株式会社ひまわり"})
 	must(t, err)
-	loc := &tsunagu.Location{MunicipalityID: home.ID, Kind: tsunagu.LocationShop, Name: "港区役所 福祉ショップ"}
+	loc := &tsunagu.Location{MunicipalityID: home.ID, Kind: tsunagu.LocationShop, Name: "港区役所 福祉ショップ", NameReading: ptr("みなとくやくしょ ふくししょっぷ")}
 	must(t, catalog.CreateLocation(admin, loc))
 
 	s := &shop{email: "clerk@minato.example", password: "clerk-password-1", db: db, loc: loc, products: map[string]*tsunagu.Product{}}
@@ -107,7 +107,7 @@ func newShop(t *testing.T) *shop {
 	manager, err := auth.CreateUser(admin, postgres.NewUserInput{Email: "manager@minato.example", Name: "港 花子",
 		Password: "manager-password-1", Role: tsunagu.RoleManager, MunicipalityID: &home.ID})
 	must(t, err)
-	_, err = auth.CreateUser(admin, postgres.NewUserInput{Email: s.email, Name: "佐藤 一郎", Password: s.password,
+	_, err = auth.CreateUser(admin, postgres.NewUserInput{Email: s.email, Name: "佐藤 一郎", NameReading: ptr("さとう いちろう"), Password: s.password,
 		Role: tsunagu.RoleClerk, ShopID: &loc.ID})
 	must(t, err)
 	// A second clerk of the shop, who takes over the counter.

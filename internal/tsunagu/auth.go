@@ -32,9 +32,11 @@ const (
 // MunicipalityID alone never grants anything to a FACILITY user: it is kept so
 // that CanAppoint can tell whose manager manages the account.
 type User struct {
-	ID             UserID
-	Email          string
-	Name           string
+	ID    UserID
+	Email string
+	Name  string
+	// NameReading is the name's reading in kana (furigana), nil when not given.
+	NameReading    *string
 	Role           Role
 	MunicipalityID *MunicipalityID
 	ShopID         *LocationID

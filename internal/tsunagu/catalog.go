@@ -86,6 +86,8 @@ type Location struct {
 	MunicipalityID MunicipalityID
 	Kind           LocationKind
 	Name           string
+	// NameReading is the name's reading in kana (furigana), nil when it has none.
+	NameReading *string
 	// FacilityID is set for a facility's own store room.
 	FacilityID *FacilityID
 	Address    string

@@ -99,9 +99,10 @@ type Invitation struct {
 }
 
 // AcceptInvitationInput takes up an invitation: its link's token, and the new
-// account's name and password.
+// account's name (with its reading in kana, optional) and password.
 type AcceptInvitationInput struct {
-	Token    string
-	Name     string
-	Password string
+	Token       string
+	Name        string
+	NameReading *string
+	Password    string
 }

@@ -8,22 +8,26 @@ type CreateLocationInput struct {
 	MunicipalityID MunicipalityID
 	Kind           LocationKind
 	Name           string
-	FacilityID     *FacilityID
-	Address        string
-	OpeningHours   string
+	// NameReading is the name's reading in kana (see ParseNameReading).
+	NameReading  *string
+	FacilityID   *FacilityID
+	Address      string
+	OpeningHours string
 }
 
 // Location returns the location in describes, not yet validated.
 func (in CreateLocationInput) Location() *Location {
-	return &Location{MunicipalityID: in.MunicipalityID, Kind: in.Kind, Name: in.Name, FacilityID: in.FacilityID,
+	return &Location{MunicipalityID: in.MunicipalityID, Kind: in.Kind, Name: in.Name, NameReading: in.NameReading, FacilityID: in.FacilityID,
 		Address: in.Address, OpeningHours: in.OpeningHours}
 }
 
 // UpdateLocationInput changes a location; nil fields stay as they are. Its kind,
 // municipality and facility never change: stock, registers and sales hang on them.
 type UpdateLocationInput struct {
-	ID           LocationID
-	Name         *string
+	ID   LocationID
+	Name *string
+	// NameReading, when given, replaces the reading; "" removes it.
+	NameReading  *string
 	Address      *string
 	OpeningHours *string
 }
@@ -34,12 +38,14 @@ func (k LocationKind) Valid() bool {
 }
 
 // Validate normalizes l and checks it, reporting every problem at once: a name,
-// a known kind, a facility exactly for kind FACILITY (input.facilityId), and the
-// lengths of the address and opening hours.
+// a known kind, a facility exactly for kind FACILITY (input.facilityId), the
+// name's reading in kana (input.nameReading), and the lengths of the address and
+// opening hours.
 func (l *Location) Validate() error {
 	var errs ValidationErrors
 	l.Name, l.Address, l.OpeningHours = strings.TrimSpace(l.Name), strings.TrimSpace(l.Address), strings.TrimSpace(l.OpeningHours)
 	requireText(&errs, "input.name", l.Name, "Name the location.")
+	NormalizeReading(&errs, &l.NameReading)
 	limitText(&errs, "input.address", l.Address)
 	limitText(&errs, "input.openingHours", l.OpeningHours)
 	switch {
@@ -59,6 +65,10 @@ func (l *Location) Apply(in UpdateLocationInput) error {
 		if f.src != nil {
 			*f.dst = *f.src
 		}
+	}
+	if in.NameReading != nil {
+		r := *in.NameReading
+		l.NameReading = &r
 	}
 	return l.Validate()
 }

@@ -7,11 +7,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// MaxNameReading bounds the reading of a product's name, in characters.
+// MaxNameReading bounds the reading of a name, in characters.
 const MaxNameReading = 100
 
-// ParseNameReading checks the reading (furigana) of a product's Japanese name, as
-// the POS app shows it over the name: hiragana or katakana, the long-vowel mark
+// ParseNameReading checks the reading (furigana) of a Japanese name (a product's,
+// a shop's, a person's), as the POS app shows it over the name: hiragana or katakana, the long-vowel mark
 // ー, the middle dot ・ and spaces, at most MaxNameReading characters. Half-width
 // katakana become full-width, spaces are trimmed and runs of them made one. An
 // empty reading is nil: the product has none. Returns INVALID_INPUT or TOO_LONG
@@ -41,10 +41,23 @@ func isKana(r rune) bool {
 
 // setNameReading sets p's reading from an input field, collecting its error.
 func (p *Product) setNameReading(errs *ValidationErrors, s string) {
+	setReading(errs, &p.NameReading, s)
+}
+
+// setReading sets *dst to the reading s of input.nameReading, collecting its error.
+func setReading(errs *ValidationErrors, dst **string, s string) {
 	r, err := ParseNameReading(s, "input.nameReading")
 	if err != nil {
 		*errs = append(*errs, err.(*Error))
 		return
 	}
-	p.NameReading = r
+	*dst = r
+}
+
+// NormalizeReading checks and normalizes an optional reading in place (nil and ""
+// are none), collecting its error as input.nameReading.
+func NormalizeReading(errs *ValidationErrors, r **string) {
+	if *r != nil {
+		setReading(errs, r, **r)
+	}
 }

@@ -3,13 +3,13 @@
 
 import { gql, newKey, pendingOrderAction, pendingSale, setToken, token } from "./api.js";
 import { clearError, fail, field, h, hidePending, showError, showUserErrors } from "./dom.js";
-import { getPrefs, locale, named, setPref, t, ts } from "./i18n.js";
+import { getPrefs, locale, named, setPref, t, ts, withReading } from "./i18n.js";
 import { forget, go, refresh, save, screen, state } from "./state.js";
 import { resumePending } from "./sale.js";
 import "./tasks.js";
 import "./pickup.js";
 
-const USER = "id name role shop { id name }";
+const USER = "id name nameReading role shop { id name nameReading }";
 
 // --- The bar: where the clerk is, and the display switches -----------------------
 
@@ -24,9 +24,10 @@ function drawBar() {
   const where = document.getElementById("where");
   where.replaceChildren();
   if (state.user) {
-    // Names stay as they are written; in English, Japanese ones are marked lang="ja".
-    const parts = [state.user.shop && state.user.shop.name, state.register && state.register.name, state.user.name].filter(Boolean);
-    parts.forEach((part, i) => where.append(...(i ? [p.lang === "en" ? " · " : " ・ "] : []), named(part)));
+    // Names stay as they are written, with their readings in furigana mode; in
+    // English, Japanese ones are marked lang="ja".
+    const parts = [["shop", state.user.shop], ["register", state.register], ["user", state.user]].filter(([, x]) => x && x.name);
+    parts.forEach(([k, x], i) => where.append(...(i ? [p.lang === "en" ? " · " : " ・ "] : []), h("span", { id: "where-" + k }, withReading(x))));
   }
   const prefs = document.getElementById("prefs");
   prefs.setAttribute("aria-label", ts("settings"));

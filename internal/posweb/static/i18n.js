@@ -349,19 +349,20 @@ export function named(text) {
   return document.createTextNode(text);
 }
 
-// productName is a product's name from the API; in furigana mode a name with
-// kanji gets its reading (nameReading) over it as ruby.
-export function productName(p) {
-  if (prefs.lang === "ja" && prefs.furigana && p.nameReading && KANJI.test(p.name)) {
+// withReading is a name from the API with its reading: a product's, a shop's or a
+// person's ({name, nameReading}). In furigana mode a name with kanji gets its
+// reading over it as ruby; otherwise it is named() as it is.
+export function withReading(x) {
+  if (prefs.lang === "ja" && prefs.furigana && x.nameReading && KANJI.test(x.name)) {
     const ruby = document.createElement("ruby");
     const rt = document.createElement("rt");
     // Screen readers read the name; the reading is for the eyes.
     rt.setAttribute("aria-hidden", "true");
-    rt.textContent = p.nameReading;
-    ruby.append(p.name, rt);
+    rt.textContent = x.nameReading;
+    ruby.append(x.name, rt);
     return ruby;
   }
-  return named(p.name);
+  return named(x.name);
 }
 
 // strings lists every entry, for the checks that each has all three versions.

@@ -3,7 +3,7 @@
 
 import { ApiError, gql, newKey, pendingSale, resumeSale, submitSale, token } from "./api.js";
 import { announce, announceSoon, clearError, closedElsewhere, fail, field, h, hidePending, receiptText, showError } from "./dom.js";
-import { errNode, locale, money, named, productName, t, ts, yen } from "./i18n.js";
+import { errNode, locale, money, named, withReading, t, ts, yen } from "./i18n.js";
 import { go, save, screen, state } from "./state.js";
 
 const PRODUCT = "id name nameReading price taxRate code imageUrls";
@@ -271,7 +271,7 @@ async function runSearch(text, tiles, status, scan) {
           p.imageUrls.length
             ? h("img", { src: p.imageUrls[0], alt: "", width: 96, height: 96 })
             : h("span", { class: "noimg", "aria-hidden": "true" }, [...p.name][0] || ""),
-          h("span", { class: "tile-name" }, productName(p)),
+          h("span", { class: "tile-name" }, withReading(p)),
           h("span", { class: "tile-price" }, yen(p.price)),
         ),
       ),
@@ -300,7 +300,7 @@ function drawCart(list, totals, summary, buttons) {
       h(
         "li",
         { class: l.error ? "line bad" : "line", id: "line-" + i },
-        h("div", { class: "line-main" }, h("span", { class: "line-name" }, productName(l.product)), h("span", { class: "line-unit" }, yen(l.product.price) + (l.product.taxRate === 8 ? " ※" : ""))),
+        h("div", { class: "line-main" }, h("span", { class: "line-name" }, withReading(l.product)), h("span", { class: "line-unit" }, yen(l.product.price) + (l.product.taxRate === 8 ? " ※" : ""))),
         h(
           "div",
           { class: "line-ctl" },
@@ -331,7 +331,7 @@ function drawCart(list, totals, summary, buttons) {
   if (state.cart.some((l) => l.product.taxRate === 8)) totals.append(h("p", { class: "hint", id: "reduced-note" }, t("reducedNote")));
   const last = state.cart[state.cart.length - 1];
   summary.replaceChildren(
-    last ? h("span", { class: "summary-last" }, productName(last.product), " × " + last.quantity) : "",
+    last ? h("span", { class: "summary-last" }, withReading(last.product), " × " + last.quantity) : "",
     h("span", { class: "summary-total" }, t("total"), " ", h("strong", {}, money(est.total))),
   );
   summary.hidden = !last;
