@@ -162,12 +162,12 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		m = metrics.New()
 		m.DBPool(db.SQL(), "primary")
 	}
-	// Two servers on the one pool, as cmd/tsunagu wires it: without the catalog cache
-	// and with it.
-	serve := func(cached bool) (string, func(), error) {
+	// Servers on the one pool, as cmd/tsunagu wires it: without the catalog cache,
+	// with it, and (for the real-time case) with subscriptions fed by a listener.
+	serve := func(cached, live bool) (string, *graph.Hub, func(), error) {
 		res := &graph.Resolver{Catalog: postgres.NewCatalogService(db), Auth: postgres.NewAuthService(db),
 			Stock: postgres.NewStockService(db), Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db),
-			Settlements: postgres.NewSettlementService(db)}
+			Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)}
 		o := graph.Options{Log: log}
 		if m != nil {
 			o.Metrics, o.CountStatements = m, postgres.CountStatements
@@ -183,25 +183,36 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 			o.CatalogCache.Instrument(m)
 			if err := postgres.ListenCatalog(sctx, url, o.CatalogCache, log); err != nil {
 				cancel()
-				return "", nil, err
+				return "", nil, nil, err
+			}
+		}
+		if live {
+			// One load generator stands in for a thousand tablets: the limits per
+			// token and per address are raised to let it; the others are production's.
+			o.Realtime = graph.Realtime{Hub: graph.NewHub(), MaxSocketsPerToken: realtimeSubscribers,
+				MaxSocketsPerAddress: realtimeSubscribers}
+			o.Realtime.Hub.Instrument(m)
+			if err := postgres.Listen(sctx, url, log, postgres.EventsReceiver(o.Realtime.Hub)); err != nil {
+				cancel()
+				return "", nil, nil, err
 			}
 		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			cancel()
-			return "", nil, err
+			return "", nil, nil, err
 		}
 		srv := &http.Server{Handler: graph.NewServer(res, o), ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
 		// The server closes before its limiter and listener stop, and they before the pool.
-		return "http://" + ln.Addr().String() + "/graphql", func() { srv.Close(); cancel() }, nil
+		return "http://" + ln.Addr().String() + "/graphql", o.Realtime.Hub, func() { srv.Close(); cancel() }, nil
 	}
-	uncached, stopUncached, err := serve(false)
+	uncached, _, stopUncached, err := serve(false, false)
 	if err != nil {
 		return "", err
 	}
 	defer stopUncached()
-	cached, stopCached, err := serve(true)
+	cached, _, stopCached, err := serve(true, false)
 	if err != nil {
 		return "", err
 	}
@@ -234,10 +245,22 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 			r.ratio(r.off), r.ratio(r.on), r.ratio(r.warm))
 		rows = append(rows, r)
 	}
+	t := table(rows, w.products, clients, duration, rateLimit)
+	if only == "" || strings.Contains("realtime delivery", only) {
+		live, hub, stopLive, err := serve(false, true)
+		if err != nil {
+			return "", err
+		}
+		s, err := b.realtime(ctx, live, hub)
+		stopLive()
+		if err != nil {
+			return "", fmt.Errorf("realtime delivery: %w", err)
+		}
+		t += s
+	}
 	if m != nil {
 		printMetrics(m)
 	}
-	t := table(rows, w.products, clients, duration, rateLimit)
 	// Last: it closes the dataset's months, which the other cases do not read.
 	if only == "" || strings.Contains("settlement close", only) {
 		s, err := b.settlementClose(withEndpoint(ctx, uncached))

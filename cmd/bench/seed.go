@@ -105,9 +105,12 @@ func seed(ctx context.Context, db *sql.DB, sz sizes) (*world, error) {
 			INSERT INTO municipalities (code, name, name_en, prefecture, is_home)
 			SELECT c, '市' || o, 'City ' || o, '県' || (o % 47), o = 1
 			FROM unnest($1::text[]) WITH ORDINALITY AS u(c, o) ORDER BY o`, []any{pq.Array(codes)}},
+		// Every town partners every other: a shop sells only its own town's and its
+		// partners' goods (NOT_CARRIED otherwise), and the seed stocks each shop with
+		// a run of the whole catalog.
 		{"partnerships", `
 			INSERT INTO partnerships (municipality_a, municipality_b)
-			SELECT h.id, m.id FROM municipalities h, municipalities m WHERE h.is_home AND m.id > h.id`, nil},
+			SELECT a.id, b.id FROM municipalities a, municipalities b WHERE a.id < b.id`, nil},
 		{"facilities", `
 			INSERT INTO facilities (municipality_id, name, kind, corporation, registration_number)
 			SELECT m.id, '事業所' || m.id || '-' || g, (ARRAY['EMPLOYMENT_SUPPORT_A', 'EMPLOYMENT_SUPPORT_B',
