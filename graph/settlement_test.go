@@ -94,7 +94,7 @@ func TestSettlementsMatchLedger(t *testing.T) {
 	a.paidOrder(tsunagu.FulfilPickup)
 	o := a.paidOrder(tsunagu.FulfilPickup)
 	_, err = a.orders.RefundOrder(a.ctxs["clerk"], tsunagu.RefundOrderInput{OrderID: o.ID,
-		Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 1}}, IdempotencyKey: key()})
+		Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 1}}, IdempotencyKey: key()})
 	must(t, err)
 	a.paidCheckout(a.partnerShop, tsunagu.FulfilPickup)
 

@@ -34609,7 +34609,7 @@ func (ec *executionContext) unmarshalInputRefundOrderInput(ctx context.Context, 
 			it.OrderID = data
 		case "lines":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
-			data, err := ec.unmarshalORefundOrderLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐRefundOrderLineInputᚄ(ctx, v)
+			data, err := ec.unmarshalORefundOrderLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐRefundLineInputᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34645,8 +34645,8 @@ func UnmarshalRefundOrderInput(ctx context.Context, raw any) (tsunagu.RefundOrde
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputRefundOrderLineInput(ctx context.Context, obj any) (tsunagu.RefundOrderLineInput, error) {
-	var it tsunagu.RefundOrderLineInput
+func (ec *executionContext) unmarshalInputRefundOrderLineInput(ctx context.Context, obj any) (tsunagu.RefundLineInput, error) {
+	var it tsunagu.RefundLineInput
 	if obj == nil {
 		return it, nil
 	}
@@ -34688,8 +34688,8 @@ func (ec *executionContext) unmarshalInputRefundOrderLineInput(ctx context.Conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalRefundOrderLineInput(ctx context.Context, raw any) (tsunagu.RefundOrderLineInput, error) {
-	var out tsunagu.RefundOrderLineInput
+func UnmarshalRefundOrderLineInput(ctx context.Context, raw any) (tsunagu.RefundLineInput, error) {
+	var out tsunagu.RefundLineInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RefundOrderLineInput", raw, &out)
 	return out, err
 }
@@ -45562,7 +45562,7 @@ func (ec *executionContext) unmarshalNRefundOrderInput2tsunaguᚋinternalᚋtsun
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNRefundOrderLineInput2tsunaguᚋinternalᚋtsunaguᚐRefundOrderLineInput(ctx context.Context, v any) (tsunagu.RefundOrderLineInput, error) {
+func (ec *executionContext) unmarshalNRefundOrderLineInput2tsunaguᚋinternalᚋtsunaguᚐRefundLineInput(ctx context.Context, v any) (tsunagu.RefundLineInput, error) {
 	res, err := ec.unmarshalInputRefundOrderLineInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -47496,16 +47496,16 @@ func (ec *executionContext) marshalORefundMethod2tsunaguᚋinternalᚋtsunaguᚐ
 	return res
 }
 
-func (ec *executionContext) unmarshalORefundOrderLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐRefundOrderLineInputᚄ(ctx context.Context, v any) ([]tsunagu.RefundOrderLineInput, error) {
+func (ec *executionContext) unmarshalORefundOrderLineInput2ᚕtsunaguᚋinternalᚋtsunaguᚐRefundLineInputᚄ(ctx context.Context, v any) ([]tsunagu.RefundLineInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]tsunagu.RefundOrderLineInput, len(vSlice))
+	res := make([]tsunagu.RefundLineInput, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNRefundOrderLineInput2tsunaguᚋinternalᚋtsunaguᚐRefundOrderLineInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNRefundOrderLineInput2tsunaguᚋinternalᚋtsunaguᚐRefundLineInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

@@ -137,10 +137,10 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 			// What Stripe captured and was not given back: a paid order's total, or a
 			// flagged capture whose automatic refund has not been recorded.
 			if o.Refundable() > 0 {
-				var refundLines []tsunagu.RefundOrderLineInput
+				var refundLines []tsunagu.RefundLineInput
 				for _, l := range lines {
 					if q := l.Quantity - l.Refunded; q > 0 {
-						refundLines = append(refundLines, tsunagu.RefundOrderLineInput{LineNumber: l.LineNumber, Quantity: q})
+						refundLines = append(refundLines, tsunagu.RefundLineInput{LineNumber: l.LineNumber, Quantity: q})
 					}
 				}
 				if o.PaidAt == nil {
@@ -282,7 +282,7 @@ func refundOrderTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu
 	if err != nil {
 		return 0, nil, err
 	}
-	var want []tsunagu.RefundOrderLineInput
+	var want []tsunagu.RefundLineInput
 	amount := o.Refundable() // a flagged capture sold no goods: its money only
 	if o.PaidAt != nil {
 		if want, amount, err = refundAmount(o.Refundable()+unattributed, lines, in.Lines); err != nil {
@@ -327,7 +327,7 @@ func refundOrderTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu
 // money not yet given back for goods is refundable, and returns them with the
 // amount: their prices, and all of refundable (its shipping fee too) when they are
 // the last units. No lines means every unit left.
-func refundAmount(refundable int64, lines []*tsunagu.OrderLine, in []tsunagu.RefundOrderLineInput) ([]tsunagu.RefundOrderLineInput, int64, error) {
+func refundAmount(refundable int64, lines []*tsunagu.OrderLine, in []tsunagu.RefundLineInput) ([]tsunagu.RefundLineInput, int64, error) {
 	byNumber := map[int]*tsunagu.OrderLine{}
 	for _, l := range lines {
 		byNumber[l.LineNumber] = l
@@ -336,7 +336,7 @@ func refundAmount(refundable int64, lines []*tsunagu.OrderLine, in []tsunagu.Ref
 	if len(want) == 0 {
 		for _, l := range lines {
 			if q := l.Quantity - l.Refunded; q > 0 {
-				want = append(want, tsunagu.RefundOrderLineInput{LineNumber: l.LineNumber, Quantity: q})
+				want = append(want, tsunagu.RefundLineInput{LineNumber: l.LineNumber, Quantity: q})
 			}
 		}
 	}
@@ -372,7 +372,7 @@ func refundAmount(refundable int64, lines []*tsunagu.OrderLine, in []tsunagu.Ref
 }
 
 // releaseUnits puts refunded units that were still held for the order back.
-func releaseUnits(ctx context.Context, tx queryer, o *tsunagu.Order, lines []*tsunagu.OrderLine, want []tsunagu.RefundOrderLineInput) error {
+func releaseUnits(ctx context.Context, tx queryer, o *tsunagu.Order, lines []*tsunagu.OrderLine, want []tsunagu.RefundLineInput) error {
 	byNumber := map[int]*tsunagu.OrderLine{}
 	for _, l := range lines {
 		byNumber[l.LineNumber] = l
@@ -390,7 +390,7 @@ func releaseUnits(ctx context.Context, tx queryer, o *tsunagu.Order, lines []*ts
 // one Stripe is to be asked for, SUCCEEDED for one Stripe reports made, outside
 // Tsunagu), adds the lines' refunded quantities and the order's refunded amount.
 func recordRefund(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunagu.Order, lines []*tsunagu.OrderLine,
-	want []tsunagu.RefundOrderLineInput, amount int64, reason string, status tsunagu.RefundStatus) (tsunagu.OrderRefundID, error) {
+	want []tsunagu.RefundLineInput, amount int64, reason string, status tsunagu.RefundStatus) (tsunagu.OrderRefundID, error) {
 	var pieces []tsunagu.RefundPiece
 	for _, l := range pricedLines(lines, want) {
 		pieces = append(pieces, tsunagu.RefundPiece{LineNumber: l.LineNumber, Quantity: l.Quantity, Amount: l.UnitPrice * int64(l.Quantity)})

@@ -284,7 +284,7 @@ func TestRefundStatusFromStripe(t *testing.T) {
 		}
 	})
 	rf, err := w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: o.ID, IdempotencyKey: w.key(),
-		Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 1}}})
+		Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 1}}})
 	must(t, err)
 	if rf.Status != tsunagu.RefundPending || rf.StripeRefundID == nil || *rf.StripeRefundID != "re_pending" {
 		t.Fatalf("refund %+v, want PENDING re_pending", rf)

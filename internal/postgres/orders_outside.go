@@ -57,7 +57,7 @@ func attributeOutside(ctx context.Context, tx queryer, o *tsunagu.Order, cover t
 }
 
 // pricedLines is want with the unit prices of lines.
-func pricedLines(lines []*tsunagu.OrderLine, want []tsunagu.RefundOrderLineInput) []tsunagu.PricedRefundLine {
+func pricedLines(lines []*tsunagu.OrderLine, want []tsunagu.RefundLineInput) []tsunagu.PricedRefundLine {
 	prices := map[int]int64{}
 	for _, l := range lines {
 		prices[l.LineNumber] = l.UnitPrice

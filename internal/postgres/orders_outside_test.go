@@ -68,7 +68,7 @@ func TestRefundOrderAttributesOutsideRefund(t *testing.T) {
 	t.Parallel()
 	w, f, o, outside := outsideWorld(t, 1350)
 	in := tsunagu.RefundOrderInput{OrderID: o.ID, IdempotencyKey: w.key(), Reason: "棚に戻した",
-		Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 2}, {LineNumber: 2, Quantity: 1}}}
+		Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 2}, {LineNumber: 2, Quantity: 1}}}
 
 	t.Run("OtherShopsClerk", func(t *testing.T) {
 		before := w.snapshot()
@@ -133,7 +133,7 @@ func TestRefundOrderPartlyOutside(t *testing.T) {
 		t.Parallel()
 		w, f, o, outside := outsideWorld(t, 500)
 		in := tsunagu.RefundOrderInput{OrderID: o.ID, IdempotencyKey: w.key(),
-			Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 2}}} // ¥700
+			Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 2}}} // ¥700
 		rf, err := w.orders.RefundOrder(w.clerk, in)
 		must(t, err)
 		if rf.ID == outside.ID || rf.Amount != 200 || rf.Status != tsunagu.RefundSucceeded || len(f.refundKeys) != 1 {
@@ -162,7 +162,7 @@ func TestRefundOrderPartlyOutside(t *testing.T) {
 		t.Parallel()
 		w, f, o, outside := outsideWorld(t, 1000)
 		rf, err := w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: o.ID, IdempotencyKey: w.key(),
-			Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 1}}}) // ¥350
+			Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 1}}}) // ¥350
 		must(t, err)
 		if rf.ID != outside.ID || len(f.refundKeys) != 0 {
 			t.Errorf("refund %+v, Stripe asked %v; want the outside refund, Stripe not asked", rf, f.refundKeys)

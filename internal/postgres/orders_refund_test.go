@@ -71,7 +71,7 @@ func TestOrderFulfilmentRefused(t *testing.T) {
 		}, tsunagu.CodeNotPaid},
 		{"OverRefund", func() error {
 			_, err := w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: paid.ID, IdempotencyKey: w.key(),
-				Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 2}}})
+				Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 2}}})
 			return err
 		}, tsunagu.CodeOverRefund},
 		{"RefundOtherShop", func() error {
@@ -98,7 +98,7 @@ func TestRefundOrder(t *testing.T) {
 	w := newOrderWorld(t)
 	o := w.paidOrder(cart(w.homeShop, w.cookies, 2, w.jam, 1))
 	in := tsunagu.RefundOrderInput{OrderID: o.ID, IdempotencyKey: w.key(), Reason: "割れていた",
-		Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 1}}}
+		Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 1}}}
 	rf, err := w.orders.RefundOrder(w.clerk, in)
 	must(t, err)
 	if rf.Amount != 350 || rf.Status != tsunagu.RefundSucceeded || rf.StripeRefundID == nil {

@@ -84,7 +84,7 @@ func TestRefundMadeInStripe(t *testing.T) {
 	t.Run("OurOwnRefund", func(t *testing.T) {
 		// ¥1,000 of lines: the ¥500 refunded in Stripe pays for half, Stripe is asked for ¥500.
 		_, err := w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: o.ID, IdempotencyKey: w.key(),
-			Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 1}, {LineNumber: 2, Quantity: 1}}})
+			Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 1}, {LineNumber: 2, Quantity: 1}}})
 		must(t, err)
 		before := w.moneyOf(o)
 		if code := w.refundedInStripe(w.event(), o, 500+500); code != http.StatusOK {
@@ -130,7 +130,7 @@ func TestRefundMadeInStripeEarly(t *testing.T) {
 	}
 
 	_, err := w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: o.ID, IdempotencyKey: w.key(),
-		Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 1}}})
+		Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 1}}})
 	must(t, err)
 	// Stripe answered that refund failed; staff then refunded ¥350 in the dashboard.
 	_, err = w.db.SQL().Exec(`UPDATE order_refunds SET status = 'FAILED', succeeded_at = NULL

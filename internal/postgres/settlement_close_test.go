@@ -100,7 +100,7 @@ func TestCloseSettlementMonth(t *testing.T) {
 	// its transaction's time is in the closed month.
 	w.refund(w.clerk, w.sale, w.session, tsunagu.RefundCash, tsunagu.RefundLineInput{LineNumber: 1, Quantity: 2})
 	_, err = w.orders.RefundOrder(w.clerk, tsunagu.RefundOrderInput{OrderID: w.order.ID,
-		Lines: []tsunagu.RefundOrderLineInput{{LineNumber: 1, Quantity: 1}}, IdempotencyKey: w.key()})
+		Lines: []tsunagu.RefundLineInput{{LineNumber: 1, Quantity: 1}}, IdempotencyKey: w.key()})
 	must(t, err)
 	late := w.sell(w.clerk, w.session, []tsunagu.SaleLineInput{posLine(w.cookies, 1)}, posCash(350, 0))
 	w.date(`sales`, `created_at`, int64(late.ID), 20)

@@ -442,3 +442,13 @@ func LoginBackoffSchedule() []int64 {
 		}
 	}
 }
+
+// SignUpInput creates a shopper's account.
+type SignUpInput struct {
+	Email    string
+	Password string
+	Name     string
+	// Locale is the language of the e-mail that verifies the address; Japanese
+	// when empty.
+	Locale Locale
+}

@@ -249,12 +249,6 @@ const (
 	RefundCash RefundMethod = "CASH"
 )
 
-// RefundLineInput refunds some of a sale line.
-type RefundLineInput struct {
-	LineNumber int
-	Quantity   int
-}
-
 // RefundSaleInput refunds all or some of a sale, later, at the same shop.
 type RefundSaleInput struct {
 	SaleID SaleID
@@ -270,24 +264,9 @@ type RefundSaleInput struct {
 // Validate checks the input alone.
 func (in *RefundSaleInput) Validate() error {
 	var errs ValidationErrors
-	validateKey(&errs, in.IdempotencyKey)
-	in.Reason = strings.TrimSpace(in.Reason)
-	if utf8.RuneCountInString(in.Reason) > MaxNoteLength {
-		errs.Add(CodeTooLong, "input.reason", "A reason can be at most %d characters.", MaxNoteLength)
-	}
+	validateRefund(&errs, in.IdempotencyKey, &in.Reason, in.Lines)
 	if in.Method != RefundOriginal && in.Method != RefundCash {
 		errs.Add(CodeInvalidInput, "input.method", "Choose ORIGINAL or CASH.")
-	}
-	seen := map[int]bool{}
-	for i, l := range in.Lines {
-		f := fieldIndex("input.lines", i)
-		if seen[l.LineNumber] {
-			errs.Add(CodeDuplicate, f+".lineNumber", "This line is listed twice.")
-		}
-		seen[l.LineNumber] = true
-		if l.Quantity < 1 || l.Quantity > MaxLineQuantity {
-			errs.Add(CodeOutOfRange, f+".quantity", "Enter a quantity of at least 1.")
-		}
 	}
 	return errs.Err()
 }
