@@ -27,6 +27,7 @@ import (
 	"tsunagu/internal/pgcluster"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/posweb"
+	"tsunagu/internal/shopweb"
 	"tsunagu/internal/stripe"
 	"tsunagu/internal/tsunagu"
 	"tsunagu/migrations"
@@ -327,7 +328,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/", graph.NewServer(res, graph.Options{
+	api := graph.NewServer(res, graph.Options{
 		Dev:   cfg.dev,
 		Ready: db.Ping,
 		Dependencies: append(dependencies(cfg, db, listenURL, cache, sender),
@@ -341,7 +342,13 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		POS:             posweb.Handler("/pos"),
 		Realtime:        graph.Realtime{Hub: hub, AllowedOrigins: cfg.wsOrigins},
 		TrustedProxies:  cfg.trustedProxies,
-	}))
+	})
+	mux.Handle("/", api)
+	// The storefront and the account pages read and write through the API alone.
+	shop := shopweb.Handler(shopweb.Options{API: api, Log: log})
+	for _, p := range shopweb.Paths {
+		mux.Handle(p, shop)
+	}
 	if cfg.stripeWebhookSecret != "" {
 		mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: cfg.stripeWebhookSecret, Orders: orders, Log: log, Metrics: m})
 	} else if payments != nil {
@@ -384,6 +391,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		log.Info("serving the API", "url", "http://"+cfg.addr+"/graphql")
 	}
 	log.Info("serving the POS web app", "url", "http://"+cfg.addr+"/pos/")
+	log.Info("serving the storefront", "url", "http://"+cfg.addr+"/shop/")
 
 	select {
 	case err := <-errc:

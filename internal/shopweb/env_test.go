@@ -1,0 +1,103 @@
+package shopweb_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/alexedwards/argon2id"
+
+	"tsunagu/graph"
+	"tsunagu/internal/mail"
+	"tsunagu/internal/pgtest"
+	"tsunagu/internal/postgres"
+	"tsunagu/internal/shopweb"
+	"tsunagu/internal/stripemock"
+	"tsunagu/internal/tsunagu"
+)
+
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	stripemock.Stop()
+	os.Exit(code)
+}
+
+// env is the server as cmd/tsunagu wires it (the API, and the shop's pages calling
+// it in process) on a real database, with the services behind it for the tests
+// to set things up and look at.
+type env struct {
+	url     string
+	db      *postgres.DB
+	auth    *postgres.AuthService
+	catalog *postgres.CatalogService
+	admin   context.Context
+	home    *tsunagu.Municipality
+	shop    *tsunagu.Location
+	manager *tsunagu.User
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	url := pgtest.NewURL(t)
+	db, err := postgres.Open(ctx, url, nil)
+	must(t, err)
+	t.Cleanup(func() { db.Close() })
+	e := &env{db: db, catalog: postgres.NewCatalogService(db), auth: postgres.NewAuthService(db),
+		admin: tsunagu.WithUser(ctx, &tsunagu.User{Role: tsunagu.RoleAdmin}, "")}
+	e.auth.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	e.home = &tsunagu.Municipality{Code: "131032", Name: "港区", NameEn: "Minato", Prefecture: "東京都", IsHome: true}
+	must(t, e.catalog.CreateMunicipality(e.admin, e.home))
+	e.shop = &tsunagu.Location{MunicipalityID: e.home.ID, Kind: tsunagu.LocationShop, Name: "港区役所 福祉ショップ"}
+	must(t, e.catalog.CreateLocation(e.admin, e.shop))
+	e.manager, err = e.auth.CreateUser(e.admin, postgres.NewUserInput{Email: "manager@minato.example", Name: "港 花子",
+		Password: "manager-password-1", Role: tsunagu.RoleManager, MunicipalityID: &e.home.ID})
+	must(t, err)
+
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	api := graph.NewServer(&graph.Resolver{Catalog: e.catalog, Auth: e.auth, Stock: postgres.NewStockService(db),
+		Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db), Orders: postgres.NewOrderService(db, nil),
+		Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)},
+		graph.Options{Log: quiet})
+	mux := http.NewServeMux()
+	mux.Handle("/", api)
+	shop := shopweb.Handler(shopweb.Options{API: api, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	for _, p := range shopweb.Paths {
+		mux.Handle(p, shop)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	e.url = srv.URL
+	return e
+}
+
+var linkRE = regexp.MustCompile(`https?://\S+`)
+
+// mailLink renders the last message of kind to recipient as the sender would,
+// with the server as the public site, and returns the link it carries.
+func (e *env) mailLink(t *testing.T, kind mail.Kind, recipient string) string {
+	t.Helper()
+	var m mail.Message
+	must(t, e.db.SQL().QueryRow(`SELECT id, kind, recipient, locale, payload, created_at FROM notifications
+		WHERE kind = $1 AND recipient = $2 ORDER BY id DESC LIMIT 1`, kind, recipient).
+		Scan(&m.ID, &m.Kind, &m.Recipient, &m.Locale, &m.Payload, &m.CreatedAt))
+	em, err := mail.Render(m, e.url)
+	must(t, err)
+	link := linkRE.FindString(em.Text)
+	if link == "" {
+		t.Fatalf("no link in the %s message:\n%s", kind, em.Text)
+	}
+	return link
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

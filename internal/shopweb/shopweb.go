@@ -1,0 +1,173 @@
+// Package shopweb serves the pages shoppers see: the storefront at /shop and the
+// account pages the e-mails link to (/verify-email, /reset-password, /sign-in,
+// /accept-invitation). Pages are rendered on the server with html/template and
+// work without JavaScript; their data comes only from the public GraphQL API,
+// called in process (api.go).
+package shopweb
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"tsunagu/internal/tsunagu"
+)
+
+//go:embed templates static
+var files embed.FS
+
+// Options configure the pages.
+type Options struct {
+	// API is the handler of the public API; the pages call its POST /graphql.
+	API http.Handler
+	Log *slog.Logger
+}
+
+// csp lets a page load only its own stylesheet and pictures from https, post forms
+// only to its own origin, and run no script.
+const csp = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; " +
+	"base-uri 'none'; frame-ancestors 'none'"
+
+// sessionCookie holds a signed-in shopper's bearer token: HttpOnly, so no script
+// reads it, and SameSite=Lax, so no other site's form posts with it.
+const sessionCookie = "tsunagu_session"
+
+type server struct {
+	api   api
+	log   *slog.Logger
+	pages map[string]*template.Template
+}
+
+// Handler serves the account pages and the storefront. Forms that arrive from
+// another origin are refused (403) before they reach a handler.
+func Handler(o Options) http.Handler {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	s := &server{api: api{o.API}, log: o.Log, pages: parsePages()}
+	mux := http.NewServeMux()
+	for path, h := range map[string]http.HandlerFunc{
+		"/verify-email":      s.verifyEmail,
+		"/reset-password":    s.resetPassword,
+		"/sign-in":           s.signIn,
+		"/accept-invitation": s.acceptInvitation,
+	} {
+		mux.Handle("GET "+path, h)
+		mux.Handle("POST "+path, h)
+	}
+	static, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err) // fixed at build time
+	}
+	assets := http.StripPrefix("/shop/static/", http.FileServerFS(static))
+	mux.Handle("GET /shop/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The files change only with a new server version; an hour keeps pages fast
+		// and a new version reaches shoppers soon enough.
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		assets.ServeHTTP(w, r)
+	}))
+	return http.NewCrossOriginProtection().Handler(mux)
+}
+
+// parsePages parses each page's template with the layout around it.
+func parsePages() map[string]*template.Template {
+	funcs := template.FuncMap{
+		"t":     msg,
+		"tt":    msgText,
+		"lower": strings.ToLower,
+	}
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html"))
+	pages := map[string]*template.Template{}
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		pages[base] = template.Must(template.Must(layout.Clone()).ParseFS(files, name))
+	}
+	return pages
+}
+
+// view is what the layout needs of every page; Data is the page's own.
+type view struct {
+	L           tsunagu.Locale
+	Lang        string // the html element's lang
+	Title       string
+	Description string
+	// Canonical is the page's address without the language; Alternates the same
+	// page in each language (hreflang). Both are left out of pages that are not
+	// for search engines (the account pages).
+	Canonical  string
+	Alternates []alternate
+	Switch     []alternate
+	Data       any
+}
+
+type alternate struct {
+	Lang     string // hreflang, and the link's lang
+	Name     string
+	Href     string
+	Current  bool
+	HTMLLang string
+}
+
+// render writes the page name in the request's language. The whole page is
+// rendered before anything is written, so that a template error is a 500, not
+// half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
+	l := v.L
+	v.Lang = htmlLang(l)
+	for _, o := range langs {
+		v.Switch = append(v.Switch, alternate{Lang: o.Tag(), HTMLLang: htmlLang(o), Name: langNames[o],
+			Href: withLang(r.URL, o), Current: o == l})
+	}
+	var b bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&b, "layout.html", v); err != nil {
+		s.log.ErrorContext(r.Context(), "rendering a page", "page", name, "err", err)
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Language", l.Tag())
+	// A page's language follows the address, the cookie and the browser.
+	h.Add("Vary", "Accept-Language, Cookie")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// rememberLang keeps a language chosen with the switch for the next pages.
+func rememberLang(w http.ResponseWriter, r *http.Request, l tsunagu.Locale, chosen bool) {
+	if !chosen {
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: langParam, Value: l.Tag(), Path: "/", MaxAge: 365 * 24 * 3600,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+}
+
+// setSession signs the shopper in on this browser.
+func setSession(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+}
+
+// selfURL is the address of the request, for links back to the same page.
+func selfURL(r *http.Request) *url.URL {
+	u := *r.URL
+	return &u
+}
+
+// Paths are the patterns the server mounts Handler at.
+var Paths = []string{"/verify-email", "/reset-password", "/sign-in", "/accept-invitation", "/shop/"}
