@@ -358,6 +358,10 @@ func TestLanguageAndClarityInChromium(t *testing.T) {
 	// English: the names from the shop stay Japanese, marked as such.
 	b.do("English", click("#pref-lang"))
 	b.waitText("#pay-cash", "Pay by cash")
+	// The switch's word is Japanese, its title (and the button) English.
+	if got := b.eval(`(e => e.closest("[lang]").lang + " " + e.querySelector("[lang]").lang + " " + e.title)(document.getElementById("pref-lang"))`); got != "en ja Show in Japanese" {
+		t.Errorf("the language switch is marked %q, want en ja Show in Japanese", got)
+	}
 	if bad := b.eval(japaneseOutsideJa); bad != "" {
 		t.Errorf("on the sale screen in English, Japanese text without lang=\"ja\": %s", bad)
 	}

@@ -32,4 +32,20 @@ func TestPickupOrderArrivesLive(t *testing.T) {
 	b.until("the live region says so", fmt.Sprintf(`document.getElementById("announcer").textContent === %q`,
 		fmt.Sprintf("新しい注文 #%d（Tran Thi Lan さま）が届きました。", second.Number())))
 	b.checkA11y("pickup-live")
+
+	// In English, the shopper's Japanese name in the notice and in what the live
+	// region says is marked lang="ja" (before: read in an English voice).
+	b.do("English", click("#pref-lang"))
+	b.waitText("#pickup-title", "Pickup orders")
+	third := s.paidPickupOrder(t, "高橋 美咲", cookieCode, 1)
+	said := fmt.Sprintf("New order #%d (高橋 美咲) has come in.", third.Number())
+	b.waitText("#pickup-news", said)
+	b.until("the live region says so", fmt.Sprintf(`document.getElementById("announcer").textContent === %q`, said))
+	if got := b.eval(`(s => s ? s.lang + " " + s.textContent : "none")(document.querySelector("#announcer [lang]"))`); got != "ja 高橋 美咲" {
+		t.Errorf("the announced name is marked %q, want ja 高橋 美咲", got)
+	}
+	if bad := b.eval(japaneseOutsideJa); bad != "" {
+		t.Errorf("the pickup list in English has Japanese text without lang=\"ja\": %s", bad)
+	}
+	b.checkA11y("pickup-live-en")
 }

@@ -36,9 +36,10 @@ function drawBar() {
   const buttons = [
     h(
       "button",
-      { id: "pref-lang", type: "button", class: "toggle", lang: p.lang === "ja" ? "en" : "ja", title: ts("langSwitchLabel"),
+      // The button's word is in the other language; its title is in this one.
+      { id: "pref-lang", type: "button", class: "toggle", title: ts("langSwitchLabel"),
         onclick: () => switchPref("lang", p.lang === "ja" ? "en" : "ja", "pref-lang") },
-      t("langSwitch"),
+      h("span", { lang: p.lang === "ja" ? "en" : "ja" }, t("langSwitch")),
     ),
     p.lang === "ja" ? toggle("pref-furigana", "furigana", p.furigana, () => switchPref("furigana", !p.furigana, "pref-furigana")) : null,
     toggle("pref-large", "largeText", p.large, () => switchPref("large", !p.large, "pref-large")),

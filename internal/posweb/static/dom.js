@@ -96,13 +96,14 @@ export function hidePending() {
   box.replaceChildren();
 }
 
-// announce reads a message out through the polite live region.
-export function announce(text) {
+// announce reads a message out through the polite live region: text, or nodes
+// (tl's, where names keep their lang).
+export function announce(...parts) {
   clearTimeout(soon); // a figure that was waiting to be read is out of date now
   const live = document.getElementById("announcer");
   live.textContent = "";
   // A change after a tick is announced even when the text repeats.
-  setTimeout(() => (live.textContent = text), 50);
+  setTimeout(() => live.replaceChildren(...parts), 50);
 }
 
 let soon;

@@ -278,24 +278,31 @@ function rich(s) {
 
 // Values are filled in before the marks are read, so that names from the API
 // never turn into markup.
-function render(entry, vars) {
+function render(entry, vars, words = rich) {
   const s = pick(entry);
   // Split on placeholders so that values stay plain text.
   const frag = document.createDocumentFragment();
   let last = 0;
   for (const m of s.matchAll(/\{(\w+)\}/g)) {
-    frag.append(rich(s.slice(last, m.index)));
+    frag.append(words(s.slice(last, m.index)));
     const v = vars && m[1] in vars ? vars[m[1]] : m[0];
     // A node (a name marked with its language) goes in as it is.
     frag.append(v instanceof Node ? v.cloneNode(true) : String(v));
     last = m.index + m[0].length;
   }
-  frag.append(rich(s.slice(last)));
+  frag.append(words(s.slice(last)));
   return frag;
 }
 
 export function t(key, vars) {
   return render(M[key], vars);
+}
+
+// tl gives the words for the live region: plain text (no ruby, which a screen
+// reader would read twice), with names given as nodes kept as they are, so that a
+// Japanese name in an English sentence is read with a Japanese voice.
+export function tl(key, vars) {
+  return render(M[key], vars, plain);
 }
 
 export function ts(key, vars) {

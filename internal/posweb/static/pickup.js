@@ -5,7 +5,7 @@
 
 import { gql, newKey, pendingOrderAction, resumeOrderAction, submitOrderAction, subscribe } from "./api.js";
 import { announce, clearError, fail, h, hidePending, showError } from "./dom.js";
-import { errNode, named, t, ts, yen } from "./i18n.js";
+import { errNode, named, t, tl, ts, yen } from "./i18n.js";
 import { go, screen, state } from "./state.js";
 
 const ORDER = "id number name fulfilment status total lines { lineNumber name quantity }";
@@ -65,7 +65,7 @@ async function newOrders(ui, orders) {
   const last = orders[orders.length - 1];
   ui.news.replaceChildren(t("newOrder", { n: last.number, name: named(last.name) }));
   ui.news.hidden = false;
-  announce(ts("newOrder", { n: last.number, name: last.name }));
+  announce(tl("newOrder", { n: last.number, name: named(last.name) }));
   if (!pendingOrderAction()) await load(ui);
 }
 

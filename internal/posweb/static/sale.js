@@ -3,7 +3,7 @@
 
 import { ApiError, gql, newKey, pendingSale, resumeSale, submitSale, token } from "./api.js";
 import { announce, announceSoon, clearError, closedElsewhere, fail, field, h, hidePending, receiptText, showError } from "./dom.js";
-import { errNode, locale, money, named, withReading, t, ts, yen } from "./i18n.js";
+import { errNode, locale, money, named, withReading, t, tl, ts, yen } from "./i18n.js";
 import { go, save, screen, state } from "./state.js";
 
 const PRODUCT = "id name nameReading price taxRate code imageUrls";
@@ -206,7 +206,7 @@ document.addEventListener("keydown", (ev) => {
       save();
       cart.redraw();
       scan.focus();
-      return announce(ts("qtySet", { name: last.product.name, n }) + " " + ts("totalAnnounce", { total: yen(estimate(state.cart).total) }));
+      return announce(tl("qtySet", { name: named(last.product.name), n }), " ", ts("totalAnnounce", { total: yen(estimate(state.cart).total) }));
     }
   }
 });
@@ -239,7 +239,7 @@ function addToCart(product) {
   } else state.cart.push({ product, quantity: 1 });
   save();
   document.getElementById("cart").redraw();
-  announce(ts("added", { name: product.name }) + " " + ts("totalAnnounce", { total: yen(estimate(state.cart).total) }));
+  announce(tl("added", { name: named(product.name) }), " ", ts("totalAnnounce", { total: yen(estimate(state.cart).total) }));
 }
 
 async function runSearch(text, tiles, status, scan) {
