@@ -135,18 +135,26 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 				return nil, err
 			}
 			// What Stripe captured and was not given back: a paid order's total, or a
-			// flagged capture whose automatic refund has not been recorded.
-			if o.Refundable() > 0 {
-				var refundLines []tsunagu.RefundLineInput
+			// flagged capture whose automatic refund has not been recorded. A paid
+			// order's money refunded in Stripe's dashboard that no line accounts for
+			// yet pays for the units left first, as in refundOrder; only the rest is
+			// a new refund. A flagged capture sold no goods: its money only.
+			var outside []tsunagu.OutsideRefund
+			var units []tsunagu.RefundLineInput
+			if o.PaidAt != nil {
+				if outside, err = outsideRefunds(ctx, tx, o.ID); err != nil {
+					return nil, err
+				}
 				for _, l := range lines {
 					if q := l.Quantity - l.Refunded; q > 0 {
-						refundLines = append(refundLines, tsunagu.RefundLineInput{LineNumber: l.LineNumber, Quantity: q})
+						units = append(units, tsunagu.RefundLineInput{LineNumber: l.LineNumber, Quantity: q})
 					}
 				}
-				if o.PaidAt == nil {
-					refundLines = nil // no goods were sold by a flagged capture
-				}
-				if _, err := recordRefund(ctx, tx, &u.ID, o, lines, refundLines, o.Refundable(), cmp.Or(in.Reason, "Order cancelled."), tsunagu.RefundPending); err != nil {
+			}
+			if amount := o.Refundable() + tsunagu.Unattributed(outside); amount > 0 {
+				_, err := refundCovered(ctx, tx, &u.ID, o, tsunagu.CoverRefund(outside, pricedLines(lines, units), amount),
+					cmp.Or(in.Reason, "Order cancelled."))
+				if err != nil {
 					return nil, err
 				}
 			}
@@ -295,14 +303,9 @@ func refundOrderTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu
 		}
 	}
 	cover := tsunagu.CoverRefund(outside, pricedLines(lines, want), amount)
-	id, err := attributeOutside(ctx, tx, o, cover)
+	id, err := refundCovered(ctx, tx, &u.ID, o, cover, in.Reason)
 	if err != nil {
 		return 0, nil, err
-	}
-	if cover.Rest > 0 {
-		if id, err = insertRefund(ctx, tx, &u.ID, o, cover.RestLines, cover.Rest, in.Reason, tsunagu.RefundPending); err != nil {
-			return 0, nil, err
-		}
 	}
 	if amount == o.Refundable()+unattributed && o.PaidAt != nil {
 		stock := o.Stock
@@ -321,6 +324,18 @@ func refundOrderTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu
 		return id, cover.Outside, nil // no money moves: the shopper was told of the refund made in Stripe
 	}
 	return id, cover.Outside, notify(ctx, tx, mail.KindOrderRefunded, o)
+}
+
+// refundCovered records a refund of o paid as cover says: its outside pieces on the
+// outside refunds (attributeOutside), and the rest, if any, as a new refund PENDING
+// for Stripe. It returns the new refund, or the last outside refund given lines
+// when the outside money paid for everything.
+func refundCovered(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunagu.Order, cover tsunagu.RefundCover, reason string) (tsunagu.OrderRefundID, error) {
+	id, err := attributeOutside(ctx, tx, o, cover)
+	if err != nil || cover.Rest == 0 {
+		return id, err
+	}
+	return insertRefund(ctx, tx, by, o, cover.RestLines, cover.Rest, reason, tsunagu.RefundPending)
 }
 
 // refundAmount checks the lines to refund against what is left of the order, whose
@@ -386,20 +401,10 @@ func releaseUnits(ctx context.Context, tx queryer, o *tsunagu.Order, lines []*ts
 	return applyMovements(ctx, tx, document{Type: tsunagu.DocumentOrder, ID: int64(o.ID)}, ms)
 }
 
-// recordRefund writes a refund of amount with its lines, in status (PENDING for
-// one Stripe is to be asked for, SUCCEEDED for one Stripe reports made, outside
-// Tsunagu), adds the lines' refunded quantities and the order's refunded amount.
-func recordRefund(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunagu.Order, lines []*tsunagu.OrderLine,
-	want []tsunagu.RefundLineInput, amount int64, reason string, status tsunagu.RefundStatus) (tsunagu.OrderRefundID, error) {
-	var pieces []tsunagu.RefundPiece
-	for _, l := range pricedLines(lines, want) {
-		pieces = append(pieces, tsunagu.RefundPiece{LineNumber: l.LineNumber, Quantity: l.Quantity, Amount: l.UnitPrice * int64(l.Quantity)})
-	}
-	return insertRefund(ctx, tx, by, o, pieces, amount, reason, status)
-}
-
-// insertRefund is recordRefund with the lines' pieces given. A refund recorded
-// SUCCEEDED was made in Stripe, outside Tsunagu: it is marked outside.
+// insertRefund writes a refund of amount with its lines' pieces, in status (PENDING
+// for one Stripe is to be asked for, SUCCEEDED for one Stripe reports made outside
+// Tsunagu, which is marked outside), and adds the pieces' quantities to the lines'
+// refunded and amount to the order's.
 func insertRefund(ctx context.Context, tx queryer, by *tsunagu.UserID, o *tsunagu.Order, pieces []tsunagu.RefundPiece,
 	amount int64, reason string, status tsunagu.RefundStatus) (tsunagu.OrderRefundID, error) {
 	numbers, quantities, amounts := piecesArrays(pieces)

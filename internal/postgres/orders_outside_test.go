@@ -186,6 +186,52 @@ func TestRefundOrderPartlyOutside(t *testing.T) {
 	})
 }
 
+// Cancelling a paid order that was partly refunded in Stripe's dashboard puts the
+// units left on that outside money first, as refundOrder does, and asks Stripe
+// only for the rest: every unit is given back once, and the refunds' lines add up
+// to what the shopper got back, so the statement counts the order's money once.
+// (Before, the cancel's refund claimed every unit at full price for only the rest
+// of the money, and the outside refund stayed unattributed.)
+func TestCancelOrderAttributesOutsideRefund(t *testing.T) {
+	t.Parallel()
+	w, f, o, outside := outsideWorld(t, 500)
+	in := tsunagu.CancelOrderInput{OrderID: o.ID, Reason: "在庫の手違い", IdempotencyKey: w.key()}
+	out, err := w.orders.CancelOrder(w.clerk, in)
+	must(t, err)
+	if out.Status != tsunagu.OrderCancelled {
+		t.Errorf("status %s, want CANCELLED", out.Status)
+	}
+	if len(f.refundKeys) != 1 {
+		t.Fatalf("Stripe asked for refunds %v, want one", f.refundKeys)
+	}
+	if units, amount := w.refundLines(outside.ID); units != 1 || amount != 500 {
+		t.Errorf("outside refund's lines: %d units, ¥%d; want 1, ¥500", units, amount)
+	}
+	rs := w.refunds(o.ID)
+	if len(rs) != 2 || rs[1].Amount != 850 {
+		t.Fatalf("refunds %+v, want the outside ¥500 and a new ¥850", rs)
+	}
+	if units, amount := w.refundLines(rs[1].ID); units != 2 || amount != 850 {
+		t.Errorf("new refund's lines: %d units, ¥%d; want 2, ¥850", units, amount)
+	}
+	w.wantOrder(t, o.ID, tsunagu.OrderCancelled, 1350, false)
+	if n := w.count(`SELECT count(*) FROM order_lines WHERE order_id = $1 AND refunded <> quantity`, o.ID); n != 0 {
+		t.Errorf("%d lines not wholly refunded", n)
+	}
+	w.wantStatement(t, tsunagu.MonthOf(time.Now()), 1350, 1350, 3)
+	wantLevel(t, w, w.homeShop, w.cookies, 10, 0)
+	wantLevel(t, w, w.homeShop, w.jam, 5, 0)
+
+	before := w.snapshot()
+	again, err := w.orders.CancelOrder(w.clerk, in)
+	must(t, err)
+	if again.ID != o.ID || len(f.refundKeys) != 1 {
+		t.Errorf("retry: order %d, Stripe asked %v; want the same order, asked once", again.ID, f.refundKeys)
+	}
+	w.unchanged(before)
+	w.checkLedger()
+}
+
 // Lines put on an outside refund of a month already closed count in the shop's
 // first open month, as a refund of the earlier order; the closed statement stays.
 func TestRefundOrderOutsideInClosedMonth(t *testing.T) {

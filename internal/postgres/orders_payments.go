@@ -205,7 +205,7 @@ func (s *OrderService) refundedOutside(ctx context.Context, tx queryer, o *tsuna
 	msg := fmt.Sprintf("¥%d was refunded in Stripe, outside Tsunagu; which goods came back is not recorded.", amount)
 	s.log.WarnContext(ctx, "a refund made in Stripe recorded on an order", "order", o.ID, "event", e.ID,
 		"amount", amount, "stripe_refunded", e.AmountRefunded, "known", known)
-	if _, err := recordRefund(ctx, tx, nil, o, nil, nil, amount, msg, tsunagu.RefundSucceeded); err != nil {
+	if _, err := insertRefund(ctx, tx, nil, o, nil, amount, msg, tsunagu.RefundSucceeded); err != nil {
 		return "", err
 	}
 	if err := flagOrder(ctx, tx, o, msg); err != nil {
@@ -236,7 +236,7 @@ func (s *OrderService) refundFlagged(ctx context.Context, tx queryer, o *tsunagu
 	if amount <= 0 {
 		return outcome, false, nil
 	}
-	if _, err := recordRefund(ctx, tx, nil, o, nil, nil, amount, msg, tsunagu.RefundPending); err != nil {
+	if _, err := insertRefund(ctx, tx, nil, o, nil, amount, msg, tsunagu.RefundPending); err != nil {
 		return "", false, err
 	}
 	o.Refunded += amount
