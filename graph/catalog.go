@@ -49,7 +49,7 @@ func translations(p *tsunagu.Product) []*model.Translation {
 }
 
 func (r *Resolver) products(ctx context.Context, f tsunagu.ProductFilter, first *int, after *string) (*model.ProductConnection, error) {
-	page, err := pageArgs(first, after)
+	page, err := productPageArgs(first, after, f.Order)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (r *Resolver) products(ctx context.Context, f tsunagu.ProductFilter, first 
 	if err := primeAt(ctx, p.Items, (*primer).product, pageNode...); err != nil {
 		return nil, err
 	}
-	return productConnection(p), nil
+	return orderedProductConnection(p, f.Order), nil
 }
 
 func (r *Resolver) municipalities(ctx context.Context, first *int, after *string) (*model.MunicipalityConnection, error) {

@@ -33,8 +33,8 @@ func (p productPage) names() []string {
 	return out
 }
 
-const productsQuery = `query($f: ProductFilter, $first: Int, $after: String, $locale: Locale) {
-	products(filter: $f, first: $first, after: $after, locale: $locale) {
+const productsQuery = `query($f: ProductFilter, $first: Int, $after: String, $locale: Locale, $order: ProductOrder) {
+	products(filter: $f, first: $first, after: $after, locale: $locale, orderBy: $order) {
 		edges { cursor node { id name status facility { name } municipality { code } } }
 		pageInfo { hasNextPage endCursor }
 	}

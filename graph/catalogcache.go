@@ -165,6 +165,8 @@ func (c *CatalogCache) serve(w http.ResponseWriter, r *http.Request, body []byte
 	if !s.cacheable {
 		return false
 	}
+	// A list filtered by what is in stock shows stock, though no field says so.
+	s.stock = s.stock || bytes.Contains(body, []byte("inStockAt"))
 	var vars bytes.Buffer
 	if len(params.Variables) > 0 && json.Compact(&vars, params.Variables) != nil {
 		return false

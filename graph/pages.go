@@ -37,13 +37,58 @@ func pageArgs(first *int, after *string) (tsunagu.PageArgs, error) {
 	return p, p.Validate()
 }
 
+// An ordered product list's cursor is the base64url of "o:<order>:<id>:<key>"
+// (ProductOrder.Key), so that a cursor of one order is refused by another.
+
+func encodeProductCursor(o tsunagu.ProductOrder, p *tsunagu.Product) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + string(o) + ":" + strconv.FormatInt(int64(p.ID), 10) + ":" + o.Key(p)))
+}
+
+// productPageArgs converts the connection arguments of a product list in order o;
+// a cursor of another order, or not ours, gives INVALID_INPUT.
+func productPageArgs(first *int, after *string, o tsunagu.ProductOrder) (tsunagu.PageArgs, error) {
+	if o == "" || o == tsunagu.ProductOrderID {
+		return pageArgs(first, after)
+	}
+	p, err := pageArgs(first, nil)
+	if err != nil || after == nil || *after == "" {
+		return p, err
+	}
+	b, err := base64.RawURLEncoding.DecodeString(*after)
+	rest, ok := strings.CutPrefix(string(b), "o:"+string(o)+":")
+	id, key, ok2 := strings.Cut(rest, ":")
+	n, perr := strconv.ParseInt(id, 10, 64)
+	if err != nil || !ok || !ok2 || perr != nil || n <= 0 {
+		return p, tsunagu.Errorf(tsunagu.CodeInvalidInput, "after", "This cursor is not valid; start again from the first page.")
+	}
+	p.After, p.AfterKey = n, key
+	return p, nil
+}
+
+func orderedProductConnection(p *tsunagu.Page[*tsunagu.Product], o tsunagu.ProductOrder) *model.ProductConnection {
+	if o == "" || o == tsunagu.ProductOrderID {
+		return productConnection(p)
+	}
+	return connectionBy(p, func(p *tsunagu.Product) string { return encodeProductCursor(o, p) },
+		func(c string, n *tsunagu.Product) *model.ProductEdge { return &model.ProductEdge{Cursor: c, Node: n} },
+		func(e []*model.ProductEdge, i *model.PageInfo) *model.ProductConnection {
+			return &model.ProductConnection{Edges: e, PageInfo: i}
+		})
+}
+
 // connection builds a Relay connection of a page, with one edge per item.
 func connection[T any, E any, C any](page *tsunagu.Page[T], key func(T) int64,
+	edge func(cursor string, node T) E, conn func(edges []E, info *model.PageInfo) C) C {
+	return connectionBy(page, func(it T) string { return encodeCursor(key(it)) }, edge, conn)
+}
+
+// connectionBy is connection with the cursor of each item made by cursor.
+func connectionBy[T any, E any, C any](page *tsunagu.Page[T], cursor func(T) string,
 	edge func(cursor string, node T) E, conn func(edges []E, info *model.PageInfo) C) C {
 	edges := make([]E, len(page.Items))
 	info := &model.PageInfo{HasNextPage: page.HasNextPage}
 	for i, it := range page.Items {
-		c := encodeCursor(key(it))
+		c := cursor(it)
 		edges[i] = edge(c, it)
 		info.EndCursor = &c
 	}

@@ -472,8 +472,10 @@ func (r *queryResolver) Locations(ctx context.Context, filter *tsunagu.LocationF
 	return r.locations(ctx, deref(filter), first, after)
 }
 
-func (r *queryResolver) Products(ctx context.Context, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) (*model.ProductConnection, error) {
-	return r.products(ctx, productFilter(filter, locale), first, after)
+func (r *queryResolver) Products(ctx context.Context, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale, orderBy *tsunagu.ProductOrder) (*model.ProductConnection, error) {
+	f := productFilter(filter, locale)
+	f.Order = deref(orderBy)
+	return r.products(ctx, f, first, after)
 }
 
 func (r *queryResolver) Product(ctx context.Context, id string, locale *tsunagu.Locale) (*tsunagu.Product, error) {

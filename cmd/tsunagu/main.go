@@ -345,7 +345,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	})
 	mux.Handle("/", api)
 	// The storefront and the account pages read and write through the API alone.
-	shop := shopweb.Handler(shopweb.Options{API: api, Log: log})
+	shop := shopweb.Handler(shopweb.Options{API: api, Log: log, PublicURL: cfg.publicURL})
 	for _, p := range shopweb.Paths {
 		mux.Handle(p, shop)
 	}

@@ -529,7 +529,7 @@ type ComplexityRoot struct {
 		Orders              func(childComplexity int, filter *tsunagu.OrderFilter, first *int, after *string) int
 		Product             func(childComplexity int, id string, locale *tsunagu.Locale) int
 		ProductByCode       func(childComplexity int, code string, locale *tsunagu.Locale) int
-		Products            func(childComplexity int, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) int
+		Products            func(childComplexity int, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale, orderBy *tsunagu.ProductOrder) int
 		RegisterSession     func(childComplexity int, id string) int
 		Registers           func(childComplexity int, shopID *string) int
 		Sale                func(childComplexity int, id string) int
@@ -1220,7 +1220,7 @@ type QueryResolver interface {
 	Municipalities(ctx context.Context, first *int, after *string) (*model.MunicipalityConnection, error)
 	Facilities(ctx context.Context, filter *tsunagu.FacilityFilter, first *int, after *string) (*model.FacilityConnection, error)
 	Locations(ctx context.Context, filter *tsunagu.LocationFilter, first *int, after *string) (*model.LocationConnection, error)
-	Products(ctx context.Context, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) (*model.ProductConnection, error)
+	Products(ctx context.Context, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale, orderBy *tsunagu.ProductOrder) (*model.ProductConnection, error)
 	Product(ctx context.Context, id string, locale *tsunagu.Locale) (*tsunagu.Product, error)
 	ProductByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*tsunagu.Product, error)
 	Allergens(ctx context.Context) ([]*tsunagu.AllergenInfo, error)
@@ -3601,7 +3601,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Products(childComplexity, args["filter"].(*tsunagu.ProductFilter), args["first"].(*int), args["after"].(*string), args["locale"].(*tsunagu.Locale)), true
+		return e.ComplexityRoot.Query.Products(childComplexity, args["filter"].(*tsunagu.ProductFilter), args["first"].(*int), args["after"].(*string), args["locale"].(*tsunagu.Locale), args["orderBy"].(*tsunagu.ProductOrder)), true
 	case "Query.registerSession":
 		if e.ComplexityRoot.Query.RegisterSession == nil {
 			break
@@ -6079,9 +6079,11 @@ type Query {
   """
   The catalog. Anonymous users and clerks see ACTIVE products; managers also see
   their own municipality's drafts and archived products; admins see everything.
-  Names and descriptions are given in ` + "`" + `locale` + "`" + `, falling back to Japanese.
+  Names and descriptions are given in ` + "`" + `locale` + "`" + `, falling back to Japanese. The order
+  is ` + "`" + `orderBy` + "`" + ` (by ID, the order they were added, by default); cursors belong to
+  their order: one of another order is INVALID_INPUT.
   """
-  products(filter: ProductFilter, first: Int = 20, after: String, locale: Locale = JA): ProductConnection!
+  products(filter: ProductFilter, first: Int = 20, after: String, locale: Locale = JA, orderBy: ProductOrder = ID): ProductConnection!
   """
   A product by ID. Besides what ` + "`" + `products` + "`" + ` shows, archived products are found too
   (with status ARCHIVED), because sales, orders and transfers name them; a draft is
@@ -7057,6 +7059,26 @@ input ProductFilter {
   freeOf: [Allergen!]
   "Matches names in every language; hiragana and katakana, full and half width match alike."
   text: String
+  "Keeps products with stock available (on hand less reserved) at this location, such as a shop."
+  inStockAt: ID
+}
+
+"The order of a list of products; ties are broken by the ID, in the same direction."
+enum ProductOrder {
+  "The order they were added in."
+  ID
+  """
+  By name in kana order (五十音順): by the reading of the Japanese name where the
+  product has one, else by the Japanese name; katakana and hiragana, full and half
+  width sort alike.
+  """
+  NAME
+  "Cheapest first."
+  PRICE_ASC
+  "Dearest first."
+  PRICE_DESC
+  "Newest first."
+  NEWEST
 }
 
 input TranslationInput {
@@ -11659,6 +11681,14 @@ func (ec *executionContext) field_Query_products_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["locale"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*tsunagu.ProductOrder, error) {
+			return ec.unmarshalOProductOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐProductOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
 	return args, nil
 }
 
@@ -20833,7 +20863,7 @@ func (ec *executionContext) _Query_products(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Products(ctx, fc.Args["filter"].(*tsunagu.ProductFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["locale"].(*tsunagu.Locale))
+			return ec.Resolvers.Query().Products(ctx, fc.Args["filter"].(*tsunagu.ProductFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["locale"].(*tsunagu.Locale), fc.Args["orderBy"].(*tsunagu.ProductOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProductConnection) graphql.Marshaler {
@@ -34193,7 +34223,7 @@ func (ec *executionContext) unmarshalInputProductFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"municipalityId", "facilityId", "category", "status", "freeOf", "text"}
+	fieldsInOrder := [...]string{"municipalityId", "facilityId", "category", "status", "freeOf", "text", "inStockAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34242,6 +34272,13 @@ func (ec *executionContext) unmarshalInputProductFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Text = data
+		case "inStockAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inStockAt"))
+			data, err := ec.unmarshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐLocationID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InStockAt = data
 		}
 	}
 	return it, nil
@@ -47421,6 +47458,25 @@ func (ec *executionContext) unmarshalOProductFilter2ᚖtsunaguᚋinternalᚋtsun
 	}
 	res, err := ec.unmarshalInputProductFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProductOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐProductOrder(ctx context.Context, v any) (*tsunagu.ProductOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := tsunagu.ProductOrder(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProductOrder2ᚖtsunaguᚋinternalᚋtsunaguᚐProductOrder(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ProductOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOProductStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐProductStatus(ctx context.Context, v any) (*tsunagu.ProductStatus, error) {

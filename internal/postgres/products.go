@@ -11,7 +11,7 @@ import (
 
 const productColumns = `p.id, p.facility_id, p.municipality_id, p.translations, p.name_reading, p.category,
 	p.code, p.code_kind, p.price, p.tax_class, p.allergens, p.status, p.image_urls,
-	p.created_at, p.updated_at`
+	p.created_at, p.updated_at, p.sort_name`
 
 // productRow scans a product: translations are JSON, allergens and pictures arrays.
 type productRow struct {
@@ -63,18 +63,23 @@ func visibleTo(u *tsunagu.User, a *args) string {
 	return `p.status = 'ACTIVE'`
 }
 
-// Products lists the products the user may see that match f, in ID order.
+// Products lists the products the user may see that match f, in f's order.
+// INVALID_INPUT on "after" when page's key is not one of that order.
 func (s *CatalogService) Products(ctx context.Context, f tsunagu.ProductFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Product], error) {
 	text, err := productSearchText(f, &page)
 	if err != nil {
 		return nil, err
 	}
 	var a args
-	q := `SELECT ` + productColumns + ` FROM products p WHERE p.id > ` + a.add(page.After) + ` AND ` + productCond(ctx, f, text, &a)
+	after, order, err := productOrder(f.Order, page, &a)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + productColumns + ` FROM products p WHERE ` + after + ` AND ` + productCond(ctx, f, text, &a)
 	if f.FacilityID != nil {
 		q += ` AND p.facility_id = ` + a.add(*f.FacilityID)
 	}
-	q += ` ORDER BY p.id LIMIT ` + a.add(page.First+1)
+	q += ` ORDER BY ` + order + ` LIMIT ` + a.add(page.First+1)
 	var rows []*productRow
 	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
 		return nil, err
@@ -96,6 +101,40 @@ func (s *CatalogService) ProductsOf(ctx context.Context, facilities []tsunagu.Fa
 		return nil, err
 	}
 	return groupPages(facilities, products(rows, f.Locale), func(p *tsunagu.Product) tsunagu.FacilityID { return p.FacilityID }, page.First), nil
+}
+
+// productOrder gives the condition that starts a page of products in order o after
+// page's position (the last item's ID and key) and the ORDER BY of o; each order
+// has its index (migration 00038).
+func productOrder(o tsunagu.ProductOrder, page tsunagu.PageArgs, a *args) (after, order string, err error) {
+	var col string
+	desc := false
+	switch o {
+	case tsunagu.ProductOrderName:
+		col = "p.sort_name"
+	case tsunagu.ProductOrderPriceAsc:
+		col = "p.price"
+	case tsunagu.ProductOrderPriceDesc:
+		col, desc = "p.price", true
+	case tsunagu.ProductOrderNewest:
+		col, desc = "p.created_at", true
+	case "", tsunagu.ProductOrderID:
+		return `p.id > ` + a.add(page.After), `p.id`, nil
+	default:
+		return "", "", tsunagu.Errorf(tsunagu.CodeInvalidInput, "orderBy", "Unknown order %q.", o)
+	}
+	order, cmp := col+`, p.id`, `>`
+	if desc {
+		order, cmp = col+` DESC, p.id DESC`, `<`
+	}
+	if page.After == 0 && page.AfterKey == "" {
+		return `true`, order, nil
+	}
+	key, err := o.ParseKey(page.AfterKey)
+	if err != nil {
+		return "", "", err
+	}
+	return `(` + col + `, p.id) ` + cmp + ` (` + a.add(key) + `, ` + a.add(page.After) + `)`, order, nil
 }
 
 // productSearchText validates page (filling in its default size) and f's text, and
@@ -129,6 +168,10 @@ func productCond(ctx context.Context, f tsunagu.ProductFilter, text string, a *a
 	}
 	if text != "" {
 		q += ` AND p.search_text LIKE ` + a.add("%"+escapeLike(text)+"%")
+	}
+	if f.InStockAt != nil {
+		q += ` AND EXISTS (SELECT 1 FROM stock_levels s WHERE s.product_id = p.id AND s.location_id = ` +
+			a.add(*f.InStockAt) + ` AND s.on_hand > s.reserved)`
 	}
 	return q
 }

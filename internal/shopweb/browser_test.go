@@ -249,3 +249,13 @@ func contains(t *testing.T, what, got string, wants ...string) {
 		}
 	}
 }
+
+// waitText waits until the element's text (without readings) contains want.
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	js := fmt.Sprintf(withoutReadings+`(document.querySelector(%q)).includes(%q)`, sel, want)
+	b.do(fmt.Sprintf("waiting for %s to show %q", sel, want), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](js, chromedp.WithPollingInterval(30*time.Millisecond))(ctx, t)
+		return err
+	}))
+}

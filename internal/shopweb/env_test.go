@@ -17,9 +17,13 @@ import (
 	"tsunagu/internal/pgtest"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/shopweb"
+	"tsunagu/internal/stripe"
 	"tsunagu/internal/stripemock"
 	"tsunagu/internal/tsunagu"
 )
+
+// webhookSecret signs the Stripe events the tests post to POST /webhooks/stripe.
+const webhookSecret = "whsec_tsunagu_shopweb_test"
 
 func TestMain(m *testing.M) {
 	code := pgtest.Main(m)
@@ -35,7 +39,9 @@ type env struct {
 	db      *postgres.DB
 	auth    *postgres.AuthService
 	catalog *postgres.CatalogService
+	orders  *postgres.OrderService
 	admin   context.Context
+	staff   context.Context // the admin as a user of the database
 	home    *tsunagu.Municipality
 	shop    *tsunagu.Location
 	manager *tsunagu.User
@@ -55,18 +61,33 @@ func newEnv(t *testing.T) *env {
 	must(t, e.catalog.CreateMunicipality(e.admin, e.home))
 	e.shop = &tsunagu.Location{MunicipalityID: e.home.ID, Kind: tsunagu.LocationShop, Name: "港区役所 福祉ショップ"}
 	must(t, e.catalog.CreateLocation(e.admin, e.shop))
+	// An admin who is a user of the database, for what records its actor (stock).
+	admin, err := e.auth.CreateUser(e.admin, postgres.NewUserInput{Email: "admin@minato.example", Name: "管理者",
+		Password: "admin-password-1", Role: tsunagu.RoleAdmin})
+	must(t, err)
+	e.staff = tsunagu.WithUser(ctx, admin, "")
 	e.manager, err = e.auth.CreateUser(e.admin, postgres.NewUserInput{Email: "manager@minato.example", Name: "港 花子",
 		Password: "manager-password-1", Role: tsunagu.RoleManager, MunicipalityID: &e.home.ID})
 	must(t, err)
 
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Payments through stripe-mock, which keeps no state: a payment arrives as
+	// Stripe's signed event at the webhook (env.paid). Live updates as a process of
+	// the API has them: its listener feeds its hub.
+	e.orders = postgres.NewOrderService(db, stripe.New("sk_test_tsunagu", stripemock.URL(t)))
+	hub := graph.NewHub()
+	lctx, stopListening := context.WithCancel(context.Background())
+	t.Cleanup(stopListening)
+	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(hub)))
 	api := graph.NewServer(&graph.Resolver{Catalog: e.catalog, Auth: e.auth, Stock: postgres.NewStockService(db),
-		Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db), Orders: postgres.NewOrderService(db, nil),
+		Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db), Orders: e.orders,
 		Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)},
-		graph.Options{Log: quiet})
+		graph.Options{Log: quiet, Realtime: graph.Realtime{Hub: hub}})
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
-	shop := shopweb.Handler(shopweb.Options{API: api, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: webhookSecret, Orders: e.orders, Log: quiet})
+	shop := shopweb.Handler(shopweb.Options{API: api,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	for _, p := range shopweb.Paths {
 		mux.Handle(p, shop)
 	}

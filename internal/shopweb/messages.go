@@ -143,3 +143,11 @@ var messages = map[string]map[tsunagu.Locale]string{
 		en:   "Sign in there with your email address and the password you just chose.",
 		zh:   "请用电子邮箱和刚设置的密码登录。", ko: "이메일 주소와 방금 정한 비밀번호로 로그인해 주세요."},
 }
+
+func init() {
+	for _, more := range []map[string]map[tsunagu.Locale]string{shopMessages} {
+		for k, v := range more {
+			messages[k] = v
+		}
+	}
+}

@@ -26,6 +26,9 @@ type Options struct {
 	// API is the handler of the public API; the pages call its POST /graphql.
 	API http.Handler
 	Log *slog.Logger
+	// PublicURL is the site's public base address (TSUNAGU_PUBLIC_URL), for
+	// canonical addresses; the request's host when empty.
+	PublicURL string
 }
 
 // csp lets a page load only its own stylesheet and pictures from https, post forms
@@ -38,9 +41,10 @@ const csp = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; 
 const sessionCookie = "tsunagu_session"
 
 type server struct {
-	api   api
-	log   *slog.Logger
-	pages map[string]*template.Template
+	api       api
+	log       *slog.Logger
+	publicURL string
+	pages     map[string]*template.Template
 }
 
 // Handler serves the account pages and the storefront. Forms that arrive from
@@ -49,7 +53,7 @@ func Handler(o Options) http.Handler {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	s := &server{api: api{o.API}, log: o.Log, pages: parsePages()}
+	s := &server{api: api{o.API}, log: o.Log, publicURL: o.PublicURL, pages: parsePages()}
 	mux := http.NewServeMux()
 	for path, h := range map[string]http.HandlerFunc{
 		"/verify-email":      s.verifyEmail,
@@ -60,6 +64,15 @@ func Handler(o Options) http.Handler {
 		mux.Handle("GET "+path, h)
 		mux.Handle("POST "+path, h)
 	}
+	mux.HandleFunc("GET /shop/{$}", s.home)
+	mux.HandleFunc("GET /shop/products", s.list)
+	mux.HandleFunc("GET /shop/products/{id}", s.product)
+	mux.HandleFunc("GET /shop/towns/{id}", s.town)
+	mux.HandleFunc("GET /shop/facilities/{id}", s.facility)
+	mux.HandleFunc("GET /shop/", func(w http.ResponseWriter, r *http.Request) {
+		l, _ := localeOf(r)
+		s.notFound(w, r, l)
+	})
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic(err) // fixed at build time
@@ -78,11 +91,28 @@ func Handler(o Options) http.Handler {
 // parsePages parses each page's template with the layout around it.
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"t":     msg,
-		"tt":    msgText,
-		"lower": strings.ToLower,
+		"t":  msg,
+		"tt": msgText,
+		"fieldOf": func(l tsunagu.Locale, f *field) any {
+			return struct {
+				L tsunagu.Locale
+				F *field
+			}{l, f}
+		},
+		"formOf": func(l tsunagu.Locale, f *form) any {
+			return struct {
+				L tsunagu.Locale
+				F *form
+			}{l, f}
+		},
+		"cards": func(l tsunagu.Locale, cs []card) any {
+			return struct {
+				L     tsunagu.Locale
+				Cards []card
+			}{l, cs}
+		},
 	}
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html"))
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/parts.html"))
 	pages := map[string]*template.Template{}
 	names, err := fs.Glob(files, "templates/*.html")
 	if err != nil {
@@ -90,7 +120,7 @@ func parsePages() map[string]*template.Template {
 	}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || base == "parts" {
 			continue
 		}
 		pages[base] = template.Must(template.Must(layout.Clone()).ParseFS(files, name))
@@ -125,27 +155,40 @@ type alternate struct {
 // rendered before anything is written, so that a template error is a 500, not
 // half a page.
 func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
-	l := v.L
-	v.Lang = htmlLang(l)
+	if body, ok := s.page(w, r, name, v); ok {
+		s.write(w, v.L, status, body)
+	}
+}
+
+// page renders the page name; on a template error it answers 500 and reports false.
+func (s *server) page(w http.ResponseWriter, r *http.Request, name string, v view) ([]byte, bool) {
+	v.Lang = htmlLang(v.L)
 	for _, o := range langs {
 		v.Switch = append(v.Switch, alternate{Lang: o.Tag(), HTMLLang: htmlLang(o), Name: langNames[o],
-			Href: withLang(r.URL, o), Current: o == l})
+			Href: withLang(r.URL, o), Current: o == v.L})
 	}
 	var b bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&b, "layout.html", v); err != nil {
 		s.log.ErrorContext(r.Context(), "rendering a page", "page", name, "err", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
+		return nil, false
 	}
+	return b.Bytes(), true
+}
+
+// write sends a rendered page in l with the headers every page has.
+func (s *server) write(w http.ResponseWriter, l tsunagu.Locale, status int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", csp)
+	if h.Get("Content-Security-Policy") == "" { // the pages with scripts set their own
+		h.Set("Content-Security-Policy", csp)
+	}
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Language", l.Tag())
 	// A page's language follows the address, the cookie and the browser.
 	h.Add("Vary", "Accept-Language, Cookie")
 	w.WriteHeader(status)
-	w.Write(b.Bytes())
+	w.Write(body)
 }
 
 // rememberLang keeps a language chosen with the switch for the next pages.

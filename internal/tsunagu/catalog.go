@@ -103,6 +103,9 @@ type Location struct {
 type PageArgs struct {
 	First int
 	After int64
+	// AfterKey is, for a list in another order than by ID, the sort key of the item
+	// whose ID is After (ProductOrder.Key).
+	AfterKey string
 }
 
 // Page is one page of a list.

@@ -115,6 +115,9 @@ type Product struct {
 	ImageURLs []string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// SortName is the name as the catalog sorts it by name: the reading of the
+	// Japanese name, or that name, folded as the search folds text.
+	SortName string
 
 	// Locale is the locale the API presents Name and Description in; it comes from
 	// the request, not the database.
@@ -158,6 +161,11 @@ type ProductFilter struct {
 	FreeOf []Allergen
 	// Text matches names in any locale, ignoring kana (hiragana/katakana) and width.
 	Text string
+	// InStockAt keeps the products with stock available at this location.
+	InStockAt *LocationID
+	// Order is the list's order ("" is ProductOrderID); Facility.products lists
+	// in ID order only.
+	Order ProductOrder
 	// Locale is the presentation locale of the returned products.
 	Locale Locale
 }
