@@ -87,6 +87,18 @@ func TestSaleByKeysInChromium(t *testing.T) {
 	b.checkA11y("clear-confirm")
 	b.do("no", click("#clear-no"))
 	b.waitText("#total", "¥1,400")
+	// Escape answers "no" too, as the key on that button says.
+	b.do("F8", chromedp.KeyEvent(f8))
+	b.waitText("#clear-confirm", "全部消しますか")
+	if got := b.eval(`(e => e.querySelector("kbd").textContent + " " + e.getAttribute("aria-keyshortcuts"))(document.getElementById("clear-no"))`); got != "Esc Escape" {
+		t.Errorf("the question's no shows the key %q, want Esc (Escape)", got)
+	}
+	b.do("Escape", chromedp.KeyEvent(kb.Escape))
+	b.until("the question gone", `document.getElementById("clear-confirm").hidden`)
+	b.waitText("#total", "¥1,400")
+	if f := b.focused(); f != "scan" {
+		t.Errorf("after Escape on the question focus is on %q", f)
+	}
 	b.do("F8, Enter", chromedp.KeyEvent(f8), chromedp.KeyEvent("\r"))
 	b.waitText("#cart", "まだ商品がありません")
 	b.until("announced", `document.getElementById("announcer").textContent === "商品を全部消しました。"`)
@@ -97,6 +109,9 @@ func TestSaleByKeysInChromium(t *testing.T) {
 	b.scan(spoonCode)
 	b.do("F3", chromedp.KeyEvent(kb.F3))
 	b.waitText("#pay-title", "カード")
+	if got := b.eval(`(e => e.querySelector("kbd").textContent + " " + e.getAttribute("aria-keyshortcuts"))(document.getElementById("pay-cancel"))`); got != "Esc Escape" {
+		t.Errorf("the payment's cancel shows the key %q, want Esc (Escape)", got)
+	}
 	b.do("Escape", chromedp.KeyEvent(kb.Escape))
 	b.waitText("#cart", "木のスプーン")
 	if f := b.focused(); f != "scan" {

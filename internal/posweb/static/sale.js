@@ -46,6 +46,11 @@ export const KEYS = { payCash: "F2", payCard: "F3", quantity: "F4", clearCart: "
 
 const kbd = (key) => h("kbd", { class: "key", "aria-hidden": "true" }, key);
 
+// back is a button that Escape presses too (a question's "no", the payment's
+// "cancel"), with the key shown on it.
+const back = (id, onclick) =>
+  h("button", { type: "button", class: "secondary big", id, "aria-keyshortcuts": "Escape", onclick }, t("cancel"), " ", kbd("Esc"));
+
 screen("sale", (main) => {
   const scanErr = h("p", { id: "scan-err", class: "err", role: "alert", hidden: true });
   const scan = h("input", {
@@ -110,7 +115,7 @@ screen("sale", (main) => {
     const yes = h("button", { type: "button", class: "danger big", id: "clear-yes", "aria-describedby": "clear-ask", onclick: () => done(true) }, t("clearYes"));
     confirm.replaceChildren(
       h("p", { class: "lead", id: "clear-ask" }, t("clearAsk")),
-      h("div", { class: "row" }, yes, h("button", { type: "button", class: "secondary big", id: "clear-no", onclick: () => done(false) }, t("cancel"))),
+      h("div", { class: "row" }, yes, back("clear-no", () => done(false))),
     );
     confirm.hidden = false;
     yes.focus();
@@ -163,8 +168,9 @@ screen("sale", (main) => {
 
 // The sale screen's keys (see KEYS).
 document.addEventListener("keydown", (ev) => {
-  if (state.screen === "pay" && ev.key === "Escape") {
-    const cancel = document.getElementById("pay-cancel");
+  if (ev.key === "Escape") {
+    // The payment's cancel, or the open question's "no".
+    const cancel = document.getElementById(state.screen === "pay" ? "pay-cancel" : "clear-no");
     if (cancel && !cancel.disabled) {
       ev.preventDefault();
       cancel.click();
@@ -415,7 +421,7 @@ screen("pay", (main, params) => {
   );
   if (method === "CASH") form.append(tendered.el, notes, changeOut);
   else form.append(methods, ref.el, h("p", { class: "hint" }, t("cardHelp")));
-  const cancel = h("button", { type: "button", class: "secondary big", id: "pay-cancel", onclick: () => go("sale") }, t("cancel"));
+  const cancel = back("pay-cancel", () => go("sale"));
   form.append(h("div", { class: "row" }, complete, cancel));
   update();
   form.addEventListener("submit", async (ev) => {
