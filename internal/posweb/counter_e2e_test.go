@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -331,6 +332,16 @@ func TestLanguageAndClarityInChromium(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d interface strings have a やさしい日本語 version (before: 30 of 172)", easy, len(entries))
+	// Furigana for every string: each kanji of the Japanese and the やさしい日本語
+	// versions carries its reading ({漢字|かんじ}), so that furigana mode rubies it.
+	rubyMark, placeholder, kanji := regexp.MustCompile(`\{[^|{}]+\|[^{}]+\}`), regexp.MustCompile(`\{\w+\}`), regexp.MustCompile(`\p{Han}`)
+	for k, e := range entries {
+		for _, v := range []string{e.Ja, e.Easy} {
+			if rest := placeholder.ReplaceAllString(rubyMark.ReplaceAllString(v, ""), ""); kanji.MatchString(rest) {
+				t.Errorf("%s has kanji without their reading: %s", k, v)
+			}
+		}
+	}
 	plainWords := func(s string) string { return strings.NewReplacer("{", "", "}", "").Replace(s) }
 	for _, k := range []string{"remove", "clearCart", "clearTendered"} {
 		for _, v := range []string{entries[k].Ja, entries[k].Easy} {
