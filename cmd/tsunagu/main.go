@@ -66,6 +66,8 @@ type config struct {
 	// Stripe: the secret key (card payments are off without it), the API's base
 	// URL (stripe-mock in development) and the webhook endpoint's signing secret.
 	stripeKey, stripeBase, stripeWebhookSecret string
+	// stripePublishableKey is for Stripe.js in the storefront's page to pay.
+	stripePublishableKey string
 	// listenURL is a direct (session) connection to the primary, for LISTEN and
 	// migrations, which a pooler in transaction mode cannot carry; readURL a
 	// streaming standby for lag-tolerant reads; prepare keeps the per-connection
@@ -100,9 +102,10 @@ func configFromEnv() config {
 		catalogCache:     os.Getenv("TSUNAGU_CATALOG_CACHE") != "off",
 		reservation:      durationOr("TSUNAGU_ORDER_RESERVATION", postgres.DefaultReservationTTL),
 
-		stripeKey:           os.Getenv("STRIPE_SECRET_KEY"),
-		stripeBase:          os.Getenv("STRIPE_API_BASE"),
-		stripeWebhookSecret: os.Getenv("STRIPE_WEBHOOK_SECRET"),
+		stripeKey:            os.Getenv("STRIPE_SECRET_KEY"),
+		stripeBase:           os.Getenv("STRIPE_API_BASE"),
+		stripeWebhookSecret:  os.Getenv("STRIPE_WEBHOOK_SECRET"),
+		stripePublishableKey: os.Getenv("STRIPE_PUBLISHABLE_KEY"),
 
 		listenURL:   os.Getenv("DATABASE_LISTEN_URL"),
 		readURL:     os.Getenv("DATABASE_READ_URL"),
@@ -345,7 +348,8 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	})
 	mux.Handle("/", api)
 	// The storefront and the account pages read and write through the API alone.
-	shop := shopweb.Handler(shopweb.Options{API: api, Log: log, PublicURL: cfg.publicURL})
+	shop := shopweb.Handler(shopweb.Options{API: api, Log: log, PublicURL: cfg.publicURL,
+		StripePublishableKey: cfg.stripePublishableKey})
 	for _, p := range shopweb.Paths {
 		mux.Handle(p, shop)
 	}

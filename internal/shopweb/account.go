@@ -29,8 +29,7 @@ type link struct {
 // pages are never stored by a cache, and the referrer is never sent.
 func (s *server) account(w http.ResponseWriter, r *http.Request, titleKey string, p *accountPage,
 	submit func(l tsunagu.Locale) (*accountPage, error)) {
-	l, chosen := localeOf(r)
-	rememberLang(w, r, l, chosen)
+	l := pageLang(w, r)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	status := http.StatusOK
@@ -104,7 +103,7 @@ func (s *server) verifyEmail(w http.ResponseWriter, r *http.Request) {
 		}
 		out.VerifyEmail.keep(w, r)
 		return &accountPage{Heading: msg(l, "verifiedTitle"), Done: msg(l, "verifiedBody"),
-			Links: []link{{"/shop/", msg(l, "backToShop")}}}, nil
+			Links: []link{{"/shop/account", msg(l, "myOrders")}, {"/shop/", msg(l, "backToShop")}}}, nil
 	})
 }
 
@@ -197,7 +196,7 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 			passwordField(l, "password", "password", "current-password", 0),
 		},
 		Submit: msg(l, "signInButton"),
-	}, Links: []link{{"/reset-password", msg(l, "forgotTitle")}}}
+	}, Links: []link{{"/reset-password", msg(l, "forgotTitle")}, {"/shop/sign-up", msg(l, "signUpTitle")}}}
 	s.account(w, r, "signInTitle", p, func(l tsunagu.Locale) (*accountPage, error) {
 		var out struct{ Login loginPayload }
 		err := s.api.do(r, "", `mutation($in: LoginInput!) { login(input: $in) {
@@ -220,7 +219,7 @@ func (s *server) signIn(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Login.keep(w, r)
 		return &accountPage{Heading: msg(l, "signedInTitle"), Done: msg(l, "signedInAs", "name", out.Login.User.Name),
-			Links: []link{{"/shop/", msg(l, "backToShop")}}}, nil
+			Links: []link{{"/shop/account", msg(l, "myOrders")}, {"/shop/", msg(l, "backToShop")}}}, nil
 	})
 }
 

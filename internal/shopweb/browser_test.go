@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -222,6 +223,20 @@ func (b *browser) checkA11y(screen string) {
 	}
 	b.shot(screen)
 	b.reflow(screen)
+	b.weigh(screen)
+}
+
+// weigh checks that the page, with its stylesheet and scripts but without its
+// pictures, is under 100 KB as the browser received it (uncompressed).
+func (b *browser) weigh(screen string) {
+	b.t.Helper()
+	n, err := strconv.Atoi(b.eval(`String([...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+		.filter(e => e.initiatorType !== "img").reduce((n, e) => n + (e.decodedBodySize || 0), 0))`))
+	must(b.t, err)
+	b.t.Logf("page weight of the %s page: %d bytes", screen, n)
+	if n > 100*1024 {
+		b.t.Errorf("the %s page weighs %d bytes before its pictures, over 100 KB", screen, n)
+	}
 }
 
 // reflow narrows the window to 320 CSS px and checks that nothing needs sideways

@@ -50,15 +50,15 @@ func (e *env) seedCatalog(t *testing.T) *goods {
 		Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "バタークッキー", Description: "北海道のバターをたっぷり使って焼きました。"},
 			{Locale: tsunagu.LocaleEN, Name: "Butter cookies", Description: "Baked with plenty of Hokkaido butter."}},
 		Allergens: []tsunagu.Allergen{tsunagu.AllergenWheat, tsunagu.AllergenEgg, tsunagu.AllergenMilk}, Code: ptr("4901234567894"),
-		ImageURLs: []string{"https://example.jp/img/cookie.jpg"}})
+		ImageURLs: []string{e.url + "/img/cookie.svg"}})
 	g.rice = create(tsunagu.CreateProductInput{FacilityID: g.homeFac.ID, Category: tsunagu.CategorySweets, Price: 380, TaxClass: tsunagu.TaxReduced8,
 		Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "米粉のくっきー"}, {Locale: tsunagu.LocaleEN, Name: "Rice-flour cookies"}},
-		NameReading:  ptr("こめこのくっきー"), Allergens: []tsunagu.Allergen{tsunagu.AllergenEgg}})
+		NameReading:  ptr("こめこのくっきー"), Allergens: []tsunagu.Allergen{tsunagu.AllergenEgg}, ImageURLs: []string{e.url + "/img/rice.svg"}})
 	g.soy = create(tsunagu.CreateProductInput{FacilityID: g.homeFac.ID, Category: tsunagu.CategorySweets, Price: 400, TaxClass: tsunagu.TaxReduced8,
 		Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "豆乳クッキー"}, {Locale: tsunagu.LocaleEN, Name: "Soy milk cookies"}},
-		NameReading:  ptr("とうにゅうくっきー"), Allergens: []tsunagu.Allergen{tsunagu.AllergenSoybean}})
+		NameReading:  ptr("とうにゅうくっきー"), Allergens: []tsunagu.Allergen{tsunagu.AllergenSoybean}, ImageURLs: []string{e.url + "/img/soy.svg"}})
 	g.spoon = create(tsunagu.CreateProductInput{FacilityID: g.partnerFac.ID, Category: tsunagu.CategoryCraft, Price: 1200, TaxClass: tsunagu.TaxStandard10,
-		Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "木のスプーン"}}, NameReading: ptr("きのすぷーん")})
+		Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "木のスプーン"}}, NameReading: ptr("きのすぷーん"), ImageURLs: []string{e.url + "/img/spoon.svg"}})
 	return g
 }
 

@@ -86,11 +86,20 @@ func newEnv(t *testing.T) *env {
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: webhookSecret, Orders: e.orders, Log: quiet})
-	shop := shopweb.Handler(shopweb.Options{API: api,
+	shop := shopweb.Handler(shopweb.Options{API: api, StripePublishableKey: "pk_test_tsunagu",
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	for _, p := range shopweb.Paths {
 		mux.Handle(p, shop)
 	}
+	mux.HandleFunc("GET /img/{name}", func(w http.ResponseWriter, r *http.Request) {
+		svg, ok := pictures[r.PathValue("name")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "image/svg+xml")
+		io.WriteString(w, svg)
+	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
@@ -121,4 +130,17 @@ func must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// pictures are the goods' pictures, served by the test's server.
+var pictures = map[string]string{
+	"cookie.svg": `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 90"><rect width="120" height="90" fill="#f6e7c8"/>` +
+		`<circle cx="60" cy="45" r="32" fill="#c98b3c"/><circle cx="48" cy="36" r="5" fill="#5a3412"/>` +
+		`<circle cx="70" cy="32" r="4" fill="#5a3412"/><circle cx="66" cy="56" r="5" fill="#5a3412"/></svg>`,
+	"rice.svg": `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 90"><rect width="120" height="90" fill="#eef3e2"/>` +
+		`<circle cx="45" cy="45" r="24" fill="#e8d3a5"/><circle cx="78" cy="48" r="22" fill="#efdcb3"/></svg>`,
+	"soy.svg": `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 90"><rect width="120" height="90" fill="#e3ecf5"/>` +
+		`<rect x="30" y="22" width="60" height="46" rx="23" fill="#d9b77e"/></svg>`,
+	"spoon.svg": `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 90"><rect width="120" height="90" fill="#e4efe4"/>` +
+		`<ellipse cx="60" cy="26" rx="14" ry="17" fill="#a86f3a"/><rect x="56" y="40" width="8" height="44" rx="4" fill="#a86f3a"/></svg>`,
 }

@@ -68,6 +68,14 @@ func localeOf(r *http.Request) (tsunagu.Locale, bool) {
 	return langs[[]int{0, 2, 3, 4}[i]], false
 }
 
+// pageLang is the language of the page for r, remembered when the shopper chose
+// it with the switch.
+func pageLang(w http.ResponseWriter, r *http.Request) tsunagu.Locale {
+	l, chosen := localeOf(r)
+	rememberLang(w, r, l, chosen)
+	return l
+}
+
 func parseLang(s string) (tsunagu.Locale, bool) {
 	for _, l := range langs {
 		if s == l.Tag() {

@@ -145,7 +145,7 @@ var messages = map[string]map[tsunagu.Locale]string{
 }
 
 func init() {
-	for _, more := range []map[string]map[tsunagu.Locale]string{shopMessages} {
+	for _, more := range []map[string]map[tsunagu.Locale]string{shopMessages, orderMessages, accountMessages} {
 		for k, v := range more {
 			messages[k] = v
 		}

@@ -138,8 +138,7 @@ func (s *server) home(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, l)
 		return
 	}
-	l, chosen := localeOf(r)
-	rememberLang(w, r, l, chosen)
+	l := pageLang(w, r)
 	var out struct {
 		Municipalities struct{ Edges []struct{ Node apiTown } }
 	}
@@ -199,8 +198,7 @@ type listPage struct {
 
 // list is the search page and the page of a category, a town or a facility.
 func (s *server) list(w http.ResponseWriter, r *http.Request) {
-	l, chosen := localeOf(r)
-	rememberLang(w, r, l, chosen)
+	l := pageLang(w, r)
 	lq := readListQuery(r)
 	p := listPage{Query: lq, Heading: msg(l, "allGoods")}
 	switch {
@@ -301,8 +299,7 @@ type productPage struct {
 }
 
 func (s *server) product(w http.ResponseWriter, r *http.Request) {
-	l, chosen := localeOf(r)
-	rememberLang(w, r, l, chosen)
+	l := pageLang(w, r)
 	var out struct {
 		Product   *apiProduct
 		Allergens []apiAllergen
@@ -382,8 +379,7 @@ func (s *server) product(w http.ResponseWriter, r *http.Request) {
 
 // town is a municipality's page: its facilities and its goods.
 func (s *server) town(w http.ResponseWriter, r *http.Request) {
-	l, chosen := localeOf(r)
-	rememberLang(w, r, l, chosen)
+	l := pageLang(w, r)
 	var out struct {
 		Node *struct {
 			apiTown
@@ -419,8 +415,7 @@ func (s *server) town(w http.ResponseWriter, r *http.Request) {
 
 // facility is a facility's page: what kind of work it does, who runs it, its goods.
 func (s *server) facility(w http.ResponseWriter, r *http.Request) {
-	l, chosen := localeOf(r)
-	rememberLang(w, r, l, chosen)
+	l := pageLang(w, r)
 	var out struct{ Node *apiFacility }
 	err := s.api.do(r, "", `query($id: ID!) { node(id: $id) { ... on Facility { id name nameKana kind corporation
 		municipality { id name nameEn nameKana prefecture } } } }`, map[string]any{"id": r.PathValue("id")}, &out)

@@ -26,6 +26,9 @@ type Options struct {
 	// API is the handler of the public API; the pages call its POST /graphql.
 	API http.Handler
 	Log *slog.Logger
+	// StripePublishableKey is Stripe's publishable key (pk_…), for the Payment
+	// Element; without it the checkout says card payments are off.
+	StripePublishableKey string
 	// PublicURL is the site's public base address (TSUNAGU_PUBLIC_URL), for
 	// canonical addresses; the request's host when empty.
 	PublicURL string
@@ -44,6 +47,7 @@ type server struct {
 	api       api
 	log       *slog.Logger
 	publicURL string
+	stripeKey string
 	pages     map[string]*template.Template
 }
 
@@ -53,7 +57,7 @@ func Handler(o Options) http.Handler {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	s := &server{api: api{o.API}, log: o.Log, publicURL: o.PublicURL, pages: parsePages()}
+	s := &server{api: api{o.API}, log: o.Log, publicURL: o.PublicURL, stripeKey: o.StripePublishableKey, pages: parsePages()}
 	mux := http.NewServeMux()
 	for path, h := range map[string]http.HandlerFunc{
 		"/verify-email":      s.verifyEmail,
@@ -69,6 +73,16 @@ func Handler(o Options) http.Handler {
 	mux.HandleFunc("GET /shop/products/{id}", s.product)
 	mux.HandleFunc("GET /shop/towns/{id}", s.town)
 	mux.HandleFunc("GET /shop/facilities/{id}", s.facility)
+	mux.HandleFunc("GET /shop/cart", s.cartPage)
+	mux.HandleFunc("POST /shop/cart", s.updateCart)
+	mux.HandleFunc("GET /shop/checkout", s.checkout)
+	mux.HandleFunc("POST /shop/checkout", s.checkout)
+	mux.HandleFunc("GET /shop/orders/{token}", s.order)
+	mux.HandleFunc("GET /shop/sign-up", s.signUp)
+	mux.HandleFunc("POST /shop/sign-up", s.signUp)
+	mux.HandleFunc("POST /shop/sign-out", s.signOut)
+	mux.HandleFunc("GET /shop/account", s.myOrders)
+	mux.HandleFunc("GET /shop/account/orders/{id}", s.accountOrder)
 	mux.HandleFunc("GET /shop/", func(w http.ResponseWriter, r *http.Request) {
 		l, _ := localeOf(r)
 		s.notFound(w, r, l)

@@ -1,0 +1,237 @@
+package shopweb_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/chromedp"
+
+	"tsunagu/graph/gid"
+	"tsunagu/internal/mail"
+	"tsunagu/internal/postgres"
+	"tsunagu/internal/stripemock"
+	"tsunagu/internal/tsunagu"
+)
+
+// standInStripe is what the test serves for https://js.stripe.com/v3/, which the
+// test machine cannot reach: a Payment Element with a card field, and a
+// confirmPayment that goes to return_url as Stripe does after a payment. The
+// payment itself reaches the server as Stripe's signed webhook (paid below).
+const standInStripe = `window.Stripe = function (key, options) {
+  return {
+    elements(o) {
+      window.standInSecret = o.clientSecret;
+      return { create() { return { mount(sel) {
+        const root = document.querySelector(sel);
+        const label = document.createElement("label");
+        label.htmlFor = "stand-in-card";
+        label.textContent = "Card number";
+        const input = document.createElement("input");
+        input.id = "stand-in-card";
+        input.autocomplete = "cc-number";
+        input.value = "4242 4242 4242 4242";
+        root.append(label, input);
+      } }; } };
+    },
+    async confirmPayment({ confirmParams }) {
+      location.assign(confirmParams.return_url + "?redirect_status=succeeded");
+      return {};
+    },
+  };
+};`
+
+// interceptStripe answers every request to js.stripe.com with the stand-in.
+func (b *browser) interceptStripe() {
+	b.t.Helper()
+	paused := chromedp.Events(b.ctx, fetch.RequestPaused)
+	b.do("intercepting js.stripe.com", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "https://js.stripe.com/*"}}})
+		return err
+	}))
+	go func() {
+		for ev, err := range paused {
+			if err != nil {
+				return
+			}
+			chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+				_, err := cdp.Call(ctx, t, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: 200,
+					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/javascript"}},
+					Body:            []byte(standInStripe)})
+				return err
+			}))
+		}
+	}()
+}
+
+// paid posts Stripe's payment_intent.succeeded for the newest order to the
+// webhook, signed, as Stripe would after the card was charged.
+func (e *env) paid(t *testing.T) tsunagu.OrderID {
+	t.Helper()
+	var id int64
+	var pi string
+	var total int64
+	must(t, e.db.SQL().QueryRow(`SELECT id, payment_intent_id, total FROM orders ORDER BY id DESC LIMIT 1`).Scan(&id, &pi, &total))
+	body, sig := stripemock.Event(fmt.Sprintf("evt_shop_%d", id), tsunagu.StripePaymentSucceeded,
+		stripemock.PaymentIntent(pi, total, "jpy", id, "succeeded"), webhookSecret, time.Now())
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/webhooks/stripe", bytes.NewReader(body))
+	req.Header.Set("Stripe-Signature", sig)
+	res, err := http.DefaultClient.Do(req)
+	must(t, err)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("the webhook answered %d", res.StatusCode)
+	}
+	return tsunagu.OrderID(id)
+}
+
+// A guest searches in katakana, leaves out wheat, puts two goods in the cart
+// (one of them twice), checks out for pickup (a malformed address first), pays
+// through the Payment Element (Stripe.js stood in; the payment arrives as the
+// signed webhook through stripe-mock's PaymentIntent) and watches the order turn
+// paid and then ready, live, in each language.
+func TestGuestOrdersForPickup(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		lang, acceptLanguage  string
+		paid, ready, badEmail string
+	}{
+		{"ja", "ja-JP,ja;q=0.9", "お支払いを確認しました", "準備ができました", "メールアドレスの形になっていません"},
+		{"en", "en-US,en;q=0.9", "Paid.", "Ready to collect", "This is not an email address"},
+		{"ja-x-easy", "ja-JP,ja;q=0.9", "お金を うけとりました", "じゅんびが できました", "メールアドレスが 正しく ありません"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			g := e.seedCatalog(t)
+			e.openShop(t, g)
+			b := newBrowser(t, "order-"+tc.lang, tc.acceptLanguage, true)
+			b.interceptStripe()
+			b.open(e.url + "/shop/?lang=" + tc.lang)
+			b.checkA11y("home")
+			b.do("searching in katakana", typeInto("#q", "クッキー"))
+			b.submit("#q")
+			b.do("leaving out wheat", chromedp.Click(chromedp.CSS("#free-WHEAT")))
+			b.follow(`.filters button[type=submit]`)
+			results := b.eval(`location.href`)
+			if got := b.eval(`[...document.querySelectorAll(".card .name")].map(` + withoutReadings + `).join(" ")`); got != cardsWithoutWheat[tc.lang] {
+				t.Fatalf("without wheat: %q", got)
+			}
+			b.checkA11y("results")
+			b.follow(`.card a`)
+			b.checkA11y("product")
+			b.do("two of them", typeInto("#quantity", "2"))
+			b.submit("#quantity")
+			b.open(results)
+			b.follow(`.cards li:nth-child(2) a`)
+			b.follow(`form.add button`)
+			if got := b.eval(`String(document.querySelectorAll(".lines .line").length)`); got != "2" {
+				t.Fatalf("the cart has %s lines", got)
+			}
+			b.checkA11y("cart")
+			b.follow(`a.button[href="/shop/checkout"]`)
+			b.checkA11y("checkout")
+			if tc.lang == "en" {
+				contains(t, "the shop to collect at", b.textOf(`label[for^="shop-"]`), "港区役所 福祉ショップ — all in stock")
+			}
+			b.do("filling in the contact", typeInto("#f-name", "山田 花子"), typeInto("#f-email", "hanako@example"))
+			b.submit("#f-email")
+			contains(t, "the address's error", b.textOf("#e-email"), tc.badEmail)
+			if got := b.focused(); got != "summary" {
+				t.Errorf("after a refused form the focus is on %q", got)
+			}
+			b.checkA11y("checkout-error")
+			b.do("correcting the address", typeInto("#f-email", "hanako@example.jp"))
+			b.submit("#f-email")
+			b.do("waiting for the Payment Element", chromedp.WaitVisible(chromedp.CSS("#stand-in-card")))
+			b.checkA11y("pay")
+			b.follow("#pay-button")
+			if got := b.eval(`document.querySelector("#status").dataset.status || "PENDING_PAYMENT"`); got != "PENDING_PAYMENT" {
+				t.Errorf("before the webhook the order is %s", got)
+			}
+			b.checkA11y("order-pending")
+			id := e.paid(t)
+			b.waitText("#status", tc.paid)
+			_, err := e.orders.MarkOrderReady(tsunagu.WithUser(context.Background(), e.manager, ""),
+				tsunagu.OrderActionInput{OrderID: id, IdempotencyKey: "ready-" + tc.lang})
+			must(t, err)
+			b.waitText("#status", tc.ready)
+			b.checkA11y("order-ready")
+		})
+	}
+}
+
+var cardsWithoutWheat = map[string]string{
+	"ja": "米粉のくっきー 豆乳クッキー", "ja-x-easy": "米粉のくっきー 豆乳クッキー", "en": "Rice-flour cookies Soy milk cookies",
+}
+
+// openShop makes the city-hall shop take online orders (its receipt settings) and
+// stocks the cookies there.
+func (e *env) openShop(t *testing.T, g *goods) {
+	t.Helper()
+	mctx := tsunagu.WithUser(context.Background(), e.manager, "")
+	_, err := postgres.NewPOSService(e.db).UpdateShop(mctx, tsunagu.UpdateShopInput{ShopID: e.shop.ID,
+		OperatorName: ptr("港区"), RegistrationNumber: ptr("T8000020131032")})
+	must(t, err)
+	stock := postgres.NewStockService(e.db)
+	for i, p := range []*tsunagu.Product{g.butter, g.rice, g.soy} {
+		_, err := stock.AdjustStock(mctx, tsunagu.AdjustStockInput{LocationID: e.shop.ID, ProductID: p.ID, Quantity: 10,
+			Reason: tsunagu.ReasonProduction, IdempotencyKey: fmt.Sprint("stock-", i)})
+		must(t, err)
+	}
+}
+
+// A shopper signs up on the shop's page (a short password first), confirms the
+// address from the e-mail's link, orders while signed in, and finds the order
+// under My orders; signing out ends the session.
+func TestShopperAccount(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	g := e.seedCatalog(t)
+	e.openShop(t, g)
+	b := newBrowser(t, "account", "en-US,en;q=0.9", true)
+	b.interceptStripe()
+	b.open(e.url + "/shop/account")
+	if got := b.eval(`location.pathname`); got != "/sign-in" {
+		t.Errorf("My orders without a session goes to %s", got)
+	}
+	b.follow(`.links a[href="/shop/sign-up"]`)
+	b.checkA11y("sign-up")
+	b.do("filling in", typeInto("#f-name", "Mary Smith"), typeInto("#f-email", "mary@example.jp"), typeInto("#f-password", "short"))
+	b.submit("#f-password")
+	contains(t, "a short password", b.textOf("#e-password"), "Use at least 8 characters")
+	b.do("a longer password", typeInto("#f-password", "a long enough password"))
+	b.submit("#f-password")
+	contains(t, "after signing up", b.textOf(".done"), "We have sent you an e-mail")
+	b.open(e.mailLink(t, mail.KindEmailVerification, "mary@example.jp"))
+	b.do("the password", typeInto("#f-password", "a long enough password"))
+	b.submit("#f-password")
+	b.follow(`.links a[href="/shop/account"]`)
+	contains(t, "My orders before ordering", b.text(), "Signed in as Mary Smith.", "No orders yet.")
+	b.checkA11y("my-orders-empty")
+
+	b.open(e.url + "/shop/products/" + gid.Encode(gid.KindProduct, int64(g.soy.ID)))
+	b.follow(`form.add button`)
+	b.follow(`a.button[href="/shop/checkout"]`)
+	b.do("the contact", typeInto("#f-name", "Mary Smith"), typeInto("#f-email", "mary@example.jp"))
+	b.submit("#f-email")
+	b.do("waiting for the Payment Element", chromedp.WaitVisible(chromedp.CSS("#stand-in-card")))
+	b.follow("#pay-button")
+	e.paid(t)
+	b.open(e.url + "/shop/account")
+	contains(t, "My orders", b.text(), "Order 1", "¥400", "Paid.")
+	b.checkA11y("my-orders")
+	b.follow(`.lines a.name`)
+	contains(t, "the order from My orders", b.text(), "Order 1", "豆乳クッキー", "¥400")
+	b.open(e.url + "/shop/account")
+	b.follow(`form[action="/shop/sign-out"] button`)
+	b.open(e.url + "/shop/account")
+	if got := b.eval(`location.pathname`); got != "/sign-in" {
+		t.Errorf("after signing out, My orders is at %s", got)
+	}
+}
