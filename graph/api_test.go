@@ -87,7 +87,7 @@ func (a *api) server(o graph.Options) http.Handler {
 	return graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
 		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders,
 		Audit: postgres.NewAuditService(a.db), Settlements: a.settlements,
-		Watch: postgres.NewWatchService(a.db)}, o)
+		Watch: postgres.NewWatchService(a.db), Images: postgres.NewImageService(a.db)}, o)
 }
 
 func (a *api) adminCtx() context.Context {

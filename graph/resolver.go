@@ -18,4 +18,6 @@ type Resolver struct {
 	Settlements tsunagu.SettlementService
 	// Watch decides who may subscribe to what (subscriptions.go).
 	Watch tsunagu.Watcher
+	// Images keeps the links pictures are uploaded through (uploads.go).
+	Images tsunagu.ImageService
 }

@@ -85,6 +85,10 @@ func (r *fieldChangeResolver) After(ctx context.Context, obj *tsunagu.FieldChang
 	return string(obj.After), nil
 }
 
+func (r *imageUploadResolver) URL(ctx context.Context, obj *tsunagu.ImageUpload) (string, error) {
+	return uploadPath(obj.Token), nil
+}
+
 func (r *locationResolver) Municipality(ctx context.Context, obj *tsunagu.Location) (*tsunagu.Municipality, error) {
 	return load(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
 }
@@ -382,6 +386,12 @@ func (r *mutationResolver) CloseSettlementMonth(ctx context.Context, input tsuna
 
 func (r *mutationResolver) MarkSettlementPaid(ctx context.Context, input tsunagu.MarkSettlementPaidInput) (*model.SettlementPayload, error) {
 	return r.markSettlementPaid(ctx, input)
+}
+
+func (r *mutationResolver) CreateImageUpload(ctx context.Context) (*model.CreateImageUploadPayload, error) {
+	up, err := r.Images.CreateImageUpload(ctx)
+	errs, err := userErrors(err)
+	return &model.CreateImageUploadPayload{Upload: up, UserErrors: errs}, err
 }
 
 func (r *orderResolver) PaymentIntentID(ctx context.Context, obj *tsunagu.Order) (*string, error) {
@@ -901,6 +911,8 @@ func (r *Resolver) Facility() generated.FacilityResolver { return &facilityResol
 
 func (r *Resolver) FieldChange() generated.FieldChangeResolver { return &fieldChangeResolver{r} }
 
+func (r *Resolver) ImageUpload() generated.ImageUploadResolver { return &imageUploadResolver{r} }
+
 func (r *Resolver) Location() generated.LocationResolver { return &locationResolver{r} }
 
 func (r *Resolver) Municipality() generated.MunicipalityResolver { return &municipalityResolver{r} }
@@ -990,6 +1002,7 @@ type (
 	exchangeBalanceResolver     struct{ *Resolver }
 	facilityResolver            struct{ *Resolver }
 	fieldChangeResolver         struct{ *Resolver }
+	imageUploadResolver         struct{ *Resolver }
 	locationResolver            struct{ *Resolver }
 	municipalityResolver        struct{ *Resolver }
 	mutationResolver            struct{ *Resolver }

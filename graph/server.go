@@ -22,6 +22,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"tsunagu/graph/generated"
+	"tsunagu/internal/images"
 	"tsunagu/internal/metrics"
 	"tsunagu/internal/tsunagu"
 )
@@ -70,6 +71,12 @@ type Options struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For names the client
 	// (clientaddr.go); none by default.
 	TrustedProxies TrustedProxies
+	// Images, when set with Resolver.Images, stores uploaded pictures of goods
+	// (PUT /uploads/{token}) and serves them at /images/{name} (uploads.go).
+	Images *images.Store
+	// PublicURL is the origin the web apps reach the server at (https://…), which
+	// the URLs of uploaded pictures start with; the request's own when empty.
+	PublicURL string
 }
 
 func (o *Options) defaults() {
@@ -114,6 +121,10 @@ func NewServer(res *Resolver, o Options) http.Handler {
 		w.Write([]byte("ok\n"))
 	})
 	mux.Handle("GET /readyz", readyHandler(o))
+	if o.Images != nil && res.Images != nil {
+		mux.Handle("PUT /uploads/{token}", res.uploadHandler(o))
+		mux.Handle("GET /images/{name}", o.Images)
+	}
 	if o.POS != nil {
 		mux.Handle("GET /pos", o.POS)
 		mux.Handle("GET /pos/", o.POS)

@@ -24,6 +24,7 @@ import (
 
 	"tsunagu/graph"
 	"tsunagu/internal/demo"
+	"tsunagu/internal/images"
 	"tsunagu/internal/pgcluster"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/posweb"
@@ -325,6 +326,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		Audit:       postgres.NewAuditService(db),
 		Settlements: postgres.NewSettlementService(db),
 		Watch:       postgres.NewWatchService(db),
+		Images:      postgres.NewImageService(db),
 	}
 	sender, err := mailSender(cfg, db, m, log)
 	if err != nil {
@@ -345,6 +347,9 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		POS:             posweb.Handler("/pos"),
 		Realtime:        graph.Realtime{Hub: hub, AllowedOrigins: cfg.wsOrigins},
 		TrustedProxies:  cfg.trustedProxies,
+		// Uploaded pictures of goods; with several processes, a folder they share.
+		Images:    &images.Store{Dir: filepath.Join(cfg.dataDir, "images")},
+		PublicURL: cfg.publicURL,
 	})
 	mux.Handle("/", api)
 	// The storefront and the account pages read and write through the API alone.

@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	ExchangeBalance() ExchangeBalanceResolver
 	Facility() FacilityResolver
 	FieldChange() FieldChangeResolver
+	ImageUpload() ImageUploadResolver
 	Location() LocationResolver
 	Municipality() MunicipalityResolver
 	Mutation() MutationResolver
@@ -168,6 +169,11 @@ type ComplexityRoot struct {
 		Phone   func(childComplexity int) int
 	}
 
+	CreateImageUploadPayload struct {
+		Upload     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	DenominationCount struct {
 		Count        func(childComplexity int) int
 		Denomination func(childComplexity int) int
@@ -238,6 +244,11 @@ type ComplexityRoot struct {
 		After  func(childComplexity int) int
 		Before func(childComplexity int) int
 		Field  func(childComplexity int) int
+	}
+
+	ImageUpload struct {
+		ExpiresAt func(childComplexity int) int
+		URL       func(childComplexity int) int
 	}
 
 	InviteStaffPayload struct {
@@ -333,6 +344,7 @@ type ComplexityRoot struct {
 		CompleteOrder            func(childComplexity int, input tsunagu.OrderActionInput) int
 		ConfirmTerminalSale      func(childComplexity int, input model.ConfirmTerminalSaleInput) int
 		CreateFacility           func(childComplexity int, input tsunagu.CreateFacilityInput) int
+		CreateImageUpload        func(childComplexity int) int
 		CreateLocation           func(childComplexity int, input tsunagu.CreateLocationInput) int
 		CreateMunicipality       func(childComplexity int, input tsunagu.CreateMunicipalityInput) int
 		CreatePartnership        func(childComplexity int, input tsunagu.CreatePartnershipInput) int
@@ -1115,6 +1127,9 @@ type FieldChangeResolver interface {
 	Before(ctx context.Context, obj *tsunagu.FieldChange) (string, error)
 	After(ctx context.Context, obj *tsunagu.FieldChange) (string, error)
 }
+type ImageUploadResolver interface {
+	URL(ctx context.Context, obj *tsunagu.ImageUpload) (string, error)
+}
 type LocationResolver interface {
 	Municipality(ctx context.Context, obj *tsunagu.Location) (*tsunagu.Municipality, error)
 
@@ -1182,6 +1197,7 @@ type MutationResolver interface {
 	SetCommission(ctx context.Context, input tsunagu.SetCommissionInput) (*model.CommissionRatePayload, error)
 	CloseSettlementMonth(ctx context.Context, input tsunagu.CloseSettlementMonthInput) (*model.CloseSettlementMonthPayload, error)
 	MarkSettlementPaid(ctx context.Context, input tsunagu.MarkSettlementPaidInput) (*model.SettlementPayload, error)
+	CreateImageUpload(ctx context.Context) (*model.CreateImageUploadPayload, error)
 }
 type OrderResolver interface {
 	PaymentIntentID(ctx context.Context, obj *tsunagu.Order) (*string, error)
@@ -1714,6 +1730,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Contact.Phone(childComplexity), true
 
+	case "CreateImageUploadPayload.upload":
+		if e.ComplexityRoot.CreateImageUploadPayload.Upload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateImageUploadPayload.Upload(childComplexity), true
+	case "CreateImageUploadPayload.userErrors":
+		if e.ComplexityRoot.CreateImageUploadPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateImageUploadPayload.UserErrors(childComplexity), true
+
 	case "DenominationCount.count":
 		if e.ComplexityRoot.DenominationCount.Count == nil {
 			break
@@ -1997,6 +2026,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
+
+	case "ImageUpload.expiresAt":
+		if e.ComplexityRoot.ImageUpload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageUpload.ExpiresAt(childComplexity), true
+	case "ImageUpload.url":
+		if e.ComplexityRoot.ImageUpload.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageUpload.URL(childComplexity), true
 
 	case "InviteStaffPayload.invitation":
 		if e.ComplexityRoot.InviteStaffPayload.Invitation == nil {
@@ -2426,6 +2468,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateFacility(childComplexity, args["input"].(tsunagu.CreateFacilityInput)), true
+	case "Mutation.createImageUpload":
+		if e.ComplexityRoot.Mutation.CreateImageUpload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.CreateImageUpload(childComplexity), true
 	case "Mutation.createLocation":
 		if e.ComplexityRoot.Mutation.CreateLocation == nil {
 			break
@@ -8584,6 +8632,33 @@ input CancelTerminalSaleInput {
   saleId: ID!
   idempotencyKey: String!
 }
+
+extend type Mutation {
+  """
+  A link to upload one picture of goods through, for admins, managers and facility
+  staff (FORBIDDEN for others). PUT the file (JPEG, PNG or WebP; at most 10 MiB and
+  40 million pixels) to ` + "`" + `upload.url` + "`" + ` within 15 minutes; the link works once. The
+  answer (201, JSON) gives the stored picture's absolute ` + "`" + `url` + "`" + `, to put in a
+  product's ` + "`" + `imageUrls` + "`" + `, and its ` + "`" + `width` + "`" + ` and ` + "`" + `height` + "`" + `: the server turns the picture
+  upright, scales it to at most 1,600 pixels on its longer side and stores it anew
+  as JPEG under a name that never changes, cacheable for good. A refused file
+  answers 400 (INVALID_INPUT, OUT_OF_RANGE) or 413 and leaves the link usable; a
+  used or expired link answers 404 (NOT_FOUND).
+  """
+  createImageUpload: CreateImageUploadPayload!
+}
+
+"A signed link to upload one picture through."
+type ImageUpload {
+  "Where to PUT the file, on the API's own origin."
+  url: String!
+  expiresAt: Time!
+}
+
+type CreateImageUploadPayload {
+  upload: ImageUpload
+  userErrors: [UserError!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -8774,6 +8849,16 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateImageUploadPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "upload":
+		return ec.fieldContext_CreateImageUploadPayload_upload(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateImageUploadPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateImageUploadPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DenominationCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "denomination":
@@ -8916,6 +9001,16 @@ func (ec *executionContext) childFields_FieldChange(ctx context.Context, field g
 		return ec.fieldContext_FieldChange_after(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
+}
+
+func (ec *executionContext) childFields_ImageUpload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_ImageUpload_url(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_ImageUpload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImageUpload", field.Name)
 }
 
 func (ec *executionContext) childFields_InviteStaffPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13485,6 +13580,70 @@ func (ec *executionContext) fieldContext_Contact_address(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
 }
 
+func (ec *executionContext) _CreateImageUploadPayload_upload(ctx context.Context, field graphql.CollectedField, obj *model.CreateImageUploadPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateImageUploadPayload_upload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Upload, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.ImageUpload) graphql.Marshaler {
+			return ec.marshalOImageUpload2ᚖtsunaguᚋinternalᚋtsunaguᚐImageUpload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateImageUploadPayload_upload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateImageUploadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImageUpload(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateImageUploadPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.CreateImageUploadPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateImageUploadPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateImageUploadPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateImageUploadPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DenominationCount_denomination(ctx context.Context, field graphql.CollectedField, obj *tsunagu.DenominationCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14656,6 +14815,52 @@ func (ec *executionContext) _FieldChange_after(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_FieldChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImageUpload_url(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ImageUpload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageUpload_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImageUpload().URL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageUpload_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageUpload", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImageUpload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ImageUpload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageUpload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageUpload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageUpload", field, false, false, "Time")
 }
 
 func (ec *executionContext) _InviteStaffPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.InviteStaffPayload) (ret graphql.Marshaler) {
@@ -18206,6 +18411,38 @@ func (ec *executionContext) fieldContext_Mutation_markSettlementPaid(ctx context
 	if fc.Args, err = ec.field_Mutation_markSettlementPaid_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createImageUpload(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createImageUpload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().CreateImageUpload(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateImageUploadPayload) graphql.Marshaler {
+			return ec.marshalNCreateImageUploadPayload2ᚖtsunaguᚋgraphᚋmodelᚐCreateImageUploadPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createImageUpload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateImageUploadPayload(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -37508,6 +37745,44 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var createImageUploadPayloadImplementors = []string{"CreateImageUploadPayload"}
+
+func (ec *executionContext) _CreateImageUploadPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateImageUploadPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createImageUploadPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateImageUploadPayload")
+		case "upload":
+			out.Values[i] = ec._CreateImageUploadPayload_upload(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateImageUploadPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var denominationCountImplementors = []string{"DenominationCount"}
 
 func (ec *executionContext) _DenominationCount(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.DenominationCount) graphql.Marshaler {
@@ -37974,6 +38249,45 @@ func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._FieldChange_after(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var imageUploadImplementors = []string{"ImageUpload"}
+
+func (ec *executionContext) _ImageUpload(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.ImageUpload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, imageUploadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImageUpload")
+		case "url":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImageUpload_url(ctx, field, obj)
+				})
+		case "expiresAt":
+			out.Values[i] = ec._ImageUpload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38936,6 +39250,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "markSettlementPaid":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_markSettlementPaid(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createImageUpload":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createImageUpload(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -44374,6 +44695,14 @@ func (ec *executionContext) unmarshalNCreateFacilityInput2tsunaguᚋinternalᚋt
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCreateImageUploadPayload2ᚖtsunaguᚋgraphᚋmodelᚐCreateImageUploadPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateImageUploadPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateImageUploadPayload!")
+		return graphql.Null
+	}
+	return ec._CreateImageUploadPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateLocationInput2tsunaguᚋinternalᚋtsunaguᚐCreateLocationInput(ctx context.Context, v any) (tsunagu.CreateLocationInput, error) {
 	res, err := ec.unmarshalInputCreateLocationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -47229,6 +47558,13 @@ func (ec *executionContext) marshalOID2ᚖtsunaguᚋinternalᚋtsunaguᚐSession
 	_ = ctx
 	res := gid.MarshalSessionID(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOImageUpload2ᚖtsunaguᚋinternalᚋtsunaguᚐImageUpload(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ImageUpload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImageUpload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {

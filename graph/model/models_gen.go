@@ -67,6 +67,11 @@ type CommissionRatePayload struct {
 	UserErrors     []*tsunagu.Error        `json:"userErrors"`
 }
 
+type CreateImageUploadPayload struct {
+	Upload     *tsunagu.ImageUpload `json:"upload,omitempty"`
+	UserErrors []*tsunagu.Error     `json:"userErrors"`
+}
+
 type FacilityConnection struct {
 	Edges    []*FacilityEdge `json:"edges"`
 	PageInfo *PageInfo       `json:"pageInfo"`
