@@ -2,7 +2,9 @@ package graph
 
 import (
 	"context"
+	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -134,13 +136,7 @@ func stream[T any](ctx context.Context, topic string, read func(context.Context,
 			case <-ctx.Done():
 				return
 			case <-w.lost:
-				// Only while the subscriber still waits: once ctx is done, gqlgen reads
-				// the errors without waiting for this goroutine (a data race, seen
-				// when a server shut down while its sockets closed). The error then
-				// comes right before the channel closes, which the reader waits for.
-				if ctx.Err() == nil {
-					transport.AddSubscriptionError(ctx, subscriptionError(errNoLiveUpdates))
-				}
+				endWith(ctx, errNoLiveUpdates)
 				return
 			case <-w.wake:
 			}
@@ -151,9 +147,7 @@ func stream[T any](ctx context.Context, topic string, read func(context.Context,
 				case tsunagu.CodeNotFound, tsunagu.CodeForbidden, tsunagu.CodeUnauthenticated:
 					continue
 				default:
-					if ctx.Err() == nil {
-						transport.AddSubscriptionError(ctx, subscriptionError(errNoLiveUpdates))
-					}
+					endWith(ctx, errNoLiveUpdates)
 					return
 				}
 				if v == nil {
@@ -170,7 +164,47 @@ func stream[T any](ctx context.Context, topic string, read func(context.Context,
 	return out, nil
 }
 
-// subscriptionError is e as the error message that ends a subscription.
-func subscriptionError(e *tsunagu.Error) *gqlerror.Error {
-	return &gqlerror.Error{Message: e.Message, Extensions: map[string]any{"code": string(e.Code)}}
+// A subscription that ends with an error (endWith) tells its subscriber in an
+// error message. gqlgen collects those errors in the context
+// (transport.AddSubscriptionError) and reads them once the operation's responses
+// end, which is when the channel closes or when the socket's context is done,
+// without waiting for the subscription's goroutine. So that goroutine never
+// writes there itself: it leaves the error in the operation's endError, and the
+// response handler (endErrors, in gqlgen's own goroutine) hands it over when the
+// responses end. An error left after that, as the socket closes, is dropped.
+
+type endErrorKey struct{}
+
+// endError is the error a subscription operation ended with, if any.
+type endError struct {
+	mu  sync.Mutex
+	err *tsunagu.Error
+}
+
+// endWith records e as the error the subscription of ctx ends with.
+func endWith(ctx context.Context, e *tsunagu.Error) {
+	if h, ok := ctx.Value(endErrorKey{}).(*endError); ok {
+		h.mu.Lock()
+		h.err = e
+		h.mu.Unlock()
+	}
+}
+
+// endErrors is the operation middleware of the socket's server that carries the
+// errors of endWith to gqlgen.
+func endErrors(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	h := &endError{}
+	responses := next(context.WithValue(ctx, endErrorKey{}, h))
+	return func(ctx context.Context) *graphql.Response {
+		r := responses(ctx)
+		if r == nil {
+			h.mu.Lock()
+			if e := h.err; e != nil {
+				h.err = nil
+				transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: e.Message, Extensions: map[string]any{"code": string(e.Code)}})
+			}
+			h.mu.Unlock()
+		}
+		return r
+	}
 }

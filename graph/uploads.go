@@ -1,12 +1,14 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"tsunagu/internal/images"
 	"tsunagu/internal/tsunagu"
@@ -18,9 +20,13 @@ import (
 // uploadPath is where the picture of upload link token is PUT.
 func uploadPath(token string) string { return "/uploads/" + url.PathEscape(token) }
 
-// pictureSlots bounds the pictures decoded at once: a picture of the largest size
-// allowed takes about 160 MB while it is turned and scaled.
-var pictureSlots = make(chan struct{}, 2)
+// pictureSlots bounds the pictures decoded at once to one: a picture of the
+// largest size allowed can take 300 MB or more while it is decoded (a 16-bit
+// PNG), turned and scaled; uploads are rare enough to wait their turn.
+var pictureSlots = make(chan struct{}, 1)
+
+// uploadTimeout bounds one upload, the file's transfer included.
+const uploadTimeout = 2 * time.Minute
 
 // uploadHandler serves PUT /uploads/{token}: the link is checked before the body
 // is read, the file is converted (images.Process) and stored, and only then is
@@ -28,7 +34,13 @@ var pictureSlots = make(chan struct{}, 2)
 func (res *Resolver) uploadHandler(o Options) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-ID", newRequestID())
-		ctx := r.Context()
+		ctx, cancel := context.WithTimeout(r.Context(), uploadTimeout)
+		defer cancel()
+		// Counted against the client's address like every API request.
+		ctx = tsunagu.WithClientAddr(ctx, o.TrustedProxies.clientAddress(r))
+		if o.RateLimits.throttle(ctx, o, w, r) {
+			return
+		}
 		token := r.PathValue("token")
 		if err := res.Images.CheckImageUpload(ctx, token); err != nil {
 			writeUploadError(w, o, r, err)

@@ -19,6 +19,7 @@ import (
 	"tsunagu/graph"
 	"tsunagu/graph/gid"
 	"tsunagu/internal/images"
+	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -186,4 +187,22 @@ func TestImageUpload(t *testing.T) {
 			t.Errorf("%d links used, want 3", used)
 		}
 	})
+}
+
+// Uploads count against the client's address like every API request: a client
+// trying link after link is held up.
+func TestImageUploadRateLimited(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	srv := httptest.NewServer(a.server(graph.Options{Images: &images.Store{Dir: t.TempDir()},
+		RateLimits: graph.RateLimits{Limiter: postgres.NewRateLimiter(a.db), IPRate: 0.01, IPBurst: 2}}))
+	t.Cleanup(srv.Close)
+	for i := range 2 {
+		if got := put(t, srv.URL, "/uploads/tsu_guess", pngOf(t, 10, 10)); got.Status != http.StatusNotFound {
+			t.Fatalf("try %d: %+v, want 404", i+1, got)
+		}
+	}
+	if got := put(t, srv.URL, "/uploads/tsu_guess", pngOf(t, 10, 10)); got.Status != http.StatusTooManyRequests || got.code() != "RATE_LIMITED" {
+		t.Errorf("third try: %+v, want 429 RATE_LIMITED", got)
+	}
 }
