@@ -246,6 +246,8 @@ func (s *server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 		Hidden: []hidden{{"token", tok}},
 		Fields: []*field{
 			{Name: "name", Type: "text", Autocomplete: "name", Label: msg(l, "name"), Required: true},
+			// The reading goes over the clerk's name in the POS app's furigana mode.
+			{Name: "nameReading", Type: "text", Autocomplete: "off", Label: msg(l, "nameReading"), Hint: msg(l, "nameReadingHint")},
 			passwordField(l, "password", "password", "new-password", tsunagu.MinStaffPassword),
 		},
 		Submit: msg(l, "inviteButton"),
@@ -254,7 +256,8 @@ func (s *server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 		var out struct{ AcceptInvitation loginPayload }
 		err := s.api.do(r, "", `mutation($in: AcceptInvitationInput!) { acceptInvitation(input: $in) {
 			token user { name role } userErrors { code field message } } }`,
-			map[string]any{"in": map[string]any{"token": tok, "name": r.PostFormValue("name"), "password": r.PostFormValue("password")}}, &out)
+			map[string]any{"in": map[string]any{"token": tok, "name": r.PostFormValue("name"), "nameReading": r.PostFormValue("nameReading"),
+				"password": r.PostFormValue("password")}}, &out)
 		if err != nil {
 			return nil, err
 		}

@@ -151,8 +151,9 @@ func TestResetPasswordPage(t *testing.T) {
 }
 
 // A clerk invited in Korean opens the invitation with a Korean browser, sends the
-// form empty (both fields' errors, in the summary and at the fields), then
-// creates the account and is sent to the POS.
+// form empty (both fields' errors, in the summary and at the fields), then with a
+// reading of the name in kanji (refused at its field), then creates the account,
+// with the reading, and is sent to the POS.
 func TestAcceptInvitationPage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -179,9 +180,22 @@ func TestAcceptInvitationPage(t *testing.T) {
 	}
 	contains(t, "the name's error", b.textOf("#e-name"), "입력해 주세요")
 	b.checkA11y("invite-empty")
-	b.do("filling the form", typeInto("#f-name", "新人 太郎"), typeInto("#f-password", "a long staff password"))
+	// The reading of the name is optional, in kana only: kanji are refused at the field.
+	b.do("filling the form", typeInto("#f-name", "新人 太郎"), typeInto("#f-nameReading", "新人"), typeInto("#f-password", "a long staff password"))
+	b.submit("#f-password")
+	if got := b.eval(`(e => e ? e.textContent.trim() : "none")(document.getElementById("e-nameReading"))`); got == "none" || got == "" {
+		t.Errorf("a reading in kanji has no error at its field")
+	}
+	b.checkA11y("invite-bad-reading")
+	b.do("the reading in kana", typeInto("#f-nameReading", "しんじん たろう"), typeInto("#f-password", "a long staff password"))
 	b.submit("#f-password")
 	contains(t, "the page after accepting", b.text(), "계정이 만들어졌습니다")
+	// The POS shows it over the clerk's name.
+	sess, err := e.auth.Login(t.Context(), tsunagu.LoginInput{Email: "new.clerk@example.jp", Password: "a long staff password"})
+	must(t, err)
+	if r := sess.User.NameReading; r == nil || *r != "しんじん たろう" {
+		t.Errorf("the account's reading is %v, want しんじん たろう", r)
+	}
 	if b.eval(`document.querySelector('.links a[href="/pos/"]') ? "yes" : "no"`) != "yes" {
 		t.Errorf("a clerk is not sent to the POS")
 	}
