@@ -128,6 +128,18 @@ func TestProductsInStockAt(t *testing.T) {
 	if got := fmt.Sprint(p.names()); got != "[スプーン]" {
 		t.Errorf("after the stock changed: %s", got)
 	}
+	t.Run("OtherLocationsOnlyToTheirStaff", func(t *testing.T) {
+		// A warehouse's stock is not the public's to probe: no product is in stock
+		// there for anyone who may not see its stock; its staff see it.
+		adjust(cookie, a.warehouse, 5, "warehouse-1")
+		wh := gid.Encode(gid.KindLocation, int64(a.warehouse.ID))
+		for as, want := range map[string]string{"": "[]", "otherManager": "[]", "manager": "[クッキー]", "admin": "[クッキー]"} {
+			a.ok(as, productsQuery, map[string]any{"f": map[string]any{"inStockAt": wh}}, &p)
+			if got := fmt.Sprint(p.names()); got != want {
+				t.Errorf("in stock at the warehouse, as %q: %s, want %s", as, got, want)
+			}
+		}
+	})
 	t.Run("CacheDropsTheAnswerOnAStockChange", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()

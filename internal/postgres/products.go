@@ -170,8 +170,11 @@ func productCond(ctx context.Context, f tsunagu.ProductFilter, text string, a *a
 		q += ` AND p.search_text LIKE ` + a.add("%"+escapeLike(text)+"%")
 	}
 	if f.InStockAt != nil {
-		q += ` AND EXISTS (SELECT 1 FROM stock_levels s WHERE s.product_id = p.id AND s.location_id = ` +
-			a.add(*f.InStockAt) + ` AND s.on_hand > s.reserved)`
+		// A shop's stock is public (the storefront asks "in stock at this shop");
+		// other locations' only to those who may see their stock.
+		q += ` AND EXISTS (SELECT 1 FROM stock_levels s JOIN locations sl ON sl.id = s.location_id
+			WHERE s.product_id = p.id AND s.location_id = ` + a.add(*f.InStockAt) + ` AND s.on_hand > s.reserved
+			AND (sl.kind = 'SHOP' OR ` + locationsVisibleTo(tsunagu.UserFrom(ctx), a, "sl.id") + `))`
 	}
 	return q
 }

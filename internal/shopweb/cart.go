@@ -56,7 +56,7 @@ func (c cart) save(w http.ResponseWriter, r *http.Request) {
 		parts[i] = l.ProductID + "*" + strconv.Itoa(l.Quantity)
 	}
 	ck := &http.Cookie{Name: cartCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, ","))),
-		Path: "/shop/", MaxAge: 30 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true}
+		Path: "/shop/", MaxAge: 30 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: secure(r), HttpOnly: true}
 	if len(c) == 0 {
 		ck.MaxAge = -1
 	}

@@ -7,10 +7,13 @@ package shopweb
 
 import (
 	"bytes"
+	"context"
 	"embed"
+	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -99,7 +102,46 @@ func Handler(o Options) http.Handler {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		assets.ServeHTTP(w, r)
 	}))
-	return http.NewCrossOriginProtection().Handler(mux)
+	return http.NewCrossOriginProtection().Handler(guard(o.PublicURL, mux))
+}
+
+// maxFormBytes bounds a form posted to the pages: the largest (checkout) is well
+// under a kilobyte.
+const maxFormBytes = 64 << 10
+
+type httpsKey struct{}
+
+// guard reads every posted form whole before the pages see it: only URL-encoded,
+// as browsers send these forms, and at most maxFormBytes, so that nobody fills the
+// server's memory with a form no page asks for (415, 413). It also notes whether
+// the browser reached the site over HTTPS, directly or (publicURL https://)
+// through the load balancer, for the cookies' Secure flag (secure).
+func guard(publicURL string, next http.Handler) http.Handler {
+	https := strings.HasPrefix(publicURL, "https://")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+				http.Error(w, "Send the form as application/x-www-form-urlencoded.", http.StatusUnsupportedMediaType)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+					http.Error(w, "The form is too large.", http.StatusRequestEntityTooLarge)
+				} else {
+					http.Error(w, "The form could not be read.", http.StatusBadRequest)
+				}
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), httpsKey{}, https)))
+	})
+}
+
+// secure is the Secure flag of the cookies set in answer to r.
+func secure(r *http.Request) bool {
+	https, _ := r.Context().Value(httpsKey{}).(bool)
+	return https || r.TLS != nil
 }
 
 // parsePages parses each page's template with the layout around it.
@@ -211,13 +253,13 @@ func rememberLang(w http.ResponseWriter, r *http.Request, l tsunagu.Locale, chos
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: langParam, Value: l.Tag(), Path: "/", MaxAge: 365 * 24 * 3600,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+		SameSite: http.SameSiteLaxMode, Secure: secure(r), HttpOnly: true})
 }
 
 // setSession signs the shopper in on this browser.
 func setSession(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, HttpOnly: true})
+		SameSite: http.SameSiteLaxMode, Secure: secure(r), HttpOnly: true})
 }
 
 // selfURL is the address of the request, for links back to the same page.
