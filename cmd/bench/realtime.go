@@ -66,9 +66,14 @@ func (b *bench) realtime(ctx context.Context, endpoint string, hub *graph.Hub) (
 					return
 				}
 				var m struct{ Type string }
-				if json.Unmarshal(msg, &m) == nil && m.Type == "next" {
+				switch json.Unmarshal(msg, &m); m.Type {
+				case "next":
 					arrivals <- s.shop
-				} else {
+				case "ping": // as a client must, or the server drops the socket
+					if err := s.c.Write(ctx, websocket.MessageText, []byte(`{"type":"pong"}`)); err != nil {
+						return
+					}
+				default:
 					logf("  subscriber of shop %d: %s", s.shop, msg)
 				}
 			}
@@ -92,6 +97,14 @@ func (b *bench) realtime(ctx context.Context, endpoint string, hub *graph.Hub) (
 	lost := 0
 	for i := range realtimeSales {
 		c := i % len(b.w.shops)
+		// Events of an earlier sale that came after its wait ended are not this one's.
+		for drained := false; !drained; {
+			select {
+			case <-arrivals:
+			default:
+				drained = true
+			}
+		}
 		t0 := time.Now()
 		if err := b.apiSale(withEndpoint(ctx, endpoint), c); err != nil {
 			return "", fmt.Errorf("sale %d: %w", i, err)
