@@ -26,6 +26,9 @@ func ParseTrustedProxies(s string) (TrustedProxies, error) {
 	var out TrustedProxies
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 		if p, err := netip.ParsePrefix(f); err == nil {
+			if p.Addr().Is4In6() && p.Bits() >= 96 { // ::ffff:10.0.0.0/104 is 10.0.0.0/8
+				p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+			}
 			out = append(out, p.Masked())
 			continue
 		}
@@ -71,8 +74,13 @@ func (t TrustedProxies) clientAddress(r *http.Request) string {
 		}
 		next, err := netip.ParseAddr(h)
 		if err != nil {
-			// A hop the proxy did not write: trust nothing further left.
-			break
+			// Some balancers write the client's port too (192.0.2.1:5000, [2001:db8::1]:5000).
+			ap, perr := netip.ParseAddrPort(h)
+			if perr != nil {
+				// A hop the proxy did not write: trust nothing further left.
+				break
+			}
+			next = ap.Addr()
 		}
 		addr = next.Unmap()
 	}

@@ -10,6 +10,10 @@ func TestClientAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mapped, err := ParseTrustedProxies("::ffff:172.16.0.0/108")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name, peer string
 		xff        []string
@@ -27,6 +31,9 @@ func TestClientAddress(t *testing.T) {
 		{"no header from a balancer: the balancer", "10.0.0.3:5000", nil, lb, "10.0.0.3"},
 		{"IPv4 in IPv6 is IPv4", "[::ffff:10.0.0.3]:5000", []string{"203.0.113.5"}, lb, "203.0.113.5"},
 		{"IPv6 balancer", "[fd00::1]:5000", []string{"2001:db8::5"}, lb, "2001:db8::5"},
+		{"a hop written with its port", "10.0.0.3:5000", []string{"203.0.113.5:61000"}, lb, "203.0.113.5"},
+		{"an IPv6 hop written with its port", "10.0.0.3:5000", []string{"[2001:db8::5]:61000"}, lb, "2001:db8::5"},
+		{"a balancer listed as IPv4 in IPv6", "172.16.0.9:5000", []string{"203.0.113.5"}, mapped, "203.0.113.5"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := httptest.NewRequest("GET", "/graphql", nil)
