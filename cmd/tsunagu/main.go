@@ -295,8 +295,12 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		if cfg.dev {
 			// A table for the person at the terminal, not a log record.
 			fmt.Fprintln(os.Stderr, "\nDemo accounts (printed in dev mode only):")
+			we, wp := 0, 0
 			for _, c := range creds {
-				fmt.Fprintf(os.Stderr, "  %-8s %-28s %-18s %s\n", c.Role, c.Email, c.Password, c.Scope)
+				we, wp = max(we, len(c.Email)), max(wp, len(c.Password))
+			}
+			for _, c := range creds {
+				fmt.Fprintf(os.Stderr, "  %-8s %-*s  %-*s  %s\n", c.Role, we, c.Email, wp, c.Password, c.Scope)
 			}
 			fmt.Fprintln(os.Stderr)
 		}
