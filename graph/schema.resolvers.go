@@ -73,6 +73,10 @@ func (r *facilityResolver) Municipality(ctx context.Context, obj *tsunagu.Facili
 	return load(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
 }
 
+func (r *facilityResolver) Story(ctx context.Context, obj *tsunagu.Facility, locale *tsunagu.Locale) (string, error) {
+	return obj.StoryIn(deref(locale)), nil
+}
+
 func (r *facilityResolver) Products(ctx context.Context, obj *tsunagu.Facility, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) (*model.ProductConnection, error) {
 	return r.facilityProducts(ctx, obj, filter, first, after, locale)
 }

@@ -215,6 +215,7 @@ type ComplexityRoot struct {
 		Corporation              func(childComplexity int) int
 		CreatedAt                func(childComplexity int) int
 		ID                       func(childComplexity int) int
+		ImageURLs                func(childComplexity int) int
 		IsQualifiedInvoiceIssuer func(childComplexity int) int
 		Kind                     func(childComplexity int) int
 		Municipality             func(childComplexity int) int
@@ -222,6 +223,7 @@ type ComplexityRoot struct {
 		NameKana                 func(childComplexity int) int
 		Products                 func(childComplexity int, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) int
 		RegistrationNumber       func(childComplexity int) int
+		Story                    func(childComplexity int, locale *tsunagu.Locale) int
 		UpdatedAt                func(childComplexity int) int
 	}
 
@@ -1121,6 +1123,8 @@ type ExchangeBalanceResolver interface {
 type FacilityResolver interface {
 	Municipality(ctx context.Context, obj *tsunagu.Facility) (*tsunagu.Municipality, error)
 
+	Story(ctx context.Context, obj *tsunagu.Facility, locale *tsunagu.Locale) (string, error)
+
 	Products(ctx context.Context, obj *tsunagu.Facility, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale) (*model.ProductConnection, error)
 }
 type FieldChangeResolver interface {
@@ -1915,6 +1919,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.ID(childComplexity), true
+	case "Facility.imageUrls":
+		if e.ComplexityRoot.Facility.ImageURLs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.ImageURLs(childComplexity), true
 	case "Facility.isQualifiedInvoiceIssuer":
 		if e.ComplexityRoot.Facility.IsQualifiedInvoiceIssuer == nil {
 			break
@@ -1962,6 +1972,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.RegistrationNumber(childComplexity), true
+	case "Facility.story":
+		if e.ComplexityRoot.Facility.Story == nil {
+			break
+		}
+
+		args, err := ec.field_Facility_story_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Facility.Story(childComplexity, args["locale"].(*tsunagu.Locale)), true
 	case "Facility.updatedAt":
 		if e.ComplexityRoot.Facility.UpdatedAt == nil {
 			break
@@ -5953,6 +5974,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DenominationCountInput", ec.unmarshalInputDenominationCountInput),
 			graphql.NewInputUnmarshaler("EndPartnershipInput", ec.unmarshalInputEndPartnershipInput),
 			graphql.NewInputUnmarshaler("FacilityFilter", ec.unmarshalInputFacilityFilter),
+			graphql.NewInputUnmarshaler("FacilityStoryInput", ec.unmarshalInputFacilityStoryInput),
 			graphql.NewInputUnmarshaler("InviteStaffInput", ec.unmarshalInputInviteStaffInput),
 			graphql.NewInputUnmarshaler("LocationFilter", ec.unmarshalInputLocationFilter),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -6856,6 +6878,10 @@ type Facility implements Node {
   "Whether buyers can claim the consumption tax on this facility's goods."
   isQualifiedInvoiceIssuer: Boolean!
   contact: Contact!
+  "The facility's story (what it makes, who works there) in the locale, falling back to Japanese; empty when none is written."
+  story(locale: Locale = JA): String!
+  "Pictures of the facility and its work (https)."
+  imageUrls: [String!]!
   products(filter: ProductFilter, first: Int = 20, after: String, locale: Locale = JA): ProductConnection!
   createdAt: Time!
   updatedAt: Time!
@@ -6892,6 +6918,10 @@ input CreateFacilityInput {
   "T + 13 digits; omit when the operator is not a registered qualified-invoice issuer."
   registrationNumber: String
   contact: ContactInput
+  "The facility's story, one text per locale, at most 2,000 characters each."
+  story: [FacilityStoryInput!]
+  "Pictures of the facility: https addresses, at most 10."
+  imageUrls: [String!]
 }
 
 "Fields left out stay as they are."
@@ -6905,6 +6935,16 @@ input UpdateFacilityInput {
   registrationNumber: String
   "Replaces the whole contact."
   contact: ContactInput
+  "Replaces the whole story: one text per locale, at most 2,000 characters each."
+  story: [FacilityStoryInput!]
+  "Replaces the pictures: https addresses, at most 10."
+  imageUrls: [String!]
+}
+
+"The facility's story in one locale."
+input FacilityStoryInput {
+  locale: Locale!
+  text: String!
 }
 
 type FacilityPayload {
@@ -8951,6 +8991,10 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_isQualifiedInvoiceIssuer(ctx, field)
 	case "contact":
 		return ec.fieldContext_Facility_contact(ctx, field)
+	case "story":
+		return ec.fieldContext_Facility_story(ctx, field)
+	case "imageUrls":
+		return ec.fieldContext_Facility_imageUrls(ctx, field)
 	case "products":
 		return ec.fieldContext_Facility_products(ctx, field)
 	case "createdAt":
@@ -10652,6 +10696,20 @@ func (ec *executionContext) field_Facility_products_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["locale"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Facility_story_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*tsunagu.Locale, error) {
+			return ec.unmarshalOLocale2ᚖtsunaguᚋinternalᚋtsunaguᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
 	return args, nil
 }
 
@@ -14473,6 +14531,73 @@ func (ec *executionContext) fieldContext_Facility_contact(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Facility_story(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_story(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Facility().Story(ctx, obj, fc.Args["locale"].(*tsunagu.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_story(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Facility_story_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_imageUrls(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_imageUrls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImageURLs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_imageUrls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, false, false, "String")
 }
 
 func (ec *executionContext) _Facility_products(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Facility) (ret graphql.Marshaler) {
@@ -33150,7 +33275,7 @@ func (ec *executionContext) unmarshalInputCreateFacilityInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"municipalityId", "name", "nameKana", "kind", "corporation", "registrationNumber", "contact"}
+	fieldsInOrder := [...]string{"municipalityId", "name", "nameKana", "kind", "corporation", "registrationNumber", "contact", "story", "imageUrls"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33206,6 +33331,20 @@ func (ec *executionContext) unmarshalInputCreateFacilityInput(ctx context.Contex
 				return it, err
 			}
 			it.Contact = data
+		case "story":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("story"))
+			data, err := ec.unmarshalOFacilityStoryInput2ᚕtsunaguᚋinternalᚋtsunaguᚐFacilityStoryInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Story = data
+		case "imageUrls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageUrls"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageURLs = data
 		}
 	}
 	return it, nil
@@ -33906,6 +34045,55 @@ func (ec *executionContext) unmarshalInputFacilityFilter(ctx context.Context, ob
 func UnmarshalFacilityFilter(ctx context.Context, raw any) (tsunagu.FacilityFilter, error) {
 	var out tsunagu.FacilityFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFacilityStoryInput(ctx context.Context, obj any) (tsunagu.FacilityStoryInput, error) {
+	var it tsunagu.FacilityStoryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"locale", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2tsunaguᚋinternalᚋtsunaguᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityStoryInput unmarshals raw into the FacilityStoryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityStoryInput(ctx context.Context, raw any) (tsunagu.FacilityStoryInput, error) {
+	var out tsunagu.FacilityStoryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityStoryInput", raw, &out)
 	return out, err
 }
 
@@ -36353,7 +36541,7 @@ func (ec *executionContext) unmarshalInputUpdateFacilityInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "nameKana", "kind", "corporation", "registrationNumber", "contact"}
+	fieldsInOrder := [...]string{"id", "name", "nameKana", "kind", "corporation", "registrationNumber", "contact", "story", "imageUrls"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36409,6 +36597,20 @@ func (ec *executionContext) unmarshalInputUpdateFacilityInput(ctx context.Contex
 				return it, err
 			}
 			it.Contact = data
+		case "story":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("story"))
+			data, err := ec.unmarshalOFacilityStoryInput2ᚕtsunaguᚋinternalᚋtsunaguᚐFacilityStoryInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Story = data
+		case "imageUrls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageUrls"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageURLs = data
 		}
 	}
 	return it, nil
@@ -38071,6 +38273,17 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "contact":
 			out.Values[i] = ec._Facility_contact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "story":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_story(ctx, field, obj)
+				})
+		case "imageUrls":
+			out.Values[i] = ec._Facility_imageUrls(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -44898,6 +45111,11 @@ func (ec *executionContext) marshalNFacilityPayload2ᚖtsunaguᚋgraphᚋmodel�
 	return ec._FacilityPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFacilityStoryInput2tsunaguᚋinternalᚋtsunaguᚐFacilityStoryInput(ctx context.Context, v any) (tsunagu.FacilityStoryInput, error) {
+	res, err := ec.unmarshalInputFacilityStoryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNFieldChange2tsunaguᚋinternalᚋtsunaguᚐFieldChange(ctx context.Context, sel ast.SelectionSet, v tsunagu.FieldChange) graphql.Marshaler {
 	return ec._FieldChange(ctx, sel, &v)
 }
@@ -47379,6 +47597,23 @@ func (ec *executionContext) marshalOFacilityKind2ᚖtsunaguᚋinternalᚋtsunagu
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOFacilityStoryInput2ᚕtsunaguᚋinternalᚋtsunaguᚐFacilityStoryInputᚄ(ctx context.Context, v any) ([]tsunagu.FacilityStoryInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]tsunagu.FacilityStoryInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFacilityStoryInput2tsunaguᚋinternalᚋtsunaguᚐFacilityStoryInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -6,21 +6,34 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/lib/pq"
+
 	"tsunagu/internal/tsunagu"
 )
 
 const facilityColumns = `f.id, f.municipality_id, f.name, f.name_kana, f.kind, f.corporation,
-	f.registration_number, f.contact, f.created_at, f.updated_at`
+	f.registration_number, f.contact, f.story, f.image_urls, f.created_at, f.updated_at`
 
-// facilityRow scans a facility; the contact is a JSON object.
+// facilityRow scans a facility; the contact and the story are JSON objects, the
+// pictures an array.
 type facilityRow struct {
 	tsunagu.Facility
-	Contact jsonValue[tsunagu.Contact]
+	Contact   jsonValue[tsunagu.Contact]
+	Story     jsonValue[map[tsunagu.Locale]string]
+	ImageURLs pq.StringArray
 }
 
 func (r *facilityRow) facility() *tsunagu.Facility {
 	f := r.Facility
 	f.Contact = r.Contact.V
+	f.Story = r.Story.V
+	if f.Story == nil {
+		f.Story = map[tsunagu.Locale]string{}
+	}
+	f.ImageURLs = []string(r.ImageURLs)
+	if f.ImageURLs == nil {
+		f.ImageURLs = []string{}
+	}
 	return &f
 }
 
@@ -100,10 +113,12 @@ func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFa
 	err = s.db.transact(ctx, func(tx queryer) error {
 		var row facilityRow
 		err := tx.GetContext(ctx, &row, `
-			INSERT INTO facilities AS f (municipality_id, name, name_kana, kind, corporation, registration_number, contact)
-			SELECT id, $2, $3, $4, $5, $6, $7 FROM municipalities WHERE id = $1
+			INSERT INTO facilities AS f (municipality_id, name, name_kana, kind, corporation, registration_number, contact,
+				story, image_urls)
+			SELECT id, $2, $3, $4, $5, $6, $7, $8, $9 FROM municipalities WHERE id = $1
 			RETURNING `+facilityColumns,
-			f.MunicipalityID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact})
+			f.MunicipalityID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact},
+			jsonValue[map[tsunagu.Locale]string]{f.Story}, pq.Array(f.ImageURLs))
 		if err != nil {
 			return notFound(err, "input.municipalityId", "municipality")
 		}
@@ -135,10 +150,11 @@ func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFa
 		row = facilityRow{}
 		err = tx.GetContext(ctx, &row, `
 			UPDATE facilities f SET name = $2, name_kana = $3, kind = $4, corporation = $5,
-				registration_number = $6, contact = $7, updated_at = now()
+				registration_number = $6, contact = $7, story = $8, image_urls = $9, updated_at = now()
 			WHERE id = $1
 			RETURNING `+facilityColumns,
-			f.ID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact})
+			f.ID, f.Name, f.NameKana, f.Kind, f.Corporation, f.RegistrationNumber, jsonValue[tsunagu.Contact]{f.Contact},
+			jsonValue[map[tsunagu.Locale]string]{f.Story}, pq.Array(f.ImageURLs))
 		if err != nil {
 			return err
 		}

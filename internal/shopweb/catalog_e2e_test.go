@@ -32,7 +32,10 @@ func (e *env) seedCatalog(t *testing.T) *goods {
 	_, err := e.catalog.CreatePartnership(e.admin, tsunagu.CreatePartnershipInput{MunicipalityA: e.home.ID, MunicipalityB: g.partner.ID})
 	must(t, err)
 	g.homeFac, err = e.catalog.CreateFacility(e.admin, tsunagu.CreateFacilityInput{MunicipalityID: e.home.ID, Name: "ワークショップ虹",
-		NameKana: "わーくしょっぷにじ", Kind: tsunagu.FacilityEmploymentB, Corporation: "社会福祉法人にじ"})
+		NameKana: "わーくしょっぷにじ", Kind: tsunagu.FacilityEmploymentB, Corporation: "社会福祉法人にじ",
+		Story: []tsunagu.FacilityStoryInput{{Locale: tsunagu.LocaleJA, Text: "12人のメンバーが毎朝クッキーを焼いています。"},
+			{Locale: tsunagu.LocaleEN, Text: "Twelve members bake cookies every morning."}},
+		ImageURLs: []string{e.url + "/img/cookie.svg"}})
 	must(t, err)
 	g.partnerFac, err = e.catalog.CreateFacility(e.admin, tsunagu.CreateFacilityInput{MunicipalityID: g.partner.ID, Name: "木工所ひまわり",
 		NameKana: "もっこうじょひまわり", Kind: tsunagu.FacilityEmploymentA, Corporation: "株式会社ひまわり"})
@@ -120,7 +123,7 @@ func TestBrowseWithoutJavaScript(t *testing.T) {
 	b.follow(`.facts a[href^="/shop/towns/"]`)
 	contains(t, "the town page", b.text(), "港区", "ワークショップ虹", "バタークッキー")
 	b.follow(`.towns a[href^="/shop/facilities/"]`)
-	contains(t, "the facility page", b.text(), "ワークショップ虹", "就労継続支援B型", "社会福祉法人にじ", "米粉のくっきー")
+	contains(t, "the facility page", b.text(), "ワークショップ虹", "就労継続支援B型", "社会福祉法人にじ", "12人のメンバーが毎朝クッキーを焼いています。", "米粉のくっきー")
 	_ = g
 }
 
@@ -199,6 +202,13 @@ func TestCatalogPages(t *testing.T) {
 	if res, _ := get(t, e.url+"/shop/products/"+gid.Encode(gid.KindProduct, 999999), "ja"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown product: %d", res.StatusCode)
 	}
+
+	facility := e.url + "/shop/facilities/" + gid.Encode(gid.KindFacility, int64(g.homeFac.ID))
+	_, body = get(t, facility+"?lang=en", "ja")
+	contains(t, "the facility's page in English", body, `<p class="description">Twelve members bake cookies every morning.</p>`,
+		`<img src="`+e.url+`/img/cookie.svg" alt="ワークショップ虹 (1)" width="320" height="240" loading="lazy"`)
+	_, body = get(t, facility+"?lang=zh", "ja")
+	contains(t, "the facility's page in Chinese", body, `<p class="description" lang="ja">12人のメンバーが毎朝クッキーを焼いています。</p>`)
 
 	_, css := get(t, e.url+"/shop/static/style.css", "ja")
 	for _, page := range []string{"/shop/", "/shop/products?q=クッキー&free=WHEAT", "/shop/products/" + id,

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"testing"
 	"time"
 
@@ -234,4 +238,61 @@ func TestShopperAccount(t *testing.T) {
 	if got := b.eval(`location.pathname`); got != "/sign-in" {
 		t.Errorf("after signing out, My orders is at %s", got)
 	}
+}
+
+// Without a browser (and so without JavaScript): a delivery's address is checked
+// at its fields, and a good checkout answers the page to pay; sent twice at once,
+// the form places one order (its key), and both answers pay for it.
+func TestDeliveryCheckoutForm(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	g := e.seedCatalog(t)
+	e.openShop(t, g)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	post := func(path string, form url.Values) (*http.Response, string) {
+		t.Helper()
+		res, err := c.PostForm(e.url+path, form)
+		must(t, err)
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res, string(b)
+	}
+	post("/shop/cart", url.Values{"action": {"add"}, "product": {gid.Encode(gid.KindProduct, int64(g.butter.ID))}, "quantity": {"3"}})
+	res, err := c.Get(e.url + "/shop/checkout?lang=en")
+	must(t, err)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(string(page))
+	shop := regexp.MustCompile(`name="shop" value="([^"]+)"`).FindStringSubmatch(string(page))
+	if key == nil || shop == nil {
+		t.Fatalf("the checkout form has no key or shop:\n%s", page)
+	}
+	form := url.Values{"key": {key[1]}, "shop": {shop[1]}, "fulfilment": {"DELIVERY"}, "lang": {"en"},
+		"name": {"Mary Smith"}, "email": {"mary@example.jp"}, "postalCode": {"12"}, "address": {""}}
+	res, body := post("/shop/checkout", form)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("an incomplete address: %d", res.StatusCode)
+	}
+	contains(t, "the refused form", body, `<p class="error" id="e-address">Enter this.</p>`, `aria-invalid="true" aria-describedby="e-address"`)
+	form.Set("address", "東京都港区芝公園1-5-25")
+	res, body = post("/shop/checkout", form)
+	contains(t, "a postal code that is not one", body, `<p class="error" id="e-postalCode">Enter the postal code as 123-4567.</p>`)
+	form.Set("postalCode", "105-8511")
+	// A double click: the second post leaves with the cart the first one emptied.
+	u, _ := url.Parse(e.url + "/shop/")
+	cartBefore := jar.Cookies(u)
+	_, first := post("/shop/checkout", form)
+	jar.SetCookies(u, cartBefore)
+	_, again := post("/shop/checkout", form)
+	secret := regexp.MustCompile(`data-secret="([^"]+)"`)
+	if s1, s2 := secret.FindStringSubmatch(first), secret.FindStringSubmatch(again); s1 == nil || s2 == nil || s1[1] != s2[1] {
+		t.Fatalf("sending the form twice: %v and %v", s1, s2)
+	}
+	var n int
+	must(t, e.db.SQL().QueryRow(`SELECT count(*) FROM orders`).Scan(&n))
+	if n != 1 {
+		t.Errorf("%d orders, want 1", n)
+	}
+	contains(t, "the page to pay", first, "Your order (number 1) is placed", "https://js.stripe.com/v3/")
 }

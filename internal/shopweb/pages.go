@@ -183,7 +183,10 @@ type listPage struct {
 	Heading    template.HTML
 	Intro      template.HTML
 	Corp       template.HTML // a facility's operator
-	Facilities []townLink    // a town's facilities, or a facility's town
+	Story      string        // a facility's story
+	StoryLang  string
+	Pictures   []picture
+	Facilities []townLink // a town's facilities, or a facility's town
 	Query      listQuery
 	Hidden     []hidden
 	Categories []option
@@ -416,9 +419,16 @@ func (s *server) town(w http.ResponseWriter, r *http.Request) {
 // facility is a facility's page: what kind of work it does, who runs it, its goods.
 func (s *server) facility(w http.ResponseWriter, r *http.Request) {
 	l := pageLang(w, r)
-	var out struct{ Node *apiFacility }
-	err := s.api.do(r, "", `query($id: ID!) { node(id: $id) { ... on Facility { id name nameKana kind corporation
-		municipality { id name nameEn nameKana prefecture } } } }`, map[string]any{"id": r.PathValue("id")}, &out)
+	var out struct {
+		Node *struct {
+			apiFacility
+			Story, StoryJa string
+			ImageURLs      []string `json:"imageUrls"`
+		}
+	}
+	err := s.api.do(r, "", `query($id: ID!, $l: Locale) { node(id: $id) { ... on Facility { id name nameKana kind corporation
+		story(locale: $l) storyJa: story(locale: JA) imageUrls municipality { id name nameEn nameKana prefecture } } } }`,
+		map[string]any{"id": r.PathValue("id"), "l": string(l)}, &out)
 	if err != nil && errorCode(err) != "NOT_FOUND" {
 		s.catalogFailed(w, r, l, err)
 		return
@@ -431,7 +441,14 @@ func (s *server) facility(w http.ResponseWriter, r *http.Request) {
 	lq := readListQuery(r)
 	lq.Facility, lq.Town = f.ID, ""
 	p := listPage{Query: lq, Heading: japaneseName(l, f.Name, f.NameKana), Intro: msg(l, "kind"+f.Kind),
-		Corp: japaneseName(l, f.Corporation, "")}
+		Corp: japaneseName(l, f.Corporation, ""), Story: f.Story}
+	// A story the facility wrote in Japanese only is marked so on other pages.
+	if f.Story == f.StoryJa && l != tsunagu.LocaleJA && l != tsunagu.LocaleJAEasy {
+		p.StoryLang = "ja"
+	}
+	for i, src := range f.ImageURLs {
+		p.Pictures = append(p.Pictures, picture{Src: src, Alt: msgText(l, "pictureN", "name", f.Name, "n", i+1)})
+	}
 	p.Facilities = []townLink{{Href: "/shop/towns/" + url.PathEscape(f.Municipality.ID), Name: townName(l, *f.Municipality),
 		Pref: japaneseName(l, f.Municipality.Prefecture, "")}}
 	s.listInto(w, r, l, lq, &p, f.Name)

@@ -64,8 +64,20 @@ type Facility struct {
 	// on its goods, so receipts total them apart.
 	RegistrationNumber *string
 	Contact            Contact
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// Story is what the facility tells shoppers about itself, per locale.
+	Story map[Locale]string
+	// ImageURLs are pictures of the facility and its work.
+	ImageURLs []string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// StoryIn is f's story in l, falling back to Japanese, or "".
+func (f *Facility) StoryIn(l Locale) string {
+	if s := f.Story[l]; s != "" {
+		return s
+	}
+	return f.Story[LocaleJA]
 }
 
 // IsQualifiedInvoiceIssuer reports whether f's goods carry claimable tax.

@@ -14,6 +14,14 @@ type CreateFacilityInput struct {
 	Corporation        string
 	RegistrationNumber *string
 	Contact            Contact
+	Story              []FacilityStoryInput
+	ImageURLs          []string
+}
+
+// FacilityStoryInput is a facility's story in one locale.
+type FacilityStoryInput struct {
+	Locale Locale
+	Text   string
 }
 
 // UpdateFacilityInput changes a facility; nil fields stay as they are. An empty
@@ -26,6 +34,9 @@ type UpdateFacilityInput struct {
 	Corporation        *string
 	RegistrationNumber *string
 	Contact            *Contact
+	// Story and ImageURLs, when not nil, replace the whole story and all pictures.
+	Story     []FacilityStoryInput
+	ImageURLs []string
 }
 
 // NewFacility validates in and returns the facility it describes, reporting every
@@ -38,11 +49,13 @@ func NewFacility(in CreateFacilityInput) (*Facility, error) {
 		Kind:           in.Kind,
 		Corporation:    in.Corporation,
 		Contact:        in.Contact,
+		ImageURLs:      in.ImageURLs,
 	}
 	var errs ValidationErrors
 	if in.RegistrationNumber != nil {
 		f.setRegistrationNumber(&errs, *in.RegistrationNumber)
 	}
+	f.setStory(&errs, in.Story)
 	f.validate(&errs)
 	return f, errs.Err()
 }
@@ -67,8 +80,35 @@ func (f *Facility) Apply(in UpdateFacilityInput) error {
 	if in.RegistrationNumber != nil {
 		f.setRegistrationNumber(&errs, *in.RegistrationNumber)
 	}
+	if in.Story != nil {
+		f.setStory(&errs, in.Story)
+	}
+	if in.ImageURLs != nil {
+		f.ImageURLs = in.ImageURLs
+	}
 	f.validate(&errs)
 	return errs.Err()
+}
+
+// setStory takes one text per locale (INVALID_INPUT for an unknown locale,
+// DUPLICATE for one given twice, TOO_LONG past MaxDescriptionLength); empty texts
+// are left out.
+func (f *Facility) setStory(errs *ValidationErrors, in []FacilityStoryInput) {
+	f.Story = map[Locale]string{}
+	for i, s := range in {
+		field := fieldIndex("input.story", i)
+		text := strings.TrimSpace(s.Text)
+		switch {
+		case !s.Locale.Valid():
+			errs.Add(CodeInvalidInput, field+".locale", "Choose one of the locales.")
+		case f.Story[s.Locale] != "":
+			errs.Add(CodeDuplicate, field+".locale", "The %s story is given twice.", s.Locale.Tag())
+		case utf8.RuneCountInString(text) > MaxDescriptionLength:
+			errs.Add(CodeTooLong, field+".text", "A story can be at most %d characters.", MaxDescriptionLength)
+		case text != "":
+			f.Story[s.Locale] = text
+		}
+	}
 }
 
 func (f *Facility) setRegistrationNumber(errs *ValidationErrors, s string) {
@@ -94,6 +134,10 @@ func (f *Facility) validate(errs *ValidationErrors) {
 	if !f.Kind.Valid() {
 		errs.Add(CodeInvalidInput, "input.kind", "Choose the kind of facility.")
 	}
+	if f.ImageURLs == nil {
+		f.ImageURLs = []string{}
+	}
+	validateImageURLs(errs, f.ImageURLs)
 	f.Contact.validate(errs)
 }
 

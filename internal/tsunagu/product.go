@@ -322,16 +322,22 @@ func (p *Product) validate(errs *ValidationErrors) {
 	if p.Allergens == nil {
 		p.Allergens = []Allergen{}
 	}
-	if len(p.ImageURLs) > MaxImages {
-		errs.Add(CodeOutOfRange, "input.imageUrls", "A product can have at most %d pictures.", MaxImages)
+	validateImageURLs(errs, p.ImageURLs)
+	if p.ImageURLs == nil {
+		p.ImageURLs = []string{}
 	}
-	for i, u := range p.ImageURLs {
+}
+
+// validateImageURLs checks the pictures of a product or a facility (input.imageUrls):
+// at most MaxImages, each a secure address (validImageURL).
+func validateImageURLs(errs *ValidationErrors, urls []string) {
+	if len(urls) > MaxImages {
+		errs.Add(CodeOutOfRange, "input.imageUrls", "At most %d pictures.", MaxImages)
+	}
+	for i, u := range urls {
 		if !validImageURL(u) {
 			errs.Add(CodeInvalidURL, fieldIndex("input.imageUrls", i), "%q is not a secure web address: give one that starts with https://.", u)
 		}
-	}
-	if p.ImageURLs == nil {
-		p.ImageURLs = []string{}
 	}
 }
 
