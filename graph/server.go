@@ -66,6 +66,8 @@ type Options struct {
 	CountStatements func(context.Context) (context.Context, func() int64)
 	// POS, when set, is the POS web app, served at /pos and below.
 	POS http.Handler
+	// Console, when set, is the partner console, served at /console and below.
+	Console http.Handler
 	// Realtime configures subscriptions over WebSocket at GET /graphql (realtime.go).
 	Realtime Realtime
 	// TrustedProxies are the load balancers whose X-Forwarded-For names the client
@@ -111,7 +113,7 @@ func (o *Options) defaults() {
 }
 
 // NewServer returns the HTTP handler of the whole API: POST /graphql, /healthz,
-// /readyz, the POS web app at /pos when given and, in dev mode, GraphiQL at /.
+// /readyz, the POS web app at /pos and the console at /console when given and, in dev mode, GraphiQL at /.
 func NewServer(res *Resolver, o Options) http.Handler {
 	o.defaults()
 	mux := http.NewServeMux()
@@ -128,6 +130,10 @@ func NewServer(res *Resolver, o Options) http.Handler {
 	if o.POS != nil {
 		mux.Handle("GET /pos", o.POS)
 		mux.Handle("GET /pos/", o.POS)
+	}
+	if o.Console != nil {
+		mux.Handle("GET /console", o.Console)
+		mux.Handle("GET /console/", o.Console)
 	}
 	if o.Dev {
 		mux.Handle("GET /{$}", playground.Handler("Tsunagu", "/graphql"))

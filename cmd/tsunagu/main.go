@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"tsunagu/graph"
+	"tsunagu/internal/consoleweb"
 	"tsunagu/internal/demo"
 	"tsunagu/internal/images"
 	"tsunagu/internal/pgcluster"
@@ -349,6 +350,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		RateLimits:      limits,
 		CatalogCache:    cache,
 		POS:             posweb.Handler("/pos"),
+		Console:         consoleweb.Handler("/console"),
 		Realtime:        graph.Realtime{Hub: hub, AllowedOrigins: cfg.wsOrigins},
 		TrustedProxies:  cfg.trustedProxies,
 		// Uploaded pictures of goods; with several processes, a folder they share.
@@ -405,6 +407,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	}
 	log.Info("serving the POS web app", "url", "http://"+cfg.addr+"/pos/")
 	log.Info("serving the storefront", "url", "http://"+cfg.addr+"/shop/")
+	log.Info("serving the partner console", "url", "http://"+cfg.addr+"/console/")
 
 	select {
 	case err := <-errc:
