@@ -13,13 +13,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
+	goruntime "runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -27,7 +29,7 @@ const chromiumPath = "/usr/bin/chromium"
 
 // root is the module's root folder, found from this file's place in it.
 func root() string {
-	_, file, _, _ := runtime.Caller(0)
+	_, file, _, _ := goruntime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
@@ -38,6 +40,40 @@ type Browser struct {
 	axe  string
 	name string // of the screenshots: name-NN-screen.png
 	n    int
+
+	mu     sync.Mutex
+	errors []string // the page's uncaught exceptions and console errors
+}
+
+// listen keeps the page's script errors; it runs on chromedp's reading goroutine.
+func (b *Browser) listen(ev any) {
+	var msg string
+	switch ev := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		msg = "exception: " + ev.ExceptionDetails.Text
+		if ev.ExceptionDetails.Exception != nil {
+			msg += " " + ev.ExceptionDetails.Exception.Description
+		}
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type != runtime.ConsoleAPICalledTypeError {
+			return
+		}
+		msg = "console.error:"
+		for _, a := range ev.Args {
+			msg += " " + string(a.Value) + a.Description
+		}
+	default:
+		return
+	}
+	b.mu.Lock()
+	b.errors = append(b.errors, msg)
+	b.mu.Unlock()
+}
+
+func (b *Browser) scriptErrors() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.errors...)
 }
 
 // New starts Chromium for t at 1280 × 900; name prefixes its screenshots.
@@ -62,12 +98,21 @@ func New(t *testing.T, name string) *Browser {
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
+	b := &Browser{t: t, axe: string(axe), name: name}
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(b.listen))
 	t.Cleanup(func() {
 		cancel()
 		cancelAlloc()
 	})
-	b := &Browser{t: t, Ctx: ctx, axe: string(axe), name: name}
+	// A script that fails (a module that does not load, an exception) fails the
+	// test with its message; otherwise it would show only as a screen that never
+	// comes. (Cleanups run last first: this one before the browser closes.)
+	t.Cleanup(func() {
+		for _, e := range b.scriptErrors() {
+			t.Errorf("in the page: %s", e)
+		}
+	})
+	b.Ctx = ctx
 	// A headless page never has the window's focus; without it no :focus-visible ring
 	// shows. The first run starts the browser, and must run on its own context: the
 	// browser ends with the context of its first run.
@@ -96,7 +141,7 @@ func (b *Browser) Do(what string, steps ...chromedp.Action[chromedp.Void]) {
 		ctx, cancel := context.WithTimeout(b.Ctx, 3*time.Second)
 		defer cancel()
 		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
-		b.t.Fatalf("%s: %v\npage text:\n%s", what, err, text)
+		b.t.Fatalf("%s: %v\nscript errors: %q\npage text:\n%s", what, err, b.scriptErrors(), text)
 	}
 }
 
@@ -268,4 +313,10 @@ func (b *Browser) CheckReflow(screen string) {
 		b.t.Errorf("reflow of the %s screen at %s px:\n%s", screen, b.Eval(`String(document.documentElement.clientWidth)`), out)
 	}
 	b.Shot(screen + "-reflow")
+}
+
+// Media emulates a CSS media type: "print" shows the page as it prints, "" as on screen.
+func (b *Browser) Media(media string) {
+	b.t.Helper()
+	b.Do("media "+media, call(emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media}))
 }

@@ -8,11 +8,12 @@ import { getPrefs, named, setPref } from "../pos/i18n.js";
 import { t, ts } from "./i18n.js";
 import { app, errorBox, field, go, placeErrors, route, show, signedOut, whenSignedOut } from "./ui.js";
 import "./home.js";
-// (products.js)
+import "./products.js";
 
 // The screens in the navigation, and who may use them.
 const NAV = [
   { key: "navHome", path: "home", roles: ["ADMIN", "MANAGER", "FACILITY"] },
+  { key: "navProducts", path: "products", roles: ["ADMIN", "MANAGER", "FACILITY"] },
 ];
 const STAFF = ["ADMIN", "MANAGER", "FACILITY"];
 

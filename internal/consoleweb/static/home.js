@@ -4,7 +4,7 @@
 
 import { gql } from "../pos/api.js";
 import { h } from "../pos/dom.js";
-import { named, productName, yen } from "../pos/i18n.js";
+import { named, withReading, yen } from "../pos/i18n.js";
 import { t } from "./i18n.js";
 import { app, route, thisMonth } from "./ui.js";
 
@@ -74,7 +74,7 @@ route(/^home$/, async (main) => {
       section("todo-ship", "toShip", toShip, transferItem),
       section("todo-receive", "toReceive", toReceive, transferItem),
       section("todo-low", "lowStock", low, (l) =>
-        h("span", {}, productName(l.product), "　", t("levelLine", { location: named(l.location.name), available: l.available, point: l.reorderPoint })),
+        h("span", {}, withReading(l.product), "　", t("levelLine", { location: named(l.location.name), available: l.available, point: l.reorderPoint })),
       ),
       u.role === "FACILITY" ? null : section("todo-pickup", "pickupWaiting", countByShop(pickups), (s) => t("orderLine", { shop: named(s.name), n: s.n })),
     ),

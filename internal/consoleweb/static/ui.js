@@ -95,9 +95,14 @@ export function field(id, label, props, opts = {}) {
     },
     ...(opts.kids || []),
   );
+  // An error shown for a value goes once the value changes (checks as typed set
+  // theirs again after this).
+  const f = { input: control, err, hint };
+  control.addEventListener("input", () => clearErrorOf(f));
   const labelNode = typeof label === "string" ? t(label) : label;
   const need = opts.need ? h("span", { class: "need " + opts.need }, t(opts.need)) : null;
-  return { input: control, err, hint, el: h("div", { class: "field" }, h("label", { for: id }, labelNode, need), hint, control, err) };
+  f.el = h("div", { class: "field" }, h("label", { for: id }, labelNode, need), hint, control, err);
+  return f;
 }
 
 // options makes a select's options from values, each shown by its words.

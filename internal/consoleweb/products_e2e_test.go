@@ -1,0 +1,133 @@
+package consoleweb_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"tsunagu/internal/tsunagu"
+	"tsunagu/internal/webtest"
+)
+
+// A manager of 港区 finds goods by name, then lists a new one by keyboard: every
+// translation side by side, the reading, a JAN code whose wrong check digit is
+// caught as it is typed, the price with its tax, two allergens. A missing Japanese
+// name is refused next to its field before anything is sent. The saved product is
+// in the catalog as typed.
+func TestManagerListsAProductInChromium(t *testing.T) {
+	n := newNetwork(t)
+	b := webtest.New(t, "console-products")
+	b.Do("opening the console", chromedp.Navigate(n.url+"/console/"))
+	b.WaitText("h1", "ログイン")
+	signIn(b, managerEmail, n.creds[managerEmail].Password)
+
+	b.TabTo("nav-products")
+	b.Do("to the products", key("\r"))
+	focusOnHeading(t, b, "商品")
+	b.WaitText("#products", "バタークッキー")
+	b.CheckA11y("products")
+	// Search by reading: ひらがな finds the katakana name.
+	b.Do("searching", typeIn("#f-text", "ここあ\r"))
+	b.Until("the search's result", `(() => { const s = document.querySelector("#products tbody").textContent; return s.includes("ココアクッキー") && !s.includes("バタークッキー"); })()`)
+	b.Width(320)
+	b.CheckReflow("products-320")
+	b.Width(1280)
+
+	b.TabTo("new-product")
+	b.Do("new product", key("\r"))
+	focusOnHeading(t, b, "商品の登録")
+	// The eight mandatory allergens come first.
+	if got := b.Eval(`[...document.querySelectorAll("#allergens-mandatory input")].map(e => e.value).join(" ")`); got != "SHRIMP CRAB WALNUT WHEAT BUCKWHEAT EGG MILK PEANUT" {
+		t.Errorf("the mandatory allergens are %q", got)
+	}
+	if got := b.Eval(`document.querySelector("#allergens-mandatory").compareDocumentPosition(document.querySelector("#allergens-recommended")) & 4 ? "before" : "after"`); got != "before" {
+		t.Error("the mandatory allergens do not come first")
+	}
+	// What is typed in each language is marked with it.
+	if got := b.Eval(`["JA","EN","ZH","KO"].map(l => document.getElementById("tr-" + l + "-name").lang).join(" ")`); got != "ja en zh ko" {
+		t.Errorf("the name fields' languages are %q", got)
+	}
+
+	// Nothing typed yet: the Japanese name is required, said at the field.
+	b.Do("saving empty", click("#p-save"))
+	b.WaitText("#tr-JA-name-err", "入力してください")
+	if f := b.Focused(); f != "tr-JA-name" {
+		t.Errorf("after a refused save focus is on %q, want the Japanese name", f)
+	}
+	b.Do("choosing the facility", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById("p-facility");
+		s.value = [...s.options].find(o => o.textContent === "ワークショップ虹").value; s.dispatchEvent(new Event("change")); })()`))
+	b.Do("typing the names", typeIn("#tr-JA-name", "柚子ジャム"), typeIn("#tr-JA_X_EASY-name", "ゆずの ジャム"),
+		typeIn("#tr-EN-name", "Yuzu jam"), typeIn("#tr-ZH-name", "柚子果酱"), typeIn("#tr-KO-name", "유자잼"),
+		typeIn("#tr-EN-desc", "Jam of yuzu from Kochi."), typeIn("#p-reading", "ゆずじゃむ"))
+	// A wrong last digit is caught as it is typed, and the right one is named.
+	b.Do("typing a code with a wrong check digit", typeIn("#p-code", "4589001000990"))
+	b.WaitText("#p-code-err", "9 のはずです")
+	b.Do("correcting it", key("\b9"))
+	b.WaitText("#p-code-ok", "正しいです")
+	if b.Eval(`document.getElementById("p-code").getAttribute("aria-invalid") || ""`) != "" {
+		t.Error("the corrected code is still marked invalid")
+	}
+	b.Do("the price", typeIn("#p-price", "540"))
+	b.WaitText("#p-tax-note", "¥40") // 540 × 8 / 108
+	b.TabTo("al-WHEAT")
+	b.Do("wheat, by Space", key(" "))
+	b.TabTo("al-SOYBEAN")
+	b.Do("soybean, by Space", key(" "))
+	b.CheckA11y("product-editor")
+	b.Width(320)
+	b.CheckReflow("product-editor-320")
+	b.Width(1280)
+
+	b.TabTo("p-save")
+	b.Do("saving", key("\r"))
+	focusOnHeading(t, b, "商品の編集")
+	b.WaitText("#p-saved", "登録しました")
+	b.Do("to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	b.Shot("product-editor-saved")
+
+	text := "柚子ジャム"
+	page, err := n.s.Catalog.Products(n.as(t, managerEmail), tsunagu.ProductFilter{Text: text}, tsunagu.PageArgs{First: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 {
+		t.Fatalf("%d products named %s", len(page.Items), text)
+	}
+	p := page.Items[0]
+	if p.Code == nil || *p.Code != "4589001000999" || p.Price != 540 || p.TaxClass != tsunagu.TaxReduced8 || p.NameReading == nil || *p.NameReading != "ゆずじゃむ" ||
+		!slices.Equal(slices.Sorted(slices.Values(p.Allergens)), []tsunagu.Allergen{tsunagu.AllergenSoybean, tsunagu.AllergenWheat}) || p.Status != tsunagu.StatusDraft ||
+		len(p.Translations) != 5 || p.Translations[tsunagu.LocaleKO].Name != "유자잼" || p.Translations[tsunagu.LocaleEN].Description != "Jam of yuzu from Kochi." {
+		t.Errorf("the product as saved: %+v", p)
+	}
+
+	// Editing: the product opens with what was saved; a change is saved in place.
+	b.Do("the price again", typeIn("#p-price", "600"))
+	b.Do("saving the change", click("#p-save"))
+	b.WaitText("#p-saved", "保存しました")
+}
+
+// A FACILITY account lists its own facility's goods only, and lists new ones for
+// its facility without choosing one.
+func TestFacilityListsItsOwnProductsInChromium(t *testing.T) {
+	n := newNetwork(t)
+	b := webtest.New(t, "console-facility-products")
+	b.Do("opening the console", chromedp.Navigate(n.url+"/console/#/products"))
+	b.WaitText("h1", "ログイン")
+	b.Do("signing in", typeIn("#login-email", facilityEmail), typeIn("#login-password", n.creds[facilityEmail].Password+"\r"))
+	focusOnHeading(t, b, "商品")
+	b.WaitText("#products", "バタークッキー")
+	if other := b.Eval(`[...document.querySelectorAll("#products tbody td:last-child")].map(e => e.textContent).filter(s => s !== "ワークショップ虹").join(",")`); other != "" {
+		t.Errorf("a facility account sees goods of %s", other)
+	}
+	if b.Eval(`String(!!document.getElementById("f-facility"))`) != "false" {
+		t.Error("a facility account is offered other facilities")
+	}
+	b.CheckA11y("facility-products")
+	b.Do("new product", click("#new-product"))
+	focusOnHeading(t, b, "商品の登録")
+	if b.Eval(`String(!!document.getElementById("p-facility"))`) != "false" {
+		t.Error("a facility account chooses a facility")
+	}
+	b.WaitText(".editor", "ワークショップ虹")
+}

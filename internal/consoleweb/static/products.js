@@ -1,0 +1,372 @@
+// Products: the list (search, filters, keyset pages) and the editor (every
+// translation side by side, the reading, the allergen checklist with the eight
+// mandatory items first, the price with its tax class, the JAN code checked as it
+// is typed, the status).
+
+import { gql } from "../pos/api.js";
+import { h } from "../pos/dom.js";
+import { getPrefs, locale, named, withReading, yen } from "../pos/i18n.js";
+import { t, ts } from "./i18n.js";
+import { app, clearErrorOf, errorBox, field, go, options, pager, placeErrors, route, setError } from "./ui.js";
+
+const STATUSES = ["DRAFT", "ACTIVE", "ARCHIVED"];
+const CATEGORIES = ["FOOD", "SWEETS", "BAKERY", "BEVERAGE", "CRAFT", "TEXTILE", "STATIONERY", "HOUSEHOLD", "PLANT", "OTHER"];
+const TAX = ["REDUCED_8", "STANDARD_10"];
+const RATE = { REDUCED_8: 8, STANDARD_10: 10 };
+// The languages of a product's texts, with the tag of what is typed in each.
+const LOCALES = [
+  ["JA", "ja"],
+  ["JA_X_EASY", "ja"],
+  ["EN", "en"],
+  ["ZH", "zh"],
+  ["KO", "ko"],
+];
+
+// scope is the filter that keeps a list to what the user acts on.
+function scope() {
+  const u = app.user;
+  if (u.role === "FACILITY") return { facilityId: u.facility.id };
+  if (u.role === "MANAGER") return { municipalityId: u.municipality.id };
+  return {};
+}
+
+const FACILITIES = `facilities(filter: $fac, first: 100) { edges { node { id name } } }`;
+const PRODUCT_ROW = "id name nameReading code price status facility { id name }";
+
+function facilityFilter() {
+  const u = app.user;
+  return u.role === "ADMIN" ? null : { municipalityId: u.municipality.id };
+}
+
+// --- The list -------------------------------------------------------------------
+
+route(/^products$/, async (main) => {
+  const u = app.user;
+  const first = await gql(
+    `query Products($fac: FacilityFilter, $filter: ProductFilter, $l: Locale) {
+      ${FACILITIES}
+      products(filter: $filter, first: 20, locale: $l) { edges { node { ${PRODUCT_ROW} } } pageInfo { hasNextPage endCursor } }
+    }`,
+    { fac: facilityFilter(), filter: scope(), l: locale() },
+  );
+  const facilities = first.facilities.edges.map((e) => e.node);
+
+  const text = field("f-text", "searchText", { type: "search", autocomplete: "off" });
+  const facility =
+    u.role === "FACILITY"
+      ? null
+      : field("f-facility", "filterFacility", {}, {
+          tag: "select",
+          kids: [h("option", { value: "" }, ts("all")), ...facilities.map((f) => h("option", { value: f.id }, f.name))],
+        });
+  const status = field("f-status", "filterStatus", {}, { tag: "select", kids: options(STATUSES, null, "all") });
+  const category = field("f-category", "filterCategory", {}, { tag: "select", kids: options(CATEGORIES, null, "all") });
+  const form = h(
+    "form",
+    { class: "filters", role: "search", "aria-label": ts("productsCaption") },
+    text.el, facility && facility.el, status.el, category.el,
+    h("div", {}, h("button", { id: "f-apply", type: "submit", class: "secondary" }, t("searchButton"))),
+  );
+  const body = h("tbody");
+  const count = h("p", { id: "products-count", class: "visually-hidden", role: "status" });
+  const table = h(
+    "table",
+    { class: "list", id: "products" },
+    h("caption", {}, t("productsCaption")),
+    h("thead", {}, h("tr", {}, ["colName", "colCode", "colPrice", "colStatus", "colFacility"].map((k, i) => h("th", { scope: "col", class: i === 2 ? "num" : null }, t(k))))),
+    body,
+  );
+  const filter = () => {
+    const f = { ...scope() };
+    if (text.input.value.trim()) f.text = text.input.value.trim();
+    if (facility && facility.input.value) f.facilityId = facility.input.value;
+    if (status.input.value) f.status = status.input.value;
+    if (category.input.value) f.category = category.input.value;
+    return f;
+  };
+  let firstPage = first.products; // the first page came with the screen
+  const pages = pager("products", async (after) => {
+    let page = firstPage;
+    firstPage = null;
+    if (!page) {
+      const d = await gql(
+        `query ProductsPage($filter: ProductFilter, $after: String, $l: Locale) {
+          products(filter: $filter, first: 20, after: $after, locale: $l) { edges { node { ${PRODUCT_ROW} } } pageInfo { hasNextPage endCursor } }
+        }`,
+        { filter: filter(), after, l: locale() },
+      );
+      page = d.products;
+    }
+    drawRows(body, page.edges.map((e) => e.node));
+    count.replaceChildren(t("countBadge", { n: page.edges.length }));
+    return page.pageInfo;
+  });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      await pages.start();
+    } catch (e) {
+      form.append(errorBox(e));
+    }
+  });
+  main.append(
+    h("h1", {}, t("productsTitle")),
+    h("p", {}, h("a", { id: "new-product", class: "button-link", href: "#/products/new" }, t("newProduct"))),
+    form,
+    count,
+    table,
+    pages.el,
+  );
+  await pages.start();
+}, "navProducts");
+
+function drawRows(body, products) {
+  if (!products.length) {
+    body.replaceChildren(h("tr", {}, h("td", { colspan: 5 }, t("none"))));
+    return;
+  }
+  body.replaceChildren(
+    ...products.map((p) =>
+      h(
+        "tr",
+        {},
+        h("th", { scope: "row" }, h("a", { href: "#/products/" + p.id, id: "edit-" + p.id }, withReading(p))),
+        h("td", { "data-label": ts("colCode") }, p.code || "—"),
+        h("td", { class: "num", "data-label": ts("colPrice") }, yen(p.price)),
+        h("td", { "data-label": ts("colStatus") }, h("span", { class: "status " + p.status }, t(p.status))),
+        h("td", { "data-label": ts("colFacility") }, named(p.facility.name)),
+      ),
+    ),
+  );
+}
+
+// --- The editor -----------------------------------------------------------------
+
+// checkJAN says what is wrong with a typed code, or null when it is a valid JAN-13,
+// JAN-8 or in-store code (the GS1 mod-10 check digit, weighted 3, 1, 3 … from the
+// right of the body), as the API's ParseProductCode decides.
+export function checkJAN(code) {
+  if (!/^\d*$/.test(code)) return { key: "codeDigits" };
+  if (code.length !== 8 && code.length !== 13) return { key: "codeLength", vars: { n: code.length } };
+  let sum = 0;
+  [...code.slice(0, -1)].reverse().forEach((d, i) => (sum += Number(d) * (i % 2 === 0 ? 3 : 1)));
+  const want = (10 - (sum % 10)) % 10;
+  return want === Number(code.slice(-1)) ? null : { key: "codeBad", vars: { d: want } };
+}
+
+// Full-width digits and spaces, as a Japanese keyboard may type them, count as digits.
+const halfWidth = (s) => s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[\s　]/g, "");
+
+// The readings of the allergens' names written in kanji, for furigana.
+const ALLERGEN_READING = { WHEAT: "こむぎ", EGG: "たまご", MILK: "にゅう", PEANUT: "らっかせい", BEEF: "ぎゅうにく", SOYBEAN: "だいず", CHICKEN: "とりにく", PORK: "ぶたにく" };
+
+function allergenName(a, en) {
+  if (en) return a.nameEn.charAt(0).toUpperCase() + a.nameEn.slice(1);
+  return withReading({ name: a.nameJa, nameReading: ALLERGEN_READING[a.allergen] });
+}
+
+const KANA = /^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fb-\u30fe\s　]*$/;
+
+const PRODUCT = `id status category code price taxClass allergens nameReading imageUrls
+  facility { id name } translations { locale name description }`;
+
+route(/^products\/(new|[^/]+)$/, async (main, m) => {
+  const isNew = m[1] === "new";
+  const u = app.user;
+  const d = await gql(
+    `query Editor($fac: FacilityFilter${isNew ? "" : ", $id: ID!"}) {
+      allergens { allergen nameJa nameEn mandatory }
+      ${FACILITIES}
+      ${isNew ? "" : `product(id: $id) { ${PRODUCT} }`}
+    }`,
+    isNew ? { fac: facilityFilter() } : { fac: facilityFilter(), id: m[1] },
+  );
+  const p = isNew ? null : d.product;
+  if (!isNew && !p) {
+    main.append(h("h1", {}, t("editorEdit")), errorBox("NOT_FOUND"), h("p", {}, h("a", { href: "#/products" }, t("backToList"))));
+    return;
+  }
+  const texts = Object.fromEntries((p ? p.translations : []).map((tr) => [tr.locale, tr]));
+  const fields = {};
+
+  // Facility: FACILITY staff list their own facility's goods only.
+  let facilityEl;
+  if (u.role === "FACILITY") {
+    facilityEl = h("p", {}, h("strong", {}, t("facility")), "：", named(u.facility.name));
+  } else {
+    const facs = d.facilities.edges.map((e) => e.node);
+    const current = p ? p.facility.id : facs.length === 1 ? facs[0].id : "";
+    fields["input.facilityId"] = field("p-facility", "facility", {}, {
+      tag: "select",
+      need: "required",
+      kids: [h("option", { value: "" }, "—"), ...facs.map((f) => h("option", { value: f.id, selected: f.id === current }, f.name))],
+    });
+    facilityEl = fields["input.facilityId"].el;
+  }
+
+  // Every language side by side; what is typed in each is marked with its language.
+  const langBoxes = LOCALES.map(([loc, tag]) => {
+    const name = field(`tr-${loc}-name`, t("nameIn", { lang: t(loc) }), { value: (texts[loc] && texts[loc].name) || "", lang: tag, autocomplete: "off" },
+      { need: loc === "JA" ? "required" : "optional" });
+    const desc = field(`tr-${loc}-desc`, t("descIn", { lang: t(loc) }), { lang: tag, rows: 4 }, { tag: "textarea", need: "optional" });
+    desc.input.value = (texts[loc] && texts[loc].description) || "";
+    fields["tr." + loc + ".name"] = name;
+    fields["tr." + loc + ".description"] = desc;
+    return h("fieldset", { id: "lang-" + loc }, h("legend", {}, t(loc)), name.el, desc.el);
+  });
+
+  const reading = field("p-reading", "nameReading", { value: (p && p.nameReading) || "", lang: "ja", autocomplete: "off" },
+    { need: "optional", hint: t("nameReadingHint") });
+  fields["input.nameReading"] = reading;
+  reading.input.addEventListener("input", () => {
+    if (KANA.test(reading.input.value)) clearErrorOf(reading);
+    else setError(reading, t("kanaOnly"));
+  });
+
+  const category = field("p-category", "category", {}, { tag: "select", need: "required", kids: options(CATEGORIES, p ? p.category : "FOOD") });
+  const status = field("p-status", "status", {}, { tag: "select", need: "required", kids: options(STATUSES, p ? p.status : "DRAFT") });
+  fields["input.category"] = category;
+  fields["input.status"] = status;
+
+  // The code is checked as it is typed; the verdict is read out once typing pauses.
+  const code = field("p-code", "code", { value: (p && p.code) || "", inputmode: "numeric", autocomplete: "off" },
+    { need: "optional", hint: t("codeHint") });
+  fields["input.code"] = code;
+  const codeOk = h("p", { id: "p-code-ok", class: "ok", hidden: true }, t("codeOk"));
+  code.el.append(codeOk);
+  code.input.setAttribute("aria-describedby", code.input.getAttribute("aria-describedby") + " p-code-ok");
+  const checkCode = () => {
+    const v = halfWidth(code.input.value);
+    const bad = v ? checkJAN(v) : null;
+    codeOk.hidden = !v || !!bad;
+    if (bad) setError(code, t(bad.key, bad.vars));
+    else clearErrorOf(code);
+    return !bad;
+  };
+  code.input.addEventListener("input", checkCode);
+
+  // The price with its tax class: the tax the price includes is shown beside it.
+  const price = field("p-price", "price", { value: p ? String(p.price) : "", inputmode: "numeric", autocomplete: "off" }, { need: "required" });
+  fields["input.price"] = price;
+  const taxNote = h("p", { id: "p-tax-note", class: "hint", "aria-live": "polite" });
+  const taxName = "p-tax";
+  const taxChoices = TAX.map((c) =>
+    h("div", { class: "choice" },
+      h("input", { type: "radio", name: taxName, id: "p-tax-" + c, value: c, checked: (p ? p.taxClass : "REDUCED_8") === c }),
+      h("label", { for: "p-tax-" + c }, t(c))),
+  );
+  const tax = h("fieldset", { class: "choices", id: "p-taxclass" }, h("legend", {}, t("taxClass")), ...taxChoices);
+  const showTax = () => {
+    const n = Number(halfWidth(price.input.value));
+    const rate = RATE[tax.querySelector("input:checked").value];
+    taxNote.replaceChildren(Number.isInteger(n) && n > 0 ? t("priceTax", { tax: yen(Math.floor((n * rate) / (100 + rate))) }) : "");
+  };
+  price.input.addEventListener("input", showTax);
+  tax.addEventListener("change", showTax);
+  showTax();
+
+  // Allergens: the eight whose labelling is mandatory first, then the recommended.
+  const chosen = new Set(p ? p.allergens : []);
+  const en = getPrefs().lang === "en";
+  const checklist = (mandatory, key) =>
+    h("fieldset", { class: "group", id: mandatory ? "allergens-mandatory" : "allergens-recommended" },
+      h("legend", {}, t(key)),
+      h("ul", { class: "checks" },
+        d.allergens.filter((a) => a.mandatory === mandatory).map((a) =>
+          h("li", { class: "check" },
+            h("input", { type: "checkbox", id: "al-" + a.allergen, value: a.allergen, checked: chosen.has(a.allergen) }),
+            h("label", { for: "al-" + a.allergen }, allergenName(a, en))),
+        )),
+    );
+  const allergens = h("section", { "aria-labelledby": "allergens-h" },
+    h("h2", { id: "allergens-h" }, t("allergens")), checklist(true, "allergensMandatory"), checklist(false, "allergensRecommended"));
+
+  const general = h("div", { id: "p-errors" });
+  const done = h("p", { id: "p-saved", class: "saved", role: "status" });
+  const save = h("button", { id: "p-save", type: "submit", class: "primary" }, t("save"));
+  const form = h(
+    "form",
+    { class: "editor", novalidate: true },
+    h("section", { "aria-labelledby": "basics-h" }, h("h2", { id: "basics-h" }, t("facility")), facilityEl),
+    h("section", { "aria-labelledby": "langs-h" },
+      h("h2", { id: "langs-h" }, t("translations")), h("p", { class: "hint" }, t("translationsHint")),
+      h("div", { class: "langs" }, langBoxes), reading.el),
+    h("section", { class: "two" }, category.el, status.el),
+    h("section", { class: "two" }, code.el, h("div", {}, price.el, taxNote, tax)),
+    allergens,
+    general,
+    h("div", { class: "actions" }, save, h("a", { href: "#/products", class: "button-link quiet", id: "p-back" }, t("backToList")), done),
+  );
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    done.replaceChildren();
+    // What can be known here is said before anything is sent.
+    const local = [];
+    if (!fields["tr.JA.name"].input.value.trim()) local.push({ field: "tr.JA.name", code: "REQUIRED" });
+    if (code.input.value.trim() && !checkCode()) local.push({ field: "input.code", code: "INVALID_JAN" });
+    if (!KANA.test(reading.input.value)) local.push({ field: "input.nameReading", code: "INVALID_INPUT" });
+    const n = Number(halfWidth(price.input.value));
+    if (!price.input.value.trim()) local.push({ field: "input.price", code: "REQUIRED" });
+    else if (!Number.isInteger(n) || n < 0) local.push({ field: "input.price", code: "OUT_OF_RANGE" });
+    if (fields["input.facilityId"] && !fields["input.facilityId"].input.value) local.push({ field: "input.facilityId", code: "REQUIRED" });
+    if (local.length) return placeErrors(local, fields, general);
+
+    // The translations sent, in order: the API names a wrong one by its index.
+    const sent = LOCALES.map(([loc]) => loc).filter((loc) => fields["tr." + loc + ".name"].input.value.trim());
+    const slots = { ...fields };
+    sent.forEach((loc, i) => {
+      slots[`input.translations.${i}.name`] = fields["tr." + loc + ".name"];
+      slots[`input.translations.${i}.description`] = fields["tr." + loc + ".description"];
+    });
+    slots["input.translations"] = fields["tr.JA.name"];
+    const input = {
+      translations: sent.map((loc) => ({ locale: loc, name: fields["tr." + loc + ".name"].input.value.trim(), description: fields["tr." + loc + ".description"].input.value.trim() })),
+      nameReading: reading.input.value.trim(),
+      category: category.input.value,
+      code: halfWidth(code.input.value),
+      price: n,
+      taxClass: tax.querySelector("input:checked").value,
+      allergens: [...form.querySelectorAll(".checks input:checked")].map((c) => c.value),
+      status: status.input.value,
+    };
+    if (isNew) {
+      input.facilityId = u.role === "FACILITY" ? u.facility.id : fields["input.facilityId"].input.value;
+      if (!input.nameReading) delete input.nameReading;
+      if (!input.code) delete input.code;
+    } else {
+      input.id = p.id;
+    }
+    save.disabled = true;
+    try {
+      const r = await gql(
+        `mutation Save($input: ${isNew ? "CreateProductInput" : "UpdateProductInput"}!) {
+          ${isNew ? "createProduct" : "updateProduct"}(input: $input) { product { id } userErrors { code field message } }
+        }`,
+        { input },
+      );
+      const res = r[isNew ? "createProduct" : "updateProduct"];
+      if (placeErrors(res.userErrors, slots, general)) return;
+      if (isNew) {
+        sessionStorage.setItem("console.flash", ts("created"));
+        go("products/" + res.product.id);
+        return;
+      }
+      done.replaceChildren(t("saved"));
+    } catch (e) {
+      general.replaceChildren(errorBox(e));
+      general.tabIndex = -1;
+      general.focus();
+    } finally {
+      save.disabled = false;
+    }
+  });
+
+  const flash = sessionStorage.getItem("console.flash");
+  sessionStorage.removeItem("console.flash");
+  if (flash) done.textContent = flash;
+  main.append(h("h1", {}, isNew ? t("editorNew") : t("editorEdit")));
+  if (p) main.append(h("p", { class: "lead", id: "p-name" }, withReading({ name: texts.JA ? texts.JA.name : "", nameReading: p.nameReading })));
+  main.append(form);
+  checkCode();
+}, "navProducts");
