@@ -2,6 +2,7 @@ package consoleweb_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -17,10 +18,8 @@ import (
 // in the catalog as typed.
 func TestManagerListsAProductInChromium(t *testing.T) {
 	n := newNetwork(t)
-	b := webtest.New(t, "console-products")
-	b.Do("opening the console", chromedp.Navigate(n.url+"/console/"))
-	b.WaitText("h1", "ログイン")
-	signIn(b, managerEmail, n.creds[managerEmail].Password)
+	b := n.openAs(t, "console-products", managerEmail)
+	downloads := b.Downloads()
 
 	b.TabTo("nav-products")
 	b.Do("to the products", key("\r"))
@@ -105,6 +104,16 @@ func TestManagerListsAProductInChromium(t *testing.T) {
 	b.Do("the price again", typeIn("#p-price", "600"))
 	b.Do("saving the change", click("#p-save"))
 	b.WaitText("#p-saved", "保存しました")
+
+	// The list exports as CSV for Excel, every language in its own column.
+	b.Do("to the list", click("#p-back"))
+	focusOnHeading(t, b, "商品")
+	b.Do("exporting", click("#products-csv"))
+	csv := string(b.Downloaded(downloads, "products.csv"))
+	if !strings.HasPrefix(csv, "\ufeff\"id\",\"facility\"") || !strings.Contains(csv, `"柚子ジャム","","ゆずの ジャム","","Yuzu jam","Jam of yuzu from Kochi.","柚子果酱","","유자잼",""`) ||
+		!strings.Contains(csv, `"600","REDUCED_8","ゆずじゃむ"`) {
+		t.Errorf("the exported CSV:\n%s", csv)
+	}
 }
 
 // A FACILITY account lists its own facility's goods only, and lists new ones for

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
@@ -319,4 +320,40 @@ func (b *Browser) CheckReflow(screen string) {
 func (b *Browser) Media(media string) {
 	b.t.Helper()
 	b.Do("media "+media, call(emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media}))
+}
+
+// Downloads lets the page download files, into a new folder it returns.
+func (b *Browser) Downloads() string {
+	b.t.Helper()
+	dir := b.t.TempDir()
+	b.Do("allowing downloads", call(browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}))
+	return dir
+}
+
+// Downloaded waits for the file name to be downloaded into dir and gives its bytes.
+func (b *Browser) Downloaded(dir, name string) []byte {
+	b.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err == nil {
+			return data
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s was not downloaded: %v", name, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Await gives the value of a JavaScript promise that resolves to a string.
+func (b *Browser) Await(js string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.Ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("%s: %v", js, err)
+	}
+	return s
 }

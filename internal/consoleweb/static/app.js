@@ -9,11 +9,23 @@ import { t, ts } from "./i18n.js";
 import { app, errorBox, field, go, placeErrors, route, show, signedOut, whenSignedOut } from "./ui.js";
 import "./home.js";
 import "./products.js";
+import "./transfers.js";
+import "./stock.js";
+import "./settlement.js";
+import "./sales.js";
+import "./facilities.js";
+import "./admin.js";
 
 // The screens in the navigation, and who may use them.
 const NAV = [
   { key: "navHome", path: "home", roles: ["ADMIN", "MANAGER", "FACILITY"] },
   { key: "navProducts", path: "products", roles: ["ADMIN", "MANAGER", "FACILITY"] },
+  { key: "navStock", path: "stock", roles: ["ADMIN", "MANAGER", "FACILITY"] },
+  { key: "navTransfers", path: "transfers", roles: ["ADMIN", "MANAGER", "FACILITY"] },
+  { key: "navSales", path: "sales", roles: ["ADMIN", "MANAGER", "FACILITY"] },
+  { key: "navSettlement", path: "settlement", roles: ["ADMIN", "MANAGER", "FACILITY"] },
+  { key: "navFacilities", path: "facilities", roles: ["ADMIN", "MANAGER", "FACILITY"] },
+  { key: "navAdmin", path: "admin", roles: ["ADMIN", "MANAGER"] },
 ];
 const STAFF = ["ADMIN", "MANAGER", "FACILITY"];
 

@@ -7,7 +7,7 @@ import { gql } from "../pos/api.js";
 import { h } from "../pos/dom.js";
 import { getPrefs, locale, named, withReading, yen } from "../pos/i18n.js";
 import { t, ts } from "./i18n.js";
-import { app, clearErrorOf, errorBox, field, go, options, pager, placeErrors, route, setError } from "./ui.js";
+import { app, clearErrorOf, downloadCSV, errorBox, field, go, options, pager, placeErrors, route, setError } from "./ui.js";
 
 const STATUSES = ["DRAFT", "ACTIVE", "ARCHIVED"];
 const CATEGORIES = ["FOOD", "SWEETS", "BAKERY", "BEVERAGE", "CRAFT", "TEXTILE", "STATIONERY", "HOUSEHOLD", "PLANT", "OTHER"];
@@ -109,9 +109,10 @@ route(/^products$/, async (main) => {
       form.append(errorBox(e));
     }
   });
+  const exportButton = h("button", { id: "products-csv", type: "button", class: "secondary", onclick: () => exportCSV(filter(), exportButton) }, t("exportCSV"));
   main.append(
     h("h1", {}, t("productsTitle")),
-    h("p", {}, h("a", { id: "new-product", class: "button-link", href: "#/products/new" }, t("newProduct"))),
+    h("p", { class: "actions" }, h("a", { id: "new-product", class: "button-link", href: "#/products/new" }, t("newProduct")), exportButton),
     form,
     count,
     table,
@@ -119,6 +120,33 @@ route(/^products$/, async (main) => {
   );
   await pages.start();
 }, "navProducts");
+
+// exportCSV saves every product the filter finds as CSV, a row per product with
+// each language's name and description, page after page (100 at a time).
+async function exportCSV(filter, button) {
+  button.disabled = true;
+  const head = ["id", "facility", "status", "category", "code", "price", "taxClass", "nameReading", "allergens",
+    ...LOCALES.flatMap(([loc]) => ["name_" + loc, "description_" + loc])];
+  const rows = [head];
+  try {
+    for (let after = null; ; ) {
+      const d = await gql(`query Export($filter: ProductFilter, $after: String) {
+        products(filter: $filter, first: 100, after: $after) { edges { node { ${PRODUCT} } } pageInfo { hasNextPage endCursor } } }`, { filter, after });
+      for (const { node: p } of d.products.edges) {
+        const tr = Object.fromEntries(p.translations.map((x) => [x.locale, x]));
+        rows.push([p.id, p.facility.name, p.status, p.category, p.code || "", p.price, p.taxClass, p.nameReading || "", p.allergens.join(" "),
+          ...LOCALES.flatMap(([loc]) => [tr[loc] ? tr[loc].name : "", tr[loc] ? tr[loc].description : ""])]);
+      }
+      if (!d.products.pageInfo.hasNextPage) break;
+      after = d.products.pageInfo.endCursor;
+    }
+    downloadCSV("products.csv", rows);
+  } catch (e) {
+    button.after(errorBox(e));
+  } finally {
+    button.disabled = false;
+  }
+}
 
 function drawRows(body, products) {
   if (!products.length) {

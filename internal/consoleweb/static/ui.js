@@ -33,6 +33,8 @@ export async function show(keep) {
   status.replaceChildren(t("loading"));
   document.dispatchEvent(new CustomEvent("console:route", { detail: r.navKey }));
   const next = h("div", { class: "screen" });
+  // Screens append what applies; what does not (null, false) is left out.
+  next.append = (...kids) => Element.prototype.append.apply(next, kids.filter((k) => k !== null && k !== undefined && k !== false));
   try {
     await r.draw(next, path.match(r.pattern));
   } catch (e) {
@@ -203,4 +205,17 @@ export function inLang(text, tag) {
 // thisMonth is the current month in Japan time, "YYYY-MM".
 export function thisMonth() {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo", year: "numeric", month: "2-digit" }).format(new Date()).slice(0, 7);
+}
+
+// downloadCSV saves rows (arrays of cells) as a CSV file for Excel: UTF-8 with a byte
+// order mark, every cell quoted, CRLF line ends.
+export function downloadCSV(filename, rows) {
+  const q = (s) => `"${String(s == null ? "" : s).replace(/"/g, '""')}"`;
+  const text = rows.map((r) => r.map(q).join(",")).join("\r\n") + "\r\n";
+  const a = h("a", { href: URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" })), download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The download has its own copy once it starts; the blob goes a little later.
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }

@@ -1,0 +1,139 @@
+package consoleweb_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"tsunagu/graph/gid"
+	"tsunagu/internal/tsunagu"
+	"tsunagu/internal/webtest"
+)
+
+// switchUser signs the browser out and in again as another demo account.
+func switchUser(n *network, b *webtest.Browser, email string) {
+	b.Do("signing out", click("#signout"))
+	b.WaitText("h1", "ログイン")
+	signIn(b, email, n.creds[email].Password)
+}
+
+// 旭川 asks 港区 for goods; 港区 approves fewer, ships part and then the rest; 旭川
+// receives the first box in full and the second one short, one lost on the way. A
+// second request is cancelled from a dialog that gives focus back when closed. Each
+// step is read back in the transfer's history, and each screen passes axe-core.
+func TestATransferShippedAndReceivedShortInChromium(t *testing.T) {
+	n := newNetwork(t)
+	minato, asahikawa := n.shopOf(t, "港区"), n.shopOf(t, "旭川市")
+	goods := n.productsOf(t, minato)
+	b := n.openAs(t, "console-transfers", partnerEmail)
+
+	b.TabTo("nav-transfers")
+	b.Do("to the transfers", key("\r"))
+	focusOnHeading(t, b, "商品の移動")
+	b.CheckA11y("transfers")
+	b.Do("a new request", click("#new-transfer"))
+	focusOnHeading(t, b, "移動を依頼する")
+	b.Do("choosing the source", chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(minato.ID))), chromedp.Evaluate[chromedp.Void](`document.getElementById("rq-from").dispatchEvent(new Event("change"))`))
+	b.WaitText("#rq-lines", goods[0].Name())
+	b.Do("choosing the destination", chromedp.SetValue(chromedp.CSS("#rq-to"), gid.Encode(gid.KindLocation, int64(asahikawa.ID))))
+	b.Do("quantities", typeIn("#rq-q-0", "5"), typeIn("#rq-q-1", "2"))
+	b.CheckA11y("transfer-request")
+	b.Do("sending", click("#rq-send"))
+	focusOnHeading(t, b, "移動の詳細")
+	b.WaitText("#tr-status", "承認待ち")
+	id := strings.TrimPrefix(b.Eval(`location.hash`), "#/transfers/")
+
+	// 港区 approves 4 of the 5, and ships 3 now.
+	switchUser(n, b, managerEmail)
+	b.WaitText("#todo-approve", "旭川市")
+	b.Do("opening it from the home screen", click("#todo-approve a"))
+	focusOnHeading(t, b, "移動の詳細")
+	b.Do("approving fewer", typeIn("#approve-q-0", "4"), click("#approve-send"))
+	b.WaitText("#tr-status", "発送待ち")
+	if f := b.Focused(); f != "tr-status" {
+		t.Errorf("after approving focus is on %q", f)
+	}
+	b.Do("shipping part", typeIn("#ship-q-0", "3"), typeIn("#ship-carrier", "ヤマト運輸"), typeIn("#ship-tracking", "1234-5678"), click("#ship-send"))
+	b.WaitText("#tr-status", "発送済み")
+	b.Until("one left to ship", `document.getElementById("ship-q-0").value === "1"`)
+	b.CheckA11y("transfer-shipped-part")
+
+	// 旭川 receives the first box in full.
+	switchUser(n, b, partnerEmail)
+	b.WaitText("#todo-receive", "港区")
+	b.Do("opening it", click("#todo-receive a"))
+	focusOnHeading(t, b, "移動の詳細")
+	b.Do("receiving in full", click("#receive-send"))
+	b.WaitText("#tr-history", "受領")
+
+	// 港区 ships the rest; 旭川 finds one of them lost.
+	switchUser(n, b, managerEmail)
+	b.Do("to the transfer", chromedp.Navigate(n.url+"/console/#/transfers/"+id))
+	focusOnHeading(t, b, "移動の詳細")
+	b.Do("shipping the rest", click("#ship-send"))
+	b.WaitText("#tr-flash", "発送しました")
+	switchUser(n, b, partnerEmail)
+	b.Do("to the transfer", chromedp.Navigate(n.url+"/console/#/transfers/"+id))
+	focusOnHeading(t, b, "移動の詳細")
+	b.WaitText("#receive", "受け取る")
+	b.Do("receiving short", typeIn("#receive-q-0", "0"), typeIn("#receive-short-0", "1"))
+	b.CheckA11y("transfer-receive")
+	b.Do("sending", click("#receive-send"))
+	b.WaitText("#tr-status", "受領済み")
+	b.WaitText("#tr-receipts", "不足 1")
+	b.WaitText("#tr-receipts", "紛失")
+	b.CheckA11y("transfer-received")
+	b.Width(320)
+	b.CheckReflow("transfer-received-320")
+	b.Width(1280)
+
+	lines := n.transferLines(t, id)
+	if got := lines[goods[0].ID]; got.Approved != 4 || got.Shipped != 4 || got.Received != 3 || got.Short != 1 {
+		t.Errorf("the first line: %+v", got)
+	}
+
+	// A second request is cancelled; Escape closes the dialog with focus back on its button.
+	b.Do("to the transfers", click("#nav-transfers"))
+	focusOnHeading(t, b, "商品の移動")
+	b.Do("a new request", click("#new-transfer"))
+	b.Do("choosing the source", chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(minato.ID))), chromedp.Evaluate[chromedp.Void](`document.getElementById("rq-from").dispatchEvent(new Event("change"))`))
+	b.WaitText("#rq-lines", goods[0].Name())
+	b.Do("one", chromedp.SetValue(chromedp.CSS("#rq-to"), gid.Encode(gid.KindLocation, int64(asahikawa.ID))), typeIn("#rq-q-0", "1"), click("#rq-send"))
+	b.WaitText("#tr-status", "承認待ち")
+	b.TabTo("tr-cancel")
+	b.Do("opening the dialog", key("\r"))
+	b.WaitText("#cancel-dialog", "よろしいですか")
+	if f := b.Focused(); f != "cancel-reason" {
+		t.Errorf("the dialog opens with focus on %q", f)
+	}
+	b.CheckA11y("transfer-cancel-dialog")
+	b.Do("Escape", key("\x1b"))
+	b.Until("the dialog to close", `!document.getElementById("cancel-dialog")`)
+	if f := b.Focused(); f != "tr-cancel" {
+		t.Errorf("after the dialog focus is on %q, want its button", f)
+	}
+	b.Do("cancelling", key("\r"))
+	b.Do("the reason", typeIn("#cancel-reason", "数を間違えました"), click("#cancel-yes"))
+	b.WaitText("#tr-status", "取り消し")
+	b.WaitText("#tr-history", "数を間違えました")
+}
+
+// transferLines are a transfer's lines by product, as the service has them.
+func (n *network) transferLines(t *testing.T, globalID string) map[tsunagu.ProductID]*tsunagu.TransferLine {
+	t.Helper()
+	raw, err := gid.DecodeKind(globalID, gid.KindTransfer)
+	if err != nil {
+		t.Fatalf("transfer ID %q: %v", globalID, err)
+	}
+	id := tsunagu.TransferID(raw)
+	ls, err := n.s.Transfers.TransferLines(admin(), []tsunagu.TransferID{id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[tsunagu.ProductID]*tsunagu.TransferLine{}
+	for _, l := range ls[id] {
+		out[l.ProductID] = l
+	}
+	return out
+}
