@@ -153,6 +153,9 @@ func TestManagerHomeInChromium(t *testing.T) {
 	b.Do("back to Japanese", click("#pref-lang"), click("#pref-large"), click("#pref-furigana"))
 	b.WaitText("h1", "やること")
 	b.CheckReflow("home-320")
+	// 200 % zoom of a 1280 px window is a 640 px viewport.
+	b.Width(640)
+	b.CheckReflow("home-640")
 	b.Width(1280)
 
 	// The first screen is usable in under a second: from the start of the page's load

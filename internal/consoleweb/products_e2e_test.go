@@ -76,6 +76,8 @@ func TestManagerListsAProductInChromium(t *testing.T) {
 	b.CheckA11y("product-editor")
 	b.Width(320)
 	b.CheckReflow("product-editor-320")
+	b.Width(640)
+	b.CheckReflow("product-editor-640")
 	b.Width(1280)
 
 	b.TabTo("p-save")

@@ -15,6 +15,7 @@ import "./settlement.js";
 import "./sales.js";
 import "./facilities.js";
 import "./admin.js";
+import "./network.js";
 
 // The screens in the navigation, and who may use them.
 const NAV = [
@@ -25,6 +26,7 @@ const NAV = [
   { key: "navSales", path: "sales", roles: ["ADMIN", "MANAGER", "FACILITY"] },
   { key: "navSettlement", path: "settlement", roles: ["ADMIN", "MANAGER", "FACILITY"] },
   { key: "navFacilities", path: "facilities", roles: ["ADMIN", "MANAGER", "FACILITY"] },
+  { key: "navNetwork", path: "network", roles: ["ADMIN", "MANAGER"] },
   { key: "navAdmin", path: "admin", roles: ["ADMIN", "MANAGER"] },
 ];
 const STAFF = ["ADMIN", "MANAGER", "FACILITY"];
