@@ -31,7 +31,6 @@ var (
 	// goodsStaff edit the home facility's products: its managers and its own staff.
 	goodsStaff = []string{"facility", "manager", "admin"}
 	shopStaff  = []string{"clerk", "manager", "admin"}
-	everyStaff = []string{"clerk", "otherClerk", "otherManager", "manager", "admin"}
 )
 
 // authzMatrix has an entry for every mutation that changes data.
