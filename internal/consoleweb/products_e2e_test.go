@@ -1,7 +1,13 @@
 package consoleweb_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,9 +19,11 @@ import (
 
 // A manager of 港区 finds goods by name, then lists a new one by keyboard: every
 // translation side by side, the reading, a JAN code whose wrong check digit is
-// caught as it is typed, the price with its tax, two allergens. A missing Japanese
-// name is refused next to its field before anything is sent. The saved product is
-// in the catalog as typed.
+// caught as it is typed, the price with its tax, two allergens, and a picture:
+// a file of the wrong type, one too large and one the server cannot read are
+// refused at the field, a photo is uploaded and shown as the server scaled it. A
+// missing Japanese name is refused next to its field before anything is sent. The
+// saved product is in the catalog as typed, with the picture.
 func TestManagerListsAProductInChromium(t *testing.T) {
 	n := newNetwork(t)
 	b := n.openAs(t, "console-products", managerEmail)
@@ -73,6 +81,26 @@ func TestManagerListsAProductInChromium(t *testing.T) {
 	b.Do("wheat, by Space", key(" "))
 	b.TabTo("al-SOYBEAN")
 	b.Do("soybean, by Space", key(" "))
+
+	// Pictures: each refusal is said at the chooser, which keeps focus.
+	files := pictureFiles(t)
+	refused := func(file, want string) {
+		t.Helper()
+		b.Do("choosing "+file, chromedp.SetUploadFiles(chromedp.CSS("#p-image"), []string{files[file]}))
+		b.WaitText("#p-image-err", want)
+		if b.Eval(`document.getElementById("p-image").getAttribute("aria-invalid") + " " + document.getElementById("p-image").getAttribute("aria-describedby")`) != "true p-image-hint p-image-err" {
+			t.Errorf("the refusal of %s is not tied to the field", file)
+		}
+	}
+	refused("notes.txt", "JPEG・PNG・WebP の写真を選んでください")
+	refused("huge.png", "大きすぎます")
+	refused("broken.png", "写真として読めませんでした")
+	b.Do("choosing the photo", chromedp.SetUploadFiles(chromedp.CSS("#p-image"), []string{files["photo.png"]}))
+	b.WaitText("#p-image-status", "写真を加えました（1600×500）")
+	if b.Eval(`String(document.getElementById("p-image-err").hidden)`) != "true" {
+		t.Error("the last refusal is still shown after a picture was added")
+	}
+	b.Until("the scaled picture shown", `(() => { const i = document.getElementById("p-picture-0"); return !!i && i.complete && i.naturalWidth === 1600 && i.alt === "柚子ジャムの写真（1）"; })()`)
 	b.CheckA11y("product-editor")
 	b.Width(320)
 	b.CheckReflow("product-editor-320")
@@ -98,9 +126,12 @@ func TestManagerListsAProductInChromium(t *testing.T) {
 	p := page.Items[0]
 	if p.Code == nil || *p.Code != "4589001000999" || p.Price != 540 || p.TaxClass != tsunagu.TaxReduced8 || p.NameReading == nil || *p.NameReading != "ゆずじゃむ" ||
 		!slices.Equal(slices.Sorted(slices.Values(p.Allergens)), []tsunagu.Allergen{tsunagu.AllergenSoybean, tsunagu.AllergenWheat}) || p.Status != tsunagu.StatusDraft ||
-		len(p.Translations) != 5 || p.Translations[tsunagu.LocaleKO].Name != "유자잼" || p.Translations[tsunagu.LocaleEN].Description != "Jam of yuzu from Kochi." {
+		len(p.Translations) != 5 || p.Translations[tsunagu.LocaleKO].Name != "유자잼" || p.Translations[tsunagu.LocaleEN].Description != "Jam of yuzu from Kochi." ||
+		len(p.ImageURLs) != 1 || !strings.HasPrefix(p.ImageURLs[0], n.url+"/images/") {
 		t.Errorf("the product as saved: %+v", p)
 	}
+	// The saved picture is shown again when the product opens.
+	b.Until("the saved picture", `(() => { const i = document.getElementById("p-picture-0"); return !!i && i.src === `+strconv.Quote(p.ImageURLs[0])+`; })()`)
 
 	// Editing: the product opens with what was saved; a change is saved in place.
 	b.Do("the price again", typeIn("#p-price", "600"))
@@ -141,4 +172,33 @@ func TestFacilityListsItsOwnProductsInChromium(t *testing.T) {
 		t.Error("a facility account chooses a facility")
 	}
 	b.WaitText(".editor", "ワークショップ虹")
+}
+
+// pictureFiles writes the files a test chooses as pictures: text, a file over the
+// size limit, one that only claims to be a PNG, and a 3200 × 1000 photo.
+func pictureFiles(t *testing.T) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 3200, 1000))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	var photo bytes.Buffer
+	if err := png.Encode(&photo, img); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		"notes.txt":  []byte("not a picture"),
+		"huge.png":   make([]byte, 10<<20+1),
+		"broken.png": []byte("\x89PNG but not really"),
+		"photo.png":  photo.Bytes(),
+	}
+	paths := map[string]string{}
+	for name, b := range files {
+		paths[name] = filepath.Join(dir, name)
+		if err := os.WriteFile(paths[name], b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return paths
 }

@@ -13,6 +13,7 @@ import (
 	"tsunagu/graph"
 	"tsunagu/internal/consoleweb"
 	"tsunagu/internal/demo"
+	"tsunagu/internal/images"
 	"tsunagu/internal/pgtest"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/posweb"
@@ -59,8 +60,9 @@ func newNetwork(t *testing.T) *network {
 	}
 	res := &graph.Resolver{Catalog: s.Catalog, Auth: s.Auth, Stock: s.Stock, Transfers: s.Transfers, POS: s.POS,
 		Orders: postgres.NewOrderService(db, nil), Audit: postgres.NewAuditService(db),
-		Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)}
-	srv := httptest.NewServer(graph.NewServer(res, graph.Options{POS: posweb.Handler("/pos"), Console: consoleweb.Handler("/console")}))
+		Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db), Images: postgres.NewImageService(db)}
+	srv := httptest.NewServer(graph.NewServer(res, graph.Options{POS: posweb.Handler("/pos"), Console: consoleweb.Handler("/console"),
+		Images: &images.Store{Dir: t.TempDir()}}))
 	t.Cleanup(srv.Close)
 	n.url = srv.URL
 	return n

@@ -3,10 +3,10 @@
 // mandatory items first, the price with its tax class, the JAN code checked as it
 // is typed, the status).
 
-import { gql } from "../pos/api.js";
+import { gql, upload } from "../pos/api.js";
 import { h } from "../pos/dom.js";
 import { getPrefs, locale, named, withReading, yen } from "../pos/i18n.js";
-import { t, ts } from "./i18n.js";
+import { errNode, t, ts } from "./i18n.js";
 import { app, clearErrorOf, downloadCSV, errorBox, field, go, options, pager, placeErrors, route, setError } from "./ui.js";
 
 const STATUSES = ["DRAFT", "ACTIVE", "ARCHIVED"];
@@ -195,6 +195,73 @@ function allergenName(a, en) {
 
 const KANA = /^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fb-\u30fe\s　]*$/;
 
+// Pictures: a file chosen is checked here for its type and size, uploaded through
+// a link of the API (createImageUpload), shown as the server scaled it, and saved
+// with the product (imageUrls). name() is the product's name, for the pictures'
+// alternative text.
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"];
+const MAX_IMAGE_MB = 10; // tsunagu.MaxImageBytes
+const MAX_IMAGES = 10; // tsunagu.MaxImages
+
+function pictureField(initial, name) {
+  const urls = [...initial];
+  const file = field("p-image", "pictureChoose", { type: "file", accept: IMAGE_TYPES.join(",") },
+    { need: "optional", hint: t("pictureHint", { mb: MAX_IMAGE_MB, n: MAX_IMAGES }) });
+  // A refusal is read out when it is shown, as the chooser keeps focus.
+  file.err.setAttribute("role", "alert");
+  const status = h("p", { id: "p-image-status", class: "saved", role: "status" });
+  const list = h("ul", { class: "pictures", id: "p-pictures" });
+  const draw = () => {
+    if (!urls.length) return list.replaceChildren(h("li", { class: "hint" }, t("noPictures")));
+    list.replaceChildren(...urls.map((u, i) => {
+      const alt = ts("pictureOf", { name: name(), n: i + 1 });
+      return h("li", {},
+        h("img", { src: u, alt, id: "p-picture-" + i }),
+        h("button", { type: "button", class: "quiet", id: "p-picture-remove-" + i, "aria-label": ts("pictureRemoveOf", { alt }),
+          onclick: () => {
+            urls.splice(i, 1);
+            draw();
+            status.replaceChildren(t("pictureRemoved"));
+            (document.getElementById("p-picture-remove-" + Math.min(i, urls.length - 1)) || file.input).focus();
+          } }, t("pictureRemove")));
+    }));
+  };
+  const refuse = (node) => {
+    status.replaceChildren();
+    setError(file, node);
+  };
+  file.input.addEventListener("change", async () => {
+    const f = file.input.files[0];
+    if (!f) return;
+    status.replaceChildren();
+    try {
+      if (!IMAGE_TYPES.includes(f.type)) return refuse(t("pictureType"));
+      if (f.size > MAX_IMAGE_MB * 1024 * 1024) return refuse(t("pictureTooLarge", { mb: MAX_IMAGE_MB }));
+      if (urls.length >= MAX_IMAGES) return refuse(t("pictureTooMany", { n: MAX_IMAGES }));
+      status.replaceChildren(t("pictureUploading"));
+      file.input.setAttribute("aria-busy", "true");
+      const d = await gql(`mutation Link { createImageUpload { upload { url } userErrors { code field message } } }`);
+      const ue = d.createImageUpload.userErrors[0];
+      if (ue) return refuse(errNode(ue.code));
+      const got = await upload(d.createImageUpload.upload.url, f);
+      urls.push(got.url);
+      draw();
+      status.replaceChildren(t("pictureAdded", { w: got.width, h: got.height }));
+    } catch (e) {
+      // The server's refusals in the words of the field; anything else as it comes.
+      const code = e.code || "INTERNAL";
+      refuse(code === "OUT_OF_RANGE" ? t("pictureTooLarge", { mb: MAX_IMAGE_MB }) : code === "INVALID_INPUT" ? t("pictureUnreadable") : errNode(code));
+    } finally {
+      file.input.removeAttribute("aria-busy");
+      file.input.value = "";
+    }
+  });
+  draw();
+  const section = h("section", { "aria-labelledby": "pictures-h" },
+    h("h2", { id: "pictures-h" }, t("pictures")), list, file.el, status);
+  return { el: section, field: file, urls: () => [...urls] };
+}
+
 const PRODUCT = `id status category code price taxClass allergens nameReading imageUrls
   facility { id name } translations { locale name description }`;
 
@@ -309,6 +376,9 @@ route(/^products\/(new|[^/]+)$/, async (main, m) => {
   const allergens = h("section", { "aria-labelledby": "allergens-h" },
     h("h2", { id: "allergens-h" }, t("allergens")), checklist(true, "allergensMandatory"), checklist(false, "allergensRecommended"));
 
+  const pictures = pictureField(p ? p.imageUrls : [], () => fields["tr.JA.name"].input.value.trim() || ts("editorNew"));
+  fields["input.imageUrls"] = pictures.field;
+
   const general = h("div", { id: "p-errors" });
   const done = h("p", { id: "p-saved", class: "saved", role: "status" });
   const save = h("button", { id: "p-save", type: "submit", class: "primary" }, t("save"));
@@ -322,6 +392,7 @@ route(/^products\/(new|[^/]+)$/, async (main, m) => {
     h("section", { class: "two" }, category.el, status.el),
     h("section", { class: "two" }, code.el, h("div", {}, price.el, taxNote, tax)),
     allergens,
+    pictures.el,
     general,
     h("div", { class: "actions" }, save, h("a", { href: "#/products", class: "button-link quiet", id: "p-back" }, t("backToList")), done),
   );
@@ -357,6 +428,7 @@ route(/^products\/(new|[^/]+)$/, async (main, m) => {
       taxClass: tax.querySelector("input:checked").value,
       allergens: [...form.querySelectorAll(".checks input:checked")].map((c) => c.value),
       status: status.input.value,
+      imageUrls: pictures.urls(),
     };
     if (isNew) {
       input.facilityId = u.role === "FACILITY" ? u.facility.id : fields["input.facilityId"].input.value;

@@ -55,6 +55,29 @@ export function gql(query, variables) {
   return send(query, variables);
 }
 
+// upload PUTs a file to a link of the API (createImageUpload's upload.url) and
+// resolves to the JSON answer ({url, width, height}). A refusal throws ApiError
+// with the answer's code (413 as OUT_OF_RANGE, "file"), NETWORK when none came.
+export async function upload(path, file) {
+  let res;
+  try {
+    res = await fetch(new URL(path, location.href), { method: "PUT", headers: { "Content-Type": file.type || "application/octet-stream" }, body: file });
+  } catch {
+    throw new ApiError("NETWORK");
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    // A proxy's page: no answer of the API's.
+  }
+  if (res.ok && body) return body;
+  if (res.status === 413) throw new ApiError("OUT_OF_RANGE", null, "file");
+  const e = body && body.errors && body.errors[0];
+  if (e) throw new ApiError((e.extensions && e.extensions.code) || "INTERNAL", e.message, "file");
+  throw new ApiError(res.status >= 500 ? "NETWORK" : "INTERNAL");
+}
+
 // subscribe follows one subscription over a WebSocket at the same /graphql
 // (graphql-transport-ws), signed in with the kept token: onData gets each event's
 // data. onFail is called once when the socket cannot be opened or ends otherwise
