@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -117,10 +118,21 @@ func configFromEnv() config {
 		smtpURL:  os.Getenv("SMTP_URL"),
 		mailFrom: envOr("MAIL_FROM", "Tsunagu <noreply@localhost>"),
 		// The links in e-mails: where shoppers and staff reach the web apps.
-		publicURL:      os.Getenv("TSUNAGU_PUBLIC_URL"),
+		publicURL:      publicURL("TSUNAGU_PUBLIC_URL"),
 		wsOrigins:      strings.FieldsFunc(os.Getenv("TSUNAGU_WS_ORIGINS"), func(r rune) bool { return r == ',' || r == ' ' }),
 		trustedProxies: trustedProxies("TSUNAGU_TRUSTED_PROXIES"),
 	}
+}
+
+// publicURL reads the site's public base address; one that is not an http(s)
+// address stops the server rather than put it into every link and canonical address.
+func publicURL(key string) string {
+	v := strings.TrimRight(os.Getenv(key), "/")
+	if u, err := neturl.Parse(v); v != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		fmt.Fprintf(os.Stderr, "%s: %q is not an http(s) address such as https://shop.example.jp\n", key, v)
+		os.Exit(2)
+	}
+	return v
 }
 
 // trustedProxies reads the load balancers' addresses from the environment; a
@@ -359,7 +371,10 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	})
 	mux.Handle("/", api)
 	// The storefront and the account pages read and write through the API alone.
-	shop := shopweb.Handler(shopweb.Options{API: api, Log: log, PublicURL: cfg.publicURL,
+	if cfg.publicURL == "" {
+		log.Warn("TSUNAGU_PUBLIC_URL is not set: the links in e-mails and the shop's canonical addresses point at " + cfg.site())
+	}
+	shop := shopweb.Handler(shopweb.Options{API: api, Log: log, PublicURL: cfg.site(),
 		StripePublishableKey: cfg.stripePublishableKey})
 	for _, p := range shopweb.Paths {
 		mux.Handle(p, shop)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	neturl "net/url"
+	"strings"
 	"time"
 
 	"tsunagu/graph"
@@ -133,11 +134,7 @@ func mailSender(cfg config, db *postgres.DB, m *metrics.Metrics, log *slog.Logge
 		return nil, err
 	}
 	log.Info("sending e-mail over SMTP", "server", conf.Addr(), "tls", conf.TLS, "from", cfg.mailFrom)
-	site := cfg.publicURL
-	if site == "" {
-		site = "http://" + cfg.addr
-		log.Warn("TSUNAGU_PUBLIC_URL is not set: links in e-mails point at " + site)
-	}
+	site := cfg.site()
 	return &mail.Sender{
 		Outbox:    outbox,
 		Transport: tr,
@@ -146,6 +143,19 @@ func mailSender(cfg config, db *postgres.DB, m *metrics.Metrics, log *slog.Logge
 		Failed:    func(k mail.Kind, gaveUp bool) { m.MailFailed(string(k), gaveUp) },
 		Log:       log,
 	}, nil
+}
+
+// site is the web apps' public base address: TSUNAGU_PUBLIC_URL, or the server's
+// own address when it is not set (dev).
+func (c config) site() string {
+	if c.publicURL != "" {
+		return c.publicURL
+	}
+	host := c.addr
+	if strings.HasPrefix(host, ":") {
+		host = "localhost" + host
+	}
+	return "http://" + host
 }
 
 // reachable reports whether a TCP connection to the host of base opens.

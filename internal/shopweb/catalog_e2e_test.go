@@ -199,6 +199,25 @@ func TestCatalogPages(t *testing.T) {
 	if again.StatusCode != http.StatusNotModified {
 		t.Errorf("the same page again with its ETag: %d, want 304", again.StatusCode)
 	}
+	// The page depends on the browser's language and the cookies, and says so on
+	// the 304 as on the page, for the caches between.
+	for _, r := range []*http.Response{res, again} {
+		if v := r.Header.Get("Vary"); v != "Accept-Language, Cookie" {
+			t.Errorf("%d: Vary %q, want Accept-Language, Cookie", r.StatusCode, v)
+		}
+	}
+	// Addresses start at the site's public address, whatever Host the request names.
+	req, _ = http.NewRequest(http.MethodGet, productURL(e, g.butter)+"?lang=en", nil)
+	req.Host = "evil.example"
+	forged, err := http.DefaultClient.Do(req)
+	must(t, err)
+	page, _ := io.ReadAll(forged.Body)
+	forged.Body.Close()
+	if strings.Contains(string(page), "evil.example") {
+		t.Errorf("a request for Host evil.example puts it into the page:\n%s", page)
+	}
+	contains(t, "the page for another Host", string(page), `<link rel="canonical" href="`+e.url+`/shop/products/`+id+`?lang=en">`,
+		`<link rel="alternate" hreflang="x-default" href="`+e.url+`/shop/products/`+id+`">`, `"url":"`+e.url+`/shop/products/`+id+`"`)
 	if res, _ := get(t, e.url+"/shop/products/"+gid.Encode(gid.KindProduct, 999999), "ja"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown product: %d", res.StatusCode)
 	}

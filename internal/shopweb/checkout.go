@@ -179,7 +179,7 @@ func (s *server) placeOrder(w http.ResponseWriter, r *http.Request, l tsunagu.Lo
 	cart(nil).save(w, r)
 	orderURL := "/shop/orders/" + url.PathEscape(*co.OrderToken)
 	s.renderPay(w, r, l, payPage{Number: co.Order.Number, Total: mail.Yen(l, co.Order.Total), Secret: *co.ClientSecret,
-		Key: s.stripeKey, Return: s.base(r) + orderURL, OrderURL: orderURL, StripeLocale: stripeLocale(l)})
+		Key: s.stripeKey, Return: s.publicURL + orderURL, OrderURL: orderURL, StripeLocale: stripeLocale(l)})
 	return true
 }
 

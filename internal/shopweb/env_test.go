@@ -86,11 +86,6 @@ func newEnv(t *testing.T) *env {
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: webhookSecret, Orders: e.orders, Log: quiet})
-	shop := shopweb.Handler(shopweb.Options{API: api, StripePublishableKey: "pk_test_tsunagu",
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
-	for _, p := range shopweb.Paths {
-		mux.Handle(p, shop)
-	}
 	mux.HandleFunc("GET /img/{name}", func(w http.ResponseWriter, r *http.Request) {
 		svg, ok := pictures[r.PathValue("name")]
 		if !ok {
@@ -103,6 +98,13 @@ func newEnv(t *testing.T) *env {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
+	// The shop's public address is the test server's, known once it listens; no
+	// request reaches the pages before they are mounted.
+	shop := shopweb.Handler(shopweb.Options{API: api, StripePublishableKey: "pk_test_tsunagu", PublicURL: srv.URL,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	for _, p := range shopweb.Paths {
+		mux.Handle(p, shop)
+	}
 	return e
 }
 

@@ -32,14 +32,14 @@ func TestFormsAreBoundedAndCookiesSecure(t *testing.T) {
 		return res
 	}
 	add := url.Values{"product": {"UHJvZHVjdDox"}, "quantity": {"1"}, "action": {"add"}}.Encode()
-	for public, secure := range map[string]bool{"https://shop.example.jp": true, "": false} {
+	for public, secure := range map[string]bool{"https://shop.example.jp": true, "http://localhost:8080": false} {
 		res := post(serve(public), "application/x-www-form-urlencoded", add)
 		cs := res.Cookies()
 		if res.StatusCode != http.StatusSeeOther || len(cs) != 1 || cs[0].Secure != secure || !cs[0].HttpOnly {
 			t.Errorf("public URL %q: %d, cookies %+v; want 303 and one HttpOnly cookie, Secure %v", public, res.StatusCode, cs, secure)
 		}
 	}
-	base := serve("")
+	base := serve("http://localhost:8080")
 	for _, c := range []struct {
 		name, contentType, body string
 		status                  int

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"tsunagu/internal/mail"
 	"tsunagu/internal/tsunagu"
@@ -52,6 +51,9 @@ func allergenLabel(l tsunagu.Locale, a apiAllergen) option {
 // shopper's page is theirs alone. The ETag lets a browser check cheaply.
 func catalogHeaders(w http.ResponseWriter, r *http.Request, body []byte) bool {
 	h := w.Header()
+	// A 304 carries the Vary of the page it stands for, or a cache would answer
+	// the next browser of another language with this one's copy.
+	varyByLanguage(h)
 	if _, err := r.Cookie(sessionCookie); err == nil {
 		h.Set("Cache-Control", "private, no-cache")
 	} else {
@@ -66,7 +68,7 @@ func catalogHeaders(w http.ResponseWriter, r *http.Request, body []byte) bool {
 // seo fills in a catalog page's canonical address (itself in its language) and
 // the same page in the other languages, with x-default for the browser's choice.
 func (s *server) seo(r *http.Request, v *view) {
-	base := s.base(r)
+	base := s.publicURL
 	u := selfURL(r)
 	q := u.Query()
 	q.Del(langParam)
@@ -81,18 +83,6 @@ func (s *server) seo(r *http.Request, v *view) {
 		def += "?" + u.RawQuery
 	}
 	v.Alternates = append(v.Alternates, alternate{Lang: "x-default", Href: base + def})
-}
-
-// base is the public address of the site: TSUNAGU_PUBLIC_URL, or the request's host.
-func (s *server) base(r *http.Request) string {
-	if s.publicURL != "" {
-		return strings.TrimRight(s.publicURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // catalogFailed answers a page whose data the API did not give.
@@ -345,7 +335,7 @@ func (s *server) product(w http.ResponseWriter, r *http.Request) {
 			p.Allergens = append(p.Allergens, allergenLabel(l, info))
 		}
 	}
-	base := s.base(r)
+	base := s.publicURL
 	ld := map[string]any{
 		"@context": "https://schema.org", "@type": "Product", "name": pr.Name,
 		"url":   base + "/shop/products/" + pr.ID,

@@ -10,6 +10,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -32,8 +33,10 @@ type Options struct {
 	// StripePublishableKey is Stripe's publishable key (pk_…), for the Payment
 	// Element; without it the checkout says card payments are off.
 	StripePublishableKey string
-	// PublicURL is the site's public base address (TSUNAGU_PUBLIC_URL), for
-	// canonical addresses; the request's host when empty.
+	// PublicURL is the site's public base address, http(s)://host[:port]
+	// (TSUNAGU_PUBLIC_URL, or the server's own address), for canonical addresses,
+	// hreflang and Stripe's return address. Required: the pages never build an
+	// address from the request's Host header.
 	PublicURL string
 }
 
@@ -47,8 +50,11 @@ const csp = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; 
 const sessionCookie = "tsunagu_session"
 
 type server struct {
-	api       api
-	log       *slog.Logger
+	api api
+	log *slog.Logger
+	// publicURL is where every absolute address the pages give starts, never the
+	// request's Host header: whoever sends a request chooses that, and a canonical
+	// address made from it would point a cached page at their site.
 	publicURL string
 	stripeKey string
 	pages     map[string]*template.Template
@@ -60,6 +66,10 @@ func Handler(o Options) http.Handler {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
+	if u, err := url.Parse(o.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		panic(fmt.Sprintf("shopweb: Options.PublicURL must be an http(s) address, not %q", o.PublicURL))
+	}
+	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
 	s := &server{api: api{o.API}, log: o.Log, publicURL: o.PublicURL, stripeKey: o.StripePublishableKey, pages: parsePages()}
 	mux := http.NewServeMux()
 	for path, h := range map[string]http.HandlerFunc{
@@ -241,10 +251,15 @@ func (s *server) write(w http.ResponseWriter, l tsunagu.Locale, status int, body
 	}
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Language", l.Tag())
-	// A page's language follows the address, the cookie and the browser.
-	h.Add("Vary", "Accept-Language, Cookie")
+	varyByLanguage(h)
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// varyByLanguage says what a page depends on besides its address: its language
+// follows the cookie and the browser (and a signed-in shopper's pages the session).
+func varyByLanguage(h http.Header) {
+	h.Set("Vary", "Accept-Language, Cookie")
 }
 
 // rememberLang keeps a language chosen with the switch for the next pages.
