@@ -136,11 +136,13 @@ func (s *server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.forgotPassword(w, r, l)
 		return
 	}
+	// The link does not say whose account it is: the hint gives the shoppers' rule
+	// and the staff's, and the API answers with the account's own.
+	password := passwordField(l, "password", "newPassword", "new-password", tsunagu.MinShopperPassword)
+	password.Hint = msg(l, "passwordHintReset", "n", tsunagu.MinShopperPassword, "staff", tsunagu.MinStaffPassword)
 	p := &accountPage{Heading: msg(l, "resetTitle"), Intro: msg(l, "resetIntro"), Form: &form{
 		Hidden: []hidden{{"token", tok}},
-		// The link does not say whose account it is: shoppers need 8 characters and
-		// staff 12; the API answers with the account's own rule.
-		Fields: []*field{passwordField(l, "password", "newPassword", "new-password", tsunagu.MinShopperPassword)},
+		Fields: []*field{password},
 		Submit: msg(l, "resetButton"),
 	}}
 	s.account(w, r, "resetTitle", p, func(l tsunagu.Locale) (*accountPage, error) {

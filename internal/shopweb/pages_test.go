@@ -1,11 +1,15 @@
 package shopweb_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+
+	"tsunagu/internal/tsunagu"
 )
 
 // A form posted from another site is refused before it does anything (the
@@ -39,4 +43,50 @@ func TestAccountPagesHeaders(t *testing.T) {
 		t.Errorf("Content-Security-Policy %q", csp)
 	}
 	contains(t, "the page in Chinese", string(body), `<html lang="zh-Hans">`, "<h1>重设密码</h1>", `value="tsu_x"`)
+}
+
+// The sign-up page states the shoppers' password rule as the API enforces it, in
+// every language: a password of exactly tsunagu.MinShopperPassword characters is
+// taken and one shorter is refused with the same number; the reset page, which
+// does not know whose account it is, states the staff's rule too.
+func TestPasswordRulesAsStated(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	n, staff := tsunagu.MinShopperPassword, tsunagu.MinStaffPassword
+	hint := regexp.MustCompile(`(?s)<p class="hint" id="h-password">(.*?)</p>`)
+	errText := regexp.MustCompile(`(?s)<p class="error" id="e-password">(.*?)</p>`)
+	plain := func(html string) string { return regexp.MustCompile(`<rt>.*?</rt>|<[^>]+>`).ReplaceAllString(html, "") }
+	for lang, want := range map[string]struct{ hint, short, reset string }{
+		"ja":        {fmt.Sprintf("%d文字以上。", n), fmt.Sprintf("パスワードは%d文字以上にしてください。", n), fmt.Sprintf("%d文字以上（スタッフのアカウントは%d文字以上）。", n, staff)},
+		"ja-x-easy": {fmt.Sprintf("%d文字か それより 長く して ください。", n), fmt.Sprintf("パスワードは %d文字か それより 長く して ください。", n), fmt.Sprintf("（スタッフは %d文字か それより 長く）", staff)},
+		"en":        {fmt.Sprintf("At least %d characters.", n), fmt.Sprintf("Use at least %d characters.", n), fmt.Sprintf("At least %d characters (%d for a staff account).", n, staff)},
+		"zh":        {fmt.Sprintf("至少 %d 个字符。", n), fmt.Sprintf("密码至少需要 %d 个字符。", n), fmt.Sprintf("员工账户至少 %d 个字符", staff)},
+		"ko":        {fmt.Sprintf("%d자 이상.", n), fmt.Sprintf("비밀번호는 %d자 이상이어야 합니다.", n), fmt.Sprintf("직원 계정은 %d자 이상", staff)},
+	} {
+		_, page := get(t, e.url+"/shop/sign-up?lang="+lang, "ja")
+		h := hint.FindStringSubmatch(page)
+		if h == nil || !strings.HasPrefix(plain(h[1]), want.hint) {
+			t.Errorf("%s: the sign-up page's password hint %q, want it to start %q", lang, h, want.hint)
+		}
+		signUp := func(password string) (int, string) {
+			res, err := http.PostForm(e.url+"/shop/sign-up", url.Values{"lang": {lang}, "name": {"Mary Smith"},
+				"email": {"mary-" + lang + "@example.jp"}, "password": {password}})
+			must(t, err)
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			return res.StatusCode, string(b)
+		}
+		status, body := signUp(strings.Repeat("あ", n-1))
+		m := errText.FindStringSubmatch(body)
+		if status != http.StatusUnprocessableEntity || m == nil || plain(m[1]) != want.short {
+			t.Errorf("%s: a password of %d characters: %d, %q; want 422 and %q", lang, n-1, status, m, want.short)
+		}
+		if status, body := signUp(strings.Repeat("あ", n)); status != http.StatusOK || errText.MatchString(body) {
+			t.Errorf("%s: a password of %d characters, as the page allows: %d\n%s", lang, n, status, body)
+		}
+		_, page = get(t, e.url+"/reset-password?token=tsu_x&lang="+lang, "ja")
+		if h := hint.FindStringSubmatch(page); h == nil || !strings.Contains(plain(h[1]), want.reset) {
+			t.Errorf("%s: the reset page's password hint %q, want %q in it", lang, h, want.reset)
+		}
+	}
 }
