@@ -50,7 +50,10 @@ $(POSWEB)/node_modules/.package-lock.json: $(POSWEB)/package.json $(POSWEB)/pack
 ## run: migrate, load the demo network and serve the API with GraphiQL on http://localhost:8080.
 ## Card payments go to stripe-mock (Stripe's mock server, a Go tool of the module) on
 ## loopback, started here and stopped with the server; POST signed events to
-## /webhooks/stripe with the secret below to drive payments. E-mail goes to mailpit
+## /webhooks/stripe with the secret below to drive payments. No publishable key:
+## Stripe.js talks only to Stripe, never to stripe-mock, so the storefront's page to
+## pay offers a test payment instead, which posts that signed event to the server's
+## own webhook (dev mode with stripe-mock only). E-mail goes to mailpit
 ## (also a Go tool of the module), whose web page shows every message sent.
 STRIPE_MOCK_ADDR ?= 127.0.0.1:12111
 MAILPIT_SMTP_ADDR ?= 127.0.0.1:1025

@@ -36,7 +36,8 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("TSUNAGU_FAULT_SERVER") == "1" {
 		log := newLogger(envOr("LOG_LEVEL", "error"))
-		if err := run(context.Background(), configFromEnv(), false, log); err != nil {
+		demo := os.Getenv("TSUNAGU_FAULT_DEMO") == "1" // as `make run` passes -demo
+		if err := run(context.Background(), configFromEnv(), demo, log); err != nil {
 			log.Error("server", "err", err)
 			os.Exit(1)
 		}

@@ -375,7 +375,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		log.Warn("TSUNAGU_PUBLIC_URL is not set: the links in e-mails and the shop's canonical addresses point at " + cfg.site())
 	}
 	shop := shopweb.Handler(shopweb.Options{API: api, Log: log, PublicURL: cfg.site(),
-		StripePublishableKey: cfg.stripePublishableKey})
+		StripePublishableKey: cfg.stripePublishableKey, DevPay: devPay(cfg, payments, orders, log)})
 	for _, p := range shopweb.Paths {
 		mux.Handle(p, shop)
 	}

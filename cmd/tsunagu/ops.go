@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	neturl "net/url"
-	"strings"
 	"time"
 
 	"tsunagu/graph"
@@ -16,6 +15,8 @@ import (
 	"tsunagu/internal/metrics"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/smtp"
+	"tsunagu/internal/stripemock"
+	"tsunagu/internal/tsunagu"
 )
 
 // What running beyond one process needs: the pools (primary, optional standby),
@@ -145,17 +146,45 @@ func mailSender(cfg config, db *postgres.DB, m *metrics.Metrics, log *slog.Logge
 	}, nil
 }
 
+// devPay is the storefront's way to pay under `make run`: in dev mode, with
+// Stripe's API on loopback (stripe-mock) and the webhook's secret, it posts the
+// signed payment event Stripe would send to the server's own webhook, since
+// Stripe's Payment Element cannot reach stripe-mock. Anywhere else it is nil.
+func devPay(cfg config, payments tsunagu.Payments, orders *postgres.OrderService, log *slog.Logger) func(context.Context, string) error {
+	base, err := neturl.Parse(cfg.stripeBase)
+	if !cfg.dev || payments == nil || cfg.stripeWebhookSecret == "" || err != nil || !loopback(base.Hostname()) {
+		return nil
+	}
+	log.Info("the storefront's page to pay offers a test payment through stripe-mock (dev mode)")
+	p := &stripemock.Payer{Orders: orders, Webhook: loopbackURL(cfg.addr) + "/webhooks/stripe", Secret: cfg.stripeWebhookSecret}
+	return p.Pay
+}
+
+// loopback reports whether host names this machine.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// loopbackURL is the server's own address as this machine reaches it.
+func loopbackURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 // site is the web apps' public base address: TSUNAGU_PUBLIC_URL, or the server's
 // own address when it is not set (dev).
 func (c config) site() string {
 	if c.publicURL != "" {
 		return c.publicURL
 	}
-	host := c.addr
-	if strings.HasPrefix(host, ":") {
-		host = "localhost" + host
-	}
-	return "http://" + host
+	return loopbackURL(c.addr)
 }
 
 // reachable reports whether a TCP connection to the host of base opens.

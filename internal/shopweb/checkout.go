@@ -76,7 +76,7 @@ func (s *server) checkout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &checkoutPage{Items: items, Total: mail.Yen(l, total), Form: checkoutForm(l), Key: newKey(), Fulfilment: "PICKUP",
-		Unavailable: s.stripeKey == ""}
+		Unavailable: s.stripeKey == "" && s.devPay == nil}
 	shop := ""
 	if r.Method == http.MethodPost {
 		p.Form.fill(r)
@@ -179,7 +179,8 @@ func (s *server) placeOrder(w http.ResponseWriter, r *http.Request, l tsunagu.Lo
 	cart(nil).save(w, r)
 	orderURL := "/shop/orders/" + url.PathEscape(*co.OrderToken)
 	s.renderPay(w, r, l, payPage{Number: co.Order.Number, Total: mail.Yen(l, co.Order.Total), Secret: *co.ClientSecret,
-		Key: s.stripeKey, Return: s.publicURL + orderURL, OrderURL: orderURL, StripeLocale: stripeLocale(l)})
+		Key: s.stripeKey, Return: s.publicURL + orderURL, OrderURL: orderURL, StripeLocale: stripeLocale(l),
+		Dev: s.devPay != nil})
 	return true
 }
 
@@ -261,11 +262,17 @@ func stripeLocale(l tsunagu.Locale) string {
 }
 
 // payPage holds what Stripe's Payment Element needs; the order is placed and its
-// stock held while the shopper pays.
+// stock held while the shopper pays. Dev is a development server's page, whose
+// button pays through stripe-mock (Options.DevPay) instead; without either, the
+// page says card payments are off.
 type payPage struct {
 	Number                                             int64
 	Total, Secret, Key, Return, OrderURL, StripeLocale string
+	Dev                                                bool
 }
+
+// Stripe tells whether the page loads Stripe.js for the Payment Element.
+func (p payPage) Stripe() bool { return p.Key != "" && !p.Dev }
 
 // payCSP lets the page to pay load Stripe.js and its frames, and nothing else
 // from elsewhere.
@@ -277,9 +284,34 @@ func (s *server) renderPay(w http.ResponseWriter, r *http.Request, l tsunagu.Loc
 	if !ok {
 		return
 	}
-	w.Header().Set("Content-Security-Policy", payCSP)
+	if p.Stripe() {
+		w.Header().Set("Content-Security-Policy", payCSP)
+	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	s.write(w, l, http.StatusOK, body)
+}
+
+// payForDev pays an order through Options.DevPay, on a development server whose
+// Stripe is stripe-mock, and goes on to the order's page; elsewhere there is no
+// such page.
+func (s *server) payForDev(w http.ResponseWriter, r *http.Request) {
+	l := pageLang(w, r)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if s.devPay == nil {
+		s.notFound(w, r, l)
+		return
+	}
+	token := r.PathValue("token")
+	if err := s.devPay(r.Context(), token); err != nil {
+		if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
+			s.notFound(w, r, l)
+			return
+		}
+		s.catalogFailed(w, r, l, err)
+		return
+	}
+	http.Redirect(w, r, "/shop/orders/"+url.PathEscape(token), http.StatusSeeOther)
 }
 
 // shortAt tells whether the shop lacks any of the cart's goods in the quantity

@@ -79,6 +79,15 @@ var orderMessages = map[string]map[tsunagu.Locale]string{
 	"payButton":  {ja: "{支払|しはら}う", easy: "はらう", en: "Pay", zh: "付款", ko: "결제하기"},
 	"payNeedsScript": {ja: "カードでのお{支払|しはら}いには JavaScript が{必要|ひつよう}です。", easy: "カードで はらうには JavaScript が いります。",
 		en: "Paying by card needs JavaScript.", zh: "刷卡付款需要启用 JavaScript。", ko: "카드 결제에는 JavaScript가 필요합니다."},
+	// A development server (`make run`) pays through stripe-mock, which Stripe's
+	// Payment Element cannot reach.
+	"devPayIntro": {ja: "このサーバーは{開発用|かいはつよう}です。カードのお{支払|しはら}いは Stripe の{模擬|もぎ}サーバー（stripe-mock）に{送|おく}られ、Stripe のお{支払|しはら}いフォームはそこにつながりません。このボタンはテストカードで{支払|しはら}います。サーバーは、Stripe がお{支払|しはら}いのあとに{送|おく}るのと{同|おな}じ{署名|しょめい}{付|つ}きのイベントを{受|う}け{取|と}ります。",
+		easy: "この サーバーは {試|ため}す ための ものです。ほんとうの カードでは はらえません。この ボタンで、テストの カードで はらった ことに します。",
+		en:   "This server is for development: its card payments go to stripe-mock, Stripe's mock server, which Stripe's payment form cannot reach. This button pays with a test card: the server receives the signed event Stripe would send after the payment.",
+		zh:   "此服务器用于开发：刷卡付款发送到 Stripe 的模拟服务器（stripe-mock），Stripe 的付款表单无法连接到它。此按钮用测试卡付款：服务器会收到 Stripe 在付款后发送的签名事件。",
+		ko:   "이 서버는 개발용입니다. 카드 결제는 Stripe의 모의 서버(stripe-mock)로 가며, Stripe 결제 양식은 여기에 연결되지 않습니다. 이 버튼은 테스트 카드로 결제합니다. 서버는 결제 후 Stripe가 보내는 것과 같은 서명된 이벤트를 받습니다."},
+	"devPayButton": {ja: "テストカードで{支払|しはら}う（{開発用|かいはつよう}）", easy: "テストの カードで はらう", en: "Pay with a test card (development)",
+		zh: "用测试卡付款（开发用）", ko: "테스트 카드로 결제(개발용)"},
 	"seeOrder": {ja: "ご{注文|ちゅうもん}の{状況|じょうきょう}を{見|み}る", easy: "{注文|ちゅうもん}の ようすを {見|み}る", en: "See your order", zh: "查看订单", ko: "주문 보기"},
 
 	"orderHeading": {ja: "ご{注文|ちゅうもん} {番号|ばんごう} {number}", easy: "{注文|ちゅうもん} {番号|ばんごう} {number}", en: "Order {number}", zh: "订单 {number}", ko: "주문 {number}"},

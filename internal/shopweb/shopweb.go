@@ -33,6 +33,11 @@ type Options struct {
 	// StripePublishableKey is Stripe's publishable key (pk_…), for the Payment
 	// Element; without it the checkout says card payments are off.
 	StripePublishableKey string
+	// DevPay, on a development server whose Stripe is stripe-mock (`make run`),
+	// pays the order a token opens as Stripe would (stripemock.Payer): Stripe's
+	// Payment Element cannot reach stripe-mock, so the page to pay offers a button
+	// for it instead. Never set where payments are real.
+	DevPay func(ctx context.Context, orderToken string) error
 	// PublicURL is the site's public base address, http(s)://host[:port]
 	// (TSUNAGU_PUBLIC_URL, or the server's own address), for canonical addresses,
 	// hreflang and Stripe's return address. Required: the pages never build an
@@ -57,6 +62,7 @@ type server struct {
 	// address made from it would point a cached page at their site.
 	publicURL string
 	stripeKey string
+	devPay    func(ctx context.Context, orderToken string) error
 	pages     map[string]*template.Template
 }
 
@@ -70,7 +76,8 @@ func Handler(o Options) http.Handler {
 		panic(fmt.Sprintf("shopweb: Options.PublicURL must be an http(s) address, not %q", o.PublicURL))
 	}
 	o.PublicURL = strings.TrimRight(o.PublicURL, "/")
-	s := &server{api: api{o.API}, log: o.Log, publicURL: o.PublicURL, stripeKey: o.StripePublishableKey, pages: parsePages()}
+	s := &server{api: api{o.API}, log: o.Log, publicURL: o.PublicURL, stripeKey: o.StripePublishableKey,
+		devPay: o.DevPay, pages: parsePages()}
 	mux := http.NewServeMux()
 	for path, h := range map[string]http.HandlerFunc{
 		"/verify-email":      s.verifyEmail,
@@ -91,6 +98,7 @@ func Handler(o Options) http.Handler {
 	mux.HandleFunc("GET /shop/checkout", s.checkout)
 	mux.HandleFunc("POST /shop/checkout", s.checkout)
 	mux.HandleFunc("GET /shop/orders/{token}", s.order)
+	mux.HandleFunc("POST /shop/orders/{token}/pay", s.payForDev)
 	mux.HandleFunc("GET /shop/sign-up", s.signUp)
 	mux.HandleFunc("POST /shop/sign-up", s.signUp)
 	mux.HandleFunc("POST /shop/sign-out", s.signOut)

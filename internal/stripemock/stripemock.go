@@ -1,7 +1,9 @@
 // Package stripemock runs stripe-mock, Stripe's mock API server, on loopback for
 // tests. It is the Go tool dependency of the module (go.mod's tool directive), so
 // it needs nothing but the Go toolchain. stripe-mock keeps no state: tests drive
-// payment outcomes with signed webhook events (see Event).
+// payment outcomes with signed webhook events (see Event), and `make run` pays
+// orders the same way (Payer). It does not import package testing, so that the
+// server can use Payer.
 package stripemock
 
 import (
@@ -14,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 
 	"github.com/stripe/stripe-go/v76/webhook"
@@ -30,9 +31,15 @@ var server struct {
 	err  error
 }
 
+// TB is what URL needs of a test: testing.TB has it.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
 // URL returns the base URL of the stripe-mock of this test binary, starting it on
 // the first call. It fails t when stripe-mock cannot be built or started.
-func URL(t testing.TB) string {
+func URL(t TB) string {
 	t.Helper()
 	server.once.Do(func() { server.url, server.cmd, server.err = start() })
 	if server.err != nil {
