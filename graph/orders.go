@@ -142,3 +142,22 @@ const (
 	qualifyingSide
 	nonQualifyingSide
 )
+
+// orderLineName is a line's name in locale: the name at checkout for JA; else the
+// product's name in locale as the catalog has it now, or the name at checkout when
+// it has none there or the user can no longer see the product.
+func orderLineName(ctx context.Context, l *tsunagu.OrderLine, locale *tsunagu.Locale) (string, error) {
+	if locale == nil || *locale == tsunagu.LocaleJA {
+		return l.Name, nil
+	}
+	p, err := loadVisible(ctx, &loadersFrom(ctx).product, l.ProductID)
+	if err != nil {
+		return "", err
+	}
+	if p != nil {
+		if t, ok := p.Translations[*locale]; ok && t.Name != "" {
+			return t.Name, nil
+		}
+	}
+	return l.Name, nil
+}

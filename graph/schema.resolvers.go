@@ -434,6 +434,18 @@ func (r *orderLineResolver) Owner(ctx context.Context, obj *tsunagu.OrderLine) (
 	return load(ctx, &loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
 }
 
+func (r *orderLineResolver) Name(ctx context.Context, obj *tsunagu.OrderLine, locale *tsunagu.Locale) (string, error) {
+	return orderLineName(ctx, obj, locale)
+}
+
+func (r *orderLineResolver) NameReading(ctx context.Context, obj *tsunagu.OrderLine) (*string, error) {
+	p, err := loadVisible(ctx, &loadersFrom(ctx).product, obj.ProductID)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	return p.NameReading, nil
+}
+
 func (r *partnershipResolver) MunicipalityA(ctx context.Context, obj *tsunagu.Partnership) (*tsunagu.Municipality, error) {
 	return load(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityA, "municipality")
 }

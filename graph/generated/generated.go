@@ -433,16 +433,17 @@ type ComplexityRoot struct {
 	}
 
 	OrderLine struct {
-		Amount     func(childComplexity int) int
-		LineNumber func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Owner      func(childComplexity int) int
-		Product    func(childComplexity int) int
-		Qualified  func(childComplexity int) int
-		Quantity   func(childComplexity int) int
-		Refunded   func(childComplexity int) int
-		TaxClass   func(childComplexity int) int
-		UnitPrice  func(childComplexity int) int
+		Amount      func(childComplexity int) int
+		LineNumber  func(childComplexity int) int
+		Name        func(childComplexity int, locale *tsunagu.Locale) int
+		NameReading func(childComplexity int) int
+		Owner       func(childComplexity int) int
+		Product     func(childComplexity int) int
+		Qualified   func(childComplexity int) int
+		Quantity    func(childComplexity int) int
+		Refunded    func(childComplexity int) int
+		TaxClass    func(childComplexity int) int
+		UnitPrice   func(childComplexity int) int
 	}
 
 	OrderPayload struct {
@@ -1219,6 +1220,8 @@ type OrderResolver interface {
 type OrderLineResolver interface {
 	Product(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Product, error)
 	Owner(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Facility, error)
+	Name(ctx context.Context, obj *tsunagu.OrderLine, locale *tsunagu.Locale) (string, error)
+	NameReading(ctx context.Context, obj *tsunagu.OrderLine) (*string, error)
 }
 type PartnershipResolver interface {
 	MunicipalityA(ctx context.Context, obj *tsunagu.Partnership) (*tsunagu.Municipality, error)
@@ -3155,7 +3158,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.OrderLine.Name(childComplexity), true
+		args, err := ec.field_OrderLine_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OrderLine.Name(childComplexity, args["locale"].(*tsunagu.Locale)), true
+	case "OrderLine.nameReading":
+		if e.ComplexityRoot.OrderLine.NameReading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrderLine.NameReading(childComplexity), true
 	case "OrderLine.owner":
 		if e.ComplexityRoot.OrderLine.Owner == nil {
 			break
@@ -8502,7 +8516,14 @@ type OrderLine {
   product: Product!
   "The facility the goods belong to (consignment)."
   owner: Facility!
-  name: String!
+  """
+  The product's name: in JA (the default) as it was at checkout; in another locale
+  the product's name in that locale as the catalog has it now, falling back to the
+  name at checkout when it has none there (or can no longer be seen).
+  """
+  name(locale: Locale = JA): String!
+  "The reading of the product's Japanese name in kana (furigana), as the catalog has it now; null when it has none."
+  nameReading: String
   unitPrice: Int!
   quantity: Int!
   amount: Int!
@@ -9309,6 +9330,8 @@ func (ec *executionContext) childFields_OrderLine(ctx context.Context, field gra
 		return ec.fieldContext_OrderLine_owner(ctx, field)
 	case "name":
 		return ec.fieldContext_OrderLine_name(ctx, field)
+	case "nameReading":
+		return ec.fieldContext_OrderLine_nameReading(ctx, field)
 	case "unitPrice":
 		return ec.fieldContext_OrderLine_unitPrice(ctx, field)
 	case "quantity":
@@ -11496,6 +11519,20 @@ func (ec *executionContext) field_Mutation_voidSale_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_OrderLine_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*tsunagu.Locale, error) {
+			return ec.unmarshalOLocale2ᚖtsunaguᚋinternalᚋtsunaguᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
 	return args, nil
 }
 
@@ -19531,7 +19568,8 @@ func (ec *executionContext) _OrderLine_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_OrderLine_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.OrderLine().Name(ctx, obj, fc.Args["locale"].(*tsunagu.Locale))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -19541,8 +19579,51 @@ func (ec *executionContext) _OrderLine_name(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_OrderLine_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrderLine", field, false, false, "String")
+func (ec *executionContext) fieldContext_OrderLine_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrderLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OrderLine_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrderLine_nameReading(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrderLine_nameReading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrderLine().NameReading(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrderLine_nameReading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrderLine", field, true, true, "String")
 }
 
 func (ec *executionContext) _OrderLine_unitPrice(ctx context.Context, field graphql.CollectedField, obj *tsunagu.OrderLine) (ret graphql.Marshaler) {
@@ -39781,10 +39862,17 @@ func (ec *executionContext) _OrderLine(ctx context.Context, sel ast.SelectionSet
 					return ec._OrderLine_owner(ctx, field, obj)
 				})
 		case "name":
-			out.Values[i] = ec._OrderLine_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrderLine_name(ctx, field, obj)
+				})
+		case "nameReading":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrderLine_nameReading(ctx, field, obj)
+				})
 		case "unitPrice":
 			out.Values[i] = ec._OrderLine_unitPrice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -40,14 +40,18 @@ type apiOrder struct {
 	Subtotal, ShippingFee, Total   int64
 	Shop                           struct{ Name, NameReading, Address string }
 	Lines                          []struct {
-		Name     string
-		Quantity int
-		Amount   int64
+		// Name is the Japanese name at checkout; NameIn the name in the page's
+		// language, the same when the product has none in it.
+		Name, NameIn string
+		NameReading  *string
+		Quantity     int
+		Amount       int64
 	}
 }
 
+// orderFields are what an order page reads of an order, in $locale.
 const orderFields = `number version status fulfilment postalCode address subtotal shippingFee total
-	shop { name nameReading address } lines { name quantity amount }`
+	shop { name nameReading address } lines { name nameIn: name(locale: $locale) nameReading quantity amount }`
 
 // order is a guest's order, opened by its token (the link of the page to pay and
 // of the e-mails).
@@ -55,7 +59,8 @@ func (s *server) order(w http.ResponseWriter, r *http.Request) {
 	l := pageLang(w, r)
 	token := r.PathValue("token")
 	var out struct{ OrderByToken *apiOrder }
-	err := s.api.do(r, "", `query($t: String!) { orderByToken(token: $t) { `+orderFields+` } }`, map[string]any{"t": token}, &out)
+	err := s.api.do(r, "", `query($t: String!, $locale: Locale) { orderByToken(token: $t) { `+orderFields+` } }`,
+		map[string]any{"t": token, "locale": string(l)}, &out)
 	s.showOrder(w, r, l, out.OrderByToken, err, token, "/shop/orders/"+url.PathEscape(token))
 }
 
@@ -68,7 +73,8 @@ func (s *server) accountOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out struct{ Order *apiOrder }
-	err := s.api.do(r, tok, `query($id: ID!) { order(id: $id) { `+orderFields+` } }`, map[string]any{"id": r.PathValue("id")}, &out)
+	err := s.api.do(r, tok, `query($id: ID!, $locale: Locale) { order(id: $id) { `+orderFields+` } }`,
+		map[string]any{"id": r.PathValue("id"), "locale": string(l)}, &out)
 	s.showOrder(w, r, l, out.Order, err, "", "/shop/account/orders/"+url.PathEscape(r.PathValue("id")))
 }
 
@@ -94,8 +100,15 @@ func (s *server) showOrder(w http.ResponseWriter, r *http.Request, l tsunagu.Loc
 		p.StatusTexts = append(p.StatusTexts, option{Value: st, Label: msg(l, "status"+st)})
 	}
 	for _, line := range o.Lines {
-		p.Lines = append(p.Lines, cartItem{Name: japaneseName(l, line.Name, ""), Quantity: line.Quantity,
-			Amount: mail.Yen(l, line.Amount)})
+		name := template.HTML(template.HTMLEscapeString(line.NameIn))
+		if line.NameIn == line.Name { // the Japanese name: with its reading, or marked
+			reading := ""
+			if line.NameReading != nil {
+				reading = *line.NameReading
+			}
+			name = japaneseName(l, line.Name, reading)
+		}
+		p.Lines = append(p.Lines, cartItem{Name: name, Quantity: line.Quantity, Amount: mail.Yen(l, line.Amount)})
 	}
 	body, ok := s.page(w, r, "order", view{L: l, Title: msgText(l, "orderHeading", "number", o.Number), Data: p})
 	if !ok {

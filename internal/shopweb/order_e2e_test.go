@@ -165,6 +165,14 @@ func TestGuestOrdersForPickup(t *testing.T) {
 				tsunagu.OrderActionInput{OrderID: id, IdempotencyKey: "ready-" + tc.lang})
 			must(t, err)
 			b.waitText("#status", tc.ready)
+			// The goods in the shopper's language, as the catalog names them; the
+			// Japanese names with their readings in やさしい日本語.
+			if got := b.eval(`[...document.querySelectorAll("#main .lines .name")].map(` + withoutReadings + `).join(" ")`); got != cardsWithoutWheat[tc.lang] {
+				t.Errorf("the order's goods: %q, want %q", got, cardsWithoutWheat[tc.lang])
+			}
+			if tc.lang == "ja-x-easy" && b.eval(`document.querySelector("#main .lines .name ruby rt").textContent`) != "こめこのくっきー" {
+				t.Errorf("the order's goods in やさしい日本語 lack their readings: %s", b.eval(`document.querySelector("#main .lines").innerHTML`))
+			}
 			b.checkA11y("order-ready")
 		})
 	}
