@@ -239,7 +239,7 @@ func TestShopperAccount(t *testing.T) {
 	contains(t, "My orders", b.text(), "Order 1", "¥400", "Paid.")
 	b.checkA11y("my-orders")
 	b.follow(`.lines a.name`)
-	contains(t, "the order from My orders", b.text(), "Order 1", "豆乳クッキー", "¥400")
+	contains(t, "the order from My orders", b.text(), "Order 1", "Soy milk cookies", "¥400")
 	b.open(e.url + "/shop/account")
 	b.follow(`form[action="/shop/sign-out"] button`)
 	b.open(e.url + "/shop/account")
