@@ -13,7 +13,7 @@ import (
 // is in this list or in notAudited.
 var auditedMutations = map[string]bool{
 	"createFacility": true, "updateFacility": true, "createProduct": true, "updateProduct": true,
-	"archiveProduct": true, "updateShop": true, "createRegister": true, "closeRegisterSession": true,
+	"archiveProduct": true, "importProducts": true, "updateShop": true, "createRegister": true, "closeRegisterSession": true,
 	"recordCashMovement": true, "voidSale": true, "refundSale": true, "cancelOrder": true,
 	"refundOrder": true, "setShippingRule": true, "inviteStaff": true, "deactivateStaff": true,
 	"acceptInvitation": true, "setCommission": true, "closeSettlementMonth": true, "markSettlementPaid": true,

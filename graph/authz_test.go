@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -54,6 +55,12 @@ var authzMatrix = map[string]authzCase{
 	"updateProduct": {updateProduct, goodsStaff, func(a *api) map[string]any {
 		p := a.product(a.homeFac, "更新する品", tsunagu.StatusActive)
 		return map[string]any{"in": map[string]any{"id": a.id(gid.KindProduct, int64(p.ID)), "price": 999}}
+	}},
+	// A file that changes the price of one of the home facility's goods.
+	"importProducts": {importMutation, goodsStaff, func(a *api) map[string]any {
+		p := a.product(a.homeFac, "取り込む品", tsunagu.StatusActive)
+		file := csvFile("id,price", a.id(gid.KindProduct, int64(p.ID))+",777")
+		return map[string]any{"in": map[string]any{"file": base64.StdEncoding.EncodeToString(file), "idempotencyKey": key()}}
 	}},
 	"archiveProduct": {archiveProduct, goodsStaff, func(a *api) map[string]any {
 		p := a.product(a.homeFac, "しまう品", tsunagu.StatusActive)
@@ -218,6 +225,7 @@ var hiddenFrom = map[string][]string{
 	// Facility staff see no other facility's products at all.
 	"updateProduct":  {"otherFacility"},
 	"archiveProduct": {"otherFacility"},
+	"importProducts": {"otherFacility"},
 }
 
 // shippingFees makes each setShippingRule case set a new fee.

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 
 	"tsunagu/graph/gid"
 	"tsunagu/graph/model"
@@ -188,4 +190,43 @@ func productPayload(ctx context.Context, p *tsunagu.Product, err error) (*model.
 		return &model.ProductPayload{UserErrors: errs}, err
 	}
 	return &model.ProductPayload{Product: p, UserErrors: errs}, nil
+}
+
+// importedProductID reads the id column of a CSV file of products: the global IDs
+// the console's export writes.
+func importedProductID(s string) (tsunagu.ProductID, bool) {
+	id, err := gid.DecodeKind(s, gid.KindProduct)
+	return tsunagu.ProductID(id), err == nil
+}
+
+// decodeFile takes importProducts' file, sent base64-encoded (standard, with or
+// without padding, as browsers' FileReader and btoa give it).
+func decodeFile(in *tsunagu.ImportProductsInput, data string) error {
+	b, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		b, err = base64.RawStdEncoding.DecodeString(data)
+	}
+	if err != nil {
+		return tsunagu.Errorf(tsunagu.CodeInvalidInput, "input.file", "Send the file's bytes base64-encoded.")
+	}
+	in.File = b
+	return nil
+}
+
+// importPayload is importProducts' answer: each row's problems in rowErrors, and
+// the refusal as a whole in userErrors.
+func importPayload(dryRun bool, v *tsunagu.ProductImport, err error) (*model.ImportProductsPayload, error) {
+	out := &model.ImportProductsPayload{DryRun: dryRun, Rows: []*tsunagu.ProductImportRow{}, RowErrors: []*tsunagu.ProductImportRowError{}}
+	var rowErrs tsunagu.ImportErrors
+	if errors.As(err, &rowErrs) {
+		for i := range rowErrs {
+			out.RowErrors = append(out.RowErrors, &rowErrs[i])
+		}
+	}
+	out.UserErrors, err = userErrors(err)
+	if err != nil || len(out.UserErrors) > 0 {
+		return out, err
+	}
+	out.Rows = v.Rows
+	return out, nil
 }

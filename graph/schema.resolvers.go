@@ -178,6 +178,12 @@ func (r *mutationResolver) ArchiveProduct(ctx context.Context, input model.Archi
 	return productPayload(ctx, v, err)
 }
 
+func (r *mutationResolver) ImportProducts(ctx context.Context, input tsunagu.ImportProductsInput) (*model.ImportProductsPayload, error) {
+	input.ProductID = importedProductID
+	v, err := r.Catalog.ImportProducts(ctx, input)
+	return importPayload(input.DryRun, v, err)
+}
+
 func (r *mutationResolver) AdjustStock(ctx context.Context, input tsunagu.AdjustStockInput) (*model.AdjustStockPayload, error) {
 	v, err := r.Stock.AdjustStock(ctx, input)
 	return adjustmentPayload(ctx, v, err)
@@ -476,6 +482,13 @@ func (r *productResolver) Translations(ctx context.Context, obj *tsunagu.Product
 
 func (r *productResolver) Stock(ctx context.Context, obj *tsunagu.Product, locationID string) (*tsunagu.StockLevel, error) {
 	return productStock(ctx, obj, locationID)
+}
+
+func (r *productImportRowErrorResolver) Column(ctx context.Context, obj *tsunagu.ProductImportRowError) (*string, error) {
+	if obj.Column == "" {
+		return nil, nil
+	}
+	return &obj.Column, nil
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
@@ -911,6 +924,10 @@ func (r *userErrorResolver) Field(ctx context.Context, obj *tsunagu.Error) (*str
 	return &obj.Field, nil
 }
 
+func (r *importProductsInputResolver) File(ctx context.Context, obj *tsunagu.ImportProductsInput, data string) error {
+	return decodeFile(obj, data)
+}
+
 func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntryResolver{r} }
 
 func (r *Resolver) CashMovement() generated.CashMovementResolver { return &cashMovementResolver{r} }
@@ -942,6 +959,10 @@ func (r *Resolver) OrderLine() generated.OrderLineResolver { return &orderLineRe
 func (r *Resolver) Partnership() generated.PartnershipResolver { return &partnershipResolver{r} }
 
 func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
+
+func (r *Resolver) ProductImportRowError() generated.ProductImportRowErrorResolver {
+	return &productImportRowErrorResolver{r}
+}
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -1011,45 +1032,51 @@ func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 
 func (r *Resolver) UserError() generated.UserErrorResolver { return &userErrorResolver{r} }
 
+func (r *Resolver) ImportProductsInput() generated.ImportProductsInputResolver {
+	return &importProductsInputResolver{r}
+}
+
 type (
-	auditEntryResolver          struct{ *Resolver }
-	cashMovementResolver        struct{ *Resolver }
-	commissionRateResolver      struct{ *Resolver }
-	exchangeBalanceResolver     struct{ *Resolver }
-	facilityResolver            struct{ *Resolver }
-	fieldChangeResolver         struct{ *Resolver }
-	imageUploadResolver         struct{ *Resolver }
-	locationResolver            struct{ *Resolver }
-	municipalityResolver        struct{ *Resolver }
-	mutationResolver            struct{ *Resolver }
-	orderResolver               struct{ *Resolver }
-	orderLineResolver           struct{ *Resolver }
-	partnershipResolver         struct{ *Resolver }
-	productResolver             struct{ *Resolver }
-	queryResolver               struct{ *Resolver }
-	receiptResolver             struct{ *Resolver }
-	refundResolver              struct{ *Resolver }
-	registerResolver            struct{ *Resolver }
-	registerSessionResolver     struct{ *Resolver }
-	saleResolver                struct{ *Resolver }
-	saleLineResolver            struct{ *Resolver }
-	settlementResolver          struct{ *Resolver }
-	settlementLineResolver      struct{ *Resolver }
-	shopResolver                struct{ *Resolver }
-	soldLineResolver            struct{ *Resolver }
-	stockAdjustmentResolver     struct{ *Resolver }
-	stockLevelResolver          struct{ *Resolver }
-	stockMovementResolver       struct{ *Resolver }
-	stocktakeResolver           struct{ *Resolver }
-	stocktakeResultLineResolver struct{ *Resolver }
-	subscriptionResolver        struct{ *Resolver }
-	transferResolver            struct{ *Resolver }
-	transferEventResolver       struct{ *Resolver }
-	transferLineResolver        struct{ *Resolver }
-	transferQuantityResolver    struct{ *Resolver }
-	transferReceiptResolver     struct{ *Resolver }
-	transferReceiptLineResolver struct{ *Resolver }
-	transferShipmentResolver    struct{ *Resolver }
-	userResolver                struct{ *Resolver }
-	userErrorResolver           struct{ *Resolver }
+	auditEntryResolver            struct{ *Resolver }
+	cashMovementResolver          struct{ *Resolver }
+	commissionRateResolver        struct{ *Resolver }
+	exchangeBalanceResolver       struct{ *Resolver }
+	facilityResolver              struct{ *Resolver }
+	fieldChangeResolver           struct{ *Resolver }
+	imageUploadResolver           struct{ *Resolver }
+	locationResolver              struct{ *Resolver }
+	municipalityResolver          struct{ *Resolver }
+	mutationResolver              struct{ *Resolver }
+	orderResolver                 struct{ *Resolver }
+	orderLineResolver             struct{ *Resolver }
+	partnershipResolver           struct{ *Resolver }
+	productResolver               struct{ *Resolver }
+	productImportRowErrorResolver struct{ *Resolver }
+	queryResolver                 struct{ *Resolver }
+	receiptResolver               struct{ *Resolver }
+	refundResolver                struct{ *Resolver }
+	registerResolver              struct{ *Resolver }
+	registerSessionResolver       struct{ *Resolver }
+	saleResolver                  struct{ *Resolver }
+	saleLineResolver              struct{ *Resolver }
+	settlementResolver            struct{ *Resolver }
+	settlementLineResolver        struct{ *Resolver }
+	shopResolver                  struct{ *Resolver }
+	soldLineResolver              struct{ *Resolver }
+	stockAdjustmentResolver       struct{ *Resolver }
+	stockLevelResolver            struct{ *Resolver }
+	stockMovementResolver         struct{ *Resolver }
+	stocktakeResolver             struct{ *Resolver }
+	stocktakeResultLineResolver   struct{ *Resolver }
+	subscriptionResolver          struct{ *Resolver }
+	transferResolver              struct{ *Resolver }
+	transferEventResolver         struct{ *Resolver }
+	transferLineResolver          struct{ *Resolver }
+	transferQuantityResolver      struct{ *Resolver }
+	transferReceiptResolver       struct{ *Resolver }
+	transferReceiptLineResolver   struct{ *Resolver }
+	transferShipmentResolver      struct{ *Resolver }
+	userResolver                  struct{ *Resolver }
+	userErrorResolver             struct{ *Resolver }
+	importProductsInputResolver   struct{ *Resolver }
 )

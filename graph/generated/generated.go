@@ -46,6 +46,7 @@ type ResolverRoot interface {
 	OrderLine() OrderLineResolver
 	Partnership() PartnershipResolver
 	Product() ProductResolver
+	ProductImportRowError() ProductImportRowErrorResolver
 	Query() QueryResolver
 	Receipt() ReceiptResolver
 	Refund() RefundResolver
@@ -72,6 +73,7 @@ type ResolverRoot interface {
 	TransferShipment() TransferShipmentResolver
 	User() UserResolver
 	UserError() UserErrorResolver
+	ImportProductsInput() ImportProductsInputResolver
 }
 
 type DirectiveRoot struct {
@@ -253,6 +255,13 @@ type ComplexityRoot struct {
 		URL       func(childComplexity int) int
 	}
 
+	ImportProductsPayload struct {
+		DryRun     func(childComplexity int) int
+		RowErrors  func(childComplexity int) int
+		Rows       func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	InviteStaffPayload struct {
 		Invitation func(childComplexity int) int
 		UserErrors func(childComplexity int) int
@@ -356,6 +365,7 @@ type ComplexityRoot struct {
 		CreateTerminalSale       func(childComplexity int, input tsunagu.CreateTerminalSaleInput) int
 		DeactivateStaff          func(childComplexity int, input tsunagu.DeactivateStaffInput) int
 		EndPartnership           func(childComplexity int, input tsunagu.EndPartnershipInput) int
+		ImportProducts           func(childComplexity int, input tsunagu.ImportProductsInput) int
 		InviteStaff              func(childComplexity int, input tsunagu.InviteStaffInput) int
 		Login                    func(childComplexity int, input tsunagu.LoginInput) int
 		Logout                   func(childComplexity int) int
@@ -522,6 +532,22 @@ type ComplexityRoot struct {
 	ProductEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ProductImportRow struct {
+		Action  func(childComplexity int) int
+		Code    func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Price   func(childComplexity int) int
+		Product func(childComplexity int) int
+		Row     func(childComplexity int) int
+	}
+
+	ProductImportRowError struct {
+		Code    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
 	}
 
 	ProductPayload struct {
@@ -1159,6 +1185,7 @@ type MutationResolver interface {
 	CreateProduct(ctx context.Context, input tsunagu.CreateProductInput) (*model.ProductPayload, error)
 	UpdateProduct(ctx context.Context, input tsunagu.UpdateProductInput) (*model.ProductPayload, error)
 	ArchiveProduct(ctx context.Context, input model.ArchiveProductInput) (*model.ProductPayload, error)
+	ImportProducts(ctx context.Context, input tsunagu.ImportProductsInput) (*model.ImportProductsPayload, error)
 	AdjustStock(ctx context.Context, input tsunagu.AdjustStockInput) (*model.AdjustStockPayload, error)
 	RecordStocktake(ctx context.Context, input tsunagu.RecordStocktakeInput) (*model.RecordStocktakePayload, error)
 	SetReorderPoint(ctx context.Context, input tsunagu.SetReorderPointInput) (*model.StockLevelPayload, error)
@@ -1236,6 +1263,9 @@ type ProductResolver interface {
 	Translations(ctx context.Context, obj *tsunagu.Product) ([]*model.Translation, error)
 
 	Stock(ctx context.Context, obj *tsunagu.Product, locationID string) (*tsunagu.StockLevel, error)
+}
+type ProductImportRowErrorResolver interface {
+	Column(ctx context.Context, obj *tsunagu.ProductImportRowError) (*string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -1409,6 +1439,10 @@ type UserResolver interface {
 }
 type UserErrorResolver interface {
 	Field(ctx context.Context, obj *tsunagu.Error) (*string, error)
+}
+
+type ImportProductsInputResolver interface {
+	File(ctx context.Context, obj *tsunagu.ImportProductsInput, data string) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2064,6 +2098,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImageUpload.URL(childComplexity), true
 
+	case "ImportProductsPayload.dryRun":
+		if e.ComplexityRoot.ImportProductsPayload.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProductsPayload.DryRun(childComplexity), true
+	case "ImportProductsPayload.rowErrors":
+		if e.ComplexityRoot.ImportProductsPayload.RowErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProductsPayload.RowErrors(childComplexity), true
+	case "ImportProductsPayload.rows":
+		if e.ComplexityRoot.ImportProductsPayload.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProductsPayload.Rows(childComplexity), true
+	case "ImportProductsPayload.userErrors":
+		if e.ComplexityRoot.ImportProductsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProductsPayload.UserErrors(childComplexity), true
+
 	case "InviteStaffPayload.invitation":
 		if e.ComplexityRoot.InviteStaffPayload.Invitation == nil {
 			break
@@ -2597,6 +2656,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndPartnership(childComplexity, args["input"].(tsunagu.EndPartnershipInput)), true
+	case "Mutation.importProducts":
+		if e.ComplexityRoot.Mutation.ImportProducts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importProducts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportProducts(childComplexity, args["input"].(tsunagu.ImportProductsInput)), true
 	case "Mutation.inviteStaff":
 		if e.ComplexityRoot.Mutation.InviteStaff == nil {
 			break
@@ -3515,6 +3585,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProductEdge.Node(childComplexity), true
+
+	case "ProductImportRow.action":
+		if e.ComplexityRoot.ProductImportRow.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRow.Action(childComplexity), true
+	case "ProductImportRow.code":
+		if e.ComplexityRoot.ProductImportRow.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRow.Code(childComplexity), true
+	case "ProductImportRow.name":
+		if e.ComplexityRoot.ProductImportRow.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRow.Name(childComplexity), true
+	case "ProductImportRow.price":
+		if e.ComplexityRoot.ProductImportRow.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRow.Price(childComplexity), true
+	case "ProductImportRow.product":
+		if e.ComplexityRoot.ProductImportRow.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRow.Product(childComplexity), true
+	case "ProductImportRow.row":
+		if e.ComplexityRoot.ProductImportRow.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRow.Row(childComplexity), true
+
+	case "ProductImportRowError.code":
+		if e.ComplexityRoot.ProductImportRowError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRowError.Code(childComplexity), true
+	case "ProductImportRowError.column":
+		if e.ComplexityRoot.ProductImportRowError.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRowError.Column(childComplexity), true
+	case "ProductImportRowError.message":
+		if e.ComplexityRoot.ProductImportRowError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRowError.Message(childComplexity), true
+	case "ProductImportRowError.row":
+		if e.ComplexityRoot.ProductImportRowError.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductImportRowError.Row(childComplexity), true
 
 	case "ProductPayload.product":
 		if e.ComplexityRoot.ProductPayload.Product == nil {
@@ -5989,6 +6121,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EndPartnershipInput", ec.unmarshalInputEndPartnershipInput),
 			graphql.NewInputUnmarshaler("FacilityFilter", ec.unmarshalInputFacilityFilter),
 			graphql.NewInputUnmarshaler("FacilityStoryInput", ec.unmarshalInputFacilityStoryInput),
+			graphql.NewInputUnmarshaler("ImportProductsInput", ec.unmarshalInputImportProductsInput),
 			graphql.NewInputUnmarshaler("InviteStaffInput", ec.unmarshalInputInviteStaffInput),
 			graphql.NewInputUnmarshaler("LocationFilter", ec.unmarshalInputLocationFilter),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
@@ -6350,6 +6483,21 @@ type Mutation {
   updateProduct(input: UpdateProductInput!): ProductPayload!
   "Takes a product out of sale and out of the public catalog; past sales keep it."
   archiveProduct(input: ArchiveProductInput!): ProductPayload!
+  """
+  Lists and changes products in bulk from a CSV file with the columns of the
+  console's export (id, facility, status, category, code, price, taxClass,
+  nameReading, allergens, name_JA, description_JA, … for each locale), as Excel
+  saves it: UTF-8 with or without a byte order mark, or Shift_JIS. A row with an id
+  changes that product (a column the file lacks stays as it is); a row without one
+  lists a new product of the facility it names (facility staff may leave the
+  facility empty). Every row is checked as createProduct and updateProduct check
+  theirs, and the rows are written all together in one transaction or not at all:
+  any problem comes back in rowErrors, by row and column, with one INVALID_INPUT
+  of input.file in userErrors, and nothing is written. A dry run checks and
+  previews without writing. Admins, managers and facility staff (FORBIDDEN for
+  others); at most 1,000 rows and 700 KiB.
+  """
+  importProducts(input: ImportProductsInput!): ImportProductsPayload!
 
   "Corrects the stock on hand of one product at one location, with a reason."
   adjustStock(input: AdjustStockInput!): AdjustStockPayload!
@@ -7233,6 +7381,53 @@ input ArchiveProductInput {
 type ProductPayload {
   product: Product
   userErrors: [UserError!]!
+}
+
+input ImportProductsInput {
+  "The CSV file's bytes, base64-encoded."
+  file: String!
+  "Check and preview only: nothing is written, and no idempotency key is needed."
+  dryRun: Boolean! = false
+  "Required unless dryRun: a retry with the same key returns the first import's result."
+  idempotencyKey: String
+}
+
+type ImportProductsPayload {
+  "Whether this was a dry run, which wrote nothing."
+  dryRun: Boolean!
+  "What each row does (a dry run) or did, in the file's order; empty when there are errors."
+  rows: [ProductImportRow!]!
+  "Every problem of every row; when there is any, nothing was written."
+  rowErrors: [ProductImportRowError!]!
+  userErrors: [UserError!]!
+}
+
+enum ProductImportAction {
+  CREATE
+  UPDATE
+}
+
+"One row of an import: the product it lists or changes."
+type ProductImportRow {
+  "The row's number as Excel shows it: the header is row 1."
+  row: Int!
+  action: ProductImportAction!
+  "The Japanese name, as written."
+  name: String!
+  code: String
+  price: Int!
+  "The product as written; on a dry run, the product the row changes as it is now (null for a new one)."
+  product: Product
+}
+
+"A problem of one row of an import."
+type ProductImportRowError {
+  "The row's number as Excel shows it: the header is row 1."
+  row: Int!
+  "The column's name, as in the header; null when it concerns the whole row."
+  column: String
+  code: ErrorCode!
+  message: String!
 }
 
 scalar Time
@@ -9078,6 +9273,20 @@ func (ec *executionContext) childFields_ImageUpload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ImageUpload", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportProductsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_ImportProductsPayload_dryRun(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportProductsPayload_rows(ctx, field)
+	case "rowErrors":
+		return ec.fieldContext_ImportProductsPayload_rowErrors(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ImportProductsPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProductsPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_InviteStaffPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "invitation":
@@ -9502,6 +9711,38 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 		return ec.fieldContext_ProductEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductImportRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_ProductImportRow_row(ctx, field)
+	case "action":
+		return ec.fieldContext_ProductImportRow_action(ctx, field)
+	case "name":
+		return ec.fieldContext_ProductImportRow_name(ctx, field)
+	case "code":
+		return ec.fieldContext_ProductImportRow_code(ctx, field)
+	case "price":
+		return ec.fieldContext_ProductImportRow_price(ctx, field)
+	case "product":
+		return ec.fieldContext_ProductImportRow_product(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductImportRow", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductImportRowError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_ProductImportRowError_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ProductImportRowError_column(ctx, field)
+	case "code":
+		return ec.fieldContext_ProductImportRowError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_ProductImportRowError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductImportRowError", field.Name)
 }
 
 func (ec *executionContext) childFields_ProductPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11094,6 +11335,20 @@ func (ec *executionContext) field_Mutation_endPartnership_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (tsunagu.EndPartnershipInput, error) {
 			return ec.unmarshalNEndPartnershipInput2tsunaguᚋinternalᚋtsunaguᚐEndPartnershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importProducts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (tsunagu.ImportProductsInput, error) {
+			return ec.unmarshalNImportProductsInput2tsunaguᚋinternalᚋtsunaguᚐImportProductsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15025,6 +15280,125 @@ func (ec *executionContext) fieldContext_ImageUpload_expiresAt(_ context.Context
 	return graphql.NewScalarFieldContext("ImageUpload", field, false, false, "Time")
 }
 
+func (ec *executionContext) _ImportProductsPayload_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.ImportProductsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProductsPayload_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProductsPayload_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProductsPayload", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportProductsPayload_rows(ctx context.Context, field graphql.CollectedField, obj *model.ImportProductsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProductsPayload_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.ProductImportRow) graphql.Marshaler {
+			return ec.marshalNProductImportRow2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐProductImportRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProductsPayload_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportProductsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductImportRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportProductsPayload_rowErrors(ctx context.Context, field graphql.CollectedField, obj *model.ImportProductsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProductsPayload_rowErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.ProductImportRowError) graphql.Marshaler {
+			return ec.marshalNProductImportRowError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐProductImportRowErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProductsPayload_rowErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportProductsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductImportRowError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportProductsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.ImportProductsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProductsPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Error) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProductsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportProductsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InviteStaffPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.InviteStaffPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16679,6 +17053,50 @@ func (ec *executionContext) fieldContext_Mutation_archiveProduct(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_archiveProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importProducts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportProducts(ctx, fc.Args["input"].(tsunagu.ImportProductsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportProductsPayload) graphql.Marshaler {
+			return ec.marshalNImportProductsPayload2ᚖtsunaguᚋgraphᚋmodelᚐImportProductsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProductsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importProducts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -21022,6 +21440,245 @@ func (ec *executionContext) fieldContext_ProductEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ProductImportRow_row(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRow_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRow_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductImportRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProductImportRow_action(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRow_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.ProductImportAction) graphql.Marshaler {
+			return ec.marshalNProductImportAction2tsunaguᚋinternalᚋtsunaguᚐProductImportAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRow_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductImportRow", field, false, false, "ProductImportAction")
+}
+
+func (ec *executionContext) _ProductImportRow_name(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRow_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRow_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductImportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProductImportRow_code(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRow_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRow_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductImportRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProductImportRow_price(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRow_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRow_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductImportRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProductImportRow_product(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRow_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRow_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductImportRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductImportRowError_row(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRowError_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRowError_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductImportRowError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProductImportRowError_column(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRowError_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductImportRowError().Column(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRowError_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductImportRowError", field, true, true, "String")
+}
+
+func (ec *executionContext) _ProductImportRowError_code(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRowError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v tsunagu.Code) graphql.Marshaler {
+			return ec.marshalNErrorCode2tsunaguᚋinternalᚋtsunaguᚐCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRowError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductImportRowError", field, false, false, "ErrorCode")
+}
+
+func (ec *executionContext) _ProductImportRowError_message(ctx context.Context, field graphql.CollectedField, obj *tsunagu.ProductImportRowError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductImportRowError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductImportRowError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductImportRowError", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProductPayload_product(ctx context.Context, field graphql.CollectedField, obj *model.ProductPayload) (ret graphql.Marshaler) {
@@ -34178,6 +34835,68 @@ func UnmarshalFacilityStoryInput(ctx context.Context, raw any) (tsunagu.Facility
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputImportProductsInput(ctx context.Context, obj any) (tsunagu.ImportProductsInput, error) {
+	var it tsunagu.ImportProductsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["dryRun"]; !present {
+		asMap["dryRun"] = false
+	}
+
+	fieldsInOrder := [...]string{"file", "dryRun", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.ImportProductsInput().File(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "dryRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dryRun"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DryRun = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalImportProductsInput unmarshals raw into the ImportProductsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalImportProductsInput(ctx context.Context, raw any) (tsunagu.ImportProductsInput, error) {
+	var out tsunagu.ImportProductsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImportProductsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInviteStaffInput(ctx context.Context, obj any) (tsunagu.InviteStaffInput, error) {
 	var it tsunagu.InviteStaffInput
 	if obj == nil {
@@ -38599,6 +39318,54 @@ func (ec *executionContext) _ImageUpload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var importProductsPayloadImplementors = []string{"ImportProductsPayload"}
+
+func (ec *executionContext) _ImportProductsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportProductsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importProductsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportProductsPayload")
+		case "dryRun":
+			out.Values[i] = ec._ImportProductsPayload_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ImportProductsPayload_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rowErrors":
+			out.Values[i] = ec._ImportProductsPayload_rowErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ImportProductsPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var inviteStaffPayloadImplementors = []string{"InviteStaffPayload"}
 
 func (ec *executionContext) _InviteStaffPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InviteStaffPayload) graphql.Marshaler {
@@ -39243,6 +40010,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "archiveProduct":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_archiveProduct(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importProducts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importProducts(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -40430,6 +41204,113 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._ProductEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productImportRowImplementors = []string{"ProductImportRow"}
+
+func (ec *executionContext) _ProductImportRow(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.ProductImportRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productImportRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductImportRow")
+		case "row":
+			out.Values[i] = ec._ProductImportRow_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._ProductImportRow_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ProductImportRow_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._ProductImportRow_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "price":
+			out.Values[i] = ec._ProductImportRow_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "product":
+			out.Values[i] = ec._ProductImportRow_product(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productImportRowErrorImplementors = []string{"ProductImportRowError"}
+
+func (ec *executionContext) _ProductImportRowError(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.ProductImportRowError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productImportRowErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductImportRowError")
+		case "row":
+			out.Values[i] = ec._ProductImportRowError_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "column":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductImportRowError_column(ctx, field, obj)
+				})
+		case "code":
+			out.Values[i] = ec._ProductImportRowError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._ProductImportRowError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -45491,6 +46372,19 @@ func (ec *executionContext) marshalNID2tsunaguᚋinternalᚋtsunaguᚐUserID(ctx
 	return res
 }
 
+func (ec *executionContext) unmarshalNImportProductsInput2tsunaguᚋinternalᚋtsunaguᚐImportProductsInput(ctx context.Context, v any) (tsunagu.ImportProductsInput, error) {
+	res, err := ec.unmarshalInputImportProductsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportProductsPayload2ᚖtsunaguᚋgraphᚋmodelᚐImportProductsPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportProductsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportProductsPayload!")
+		return graphql.Null
+	}
+	return ec._ImportProductsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45981,6 +46875,69 @@ func (ec *executionContext) marshalNProductEdge2ᚖtsunaguᚋgraphᚋmodelᚐPro
 		return graphql.Null
 	}
 	return ec._ProductEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProductImportAction2tsunaguᚋinternalᚋtsunaguᚐProductImportAction(ctx context.Context, v any) (tsunagu.ProductImportAction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := tsunagu.ProductImportAction(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductImportAction2tsunaguᚋinternalᚋtsunaguᚐProductImportAction(ctx context.Context, sel ast.SelectionSet, v tsunagu.ProductImportAction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProductImportAction!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNProductImportRow2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐProductImportRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.ProductImportRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProductImportRow2ᚖtsunaguᚋinternalᚋtsunaguᚐProductImportRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProductImportRow2ᚖtsunaguᚋinternalᚋtsunaguᚐProductImportRow(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ProductImportRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProductImportRow!")
+		return graphql.Null
+	}
+	return ec._ProductImportRow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProductImportRowError2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐProductImportRowErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.ProductImportRowError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProductImportRowError2ᚖtsunaguᚋinternalᚋtsunaguᚐProductImportRowError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProductImportRowError2ᚖtsunaguᚋinternalᚋtsunaguᚐProductImportRowError(ctx context.Context, sel ast.SelectionSet, v *tsunagu.ProductImportRowError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProductImportRowError!")
+		return graphql.Null
+	}
+	return ec._ProductImportRowError(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProductPayload2ᚖtsunaguᚋgraphᚋmodelᚐProductPayload(ctx context.Context, sel ast.SelectionSet, v *model.ProductPayload) graphql.Marshaler {

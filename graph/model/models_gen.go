@@ -87,6 +87,16 @@ type FacilityPayload struct {
 	UserErrors []*tsunagu.Error  `json:"userErrors"`
 }
 
+type ImportProductsPayload struct {
+	// Whether this was a dry run, which wrote nothing.
+	DryRun bool `json:"dryRun"`
+	// What each row does (a dry run) or did, in the file's order; empty when there are errors.
+	Rows []*tsunagu.ProductImportRow `json:"rows"`
+	// Every problem of every row; when there is any, nothing was written.
+	RowErrors  []*tsunagu.ProductImportRowError `json:"rowErrors"`
+	UserErrors []*tsunagu.Error                 `json:"userErrors"`
+}
+
 type InviteStaffPayload struct {
 	Invitation *tsunagu.Invitation `json:"invitation,omitempty"`
 	UserErrors []*tsunagu.Error    `json:"userErrors"`

@@ -243,19 +243,9 @@ func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreatePro
 			return err
 		}
 		p.MunicipalityID = muni
-		var row productRow
-		err = tx.GetContext(ctx, &row, `
-			INSERT INTO products AS p (facility_id, municipality_id, translations, search_text, category,
-				code, code_kind, price, tax_class, allergens, status, image_urls, name_reading)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-			RETURNING `+productColumns,
-			p.FacilityID, p.MunicipalityID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(),
-			p.Category, p.Code, p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs),
-			p.NameReading)
-		if err != nil {
+		if out, err = insertProduct(ctx, tx, p); err != nil {
 			return err
 		}
-		out = row.product(tsunagu.LocaleJA)
 		return audit(ctx, tx, audited{Action: "createProduct", ObjectType: "Product", ObjectID: int64(out.ID),
 			MunicipalityID: &out.MunicipalityID, After: out})
 	})
@@ -295,33 +285,65 @@ func (s *CatalogService) changeProduct(ctx context.Context, action string, id ts
 			return notFound(err, "", "product")
 		}
 		p, before := row.product(tsunagu.LocaleJA), row.product(tsunagu.LocaleJA)
-		u := tsunagu.UserFrom(ctx)
-		if err := tsunagu.CanEditGoodsOf(u, p.FacilityID, p.MunicipalityID); err != nil {
-			// Others cannot tell a draft they may not see from no product at all;
-			// facility staff see no other facility's products at all.
-			if u != nil && (p.Status != tsunagu.StatusActive || u.Role == tsunagu.RoleFacility) && err == tsunagu.ErrForbidden {
-				return tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such product.")
-			}
+		if err := canChangeProduct(tsunagu.UserFrom(ctx), p); err != nil {
 			return err
 		}
 		if err := change(p); err != nil {
 			return err
 		}
-		row = productRow{}
-		err = tx.GetContext(ctx, &row, `
-			UPDATE products AS p SET translations = $2, search_text = $3, category = $4, code = $5,
-				code_kind = $6, price = $7, tax_class = $8, allergens = $9, status = $10,
-				image_urls = $11, name_reading = $12, updated_at = now()
-			WHERE p.id = $1
-			RETURNING `+productColumns,
-			p.ID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(), p.Category, p.Code,
-			p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs), p.NameReading)
-		if err != nil {
+		if out, err = writeProduct(ctx, tx, p); err != nil {
 			return err
 		}
-		out = row.product(tsunagu.LocaleJA)
 		return audit(ctx, tx, audited{Action: action, ObjectType: "Product", ObjectID: int64(out.ID),
 			MunicipalityID: &out.MunicipalityID, Before: before, After: out})
 	})
 	return out, err
+}
+
+// insertProduct stores the new product p (validated, with its municipality) and
+// returns it as stored: one statement.
+func insertProduct(ctx context.Context, tx queryer, p *tsunagu.Product) (*tsunagu.Product, error) {
+	var row productRow
+	err := tx.GetContext(ctx, &row, `
+		INSERT INTO products AS p (facility_id, municipality_id, translations, search_text, category,
+			code, code_kind, price, tax_class, allergens, status, image_urls, name_reading)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		RETURNING `+productColumns,
+		p.FacilityID, p.MunicipalityID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(),
+		p.Category, p.Code, p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs),
+		p.NameReading)
+	if err != nil {
+		return nil, err
+	}
+	return row.product(tsunagu.LocaleJA), nil
+}
+
+// writeProduct stores the changed fields of product p (validated) and returns it
+// as stored: one statement.
+func writeProduct(ctx context.Context, tx queryer, p *tsunagu.Product) (*tsunagu.Product, error) {
+	var row productRow
+	err := tx.GetContext(ctx, &row, `
+		UPDATE products AS p SET translations = $2, search_text = $3, category = $4, code = $5,
+			code_kind = $6, price = $7, tax_class = $8, allergens = $9, status = $10,
+			image_urls = $11, name_reading = $12, updated_at = now()
+		WHERE p.id = $1
+		RETURNING `+productColumns,
+		p.ID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(), p.Category, p.Code,
+		p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs), p.NameReading)
+	if err != nil {
+		return nil, err
+	}
+	return row.product(tsunagu.LocaleJA), nil
+}
+
+// canChangeProduct returns nil when u edits p's facility's goods (User.EditsGoodsOf),
+// FORBIDDEN when u may see p but not change it, and NOT_FOUND when u may not see
+// it: others cannot tell a draft they may not see from no product at all, and
+// facility staff see no other facility's products at all.
+func canChangeProduct(u *tsunagu.User, p *tsunagu.Product) error {
+	err := tsunagu.CanEditGoodsOf(u, p.FacilityID, p.MunicipalityID)
+	if u != nil && (p.Status != tsunagu.StatusActive || u.Role == tsunagu.RoleFacility) && err == tsunagu.ErrForbidden {
+		return tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such product.")
+	}
+	return err
 }

@@ -209,4 +209,7 @@ type CatalogService interface {
 	// ArchiveProduct takes a product out of sale and out of the public catalog.
 	// Returns INVALID_STATE when it is archived already.
 	ArchiveProduct(ctx context.Context, id ProductID) (*Product, error)
+	// ImportProducts lists and changes products in bulk from CSV (ParseProductCSV),
+	// all rows or none: ImportErrors with every row's problems, nothing written.
+	ImportProducts(ctx context.Context, in ImportProductsInput) (*ProductImport, error)
 }
