@@ -19,6 +19,11 @@ var (
 	key    = webtest.Key
 )
 
+// setFiles chooses the files at paths in the file input sel, as the file dialog would.
+func setFiles(sel string, paths ...string) chromedp.Action[chromedp.Void] {
+	return chromedp.SetUploadFiles(chromedp.CSS(sel), paths)
+}
+
 // as is a context acting as the demo account with this e-mail.
 func (n *network) as(t *testing.T, email string) context.Context {
 	t.Helper()

@@ -86,7 +86,7 @@ func TestManagerListsAProductInChromium(t *testing.T) {
 	files := pictureFiles(t)
 	refused := func(file, want string) {
 		t.Helper()
-		b.Do("choosing "+file, chromedp.SetUploadFiles(chromedp.CSS("#p-image"), []string{files[file]}))
+		b.Do("choosing "+file, setFiles("#p-image", files[file]))
 		b.WaitText("#p-image-err", want)
 		if b.Eval(`document.getElementById("p-image").getAttribute("aria-invalid") + " " + document.getElementById("p-image").getAttribute("aria-describedby")`) != "true p-image-hint p-image-err" {
 			t.Errorf("the refusal of %s is not tied to the field", file)
@@ -95,7 +95,7 @@ func TestManagerListsAProductInChromium(t *testing.T) {
 	refused("notes.txt", "JPEG・PNG・WebP の写真を選んでください")
 	refused("huge.png", "大きすぎます")
 	refused("broken.png", "写真として読めませんでした")
-	b.Do("choosing the photo", chromedp.SetUploadFiles(chromedp.CSS("#p-image"), []string{files["photo.png"]}))
+	b.Do("choosing the photo", setFiles("#p-image", files["photo.png"]))
 	b.WaitText("#p-image-status", "写真を加えました（1600×500）")
 	if b.Eval(`String(document.getElementById("p-image-err").hidden)`) != "true" {
 		t.Error("the last refusal is still shown after a picture was added")

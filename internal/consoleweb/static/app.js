@@ -9,6 +9,7 @@ import { t, ts } from "./i18n.js";
 import { app, errorBox, field, go, placeErrors, route, show, signedOut, whenSignedOut } from "./ui.js";
 import "./home.js";
 import "./products.js";
+import "./import.js";
 import "./transfers.js";
 import "./stock.js";
 import "./settlement.js";

@@ -112,7 +112,8 @@ route(/^products$/, async (main) => {
   const exportButton = h("button", { id: "products-csv", type: "button", class: "secondary", onclick: () => exportCSV(filter(), exportButton) }, t("exportCSV"));
   main.append(
     h("h1", {}, t("productsTitle")),
-    h("p", { class: "actions" }, h("a", { id: "new-product", class: "button-link", href: "#/products/new" }, t("newProduct")), exportButton),
+    h("p", { class: "actions" }, h("a", { id: "new-product", class: "button-link", href: "#/products/new" }, t("newProduct")), exportButton,
+      h("a", { id: "import-products", class: "button-link quiet", href: "#/products/import" }, t("importCSV"))),
     form,
     count,
     table,
@@ -265,7 +266,7 @@ function pictureField(initial, name) {
 const PRODUCT = `id status category code price taxClass allergens nameReading imageUrls
   facility { id name } translations { locale name description }`;
 
-route(/^products\/(new|[^/]+)$/, async (main, m) => {
+route(/^products\/(new|(?!import$)[^/]+)$/, async (main, m) => {
   const isNew = m[1] === "new";
   const u = app.user;
   const d = await gql(
