@@ -92,6 +92,9 @@ var listWeights = map[string]listWeight{
 	"Order.qualifyingTaxes":         perRate,
 	"Order.nonQualifyingTaxes":      perRate,
 	"Order.refunds":                 {items: 20},
+	// An import's rows, and its problems (a few per row at most).
+	"ImportProductsPayload.rows":      {items: tsunagu.MaxImportRows},
+	"ImportProductsPayload.rowErrors": {items: 4 * tsunagu.MaxImportRows},
 }
 
 // isList reports whether a field returns many items: a list, or a connection.
