@@ -66,7 +66,7 @@ type auditRow struct {
 	Changes        jsonValue[[]tsunagu.FieldChange] `db:"changes"`
 }
 
-// AuditLog lists the entries the signed-in user may read, newest first.
+// AuditLog implements tsunagu.AuditService.
 func (s *AuditService) AuditLog(ctx context.Context, f tsunagu.AuditFilter, page tsunagu.PageArgs) (_ *tsunagu.Page[*tsunagu.AuditEntry], err error) {
 	defer wrap(&err, "AuditService.AuditLog")
 	u := tsunagu.UserFrom(ctx)

@@ -72,12 +72,9 @@ var errInvalidCredentials = tsunagu.Errorf(tsunagu.CodeInvalidCredentials, "inpu
 const userColumns = `u.id, u.email, u.name, u.name_reading, u.role, u.municipality_id, u.shop_id, u.facility_id,
 	u.email_verified_at IS NOT NULL AS email_verified, u.created_at`
 
-// Login checks the email and password and starts a session. Returns INVALID_EMAIL
-// (field input.email) for what is not an email address, and INVALID_CREDENTIALS for
-// a wrong email or password alike, for a disabled account and for a shopper's
-// account whose address is not confirmed yet. Failed sign-ins slow down per
-// address and network address (tsunagu.LoginBackoff): an attempt made too soon is
-// TOO_MANY_LOGIN_ATTEMPTS, its password not checked, the same whether or not the
+// Login implements tsunagu.AuthService. Failed sign-ins slow down per address and
+// network address (claimLoginAttempt, tsunagu.LoginBackoff): an attempt made too
+// soon is refused before its password is checked, the same whether or not the
 // account exists.
 func (s *AuthService) Login(ctx context.Context, in tsunagu.LoginInput) (_ *tsunagu.Session, err error) {
 	defer wrap(&err, "AuthService.Login")
@@ -157,7 +154,7 @@ func (s *AuthService) startSession(ctx context.Context, q queryer, u *tsunagu.Us
 	return &tsunagu.Session{Token: token, ExpiresAt: expires, User: u}, nil
 }
 
-// Logout revokes the token of the request. Returns UNAUTHENTICATED without one.
+// Logout implements tsunagu.AuthService in one statement.
 func (s *AuthService) Logout(ctx context.Context) (err error) {
 	defer wrap(&err, "AuthService.Logout")
 	token := tsunagu.TokenFrom(ctx)
@@ -170,8 +167,7 @@ func (s *AuthService) Logout(ctx context.Context) (err error) {
 	return err
 }
 
-// Authenticate returns the user of a live token, or UNAUTHENTICATED when the token
-// is unknown, expired or revoked, or its user is disabled.
+// Authenticate implements tsunagu.AuthService in one statement.
 func (s *AuthService) Authenticate(ctx context.Context, token string) (*tsunagu.User, error) {
 	var u tsunagu.User
 	err := s.db.q().GetContext(ctx, &u, `
@@ -283,9 +279,7 @@ func scopeMunicipality(ctx context.Context, tx queryer, m **tsunagu.Municipality
 	return nil
 }
 
-// UsersByID returns the users among ids that the signed-in user may see: themselves;
-// staff see the other staff of the network (who approved, shipped, sold); admins see
-// everyone.
+// UsersByID implements tsunagu.AuthService in one statement.
 func (s *AuthService) UsersByID(ctx context.Context, ids []tsunagu.UserID) (map[tsunagu.UserID]*tsunagu.User, error) {
 	actor := tsunagu.UserFrom(ctx)
 	if actor == nil {

@@ -16,7 +16,7 @@ var _ tsunagu.CatalogService = (*CatalogService)(nil)
 // NewCatalogService returns the catalog on db.
 func NewCatalogService(db *DB) *CatalogService { return &CatalogService{db: db} }
 
-// Municipalities lists the municipalities in ID order. Anyone may read them.
+// Municipalities implements tsunagu.CatalogService in one statement.
 func (s *CatalogService) Municipalities(ctx context.Context, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Municipality], error) {
 	if err := page.Validate(); err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func (s *CatalogService) Municipalities(ctx context.Context, page tsunagu.PageAr
 	return pageOf(municipalities(rows), page.First), nil
 }
 
-// MunicipalitiesByID returns the municipalities among ids.
+// MunicipalitiesByID implements tsunagu.CatalogService in one statement.
 func (s *CatalogService) MunicipalitiesByID(ctx context.Context, ids []tsunagu.MunicipalityID) (map[tsunagu.MunicipalityID]*tsunagu.Municipality, error) {
 	var rows []*municipalityRow
 	err := s.db.q().SelectContext(ctx, &rows, `
@@ -44,7 +44,7 @@ func (s *CatalogService) MunicipalitiesByID(ctx context.Context, ids []tsunagu.M
 
 const locationColumns = `id, municipality_id, kind, name, name_reading, facility_id, address, opening_hours, created_at, updated_at`
 
-// Locations lists locations in ID order. Anyone may read them.
+// Locations implements tsunagu.CatalogService in one statement.
 func (s *CatalogService) Locations(ctx context.Context, f tsunagu.LocationFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Location], error) {
 	if err := page.Validate(); err != nil {
 		return nil, err
@@ -62,8 +62,7 @@ func (s *CatalogService) Locations(ctx context.Context, f tsunagu.LocationFilter
 	return pageOf(ls, page.First), nil
 }
 
-// LocationsOf lists a page of the locations of each of munis that match f (whose
-// MunicipalityID is ignored), in one statement.
+// LocationsOf implements tsunagu.CatalogService in one statement (firstPages).
 func (s *CatalogService) LocationsOf(ctx context.Context, munis []tsunagu.MunicipalityID, f tsunagu.LocationFilter, page tsunagu.PageArgs) (map[tsunagu.MunicipalityID]*tsunagu.Page[*tsunagu.Location], error) {
 	if err := page.Validate(); err != nil {
 		return nil, err
@@ -85,7 +84,7 @@ func locationCond(f tsunagu.LocationFilter, a *args) string {
 	return `true`
 }
 
-// LocationsByID returns the locations among ids.
+// LocationsByID implements tsunagu.CatalogService in one statement.
 func (s *CatalogService) LocationsByID(ctx context.Context, ids []tsunagu.LocationID) (map[tsunagu.LocationID]*tsunagu.Location, error) {
 	var ls []*tsunagu.Location
 	err := s.db.q().SelectContext(ctx, &ls, `
@@ -96,7 +95,8 @@ func (s *CatalogService) LocationsByID(ctx context.Context, ids []tsunagu.Locati
 	return byID(ls, func(l *tsunagu.Location) tsunagu.LocationID { return l.ID }), nil
 }
 
-// CreateLocation implements tsunagu.CatalogService.
+// CreateLocation implements tsunagu.CatalogService: one INSERT that checks the
+// facility belongs to the municipality, and the audit entry, in one transaction.
 func (s *CatalogService) CreateLocation(ctx context.Context, l *tsunagu.Location) (err error) {
 	defer wrap(&err, "CatalogService.CreateLocation")
 	if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), l.MunicipalityID); err != nil {
@@ -121,7 +121,8 @@ func (s *CatalogService) CreateLocation(ctx context.Context, l *tsunagu.Location
 	})
 }
 
-// UpdateLocation implements tsunagu.CatalogService.
+// UpdateLocation implements tsunagu.CatalogService: the location is locked (FOR
+// UPDATE), checked, changed and audited in one transaction.
 func (s *CatalogService) UpdateLocation(ctx context.Context, in tsunagu.UpdateLocationInput) (_ *tsunagu.Location, err error) {
 	defer wrap(&err, "CatalogService.UpdateLocation")
 	out := &tsunagu.Location{}

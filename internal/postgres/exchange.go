@@ -14,20 +14,10 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// ShipTransfer ships goods of an APPROVED (or partly shipped) transfer, by a manager
-// of the source's municipality (or an admin): the quantities leave the source's stock
-// on hand (TRANSFER_OUT) and become incoming at the destination (IN_TRANSIT), in one
-// transaction with the shipment, its carrier and tracking number, and event SHIPPED.
-// Lines ship part of what is approved; without lines, everything approved and not yet
-// shipped ships.
-//
-// Returns NOT_FOUND (field "") for an unknown or invisible transfer, FORBIDDEN when the
-// user does not manage the source, INVALID_STATE when the transfer cannot ship or
-// nothing is left to ship, NOT_FOUND (input.lines.N.productId) for a product not on
-// the transfer, OUT_OF_RANGE (input.lines.N.quantity) for more than is left to ship,
-// INSUFFICIENT_STOCK when the source has less available (input.lines.N.quantity, or
-// input.transferId when the lines were left out), validation errors or
-// IDEMPOTENCY_CONFLICT; and then changes nothing.
+// ShipTransfer implements tsunagu.TransferService in one transaction (runOnce,
+// lockTransfer): the quantities leave on hand at the source (TRANSFER_OUT) and
+// become incoming at the destination (IN_TRANSIT), with the shipment and event
+// SHIPPED.
 func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.ShipTransfer")
 	return runOnce(ctx, s.db, "shipTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
@@ -151,20 +141,10 @@ func shipmentNote(carrier, tracking string) string {
 	return strings.Join(parts, ", ")
 }
 
-// ReceiveTransfer records goods arriving at the destination of a SHIPPED transfer, by
-// a clerk of that shop or a manager of its municipality (or an admin). Per line,
-// Accepted goes from incoming to on hand (TRANSFER_IN) and Short is written off
-// incoming (TRANSIT_LOSS) with its reason, kept on the line for both sides to see.
-// Without lines, everything outstanding is accepted. The transfer becomes RECEIVED
-// once every approved unit has shipped and been accounted for, and stays SHIPPED
-// otherwise; event RECEIVED notes the shortfalls.
-//
-// Returns NOT_FOUND (field "") for an unknown or invisible transfer, FORBIDDEN when
-// the user does not work at the destination, INVALID_STATE when the transfer is not
-// SHIPPED or nothing is outstanding, NOT_FOUND (input.lines.N.productId) for a product
-// not on the transfer, OUT_OF_RANGE (input.lines.N) when accepted and short exceed
-// what is outstanding (so nothing is received twice), validation errors or
-// IDEMPOTENCY_CONFLICT; and then changes nothing.
+// ReceiveTransfer implements tsunagu.TransferService in one transaction (runOnce,
+// lockTransfer): per line, Accepted moves from incoming to on hand (TRANSFER_IN)
+// and Short is written off incoming (TRANSIT_LOSS), with the receipt and event
+// RECEIVED noting the shortfalls.
 func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.ReceiveTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.ReceiveTransfer")
 	return runOnce(ctx, s.db, "receiveTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {

@@ -45,7 +45,7 @@ func facilities(rows []*facilityRow) []*tsunagu.Facility {
 	return fs
 }
 
-// Facilities lists facilities in ID order. Anyone may read them.
+// Facilities implements tsunagu.CatalogService in one statement.
 func (s *CatalogService) Facilities(ctx context.Context, f tsunagu.FacilityFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Facility], error) {
 	if err := page.Validate(); err != nil {
 		return nil, err
@@ -63,8 +63,7 @@ func (s *CatalogService) Facilities(ctx context.Context, f tsunagu.FacilityFilte
 	return pageOf(facilities(rows), page.First), nil
 }
 
-// FacilitiesOf lists a page of the facilities of each of munis that match f (whose
-// MunicipalityID is ignored), in one statement.
+// FacilitiesOf implements tsunagu.CatalogService in one statement (firstPages).
 func (s *CatalogService) FacilitiesOf(ctx context.Context, munis []tsunagu.MunicipalityID, f tsunagu.FacilityFilter, page tsunagu.PageArgs) (map[tsunagu.MunicipalityID]*tsunagu.Page[*tsunagu.Facility], error) {
 	if err := page.Validate(); err != nil {
 		return nil, err
@@ -86,7 +85,7 @@ func facilityCond(f tsunagu.FacilityFilter, a *args) string {
 	return `true`
 }
 
-// FacilitiesByID returns the facilities among ids.
+// FacilitiesByID implements tsunagu.CatalogService in one statement.
 func (s *CatalogService) FacilitiesByID(ctx context.Context, ids []tsunagu.FacilityID) (map[tsunagu.FacilityID]*tsunagu.Facility, error) {
 	var rows []*facilityRow
 	err := s.db.q().SelectContext(ctx, &rows, `
@@ -97,9 +96,8 @@ func (s *CatalogService) FacilitiesByID(ctx context.Context, ids []tsunagu.Facil
 	return byID(facilities(rows), func(f *tsunagu.Facility) tsunagu.FacilityID { return f.ID }), nil
 }
 
-// CreateFacility adds a facility to a municipality the user manages. Returns
-// UNAUTHENTICATED, FORBIDDEN, ValidationErrors, or NOT_FOUND (input.municipalityId)
-// for an unknown municipality.
+// CreateFacility implements tsunagu.CatalogService: one INSERT … SELECT from the
+// municipality (no row: NOT_FOUND), and the audit entry, in one transaction.
 func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFacilityInput) (_ *tsunagu.Facility, err error) {
 	defer wrap(&err, "CatalogService.CreateFacility")
 	if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), in.MunicipalityID); err != nil {
@@ -129,8 +127,8 @@ func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFa
 	return out, err
 }
 
-// UpdateFacility changes the given fields of a facility of a municipality the user
-// manages. Returns NOT_FOUND, FORBIDDEN or ValidationErrors, changing nothing then.
+// UpdateFacility implements tsunagu.CatalogService: the facility is locked (FOR
+// UPDATE), checked, changed and audited in one transaction.
 func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFacilityInput) (_ *tsunagu.Facility, err error) {
 	defer wrap(&err, "CatalogService.UpdateFacility")
 	var out *tsunagu.Facility

@@ -45,8 +45,8 @@ func carriedAt(shopMuni, goodsMuni string) string {
 		WHERE ap.municipality_id = ` + shopMuni + ` AND ap.partner_id = ` + goodsMuni + `))`
 }
 
-// Partners returns, for each of ms, the municipalities it is a partner of today, by
-// code, in one statement.
+// Partners implements tsunagu.CatalogService in one statement, over the view
+// active_partners.
 func (s *CatalogService) Partners(ctx context.Context, ms []tsunagu.MunicipalityID) (map[tsunagu.MunicipalityID][]*tsunagu.Municipality, error) {
 	var rows []*struct {
 		Of tsunagu.MunicipalityID

@@ -55,37 +55,13 @@ func orderLineField(i int, sub string) string { return "input.lines." + strconv.
 var errPaymentsOff = tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
 	"Card payments are not available right now; please order at the shop.")
 
-// Checkout validates the cart, reserves its stock at the shop (RESERVE movements,
-// until the reservation expires) and creates the order PENDING_PAYMENT with its
-// lines, totals and shipping fee, in one transaction; then, outside it, creates the
-// order's PaymentIntent in yen under an idempotency key derived from the order, and
-// stores its ID. A signed-in customer owns the order; anyone may read it with the
-// returned token.
-//
-// A retry with the same idempotency key (and the same cart) returns the same order,
-// token and PaymentIntent. If Stripe cannot be reached, no order is left holding
-// stock it cannot be paid for: the order is cancelled (by PAYMENT), its stock
-// released and its key forgotten, and PAYMENTS_UNAVAILABLE returned, so a retry
-// with the same key checks out afresh. A retry that runs while the first call is
-// still at Stripe creates the same PaymentIntent (one Stripe idempotency key per
-// order), but only while the order is PENDING_PAYMENT with its stock reserved and
-// the reservation not expired: otherwise it returns ORDER_EXPIRED and the shopper
-// checks out again.
-//
-// What unpaid orders may hold is bounded (tsunagu.MaxOrderLineQuantity and
-// MaxOrderUnits per order, MaxUnpaidOrders per email address and per account,
-// MaxUnpaidOrdersPerClient per network address, see checkUnpaidOrders); beyond it
-// checkout returns OUT_OF_RANGE or TOO_MANY_UNPAID_ORDERS. Staff release a
-// reservation by cancelling the order (CancelOrder).
-//
-// Returns validation errors (see CheckoutInput.Validate), NOT_FOUND
-// (input.lines.0.shopId) for an unknown shop, INVALID_INPUT (input.lines.0.shopId)
-// for a location that takes no orders, NOT_FOUND (input.lines.N.productId) for an
-// unknown or unpublished product, INVALID_STATE (input.lines.N) for an archived one,
-// INSUFFICIENT_STOCK (input.lines.N.quantity), IDEMPOTENCY_CONFLICT, ORDER_EXPIRED,
-// TOO_MANY_UNPAID_ORDERS, or PAYMENTS_UNAVAILABLE; and then holds no stock and
-// leaves no payable order (an order cancelled for PAYMENTS_UNAVAILABLE stays on
-// record, CANCELLED).
+// Checkout implements tsunagu.OrderService. One transaction (runOnce, open to
+// guests) checks the unpaid orders' bounds (checkUnpaidOrders), reserves the stock
+// (RESERVE movements) and writes the order; then, outside it, the PaymentIntent is
+// created under a Stripe idempotency key derived from the order (intentKey) and
+// stored (createIntent), so a retry that runs while the first call is still at
+// Stripe gets the same one. When Stripe cannot be reached, abandonCheckout cancels
+// the order (by PAYMENT), releases its stock and deletes its key.
 func (s *OrderService) Checkout(ctx context.Context, in tsunagu.CheckoutInput) (_ *tsunagu.Checkout, err error) {
 	defer wrap(&err, "OrderService.Checkout")
 	if s.payments == nil {

@@ -41,11 +41,9 @@ func replayOrder(ctx context.Context) func(tx queryer, id int64) (*tsunagu.Order
 	return func(tx queryer, id int64) (*tsunagu.Order, error) { return loadOrder(ctx, tx, tsunagu.OrderID(id)) }
 }
 
-// MarkOrderReady puts a paid pickup order out for collection (READY_FOR_PICKUP) and
-// writes an ORDER_READY notification to the outbox for the email sender. Returns
-// NOT_FOUND (field "") for an unknown order, FORBIDDEN for another shop's, NOT_PAID
-// for an unpaid one, INVALID_STATE for a delivery or an order past payment; and then
-// changes nothing.
+// MarkOrderReady implements tsunagu.OrderService through runOnce and orderAction
+// (the order locked); the e-mail is an ORDER_READY row in the outbox, written in
+// the same transaction.
 func (s *OrderService) MarkOrderReady(ctx context.Context, in tsunagu.OrderActionInput) (_ *tsunagu.Order, err error) {
 	defer wrap(&err, "OrderService.MarkOrderReady")
 	return runOnce(ctx, s.db, "markOrderReady", &in, orderAction(ctx, in.OrderID, tsunagu.EventMarkReady, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
@@ -57,10 +55,10 @@ func (s *OrderService) MarkOrderReady(ctx context.Context, in tsunagu.OrderActio
 	}))
 }
 
-// ShipOrder sends a paid delivery order with a carrier and tracking number: its
-// goods leave the shop through the ledger (ORDER_FULFILLED, owned by each line's
-// facility) and an ORDER_SHIPPED notification is written. Returns REQUIRED
-// (input.carrier), TOO_LONG, and the errors of MarkOrderReady.
+// ShipOrder implements tsunagu.OrderService through runOnce and orderAction (the
+// order locked): the goods leave through the ledger (ORDER_FULFILLED, owned by each
+// line's facility), and an ORDER_SHIPPED row goes into the outbox, in the same
+// transaction.
 func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput) (_ *tsunagu.Order, err error) {
 	defer wrap(&err, "OrderService.ShipOrder")
 	return runOnce(ctx, s.db, "shipOrder", &in, orderAction(ctx, in.OrderID, tsunagu.EventShip, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
@@ -76,11 +74,9 @@ func (s *OrderService) ShipOrder(ctx context.Context, in tsunagu.ShipOrderInput)
 	}))
 }
 
-// CompleteOrder records the handover: a pickup order (ready, or paid and collected
-// at once) has its goods leave the shop through the ledger (ORDER_FULFILLED, owned by
-// each line's facility); a shipped order is delivered. Returns NOT_PAID for an unpaid
-// order, INVALID_STATE for one not yet shipped or past completion, and the errors of
-// MarkOrderReady.
+// CompleteOrder implements tsunagu.OrderService through runOnce and orderAction
+// (the order locked); goods still committed leave through the ledger
+// (ORDER_FULFILLED, owned by each line's facility).
 func (s *OrderService) CompleteOrder(ctx context.Context, in tsunagu.OrderActionInput) (_ *tsunagu.Order, err error) {
 	defer wrap(&err, "OrderService.CompleteOrder")
 	return runOnce(ctx, s.db, "completeOrder", &in, orderAction(ctx, in.OrderID, tsunagu.EventComplete, func(tx queryer, o *tsunagu.Order, next tsunagu.OrderStatus) (*tsunagu.Order, error) {
@@ -101,18 +97,12 @@ func (s *OrderService) takeStock(ctx context.Context, tx queryer, o *tsunagu.Ord
 	return moveOrderStock(ctx, tx, o, lines, true)
 }
 
-// CancelOrder cancels an order before fulfilment (pending, paid or ready): its stock
-// goes back on the shelf, an ORDER_CANCELLED notification is written, and what
-// Stripe captured and was not given back is refunded in full: the refund is
-// recorded in the same transaction, then Stripe is asked (and the refund retrier
-// asks again if that fails). A payment that succeeds after the cancellation is
-// refunded by ApplyPaymentEvent. An unpaid order's PaymentIntent is cancelled at Stripe. A retry
-// with the same idempotency key returns the order and asks Stripe again for a
-// refund that did not go through.
-//
-// Returns INVALID_STATE for an order shipped, completed or cancelled already,
-// IDEMPOTENCY_CONFLICT, PAYMENTS_UNAVAILABLE when the refund is recorded but Stripe
-// failed (retry with the same key), and the errors of MarkOrderReady.
+// CancelOrder implements tsunagu.OrderService. One transaction (runOnce) locks the
+// order, releases its stock, records the refund (refundCovered, outside money
+// first), the status, the audit entry and an ORDER_CANCELLED row in the outbox;
+// after it commits, an unpaid order's PaymentIntent is cancelled and pending
+// refunds are sent to Stripe (sendPendingRefunds), which the refund retrier asks
+// again should that fail.
 func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderInput) (_ *tsunagu.Order, err error) {
 	defer wrap(&err, "OrderService.CancelOrder")
 	wasUnpaid := false
@@ -185,35 +175,12 @@ func (s *OrderService) CancelOrder(ctx context.Context, in tsunagu.CancelOrderIn
 	return out, nil
 }
 
-// RefundOrder gives back money for some lines of a paid order, or (no lines)
-// everything not yet refunded, shipping included; refunding the last units of the
-// order also gives back its shipping fee. Units not yet handed over go back on the
-// shelf. The refund is recorded PENDING in one transaction, with the lines' refunded
-// quantities and an ORDER_REFUNDED notification; an order refunded in full becomes
-// REFUNDED. Then Stripe is asked under an idempotency key derived from the refund,
-// and the refund becomes SUCCEEDED or FAILED. A retry with the same idempotency key
-// returns the same refund, asking Stripe again if it had not succeeded.
-//
-// Money refunded in Stripe's dashboard (recorded by the webhook as outside refunds
-// without lines, the order flagged) that no line accounts for yet pays for the
-// lines asked first: they are recorded on the outside refunds, with their amounts
-// (tsunagu.CoverRefund), their units handled as any refunded unit, and settlement
-// counts them at the outside refund's time; only the rest is a new refund asked of
-// Stripe. The refund returned is that new one, or, when the outside money paid for
-// everything, the last outside refund given lines (no e-mail then: no money
-// moved). The payment flag is cleared once all outside money is attributed; lines
-// worth less leave the rest unattributed and the flag set.
-//
-// Refunds give back from what Stripe captured (Order.Captured − Refunded), not from
-// the order's total: a flagged capture that sold no goods (a payment after the
-// order was cancelled) is refunded whole, without lines, should its automatic
-// refund not have been recorded.
-//
-// Returns validation errors, NOT_FOUND (field "") for an unknown order, FORBIDDEN for
-// another shop's, NOT_PAID for an order Stripe took nothing for, NOT_FOUND
-// (input.lines.N.lineNumber), OVER_REFUND (input.lines.N.quantity, or input.lines
-// when nothing is left), IDEMPOTENCY_CONFLICT, and then changes nothing; or
-// PAYMENTS_UNAVAILABLE when the refund is recorded but Stripe failed.
+// RefundOrder implements tsunagu.OrderService. One transaction (runOnce,
+// refundOrderTx) records the refund PENDING with the lines' refunded quantities,
+// the outside refunds it covers (tsunagu.CoverRefund, counted by settlement at the
+// outside refund's time), the audit entry and an ORDER_REFUNDED row in the outbox;
+// then Stripe is asked under an idempotency key derived from the refund, and the
+// refund becomes SUCCEEDED or FAILED (the refund retrier asks again).
 func (s *OrderService) RefundOrder(ctx context.Context, in tsunagu.RefundOrderInput) (_ *tsunagu.OrderRefund, err error) {
 	defer wrap(&err, "OrderService.RefundOrder")
 	load := func(tx queryer, id int64) (r orderRefunded, err error) {

@@ -12,30 +12,24 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// ApplyPaymentEvent applies a verified Stripe event about an order's PaymentIntent,
-// once: the event's ID is stored in the same transaction as its effect, so a
-// redelivery (even a concurrent one) does nothing. Events that arrive late are
-// harmless (see tsunagu.NextOrderStatus).
+// ApplyPaymentEvent implements tsunagu.OrderService. The event's ID is stored in
+// the same transaction as its effect, so a redelivery, even a concurrent one, finds
+// it and does nothing; the order is locked by its PaymentIntent
+// (lockOrderOfIntent).
 //
 //   - payment_intent.succeeded: what Stripe received (amount_received) is recorded
-//     as the order's Captured, whatever happens next. For the order's amount in yen:
-//     PENDING_PAYMENT → PAID, the reserved stock committed to the order. An order
-//     the sweeper cancelled because its reservation expired is taken up again if its
-//     stock can be reserved once more. Otherwise (the goods are gone, the order was
-//     cancelled by staff or by Stripe, or the payment is of another amount or
-//     currency) the order is flagged (PaymentFlag), never paid, keeps its status and
-//     cancel reason, and what was captured is refunded: the refund is recorded in
-//     the same transaction, then Stripe is asked after it commits (and the refund
-//     retrier asks again if that fails).
-//   - payment_intent.payment_failed: the order stays PENDING_PAYMENT with the error,
-//     so the shopper may try again until the reservation expires.
-//   - payment_intent.canceled: a pending order is cancelled and its stock released.
-//   - charge.refunded: a refund made in Stripe, outside Tsunagu, is recorded once
-//     (see refundedOutside); one reported before the payment it refunds returns an
-//     error, so that Stripe delivers it again.
-//
-// An event about no order of ours is recorded and logged. Errors are the database's,
-// and the early refund's: the webhook answers 500 and Stripe delivers the event again.
+//     as the order's Captured, whatever happens next. For the order's amount in
+//     yen: PENDING_PAYMENT → PAID, the reserved stock committed. An order the
+//     sweeper released is taken up again if its stock can be reserved once more
+//     (paidAfterExpiry). Otherwise the order is flagged (PaymentFlag), keeps its
+//     status and cancel reason, and the refund of what was captured is recorded in
+//     the same transaction and sent to Stripe after it commits (refundFlagged).
+//   - payment_intent.payment_failed: the error is recorded on the pending order.
+//   - payment_intent.canceled: a pending order is cancelled and its stock released
+//     (cancelUnpaid).
+//   - charge.refunded: the refund is recorded once (refundedOutside); one reported
+//     before the payment it refunds returns an error, so that Stripe delivers it
+//     again.
 func (s *OrderService) ApplyPaymentEvent(ctx context.Context, e tsunagu.PaymentEvent) (err error) {
 	defer wrap(&err, "OrderService.ApplyPaymentEvent")
 	var refundOf *tsunagu.Order
@@ -287,12 +281,10 @@ func (s *OrderService) cancelUnpaid(ctx context.Context, tx queryer, o *tsunagu.
 	return err
 }
 
-// ReleaseExpired cancels up to limit orders still unpaid whose reservation ended
-// before now, puts their stock back (RELEASE) and then asks Stripe to cancel their
-// PaymentIntents. Several processes may run it at once: each takes the orders it
+// ReleaseExpired implements tsunagu.OrderService. Each process takes the orders it
 // locks and skips those locked by another (FOR UPDATE SKIP LOCKED), and a webhook
-// that is paying an order holds its lock, so an order is either paid or released,
-// never both. A payment that still succeeds later is handled by ApplyPaymentEvent.
+// paying an order holds its lock; the stock goes back (RELEASE) in that
+// transaction, and Stripe is asked to cancel the PaymentIntents after it commits.
 func (s *OrderService) ReleaseExpired(ctx context.Context, now time.Time, limit int) (int, error) {
 	var orders []*tsunagu.Order
 	err := s.db.transact(ctx, func(tx queryer) error {

@@ -38,7 +38,7 @@ func loadOrderRefund(ctx context.Context, tx queryer, id tsunagu.OrderRefundID) 
 	return &r, nil
 }
 
-// OrdersByID returns the orders among ids that the user may see.
+// OrdersByID implements tsunagu.OrderService in one statement (orderVisibleTo).
 func (s *OrderService) OrdersByID(ctx context.Context, ids []tsunagu.OrderID) (map[tsunagu.OrderID]*tsunagu.Order, error) {
 	var a args
 	q := `SELECT ` + orderColumns + ` FROM orders o WHERE o.id = ANY(` + a.add(int64s(ids)) + `) AND ` +
@@ -50,10 +50,9 @@ func (s *OrderService) OrdersByID(ctx context.Context, ids []tsunagu.OrderID) (m
 	return byID(orders, func(o *tsunagu.Order) tsunagu.OrderID { return o.ID }), nil
 }
 
-// OrderByToken returns the order a checkout's token opens, to anyone who has it:
-// the order the token names whose stored hash it matches (compared in constant
-// time), or, for a token from before tokens were derived, the order that stores
-// it. Returns NOT_FOUND (field "") for any other token.
+// OrderByToken implements tsunagu.OrderService in one statement: a derived token
+// names its order, whose stored hash it must match (compared in constant time); a
+// token from before tokens were derived is looked up by its hash.
 func (s *OrderService) OrderByToken(ctx context.Context, token string) (*tsunagu.Order, error) {
 	token = strings.TrimSpace(token)
 	if token == "" || len(token) > 100 {
@@ -79,11 +78,7 @@ func (s *OrderService) OrderByToken(ctx context.Context, token string) (*tsunagu
 	return &o.Order, nil
 }
 
-// Orders lists the orders the user may see that match f, newest first; the page key
-// is the order ID. Staff see their shops' orders (see shopVisibleTo), customers their
-// own once their address is verified (their order history). Returns
-// UNAUTHENTICATED for an anonymous request, EMAIL_NOT_VERIFIED for a shopper whose
-// address is not verified yet, OUT_OF_RANGE (first).
+// Orders implements tsunagu.OrderService in one statement (orderVisibleTo).
 func (s *OrderService) Orders(ctx context.Context, f tsunagu.OrderFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Order], error) {
 	u := tsunagu.UserFrom(ctx)
 	if u == nil {
@@ -120,9 +115,7 @@ func (s *OrderService) Orders(ctx context.Context, f tsunagu.OrderFilter, page t
 	return pageOf(orders, page.First), nil
 }
 
-// OrderLines returns the lines of the orders among ids, in line order. It checks no
-// visibility: the IDs are those of orders the caller could see (an order read by its
-// token has no user to check against).
+// OrderLines implements tsunagu.OrderService in one statement.
 func (s *OrderService) OrderLines(ctx context.Context, ids []tsunagu.OrderID) (map[tsunagu.OrderID][]*tsunagu.OrderLine, error) {
 	var lines []*tsunagu.OrderLine
 	err := s.db.q().SelectContext(ctx, &lines, `SELECT `+orderLineColumns+` FROM order_lines ol
@@ -133,8 +126,7 @@ func (s *OrderService) OrderLines(ctx context.Context, ids []tsunagu.OrderID) (m
 	return groupPOS(lines, func(l *tsunagu.OrderLine) tsunagu.OrderID { return l.OrderID }), nil
 }
 
-// OrderRefunds returns the refunds of the orders among ids, oldest first; like
-// OrderLines it trusts the caller with the IDs.
+// OrderRefunds implements tsunagu.OrderService in one statement.
 func (s *OrderService) OrderRefunds(ctx context.Context, ids []tsunagu.OrderID) (map[tsunagu.OrderID][]*tsunagu.OrderRefund, error) {
 	var rs []*tsunagu.OrderRefund
 	err := s.db.q().SelectContext(ctx, &rs, `SELECT `+orderRefundColumns+` FROM order_refunds r
@@ -145,8 +137,7 @@ func (s *OrderService) OrderRefunds(ctx context.Context, ids []tsunagu.OrderID) 
 	return groupPOS(rs, func(r *tsunagu.OrderRefund) tsunagu.OrderID { return r.OrderID }), nil
 }
 
-// ShippingRules returns the delivery fees of the shops among ids that have receipt
-// settings; they are public, like the prices.
+// ShippingRules implements tsunagu.OrderService in one statement.
 func (s *OrderService) ShippingRules(ctx context.Context, ids []tsunagu.LocationID) (map[tsunagu.LocationID]*tsunagu.ShippingRule, error) {
 	var rows []*struct {
 		LocationID tsunagu.LocationID
@@ -164,9 +155,8 @@ func (s *OrderService) ShippingRules(ctx context.Context, ids []tsunagu.Location
 	return out, nil
 }
 
-// SetShippingRule sets a shop's delivery fee. Returns UNAUTHENTICATED, NOT_FOUND
-// (field "") for a location without shop settings, FORBIDDEN but for the managers of
-// the shop's municipality and admins, OUT_OF_RANGE (input.fee, input.freeAbove).
+// SetShippingRule implements tsunagu.OrderService: the shop's row is locked (FOR
+// UPDATE), checked, changed and audited in one transaction.
 func (s *OrderService) SetShippingRule(ctx context.Context, in tsunagu.SetShippingRuleInput) (_ *tsunagu.ShippingRule, err error) {
 	defer wrap(&err, "OrderService.SetShippingRule")
 	u, err := tsunagu.RequireStaff(ctx)

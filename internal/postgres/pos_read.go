@@ -10,11 +10,7 @@ import (
 const saleLineColumns = `sl.sale_id, sl.line_number, sl.product_id, sl.owner_facility_id, sl.name, sl.code,
 	sl.unit_price, sl.quantity, sl.tax_class, sl.qualified, sl.refunded`
 
-// Sales lists the sales the user may see that match f, newest first; the page key is
-// the sale ID. A clerk sees their own shop's sales, a manager those of their
-// municipality's shops, an admin all. The payment method filter keeps sales with a
-// payment of that method. Returns UNAUTHENTICATED, FORBIDDEN (customers) or
-// OUT_OF_RANGE (first).
+// Sales implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) Sales(ctx context.Context, f tsunagu.SaleFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Sale], error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
@@ -51,8 +47,8 @@ func (s *POSService) Sales(ctx context.Context, f tsunagu.SaleFilter, page tsuna
 	return pageOf(sales, page.First), nil
 }
 
-// SoldLines implements tsunagu.POSService. A line is visible with its sale
-// (shopVisibleTo) or to the staff of the facility that owned the goods
+// SoldLines implements tsunagu.POSService in one statement. A line is visible with
+// its sale (shopVisibleTo) or to the staff of the facility that owned the goods
 // (ofFacility): the one rule of each role, nothing new for this list.
 func (s *POSService) SoldLines(ctx context.Context, f tsunagu.SoldLineFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.SoldLine], error) {
 	u, err := tsunagu.RequireStaff(ctx)
@@ -98,7 +94,7 @@ func (s *POSService) SoldLines(ctx context.Context, f tsunagu.SoldLineFilter, pa
 	return pageOf(out, page.First), nil
 }
 
-// SalesByID returns the sales among ids that the user may see.
+// SalesByID implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) SalesByID(ctx context.Context, ids []tsunagu.SaleID) (map[tsunagu.SaleID]*tsunagu.Sale, error) {
 	var a args
 	q := `SELECT ` + saleColumns + ` FROM sales s WHERE s.id = ANY(` + a.add(int64s(ids)) + `) AND ` +
@@ -110,10 +106,8 @@ func (s *POSService) SalesByID(ctx context.Context, ids []tsunagu.SaleID) (map[t
 	return byID(sales, func(s *tsunagu.Sale) tsunagu.SaleID { return s.ID }), nil
 }
 
-// SaleByReceiptNumber returns the sale with a receipt number at a shop, or the sale
-// a refund with that number gave money back for (sales and refunds share a shop's
-// numbers, and a buyer brings back either slip). Returns NOT_FOUND (field "") when
-// there is none or the user may not see it.
+// SaleByReceiptNumber implements tsunagu.POSService in one statement, over the
+// sales' and the refunds' numbers.
 func (s *POSService) SaleByReceiptNumber(ctx context.Context, shop tsunagu.LocationID, number int64) (*tsunagu.Sale, error) {
 	a := args{shop, number}
 	var sale tsunagu.Sale
@@ -127,7 +121,7 @@ func (s *POSService) SaleByReceiptNumber(ctx context.Context, shop tsunagu.Locat
 	return &sale, nil
 }
 
-// SaleLines returns the lines of the visible sales among ids, in line order.
+// SaleLines implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) SaleLines(ctx context.Context, ids []tsunagu.SaleID) (map[tsunagu.SaleID][]*tsunagu.SaleLine, error) {
 	var a args
 	q := `SELECT ` + saleLineColumns + ` FROM sale_lines sl JOIN sales s ON s.id = sl.sale_id
@@ -140,8 +134,7 @@ func (s *POSService) SaleLines(ctx context.Context, ids []tsunagu.SaleID) (map[t
 	return groupPOS(lines, func(l *tsunagu.SaleLine) tsunagu.SaleID { return l.SaleID }), nil
 }
 
-// SalePayments returns the payments of the visible sales among ids, in the order they
-// were given.
+// SalePayments implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) SalePayments(ctx context.Context, ids []tsunagu.SaleID) (map[tsunagu.SaleID][]*tsunagu.Payment, error) {
 	var a args
 	q := `SELECT sp.sale_id, sp.method, sp.amount, sp.tendered, sp.change, sp.reference
@@ -162,7 +155,7 @@ func (s *POSService) SalePayments(ctx context.Context, ids []tsunagu.SaleID) (ma
 	return out, nil
 }
 
-// Refunds returns the refunds of the visible sales among ids, oldest first.
+// Refunds implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) Refunds(ctx context.Context, ids []tsunagu.SaleID) (map[tsunagu.SaleID][]*tsunagu.Refund, error) {
 	var a args
 	q := `SELECT ` + refundColumns + ` FROM refunds r
@@ -175,7 +168,7 @@ func (s *POSService) Refunds(ctx context.Context, ids []tsunagu.SaleID) (map[tsu
 	return groupPOS(rs, func(r *tsunagu.Refund) tsunagu.SaleID { return r.SaleID }), nil
 }
 
-// RefundLines returns the lines of the visible refunds among ids, in line order.
+// RefundLines implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) RefundLines(ctx context.Context, ids []tsunagu.RefundID) (map[tsunagu.RefundID][]*tsunagu.RefundLine, error) {
 	var a args
 	q := `SELECT rl.refund_id, rl.line_number, rl.quantity, rl.amount

@@ -11,26 +11,10 @@ import (
 const refundColumns = `r.id, r.sale_id, r.shop_id, r.session_id, r.receipt_number, r.total, r.method,
 	r.reason, r.created_by, r.created_at`
 
-// RefundSale pays back all or some of a sale, later, at the shop that sold it, from an
-// open session of that shop (input.sessionId, which may be another register's or a
-// later day's). Each refunded item is paid back at the price it was sold for, its
-// stock goes back on the shelf through the ledger (REFUND, under the sale's document),
-// the sale's lines count what has been refunded and the sale itself stays as it was.
-// The refund takes the shop's next receipt number, by the transaction's last
-// statement as a sale does. A repeated idempotency key returns the first refund.
-//
-// Lines default to everything not yet refunded. How the money goes back
-// (refundPayments): CASH pays it all in cash; ORIGINAL pays the sale's card,
-// e-money and QR payments back first, in the order they were made, each up to what it
-// paid less what earlier refunds gave back to it, and the rest in cash.
-//
-// Returns validation errors, NOT_FOUND (field "") for an unknown sale, FORBIDDEN for
-// another shop's sale or session, INVALID_STATE (input.saleId) for a voided sale,
-// NOT_FOUND (input.sessionId) for an unknown session, INVALID_INPUT (input.sessionId)
-// for a session of another shop, NO_OPEN_SESSION (input.sessionId) for a closed one,
-// NOT_FOUND (input.lines.N.lineNumber) for a line the sale does not have, OVER_REFUND
-// (input.lines.N.quantity, or input.lines when nothing is left) for more than was sold
-// and not yet refunded, or IDEMPOTENCY_CONFLICT; and then changes nothing.
+// RefundSale implements tsunagu.POSService in one transaction (runOnce,
+// refundSaleTx): the stock goes back under the sale's document (REFUND), the money
+// by refundPayments, and the receipt number is taken by the transaction's last
+// statement, as a sale's is.
 func (s *POSService) RefundSale(ctx context.Context, in tsunagu.RefundSaleInput) (_ *tsunagu.Refund, err error) {
 	defer wrap(&err, "POSService.RefundSale")
 	return runOnce(ctx, s.db, "refundSale", &in, once[*tsunagu.Refund]{
@@ -220,8 +204,7 @@ func refundPayments(method tsunagu.RefundMethod, total int64, paid []methodPaid)
 	return out
 }
 
-// Refund returns refund id to those who may see its shop's sales, for node(id);
-// NOT_FOUND (field "") when there is none or the user may not see it.
+// Refund implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) Refund(ctx context.Context, id tsunagu.RefundID) (_ *tsunagu.Refund, err error) {
 	defer wrap(&err, "POSService.Refund")
 	a := args{id}

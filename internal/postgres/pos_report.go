@@ -26,19 +26,7 @@ const (
 const expectedCashQuery = `SELECT rs.opening_float + ` + cashSalesSQL + ` - ` + cashRefundsSQL + ` + ` +
 	cashInSQL + ` - ` + cashOutSQL + ` FROM register_sessions rs WHERE rs.id = $1`
 
-// Report returns the close report (Z report) of a register session the user works at,
-// from aggregates over the session's rows in one statement, whatever the number of
-// sales. Sales are the session's; refunds are those made in the session (also of
-// earlier sales), so the report matches the cash that moved through this drawer. By
-// payment method: each method's takings of completed sales less what refunds made in
-// the session paid back by it; Count is the number of sale payments. By tax rate: the
-// net takings (completed sales less refunds) per tax class, the tax computed once per
-// rate over that total with the rounding the session opened with, split into
-// qualifying and non-qualifying goods, with the sums of the taxes the receipts
-// printed beside (tsunagu.SessionTaxes). Counted cash and over/short are set
-// once the session is closed.
-//
-// Returns NOT_FOUND (field "") for an unknown session or one the user does not work at.
+// Report implements tsunagu.POSService through Reports.
 func (s *POSService) Report(ctx context.Context, session tsunagu.SessionID) (*tsunagu.ZReport, error) {
 	zs, err := s.Reports(ctx, []tsunagu.SessionID{session})
 	if err != nil {
@@ -50,8 +38,9 @@ func (s *POSService) Report(ctx context.Context, session tsunagu.SessionID) (*ts
 	return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such register session.")
 }
 
-// Reports returns the reports of many sessions, as Report does, in one statement;
-// sessions the user does not work at are left out.
+// Reports implements tsunagu.POSService in one statement of aggregates over the
+// sessions' rows, whatever the number of sales; Count by payment method is the
+// number of sale payments.
 func (s *POSService) Reports(ctx context.Context, sessions []tsunagu.SessionID) (map[tsunagu.SessionID]*tsunagu.ZReport, error) {
 	a := args{int64s(sessions)}
 	var rows []*struct {
@@ -154,18 +143,7 @@ func (s *POSService) Reports(ctx context.Context, sessions []tsunagu.SessionID) 
 	return out, nil
 }
 
-// Receipt builds the receipt of a sale the user may see, from the rows stored when it
-// was made: a qualified simplified invoice issued by the shop's operator, with the
-// goods of consignors that are not registered issuers totalled apart. For a voided
-// sale it is the void receipt (VOID, dated when it was voided, with the original
-// sale's number and date, and the payments given back; it has no number of its own).
-// With refund set, it is that refund's receipt (REFUND, the refunded quantities, the
-// money paid back, its own number, the original sale's number and date). The issuer
-// and the rounding are the shop's as they were when the session of the sale (or of
-// the refund) opened.
-//
-// Returns NOT_FOUND (field "") for an unknown sale or one the user may not see, or a
-// refund that is not the sale's.
+// Receipt implements tsunagu.POSService through Receipts.
 func (s *POSService) Receipt(ctx context.Context, sale tsunagu.SaleID, refund *tsunagu.RefundID) (*tsunagu.Receipt, error) {
 	k := tsunagu.ReceiptKey{Sale: sale}
 	if refund != nil {
@@ -181,8 +159,9 @@ func (s *POSService) Receipt(ctx context.Context, sale tsunagu.SaleID, refund *t
 	return nil, tsunagu.Errorf(tsunagu.CodeNotFound, "", "There is no such receipt.")
 }
 
-// Receipts builds the receipts of keys, as Receipt does, in one statement; keys the
-// user may not see, or with a refund that is not the sale's, are left out.
+// Receipts implements tsunagu.POSService in one statement, from the rows stored
+// when each sale or refund was made and the issuer and rounding its session opened
+// with.
 func (s *POSService) Receipts(ctx context.Context, keys []tsunagu.ReceiptKey) (map[tsunagu.ReceiptKey]*tsunagu.Receipt, error) {
 	sales, refunds := make([]int64, len(keys)), make([]int64, len(keys))
 	for i, k := range keys {

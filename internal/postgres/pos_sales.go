@@ -16,34 +16,16 @@ const saleColumns = `s.id, s.shop_id, s.register_id, s.session_id, coalesce(s.re
 // saleLineField names a field of line i of the input, as in "input.lines.2.quantity".
 func saleLineField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }
 
-// CreateSale sells goods in an open register session of a shop the user works at, in
-// one transaction: it takes the stock out at the shop through the ledger (reason
-// SALE, owned by each product's facility), records lines as sold (name, code, price,
-// tax class and whether the owner is a registered invoice issuer are copied), the
-// payments with the cash change, and takes the shop's next receipt number. A repeated
-// idempotency key returns the first sale and sells nothing.
-//
-// Lines name a product by ID or by scanned code and stay as scanned (the same product
-// on two lines is two lines). The payments must cover the total exactly; cash may be
-// tendered above its amount and the difference is the change.
-//
-// The number of statements does not depend on the number of lines: BEGIN, the key
-// with the session (FOR SHARE, drawing the sale ID) and every line's product, the
-// sale with its stock (guarded), lines, payments, receipt number and the key's
-// result, COMMIT: four (a sale refused for stock runs one more read, to say how much
-// there is; a key used before, one to read its first result). A key reused for a request
-// naming a session that does not exist gets NOT_FOUND, as that request alone would. The
-// receipt number is taken by the sale's last statement, so concurrent sales at one
-// shop wait for each other only from there to commit; and a sale that fails rolls its
-// number back with everything else: the numbers have no gaps.
-//
-// Returns validation errors, INVALID_JAN (input.lines.N.code), NOT_FOUND (field "")
-// for an unknown session, FORBIDDEN for another shop's, NO_OPEN_SESSION
-// (input.sessionId) for a closed one, NOT_FOUND (input.lines.N.productId or
-// input.lines.N.code) for an unknown product, INVALID_STATE (input.lines.N) for a
-// draft or archived one, PAYMENT_MISMATCH (input.payments), INSUFFICIENT_STOCK
-// (input.lines.N.quantity of the product's first line) or IDEMPOTENCY_CONFLICT; and
-// then changes nothing.
+// CreateSale implements tsunagu.POSService in one transaction, whose number of
+// statements does not depend on the number of lines: BEGIN, the key with the
+// session (FOR SHARE, drawing the sale ID) and every line's product, the sale with
+// its stock (guarded), lines, payments, receipt number and the key's result,
+// COMMIT: four (a sale refused for stock runs one more read, to say how much there
+// is; a key used before, one to read its first result). A key reused for a request
+// naming a session that does not exist gets NOT_FOUND, as that request alone would.
+// The receipt number is taken by the sale's last statement, so concurrent sales at
+// one shop wait for each other only from there to commit; and a sale that fails
+// rolls its number back with everything else: the numbers have no gaps.
 func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput) (_ *tsunagu.Sale, err error) {
 	defer wrap(&err, "POSService.CreateSale")
 	var ids []int64
@@ -350,16 +332,9 @@ func lockSale(ctx context.Context, tx queryer, u *tsunagu.User, id tsunagu.SaleI
 	return &sale, nil
 }
 
-// VoidSale cancels a whole sale of a session that is still open (a mistake at the
-// counter): the sale becomes VOIDED with who, when and why, its stock goes back on
-// the shelf through the ledger (SALE_VOID), and its lines and payments stay as they
-// were. The money goes back as it came; the session's report counts the void apart.
-// A repeated idempotency key returns the voided sale.
-//
-// Returns validation errors (input.idempotencyKey, input.reason), NOT_FOUND (field
-// "") for an unknown sale, FORBIDDEN for another shop's, INVALID_STATE (input.saleId)
-// when it is voided already, has refunds, or belongs to a closed session (refund it
-// instead), or IDEMPOTENCY_CONFLICT; and then changes nothing.
+// VoidSale implements tsunagu.POSService in one transaction (runOnce): the sale is
+// locked and its session shared (lockSale), so the session cannot close meanwhile,
+// and the stock goes back through the ledger (SALE_VOID).
 func (s *POSService) VoidSale(ctx context.Context, in tsunagu.VoidSaleInput) (_ *tsunagu.Sale, err error) {
 	defer wrap(&err, "POSService.VoidSale")
 	return runOnce(ctx, s.db, "voidSale", &in, once[*tsunagu.Sale]{

@@ -79,15 +79,10 @@ func sessionOnce(ctx context.Context, do func(tx queryer, u *tsunagu.User) (*tsu
 	}
 }
 
-// OpenRegisterSession opens a register with a cash float, by someone who works at its
-// shop. A register has at most one open session. A repeated idempotency key returns
-// the session the first call opened (as it is now), so a retry after a lost answer
-// never reports the register as open already.
-//
-// Returns the errors of OpenSessionInput.Validate (input.openingFloat,
-// input.idempotencyKey), NOT_FOUND (field "") for an unknown register, FORBIDDEN for
-// another shop's, INVALID_STATE (input.registerId) when the register is open already,
-// or IDEMPOTENCY_CONFLICT; and then changes nothing.
+// OpenRegisterSession implements tsunagu.POSService in one transaction (runOnce).
+// The register is read FOR SHARE, so a retirement (FOR UPDATE) waits for the
+// session or sees it; the unique index register_sessions_one_open decides between
+// two clerks opening the same register at once.
 func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSessionInput) (_ *tsunagu.RegisterSession, err error) {
 	defer wrap(&err, "POSService.OpenRegisterSession")
 	return runOnce(ctx, s.db, "openRegisterSession", &in, sessionOnce(ctx, func(tx queryer, u *tsunagu.User) (*tsunagu.RegisterSession, error) {
@@ -126,16 +121,9 @@ func (s *POSService) OpenRegisterSession(ctx context.Context, in tsunagu.OpenSes
 	}))
 }
 
-// CloseRegisterSession closes an open session with the cash counted, as a total or by
-// denomination. The session is read-only from then on and its report final. The
-// session row is locked for the close, so sales, voids and refunds still running in
-// it finish first and none starts after. A repeated idempotency key returns the
-// session the first call closed.
-//
-// Returns the errors of CloseSessionInput.Validate, NOT_FOUND (field "") for an
-// unknown session, FORBIDDEN for another shop's, INVALID_STATE (input.sessionId) when
-// it is closed already or a Terminal card sale in it is still pending, or
-// IDEMPOTENCY_CONFLICT; and then changes nothing.
+// CloseRegisterSession implements tsunagu.POSService in one transaction (runOnce)
+// that locks the session row for the close, so sales, voids and refunds still
+// running in it (which share that lock) finish first and none starts after.
 func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseSessionInput) (_ *tsunagu.RegisterSession, err error) {
 	defer wrap(&err, "POSService.CloseRegisterSession")
 	return runOnce(ctx, s.db, "closeRegisterSession", &in, sessionOnce(ctx, func(tx queryer, u *tsunagu.User) (*tsunagu.RegisterSession, error) {
@@ -179,18 +167,9 @@ func (s *POSService) CloseRegisterSession(ctx context.Context, in tsunagu.CloseS
 
 const cashMovementColumns = `cm.id, cm.session_id, cm.type, cm.amount, cm.reason, cm.actor_id, cm.at`
 
-// RecordCashMovement pays cash into (IN) or takes it out of (OUT) an open session,
-// with a reason. A repeated idempotency key returns the first movement.
-//
-// OUT may take at most the cash the drawer should hold at that moment: the report's
-// expected cash (float + cash sales − cash refunds + cash in − cash out). The session
-// is locked alone for it, so sales and refunds running in it are counted first.
-//
-// Returns validation errors (input.type, input.amount, input.reason,
-// input.idempotencyKey), NOT_FOUND (field "") for an unknown session, FORBIDDEN for
-// another shop's, NO_OPEN_SESSION (input.sessionId) for a closed one, OUT_OF_RANGE
-// (input.amount) for taking out more than the drawer holds, or IDEMPOTENCY_CONFLICT;
-// and then changes nothing.
+// RecordCashMovement implements tsunagu.POSService in one transaction (runOnce)
+// that locks the session alone, so that sales and refunds running in it are counted
+// before OUT is checked against the expected cash.
 func (s *POSService) RecordCashMovement(ctx context.Context, in tsunagu.RecordCashMovementInput) (_ *tsunagu.CashMovement, err error) {
 	defer wrap(&err, "POSService.RecordCashMovement")
 	return runOnce(ctx, s.db, "recordCashMovement", &in, once[*tsunagu.CashMovement]{
@@ -231,7 +210,7 @@ func (s *POSService) RecordCashMovement(ctx context.Context, in tsunagu.RecordCa
 	})
 }
 
-// SessionsByID returns the register sessions among ids that the user works at.
+// SessionsByID implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) SessionsByID(ctx context.Context, ids []tsunagu.SessionID) (map[tsunagu.SessionID]*tsunagu.RegisterSession, error) {
 	var a args
 	q := `SELECT ` + sessionColumns + ` FROM register_sessions rs WHERE rs.id = ANY(` + a.add(int64s(ids)) + `) AND ` +
@@ -247,8 +226,7 @@ func (s *POSService) SessionsByID(ctx context.Context, ids []tsunagu.SessionID) 
 	return out, nil
 }
 
-// OpenSessions returns the open session of each register among registerIDs that has
-// one and that the user works at.
+// OpenSessions implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) OpenSessions(ctx context.Context, registerIDs []tsunagu.RegisterID) (map[tsunagu.RegisterID]*tsunagu.RegisterSession, error) {
 	var a args
 	q := `SELECT ` + sessionColumns + ` FROM register_sessions rs
@@ -265,8 +243,7 @@ func (s *POSService) OpenSessions(ctx context.Context, registerIDs []tsunagu.Reg
 	return out, nil
 }
 
-// CashMovements returns the cash movements of the sessions among sessionIDs that the
-// user works at, oldest first.
+// CashMovements implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) CashMovements(ctx context.Context, sessionIDs []tsunagu.SessionID) (map[tsunagu.SessionID][]*tsunagu.CashMovement, error) {
 	var a args
 	q := `SELECT ` + cashMovementColumns + ` FROM cash_movements cm JOIN register_sessions rs ON rs.id = cm.session_id

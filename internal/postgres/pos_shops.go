@@ -74,8 +74,7 @@ func worksAtShop(u *tsunagu.User, shop tsunagu.LocationID, m tsunagu.Municipalit
 
 const shopColumns = `location_id, operator_name, registration_number, rounding, accepts_pickup`
 
-// ShopsByID returns the receipt settings of the shops among ids that have them. They
-// are what every receipt prints, so anyone may read them.
+// ShopsByID implements tsunagu.POSService in one statement.
 func (s *POSService) ShopsByID(ctx context.Context, ids []tsunagu.LocationID) (map[tsunagu.LocationID]*tsunagu.Shop, error) {
 	var shops []*tsunagu.Shop
 	err := s.db.q().SelectContext(ctx, &shops, `SELECT `+shopColumns+` FROM shops WHERE location_id = ANY($1)`, int64s(ids))
@@ -85,15 +84,8 @@ func (s *POSService) ShopsByID(ctx context.Context, ids []tsunagu.LocationID) (m
 	return byID(shops, func(sh *tsunagu.Shop) tsunagu.LocationID { return sh.LocationID }), nil
 }
 
-// UpdateShop sets the receipt settings of a location of kind SHOP, creating them the
-// first time (a shop needs them before it can have registers). Only managers of the
-// shop's municipality and admins may. Fields left out keep their values (a new shop
-// rounds DOWN and has no registration number); the receipt counter is never changed.
-//
-// Returns NOT_FOUND (field "") for an unknown location, FORBIDDEN, INVALID_INPUT
-// (input.shopId) for a location that is not a shop, REQUIRED
-// (input.operatorName) for a new shop without one, or the errors of
-// UpdateShopInput.Validate; and then changes nothing.
+// UpdateShop implements tsunagu.POSService: the location is read, its settings
+// inserted or updated and audited in one transaction.
 func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput) (_ *tsunagu.Shop, err error) {
 	defer wrap(&err, "POSService.UpdateShop")
 	u, err := tsunagu.RequireStaff(ctx)
@@ -168,14 +160,9 @@ func (s *POSService) UpdateShop(ctx context.Context, in tsunagu.UpdateShopInput)
 
 const registerColumns = `r.id, r.shop_id, r.name, r.created_at, r.retired_at`
 
-// CreateRegister adds a register to a shop, by a manager of the shop's municipality
-// or an admin.
-//
-// Returns REQUIRED or TOO_LONG (input.name), NOT_FOUND (input.shopId) for an unknown
-// location, FORBIDDEN, INVALID_INPUT (input.shopId) for a location that is not a shop,
-// INVALID_STATE (input.shopId) for a shop without receipt settings (UpdateShop first),
-// or DUPLICATE (input.name) when the shop has a register of that name; and then
-// changes nothing.
+// CreateRegister implements tsunagu.POSService in one transaction with its audit
+// entry; the unique key registers_shop_id_name_key decides between two registers
+// given one name at once.
 func (s *POSService) CreateRegister(ctx context.Context, in tsunagu.CreateRegisterInput) (_ *tsunagu.Register, err error) {
 	defer wrap(&err, "POSService.CreateRegister")
 	u, err := tsunagu.RequireStaff(ctx)
@@ -224,7 +211,7 @@ func (s *POSService) CreateRegister(ctx context.Context, in tsunagu.CreateRegist
 	return out, nil
 }
 
-// UpdateRegister implements tsunagu.POSService.
+// UpdateRegister implements tsunagu.POSService through changeRegister.
 func (s *POSService) UpdateRegister(ctx context.Context, in tsunagu.UpdateRegisterInput) (_ *tsunagu.Register, err error) {
 	defer wrap(&err, "POSService.UpdateRegister")
 	var errs tsunagu.ValidationErrors
@@ -294,8 +281,7 @@ func (s *POSService) changeRegister(ctx context.Context, action string, id tsuna
 	return out, nil
 }
 
-// Registers lists the registers the user works at, of one shop or of every shop, by
-// shop and name. Returns UNAUTHENTICATED or FORBIDDEN (customers).
+// Registers implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) Registers(ctx context.Context, shop *tsunagu.LocationID) ([]*tsunagu.Register, error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
@@ -314,7 +300,7 @@ func (s *POSService) Registers(ctx context.Context, shop *tsunagu.LocationID) ([
 	return regs, nil
 }
 
-// RegistersByID returns the registers among ids that the user works at.
+// RegistersByID implements tsunagu.POSService in one statement (shopVisibleTo).
 func (s *POSService) RegistersByID(ctx context.Context, ids []tsunagu.RegisterID) (map[tsunagu.RegisterID]*tsunagu.Register, error) {
 	var a args
 	q := `SELECT ` + registerColumns + ` FROM registers r WHERE r.id = ANY(` + a.add(int64s(ids)) + `) AND ` +

@@ -32,16 +32,11 @@ func saleIntentParams(sale *tsunagu.Sale) tsunagu.PaymentIntentParams {
 		IdempotencyKey: saleIntentKey(sale.ID), Description: "Tsunagu sale " + strconv.FormatInt(int64(sale.ID), 10)}
 }
 
-// CreateTerminalSale sells the lines for one card payment of their total on a Stripe
-// Terminal reader. Like CreateSale, one transaction resolves the lines and holds
-// their stock (RESERVE) for a sale PENDING_PAYMENT, without a receipt number; then,
-// outside it, a card_present PaymentIntent in yen is created (with the sale's ID in
-// its metadata and a key derived from the sale) and, with a reader, handed to it. A
-// retry with the same idempotency key returns the same sale and PaymentIntent.
-//
-// Returns PAYMENTS_UNAVAILABLE without Stripe (nothing changes) or when Stripe fails
-// after the sale was made (retry with the same key; the sale stays pending), and the
-// errors of CreateSale.
+// CreateTerminalSale implements tsunagu.POSService. As in CreateSale, one
+// transaction (runOnce) resolves the lines and holds their stock (RESERVE) for the
+// pending sale; then, outside it, the card_present PaymentIntent is created with
+// the sale's ID in its metadata under a Stripe idempotency key derived from the
+// sale, stored, and handed to the reader.
 func (s *POSService) CreateTerminalSale(ctx context.Context, in tsunagu.CreateTerminalSaleInput) (_ *tsunagu.TerminalSale, err error) {
 	defer wrap(&err, "POSService.CreateTerminalSale")
 	sin := tsunagu.CreateSaleInput{SessionID: in.SessionID, Lines: in.Lines, IdempotencyKey: in.IdempotencyKey,
@@ -118,14 +113,10 @@ type terminalMade struct {
 	intentID *string
 }
 
-// ConfirmTerminalSale asks Stripe for the state of a pending Terminal sale's payment
-// (for when its webhook event is late) and applies it as the event would: a success
-// completes the sale, a cancelled PaymentIntent cancels it, a declined card is
-// recorded (LastPaymentError) and leaves it pending for another card; a PaymentIntent
-// still waiting for the card (requires_payment_method without an error, as every new
-// one is) or being processed leaves it as it is. A sale that is not pending is
-// returned as it is. Returns NOT_FOUND (field "") for an unknown sale, FORBIDDEN for
-// another shop's, PAYMENTS_UNAVAILABLE when Stripe cannot be asked.
+// ConfirmTerminalSale implements tsunagu.POSService: Stripe is asked outside any
+// transaction, and its answer applied as the webhook's event would be (a
+// PaymentIntent waiting for the card, requires_payment_method without an error as
+// every new one is, or processing, changes nothing).
 func (s *POSService) ConfirmTerminalSale(ctx context.Context, id tsunagu.SaleID) (_ *tsunagu.Sale, err error) {
 	defer wrap(&err, "POSService.ConfirmTerminalSale")
 	u, err := tsunagu.RequireStaff(ctx)

@@ -7,29 +7,15 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// CancelTerminalSale gives up a pending Terminal card sale (the shopper walked away,
-// the reader never got the payment), so that its stock is free again and its
-// register session can close. Stripe comes first: the sale's PaymentIntent is
-// cancelled there (one whose ID was never stored is found again through the sale's
-// idempotency key), so that no card can pay for goods that are no longer held. A
-// sale whose PaymentIntent ID was never stored was never handed to a reader: when
-// Stripe cannot be reached it is cancelled all the same, so that a register can close
-// while Stripe is down. A
-// PaymentIntent that has already succeeded is never cancelled: the sale completes
-// instead, as its event would complete it, and is returned COMPLETED. Then one
-// transaction cancels the sale and releases its stock (RELEASE). A sale cancelled
-// already is returned as it is, and a repeated idempotency key returns the first
-// result.
-//
-// Returns validation errors (input.idempotencyKey), NOT_FOUND (field "") for an
-// unknown sale, FORBIDDEN for another shop's, INVALID_STATE (input.saleId) for a sale
-// that is not a pending card sale (void or refund a completed one) or whose payment
-// Stripe is still processing, PAYMENTS_UNAVAILABLE when Stripe cannot be reached
-// (nothing changes: try again), or IDEMPOTENCY_CONFLICT; and then changes nothing in
-// the database. The PaymentIntent may be cancelled at Stripe already when the
-// transaction then refuses (IDEMPOTENCY_CONFLICT): harmless, for the sale can no
-// longer be paid by card after its cancel was asked for; a cancel with a fresh key
-// finishes it.
+// CancelTerminalSale implements tsunagu.POSService. Stripe is asked first, outside
+// the transaction (prepare): the PaymentIntent is cancelled there (one whose ID was
+// never stored is found again through the sale's idempotency key, and when Stripe
+// cannot be reached, such a sale, never handed to a reader, is cancelled all the
+// same). Then one transaction (runOnce) cancels the sale and releases its stock
+// (RELEASE), or completes it when its payment had succeeded. The PaymentIntent may
+// be cancelled at Stripe already when the transaction then refuses
+// (IDEMPOTENCY_CONFLICT): harmless, for the sale can no longer be paid by card
+// after its cancel was asked for; a cancel with a fresh key finishes it.
 func (s *POSService) CancelTerminalSale(ctx context.Context, in tsunagu.CancelTerminalSaleInput) (_ *tsunagu.Sale, err error) {
 	defer wrap(&err, "POSService.CancelTerminalSale")
 	var wasPending bool

@@ -63,8 +63,8 @@ func visibleTo(u *tsunagu.User, a *args) string {
 	return `p.status = 'ACTIVE'`
 }
 
-// Products lists the products the user may see that match f, in f's order.
-// INVALID_INPUT on "after" when page's key is not one of that order.
+// Products implements tsunagu.CatalogService in one statement, with the visibility
+// rule of visibleTo; each order has its index (productOrder).
 func (s *CatalogService) Products(ctx context.Context, f tsunagu.ProductFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Product], error) {
 	text, err := productSearchText(f, &page)
 	if err != nil {
@@ -87,8 +87,7 @@ func (s *CatalogService) Products(ctx context.Context, f tsunagu.ProductFilter, 
 	return pageOf(products(rows, f.Locale), page.First), nil
 }
 
-// ProductsOf lists a page of the products of each of facilities that the user may
-// see and that match f (whose FacilityID is ignored), in one statement.
+// ProductsOf implements tsunagu.CatalogService in one statement (firstPages).
 func (s *CatalogService) ProductsOf(ctx context.Context, facilities []tsunagu.FacilityID, f tsunagu.ProductFilter, page tsunagu.PageArgs) (map[tsunagu.FacilityID]*tsunagu.Page[*tsunagu.Product], error) {
 	text, err := productSearchText(f, &page)
 	if err != nil {
@@ -184,12 +183,8 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// ProductsByID returns the products among ids that the user may see, presented in
-// Japanese (callers set Locale as they need). References are looked up by ID from
-// documents (sales, transfers, receipts), so archived products are found too; a
-// draft is found only by those who see it in the catalog: an admin and the managers
-// of its municipality. Facility staff, who see no document but their own, find
-// only their own facility's products.
+// ProductsByID implements tsunagu.CatalogService in one statement: visibleTo,
+// widened to every status but DRAFT for all but facility staff.
 func (s *CatalogService) ProductsByID(ctx context.Context, ids []tsunagu.ProductID) (map[tsunagu.ProductID]*tsunagu.Product, error) {
 	var a args
 	u := tsunagu.UserFrom(ctx)
@@ -205,8 +200,8 @@ func (s *CatalogService) ProductsByID(ctx context.Context, ids []tsunagu.Product
 	return byID(products(rows, tsunagu.LocaleJA), func(p *tsunagu.Product) tsunagu.ProductID { return p.ID }), nil
 }
 
-// ProductByCode finds a product the user may see by its scanned code. Returns
-// INVALID_JAN for a malformed code and NOT_FOUND when no visible product has it.
+// ProductByCode implements tsunagu.CatalogService in one statement, with the
+// visibility rule of visibleTo.
 func (s *CatalogService) ProductByCode(ctx context.Context, code string) (*tsunagu.Product, error) {
 	pc, err := tsunagu.ParseProductCode(code, "code")
 	if err != nil {
@@ -222,10 +217,9 @@ func (s *CatalogService) ProductByCode(ctx context.Context, code string) (*tsuna
 	return row.product(tsunagu.LocaleJA), nil
 }
 
-// CreateProduct adds a product made by a facility whose goods the user edits
-// (User.EditsGoodsOf: a manager of its municipality, its own staff). Returns
-// NOT_FOUND (input.facilityId) for an unknown facility, FORBIDDEN for another's,
-// ValidationErrors, or DUPLICATE_CODE when the code is taken.
+// CreateProduct implements tsunagu.CatalogService: the facility's municipality is
+// read, the product inserted and audited in one transaction; the unique index
+// products_code decides between two products given one code at once.
 func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreateProductInput) (_ *tsunagu.Product, err error) {
 	defer wrap(&err, "CatalogService.CreateProduct")
 	var out *tsunagu.Product
@@ -252,16 +246,13 @@ func (s *CatalogService) CreateProduct(ctx context.Context, in tsunagu.CreatePro
 	return out, err
 }
 
-// UpdateProduct changes the given fields of a product of a municipality the user
-// manages. Returns NOT_FOUND, FORBIDDEN, ValidationErrors or DUPLICATE_CODE, and
-// changes nothing then.
+// UpdateProduct implements tsunagu.CatalogService through changeProduct.
 func (s *CatalogService) UpdateProduct(ctx context.Context, in tsunagu.UpdateProductInput) (_ *tsunagu.Product, err error) {
 	defer wrap(&err, "CatalogService.UpdateProduct")
 	return s.changeProduct(ctx, "updateProduct", in.ID, func(p *tsunagu.Product) error { return p.Apply(in) })
 }
 
-// ArchiveProduct takes a product of a municipality the user manages out of sale.
-// Returns INVALID_STATE when it is archived already.
+// ArchiveProduct implements tsunagu.CatalogService through changeProduct.
 func (s *CatalogService) ArchiveProduct(ctx context.Context, id tsunagu.ProductID) (_ *tsunagu.Product, err error) {
 	defer wrap(&err, "CatalogService.ArchiveProduct")
 	return s.changeProduct(ctx, "archiveProduct", id, func(p *tsunagu.Product) error {

@@ -349,7 +349,8 @@ func (s *SettlementService) Settlements(ctx context.Context, f tsunagu.Settlemen
 	return pageOf(out, page.First), nil
 }
 
-// Settlement implements tsunagu.SettlementService.
+// Settlement implements tsunagu.SettlementService (settlementVisibleTo); an open
+// month's statement is computed from its ledger as Settlements computes it.
 func (s *SettlementService) Settlement(ctx context.Context, id tsunagu.SettlementID) (_ *tsunagu.Settlement, err error) {
 	defer wrap(&err, "SettlementService.Settlement")
 	u, err := tsunagu.RequireStaff(ctx)

@@ -34,13 +34,8 @@ const levelColumns = `product_id, location_id, on_hand, reserved, incoming, reor
 const movementColumns = `m.id, m.product_id, m.location_id, m.owner_facility_id, m.bucket, m.quantity,
 	m.reason, m.document_type, m.document_id, m.actor_id, m.created_at`
 
-// StockLevels lists the levels of a location in product order, keyed by product ID.
-// Any staff member may read them, but facility staff only at the locations they
-// work at (their facility's own, User.WorksAt); only those who see the location's
-// plans (User.SeesPlansAt) may filter on the reorder point. Returns
-// UNAUTHENTICATED, FORBIDDEN for customers and facility staff elsewhere, FORBIDDEN
-// (filter.belowReorderPoint) for the filter, OUT_OF_RANGE (first) for a bad page
-// size, or NOT_FOUND (field "") for an unknown location.
+// StockLevels implements tsunagu.StockService: the location, then the page, in two
+// statements.
 func (s *StockService) StockLevels(ctx context.Context, location tsunagu.LocationID, f tsunagu.StockLevelFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.StockLevel], error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
@@ -79,9 +74,7 @@ func (s *StockService) StockLevels(ctx context.Context, location tsunagu.Locatio
 	return pageOf(ls, page.First), nil
 }
 
-// StockLevelsAt returns the levels that exist among keys, in one statement. Levels
-// are not secret (the public catalog shows stock at a shop), so there is no check of
-// the user; a key without a level is absent from the map.
+// StockLevelsAt implements tsunagu.StockService in one statement.
 func (s *StockService) StockLevelsAt(ctx context.Context, keys []tsunagu.StockKey) (map[tsunagu.StockKey]*tsunagu.StockLevel, error) {
 	out := make(map[tsunagu.StockKey]*tsunagu.StockLevel, len(keys))
 	if len(keys) == 0 {
@@ -105,14 +98,8 @@ func (s *StockService) StockLevelsAt(ctx context.Context, keys []tsunagu.StockKe
 	return out, nil
 }
 
-// StockMovements lists the ledger newest first, keyed by movement ID (a page after
-// key k holds movements older than k). The filter must name a location or a
-// product. A user sees the movements at locations of their municipality (admins see
-// all), and managers also those of goods their municipality's facilities own, wherever
-// they sit (consignment); others are left out, not refused.
-//
-// Returns UNAUTHENTICATED, FORBIDDEN for customers, OUT_OF_RANGE (first) or REQUIRED
-// (filter) when it names neither a location nor a product.
+// StockMovements implements tsunagu.StockService in one statement
+// (movementsVisibleTo).
 func (s *StockService) StockMovements(ctx context.Context, f tsunagu.StockMovementFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.StockMovement], error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
@@ -233,13 +220,8 @@ func levelAt(ctx context.Context, tx queryer, k tsunagu.StockKey) (*tsunagu.Stoc
 	return ls[0], nil
 }
 
-// SetReorderPoint sets the reorder point of a product at a location (0 removes it),
-// creating an empty level where there is none, by an admin, a manager of the
-// location's municipality or a clerk of that shop. It moves no stock, so it writes
-// no movement and takes no idempotency key: setting it twice is setting it once.
-//
-// Returns UNAUTHENTICATED, FORBIDDEN, OUT_OF_RANGE (input.reorderPoint) or NOT_FOUND
-// (input.locationId, input.productId); and then changes nothing.
+// SetReorderPoint implements tsunagu.StockService: the target is checked
+// (loadTarget) and the level upserted in one transaction.
 func (s *StockService) SetReorderPoint(ctx context.Context, in tsunagu.SetReorderPointInput) (_ *tsunagu.StockLevel, err error) {
 	defer wrap(&err, "StockService.SetReorderPoint")
 	u, err := tsunagu.RequireStaff(ctx)

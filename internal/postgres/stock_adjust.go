@@ -9,22 +9,9 @@ import (
 
 const adjustmentColumns = `id, location_id, product_id, quantity, reason, note, actor_id, created_at`
 
-// AdjustStock corrects the stock on hand of one product at one location, by an
-// admin, a manager of the location's municipality or a clerk of that shop. The
-// adjustment, its movement (owned by the product's facility) and the level change
-// in one transaction; the result carries the level after it.
-//
-// New goods (PRODUCTION) come in only at a location of the product's own
-// municipality, and never for an archived product: goods reach other cities by
-// transfer. Other reasons apply to any product, archived ones included, so that
-// stock of a product no longer sold can still be written off or found.
-//
-// Returns UNAUTHENTICATED, FORBIDDEN, validation errors, NOT_FOUND (input.locationId,
-// input.productId), INVALID_STATE (input.productId) or INVALID_INPUT (input.reason)
-// for PRODUCTION as above, INSUFFICIENT_STOCK (input.quantity) when it would take
-// more than is available (on hand less reserved), or IDEMPOTENCY_CONFLICT; and then
-// changes nothing. A repeated key with the same input returns the first adjustment,
-// with the level as it is now, and moves nothing.
+// AdjustStock implements tsunagu.StockService in one transaction (runOnce): the
+// adjustment, its movement and the level change through applyMovements, its guarded
+// statement refusing what would go below zero.
 func (s *StockService) AdjustStock(ctx context.Context, in tsunagu.AdjustStockInput) (_ *tsunagu.StockAdjustment, err error) {
 	defer wrap(&err, "StockService.AdjustStock")
 	return runOnce(ctx, s.db, "adjustStock", &in, once[*tsunagu.StockAdjustment]{

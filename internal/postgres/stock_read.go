@@ -6,10 +6,7 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// The stock records by ID, for node(id): each is NOT_FOUND (field "") when there is
-// no such record or the user may not see it, so that nobody can tell which exist.
-
-// Movement returns stock movement id to staff who may see it (movementsVisibleTo).
+// Movement implements tsunagu.StockService in one statement (movementsVisibleTo).
 func (s *StockService) Movement(ctx context.Context, id tsunagu.MovementID) (_ *tsunagu.StockMovement, err error) {
 	defer wrap(&err, "StockService.Movement")
 	u := tsunagu.UserFrom(ctx)
@@ -23,8 +20,7 @@ func (s *StockService) Movement(ctx context.Context, id tsunagu.MovementID) (_ *
 	return &m, nil
 }
 
-// Adjustment returns stock adjustment id, with its level as it is now, to staff who
-// may see its location's stock.
+// Adjustment implements tsunagu.StockService: visible, then loadAdjustment.
 func (s *StockService) Adjustment(ctx context.Context, id tsunagu.AdjustmentID) (_ *tsunagu.StockAdjustment, err error) {
 	defer wrap(&err, "StockService.Adjustment")
 	if err := s.visible(ctx, "stock_adjustments", int64(id), "stock adjustment"); err != nil {
@@ -33,8 +29,7 @@ func (s *StockService) Adjustment(ctx context.Context, id tsunagu.AdjustmentID) 
 	return loadAdjustment(ctx, s.db.q(), id)
 }
 
-// Stocktake returns stocktake id with its lines to staff who may see its location's
-// stock.
+// Stocktake implements tsunagu.StockService: visible, then loadStocktake.
 func (s *StockService) Stocktake(ctx context.Context, id tsunagu.StocktakeID) (_ *tsunagu.Stocktake, err error) {
 	defer wrap(&err, "StockService.Stocktake")
 	if err := s.visible(ctx, "stocktakes", int64(id), "stocktake"); err != nil {

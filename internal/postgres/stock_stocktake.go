@@ -14,22 +14,9 @@ import (
 
 const stocktakeColumns = `id, location_id, complete, note, actor_id, created_at`
 
-// RecordStocktake records a count of a location's stock, by an admin, a manager of
-// the location's municipality or a clerk of that shop, and posts each difference
-// between count and stock on hand as a STOCKTAKE movement, all in one transaction.
-// The levels it reads are locked first, so that nothing moves between the reading
-// and the posting. A product counted where it has no level yet is expected at 0.
-// With Complete, every product with stock on hand at the location that is not listed
-// is counted as 0.
-//
-// The result lists every line in product order, the unchanged ones included (and for
-// Complete, the unlisted products it zeroed).
-//
-// Returns UNAUTHENTICATED, FORBIDDEN, validation errors, NOT_FOUND (input.locationId,
-// input.lines.N.productId), OUT_OF_RANGE (input.lines.N.counted, or input.complete
-// for an unlisted product) when fewer are counted than are reserved for orders, or
-// IDEMPOTENCY_CONFLICT; and then changes nothing. A repeated key with the same input
-// returns the first stocktake and moves nothing.
+// RecordStocktake implements tsunagu.StockService in one transaction (runOnce) that
+// locks the levels it reads first, in (product, location) order, so that nothing
+// moves between the reading and the posting through applyMovements.
 func (s *StockService) RecordStocktake(ctx context.Context, in tsunagu.RecordStocktakeInput) (_ *tsunagu.Stocktake, err error) {
 	defer wrap(&err, "StockService.RecordStocktake")
 	return runOnce(ctx, s.db, "recordStocktake", &in, once[*tsunagu.Stocktake]{

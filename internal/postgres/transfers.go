@@ -36,25 +36,10 @@ type transferLineRow struct {
 	AtDestination bool
 }
 
-// RequestTransfer creates a transfer. When the user works at the destination (a
-// clerk of that shop, a manager of its municipality, or an admin) it is a request:
-// REQUESTED, waiting for the source's approval, event REQUESTED. When instead the
-// user manages the source's municipality it is an offer: APPROVED as made, with
-// every requested quantity approved, event OFFERED. An admin counts as the
-// destination side, so their transfers are requests that they (or the source's
-// managers) approve next: the approval stays an explicit step in the history.
-//
-// Each line takes the product's current price as its unit price and the product's
-// facility as the owner of the goods (consignment). Draft products may move (stock
-// can be placed before a product goes on sale); archived ones may not.
-//
-// Returns UNAUTHENTICATED, FORBIDDEN (neither side), validation errors, NOT_FOUND
-// (input.fromLocationId, input.toLocationId, input.lines.N.productId), INVALID_STATE
-// for an archived product (input.lines.N.productId), INVALID_INPUT for a product with
-// no stock level at the source (input.lines.N.productId), NOT_CARRIED
-// (input.lines.N.productId) for goods a destination shop does not carry (carriedAt),
-// or IDEMPOTENCY_CONFLICT;
-// and then changes nothing.
+// RequestTransfer implements tsunagu.TransferService in one transaction (runOnce):
+// the locations, then every line's product with its stock level at the source and
+// whether the destination carries it (carriedAt) in one statement, then the
+// transfer, its lines and event REQUESTED or OFFERED.
 func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.RequestTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.RequestTransfer")
 	return runOnce(ctx, s.db, "requestTransfer", &in, transferMutation(ctx, false, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
@@ -158,16 +143,8 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 	}))
 }
 
-// ApproveTransfer approves a REQUESTED transfer, by a manager of the source's
-// municipality (or an admin). Lines lower the approved quantity of some products
-// (0 approves none of that product); products not listed are approved as requested.
-//
-// Returns NOT_FOUND (field "") for an unknown transfer or one the user may not see,
-// FORBIDDEN when the user does not manage the source, INVALID_STATE when the transfer
-// is not waiting for approval, NOT_FOUND (input.lines.N.productId) for a product not
-// on the transfer, OUT_OF_RANGE for more than was requested (input.lines.N.quantity)
-// or for approving nothing at all (input.lines: cancel instead), validation errors
-// or IDEMPOTENCY_CONFLICT; and then changes nothing.
+// ApproveTransfer implements tsunagu.TransferService in one transaction (runOnce,
+// lockTransfer), with event APPROVED.
 func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.ApproveTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.ApproveTransfer")
 	return runOnce(ctx, s.db, "approveTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
@@ -212,16 +189,8 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 	}))
 }
 
-// CancelTransfer cancels a transfer before anything ships, by either side: someone
-// who works at the destination or a manager of the source's municipality. The reason
-// is kept as the note of event CANCELLED. On a partly shipped transfer it cancels
-// the rest that has not shipped (tsunagu.CancelUnshipped): the transfer is then
-// RECEIVED, or stays SHIPPED until what is on its way is received.
-//
-// Returns NOT_FOUND (field "") for an unknown or invisible transfer, FORBIDDEN for
-// anyone else, INVALID_STATE once everything approved has shipped or the transfer is
-// received or cancelled,
-// validation errors or IDEMPOTENCY_CONFLICT; and then changes nothing.
+// CancelTransfer implements tsunagu.TransferService in one transaction (runOnce,
+// lockTransfer); the reason is the note of event CANCELLED.
 func (s *TransferService) CancelTransfer(ctx context.Context, in tsunagu.CancelTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.CancelTransfer")
 	return runOnce(ctx, s.db, "cancelTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {

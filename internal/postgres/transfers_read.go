@@ -49,9 +49,8 @@ func seesTransfer(u *tsunagu.User, t *tsunagu.Transfer) bool {
 	return false
 }
 
-// Transfers lists the transfers the user may see that match f, newest first; the
-// page key is the transfer ID. Returns UNAUTHENTICATED for an anonymous request and
-// FORBIDDEN for a customer.
+// Transfers implements tsunagu.TransferService in one statement
+// (transferVisibleTo).
 func (s *TransferService) Transfers(ctx context.Context, f tsunagu.TransferFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Transfer], error) {
 	u, err := tsunagu.RequireStaff(ctx)
 	if err != nil {
@@ -96,7 +95,8 @@ func (s *TransferService) Transfers(ctx context.Context, f tsunagu.TransferFilte
 	return pageOf(ts, page.First), nil
 }
 
-// TransfersByID returns the transfers among ids that the user may see.
+// TransfersByID implements tsunagu.TransferService in one statement
+// (transferVisibleTo).
 func (s *TransferService) TransfersByID(ctx context.Context, ids []tsunagu.TransferID) (map[tsunagu.TransferID]*tsunagu.Transfer, error) {
 	var a args
 	q := `SELECT ` + transferColumns + ` FROM transfers t WHERE t.id = ANY(` + a.add(int64s(ids)) + `) AND ` +
@@ -108,8 +108,8 @@ func (s *TransferService) TransfersByID(ctx context.Context, ids []tsunagu.Trans
 	return byID(ts, func(t *tsunagu.Transfer) tsunagu.TransferID { return t.ID }), nil
 }
 
-// TransferLines returns the lines of the transfers among transferIDs that the user
-// may see, in product order, in one query.
+// TransferLines implements tsunagu.TransferService in one statement
+// (transferVisibleTo).
 func (s *TransferService) TransferLines(ctx context.Context, transferIDs []tsunagu.TransferID) (map[tsunagu.TransferID][]*tsunagu.TransferLine, error) {
 	var a args
 	q := `SELECT ` + transferLineColumns + ` FROM transfer_lines tl JOIN transfers t ON t.id = tl.transfer_id
@@ -122,8 +122,8 @@ func (s *TransferService) TransferLines(ctx context.Context, transferIDs []tsuna
 	return byTransferID(ls, func(l *tsunagu.TransferLine) tsunagu.TransferID { return l.TransferID }), nil
 }
 
-// TransferShipments returns the shipments of the visible transfers among
-// transferIDs, oldest first, with their lines, in one query.
+// TransferShipments implements tsunagu.TransferService in one statement
+// (transferVisibleTo), the lines aggregated as JSON.
 func (s *TransferService) TransferShipments(ctx context.Context, transferIDs []tsunagu.TransferID) (map[tsunagu.TransferID][]*tsunagu.TransferShipment, error) {
 	var a args
 	q := `SELECT s.id, s.transfer_id, s.carrier, s.tracking_number, s.shipped_by, s.shipped_at,
@@ -149,9 +149,8 @@ func (s *TransferService) TransferShipments(ctx context.Context, transferIDs []t
 	return out, nil
 }
 
-// TransferReceipts returns the receipts of the visible transfers among transferIDs,
-// oldest first, with their lines (what was accepted and what was short, and why), in
-// one query.
+// TransferReceipts implements tsunagu.TransferService in one statement
+// (transferVisibleTo), the lines aggregated as JSON.
 func (s *TransferService) TransferReceipts(ctx context.Context, transferIDs []tsunagu.TransferID) (map[tsunagu.TransferID][]*tsunagu.TransferReceipt, error) {
 	var a args
 	q := `SELECT r.id, r.transfer_id, r.received_by, r.received_at,
@@ -177,8 +176,8 @@ func (s *TransferService) TransferReceipts(ctx context.Context, transferIDs []ts
 	return out, nil
 }
 
-// TransferEvents returns the history of the visible transfers among transferIDs,
-// oldest first, in one query.
+// TransferEvents implements tsunagu.TransferService in one statement
+// (transferVisibleTo).
 func (s *TransferService) TransferEvents(ctx context.Context, transferIDs []tsunagu.TransferID) (map[tsunagu.TransferID][]*tsunagu.TransferEvent, error) {
 	var a args
 	q := `SELECT e.id, e.transfer_id, e.type, e.actor_id, e.note, e.at

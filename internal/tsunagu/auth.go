@@ -60,79 +60,87 @@ type LoginInput struct {
 	Password string
 }
 
-// AuthService signs staff in and out and resolves bearer tokens.
+// AuthService signs staff and shoppers in and out, resolves bearer tokens, and
+// keeps the accounts: sign-up, invitations, password resets and changes. Errors are
+// *Error values with the codes below; any other error is internal.
 type AuthService interface {
-	// Login checks the email and password and returns a new session. A wrong email or
-	// password gives INVALID_CREDENTIALS, with the same message for both, and so
-	// does a shopper's account whose address is not confirmed yet (VerifyEmail signs
-	// it in), so that sign-in does not tell which sign-ups made an account.
+	// Login checks the email and password and returns a new session. Anyone may
+	// call it. Returns INVALID_EMAIL (input.email) for what is not an address, and
+	// INVALID_CREDENTIALS, with one message, for a wrong email or password alike,
+	// a disabled account and a shopper's account whose address is not confirmed
+	// yet (VerifyEmail signs it in), so that sign-in does not tell which accounts
+	// exist. Failed sign-ins slow down per address and network address
+	// (LoginBackoff): an attempt made too soon gives TOO_MANY_LOGIN_ATTEMPTS
+	// (input.password), its password not checked.
 	Login(ctx context.Context, in LoginInput) (*Session, error)
 	// Logout revokes the token the request was authenticated with. It returns
 	// UNAUTHENTICATED when the request carries no valid token.
 	Logout(ctx context.Context) error
-	// Authenticate returns the user a token belongs to, or UNAUTHENTICATED when the
-	// token is unknown, expired or revoked.
+	// Authenticate returns the user a token belongs to, for the HTTP layer with each
+	// request's bearer token. Returns UNAUTHENTICATED when the token is unknown,
+	// expired or revoked, or its user is disabled.
 	Authenticate(ctx context.Context, token string) (*User, error)
-	// SignUp asks for a shopper's account (CUSTOMER) and e-mails the address, in
-	// in.Locale: a link that confirms it (VerifyEmail, which signs the account in)
-	// when no account has the address, or a note that one has (sign in, or reset
-	// the password) when one has. It answers the same, nil, either way and takes
-	// as long, so that it does not tell which addresses have accounts; an account
-	// waiting for its link is asked for again (the new password replaces the old,
-	// and older links stop working). Returns validation errors (input.email,
+	// SignUp asks for a shopper's account (CUSTOMER), by anyone, and e-mails the
+	// address, in in.Locale: a link that confirms it (VerifyEmail, which signs the
+	// account in) when no account has the address, or a note that one has (sign in,
+	// or reset the password) when one has. It answers the same, nil, either way and
+	// takes as long, so that it does not tell which addresses have accounts; an
+	// account waiting for its link is asked for again (the new password replaces the
+	// old, and older links stop working). Returns validation errors (input.email,
 	// input.password, input.name) and then changes nothing. An address is sent at
-	// most verificationsPerHour messages an hour; later sign-ups are answered
-	// alike and send nothing.
+	// most verificationsPerHour messages an hour; later sign-ups are answered alike
+	// and send nothing.
 	SignUp(ctx context.Context, in SignUpInput) error
-	// RequestPasswordReset e-mails a one-time link to set a new password (valid
-	// for PasswordResetTTL) to the account of in.Email, in in.Locale. It returns
-	// the same, nil, whether or not an active account has the address, so that
-	// it does not tell which addresses have accounts; INVALID_EMAIL (input.email)
-	// for what is not an address.
+	// RequestPasswordReset, by anyone, e-mails a one-time link to set a new password
+	// (valid for PasswordResetTTL) to the account of in.Email, in in.Locale. It
+	// returns the same, nil, whether or not an active account has the address, so
+	// that it does not tell which addresses have accounts; INVALID_EMAIL
+	// (input.email) for what is not an address.
 	RequestPasswordReset(ctx context.Context, in RequestPasswordResetInput) error
-	// ResetPassword sets the password of the account a reset link was sent to and
-	// uses up the link, every other reset link of the account, and every bearer
-	// token of it (sessions elsewhere end). Returns OUT_OF_RANGE (input.password)
-	// for a short password and INVALID_TOKEN (input.token) for a link unknown,
-	// used, expired or of a disabled account; and then changes nothing.
+	// ResetPassword, by anyone holding a reset link, sets the password of the
+	// account the link was sent to and uses up the link, every other reset link of
+	// the account, and every bearer token of it (sessions elsewhere end). Returns
+	// OUT_OF_RANGE (input.password) for a short password and INVALID_TOKEN
+	// (input.token) for a link unknown, used, expired or of a disabled account; and
+	// then changes nothing.
 	ResetPassword(ctx context.Context, in ResetPasswordInput) error
 	// InviteStaff writes an invitation and e-mails its one-time link (valid for
 	// InvitationTTL). Who may invite whom is CanAppoint's rule. Returns validation
 	// errors, FORBIDDEN, NOT_FOUND (input.shopId) for an unknown shop, DUPLICATE
-	// (input.email) for an address that has an account; and then changes nothing.
-	// It takes an idempotency key: a retry returns the first invitation.
+	// (input.email) for an address that has an account; and then changes nothing. It
+	// takes an idempotency key: a retry returns the first invitation.
 	InviteStaff(ctx context.Context, in InviteStaffInput) (*Invitation, error)
-	// AcceptInvitation creates the invited account with in's name and password and
-	// signs it in. Returns REQUIRED (input.name), OUT_OF_RANGE (input.password),
-	// INVALID_TOKEN (input.token) for a link unknown, accepted already or expired,
-	// DUPLICATE (input.email) when the address got an account meanwhile; and then
-	// changes nothing.
+	// AcceptInvitation, by anyone holding an invitation's link, creates the invited
+	// account with in's name and password and signs it in. Returns REQUIRED
+	// (input.name), OUT_OF_RANGE (input.password), INVALID_TOKEN (input.token) for a
+	// link unknown, accepted already or expired, DUPLICATE (input.email) when the
+	// address got an account meanwhile; and then changes nothing.
 	AcceptInvitation(ctx context.Context, in AcceptInvitationInput) (*Session, error)
-	// DeactivateStaff disables a staff account and revokes every bearer token of
-	// it at once: its sessions end and it cannot sign in. Who may deactivate whom
-	// is CanAppoint's rule on the account's role and municipality; nobody
-	// deactivates their own account (FORBIDDEN). Returns NOT_FOUND (input.userId)
-	// for an unknown user or a shopper's account, FORBIDDEN; and then changes
-	// nothing. An account deactivated already stays so (its tokens revoked again).
+	// DeactivateStaff disables a staff account and revokes every bearer token of it
+	// at once: its sessions end and it cannot sign in. Who may deactivate whom is
+	// CanAppoint's rule on the account's role and municipality; nobody deactivates
+	// their own account (FORBIDDEN). Returns NOT_FOUND (input.userId) for an unknown
+	// user or a shopper's account, FORBIDDEN; and then changes nothing. An account
+	// deactivated already stays so (its tokens revoked again).
 	DeactivateStaff(ctx context.Context, in DeactivateStaffInput) (*User, error)
 	// UpdateStaff gives a staff account another role or scope. Who may is
-	// CanAppoint's rule, for the account as it is and as it becomes; nobody
-	// changes their own account (FORBIDDEN). A change revokes every bearer token of
-	// the account: what its sessions were allowed to see has changed, so it signs
-	// in again. Returns validation errors (NormalizeScope's), NOT_FOUND
-	// (input.userId) for an unknown user or a shopper's account, NOT_FOUND
-	// (input.shopId, input.facilityId) for an unknown scope, FORBIDDEN; and then
-	// changes nothing. The same role and scope again changes nothing.
+	// CanAppoint's rule, for the account as it is and as it becomes; nobody changes
+	// their own account (FORBIDDEN). A change revokes every bearer token of the
+	// account: what its sessions were allowed to see has changed, so it signs in
+	// again. Returns validation errors (NormalizeScope's), NOT_FOUND (input.userId)
+	// for an unknown user or a shopper's account, NOT_FOUND (input.shopId,
+	// input.facilityId) for an unknown scope, FORBIDDEN; and then changes nothing.
+	// The same role and scope again changes nothing.
 	UpdateStaff(ctx context.Context, in UpdateStaffInput) (*User, error)
 	// ChangePassword sets the signed-in user's own password. Every other session of
 	// the account ends (its other bearer tokens are revoked, its reset links used
 	// up); the one it was asked from stays signed in. Returns UNAUTHENTICATED,
 	// INVALID_CREDENTIALS (input.currentPassword) for a wrong current password,
-	// TOO_MANY_LOGIN_ATTEMPTS (input.currentPassword) after too many wrong ones in
-	// a row (sign-in's back-off, which guesses here count towards), and CheckPassword's
-	// errors on input.newPassword; and then changes nothing. A retry after the
-	// change went through (the new password is the password already) succeeds and
-	// changes nothing.
+	// TOO_MANY_LOGIN_ATTEMPTS (input.currentPassword) after too many wrong ones in a
+	// row (sign-in's back-off, which guesses here count towards), and
+	// CheckPassword's errors on input.newPassword; and then changes nothing. A retry
+	// after the change went through (the new password is the password already)
+	// succeeds and changes nothing.
 	ChangePassword(ctx context.Context, in ChangePasswordInput) error
 	// RequestEmailVerification e-mails the signed-in shopper a one-time link (valid
 	// for EmailVerificationTTL) that verifies their address, in in.Locale; SignUp
@@ -140,18 +148,21 @@ type AuthService interface {
 	// when the address is verified already; at most verificationsPerHour links an
 	// hour are sent, later requests are answered alike and send nothing.
 	RequestEmailVerification(ctx context.Context, in RequestEmailVerificationInput) error
-	// VerifyEmail takes a verification link with the account's password and signs
-	// the account in: its address is verified, and the guest orders placed with it
-	// join the account (its order history). The password as well as the link, so
-	// that whoever asked for an account with somebody else's address cannot have
-	// its owner confirm it for them. Returns INVALID_TOKEN (input.token) for a link
-	// unknown, used, expired, replaced by a later sign-up, of a disabled account or
-	// of an address the account no longer has; INVALID_CREDENTIALS (input.password)
-	// for a wrong password, under sign-in's back-off (TOO_MANY_LOGIN_ATTEMPTS); and
-	// then changes nothing (the link still works).
+	// VerifyEmail, by anyone holding a verification link, takes it with the
+	// account's password and signs the account in: its address is verified, and the
+	// guest orders placed with it join the account (its order history). The password
+	// as well as the link, so that whoever asked for an account with somebody else's
+	// address cannot have its owner confirm it for them. Returns INVALID_TOKEN
+	// (input.token) for a link unknown, used, expired, replaced by a later sign-up,
+	// of a disabled account or of an address the account no longer has;
+	// INVALID_CREDENTIALS (input.password) for a wrong password, under sign-in's
+	// back-off (TOO_MANY_LOGIN_ATTEMPTS); and then changes nothing (the link still
+	// works).
 	VerifyEmail(ctx context.Context, in VerifyEmailInput) (*Session, error)
 	// UsersByID returns the users among ids that the signed-in user may see:
-	// themselves; staff see other staff; admins see everyone.
+	// themselves; staff see the other staff of the network (who approved, shipped,
+	// sold); admins see everyone. Anyone may call it (an anonymous request sees
+	// none); the rest are absent, and it returns no error of its own.
 	UsersByID(ctx context.Context, ids []UserID) (map[UserID]*User, error)
 }
 

@@ -156,58 +156,117 @@ type LocationFilter struct {
 	Kind           *LocationKind
 }
 
-// CatalogService reads and changes the partner catalog. Every method checks the
-// user in ctx: anyone may read municipalities, facilities, locations and ACTIVE
-// products; drafts and archived products are visible to the managers of their
-// municipality and to admins.
+// CatalogService reads and changes the partner catalog: facilities, locations and
+// products, and the municipalities (NetworkService). Every method checks the user
+// in ctx. Anyone may read, anonymous requests included, and sees what their role
+// may (products: see Products); changes are for admins and the managers of the
+// object's municipality, and products also for the staff of the facility that makes
+// them. Errors are *Error values with the codes below; any other error is internal.
 type CatalogService interface {
 	NetworkService
+	// Municipalities lists every municipality of the network in ID order (the page
+	// key is the ID). Anyone may call it. Returns OUT_OF_RANGE (first) for a page
+	// size outside 0..MaxPageSize.
 	Municipalities(ctx context.Context, page PageArgs) (*Page[*Municipality], error)
-	// Partners returns, for each of ms, the municipalities it has a partnership with.
+	// Partners returns, for each of ms, the municipalities it is a partner of on
+	// today's date in Japan, by code; one without partners is absent. Anyone may
+	// call it; it returns no error of its own.
 	Partners(ctx context.Context, ms []MunicipalityID) (map[MunicipalityID][]*Municipality, error)
+	// MunicipalitiesByID returns the municipalities among ids; unknown IDs are
+	// absent from the map. Anyone may call it; it returns no error of its own.
 	MunicipalitiesByID(ctx context.Context, ids []MunicipalityID) (map[MunicipalityID]*Municipality, error)
 
+	// Facilities lists the facilities that match f in ID order (the page key is the
+	// ID). Anyone may call it. Returns OUT_OF_RANGE (first).
 	Facilities(ctx context.Context, f FacilityFilter, page PageArgs) (*Page[*Facility], error)
-	// FacilitiesOf lists a page of each municipality's facilities that match f.
+	// FacilitiesOf lists a page of each municipality's facilities that match f
+	// (f.MunicipalityID is ignored), as Facilities does; a municipality without any
+	// has an empty page. Anyone may call it. Returns OUT_OF_RANGE (first).
 	FacilitiesOf(ctx context.Context, munis []MunicipalityID, f FacilityFilter, page PageArgs) (map[MunicipalityID]*Page[*Facility], error)
+	// FacilitiesByID returns the facilities among ids; unknown IDs are absent.
+	// Anyone may call it; it returns no error of its own.
 	FacilitiesByID(ctx context.Context, ids []FacilityID) (map[FacilityID]*Facility, error)
-	// CreateFacility adds a facility to a municipality the user manages.
-	// Returns UNAUTHENTICATED, FORBIDDEN, validation errors, or NOT_FOUND (field
-	// input.municipalityId) for an unknown municipality.
+	// CreateFacility adds a facility (NewFacility's rules) to a municipality, by an
+	// admin or a manager of that municipality. Returns UNAUTHENTICATED, FORBIDDEN,
+	// validation errors, or NOT_FOUND (input.municipalityId) for an unknown
+	// municipality; and then changes nothing. The new facility is in the audit log.
 	CreateFacility(ctx context.Context, in CreateFacilityInput) (*Facility, error)
-	// UpdateFacility changes the given fields. Returns NOT_FOUND for an unknown
-	// facility, FORBIDDEN for another municipality's, or validation errors.
+	// UpdateFacility changes the given fields of a facility (Facility.Apply's
+	// rules), by an admin or a manager of its municipality. Returns NOT_FOUND (field
+	// "") for an unknown facility, UNAUTHENTICATED, FORBIDDEN, or validation errors;
+	// and then changes nothing. The change is in the audit log.
 	UpdateFacility(ctx context.Context, in UpdateFacilityInput) (*Facility, error)
 
+	// Locations lists the locations (shops, facilities' store rooms, warehouses)
+	// that match f in ID order (the page key is the ID). Anyone may call it. Returns
+	// OUT_OF_RANGE (first).
 	Locations(ctx context.Context, f LocationFilter, page PageArgs) (*Page[*Location], error)
-	// LocationsOf lists a page of each municipality's locations that match f.
+	// LocationsOf lists a page of each municipality's locations that match f
+	// (f.MunicipalityID is ignored), as Locations does; a municipality without any
+	// has an empty page. Anyone may call it. Returns OUT_OF_RANGE (first).
 	LocationsOf(ctx context.Context, munis []MunicipalityID, f LocationFilter, page PageArgs) (map[MunicipalityID]*Page[*Location], error)
+	// LocationsByID returns the locations among ids; unknown IDs are absent. Anyone
+	// may call it; it returns no error of its own.
 	LocationsByID(ctx context.Context, ids []LocationID) (map[LocationID]*Location, error)
-	// CreateLocation adds a location (Location.Validate's rules) to a municipality
-	// the user manages. Returns UNAUTHENTICATED, FORBIDDEN (a manager of another
-	// municipality), validation errors, or NOT_FOUND (input.facilityId) for a
-	// facility not of that municipality; and then changes nothing.
+	// CreateLocation adds a location (Location.Validate's rules) to a municipality,
+	// by an admin or a manager of that municipality, and fills in l's ID and times.
+	// Returns UNAUTHENTICATED, FORBIDDEN (a manager of another municipality, or
+	// anyone else), validation errors, or NOT_FOUND (input.facilityId) for a
+	// facility not of that municipality; and then changes nothing. The new location
+	// is in the audit log.
 	CreateLocation(ctx context.Context, l *Location) error
-	// UpdateLocation changes the given fields of a location of a municipality the
-	// user manages. Returns NOT_FOUND, FORBIDDEN or validation errors, changing
-	// nothing then.
+	// UpdateLocation changes the given fields of a location (Location.Apply's
+	// rules), by an admin or a manager of its municipality. Returns NOT_FOUND (field
+	// "") for an unknown location, UNAUTHENTICATED, FORBIDDEN or validation errors;
+	// and then changes nothing. The change is in the audit log.
 	UpdateLocation(ctx context.Context, in UpdateLocationInput) (*Location, error)
 
+	// Products lists the products the user may see that match f, in f.Order (by ID
+	// when unset; the page key is the ID, with AfterKey for the other orders).
+	// Anyone may call it. Who sees what: everyone the ACTIVE products; a manager
+	// also every product of their municipality; an admin all; a clerk only the
+	// ACTIVE products their shop carries; facility staff their own facility's
+	// products in every status and nothing else. f.InStockAt matches stock at a shop
+	// for anyone, elsewhere only for those who see that location's stock. Returns
+	// OUT_OF_RANGE (first), TOO_LONG (filter.text), INVALID_INPUT (orderBy) for an
+	// unknown order or (after) for a cursor not of that order.
 	Products(ctx context.Context, f ProductFilter, page PageArgs) (*Page[*Product], error)
-	// ProductsOf lists a page of each facility's products that match f.
+	// ProductsOf lists a page of each facility's products that the user may see and
+	// that match f (f.FacilityID is ignored), by ID, as Products does; a facility
+	// without any has an empty page. Anyone may call it. Returns OUT_OF_RANGE
+	// (first) or TOO_LONG (filter.text).
 	ProductsOf(ctx context.Context, facilities []FacilityID, f ProductFilter, page PageArgs) (map[FacilityID]*Page[*Product], error)
-	// ProductsByID returns the products among ids the user may see.
+	// ProductsByID returns the products among ids the user may see, in Japanese
+	// (callers set Locale). Documents (sales, transfers, receipts) refer to products
+	// by ID, so archived products are found as well as those Products shows; a draft
+	// only by an admin and the managers of its municipality, and facility staff find
+	// only their own facility's products. Anyone may call it; the rest are absent,
+	// and it returns no error of its own.
 	ProductsByID(ctx context.Context, ids []ProductID) (map[ProductID]*Product, error)
-	// ProductByCode finds a visible product by its JAN or in-store code (as scanned).
-	// Returns INVALID_JAN for a malformed code, NOT_FOUND when none has it.
+	// ProductByCode finds a product the user may see (Products' rule) by its JAN or
+	// in-store code as scanned, in Japanese. Anyone may call it. Returns REQUIRED or
+	// INVALID_JAN (code) for an empty or malformed code, NOT_FOUND (field "") when
+	// no product the user sees has it.
 	ProductByCode(ctx context.Context, code string) (*Product, error)
-	// CreateProduct adds a product made by a facility of a municipality the user
-	// manages. A JAN already used by another product gives DUPLICATE_CODE.
+	// CreateProduct adds a product (NewProduct's rules) made by a facility, by an
+	// admin, a manager of the facility's municipality or the facility's own staff
+	// (User.EditsGoodsOf). Returns NOT_FOUND (input.facilityId) for an unknown
+	// facility, UNAUTHENTICATED, FORBIDDEN, validation errors, or DUPLICATE_CODE
+	// (input.code) when another product has the code; and then changes nothing. The
+	// new product is in the audit log.
 	CreateProduct(ctx context.Context, in CreateProductInput) (*Product, error)
-	// UpdateProduct changes the given fields, with the same rules as CreateProduct.
+	// UpdateProduct changes the given fields of a product (Product.Apply's rules),
+	// by the users CreateProduct allows for its facility. Returns NOT_FOUND (field
+	// "") for an unknown product, and also instead of FORBIDDEN for a product the
+	// user may not see (a draft or archived one of another municipality; for
+	// facility staff any other facility's); UNAUTHENTICATED, FORBIDDEN, validation
+	// errors or DUPLICATE_CODE (input.code); and then changes nothing. The change is
+	// in the audit log.
 	UpdateProduct(ctx context.Context, in UpdateProductInput) (*Product, error)
-	// ArchiveProduct takes a product out of sale and out of the public catalog.
-	// Returns INVALID_STATE when it is archived already.
+	// ArchiveProduct takes a product out of sale and out of the public catalog, by
+	// the users UpdateProduct allows, with its errors, and INVALID_STATE (input.id)
+	// when it is archived already; and then changes nothing. The change is in the
+	// audit log.
 	ArchiveProduct(ctx context.Context, id ProductID) (*Product, error)
 	// ImportProducts lists and changes products in bulk from CSV (ParseProductCSV),
 	// all rows or none: ImportErrors with every row's problems, nothing written.

@@ -198,23 +198,30 @@ func JapanToday(now time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// NetworkService changes the network: municipalities and partnerships, for admins.
+// NetworkService changes the network: municipalities and partnerships, for admins
+// only (UNAUTHENTICATED for an anonymous request, FORBIDDEN for anyone else). Every
+// change is in the audit log. Errors are *Error values with the codes below; any
+// other error is internal.
 type NetworkService interface {
-	// CreateMunicipality adds a municipality (m.Validate's rules). Returns
-	// UNAUTHENTICATED, FORBIDDEN for anyone but an admin, validation errors, or
+	// CreateMunicipality adds a municipality (m.Validate's rules) and fills in m's
+	// ID and times. Returns UNAUTHENTICATED, FORBIDDEN, validation errors, or
 	// DUPLICATE (input.code) for a code in use; and then changes nothing.
 	CreateMunicipality(ctx context.Context, m *Municipality) error
-	// UpdateMunicipality changes the given fields. Returns NOT_FOUND, FORBIDDEN for
-	// anyone but an admin, validation errors or DUPLICATE, changing nothing then.
+	// UpdateMunicipality changes the given fields (Municipality.Apply's rules).
+	// Returns UNAUTHENTICATED, FORBIDDEN, NOT_FOUND (field "") for an unknown
+	// municipality, validation errors or DUPLICATE (input.code); and then changes
+	// nothing.
 	UpdateMunicipality(ctx context.Context, in UpdateMunicipalityInput) (*Municipality, error)
-	// CreatePartnership begins a partnership. Returns FORBIDDEN for anyone but an
-	// admin, NOT_FOUND (input.municipalityA/B) for an unknown municipality,
-	// validation errors, or PARTNERSHIP_OVERLAP (input.from) when the two are
-	// partners on any day from then on; and then changes nothing.
+	// CreatePartnership begins a partnership between two municipalities, from a day
+	// on (today in Japan when unset). Returns UNAUTHENTICATED, FORBIDDEN, validation
+	// errors (CreatePartnershipInput.Validate), NOT_FOUND (input.municipalityA/B)
+	// for an unknown municipality, or PARTNERSHIP_OVERLAP (input.from) when the two
+	// are partners on any day from then on; and then changes nothing.
 	CreatePartnership(ctx context.Context, in CreatePartnershipInput) (*Partnership, error)
-	// EndPartnership ends a partnership from a day on; goods already sold or
-	// shipped under it stay accounted (settlement and the exchange balance read the
-	// ledger). Returns NOT_FOUND, FORBIDDEN for anyone but an admin, or
+	// EndPartnership ends a partnership from a day on; goods already sold or shipped
+	// under it stay accounted (settlement and the exchange balance read the ledger).
+	// Returns UNAUTHENTICATED, FORBIDDEN, INVALID_INPUT (input.on) for what is not a
+	// date, NOT_FOUND (field "") for an unknown partnership, or
 	// Partnership.CheckEnd's errors; and then changes nothing.
 	EndPartnership(ctx context.Context, in EndPartnershipInput) (*Partnership, error)
 }

@@ -267,40 +267,148 @@ type OrderFilter struct {
 	Since, Until *time.Time
 }
 
-// OrderService takes online orders and fulfils them. Checkout is open to anyone (a
-// signed-in customer's orders are theirs); fulfilment is for the staff of the order's
-// shop; a guest reads their order with its token.
+// OrderService takes online orders and fulfils them. Anyone may check out (a
+// signed-in customer's orders are theirs); the staff of the order's shop fulfil,
+// cancel and refund it: admins, the managers of the shop's municipality and the
+// shop's clerks (User.WorksAt); a guest reads their order with its token. Every
+// mutation that takes an idempotency key (Keyed) returns the first result on a
+// retry with the same key and request, and IDEMPOTENCY_CONFLICT
+// (input.idempotencyKey) for the same key with another request. Errors are *Error
+// values with the codes below; any other error is internal.
 type OrderService interface {
-	// Checkout validates the cart, reserves its stock and creates the order
-	// PENDING_PAYMENT, then creates its PaymentIntent. A retry with the same
-	// idempotency key returns the same order and PaymentIntent.
+	// Checkout validates the cart, reserves its stock at the shop until the
+	// reservation expires, creates the order PENDING_PAYMENT with its lines, totals
+	// and shipping fee, and then its PaymentIntent in yen; it returns the order, the
+	// PaymentIntent's client secret and the token that opens the order. Anyone may
+	// call it, anonymous requests included; a signed-in customer owns the order. A
+	// retry with the same key returns the same order, token and PaymentIntent. What
+	// unpaid orders may hold is bounded (MaxOrderLineQuantity and MaxOrderUnits per
+	// order, MaxUnpaidOrders per address and per account, MaxUnpaidOrdersPerClient
+	// per network address).
+	//
+	// Returns validation errors (CheckoutInput.Validate), NOT_FOUND
+	// (input.lines.0.shopId) for an unknown shop, INVALID_INPUT
+	// (input.lines.0.shopId) for a location that takes no orders, NOT_FOUND
+	// (input.lines.N.productId) for an unknown or unpublished product, INVALID_STATE
+	// (input.lines.N) for an archived one, INSUFFICIENT_STOCK
+	// (input.lines.N.quantity), OUT_OF_RANGE or TOO_MANY_UNPAID_ORDERS beyond the
+	// bounds, IDEMPOTENCY_CONFLICT, ORDER_EXPIRED when a retry finds the order no
+	// longer payable, or PAYMENTS_UNAVAILABLE without Stripe or when Stripe fails
+	// (the order is then cancelled, its stock released and its key forgotten, so
+	// that a retry with the same key checks out afresh). After an error no stock is
+	// held and no order is left to pay.
 	Checkout(ctx context.Context, in CheckoutInput) (*Checkout, error)
+	// OrdersByID returns the orders among ids that the user may see: the staff of
+	// the order's shop (not facility staff), and a customer their own orders. Anyone
+	// may call it; the rest are absent, and it returns no error of its own.
 	OrdersByID(ctx context.Context, ids []OrderID) (map[OrderID]*Order, error)
+	// OrderByToken returns the order a checkout's token opens, to anyone who holds
+	// the token, anonymous requests included. Returns NOT_FOUND (field "") for any
+	// other token, so that nobody learns which orders exist.
 	OrderByToken(ctx context.Context, token string) (*Order, error)
+	// Orders lists the orders the user may see that match f, newest first (the page
+	// key is the order ID): the staff of the shops as OrdersByID says, customers
+	// their own once their address is verified (their order history). Returns
+	// UNAUTHENTICATED for an anonymous request, EMAIL_NOT_VERIFIED for a customer
+	// whose address is not verified yet, OUT_OF_RANGE (first).
 	Orders(ctx context.Context, f OrderFilter, page PageArgs) (*Page[*Order], error)
+	// OrderLines returns the lines of the orders among ids, in line order. It is for
+	// orders the caller has been allowed to read (by OrdersByID, Orders or
+	// OrderByToken, which has no user to check against) and checks no visibility
+	// itself; it returns no error of its own.
 	OrderLines(ctx context.Context, ids []OrderID) (map[OrderID][]*OrderLine, error)
+	// OrderRefunds returns the refunds of the orders among ids, oldest first; like
+	// OrderLines it is for orders the caller has been allowed to read and checks no
+	// visibility itself; it returns no error of its own.
 	OrderRefunds(ctx context.Context, ids []OrderID) (map[OrderID][]*OrderRefund, error)
 
+	// MarkOrderReady puts a paid pickup order out for collection (READY_FOR_PICKUP)
+	// and e-mails the shopper that it is ready, by the staff of its shop. Returns
+	// validation errors (input.idempotencyKey), UNAUTHENTICATED, FORBIDDEN for
+	// customers and other shops' staff, NOT_FOUND (field "") for an unknown order,
+	// NOT_PAID (input.orderId) for an unpaid one, INVALID_STATE (input.orderId) for
+	// a delivery order or one past payment, or IDEMPOTENCY_CONFLICT; and then
+	// changes nothing.
 	MarkOrderReady(ctx context.Context, in OrderActionInput) (*Order, error)
+	// ShipOrder sends a paid delivery order with a carrier and tracking number
+	// (SHIPPED), by the staff of its shop: its goods leave the shop's stock through
+	// the ledger and the shopper is e-mailed. Returns REQUIRED (input.carrier),
+	// TOO_LONG (input.trackingNumber), INVALID_STATE (input.orderId) for a pickup
+	// order, and MarkOrderReady's other errors; and then changes nothing.
 	ShipOrder(ctx context.Context, in ShipOrderInput) (*Order, error)
+	// CompleteOrder records the handover (COMPLETED), by the staff of the order's
+	// shop: a pickup order, ready or paid and collected at once, has its goods leave
+	// the shop's stock through the ledger; a shipped order is delivered. Returns
+	// NOT_PAID (input.orderId) for an unpaid order, INVALID_STATE (input.orderId)
+	// for one not yet shipped or past completion, and MarkOrderReady's other errors;
+	// and then changes nothing.
 	CompleteOrder(ctx context.Context, in OrderActionInput) (*Order, error)
+	// CancelOrder cancels an order before fulfilment (pending, paid or ready), by
+	// the staff of its shop: its stock goes back on the shelf, the shopper is
+	// e-mailed, and what Stripe captured and was not given back is refunded in full
+	// (money refunded in Stripe's dashboard pays for the units left first, as in
+	// RefundOrder); an unpaid order's PaymentIntent is cancelled. A payment that
+	// succeeds after the cancellation is refunded when its event arrives. A retry
+	// with the same key returns the order and asks Stripe again for a refund that
+	// did not go through. The cancellation is in the audit log.
+	//
+	// Returns validation errors (input.idempotencyKey, input.reason),
+	// UNAUTHENTICATED, FORBIDDEN for customers and other shops' staff, NOT_FOUND
+	// (field "") for an unknown order, INVALID_STATE (input.orderId) for an order
+	// shipped, completed or cancelled already, or IDEMPOTENCY_CONFLICT; and then
+	// changes nothing. PAYMENTS_UNAVAILABLE when the cancellation and its refund are
+	// recorded but Stripe failed: retry with the same key.
 	CancelOrder(ctx context.Context, in CancelOrderInput) (*Order, error)
-	// RefundOrder refunds lines of a paid order (none: all that is left). Money
-	// refunded outside Tsunagu (OutsideRefund) and not yet on lines pays for the
-	// lines first (CoverRefund): they are recorded on the outside refunds, and only
-	// the rest is refunded through Stripe; the order's payment flag clears once no
-	// outside money is left unattributed. Staff who may refund the order may do so;
-	// a retry with the same idempotency key changes nothing.
+	// RefundOrder gives back money for some lines of a paid order, or (no lines)
+	// everything not yet refunded, shipping included, by the staff of its shop;
+	// refunding the last units also gives back the shipping fee, and units not yet
+	// handed over go back on the shelf. An order refunded in full becomes REFUNDED;
+	// the shopper is e-mailed when money is given back. Refunds give back from what
+	// Stripe captured, not from the order's total. Money refunded outside Tsunagu
+	// (OutsideRefund) and not yet on lines pays for the lines first (CoverRefund):
+	// they are recorded on the outside refunds, and only the rest is refunded
+	// through Stripe; the order's payment flag clears once no outside money is left
+	// unattributed. The refund returned is the new one, or, when outside money paid
+	// for everything, the last outside refund given lines. A retry with the same key
+	// returns the same refund, asking Stripe again if it had not succeeded. The
+	// refund is in the audit log.
+	//
+	// Returns validation errors (RefundOrderInput.Validate), UNAUTHENTICATED,
+	// FORBIDDEN for customers and other shops' staff, NOT_FOUND (field "") for an
+	// unknown order, NOT_PAID for an order Stripe took nothing for, NOT_FOUND
+	// (input.lines.N.lineNumber), OVER_REFUND (input.lines.N.quantity, or
+	// input.lines when nothing is left), or IDEMPOTENCY_CONFLICT; and then changes
+	// nothing. PAYMENTS_UNAVAILABLE when the refund is recorded but Stripe failed:
+	// retry with the same key.
 	RefundOrder(ctx context.Context, in RefundOrderInput) (*OrderRefund, error)
 
-	// ShippingRules returns the delivery fees of the shops among ids (anyone may read them).
+	// ShippingRules returns the delivery fees of the shops among ids that have shop
+	// settings; others are absent. Anyone may call it (fees are public, like
+	// prices); it returns no error of its own.
 	ShippingRules(ctx context.Context, ids []LocationID) (map[LocationID]*ShippingRule, error)
-	// SetShippingRule sets a shop's delivery fee; managers of its municipality.
+	// SetShippingRule sets a shop's delivery fee and the order total above which
+	// delivery is free, by an admin or a manager of the shop's municipality. Returns
+	// UNAUTHENTICATED, FORBIDDEN, OUT_OF_RANGE (input.fee, input.freeAbove), or
+	// NOT_FOUND (field "") for a location without shop settings; and then changes
+	// nothing. The change is in the audit log.
 	SetShippingRule(ctx context.Context, in SetShippingRuleInput) (*ShippingRule, error)
 
-	// ApplyPaymentEvent applies a verified Stripe event once.
+	// ApplyPaymentEvent applies a verified Stripe event about an order's
+	// PaymentIntent, once: a redelivery, even a concurrent one, changes nothing, and
+	// a late event is harmless (NextOrderStatus). A success pays a pending order (or
+	// takes up again one the sweeper released, if its stock can be reserved again);
+	// a payment the order cannot take (gone, cancelled, another amount) is flagged
+	// and refunded. A failure leaves the order pending, a cancelled PaymentIntent
+	// cancels it, and a refund made in Stripe's dashboard is recorded as an
+	// OutsideRefund. It is for the Stripe webhook, after the signature was verified;
+	// it checks no user. An event about no order of ours is recorded and logged. Its
+	// errors are internal (or the early refund's): the webhook answers 500 and
+	// Stripe delivers the event again.
 	ApplyPaymentEvent(ctx context.Context, e PaymentEvent) error
 	// ReleaseExpired cancels up to limit unpaid orders whose reservation expired
-	// before now and puts their stock back; it returns how many it released.
+	// before now, puts their stock back and cancels their PaymentIntents; it returns
+	// how many it released. An order is either paid or released, never both, and
+	// several processes may run it at once. It is for the server's sweeper and
+	// checks no user; its errors are internal.
 	ReleaseExpired(ctx context.Context, now time.Time, limit int) (int, error)
 }

@@ -339,7 +339,8 @@ const (
 	SettlementPaid SettlementStatus = "PAID"
 )
 
-// CommissionService keeps the shops' commission rates.
+// CommissionService keeps the shops' commission rates. Errors are *Error values
+// with the codes below; any other error is internal.
 type CommissionService interface {
 	// SetCommission adds an entry to a shop's commission history (see
 	// CommissionRate), by an admin or a manager of the shop's municipality. Returns
@@ -351,8 +352,9 @@ type CommissionService interface {
 	// audit log.
 	SetCommission(ctx context.Context, in SetCommissionInput) (*CommissionRate, error)
 	// CommissionRates returns a shop's commission history, newest effective date
-	// first, for admins and the staff of the shop's municipality. Returns
-	// UNAUTHENTICATED, FORBIDDEN, NOT_FOUND for an unknown shop.
+	// first, for admins and the managers and clerks of the shop's municipality.
+	// Returns UNAUTHENTICATED, NOT_FOUND (field "") for an unknown shop, or
+	// FORBIDDEN for anyone else.
 	CommissionRates(ctx context.Context, shopID LocationID) ([]*CommissionRate, error)
 }
 
@@ -384,18 +386,24 @@ type SettlementFilter struct {
 	Status         *SettlementStatus
 }
 
-// SettlementService is the commission rates and the monthly statements.
+// SettlementService is the commission rates, the monthly statements and the
+// exchange balance. Errors are *Error values with the codes below; any other error
+// is internal.
 type SettlementService interface {
 	CommissionService
 	SettlementCloser
 	ExchangeReporter
 	// Settlements returns the statements of f.Month that the user may see, in ID
-	// order: admins every one, managers those of their municipality's facilities
-	// and of its shops. A statement exists for every facility whose goods sold (or
-	// were refunded) at a shop in the month. Returns UNAUTHENTICATED, FORBIDDEN for
-	// clerks and customers, INVALID_INPUT (month), OUT_OF_RANGE (first).
+	// order (the page key is the ID): admins every one, managers those of their
+	// municipality's facilities and of its shops, facility staff their own
+	// facility's. A statement exists for every facility whose goods sold (or were
+	// refunded) at a shop in the month; an open month's figures are as the ledger
+	// stands, a closed month's as they were frozen. Returns UNAUTHENTICATED,
+	// FORBIDDEN for clerks and customers, INVALID_INPUT (month), OUT_OF_RANGE
+	// (first).
 	Settlements(ctx context.Context, f SettlementFilter, page PageArgs) (*Page[*Settlement], error)
-	// Settlement returns one statement with its lines, or NOT_FOUND for an unknown
-	// one or one the user may not see.
+	// Settlement returns one statement with its lines to those Settlements shows it
+	// to. Returns UNAUTHENTICATED, FORBIDDEN for customers, or NOT_FOUND (field "")
+	// for an unknown statement or one the user may not see.
 	Settlement(ctx context.Context, id SettlementID) (*Settlement, error)
 }

@@ -257,31 +257,87 @@ type SetReorderPointInput struct {
 }
 
 // StockService keeps the stock and its ledger. Every change writes its movements in
-// the same transaction as the level; on hand never goes below zero.
+// the same transaction as the level; on hand never goes below zero. Mutations are
+// for the staff who work at the location (User.WorksAt: admins, the managers of its
+// municipality, the clerks of that shop, facility staff at their facility's own
+// locations): UNAUTHENTICATED for an anonymous request, FORBIDDEN for anyone else.
+// Every mutation that takes an idempotency key (Keyed) returns the first result on
+// a retry with the same key and request and moves nothing, and IDEMPOTENCY_CONFLICT
+// (input.idempotencyKey) for the same key with another request. Errors are *Error
+// values with the codes below; any other error is internal.
 type StockService interface {
-	// StockLevels lists a location's levels in product order. Anyone signed in as
-	// staff may read them.
+	// StockLevels lists a location's levels in product order (the page key is the
+	// product ID). Any staff member may read them, facility staff only at their
+	// facility's own locations; only those who see the location's plans
+	// (User.SeesPlansAt) may filter on the reorder point. Returns UNAUTHENTICATED,
+	// FORBIDDEN for customers and for facility staff elsewhere, NOT_FOUND (field "")
+	// for an unknown location, FORBIDDEN (filter.belowReorderPoint) for the filter,
+	// or OUT_OF_RANGE (first).
 	StockLevels(ctx context.Context, location LocationID, f StockLevelFilter, page PageArgs) (*Page[*StockLevel], error)
-	// StockLevelsAt returns the levels of products at one location, for loaders.
+	// StockLevelsAt returns the levels that exist among keys; a key without a level
+	// is absent. Anyone may call it: the storefront shows stock at a shop
+	// (StockLevel.PlansVisibleTo says who sees the plans). It returns no error of
+	// its own.
 	StockLevelsAt(ctx context.Context, keys []StockKey) (map[StockKey]*StockLevel, error)
-	// StockMovements lists the ledger, newest first; the page key is the movement ID.
+	// StockMovements lists the ledger that matches f, newest first (the page key is
+	// the movement ID; a page after k holds older movements). The filter must name a
+	// location or a product. Staff see the movements at the locations whose stock
+	// they see (User.SeesStockAt), managers also those of goods their municipality's
+	// facilities own, wherever they sit; others are left out, not refused. Returns
+	// UNAUTHENTICATED, FORBIDDEN for customers, OUT_OF_RANGE (first), or REQUIRED
+	// (filter) when it names neither a location nor a product.
 	StockMovements(ctx context.Context, f StockMovementFilter, page PageArgs) (*Page[*StockMovement], error)
-	// Movement, Adjustment and Stocktake return one stock record by ID (for
-	// node(id)) to staff who may see its location's stock (a manager also sees the
-	// movements of goods their facilities own elsewhere); NOT_FOUND (field "") when
-	// there is none or the caller may not see it, so that nobody learns which exist.
+	// Movement returns one stock movement by ID (for node(id)) to the staff who see
+	// it, as in StockMovements. Returns NOT_FOUND (field "") when there is none or
+	// the caller may not see it, so that nobody learns which exist.
 	Movement(ctx context.Context, id MovementID) (*StockMovement, error)
+	// Adjustment returns one stock adjustment by ID (for node(id)), with its level
+	// as it is now, to the staff who see its location's stock (User.SeesStockAt).
+	// Returns NOT_FOUND (field "") when there is none or the caller may not see it,
+	// so that nobody learns which exist.
 	Adjustment(ctx context.Context, id AdjustmentID) (*StockAdjustment, error)
+	// Stocktake returns one stocktake by ID (for node(id)), with its lines, to the
+	// staff who see its location's stock (User.SeesStockAt). Returns NOT_FOUND
+	// (field "") when there is none or the caller may not see it, so that nobody
+	// learns which exist.
 	Stocktake(ctx context.Context, id StocktakeID) (*Stocktake, error)
-	// AdjustStock corrects stock on hand by a manager of the location's municipality
-	// or a clerk of that shop. Returns INSUFFICIENT_STOCK when it would take more than
-	// is available, FORBIDDEN, NOT_FOUND (input.productId / input.locationId), or
-	// validation errors; a repeated idempotency key returns the first adjustment.
+	// AdjustStock corrects the stock on hand of one product at one location, by the
+	// staff who work there; the adjustment's movement is owned by the product's
+	// facility, and the result carries the level after it. New goods (PRODUCTION)
+	// come in only at a location of the product's own municipality, and never for an
+	// archived product (goods reach other cities by transfer); other reasons apply
+	// to any product, so that stock no longer sold can still be written off or
+	// found. A retry with the same key returns the first adjustment, with the level
+	// as it is now.
+	//
+	// Returns validation errors (AdjustStockInput.Validate), NOT_FOUND
+	// (input.locationId), UNAUTHENTICATED, FORBIDDEN, NOT_FOUND (input.productId),
+	// INVALID_STATE (input.productId) or INVALID_INPUT (input.reason) for PRODUCTION
+	// as above, INSUFFICIENT_STOCK (input.quantity) when it would take more than is
+	// available (on hand less reserved), or IDEMPOTENCY_CONFLICT; and then changes
+	// nothing.
 	AdjustStock(ctx context.Context, in AdjustStockInput) (*StockAdjustment, error)
-	// RecordStocktake posts the differences between the counts and the stock on hand
-	// as movements in one transaction, and reports them.
+	// RecordStocktake records a count of a location's stock, by the staff who work
+	// there, and posts each difference between count and stock on hand as a
+	// STOCKTAKE movement, all at once: nothing moves between the reading and the
+	// posting. A product counted where it has no level yet is expected at 0; with
+	// Complete, every product with stock on hand there that is not listed is counted
+	// as 0. The result lists every line in product order, the unchanged ones
+	// included (and for Complete the unlisted products it zeroed). A retry with the
+	// same key returns the first stocktake.
+	//
+	// Returns validation errors (RecordStocktakeInput.Validate), NOT_FOUND
+	// (input.locationId, input.lines.N.productId), UNAUTHENTICATED, FORBIDDEN,
+	// OUT_OF_RANGE (input.lines.N.counted, or input.complete for an unlisted
+	// product) when fewer are counted than are reserved for orders, or
+	// IDEMPOTENCY_CONFLICT; and then changes nothing.
 	RecordStocktake(ctx context.Context, in RecordStocktakeInput) (*Stocktake, error)
-	// SetReorderPoint sets a level's reorder point (creating an empty level).
+	// SetReorderPoint sets the reorder point of a product at a location (0 removes
+	// it), creating an empty level where there is none, by the staff who work there.
+	// It moves no stock, so it writes no movement and takes no idempotency key:
+	// setting it twice is setting it once. Returns UNAUTHENTICATED, FORBIDDEN,
+	// OUT_OF_RANGE (input.reorderPoint), or NOT_FOUND (input.locationId,
+	// input.productId); and then changes nothing.
 	SetReorderPoint(ctx context.Context, in SetReorderPointInput) (*StockLevel, error)
 }
 

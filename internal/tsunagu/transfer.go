@@ -358,21 +358,108 @@ type TransferFilter struct {
 
 // TransferService runs the exchange of goods between municipalities. The source
 // municipality's managers approve and ship; the destination's clerks (of that shop)
-// or managers receive; both sides and admins see a transfer. Every mutation takes an
-// idempotency key: a retry returns the first result and moves nothing.
+// or managers receive; both sides and admins see a transfer, and facility staff see
+// none. Every mutation takes an idempotency key (Keyed): a retry with the same key
+// and request returns the first result, as it is now, and moves nothing; the same
+// key with another request gives IDEMPOTENCY_CONFLICT (input.idempotencyKey).
+// Mutations check the user first: UNAUTHENTICATED for an anonymous request,
+// FORBIDDEN for customers. Errors are *Error values with the codes below; any other
+// error is internal.
 type TransferService interface {
+	// Transfers lists the transfers the user may see that match f, newest first (the
+	// page key is the transfer ID): all for an admin, those from or to their
+	// municipality for a manager, from or to their shop for a clerk. Returns
+	// UNAUTHENTICATED, FORBIDDEN for customers, or OUT_OF_RANGE (first); facility
+	// staff get an empty page.
 	Transfers(ctx context.Context, f TransferFilter, page PageArgs) (*Page[*Transfer], error)
-	// TransfersByID returns the transfers among ids the user may see.
+	// TransfersByID returns the transfers among ids the user may see, as in
+	// Transfers. Anyone may call it; the rest are absent, and it returns no error of
+	// its own.
 	TransfersByID(ctx context.Context, ids []TransferID) (map[TransferID]*Transfer, error)
+	// TransferLines returns the lines of the transfers among transferIDs that the
+	// user may see, in product order. Anyone may call it; the rest are absent, and
+	// it returns no error of its own.
 	TransferLines(ctx context.Context, transferIDs []TransferID) (map[TransferID][]*TransferLine, error)
+	// TransferShipments returns the shipments, with their lines, of the transfers
+	// among transferIDs that the user may see, oldest first. Anyone may call it; the
+	// rest are absent, and it returns no error of its own.
 	TransferShipments(ctx context.Context, transferIDs []TransferID) (map[TransferID][]*TransferShipment, error)
+	// TransferReceipts returns the receipts, with their lines (what was accepted,
+	// what was short and why), of the transfers among transferIDs that the user may
+	// see, oldest first. Anyone may call it; the rest are absent, and it returns no
+	// error of its own.
 	TransferReceipts(ctx context.Context, transferIDs []TransferID) (map[TransferID][]*TransferReceipt, error)
+	// TransferEvents returns the history of the transfers among transferIDs that the
+	// user may see, oldest first. Anyone may call it; the rest are absent, and it
+	// returns no error of its own.
 	TransferEvents(ctx context.Context, transferIDs []TransferID) (map[TransferID][]*TransferEvent, error)
 
+	// RequestTransfer creates a transfer. By the staff who work at the destination
+	// (an admin, a manager of its municipality, a clerk of that shop) it is a
+	// request: REQUESTED, waiting for the source's approval (an admin's transfers
+	// are requests too, so that approval stays a step of the history). By a manager
+	// of the source's municipality it is an offer: APPROVED as made. Each line takes
+	// the product's current price as its unit price and the product's facility as
+	// the owner of the goods (consignment); draft products may move, archived ones
+	// may not.
+	//
+	// Returns validation errors (RequestTransferInput.Validate), UNAUTHENTICATED,
+	// NOT_FOUND (input.fromLocationId, input.toLocationId), FORBIDDEN for facility
+	// staff and anyone on neither side, NOT_FOUND (input.lines.N.productId),
+	// INVALID_STATE (input.lines.N.productId) for an archived product, INVALID_INPUT
+	// (input.lines.N.productId) for a product with no stock level at the source,
+	// NOT_CARRIED (input.lines.N.productId) for goods a destination shop does not
+	// carry, or IDEMPOTENCY_CONFLICT; and then changes nothing.
 	RequestTransfer(ctx context.Context, in RequestTransferInput) (*Transfer, error)
+	// ApproveTransfer approves a REQUESTED transfer, by an admin or a manager of the
+	// source's municipality. Lines lower the approved quantity of some products (0
+	// approves none of that product); products not listed are approved as requested.
+	// Returns validation errors (ApproveTransferInput.Validate), UNAUTHENTICATED,
+	// NOT_FOUND (field "") for an unknown transfer or one the user may not see,
+	// FORBIDDEN when the user does not manage the source, INVALID_STATE when it is
+	// not waiting for approval, NOT_FOUND (input.lines.N.productId) for a product
+	// not on the transfer, OUT_OF_RANGE for more than was requested
+	// (input.lines.N.quantity) or for approving nothing at all (input.lines: cancel
+	// instead), or IDEMPOTENCY_CONFLICT; and then changes nothing.
 	ApproveTransfer(ctx context.Context, in ApproveTransferInput) (*Transfer, error)
+	// ShipTransfer ships goods of an APPROVED (or partly shipped) transfer, by an
+	// admin or a manager of the source's municipality: the quantities leave the
+	// source's stock on hand and become incoming at the destination, with the
+	// shipment's carrier and tracking number. Lines ship part of what is approved;
+	// without lines, everything approved and not yet shipped ships. Returns
+	// validation errors (ShipTransferInput.Validate), UNAUTHENTICATED, NOT_FOUND
+	// (field "") for an unknown or invisible transfer, FORBIDDEN when the user does
+	// not manage the source, INVALID_STATE when the transfer cannot ship or nothing
+	// is left to ship, NOT_FOUND (input.lines.N.productId) for a product not on the
+	// transfer, OUT_OF_RANGE (input.lines.N.quantity) for more than is left to ship,
+	// INSUFFICIENT_STOCK when the source has less available (input.lines.N.quantity,
+	// or input.transferId without lines), or IDEMPOTENCY_CONFLICT; and then changes
+	// nothing.
 	ShipTransfer(ctx context.Context, in ShipTransferInput) (*Transfer, error)
+	// ReceiveTransfer records goods arriving at the destination of a SHIPPED
+	// transfer, by the staff who work there (an admin, a manager of its
+	// municipality, a clerk of that shop). Per line, Accepted goes from incoming to
+	// on hand and Short is written off incoming with its reason, kept on the line
+	// for both sides to see; without lines, everything outstanding is accepted. The
+	// transfer becomes RECEIVED once every approved unit has shipped and been
+	// accounted for, and stays SHIPPED otherwise. Returns validation errors
+	// (ReceiveTransferInput.Validate), UNAUTHENTICATED, NOT_FOUND (field "") for an
+	// unknown or invisible transfer, FORBIDDEN when the user does not work at the
+	// destination, INVALID_STATE when the transfer is not SHIPPED or nothing is
+	// outstanding, NOT_FOUND (input.lines.N.productId) for a product not on the
+	// transfer, OUT_OF_RANGE (input.lines.N) when accepted and short exceed what is
+	// outstanding (nothing is received twice), or IDEMPOTENCY_CONFLICT; and then
+	// changes nothing.
 	ReceiveTransfer(ctx context.Context, in ReceiveTransferInput) (*Transfer, error)
+	// CancelTransfer cancels a transfer before everything ships, by either side: the
+	// staff who work at the destination or a manager of the source's municipality
+	// (and admins); the reason is kept with the history. On a partly shipped
+	// transfer it cancels the rest (CancelUnshipped): the transfer is then RECEIVED,
+	// or stays SHIPPED until what is on its way is received. Returns validation
+	// errors (CancelTransferInput.Validate), UNAUTHENTICATED, NOT_FOUND (field "")
+	// for an unknown or invisible transfer, FORBIDDEN for anyone else, INVALID_STATE
+	// once everything approved has shipped or the transfer is received or cancelled,
+	// or IDEMPOTENCY_CONFLICT; and then changes nothing.
 	CancelTransfer(ctx context.Context, in CancelTransferInput) (*Transfer, error)
 
 	// ExchangeTransfers returns, per month (Japan time) and ordered pair of
@@ -380,6 +467,6 @@ type TransferService interface {
 	// tax-included unit prices: shipped (by the shipments' time) and, at the
 	// destination, received and short (by the receipts' time); months without
 	// movement have no row. Who sees which pairs, and the errors, are
-	// ExchangeBalanceFilter.Scope's and Months'.
+	// ExchangeBalanceFilter.Check's.
 	ExchangeTransfers(ctx context.Context, f ExchangeBalanceFilter) ([]*ExchangeTransfers, error)
 }
