@@ -133,14 +133,31 @@ func checkThrottled(t *testing.T, r *response) {
 	}
 }
 
+// limiter returns a rate limiter on a's database as the server makes it
+// (cmd/tsunagu), until the test ends.
+func (a *api) limiter(t *testing.T) *postgres.SharedRateLimiter {
+	return postgres.NewSharedRateLimiter(t.Context(), a.db, postgres.RateLimitFlushEvery)
+}
+
 // The rate limits hold per token and per address, across API processes (two
-// handlers on one database), and answer RATE_LIMITED with when to retry.
+// handlers, each with its own limiter, on one database), and answer RATE_LIMITED
+// with when to retry.
 func TestRateLimits(t *testing.T) {
 	t.Parallel()
 	a := newAPI(t)
-	o := graph.Options{RateLimits: graph.RateLimits{Limiter: postgres.NewRateLimiter(a.db),
+	la, lb := a.limiter(t), a.limiter(t)
+	o := graph.Options{RateLimits: graph.RateLimits{Limiter: la,
 		TokenRate: 0.01, TokenBurst: 2, IPRate: 0.01, IPBurst: 3}}
-	one, two := a.server(o), a.server(o)
+	o2 := o
+	o2.RateLimits.Limiter = lb
+	one, two := a.server(o), a.server(o2)
+	// share is the end of a flush interval in both processes: each has learned of
+	// the other's requests.
+	share := func() {
+		for _, l := range []*postgres.SharedRateLimiter{la, lb, la} {
+			must(t, l.Flush(t.Context()))
+		}
+	}
 	const q = `{ me { email } }`
 
 	t.Run("PerToken", func(t *testing.T) {
@@ -152,6 +169,7 @@ func TestRateLimits(t *testing.T) {
 		if r := sendFrom(t, two, "192.0.2.2", tok, q); len(r.Errors) > 0 {
 			t.Fatalf("second, through the other process: %+v", r.Errors)
 		}
+		share()
 		checkThrottled(t, sendFrom(t, one, "192.0.2.3", tok, q))
 		checkThrottled(t, sendFrom(t, two, "192.0.2.4", tok, q))
 		// Another token from a fresh address is not held up.
@@ -169,6 +187,7 @@ func TestRateLimits(t *testing.T) {
 				t.Fatalf("request %d: %+v", i+1, r.Errors)
 			}
 		}
+		share()
 		checkThrottled(t, sendFrom(t, two, "198.51.100.7", "", q))
 		// Signing in does not escape the address's bucket.
 		checkThrottled(t, sendFrom(t, one, "198.51.100.7", a.tokens["admin"], q))

@@ -19,7 +19,6 @@ import (
 	"tsunagu/graph"
 	"tsunagu/graph/gid"
 	"tsunagu/internal/images"
-	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -195,7 +194,7 @@ func TestImageUploadRateLimited(t *testing.T) {
 	t.Parallel()
 	a := newAPI(t)
 	srv := httptest.NewServer(a.server(graph.Options{Images: &images.Store{Dir: t.TempDir()},
-		RateLimits: graph.RateLimits{Limiter: postgres.NewRateLimiter(a.db), IPRate: 0.01, IPBurst: 2}}))
+		RateLimits: graph.RateLimits{Limiter: a.limiter(t), IPRate: 0.01, IPBurst: 2}}))
 	t.Cleanup(srv.Close)
 	for i := range 2 {
 		if got := put(t, srv.URL, "/uploads/tsu_guess", pngOf(t, 10, 10)); got.Status != http.StatusNotFound {

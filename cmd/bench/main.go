@@ -175,7 +175,7 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		sctx, cancel := context.WithCancel(ctx)
 		if rateLimit {
 			// Production's accounting, with buckets no benchmark client fills.
-			o.RateLimits = graph.RateLimits{Limiter: postgres.NewSharedRateLimiter(sctx, db, 200*time.Millisecond),
+			o.RateLimits = graph.RateLimits{Limiter: postgres.NewSharedRateLimiter(sctx, db, postgres.RateLimitFlushEvery),
 				TokenRate: 1e6, TokenBurst: 1e6, IPRate: 1e6, IPBurst: 1e6}
 		}
 		if cached {

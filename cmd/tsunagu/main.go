@@ -190,7 +190,7 @@ func rateLimits(ctx context.Context, cfg config, db *postgres.DB) (graph.RateLim
 		}
 	}
 	// Decided in memory, shared through PostgreSQL five times a second.
-	l.Limiter = postgres.NewSharedRateLimiter(ctx, db, 200*time.Millisecond)
+	l.Limiter = postgres.NewSharedRateLimiter(ctx, db, postgres.RateLimitFlushEvery)
 	return l, nil
 }
 

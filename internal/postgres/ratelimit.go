@@ -4,8 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"math"
-	"slices"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/lib/pq"
@@ -13,83 +12,186 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// RateLimiter keeps the API's leaky buckets in PostgreSQL, so that every API process
-// behind a load balancer counts against the same buckets.
-type RateLimiter struct {
+// SharedRateLimiter keeps the API's leaky buckets (tsunagu.RateLimiter). It decides
+// in memory and shares its counts through PostgreSQL in the background, so that
+// every API process behind a load balancer counts against the same buckets: every
+// flush interval one statement adds what this process let through to the shared
+// buckets (the table rate_limits) and reads back how full each is, counting every
+// process. A request never waits for the database, and the buckets still hold
+// across processes, late by at most one interval: n processes may together let
+// through up to n × rate × interval more than the burst before each learns of the
+// others. What this process let through since the last flush drains only once it
+// is flushed, so a bucket counts up to rate × interval requests more than it holds:
+// 4 at the server's settings (20 a second, flushed five times a second), beside a
+// burst of 200.
+//
+// Its statements are the flushes' and one read of a bucket a process has not used
+// for a minute, so a request costs no round trip to the database for its limits.
+type SharedRateLimiter struct {
 	db    *DB
-	calls atomic.Int64
+	every time.Duration
+
+	flushing sync.Mutex // one Flush at a time, so that no count is sent twice
+	mu       sync.Mutex
+	buckets  map[string]*sharedBucket
 }
 
-// NewRateLimiter returns a rate limiter on db.
-func NewRateLimiter(db *DB) *RateLimiter { return &RateLimiter{db: db} }
+type sharedBucket struct {
+	rate    float64
+	burst   int
+	level   float64   // the shared level at syncAt
+	syncAt  time.Time //
+	pending int       // let through here since the last flush
+	usedAt  time.Time
+}
 
-// cleanEvery is how many calls pass between deletions of drained buckets.
-const cleanEvery = 10_000
+// RateLimitFlushEvery is how often the server shares its rate limit counts: five
+// times a second.
+const RateLimitFlushEvery = 200 * time.Millisecond
 
-// Allow counts one request against every limit in one statement: each bucket drains
-// by the time since its last request and takes the request if it has room. A bucket
-// without room is left as it was (a refused request costs nothing), though the others
-// of the same call take theirs. It returns how long until every refusing bucket has
-// room again, or 0.
-//
-// Buckets are locked in key order, so concurrent calls for the same keys cannot
-// deadlock.
-func (l *RateLimiter) Allow(ctx context.Context, limits []tsunagu.RateLimit) (time.Duration, error) {
-	if len(limits) == 0 {
-		return 0, nil
-	}
-	limits = slices.Clone(limits)
-	slices.SortFunc(limits, func(a, b tsunagu.RateLimit) int {
-		if a.Key < b.Key {
-			return -1
-		} else if a.Key > b.Key {
-			return 1
+// NewSharedRateLimiter returns a limiter flushing every interval until ctx ends.
+func NewSharedRateLimiter(ctx context.Context, db *DB, every time.Duration) *SharedRateLimiter {
+	l := &SharedRateLimiter{db: db, every: every, buckets: map[string]*sharedBucket{}}
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		lastClean := time.Now()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := l.Flush(ctx); err != nil && ctx.Err() == nil {
+					db.log.Warn("flushing rate limits", "err", err)
+				}
+				// Every few minutes, rows of drained buckets go (any process may).
+				if time.Since(lastClean) > 5*time.Minute {
+					lastClean = time.Now()
+					l.clean()
+				}
+			}
 		}
-		return 0
-	})
-	limits = slices.CompactFunc(limits, func(a, b tsunagu.RateLimit) bool { return a.Key == b.Key })
-	keys, rates, bursts := make([]string, len(limits)), make([]float64, len(limits)), make([]int64, len(limits))
+	}()
+	return l
+}
+
+// Allow counts one request against every limit, in memory: it is let through when
+// every bucket, as last shared plus what this process let through since, has room.
+// A bucket this process has not used for a minute is first read from the database
+// (one statement), so that a fresh process does not start from empty buckets.
+func (l *SharedRateLimiter) Allow(ctx context.Context, limits []tsunagu.RateLimit) (time.Duration, error) {
+	var fresh []string
+	l.mu.Lock()
+	for _, lim := range limits {
+		if l.buckets[lim.Key] == nil {
+			fresh = append(fresh, lim.Key)
+		}
+	}
+	l.mu.Unlock()
+	if len(fresh) > 0 {
+		var rows []struct {
+			Key   string
+			Level float64
+		}
+		err := l.db.q().SelectContext(ctx, &rows, `
+			SELECT key, greatest(0, level - extract(epoch FROM now() - updated_at) * rate) AS level
+			FROM rate_limits WHERE key = ANY($1)`, pq.Array(fresh))
+		if err != nil {
+			return 0, err
+		}
+		now := time.Now()
+		l.mu.Lock()
+		for _, k := range fresh {
+			if l.buckets[k] == nil {
+				l.buckets[k] = &sharedBucket{syncAt: now}
+			}
+		}
+		for _, r := range rows {
+			l.buckets[r.Key].level = r.Level
+		}
+		l.mu.Unlock()
+	}
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var wait float64
+	bs := make([]*sharedBucket, len(limits))
 	for i, lim := range limits {
-		keys[i], rates[i], bursts[i] = lim.Key, lim.Rate, int64(max(lim.Burst, 1))
+		b := l.buckets[lim.Key]
+		if b == nil {
+			b = &sharedBucket{syncAt: now}
+			l.buckets[lim.Key] = b
+		}
+		b.rate, b.burst, b.usedAt = lim.Rate, max(lim.Burst, 1), now
+		bs[i] = b
+		level := math.Max(0, b.level-b.rate*now.Sub(b.syncAt).Seconds()) + float64(b.pending)
+		if level+1 > float64(b.burst) {
+			wait = math.Max(wait, (level+1-float64(b.burst))/b.rate)
+		}
+	}
+	if wait > 0 {
+		return time.Duration(math.Ceil(wait*1000)) * time.Millisecond, nil
+	}
+	for _, b := range bs {
+		b.pending++
+	}
+	return 0, nil
+}
+
+// Flush adds what this process let through to the shared buckets and reads back
+// their levels, in one statement; buckets idle long enough to have drained are
+// forgotten.
+func (l *SharedRateLimiter) Flush(ctx context.Context) error {
+	l.flushing.Lock()
+	defer l.flushing.Unlock()
+	now := time.Now()
+	l.mu.Lock()
+	var keys []string
+	var rates []float64
+	var bursts, counts []int64
+	for k, b := range l.buckets {
+		if b.pending == 0 && now.Sub(b.usedAt) > time.Minute {
+			delete(l.buckets, k)
+			continue
+		}
+		keys, rates, bursts, counts = append(keys, k), append(rates, b.rate), append(bursts, int64(b.burst)), append(counts, int64(b.pending))
+	}
+	l.mu.Unlock()
+	if len(keys) == 0 {
+		return nil
 	}
 	var rows []struct {
-		Accepted bool
-		Level    float64
-		Rate     float64
-		Burst    float64
+		Key   string
+		Level float64
 	}
-	// drained is the level now, after the bucket leaked since its last request.
 	const drained = `greatest(0, r.level - extract(epoch FROM now() - r.updated_at) * excluded.rate)`
 	err := l.db.q().SelectContext(ctx, &rows, `
 		INSERT INTO rate_limits AS r (key, level, rate, burst, accepted, updated_at)
-		SELECT k, 1, rt, b, true, now() FROM unnest($1::text[], $2::float8[], $3::int[]) AS d(k, rt, b)
+		SELECT k, n, rt, b, true, now() FROM unnest($1::text[], $2::float8[], $3::int[], $4::int[]) AS d(k, rt, b, n)
 		ORDER BY k
-		ON CONFLICT (key) DO UPDATE SET
-			accepted = `+drained+` + 1 <= excluded.burst,
-			level = CASE WHEN `+drained+` + 1 <= excluded.burst THEN `+drained+` + 1 ELSE `+drained+` END,
+		ON CONFLICT (key) DO UPDATE SET level = `+drained+` + excluded.level, accepted = true,
 			rate = excluded.rate, burst = excluded.burst, updated_at = now()
-		RETURNING accepted, level, rate, burst::float8 AS burst`,
-		pq.Array(keys), pq.Array(rates), pq.Array(bursts))
+		RETURNING key, level`, pq.Array(keys), pq.Array(rates), pq.Array(bursts), pq.Array(counts))
 	if err != nil {
-		return 0, err
+		return err
 	}
-	if l.calls.Add(1)%cleanEvery == 0 {
-		go l.clean()
+	sent := make(map[string]int64, len(keys))
+	for i, k := range keys {
+		sent[k] = counts[i]
 	}
-	var wait float64
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for _, r := range rows {
-		if !r.Accepted {
-			wait = max(wait, (r.Level+1-r.Burst)/r.Rate)
+		if b := l.buckets[r.Key]; b != nil {
+			b.level, b.syncAt = r.Level, now
+			b.pending -= int(sent[r.Key])
 		}
 	}
-	if wait == 0 {
-		return 0, nil
-	}
-	return time.Duration(math.Ceil(wait*1000)) * time.Millisecond, nil
+	return nil
 }
 
 // clean deletes the buckets that have drained: they would start empty anyway.
-func (l *RateLimiter) clean() {
+func (l *SharedRateLimiter) clean() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, err := l.db.db.ExecContext(ctx, `

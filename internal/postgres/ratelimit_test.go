@@ -11,55 +11,61 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
+// The limiters below flush at the server's interval (RateLimitFlushEvery); the
+// tests flush by hand where one process must have learned of another's requests,
+// as the interval's end would make it.
+const flushEvery = postgres.RateLimitFlushEvery
+
 func TestRateLimiter(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	db, err := postgres.Open(ctx, pgtest.NewURL(t), nil)
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
-	// Two limiters on one database stand for two API processes.
-	a, b := postgres.NewRateLimiter(db), postgres.NewRateLimiter(db)
+	l := postgres.NewSharedRateLimiter(ctx, db, flushEvery)
 
 	t.Run("BurstThenRefused", func(t *testing.T) {
 		lim := []tsunagu.RateLimit{{Key: "burst", Rate: 0.5, Burst: 3}}
 		for i := range 3 {
-			l := a
-			if i%2 == 1 {
-				l = b
-			}
 			if wait, err := l.Allow(ctx, lim); err != nil || wait != 0 {
 				t.Fatalf("request %d: wait %v, %v", i+1, wait, err)
 			}
 		}
-		// The bucket is full, whichever process asks; it leaks one request every
-		// 2 s, so the next has room in at most 2 s.
-		for _, l := range []*postgres.RateLimiter{a, b} {
+		// The bucket is full; it leaks one request every 2 s, so the next has
+		// room in at most 2 s, flushed or not.
+		for range 2 {
 			wait, err := l.Allow(ctx, lim)
 			if err != nil || wait <= 0 || wait > 2*time.Second {
 				t.Errorf("wait %v, %v; want 0 < wait ≤ 2s", wait, err)
 			}
+			must(t, l.Flush(ctx))
 		}
 	})
 	t.Run("Leaks", func(t *testing.T) {
 		lim := []tsunagu.RateLimit{{Key: "leak", Rate: 20, Burst: 1}}
-		if wait, _ := a.Allow(ctx, lim); wait != 0 {
+		if wait, _ := l.Allow(ctx, lim); wait != 0 {
 			t.Fatalf("first request refused: %v", wait)
 		}
-		if wait, _ := a.Allow(ctx, lim); wait <= 0 || wait > 50*time.Millisecond {
+		wait, _ := l.Allow(ctx, lim)
+		if wait <= 0 || wait > 50*time.Millisecond {
 			t.Fatalf("second request at once: wait %v, want ≤ 50ms", wait)
 		}
-		time.Sleep(60 * time.Millisecond)
-		if wait, err := a.Allow(ctx, lim); wait != 0 || err != nil {
+		// What was let through drains from its flush on; a client retries after
+		// the wait it was given.
+		must(t, l.Flush(ctx))
+		time.Sleep(wait)
+		if wait, err := l.Allow(ctx, lim); wait != 0 || err != nil {
 			t.Errorf("after the bucket leaked: wait %v, %v", wait, err)
 		}
 	})
 	t.Run("EveryBucketCounts", func(t *testing.T) {
 		tight := tsunagu.RateLimit{Key: "tight", Rate: 0.1, Burst: 1}
 		loose := tsunagu.RateLimit{Key: "loose", Rate: 100, Burst: 100}
-		if wait, _ := a.Allow(ctx, []tsunagu.RateLimit{loose, tight}); wait != 0 {
+		if wait, _ := l.Allow(ctx, []tsunagu.RateLimit{loose, tight}); wait != 0 {
 			t.Fatalf("first request refused: %v", wait)
 		}
-		if wait, _ := a.Allow(ctx, []tsunagu.RateLimit{tight, loose}); wait < 9*time.Second {
+		if wait, _ := l.Allow(ctx, []tsunagu.RateLimit{tight, loose}); wait < 9*time.Second {
 			t.Errorf("the tight bucket did not refuse: wait %v", wait)
 		}
 	})
@@ -68,14 +74,10 @@ func TestRateLimiter(t *testing.T) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		accepted := 0
-		for i := range 40 {
+		for range 40 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				l := a
-				if i%2 == 1 {
-					l = b
-				}
 				wait, err := l.Allow(ctx, lim)
 				if err != nil {
 					t.Error(err)
@@ -87,9 +89,19 @@ func TestRateLimiter(t *testing.T) {
 				}
 			}()
 		}
+		// Flushes while the requests come: none is counted twice.
+		for range 3 {
+			must(t, l.Flush(ctx))
+		}
 		wg.Wait()
 		if accepted != 10 {
 			t.Errorf("%d of 40 concurrent requests accepted, want the burst of 10", accepted)
+		}
+		must(t, l.Flush(ctx))
+		var level float64
+		must(t, db.SQL().QueryRow(`SELECT level FROM rate_limits WHERE key = 'race'`).Scan(&level))
+		if level < 9.9 || level > 10 {
+			t.Errorf("the shared bucket holds %v, want the 10 let through", level)
 		}
 	})
 }
@@ -102,8 +114,7 @@ func TestSharedRateLimiter(t *testing.T) {
 	db, err := postgres.Open(ctx, pgtest.NewURL(t), nil)
 	must(t, err)
 	t.Cleanup(func() { db.Close() })
-	// Flushed by hand below: the background interval never comes.
-	a, b := postgres.NewSharedRateLimiter(ctx, db, time.Hour), postgres.NewSharedRateLimiter(ctx, db, time.Hour)
+	a, b := postgres.NewSharedRateLimiter(ctx, db, flushEvery), postgres.NewSharedRateLimiter(ctx, db, flushEvery)
 	lim := []tsunagu.RateLimit{{Key: "shared", Rate: 0.01, Burst: 4}}
 	for i := range 3 {
 		if wait, _ := a.Allow(ctx, lim); wait != 0 {
