@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"tsunagu/graph/gid"
+	"tsunagu/internal/pgtest"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -213,7 +214,7 @@ func TestADayAtTheCounter(t *testing.T) {
 	if got["木のスプーン"] != 6 || got["クッキー"] != 28 {
 		t.Errorf("levels at the home shop: %v", got)
 	}
-	if err := a.db.CheckLedger(ctx); err != nil {
+	if err := pgtest.CheckLedger(ctx, a.db.SQL()); err != nil {
 		t.Error(err)
 	}
 }

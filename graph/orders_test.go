@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"tsunagu/graph/gid"
+	"tsunagu/internal/pgtest"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -204,7 +205,7 @@ func TestSignUpAndCheckout(t *testing.T) {
 	if len(list.Orders.Edges) != 1 || list.Orders.Edges[0].Node.ID != o.ID {
 		t.Errorf("orders: %+v", list)
 	}
-	if err := a.db.CheckLedger(context.Background()); err != nil {
+	if err := pgtest.CheckLedger(context.Background(), a.db.SQL()); err != nil {
 		t.Error(err)
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"tsunagu/graph/gid"
 	"tsunagu/internal/pgcluster"
+	"tsunagu/internal/pgtest"
 	"tsunagu/internal/postgres"
 	"tsunagu/internal/stripemock"
 	"tsunagu/internal/tsunagu"
@@ -590,7 +591,7 @@ func runFaults(t *testing.T, o faultsOptions) {
 		t.Errorf("the registers sold %d units and the orders took %d: the load did not mix them", posUnits, orderUnits)
 	}
 	// Levels (on hand, reserved, incoming) equal their ledger.
-	must(db.CheckLedger(ctx))
+	must(pgtest.CheckLedger(ctx, db.SQL()))
 	// Every sale whole: its lines add up to its total, one payment of it, a movement per line.
 	must(raw.QueryRowContext(ctx, `
 		SELECT count(*) FROM sales s

@@ -170,7 +170,7 @@ func checkShopFloor(t *testing.T, e env, creds []demo.Credential) {
 	if _, err := rc.Text(58); err != nil || rc.RegistrationNumber != "T8000020131032" || rc.Total != total {
 		t.Errorf("receipt %+v: %v", rc, err)
 	}
-	if err := e.db.CheckLedger(ctx); err != nil {
+	if err := pgtest.CheckLedger(ctx, e.db.SQL()); err != nil {
 		t.Error(err)
 	}
 	balance, err := e.s.Transfers.ExchangeTransfers(tsunagu.WithUser(ctx, admin, ""),

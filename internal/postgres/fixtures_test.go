@@ -103,7 +103,7 @@ func (w *world) user(ctx context.Context, name string, in postgres.NewUserInput)
 // none may; transact would retry it unseen).
 func (w *world) checkLedger() {
 	w.t.Helper()
-	if err := w.db.CheckLedger(context.Background()); err != nil {
+	if err := pgtest.CheckLedger(context.Background(), w.db.SQL()); err != nil {
 		w.t.Error(err)
 	}
 	if n := w.db.Deadlocks(); n > 0 {

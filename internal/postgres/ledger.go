@@ -194,36 +194,3 @@ func actorID(ctx context.Context) *int64 {
 	}
 	return nil
 }
-
-// CheckLedger reports every stock level that differs from the sum of its movements,
-// and every movement without a level. Tests call it after each scenario; nil means
-// the cached levels and the ledger agree.
-func (db *DB) CheckLedger(ctx context.Context) error {
-	var bad []struct {
-		ProductID, LocationID               int64
-		OnHand, Reserved, Incoming          *int64
-		SumOnHand, SumReserved, SumIncoming *int64
-	}
-	err := db.q().SelectContext(ctx, &bad, `
-		WITH sums AS (
-			SELECT product_id, location_id,
-				sum(quantity) FILTER (WHERE bucket = 'ON_HAND') AS sum_on_hand,
-				sum(quantity) FILTER (WHERE bucket = 'RESERVED') AS sum_reserved,
-				sum(quantity) FILTER (WHERE bucket = 'INCOMING') AS sum_incoming
-			FROM stock_movements GROUP BY product_id, location_id
-		)
-		SELECT coalesce(l.product_id, s.product_id) AS product_id, coalesce(l.location_id, s.location_id) AS location_id,
-			l.on_hand, l.reserved, l.incoming, s.sum_on_hand, s.sum_reserved, s.sum_incoming
-		FROM stock_levels l FULL JOIN sums s USING (product_id, location_id)
-		WHERE l.product_id IS NULL
-		   OR l.on_hand <> coalesce(s.sum_on_hand, 0)
-		   OR l.reserved <> coalesce(s.sum_reserved, 0)
-		   OR l.incoming <> coalesce(s.sum_incoming, 0)`)
-	if err != nil {
-		return err
-	}
-	if len(bad) > 0 {
-		return fmt.Errorf("%d stock levels differ from their ledger, e.g. %+v", len(bad), bad[0])
-	}
-	return nil
-}

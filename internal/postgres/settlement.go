@@ -165,9 +165,9 @@ func settlementReader(ctx context.Context) (*tsunagu.User, error) {
 }
 
 // settlementVisibleTo is the condition on f (the facility) and l (the shop's
-// location) under which u sees a statement, the SQL of tsunagu.User.SeesStatementOf:
-// admins every one, managers those of their municipality's facilities and shops,
-// facility staff their own facility's (OfFacility).
+// location) under which u sees a statement: admins every one, managers those of
+// their municipality's facilities and shops (User.ManagesMunicipality), facility
+// staff their own facility's (User.OfFacility).
 func settlementVisibleTo(u *tsunagu.User, a *args) string {
 	switch {
 	case u == nil:

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tsunagu/graph/gid"
+	"tsunagu/internal/pgtest"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -108,7 +109,7 @@ func TestPickupOrdersInChromium(t *testing.T) {
 		t.Errorf("after the handover the order is %s, want COMPLETED", got)
 	}
 	// The goods left the shop through the ledger: 20 cookies less 2, 20 spoons less 1.
-	if err := s.db.CheckLedger(context.Background()); err != nil {
+	if err := pgtest.CheckLedger(context.Background(), s.db.SQL()); err != nil {
 		t.Error(err)
 	}
 	var levels struct {

@@ -343,13 +343,6 @@ func CanEditGoodsOf(u *User, f FacilityID, m MunicipalityID) error {
 	return nil
 }
 
-// SeesStatementOf reports whether u may read the settlement statements of facility
-// f, of goods sold at a shop in municipality shopMuni: an admin, a manager of f's
-// municipality m or of shopMuni, or f's own staff.
-func (u *User) SeesStatementOf(f FacilityID, m, shopMuni MunicipalityID) bool {
-	return u.ManagesMunicipality(m) || u.ManagesMunicipality(shopMuni) || u.OfFacility(f)
-}
-
 // WorksAt reports whether u may handle stock and sales at location l: an admin, a
 // manager of l's municipality, a clerk of l itself, or the staff of the facility
 // whose own location (kind FACILITY) l is.

@@ -61,8 +61,6 @@ func TestFacilityScope(t *testing.T) {
 		"!ManagesMunicipality":        !maker.ManagesMunicipality(home),
 		"EditsOwnGoods":               maker.EditsGoodsOf(fac, home),
 		"!EditsNeighboursGoods":       !maker.EditsGoodsOf(other, home),
-		"SeesOwnStatements":           maker.SeesStatementOf(fac, home, home),
-		"!SeesNeighboursStatements":   !maker.SeesStatementOf(other, home, home),
 		"ManagerEditsNeighboursGoods": (&tsunagu.User{Role: tsunagu.RoleManager, MunicipalityID: &home}).EditsGoodsOf(other, home),
 		"ManagerWorksAtFacilityStore": (&tsunagu.User{Role: tsunagu.RoleManager, MunicipalityID: &home}).WorksAt(store),
 		"!ClerkWorksAtFacilityStore":  !(&tsunagu.User{Role: tsunagu.RoleClerk, MunicipalityID: &home, ShopID: &shop.ID}).WorksAt(store),

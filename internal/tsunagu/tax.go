@@ -27,21 +27,6 @@ func (c TaxClass) Rate() int {
 	return 0
 }
 
-// ParseTaxClass returns the tax class named by s ("REDUCED_8" or "STANDARD_10", in any
-// case, spaces around it ignored). It returns REQUIRED when s is empty and
-// INVALID_INPUT for any other name. Errors carry field.
-func ParseTaxClass(s, field string) (TaxClass, error) {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if s == "" {
-		return "", Errorf(CodeRequired, field, "Choose the tax class.")
-	}
-	if c := TaxClass(s); c.Rate() != 0 {
-		return c, nil
-	}
-	return "", Errorf(CodeInvalidInput, field,
-		"Choose the tax class: REDUCED_8 for food and drink, STANDARD_10 for everything else.")
-}
-
 // Rounding is how a shop rounds the tax on a receipt to whole yen. The zero value
 // means RoundDown, the default.
 type Rounding string
