@@ -70,3 +70,37 @@ func nonNil(rs []RateTotal) []RateTotal {
 	}
 	return rs
 }
+
+// MethodTotal is the takings of one payment method.
+type MethodTotal struct {
+	Method PaymentMethod
+	Count  int
+	Amount int64
+}
+
+// ZReport is a register session's close report (レジ締め).
+type ZReport struct {
+	SalesCount      int
+	GrossSales      int64 // completed sales, before refunds
+	VoidCount       int
+	VoidTotal       int64
+	RefundCount     int
+	RefundTotal     int64
+	NetSales        int64 // gross less refunds
+	ByPaymentMethod []MethodTotal
+	// ByTaxRate are the net takings per rate, tax computed once per rate.
+	ByTaxRate []RateTotal
+	// ReportTaxes split ByTaxRate into qualifying and non-qualifying goods, and give
+	// the sums of the taxes the receipts printed, to reconcile with.
+	ReportTaxes
+	OpeningFloat int64
+	CashSales    int64 // cash received for sales, change given back
+	CashRefunds  int64
+	CashIn       int64
+	CashOut      int64
+	// ExpectedCash is float + cash sales − cash refunds + cash in − cash out.
+	ExpectedCash int64
+	CountedCash  *int64
+	// OverShort is counted − expected once counted: positive is over.
+	OverShort *int64
+}
