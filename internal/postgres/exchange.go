@@ -53,11 +53,11 @@ func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTrans
 				l := byProduct[q.ProductID]
 				switch {
 				case l == nil:
-					errs.Add(tsunagu.CodeNotFound, transferLineField(i, ".productId"), "This product is not on the transfer.")
+					errs.Add(tsunagu.CodeNotFound, tsunagu.LineField(i, ".productId"), "This product is not on the transfer.")
 				case q.Quantity > l.Unshipped():
-					errs.Add(tsunagu.CodeOutOfRange, transferLineField(i, ".quantity"), "Only %d of %s left to ship.", l.Unshipped(), l.Name)
+					errs.Add(tsunagu.CodeOutOfRange, tsunagu.LineField(i, ".quantity"), "Only %d of %s left to ship.", l.Unshipped(), l.Name)
 				default:
-					picks = append(picks, pick{l, q.Quantity, transferLineField(i, ".quantity")})
+					picks = append(picks, pick{l, q.Quantity, tsunagu.LineField(i, ".quantity")})
 				}
 			}
 			if err := errs.Err(); err != nil {
@@ -179,9 +179,9 @@ func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.Receiv
 				l := byProduct[r.ProductID]
 				switch {
 				case l == nil:
-					errs.Add(tsunagu.CodeNotFound, transferLineField(i, ".productId"), "This product is not on the transfer.")
+					errs.Add(tsunagu.CodeNotFound, tsunagu.LineField(i, ".productId"), "This product is not on the transfer.")
 				case r.Accepted+r.Short > l.Outstanding():
-					errs.Add(tsunagu.CodeOutOfRange, transferLineField(i, ""), "Only %d of %s outstanding.", l.Outstanding(), l.Name)
+					errs.Add(tsunagu.CodeOutOfRange, tsunagu.LineField(i, ""), "Only %d of %s outstanding.", l.Outstanding(), l.Name)
 				default:
 					picks = append(picks, pick{l, r})
 				}

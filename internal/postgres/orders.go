@@ -50,8 +50,6 @@ const orderColumns = `o.id, o.shop_id, o.status, o.customer_id, o.email, o.name,
 const orderLineColumns = `ol.order_id, ol.line_number, ol.product_id, ol.owner_facility_id, ol.name,
 	ol.unit_price, ol.quantity, ol.tax_class, ol.qualified, ol.refunded`
 
-func orderLineField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }
-
 var errPaymentsOff = tsunagu.Errorf(tsunagu.CodePaymentsUnavailable, "",
 	"Card payments are not available right now; please order at the shop.")
 
@@ -246,13 +244,13 @@ func (s *OrderService) checkoutTx(ctx context.Context, tx queryer, u *tsunagu.Us
 	for i, p := range rows {
 		switch {
 		case p.ProductID == nil || (p.ProductStatus != tsunagu.StatusActive && p.ProductStatus != tsunagu.StatusArchived):
-			errs.Add(tsunagu.CodeNotFound, orderLineField(i, ".productId"), "There is no such product.")
+			errs.Add(tsunagu.CodeNotFound, tsunagu.LineField(i, ".productId"), "There is no such product.")
 			continue
 		case p.ProductStatus == tsunagu.StatusArchived:
-			errs.Add(tsunagu.CodeInvalidState, orderLineField(i, ""), "%s is no longer sold; remove it from the cart.", p.Name)
+			errs.Add(tsunagu.CodeInvalidState, tsunagu.LineField(i, ""), "%s is no longer sold; remove it from the cart.", p.Name)
 			continue
 		case !p.Carried:
-			errs.Add(tsunagu.CodeNotCarried, orderLineField(i, ""), "%s is not sold at this shop (any more); remove it from the cart.", p.Name)
+			errs.Add(tsunagu.CodeNotCarried, tsunagu.LineField(i, ""), "%s is not sold at this shop (any more); remove it from the cart.", p.Name)
 			continue
 		}
 		lines[i] = &tsunagu.OrderLine{LineNumber: i + 1, ProductID: *p.ProductID, OwnerFacilityID: p.Facility,
@@ -333,7 +331,7 @@ func insufficientForOrder(ctx context.Context, tx queryer, k tsunagu.StockKey, l
 		if err != nil {
 			return err
 		}
-		return tsunagu.Errorf(tsunagu.CodeInsufficientStock, orderLineField(i, ".quantity"),
+		return tsunagu.Errorf(tsunagu.CodeInsufficientStock, tsunagu.LineField(i, ".quantity"),
 			"Only %d of %s are available at this shop; the cart has %d.", max(available, 0), l.Name, l.Quantity)
 	}
 	return &InsufficientStockError{Key: k}

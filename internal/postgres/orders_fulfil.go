@@ -330,7 +330,7 @@ func refundAmount(refundable int64, lines []*tsunagu.OrderLine, in []tsunagu.Ref
 	}
 	for i, w := range want {
 		l := byNumber[w.LineNumber]
-		f := "input.lines." + strconv.Itoa(i)
+		f := tsunagu.LineField(i, "")
 		switch {
 		case l == nil:
 			errs.Add(tsunagu.CodeNotFound, f+".lineNumber", "The order has no line %d.", w.LineNumber)

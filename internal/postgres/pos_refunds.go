@@ -99,9 +99,9 @@ func refundSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		l := byNumber[rl.LineNumber]
 		switch {
 		case l == nil:
-			errs.Add(tsunagu.CodeNotFound, saleLineField(i, ".lineNumber"), "The sale has no line %d.", rl.LineNumber)
+			errs.Add(tsunagu.CodeNotFound, tsunagu.LineField(i, ".lineNumber"), "The sale has no line %d.", rl.LineNumber)
 		case rl.Quantity > l.Quantity-l.Refunded:
-			errs.Add(tsunagu.CodeOverRefund, saleLineField(i, ".quantity"),
+			errs.Add(tsunagu.CodeOverRefund, tsunagu.LineField(i, ".quantity"),
 				"Only %d of %s can still be refunded (%d sold, %d refunded before).",
 				l.Quantity-l.Refunded, l.Name, l.Quantity, l.Refunded)
 		default:

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/lib/pq"
 
@@ -12,9 +11,6 @@ import (
 // A pending Terminal sale has no receipt number yet; it reads as 0.
 const saleColumns = `s.id, s.shop_id, s.register_id, s.session_id, coalesce(s.receipt_number, 0) AS receipt_number, s.status, s.total,
 	s.sold_by, s.created_at, s.voided_at, s.voided_by, s.void_reason, s.last_payment_error, s.payment_flag`
-
-// saleLineField names a field of line i of the input, as in "input.lines.2.quantity".
-func saleLineField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }
 
 // CreateSale implements tsunagu.POSService in one transaction, whose number of
 // statements does not depend on the number of lines: BEGIN, the key with the
@@ -63,7 +59,7 @@ func saleLineRefs(lines []tsunagu.SaleLineInput) (ids []int64, codes []string, e
 			ids[i] = int64(*l.ProductID)
 			continue
 		}
-		pc, err := tsunagu.ParseProductCode(*l.Code, saleLineField(i, ".code"))
+		pc, err := tsunagu.ParseProductCode(*l.Code, tsunagu.LineField(i, ".code"))
 		if err != nil {
 			if !errs.AddError(err) {
 				return nil, nil, err
@@ -149,15 +145,15 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 	for i, p := range ps {
 		switch {
 		case p.ProductID == nil && in.Lines[i].ProductID != nil:
-			errs.Add(tsunagu.CodeNotFound, saleLineField(i, ".productId"), "There is no such product.")
+			errs.Add(tsunagu.CodeNotFound, tsunagu.LineField(i, ".productId"), "There is no such product.")
 		case p.ProductID == nil:
-			errs.Add(tsunagu.CodeNotFound, saleLineField(i, ".code"), "No product has code %s.", codes[i])
+			errs.Add(tsunagu.CodeNotFound, tsunagu.LineField(i, ".code"), "No product has code %s.", codes[i])
 		case p.ProductStatus == tsunagu.StatusArchived:
-			errs.Add(tsunagu.CodeInvalidState, saleLineField(i, ""), "%s is archived and can no longer be sold.", p.Name)
+			errs.Add(tsunagu.CodeInvalidState, tsunagu.LineField(i, ""), "%s is archived and can no longer be sold.", p.Name)
 		case p.ProductStatus != tsunagu.StatusActive:
-			errs.Add(tsunagu.CodeInvalidState, saleLineField(i, ""), "%s is not on sale yet.", p.Name)
+			errs.Add(tsunagu.CodeInvalidState, tsunagu.LineField(i, ""), "%s is not on sale yet.", p.Name)
 		case !p.Carried:
-			errs.Add(tsunagu.CodeNotCarried, saleLineField(i, ""),
+			errs.Add(tsunagu.CodeNotCarried, tsunagu.LineField(i, ""),
 				"%s is not sold at this shop: its municipality is not a partner of this shop's (any more).", p.Name)
 		default:
 			total += p.Price * int64(in.Lines[i].Quantity)
@@ -283,7 +279,7 @@ func insufficientForSale(ctx context.Context, tx queryer, k tsunagu.StockKey, li
 	if err != nil {
 		return err
 	}
-	return tsunagu.Errorf(tsunagu.CodeInsufficientStock, saleLineField(first, ".quantity"),
+	return tsunagu.Errorf(tsunagu.CodeInsufficientStock, tsunagu.LineField(first, ".quantity"),
 		"Only %d of %s are in stock at this shop; the sale needs %d.", max(available, 0), ps[first].Name, wanted)
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strconv"
 
 	"github.com/lib/pq"
 
@@ -29,8 +28,6 @@ func (s *StockService) RecordStocktake(ctx context.Context, in tsunagu.RecordSto
 		},
 	})
 }
-
-func stocktakeField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }
 
 // stocktakeTx is the work of RecordStocktake in tx: six statements whatever the
 // number of lines, and up to two more in applyMovements.
@@ -94,10 +91,10 @@ func stocktakeTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.R
 		listed := r.Ord != nil
 		switch {
 		case r.FacilityID == nil:
-			errs.Add(tsunagu.CodeNotFound, stocktakeField(*r.Ord-1, ".productId"), "There is no such product.")
+			errs.Add(tsunagu.CodeNotFound, tsunagu.LineField(*r.Ord-1, ".productId"), "There is no such product.")
 			continue
 		case r.Counted < r.Reserved && listed:
-			errs.Add(tsunagu.CodeOutOfRange, stocktakeField(*r.Ord-1, ".counted"),
+			errs.Add(tsunagu.CodeOutOfRange, tsunagu.LineField(*r.Ord-1, ".counted"),
 				"%d of %s are reserved for orders and should still be here; count again, or cancel those orders first.", r.Reserved, r.Name)
 		case r.Counted < r.Reserved:
 			errs.Add(tsunagu.CodeOutOfRange, "input.complete",

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/lib/pq"
 
@@ -101,7 +100,7 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 		n := len(in.Lines)
 		products, owners, requested, approved, prices := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 		for i, p := range ps {
-			f := transferLineField(i, ".productId")
+			f := tsunagu.LineField(i, ".productId")
 			switch {
 			case p.ID == nil:
 				errs.Add(tsunagu.CodeNotFound, f, "There is no such product.")
@@ -167,9 +166,9 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 			l := byProduct[q.ProductID]
 			switch {
 			case l == nil:
-				errs.Add(tsunagu.CodeNotFound, transferLineField(i, ".productId"), "This product is not on the transfer.")
+				errs.Add(tsunagu.CodeNotFound, tsunagu.LineField(i, ".productId"), "This product is not on the transfer.")
 			case q.Quantity > l.Requested:
-				errs.Add(tsunagu.CodeOutOfRange, transferLineField(i, ".quantity"),
+				errs.Add(tsunagu.CodeOutOfRange, tsunagu.LineField(i, ".quantity"),
 					"Only %d of %s were requested; approve at most that many.", l.Requested, l.Name)
 			default:
 				l.Approved = q.Quantity
@@ -368,6 +367,3 @@ func advanceTransfer(ctx context.Context, tx queryer, st *transferStep, t *tsuna
 func transferLinesByProduct(lines []*transferLineRow) map[tsunagu.ProductID]*transferLineRow {
 	return byID(lines, func(l *transferLineRow) tsunagu.ProductID { return l.ProductID })
 }
-
-// transferLineField names a field of line i of the input, as in "input.lines.2.quantity".
-func transferLineField(i int, sub string) string { return "input.lines." + strconv.Itoa(i) + sub }

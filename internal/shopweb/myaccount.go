@@ -112,16 +112,9 @@ func (s *server) myOrders(w http.ResponseWriter, r *http.Request) {
 		o := myOrder{Href: "/shop/account/orders/" + url.PathEscape(e.Node.ID), Number: e.Node.Number,
 			Total: mail.Yen(l, e.Node.Total), Status: msg(l, "status"+e.Node.Status)}
 		if t, err := time.Parse(time.RFC3339, e.Node.CreatedAt); err == nil {
-			o.Date = t.In(tokyo).Format("2006-01-02")
+			o.Date = t.In(tsunagu.JapanTime()).Format("2006-01-02")
 		}
 		p.Orders = append(p.Orders, o)
 	}
 	s.render(w, r, http.StatusOK, "account-orders", view{L: l, Title: msgText(l, "myOrders"), Data: p})
 }
-
-var tokyo = func() *time.Location {
-	if z, err := time.LoadLocation("Asia/Tokyo"); err == nil {
-		return z
-	}
-	return time.FixedZone("JST", 9*3600)
-}()

@@ -14,3 +14,6 @@ var japanTime = sync.OnceValue(func() *time.Location {
 	}
 	return time.FixedZone("JST", 9*60*60)
 })
+
+// JapanTime is Japan's time zone, in which people read dates and months.
+func JapanTime() *time.Location { return japanTime() }
