@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"tsunagu/internal/tsunagu"
 )
@@ -75,8 +76,8 @@ func (s *AuthService) ChangePassword(ctx context.Context, in tsunagu.ChangePassw
 // onField returns err, a domain error, as reported on field instead: the same
 // check made for another input's field.
 func onField(err error, field string) error {
-	e, ok := err.(*tsunagu.Error)
-	if !ok {
+	var e *tsunagu.Error
+	if !errors.As(err, &e) {
 		return err
 	}
 	c := *e
