@@ -13,8 +13,11 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"tsunagu/internal/webtest"
 )
 
 // The browser and axe-core, which `make deps` installs (axe-core beside the POS app).
@@ -107,9 +110,24 @@ func (b *browser) open(url string) {
 func (b *browser) submit(sel string) {
 	b.t.Helper()
 	before := b.eval(`String(performance.timeOrigin)`)
-	b.do("sending the form from "+sel, chromedp.SendKeys(chromedp.CSS(sel), "\r"))
+	b.do("sending the form from "+sel, chromedp.Focus(chromedp.CSS(sel)), enter)
 	b.waitLoad(before)
 }
+
+// enter presses Enter once, as a keyboard does: one keydown that carries the
+// text "\r", and the keyup. (chromedp's KeyEvent sends a char event besides,
+// which Chromium takes for a second Enter: a form would be sent twice.)
+var enter = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Key: "Enter", Code: "Enter",
+		WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13, Text: "\r", UnmodifiedText: "\r"}
+	if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, down); err != nil {
+		return err
+	}
+	up := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyUp, Key: "Enter", Code: "Enter",
+		WindowsVirtualKeyCode: 13, NativeVirtualKeyCode: 13}
+	_, err := cdp.Call(ctx, t, input.DispatchKeyEvent, up)
+	return err
+})
 
 // waitLoad waits until a page other than the one loaded at before is complete;
 // while the browser navigates, evaluating fails, and is tried again.
@@ -222,8 +240,33 @@ func (b *browser) checkA11y(screen string) {
 		b.t.Errorf("on the %s page, a target smaller than 44 × 44 px: %s", screen, s)
 	}
 	b.shot(screen)
+	b.langs(screen)
 	b.reflow(screen)
 	b.weigh(screen)
+}
+
+// langs checks that every passage in Japanese on a page in another language is
+// marked lang="ja" (WCAG 3.1.2): text with kana, and text with kanji unless it is
+// marked Chinese (the switch's 中文, and a Chinese page's own words).
+func (b *browser) langs(screen string) {
+	b.t.Helper()
+	unmarked := b.eval(`(() => {
+		const page = document.documentElement.lang;
+		if (page.startsWith("ja")) return "";
+		const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT), bad = [];
+		for (let n; (n = walk.nextNode());) {
+			const e = n.parentElement, kana = /[\u3040-\u30ff]/.test(n.data), han = /[\u3400-\u9fff]/.test(n.data);
+			if (!(kana || han) || e.closest("script, style")) continue;
+			const lang = e.closest("[lang]").getAttribute("lang");
+			// Kana is Japanese; kanji alone may be Chinese too (the switch's 中文).
+			const ok = lang.startsWith("ja") || (!kana && lang.startsWith("zh"));
+			if (!ok) bad.push(JSON.stringify(n.data.trim()) + " in " + (e.id || e.tagName + "." + e.className) + " (lang " + lang + ")");
+		}
+		return bad.slice(0, 8).join("\n");
+	})()`)
+	if unmarked != "" {
+		b.t.Errorf("on the %s page (lang %s), Japanese not marked lang=\"ja\":\n%s", screen, b.eval(`document.documentElement.lang`), unmarked)
+	}
 }
 
 // weigh checks that the page, with its stylesheet and scripts but without its
@@ -239,16 +282,24 @@ func (b *browser) weigh(screen string) {
 	}
 }
 
-// reflow narrows the window to 320 CSS px and checks that nothing needs sideways
-// scrolling (WCAG 1.4.10), then widens it again.
+// reflow checks WCAG 1.4.10 at 320 CSS px (a phone, or 1280 px at 400 %) and at
+// 200 % zoom of a 1280 × 900 window (640 × 450 CSS px at scale 2): nothing needs
+// sideways scrolling, sticks out of the viewport or is cut off. Then the window is
+// as before.
 func (b *browser) reflow(screen string) {
 	b.t.Helper()
-	b.do("narrowing to 320 px", chromedp.EmulateViewport(320, 800))
-	if w := b.eval(`String(document.documentElement.scrollWidth)`); w != "320" {
-		b.t.Errorf("the %s page at 320 px is %s px wide", screen, w)
-		b.shot(screen + "-320")
+	for _, v := range []struct {
+		name          string
+		width, height int64
+		scale         float64
+	}{{"320 px", 320, 800, 1}, {"200 %", 640, 450, 2}} {
+		b.do("the viewport at "+v.name, chromedp.EmulateViewport(v.width, v.height, chromedp.EmulateScale(v.scale)))
+		if bad := b.eval(webtest.ReflowProblems); bad != "" {
+			b.t.Errorf("the %s page at %s:\n%s", screen, v.name, bad)
+			b.shot(screen + "-reflow")
+		}
 	}
-	b.do("widening again", chromedp.EmulateViewport(1280, 900))
+	b.do("the viewport as before", chromedp.EmulateViewport(1280, 900))
 }
 
 // focused describes the element that has the focus.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -127,7 +128,12 @@ func (s *server) updateCart(w http.ResponseWriter, r *http.Request) {
 		c = c.set(id, q, false)
 	}
 	c.save(w, r)
-	http.Redirect(w, r, "/shop/cart?changed="+id, http.StatusSeeOther)
+	// The cart's page says what changed, and the focus goes there.
+	if r.PostFormValue("action") == "remove" {
+		http.Redirect(w, r, "/shop/cart?removed=1", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/shop/cart?changed="+url.QueryEscape(id), http.StatusSeeOther)
 }
 
 // cartItem is a line of the cart as the page shows it.
@@ -183,6 +189,8 @@ func (s *server) cartItems(w http.ResponseWriter, r *http.Request, l tsunagu.Loc
 type cartPage struct {
 	Items []cartItem
 	Total string
+	// Notice says what the last change did: the page opens with the focus on it.
+	Notice template.HTML
 }
 
 func (s *server) cartPage(w http.ResponseWriter, r *http.Request) {
@@ -193,6 +201,14 @@ func (s *server) cartPage(w http.ResponseWriter, r *http.Request) {
 		s.catalogFailed(w, r, l, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "cart", view{L: l, Title: msgText(l, "cartTitle"),
-		Data: cartPage{Items: items, Total: mail.Yen(l, total)}})
+	p := cartPage{Items: items, Total: mail.Yen(l, total)}
+	for _, it := range items {
+		if it.Changed {
+			p.Notice = msg(l, "cartChanged", "name", it.Name, "n", it.Quantity)
+		}
+	}
+	if r.URL.Query().Get("removed") != "" {
+		p.Notice = msg(l, "cartRemoved")
+	}
+	s.render(w, r, http.StatusOK, "cart", view{L: l, Title: msgText(l, "cartTitle"), Data: p})
 }

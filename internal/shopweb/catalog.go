@@ -102,6 +102,18 @@ func japaneseName(l tsunagu.Locale, name, reading string) template.HTML {
 	return template.HTML(`<span lang="ja">` + n + `</span>`)
 }
 
+// typed is text the shopper typed (a search) as a page in l shows it: marked
+// Japanese on a page in another language when it is written in kana, or in kanji
+// on a page that is not Chinese.
+func typed(l tsunagu.Locale, s string) template.HTML {
+	esc := template.HTMLEscapeString(s)
+	kana := strings.ContainsFunc(s, func(r rune) bool { return r >= 0x3040 && r <= 0x30FF })
+	if l == tsunagu.LocaleJA || l == tsunagu.LocaleJAEasy || !kana && (l == tsunagu.LocaleZH || !hasKanji(s)) {
+		return template.HTML(esc)
+	}
+	return template.HTML(`<span lang="ja">` + esc + `</span>`)
+}
+
 func hasKanji(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF || r == '々' })
 }

@@ -139,25 +139,33 @@ func render(l tsunagu.Locale, s string, html bool, args []any) string {
 			}
 			continue
 		}
-		b.WriteString(esc(arg(inner, args), html))
+		if v, markup := arg(inner, args); markup && html {
+			b.WriteString(v)
+		} else {
+			b.WriteString(esc(v, html))
+		}
 	}
 	return b.String()
 }
 
-func arg(name string, args []any) string {
+// arg is the argument name of args as text; markup reports that it is HTML
+// already (a name with its reading or its lang), to be written as it is.
+func arg(name string, args []any) (v string, markup bool) {
 	for i := 0; i+1 < len(args); i += 2 {
 		if args[i] == name {
 			switch v := args[i+1].(type) {
 			case string:
-				return v
+				return v, false
+			case template.HTML:
+				return string(v), true
 			case int:
-				return strconv.Itoa(v)
+				return strconv.Itoa(v), false
 			case int64:
-				return strconv.FormatInt(v, 10)
+				return strconv.FormatInt(v, 10), false
 			}
 		}
 	}
-	return "{" + name + "}"
+	return "{" + name + "}", false
 }
 
 func esc(s string, html bool) string {

@@ -196,7 +196,7 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 	p := listPage{Query: lq, Heading: msg(l, "allGoods")}
 	switch {
 	case lq.Text != "":
-		p.Heading = msg(l, "resultsFor", "q", lq.Text)
+		p.Heading = msg(l, "resultsFor", "q", typed(l, lq.Text))
 	case lq.Category != "":
 		if !slices.Contains(categories, lq.Category) {
 			s.notFound(w, r, l)

@@ -297,24 +297,30 @@ func (b *Browser) Width(px int64) {
 // ancestor that hides its overflow. It saves a screenshot.
 func (b *Browser) CheckReflow(screen string) {
 	b.t.Helper()
-	out := b.Eval(`(() => {
-		const vw = document.documentElement.clientWidth, bad = [];
-		if (document.documentElement.scrollWidth > vw) bad.push("the page scrolls sideways: " + document.documentElement.scrollWidth + " > " + vw);
-		for (const e of document.body.querySelectorAll("*")) {
-			const r = e.getBoundingClientRect();
-			if (!r.width || !e.getClientRects().length || e.closest(".visually-hidden, .skip, dialog:not([open])")) continue;
-			if (getComputedStyle(e).position === "absolute" && r.width <= 1) continue;
-			if (r.right > vw + 0.5 || r.left < -0.5) bad.push((e.id || e.tagName + "." + e.className) + " sticks out: " + Math.round(r.left) + ".." + Math.round(r.right));
-			else if (e.scrollWidth > e.clientWidth + 1 && ["hidden", "clip"].includes(getComputedStyle(e).overflowX)) bad.push((e.id || e.tagName) + " is cut off");
-			if (bad.length > 5) break;
-		}
-		return bad.join("\n");
-	})()`)
+	out := b.Eval(ReflowProblems)
 	if out != "" {
 		b.t.Errorf("reflow of the %s screen at %s px:\n%s", screen, b.Eval(`String(document.documentElement.clientWidth)`), out)
 	}
 	b.Shot(screen + "-reflow")
 }
+
+// ReflowProblems is a JavaScript expression that lists, one a line, what breaks
+// WCAG 1.4.10 at the viewport's width: a page that scrolls sideways, a visible
+// element that sticks out of the viewport, one clipped by its own hidden overflow;
+// "" when nothing does. The storefront's tests use it too.
+const ReflowProblems = `(() => {
+	const vw = document.documentElement.clientWidth, bad = [];
+	if (document.documentElement.scrollWidth > vw) bad.push("the page scrolls sideways: " + document.documentElement.scrollWidth + " > " + vw);
+	for (const e of document.body.querySelectorAll("*")) {
+		const r = e.getBoundingClientRect();
+		if (!r.width || !e.getClientRects().length || e.closest(".visually-hidden, .skip, dialog:not([open])")) continue;
+		if (getComputedStyle(e).position === "absolute" && r.width <= 1) continue;
+		if (r.right > vw + 0.5 || r.left < -0.5) bad.push((e.id || e.tagName + "." + e.className) + " sticks out: " + Math.round(r.left) + ".." + Math.round(r.right));
+		else if (e.scrollWidth > e.clientWidth + 1 && ["hidden", "clip"].includes(getComputedStyle(e).overflowX)) bad.push((e.id || e.tagName) + " is cut off");
+		if (bad.length > 5) break;
+	}
+	return bad.join("\n");
+})()`
 
 // Media emulates a CSS media type: "print" shows the page as it prints, "" as on screen.
 func (b *Browser) Media(media string) {
