@@ -255,7 +255,8 @@ func sep(u string) string {
 	return "?"
 }
 
-// Every catalog page passes axe-core and fits 320 px, in each language; names
+// Every catalog page (and the page of a product that is not there) passes
+// axe-core, reflows and marks Japanese, in each of the five languages; names
 // without a translation are marked Japanese, and やさしい日本語 shows readings.
 func TestCatalogAccessibility(t *testing.T) {
 	t.Parallel()
@@ -267,10 +268,12 @@ func TestCatalogAccessibility(t *testing.T) {
 		"product":  "/shop/products/" + gid.Encode(gid.KindProduct, int64(g.spoon.ID)),
 		"town":     "/shop/towns/" + gid.Encode(gid.KindMunicipality, int64(g.partner.ID)),
 		"facility": "/shop/facilities/" + gid.Encode(gid.KindFacility, int64(g.partnerFac.ID)),
+		"category": "/shop/products?category=SWEETS&sort=price",
+		"missing":  "/shop/products/" + gid.Encode(gid.KindProduct, 999999),
 	}
-	for _, lang := range []string{"ja-x-easy", "en", "ko"} {
+	for _, lang := range []string{"ja", "ja-x-easy", "en", "zh", "ko"} {
 		b := newBrowser(t, "a11y-"+lang, "ja", true)
-		for _, name := range []string{"home", "search", "product", "town", "facility"} {
+		for _, name := range []string{"home", "search", "product", "town", "facility", "category", "missing"} {
 			b.open(e.url + pages[name] + sep(pages[name]) + "lang=" + lang)
 			b.checkA11y(name + "-" + lang)
 		}
@@ -280,6 +283,10 @@ func TestCatalogAccessibility(t *testing.T) {
 		case "ja-x-easy":
 			if h1 != "<ruby>木のスプーン<rt>きのすぷーん</rt></ruby>" {
 				t.Errorf("the name in やさしい日本語: %s", h1)
+			}
+		case "ja":
+			if h1 != "木のスプーン" {
+				t.Errorf("the name in Japanese: %s", h1)
 			}
 		default:
 			if h1 != `<span lang="ja">木のスプーン</span>` {
