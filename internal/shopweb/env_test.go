@@ -47,7 +47,10 @@ type env struct {
 	manager *tsunagu.User
 }
 
-func newEnv(t *testing.T) *env {
+// envOption changes how newEnv sets up the API, given its database's URL.
+type envOption func(t *testing.T, url string, o *graph.Options)
+
+func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	ctx := context.Background()
 	url := pgtest.NewURL(t)
@@ -79,10 +82,13 @@ func newEnv(t *testing.T) *env {
 	lctx, stopListening := context.WithCancel(context.Background())
 	t.Cleanup(stopListening)
 	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(hub)))
+	o := graph.Options{Log: quiet, Realtime: graph.Realtime{Hub: hub}}
+	for _, opt := range opts {
+		opt(t, url, &o)
+	}
 	api := graph.NewServer(&graph.Resolver{Catalog: e.catalog, Auth: e.auth, Stock: postgres.NewStockService(db),
 		Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db), Orders: e.orders,
-		Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)},
-		graph.Options{Log: quiet, Realtime: graph.Realtime{Hub: hub}})
+		Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)}, o)
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: webhookSecret, Orders: e.orders, Log: quiet})

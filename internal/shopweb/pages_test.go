@@ -1,14 +1,20 @@
 package shopweb_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"tsunagu/graph"
+	"tsunagu/internal/metrics"
+	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -88,5 +94,55 @@ func TestPasswordRulesAsStated(t *testing.T) {
 		if h := hint.FindStringSubmatch(page); h == nil || !strings.Contains(plain(h[1]), want.reset) {
 			t.Errorf("%s: the reset page's password hint %q, want %q in it", lang, h, want.reset)
 		}
+	}
+}
+
+// The catalog's pages read through the API's anonymous catalog cache, as the
+// server wires it: a page seen again is answered from memory, without a miss, and
+// a price changed meanwhile shows as soon as the cache hears of it.
+func TestCatalogPagesUseTheCache(t *testing.T) {
+	t.Parallel()
+	m := metrics.New()
+	e := newEnv(t, func(t *testing.T, url string, o *graph.Options) {
+		c := graph.NewCatalogCache()
+		c.Instrument(m)
+		ctx, stop := context.WithCancel(context.Background())
+		t.Cleanup(stop)
+		must(t, postgres.ListenCatalog(ctx, url, c, nil))
+		o.CatalogCache, o.Metrics = c, m
+	})
+	g := e.seedCatalog(t)
+	lookups := func() (hit, miss int) {
+		rec := httptest.NewRecorder()
+		m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		for _, line := range strings.Split(rec.Body.String(), "\n") {
+			fmt.Sscanf(line, `tsunagu_catalog_cache_requests_total{result="hit"} %d`, &hit)
+			fmt.Sscanf(line, `tsunagu_catalog_cache_requests_total{result="miss"} %d`, &miss)
+		}
+		return hit, miss
+	}
+	for _, page := range []string{"/shop/?lang=en", "/shop/products?q=クッキー&free=WHEAT", productURL(e, g.butter)[len(e.url):] + "?lang=en"} {
+		get(t, e.url+page, "ja")
+		hit1, miss1 := lookups()
+		if miss1 == 0 {
+			t.Fatalf("%s: the catalog cache was never asked", page)
+		}
+		get(t, e.url+page, "ja")
+		if hit2, miss2 := lookups(); miss2 != miss1 || hit2 <= hit1 {
+			t.Errorf("%s seen again: %d more hits and %d more misses of the cache, want only hits", page, hit2-hit1, miss2-miss1)
+		}
+	}
+	price := int64(480)
+	_, err := e.catalog.UpdateProduct(e.admin, tsunagu.UpdateProductInput{ID: g.butter.ID, Price: &price})
+	must(t, err)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, body := get(t, productURL(e, g.butter)+"?lang=en", "ja"); strings.Contains(body, "¥480") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the product page still shows the old price 5 s after the change")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
