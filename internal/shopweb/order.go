@@ -22,7 +22,8 @@ type orderPage struct {
 	Pickup                    bool
 	Shop                      template.HTML
 	ShopAddress               template.HTML
-	PostalCode, Address       string
+	PostalCode                string
+	Address                   template.HTML // as the shopper typed it: marked Japanese where it is
 	Lines                     []cartItem
 	Subtotal, Shipping, Total string
 }
@@ -94,7 +95,7 @@ func (s *server) showOrder(w http.ResponseWriter, r *http.Request, l tsunagu.Loc
 	p := orderPage{Token: token, Self: self, Number: o.Number, Version: o.Version,
 		StatusText: msg(l, "status"+o.Status), Pickup: o.Fulfilment == "PICKUP",
 		Shop: japaneseName(l, o.Shop.Name, o.Shop.NameReading), ShopAddress: japaneseName(l, o.Shop.Address, ""),
-		PostalCode: o.PostalCode, Address: o.Address,
+		PostalCode: o.PostalCode, Address: typed(l, o.Address),
 		Subtotal: mail.Yen(l, o.Subtotal), Shipping: mail.Yen(l, o.ShippingFee), Total: mail.Yen(l, o.Total)}
 	for _, st := range orderStatuses {
 		p.StatusTexts = append(p.StatusTexts, option{Value: st, Label: msg(l, "status"+st)})

@@ -256,6 +256,10 @@ func TestDeliveryCheckoutForm(t *testing.T) {
 	e := newEnv(t)
 	g := e.seedCatalog(t)
 	e.openShop(t, g)
+	// The shop's shipping rule: ¥500, free from ¥5,000 (three cookies are ¥1,350).
+	_, err := e.orders.SetShippingRule(tsunagu.WithUser(context.Background(), e.manager, ""),
+		tsunagu.SetShippingRuleInput{ShopID: e.shop.ID, Fee: 500, FreeAbove: ptr(int64(5000))})
+	must(t, err)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	post := func(path string, form url.Values) (*http.Response, string) {
@@ -302,5 +306,12 @@ func TestDeliveryCheckoutForm(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d orders, want 1", n)
 	}
-	contains(t, "the page to pay", first, "Your order (number 1) is placed", "https://js.stripe.com/v3/")
+	contains(t, "the page to pay", first, "Your order (number 1) is placed", "https://js.stripe.com/v3/", "<strong>¥1,850</strong>")
+	orderURL := regexp.MustCompile(`<a class="more" href="(/shop/orders/[^"]+)"`).FindStringSubmatch(first)
+	if orderURL == nil {
+		t.Fatalf("the page to pay links to no order:\n%s", first)
+	}
+	_, order := get(t, e.url+orderURL[1]+"?lang=en", "en")
+	contains(t, "the delivery's order page", order, "<dt>Goods</dt><dd>¥1,350</dd><dt>Shipping</dt><dd>¥500</dd>",
+		"<dd><strong>¥1,850</strong>", `〒105-8511 <span lang="ja">東京都港区芝公園1-5-25</span>`)
 }
