@@ -118,6 +118,11 @@ func (s *server) checkout(w http.ResponseWriter, r *http.Request) {
 // pay, and reports true.
 func (s *server) placeOrder(w http.ResponseWriter, r *http.Request, l tsunagu.Locale, c cart, p *checkoutPage, shop string) bool {
 	f := p.Form
+	if p.Unavailable {
+		// No way to pay here: an order would only hold the goods until it expired.
+		f.fail("", msg(l, "errPayments"))
+		return false
+	}
 	required := []string{"name", "email"}
 	if !p.Pickup {
 		required = append(required, "postalCode", "address")

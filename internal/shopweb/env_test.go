@@ -36,6 +36,7 @@ func TestMain(m *testing.M) {
 // to set things up and look at.
 type env struct {
 	url     string
+	api     http.Handler // the API the pages call
 	db      *postgres.DB
 	auth    *postgres.AuthService
 	catalog *postgres.CatalogService
@@ -89,6 +90,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	api := graph.NewServer(&graph.Resolver{Catalog: e.catalog, Auth: e.auth, Stock: postgres.NewStockService(db),
 		Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db), Orders: e.orders,
 		Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)}, o)
+	e.api = api
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: webhookSecret, Orders: e.orders, Log: quiet})

@@ -7,8 +7,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"tsunagu/graph/gid"
 	"tsunagu/internal/mail"
 	"tsunagu/internal/postgres"
+	"tsunagu/internal/shopweb"
 	"tsunagu/internal/stripemock"
 	"tsunagu/internal/tsunagu"
 )
@@ -314,4 +317,44 @@ func TestDeliveryCheckoutForm(t *testing.T) {
 	_, order := get(t, e.url+orderURL[1]+"?lang=en", "en")
 	contains(t, "the delivery's order page", order, "<dt>Goods</dt><dd>¥1,350</dd><dt>Shipping</dt><dd>¥500</dd>",
 		"<dd><strong>¥1,850</strong>", `〒105-8511 <span lang="ja">東京都港区芝公園1-5-25</span>`)
+}
+
+// A server with no way to pay by card (no publishable key, no test payment) says
+// so on the checkout and places no order, which would only hold the goods.
+func TestCheckoutWithoutCardPayments(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	g := e.seedCatalog(t)
+	e.openShop(t, g)
+	srv := httptest.NewServer(shopweb.Handler(shopweb.Options{API: e.api, PublicURL: "http://shop.example.jp"}))
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.PostForm(srv.URL+"/shop/cart", url.Values{"action": {"add"}, "product": {gid.Encode(gid.KindProduct, int64(g.butter.ID))}, "quantity": {"1"}})
+	must(t, err)
+	res.Body.Close()
+	res, err = c.Get(srv.URL + "/shop/checkout?lang=en")
+	must(t, err)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	contains(t, "the checkout", string(page), "Card payments are not available right now; please buy at the shop.")
+	key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(string(page))
+	shop := regexp.MustCompile(`name="shop" value="([^"]+)"`).FindStringSubmatch(string(page))
+	if key == nil || shop == nil {
+		t.Fatalf("the checkout form has no key or shop:\n%s", page)
+	}
+	res, err = c.PostForm(srv.URL+"/shop/checkout", url.Values{"key": {key[1]}, "shop": {shop[1]}, "fulfilment": {"PICKUP"},
+		"lang": {"en"}, "name": {"Mary Smith"}, "email": {"mary@example.jp"}})
+	must(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(string(body), "js.stripe.com") {
+		t.Errorf("checking out without card payments: %d\n%s", res.StatusCode, body)
+	}
+	contains(t, "the refused checkout", string(body), `<div class="summary" role="alert"`, "Card payments are not available right now")
+	var n int
+	must(t, e.db.SQL().QueryRow(`SELECT count(*) FROM orders`).Scan(&n))
+	if n != 0 {
+		t.Errorf("%d orders placed without a way to pay", n)
+	}
 }
