@@ -103,14 +103,22 @@ func TestShopByKeyboard(t *testing.T) {
 	}
 	b.tabTo(".card a")
 	b.pressEnter()
-	b.tabTo("#quantity")
+	// A new page starts from its top: the skip link, then the header, then the
+	// product (its maker and town, then the quantity).
+	stops := b.tabTo("#quantity")
+	if len(stops) < 4 || stops[0] != "#main" || !strings.HasPrefix(stops[len(stops)-3], "/shop/facilities/") ||
+		!strings.HasPrefix(stops[len(stops)-2], "/shop/towns/") {
+		t.Errorf("the product page's Tab stops: %v", stops)
+	}
 	b.do("two", typeInto("#quantity", "2"))
 	b.pressEnter()
 	b.waitFocus("cart-notice") // autofocus, at the page's first rendering
 	contains(t, "the cart's notice", b.textOf("#cart-notice"), "Rice-flour cookies: 2 in your cart.")
 	b.tabTo(`a.button[href="/shop/checkout"]`)
 	b.pressEnter()
-	b.tabTo("#f-name")
+	if stops := b.tabTo("#f-name"); stops[0] != "#main" {
+		t.Errorf("the checkout's first Tab stop is %s, want the skip link", stops[0])
+	}
 	b.do("the name", typeInto("#f-name", "Mary Smith"))
 	b.tabTo("#f-email")
 	b.do("a mistaken address", typeInto("#f-email", "mary@example"))
