@@ -58,7 +58,7 @@ var shopMessages = map[string]map[tsunagu.Locale]string{
 	"noAllergens": {ja: "{表示対象|ひょうじたいしょう}の28{品目|ひんもく}は{含|ふく}みません。", easy: "アレルギーの 28の ものは {入|はい}って いません。",
 		en: "None of the 28 listed allergens.", zh: "不含28种标示过敏原。", ko: "표시 대상 28개 품목을 포함하지 않습니다."},
 	"pictureN":           {ja: "{name}（{n}）", easy: "{name}（{n}）", en: "{name} ({n})", zh: "{name}（{n}）", ko: "{name} ({n})"},
-	"productDescription": {ja: "{name}（{maker}）{price}", en: "{name} by {maker}, {price}", zh: "{name}（{maker}）{price}", ko: "{name} ({maker}) {price}"},
+	"productDescription": {ja: "{name}（{maker}）{price}", easy: "{name}（{maker}）{price}", en: "{name} by {maker}, {price}", zh: "{name}（{maker}）{price}", ko: "{name} ({maker}) {price}"},
 	"sorry":              {ja: "すみません", easy: "ごめんなさい", en: "Sorry", zh: "抱歉", ko: "죄송합니다"},
 	"notFound":           {ja: "ページが{見|み}つかりません", easy: "ページが ありません", en: "Page not found", zh: "找不到页面", ko: "페이지를 찾을 수 없습니다"},
 	"notFoundBody": {ja: "{商品|しょうひん}の{販売|はんばい}が{終|お}わったか、アドレスが{違|ちが}います。", easy: "{売|う}るのを やめたか、アドレスが ちがいます。",
