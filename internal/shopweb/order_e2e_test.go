@@ -358,3 +358,37 @@ func TestCheckoutWithoutCardPayments(t *testing.T) {
 		t.Errorf("%d orders placed without a way to pay", n)
 	}
 }
+
+// Under `make run` (stripe-mock, no publishable key), the page to pay explains
+// why it offers a test payment instead of Stripe's form, in やさしい日本語 here,
+// and its button pays: the order page then says so.
+func TestDevPayment(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	g := e.seedCatalog(t)
+	e.openShop(t, g)
+	mux := http.NewServeMux()
+	mux.Handle("/", e.api)
+	srv := httptest.NewUnstartedServer(mux)
+	payer := &stripemock.Payer{Orders: e.orders, Webhook: e.url + "/webhooks/stripe", Secret: webhookSecret}
+	shop := shopweb.Handler(shopweb.Options{API: e.api, PublicURL: "http://" + srv.Listener.Addr().String(), DevPay: payer.Pay})
+	for _, p := range shopweb.Paths {
+		mux.Handle(p, shop)
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	b := newBrowser(t, "dev-pay", "ja-JP,ja;q=0.9", true)
+	b.open(srv.URL + "/shop/products/" + gid.Encode(gid.KindProduct, int64(g.soy.ID)) + "?lang=ja-x-easy")
+	b.follow(`form.add button`)
+	b.follow(`a.button[href="/shop/checkout"]`)
+	b.do("the contact", typeInto("#f-name", "山田 花子"), typeInto("#f-email", "hanako@example.jp"))
+	b.submit("#f-email")
+	contains(t, "the page to pay", b.textOf("#dev-pay-note"), "この サーバーは 試す ための ものです。")
+	if n := b.eval(`String(document.querySelectorAll('script[src*="js.stripe.com"], #payment-element').length)`); n != "0" {
+		t.Errorf("the page to pay under make run loads Stripe's form (%s elements)", n)
+	}
+	b.checkA11y("pay-dev")
+	b.follow("#dev-pay")
+	b.waitText("#status", "お金を うけとりました")
+	b.checkA11y("order-dev-paid")
+}
