@@ -11,15 +11,11 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// ImportProducts checks every row of a CSV file of products (tsunagu.ParseProductCSV)
-// as createProduct and updateProduct check theirs, and, unless in.DryRun, writes
-// them all in one transaction, run once per idempotency key. Rows with an id
-// change a product whose goods the user lists (User.EditsGoodsOf); rows without
-// one list a new product of the facility the row names. Returns ImportErrors with
-// every row's problems (and writes nothing) when any row has one; an *Error of
-// input.file when the file cannot be read; FORBIDDEN for clerks and shoppers, and
-// FORBIDDEN or NOT_FOUND, as updateProduct, for a row that changes a product the
-// user may not change.
+// ImportProducts implements tsunagu.CatalogService. The file is parsed before any
+// transaction; a dry run plans the rows (planImport) in a transaction that writes
+// nothing, and an applied import plans them with the products locked and writes
+// them in one transaction through runOnce (applyImport), keeping the rows for a
+// replay (loadImport).
 func (s *CatalogService) ImportProducts(ctx context.Context, in tsunagu.ImportProductsInput) (_ *tsunagu.ProductImport, err error) {
 	defer wrap(&err, "CatalogService.ImportProducts")
 	var rows []*tsunagu.ProductCSVRow

@@ -268,7 +268,18 @@ type CatalogService interface {
 	// when it is archived already; and then changes nothing. The change is in the
 	// audit log.
 	ArchiveProduct(ctx context.Context, id ProductID) (*Product, error)
-	// ImportProducts lists and changes products in bulk from CSV (ParseProductCSV),
-	// all rows or none: ImportErrors with every row's problems, nothing written.
+	// ImportProducts checks every row of a CSV file of products (ParseProductCSV) as
+	// CreateProduct and UpdateProduct check theirs and, unless in.DryRun, writes
+	// them all at once: a row with an id changes that product, a row without one
+	// adds a product of the facility it names. Admins, managers and facility staff
+	// may call it, each for the products CreateProduct and UpdateProduct allow them.
+	// An applied import takes an idempotency key (Keyed): a retry with the same key
+	// and file returns the first import and writes nothing again. Returns validation
+	// errors (ImportProductsInput.Validate), UNAUTHENTICATED, FORBIDDEN for clerks
+	// and customers, an error on input.file for a file that cannot be read,
+	// ImportErrors (INVALID_INPUT, input.file) with every row's problems when any
+	// row has one, FORBIDDEN or NOT_FOUND as UpdateProduct for a row that changes a
+	// product the user may not change, or IDEMPOTENCY_CONFLICT; and then writes
+	// nothing.
 	ImportProducts(ctx context.Context, in ImportProductsInput) (*ProductImport, error)
 }
