@@ -40,16 +40,6 @@ func inLocale(p *tsunagu.Product, locale *tsunagu.Locale) *tsunagu.Product {
 	return &cp
 }
 
-func translations(p *tsunagu.Product) []*model.Translation {
-	out := []*model.Translation{}
-	for _, l := range tsunagu.Locales {
-		if t, ok := p.Translations[l]; ok {
-			out = append(out, &model.Translation{Locale: l, Name: t.Name, Description: t.Description})
-		}
-	}
-	return out
-}
-
 func (r *Resolver) products(ctx context.Context, f tsunagu.ProductFilter, first *int, after *string) (*model.ProductConnection, error) {
 	page, err := productPageArgs(first, after, f.Order)
 	if err != nil {
@@ -62,7 +52,7 @@ func (r *Resolver) products(ctx context.Context, f tsunagu.ProductFilter, first 
 	if err := primeAt(ctx, p.Items, (*primer).product, pageNode...); err != nil {
 		return nil, err
 	}
-	return orderedProductConnection(p, f.Order), nil
+	return orderedProductConnection(ctx, p, f.Order), nil
 }
 
 func (r *Resolver) municipalities(ctx context.Context, first *int, after *string) (*model.MunicipalityConnection, error) {
@@ -111,7 +101,7 @@ func (r *Resolver) locations(ctx context.Context, f tsunagu.LocationFilter, firs
 }
 
 // product resolves product(id:): null when there is no such visible product.
-func (r *Resolver) product(ctx context.Context, id string, locale *tsunagu.Locale) (*tsunagu.Product, error) {
+func (r *Resolver) product(ctx context.Context, id string, locale *tsunagu.Locale) (*model.Product, error) {
 	pid, err := gid.DecodeKind(id, gid.KindProduct)
 	if err != nil {
 		return nil, nil
@@ -123,11 +113,11 @@ func (r *Resolver) product(ctx context.Context, id string, locale *tsunagu.Local
 	if err != nil {
 		return nil, err
 	}
-	return primed(ctx, inLocale(p, locale), (*primer).product)
+	return primedProduct(ctx, inLocale(p, locale))
 }
 
 // productByCode resolves productByCode(code:): null for a code no visible product has.
-func (r *Resolver) productByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*tsunagu.Product, error) {
+func (r *Resolver) productByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*model.Product, error) {
 	p, err := r.Catalog.ProductByCode(ctx, code)
 	if tsunagu.ErrorCode(err) == tsunagu.CodeNotFound {
 		return nil, nil
@@ -135,7 +125,7 @@ func (r *Resolver) productByCode(ctx context.Context, code string, locale *tsuna
 	if err != nil {
 		return nil, err
 	}
-	return primed(ctx, inLocale(p, locale), (*primer).product)
+	return primedProduct(ctx, inLocale(p, locale))
 }
 
 // facilityProducts resolves Facility.products: a nested page (see nested.go).
@@ -149,7 +139,7 @@ func (r *Resolver) facilityProducts(ctx context.Context, f *tsunagu.Facility, fi
 	if err != nil {
 		return nil, err
 	}
-	return productConnection(p), nil
+	return orderedProductConnection(ctx, p, tsunagu.ProductOrderID), nil
 }
 
 // municipalityFacilities resolves Municipality.facilities: a nested page.
@@ -189,7 +179,7 @@ func productPayload(ctx context.Context, p *tsunagu.Product, err error) (*model.
 	if err != nil || len(errs) > 0 {
 		return &model.ProductPayload{UserErrors: errs}, err
 	}
-	return &model.ProductPayload{Product: p, UserErrors: errs}, nil
+	return &model.ProductPayload{Product: apiProduct(ctx, p), UserErrors: errs}, nil
 }
 
 // importedProductID reads the id column of a CSV file of products: the global IDs

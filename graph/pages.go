@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/base64"
 	"strconv"
 	"strings"
@@ -65,12 +66,18 @@ func productPageArgs(first *int, after *string, o tsunagu.ProductOrder) (tsunagu
 	return p, nil
 }
 
-func orderedProductConnection(p *tsunagu.Page[*tsunagu.Product], o tsunagu.ProductOrder) *model.ProductConnection {
-	if o == "" || o == tsunagu.ProductOrderID {
-		return productConnection(p)
+// orderedProductConnection is the connection of a page of products in order o,
+// presented with the references of the request of ctx.
+func orderedProductConnection(ctx context.Context, p *tsunagu.Page[*tsunagu.Product], o tsunagu.ProductOrder) *model.ProductConnection {
+	cursor := func(p *tsunagu.Product) string { return encodeCursor(int64(p.ID)) }
+	if o != "" && o != tsunagu.ProductOrderID {
+		cursor = func(p *tsunagu.Product) string { return encodeProductCursor(o, p) }
 	}
-	return connectionBy(p, func(p *tsunagu.Product) string { return encodeProductCursor(o, p) },
-		func(c string, n *tsunagu.Product) *model.ProductEdge { return &model.ProductEdge{Cursor: c, Node: n} },
+	refs := refsOf(ctx)
+	return connectionBy(p, cursor,
+		func(c string, n *tsunagu.Product) *model.ProductEdge {
+			return &model.ProductEdge{Cursor: c, Node: model.NewProduct(n, refs)}
+		},
 		func(e []*model.ProductEdge, i *model.PageInfo) *model.ProductConnection {
 			return &model.ProductConnection{Edges: e, PageInfo: i}
 		})
@@ -93,14 +100,6 @@ func connectionBy[T any, E any, C any](page *tsunagu.Page[T], cursor func(T) str
 		info.EndCursor = &c
 	}
 	return conn(edges, info)
-}
-
-func productConnection(p *tsunagu.Page[*tsunagu.Product]) *model.ProductConnection {
-	return connection(p, func(p *tsunagu.Product) int64 { return int64(p.ID) },
-		func(c string, n *tsunagu.Product) *model.ProductEdge { return &model.ProductEdge{Cursor: c, Node: n} },
-		func(e []*model.ProductEdge, i *model.PageInfo) *model.ProductConnection {
-			return &model.ProductConnection{Edges: e, PageInfo: i}
-		})
 }
 
 func facilityConnection(p *tsunagu.Page[*tsunagu.Facility]) *model.FacilityConnection {

@@ -432,8 +432,8 @@ func (r *orderResolver) Refunds(ctx context.Context, obj *tsunagu.Order) ([]*tsu
 	return loadList(ctx, &loadersFrom(ctx).orderRefunds, obj.ID)
 }
 
-func (r *orderLineResolver) Product(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *orderLineResolver) Product(ctx context.Context, obj *tsunagu.OrderLine) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *orderLineResolver) Owner(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Facility, error) {
@@ -468,20 +468,8 @@ func (r *partnershipResolver) EndsOn(ctx context.Context, obj *tsunagu.Partnersh
 	return formatDate(obj.EndsOn), nil
 }
 
-func (r *productResolver) Facility(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Facility, error) {
-	return load(ctx, &loadersFrom(ctx).facility, obj.FacilityID, "facility")
-}
-
-func (r *productResolver) Municipality(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Municipality, error) {
-	return load(ctx, &loadersFrom(ctx).municipality, obj.MunicipalityID, "municipality")
-}
-
-func (r *productResolver) Translations(ctx context.Context, obj *tsunagu.Product) ([]*model.Translation, error) {
-	return translations(obj), nil
-}
-
-func (r *productResolver) Stock(ctx context.Context, obj *tsunagu.Product, locationID string) (*tsunagu.StockLevel, error) {
-	return productStock(ctx, obj, locationID)
+func (r *productImportRowResolver) Product(ctx context.Context, obj *tsunagu.ProductImportRow) (*model.Product, error) {
+	return apiProduct(ctx, obj.Product), nil
 }
 
 func (r *productImportRowErrorResolver) Column(ctx context.Context, obj *tsunagu.ProductImportRowError) (*string, error) {
@@ -517,11 +505,11 @@ func (r *queryResolver) Products(ctx context.Context, filter *tsunagu.ProductFil
 	return r.products(ctx, f, first, after)
 }
 
-func (r *queryResolver) Product(ctx context.Context, id string, locale *tsunagu.Locale) (*tsunagu.Product, error) {
+func (r *queryResolver) Product(ctx context.Context, id string, locale *tsunagu.Locale) (*model.Product, error) {
 	return r.product(ctx, id, locale)
 }
 
-func (r *queryResolver) ProductByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*tsunagu.Product, error) {
+func (r *queryResolver) ProductByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*model.Product, error) {
 	return r.productByCode(ctx, code, locale)
 }
 
@@ -706,8 +694,8 @@ func (r *saleResolver) ReceiptText(ctx context.Context, obj *tsunagu.Sale, width
 	return r.receiptText(ctx, obj.ID, 0, width)
 }
 
-func (r *saleLineResolver) Product(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *saleLineResolver) Product(ctx context.Context, obj *tsunagu.SaleLine) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *saleLineResolver) Owner(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Facility, error) {
@@ -738,8 +726,8 @@ func (r *settlementResolver) Document(ctx context.Context, obj *tsunagu.Settleme
 	return r.settlementDocument(ctx, obj, format)
 }
 
-func (r *settlementLineResolver) Product(ctx context.Context, obj *tsunagu.SettlementLine) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *settlementLineResolver) Product(ctx context.Context, obj *tsunagu.SettlementLine) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *shopResolver) Location(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.Location, error) {
@@ -758,16 +746,16 @@ func (r *stockAdjustmentResolver) Location(ctx context.Context, obj *tsunagu.Sto
 	return load(ctx, &loadersFrom(ctx).location, obj.LocationID, "location")
 }
 
-func (r *stockAdjustmentResolver) Product(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *stockAdjustmentResolver) Product(ctx context.Context, obj *tsunagu.StockAdjustment) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *stockAdjustmentResolver) Actor(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.User, error) {
 	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ActorID)
 }
 
-func (r *stockLevelResolver) Product(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *stockLevelResolver) Product(ctx context.Context, obj *tsunagu.StockLevel) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *stockLevelResolver) Location(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Location, error) {
@@ -790,8 +778,8 @@ func (r *stockLevelResolver) BelowReorderPoint(ctx context.Context, obj *tsunagu
 	return plan(ctx, obj, obj.BelowReorderPoint()), nil
 }
 
-func (r *stockMovementResolver) Product(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *stockMovementResolver) Product(ctx context.Context, obj *tsunagu.StockMovement) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *stockMovementResolver) Location(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Location, error) {
@@ -825,8 +813,8 @@ func (r *stocktakeResolver) ChangedLines(ctx context.Context, obj *tsunagu.Stock
 	return changedLines(obj), nil
 }
 
-func (r *stocktakeResultLineResolver) Product(ctx context.Context, obj *tsunagu.StocktakeResultLine) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *stocktakeResultLineResolver) Product(ctx context.Context, obj *tsunagu.StocktakeResultLine) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *subscriptionResolver) ShopOrderEvents(ctx context.Context, shopID string) (<-chan *tsunagu.Order, error) {
@@ -881,24 +869,24 @@ func (r *transferEventResolver) Actor(ctx context.Context, obj *tsunagu.Transfer
 	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ActorID)
 }
 
-func (r *transferLineResolver) Product(ctx context.Context, obj *tsunagu.TransferLine) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *transferLineResolver) Product(ctx context.Context, obj *tsunagu.TransferLine) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *transferLineResolver) Owner(ctx context.Context, obj *tsunagu.TransferLine) (*tsunagu.Facility, error) {
 	return load(ctx, &loadersFrom(ctx).facility, obj.OwnerFacilityID, "facility")
 }
 
-func (r *transferQuantityResolver) Product(ctx context.Context, obj *tsunagu.TransferQuantity) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *transferQuantityResolver) Product(ctx context.Context, obj *tsunagu.TransferQuantity) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *transferReceiptResolver) ReceivedBy(ctx context.Context, obj *tsunagu.TransferReceipt) (*tsunagu.User, error) {
 	return loadVisible(ctx, &loadersFrom(ctx).user, obj.ReceivedBy)
 }
 
-func (r *transferReceiptLineResolver) Product(ctx context.Context, obj *tsunagu.ReceiptLineInput) (*tsunagu.Product, error) {
-	return load(ctx, &loadersFrom(ctx).product, obj.ProductID, "product")
+func (r *transferReceiptLineResolver) Product(ctx context.Context, obj *tsunagu.ReceiptLineInput) (*model.Product, error) {
+	return loadProduct(ctx, obj.ProductID)
 }
 
 func (r *transferShipmentResolver) ShippedBy(ctx context.Context, obj *tsunagu.TransferShipment) (*tsunagu.User, error) {
@@ -958,7 +946,9 @@ func (r *Resolver) OrderLine() generated.OrderLineResolver { return &orderLineRe
 
 func (r *Resolver) Partnership() generated.PartnershipResolver { return &partnershipResolver{r} }
 
-func (r *Resolver) Product() generated.ProductResolver { return &productResolver{r} }
+func (r *Resolver) ProductImportRow() generated.ProductImportRowResolver {
+	return &productImportRowResolver{r}
+}
 
 func (r *Resolver) ProductImportRowError() generated.ProductImportRowErrorResolver {
 	return &productImportRowErrorResolver{r}
@@ -1050,7 +1040,7 @@ type (
 	orderResolver                 struct{ *Resolver }
 	orderLineResolver             struct{ *Resolver }
 	partnershipResolver           struct{ *Resolver }
-	productResolver               struct{ *Resolver }
+	productImportRowResolver      struct{ *Resolver }
 	productImportRowErrorResolver struct{ *Resolver }
 	queryResolver                 struct{ *Resolver }
 	receiptResolver               struct{ *Resolver }

@@ -65,12 +65,12 @@ func (r *Resolver) stockMovements(ctx context.Context, f tsunagu.StockMovementFi
 }
 
 // productStock resolves Product.stock(locationId): null where it was never stocked.
-func productStock(ctx context.Context, p *tsunagu.Product, locationID string) (*tsunagu.StockLevel, error) {
+func productStock(ctx context.Context, p tsunagu.ProductID, locationID string) (*tsunagu.StockLevel, error) {
 	loc, err := gid.DecodeKind(locationID, gid.KindLocation)
 	if err != nil {
 		return nil, err
 	}
-	return loadVisible(ctx, &loadersFrom(ctx).stockLevel, tsunagu.StockKey{ProductID: p.ID, LocationID: tsunagu.LocationID(loc)})
+	return loadVisible(ctx, &loadersFrom(ctx).stockLevel, tsunagu.StockKey{ProductID: p, LocationID: tsunagu.LocationID(loc)})
 }
 
 // plan is v, one of level l's plans, for a caller who may see them

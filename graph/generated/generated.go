@@ -45,7 +45,7 @@ type ResolverRoot interface {
 	Order() OrderResolver
 	OrderLine() OrderLineResolver
 	Partnership() PartnershipResolver
-	Product() ProductResolver
+	ProductImportRow() ProductImportRowResolver
 	ProductImportRowError() ProductImportRowErrorResolver
 	Query() QueryResolver
 	Receipt() ReceiptResolver
@@ -1245,7 +1245,7 @@ type OrderResolver interface {
 	Refunds(ctx context.Context, obj *tsunagu.Order) ([]*tsunagu.OrderRefund, error)
 }
 type OrderLineResolver interface {
-	Product(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.OrderLine) (*model.Product, error)
 	Owner(ctx context.Context, obj *tsunagu.OrderLine) (*tsunagu.Facility, error)
 	Name(ctx context.Context, obj *tsunagu.OrderLine, locale *tsunagu.Locale) (string, error)
 	NameReading(ctx context.Context, obj *tsunagu.OrderLine) (*string, error)
@@ -1256,13 +1256,8 @@ type PartnershipResolver interface {
 	StartsOn(ctx context.Context, obj *tsunagu.Partnership) (string, error)
 	EndsOn(ctx context.Context, obj *tsunagu.Partnership) (*string, error)
 }
-type ProductResolver interface {
-	Facility(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Facility, error)
-	Municipality(ctx context.Context, obj *tsunagu.Product) (*tsunagu.Municipality, error)
-
-	Translations(ctx context.Context, obj *tsunagu.Product) ([]*model.Translation, error)
-
-	Stock(ctx context.Context, obj *tsunagu.Product, locationID string) (*tsunagu.StockLevel, error)
+type ProductImportRowResolver interface {
+	Product(ctx context.Context, obj *tsunagu.ProductImportRow) (*model.Product, error)
 }
 type ProductImportRowErrorResolver interface {
 	Column(ctx context.Context, obj *tsunagu.ProductImportRowError) (*string, error)
@@ -1274,8 +1269,8 @@ type QueryResolver interface {
 	Facilities(ctx context.Context, filter *tsunagu.FacilityFilter, first *int, after *string) (*model.FacilityConnection, error)
 	Locations(ctx context.Context, filter *tsunagu.LocationFilter, first *int, after *string) (*model.LocationConnection, error)
 	Products(ctx context.Context, filter *tsunagu.ProductFilter, first *int, after *string, locale *tsunagu.Locale, orderBy *tsunagu.ProductOrder) (*model.ProductConnection, error)
-	Product(ctx context.Context, id string, locale *tsunagu.Locale) (*tsunagu.Product, error)
-	ProductByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*tsunagu.Product, error)
+	Product(ctx context.Context, id string, locale *tsunagu.Locale) (*model.Product, error)
+	ProductByCode(ctx context.Context, code string, locale *tsunagu.Locale) (*model.Product, error)
 	Allergens(ctx context.Context) ([]*tsunagu.AllergenInfo, error)
 	StockLevels(ctx context.Context, locationID string, filter *tsunagu.StockLevelFilter, first *int, after *string) (*model.StockLevelConnection, error)
 	StockMovements(ctx context.Context, filter tsunagu.StockMovementFilter, first *int, after *string) (*model.StockMovementConnection, error)
@@ -1339,7 +1334,7 @@ type SaleResolver interface {
 	ReceiptText(ctx context.Context, obj *tsunagu.Sale, width *int) (string, error)
 }
 type SaleLineResolver interface {
-	Product(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.SaleLine) (*model.Product, error)
 	Owner(ctx context.Context, obj *tsunagu.SaleLine) (*tsunagu.Facility, error)
 }
 type SettlementResolver interface {
@@ -1352,7 +1347,7 @@ type SettlementResolver interface {
 	Document(ctx context.Context, obj *tsunagu.Settlement, format settledoc.Format) (*settledoc.Document, error)
 }
 type SettlementLineResolver interface {
-	Product(ctx context.Context, obj *tsunagu.SettlementLine) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.SettlementLine) (*model.Product, error)
 }
 type ShopResolver interface {
 	Location(ctx context.Context, obj *tsunagu.Shop) (*tsunagu.Location, error)
@@ -1364,12 +1359,12 @@ type SoldLineResolver interface {
 }
 type StockAdjustmentResolver interface {
 	Location(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Location, error)
-	Product(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.StockAdjustment) (*model.Product, error)
 
 	Actor(ctx context.Context, obj *tsunagu.StockAdjustment) (*tsunagu.User, error)
 }
 type StockLevelResolver interface {
-	Product(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.StockLevel) (*model.Product, error)
 	Location(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Location, error)
 	Owner(ctx context.Context, obj *tsunagu.StockLevel) (*tsunagu.Facility, error)
 
@@ -1379,7 +1374,7 @@ type StockLevelResolver interface {
 	BelowReorderPoint(ctx context.Context, obj *tsunagu.StockLevel) (*bool, error)
 }
 type StockMovementResolver interface {
-	Product(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.StockMovement) (*model.Product, error)
 	Location(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Location, error)
 	Owner(ctx context.Context, obj *tsunagu.StockMovement) (*tsunagu.Facility, error)
 
@@ -1394,7 +1389,7 @@ type StocktakeResolver interface {
 	ChangedLines(ctx context.Context, obj *tsunagu.Stocktake) ([]*tsunagu.StocktakeResultLine, error)
 }
 type StocktakeResultLineResolver interface {
-	Product(ctx context.Context, obj *tsunagu.StocktakeResultLine) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.StocktakeResultLine) (*model.Product, error)
 }
 type SubscriptionResolver interface {
 	ShopOrderEvents(ctx context.Context, shopID string) (<-chan *tsunagu.Order, error)
@@ -1417,17 +1412,17 @@ type TransferEventResolver interface {
 	Actor(ctx context.Context, obj *tsunagu.TransferEvent) (*tsunagu.User, error)
 }
 type TransferLineResolver interface {
-	Product(ctx context.Context, obj *tsunagu.TransferLine) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.TransferLine) (*model.Product, error)
 	Owner(ctx context.Context, obj *tsunagu.TransferLine) (*tsunagu.Facility, error)
 }
 type TransferQuantityResolver interface {
-	Product(ctx context.Context, obj *tsunagu.TransferQuantity) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.TransferQuantity) (*model.Product, error)
 }
 type TransferReceiptResolver interface {
 	ReceivedBy(ctx context.Context, obj *tsunagu.TransferReceipt) (*tsunagu.User, error)
 }
 type TransferReceiptLineResolver interface {
-	Product(ctx context.Context, obj *tsunagu.ReceiptLineInput) (*tsunagu.Product, error)
+	Product(ctx context.Context, obj *tsunagu.ReceiptLineInput) (*model.Product, error)
 }
 type TransferShipmentResolver interface {
 	ShippedBy(ctx context.Context, obj *tsunagu.TransferShipment) (*tsunagu.User, error)
@@ -19925,8 +19920,8 @@ func (ec *executionContext) _OrderLine_product(ctx context.Context, field graphq
 			return ec.Resolvers.OrderLine().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20838,7 +20833,7 @@ func (ec *executionContext) fieldContext_Payment_reference(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Payment", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20861,7 +20856,7 @@ func (ec *executionContext) fieldContext_Product_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Product", field, false, false, "ID")
 }
 
-func (ec *executionContext) _Product_facility(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_facility(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20870,7 +20865,7 @@ func (ec *executionContext) _Product_facility(ctx context.Context, field graphql
 			return ec.fieldContext_Product_facility(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().Facility(ctx, obj)
+			return obj.Facility()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Facility) graphql.Marshaler {
@@ -20885,7 +20880,7 @@ func (ec *executionContext) fieldContext_Product_facility(_ context.Context, fie
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Facility(ctx, field)
 		},
@@ -20893,7 +20888,7 @@ func (ec *executionContext) fieldContext_Product_facility(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_municipality(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_municipality(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20902,7 +20897,7 @@ func (ec *executionContext) _Product_municipality(ctx context.Context, field gra
 			return ec.fieldContext_Product_municipality(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().Municipality(ctx, obj)
+			return obj.Municipality()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Municipality) graphql.Marshaler {
@@ -20917,7 +20912,7 @@ func (ec *executionContext) fieldContext_Product_municipality(_ context.Context,
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Municipality(ctx, field)
 		},
@@ -20925,7 +20920,7 @@ func (ec *executionContext) fieldContext_Product_municipality(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20948,7 +20943,7 @@ func (ec *executionContext) fieldContext_Product_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Product", field, true, false, "String")
 }
 
-func (ec *executionContext) _Product_nameReading(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_nameReading(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20971,7 +20966,7 @@ func (ec *executionContext) fieldContext_Product_nameReading(_ context.Context, 
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20994,7 +20989,7 @@ func (ec *executionContext) fieldContext_Product_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Product", field, true, false, "String")
 }
 
-func (ec *executionContext) _Product_translations(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_translations(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21003,7 +20998,7 @@ func (ec *executionContext) _Product_translations(ctx context.Context, field gra
 			return ec.fieldContext_Product_translations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Product().Translations(ctx, obj)
+			return obj.Translations(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Translation) graphql.Marshaler {
@@ -21018,7 +21013,7 @@ func (ec *executionContext) fieldContext_Product_translations(_ context.Context,
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Translation(ctx, field)
 		},
@@ -21026,7 +21021,7 @@ func (ec *executionContext) fieldContext_Product_translations(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_category(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_category(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21049,7 +21044,7 @@ func (ec *executionContext) fieldContext_Product_category(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Category")
 }
 
-func (ec *executionContext) _Product_code(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_code(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21072,7 +21067,7 @@ func (ec *executionContext) fieldContext_Product_code(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_codeKind(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_codeKind(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21095,7 +21090,7 @@ func (ec *executionContext) fieldContext_Product_codeKind(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Product", field, false, false, "ProductCodeKind")
 }
 
-func (ec *executionContext) _Product_price(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_price(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21118,7 +21113,7 @@ func (ec *executionContext) fieldContext_Product_price(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Product_taxClass(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_taxClass(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21141,7 +21136,7 @@ func (ec *executionContext) fieldContext_Product_taxClass(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Product", field, false, false, "TaxClass")
 }
 
-func (ec *executionContext) _Product_taxRate(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_taxRate(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21164,7 +21159,7 @@ func (ec *executionContext) fieldContext_Product_taxRate(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Product", field, true, false, "Int")
 }
 
-func (ec *executionContext) _Product_allergens(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_allergens(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21187,7 +21182,7 @@ func (ec *executionContext) fieldContext_Product_allergens(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Allergen")
 }
 
-func (ec *executionContext) _Product_status(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_status(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21210,7 +21205,7 @@ func (ec *executionContext) fieldContext_Product_status(_ context.Context, field
 	return graphql.NewScalarFieldContext("Product", field, false, false, "ProductStatus")
 }
 
-func (ec *executionContext) _Product_imageUrls(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_imageUrls(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21233,7 +21228,7 @@ func (ec *executionContext) fieldContext_Product_imageUrls(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
-func (ec *executionContext) _Product_stock(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_stock(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21243,7 +21238,7 @@ func (ec *executionContext) _Product_stock(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Product().Stock(ctx, obj, fc.Args["locationId"].(string))
+			return obj.Stock(fc.Args["locationId"].(string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.StockLevel) graphql.Marshaler {
@@ -21258,7 +21253,7 @@ func (ec *executionContext) fieldContext_Product_stock(ctx context.Context, fiel
 		Object:     "Product",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_StockLevel(ctx, field)
 		},
@@ -21277,7 +21272,7 @@ func (ec *executionContext) fieldContext_Product_stock(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21300,7 +21295,7 @@ func (ec *executionContext) fieldContext_Product_createdAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Product) (ret graphql.Marshaler) {
+func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21422,8 +21417,8 @@ func (ec *executionContext) _ProductEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21566,11 +21561,11 @@ func (ec *executionContext) _ProductImportRow_product(ctx context.Context, field
 			return ec.fieldContext_ProductImportRow_product(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Product, nil
+			return ec.Resolvers.ProductImportRow().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		false,
@@ -21580,8 +21575,8 @@ func (ec *executionContext) fieldContext_ProductImportRow_product(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "ProductImportRow",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Product(ctx, field)
 		},
@@ -21693,8 +21688,8 @@ func (ec *executionContext) _ProductPayload_product(ctx context.Context, field g
 			return obj.Product, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		false,
@@ -22010,8 +22005,8 @@ func (ec *executionContext) _Query_product(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Query().Product(ctx, fc.Args["id"].(string), fc.Args["locale"].(*tsunagu.Locale))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		false,
@@ -22054,8 +22049,8 @@ func (ec *executionContext) _Query_productByCode(ctx context.Context, field grap
 			return ec.Resolvers.Query().ProductByCode(ctx, fc.Args["code"].(string), fc.Args["locale"].(*tsunagu.Locale))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalOProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		false,
@@ -25782,8 +25777,8 @@ func (ec *executionContext) _SaleLine_product(ctx context.Context, field graphql
 			return ec.Resolvers.SaleLine().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -26831,8 +26826,8 @@ func (ec *executionContext) _SettlementLine_product(ctx context.Context, field g
 			return ec.Resolvers.SettlementLine().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28198,8 +28193,8 @@ func (ec *executionContext) _StockAdjustment_product(ctx context.Context, field 
 			return ec.Resolvers.StockAdjustment().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28386,8 +28381,8 @@ func (ec *executionContext) _StockLevel_product(ctx context.Context, field graph
 			return ec.Resolvers.StockLevel().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -28872,8 +28867,8 @@ func (ec *executionContext) _StockMovement_product(ctx context.Context, field gr
 			return ec.Resolvers.StockMovement().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29477,8 +29472,8 @@ func (ec *executionContext) _StocktakeResultLine_product(ctx context.Context, fi
 			return ec.Resolvers.StocktakeResultLine().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30478,8 +30473,8 @@ func (ec *executionContext) _TransferLine_product(ctx context.Context, field gra
 			return ec.Resolvers.TransferLine().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30790,8 +30785,8 @@ func (ec *executionContext) _TransferQuantity_product(ctx context.Context, field
 			return ec.Resolvers.TransferQuantity().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -30932,8 +30927,8 @@ func (ec *executionContext) _TransferReceiptLine_product(ctx context.Context, fi
 			return ec.Resolvers.TransferReceiptLine().Product(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
-			return ec.marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx, selections, v)
 		},
 		true,
 		true,
@@ -38052,9 +38047,9 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Refund(ctx, sel, obj)
-	case tsunagu.Product:
+	case model.Product:
 		return ec._Product(ctx, sel, &obj)
-	case *tsunagu.Product:
+	case *model.Product:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -41021,7 +41016,7 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 
 var productImplementors = []string{"Product", "Node"}
 
-func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *tsunagu.Product) graphql.Marshaler {
+func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *model.Product) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -41033,101 +41028,97 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Product_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facility":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_facility(ctx, field, obj)
-				})
+			out.Values[i] = ec._Product_facility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "municipality":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_municipality(ctx, field, obj)
-				})
+			out.Values[i] = ec._Product_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "name":
 			out.Values[i] = ec._Product_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "nameReading":
 			out.Values[i] = ec._Product_nameReading(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Product_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "translations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_translations(ctx, field, obj)
-				})
+			out.Values[i] = ec._Product_translations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "category":
 			out.Values[i] = ec._Product_category(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "code":
 			out.Values[i] = ec._Product_code(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "codeKind":
 			out.Values[i] = ec._Product_codeKind(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "price":
 			out.Values[i] = ec._Product_price(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "taxClass":
 			out.Values[i] = ec._Product_taxClass(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "taxRate":
 			out.Values[i] = ec._Product_taxRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "allergens":
 			out.Values[i] = ec._Product_allergens(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "status":
 			out.Values[i] = ec._Product_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "imageUrls":
 			out.Values[i] = ec._Product_imageUrls(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "stock":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Product_stock(ctx, field, obj)
-				})
+			out.Values[i] = ec._Product_stock(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "createdAt":
 			out.Values[i] = ec._Product_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Product_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -41236,33 +41227,34 @@ func (ec *executionContext) _ProductImportRow(ctx context.Context, sel ast.Selec
 		case "row":
 			out.Values[i] = ec._ProductImportRow_row(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "action":
 			out.Values[i] = ec._ProductImportRow_action(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._ProductImportRow_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "code":
 			out.Values[i] = ec._ProductImportRow_code(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "price":
 			out.Values[i] = ec._ProductImportRow_price(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "product":
-			out.Values[i] = ec._ProductImportRow_product(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductImportRow_product(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -46837,7 +46829,7 @@ func (ec *executionContext) marshalNPaymentMethod2tsunaguᚋinternalᚋtsunagu�
 	return res
 }
 
-func (ec *executionContext) marshalNProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
+func (ec *executionContext) marshalNProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx context.Context, sel ast.SelectionSet, v *model.Product) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Product!")
 		return graphql.Null
@@ -49042,7 +49034,7 @@ func (ec *executionContext) marshalOPaymentMethod2ᚖtsunaguᚋinternalᚋtsunag
 	return res
 }
 
-func (ec *executionContext) marshalOProduct2ᚖtsunaguᚋinternalᚋtsunaguᚐProduct(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Product) graphql.Marshaler {
+func (ec *executionContext) marshalOProduct2ᚖtsunaguᚋgraphᚋmodelᚐProduct(ctx context.Context, sel ast.SelectionSet, v *model.Product) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

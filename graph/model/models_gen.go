@@ -184,12 +184,12 @@ type ProductConnection struct {
 }
 
 type ProductEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *tsunagu.Product `json:"node"`
+	Cursor string   `json:"cursor"`
+	Node   *Product `json:"node"`
 }
 
 type ProductPayload struct {
-	Product    *tsunagu.Product `json:"product,omitempty"`
+	Product    *Product         `json:"product,omitempty"`
 	UserErrors []*tsunagu.Error `json:"userErrors"`
 }
 
