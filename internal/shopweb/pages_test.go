@@ -103,15 +103,19 @@ func TestPasswordRulesAsStated(t *testing.T) {
 func TestCatalogPagesUseTheCache(t *testing.T) {
 	t.Parallel()
 	m := metrics.New()
+	c := graph.NewCatalogCache()
+	c.Instrument(m)
+	var dbURL string
 	e := newEnv(t, func(t *testing.T, url string, o *graph.Options) {
-		c := graph.NewCatalogCache()
-		c.Instrument(m)
-		ctx, stop := context.WithCancel(context.Background())
-		t.Cleanup(stop)
-		must(t, postgres.ListenCatalog(ctx, url, c, nil))
-		o.CatalogCache, o.Metrics = c, m
+		dbURL, o.CatalogCache, o.Metrics = url, c, m
 	})
 	g := e.seedCatalog(t)
+	// The cache listens from here, as a server started on this catalog would: the
+	// seed's own notifications, which a listener from the start could hear late on
+	// a busy machine (dropping a page between its two requests below), are before.
+	ctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	must(t, postgres.ListenCatalog(ctx, dbURL, c, nil))
 	lookups := func() (hit, miss int) {
 		rec := httptest.NewRecorder()
 		m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
