@@ -22,6 +22,16 @@ type OrderData struct {
 	Refunded       int64  `json:"refunded"`
 	Carrier        string `json:"carrier"`
 	TrackingNumber string `json:"trackingNumber"`
+	// Lines are the goods, named in the recipient's language where the catalog
+	// has the name (else as at checkout), in the order of the order's lines.
+	Lines []OrderLineData `json:"lines"`
+}
+
+// OrderLineData is one line of the goods of an order message.
+type OrderLineData struct {
+	Name     string `json:"name"`
+	Quantity int    `json:"quantity"`
+	Amount   int64  `json:"amount"`
 }
 
 // AccountData is the payload of the messages about an account: a one-time link's

@@ -16,7 +16,8 @@ const site = "https://tsunagu.example.jp/"
 func orderMessage(t *testing.T, kind mail.Kind, locale tsunagu.Locale) mail.Message {
 	t.Helper()
 	p, err := json.Marshal(mail.OrderData{Number: 4711, Name: "Hanako", ShopName: "みなと福祉ショップ",
-		Fulfilment: "DELIVERY", Total: 12345, Refunded: 2000, Carrier: "ヤマト運輸", TrackingNumber: "1234-5678-9012"})
+		Fulfilment: "DELIVERY", Total: 12345, Refunded: 2000, Carrier: "ヤマト運輸", TrackingNumber: "1234-5678-9012",
+		Lines: []mail.OrderLineData{{Name: "Butter cookies", Quantity: 3, Amount: 1350}, {Name: "木のスプーン", Quantity: 1, Amount: 10995}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +58,13 @@ func TestRenderOrderMessages(t *testing.T) {
 				}
 				if a := amounts[locale]; a != "" && !strings.Contains(e.Text, a) {
 					t.Errorf("no %q in:\n%s", a, e.Text)
+				}
+				if kind == mail.KindOrderPaid {
+					for _, line := range []string{"Butter cookies × 3", "木のスプーン × 1"} {
+						if !strings.Contains(e.Text, line) {
+							t.Errorf("the paid message lacks the line %q:\n%s", line, e.Text)
+						}
+					}
 				}
 				if kind == mail.KindOrderShipped && !strings.Contains(e.Text, "1234-5678-9012") {
 					t.Errorf("no tracking number in:\n%s", e.Text)

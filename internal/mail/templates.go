@@ -22,6 +22,8 @@ var templates = map[Kind]map[tsunagu.Locale]text{
 
 注文番号: {{.Number}}
 お店: {{.ShopName}}
+{{range .Lines}}
+・{{.Name}} × {{.Quantity}}　{{yen .Amount}}{{end}}
 
 {{if .Pickup}}商品の準備ができましたら、あらためてメールでお知らせします。{{else}}商品を発送しましたら、あらためてメールでお知らせします。{{end}}`},
 		tsunagu.LocaleJAEasy: {"ちゅうもん を うけつけました（ばんごう {{.Number}}）", `
@@ -32,6 +34,8 @@ var templates = map[Kind]map[tsunagu.Locale]text{
 
 ちゅうもんの ばんごう: {{.Number}}
 おみせ: {{.ShopName}}
+{{range .Lines}}
+・{{.Name}} × {{.Quantity}}　{{yen .Amount}}{{end}}
 
 {{if .Pickup}}しなものの じゅんびが できたら、また メールを おくります。{{else}}しなものを おくったら、また メールを おくります。{{end}}`},
 		tsunagu.LocaleEN: {"Your order {{.Number}} is paid", `
@@ -41,6 +45,8 @@ Thank you for your order. We have received your payment of {{yen .Total}}.
 
 Order number: {{.Number}}
 Shop: {{.ShopName}}
+{{range .Lines}}
+- {{.Name}} × {{.Quantity}}  {{yen .Amount}}{{end}}
 
 {{if .Pickup}}We will e-mail you again when your order is ready to collect.{{else}}We will e-mail you again when your order has been shipped.{{end}}`},
 		tsunagu.LocaleZH: {"您的订单已付款（订单号 {{.Number}}）", `
@@ -50,6 +56,8 @@ Shop: {{.ShopName}}
 
 订单号：{{.Number}}
 店铺：{{.ShopName}}
+{{range .Lines}}
+・{{.Name}} × {{.Quantity}}　{{yen .Amount}}{{end}}
 
 {{if .Pickup}}商品准备好后，我们会再发邮件通知您。{{else}}商品发货后，我们会再发邮件通知您。{{end}}`},
 		tsunagu.LocaleKO: {"주문이 결제되었습니다 (주문 번호 {{.Number}})", `
@@ -59,6 +67,8 @@ Shop: {{.ShopName}}
 
 주문 번호: {{.Number}}
 매장: {{.ShopName}}
+{{range .Lines}}
+- {{.Name}} × {{.Quantity}}  {{yen .Amount}}{{end}}
 
 {{if .Pickup}}상품이 준비되면 다시 메일로 알려 드리겠습니다.{{else}}상품을 발송하면 다시 메일로 알려 드리겠습니다.{{end}}`},
 	},

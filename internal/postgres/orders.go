@@ -404,7 +404,14 @@ func notify(ctx context.Context, tx queryer, kind mail.Kind, o *tsunagu.Order) e
 		INSERT INTO notifications (kind, order_id, recipient, locale, payload)
 		SELECT $1, o.id, o.email, o.locale, jsonb_build_object('orderId', o.id, 'name', o.name, 'shopId', o.shop_id,
 			'shopName', l.name, 'status', o.status, 'fulfilment', o.fulfilment, 'total', o.total,
-			'refunded', o.refunded, 'carrier', o.carrier, 'trackingNumber', o.tracking_number)
+			'refunded', o.refunded, 'carrier', o.carrier, 'trackingNumber', o.tracking_number,
+			-- The goods in the shopper's language where the catalog has it; in
+			-- Japanese, as at checkout (as OrderLine.name gives them).
+			'lines', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+					'name', CASE WHEN o.locale = 'JA' THEN ol.name
+						ELSE coalesce(nullif(p.translations -> o.locale ->> 'name', ''), ol.name) END,
+					'quantity', ol.quantity, 'amount', ol.unit_price * ol.quantity) ORDER BY ol.line_number), '[]')
+				FROM order_lines ol JOIN products p ON p.id = ol.product_id WHERE ol.order_id = o.id))
 		FROM orders o JOIN locations l ON l.id = o.shop_id WHERE o.id = $2`,
 		kind, o.ID)
 	return err

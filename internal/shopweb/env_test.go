@@ -118,9 +118,9 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 
 var linkRE = regexp.MustCompile(`https?://\S+`)
 
-// mailLink renders the last message of kind to recipient as the sender would,
-// with the server as the public site, and returns the link it carries.
-func (e *env) mailLink(t *testing.T, kind mail.Kind, recipient string) string {
+// mail renders the last message of kind to recipient as the sender would, with
+// the server as the public site.
+func (e *env) mail(t *testing.T, kind mail.Kind, recipient string) *mail.Email {
 	t.Helper()
 	var m mail.Message
 	must(t, e.db.SQL().QueryRow(`SELECT id, kind, recipient, locale, payload, created_at FROM notifications
@@ -128,6 +128,14 @@ func (e *env) mailLink(t *testing.T, kind mail.Kind, recipient string) string {
 		Scan(&m.ID, &m.Kind, &m.Recipient, &m.Locale, &m.Payload, &m.CreatedAt))
 	em, err := mail.Render(m, e.url)
 	must(t, err)
+	return em
+}
+
+// mailLink renders the last message of kind to recipient and returns the link it
+// carries.
+func (e *env) mailLink(t *testing.T, kind mail.Kind, recipient string) string {
+	t.Helper()
+	em := e.mail(t, kind, recipient)
 	link := linkRE.FindString(em.Text)
 	if link == "" {
 		t.Fatalf("no link in the %s message:\n%s", kind, em.Text)

@@ -164,6 +164,10 @@ func TestGuestOrdersForPickup(t *testing.T) {
 			b.checkA11y("order-pending")
 			id := e.paid(t)
 			b.waitText("#status", tc.paid)
+			// The e-mail that confirms the payment lists the goods in the shopper's
+			// language too.
+			paidMail := e.mail(t, mail.KindOrderPaid, "hanako@example.jp").Text
+			contains(t, "the paid e-mail", paidMail, paidLines[tc.lang]...)
 			_, err := e.orders.MarkOrderReady(tsunagu.WithUser(context.Background(), e.manager, ""),
 				tsunagu.OrderActionInput{OrderID: id, IdempotencyKey: "ready-" + tc.lang})
 			must(t, err)
@@ -179,6 +183,12 @@ func TestGuestOrdersForPickup(t *testing.T) {
 			b.checkA11y("order-ready")
 		})
 	}
+}
+
+// paidLines are the goods of TestGuestOrdersForPickup's order as its e-mail lists them.
+var paidLines = map[string][]string{
+	"ja": {"米粉のくっきー × 2", "豆乳クッキー × 1"}, "ja-x-easy": {"米粉のくっきー × 2", "豆乳クッキー × 1"},
+	"en": {"Rice-flour cookies × 2", "Soy milk cookies × 1"},
 }
 
 var cardsWithoutWheat = map[string]string{
