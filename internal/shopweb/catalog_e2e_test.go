@@ -172,6 +172,17 @@ func TestCatalogPages(t *testing.T) {
 	if got := names(body); got != "木のスプーン" {
 		t.Errorf("in stock at the partner's shop: %s", got)
 	}
+	if _, body := get(t, e.url+"/shop/products?category=CRAFT", "ja"); names(body) != "木のスプーン" {
+		t.Errorf("the crafts: %s", names(body))
+	}
+	// The allergen filter: the eight that must be labelled first, then the others.
+	var free []string
+	for _, m := range regexp.MustCompile(`id="free-([A-Z_]+)"`).FindAllStringSubmatch(body, -1) {
+		free = append(free, m[1])
+	}
+	if got := strings.Join(free, " "); len(free) <= 8 || !strings.HasPrefix(got, "EGG MILK WHEAT SHRIMP CRAB PEANUT BUCKWHEAT WALNUT ") {
+		t.Errorf("the allergen filter's order: %s", got)
+	}
 
 	res, body := get(t, productURL(e, g.butter)+"?lang=en", "ja")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Language") != "en" {
