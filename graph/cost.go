@@ -63,6 +63,7 @@ var listWeights = map[string]listWeight{
 	"Municipality.partners":         {items: 20},
 	"Product.translations":          {items: len(tsunagu.Locales)},
 	"Product.imageUrls":             {items: tsunagu.MaxImages},
+	"Product.imageAlts":             {items: tsunagu.MaxImages},
 	"Facility.imageUrls":            {items: tsunagu.MaxImages},
 	"Stocktake.lines":               {items: tsunagu.MaxLines},
 	"Stocktake.changedLines":        {items: tsunagu.MaxLines},

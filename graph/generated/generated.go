@@ -511,6 +511,7 @@ type ComplexityRoot struct {
 		Description  func(childComplexity int) int
 		Facility     func(childComplexity int) int
 		ID           func(childComplexity int) int
+		ImageAlts    func(childComplexity int) int
 		ImageURLs    func(childComplexity int) int
 		Municipality func(childComplexity int) int
 		Name         func(childComplexity int) int
@@ -3483,6 +3484,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.ID(childComplexity), true
+	case "Product.imageAlts":
+		if e.ComplexityRoot.Product.ImageAlts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ImageAlts(childComplexity), true
 	case "Product.imageUrls":
 		if e.ComplexityRoot.Product.ImageURLs == nil {
 			break
@@ -7279,6 +7286,8 @@ type Product implements Node {
   allergens: [Allergen!]!
   status: ProductStatus!
   imageUrls: [String!]!
+  "The pictures' alternative texts in Japanese, one per picture in imageUrls' order; \"\" where none was given (the name serves)."
+  imageAlts: [String!]!
   "The stock of this product at a location (a shop), or null when it has never been stocked there."
   stock(locationId: ID!): StockLevel
   createdAt: Time!
@@ -7346,6 +7355,8 @@ input CreateProductInput {
   taxClass: TaxClass!
   allergens: [Allergen!]
   imageUrls: [String!]
+  "The pictures' alternative texts in Japanese, in imageUrls' order: at most one per picture, 200 characters each."
+  imageAlts: [String!]
   "DRAFT (default) or ACTIVE."
   status: ProductStatus
 }
@@ -7366,6 +7377,8 @@ input UpdateProductInput {
   allergens: [Allergen!]
   "Replaces the pictures."
   imageUrls: [String!]
+  "Replaces the pictures' alternative texts (in imageUrls' order, at most one per picture, 200 characters each); pictures given without them have none."
+  imageAlts: [String!]
   status: ProductStatus
 }
 
@@ -9678,6 +9691,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_status(ctx, field)
 	case "imageUrls":
 		return ec.fieldContext_Product_imageUrls(ctx, field)
+	case "imageAlts":
+		return ec.fieldContext_Product_imageAlts(ctx, field)
 	case "stock":
 		return ec.fieldContext_Product_stock(ctx, field)
 	case "createdAt":
@@ -21225,6 +21240,29 @@ func (ec *executionContext) _Product_imageUrls(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_imageUrls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+}
+
+func (ec *executionContext) _Product_imageAlts(ctx context.Context, field graphql.CollectedField, obj *model.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_imageAlts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImageAlts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_imageAlts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
 }
 
@@ -34323,7 +34361,7 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"facilityId", "translations", "nameReading", "category", "code", "price", "taxClass", "allergens", "imageUrls", "status"}
+	fieldsInOrder := [...]string{"facilityId", "translations", "nameReading", "category", "code", "price", "taxClass", "allergens", "imageUrls", "imageAlts", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34393,6 +34431,13 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 				return it, err
 			}
 			it.ImageURLs = data
+		case "imageAlts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageAlts"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageAlts = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
 			data, err := ec.unmarshalOProductStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐProductStatus(ctx, v)
@@ -37588,7 +37633,7 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "translations", "nameReading", "category", "code", "price", "taxClass", "allergens", "imageUrls", "status"}
+	fieldsInOrder := [...]string{"id", "translations", "nameReading", "category", "code", "price", "taxClass", "allergens", "imageUrls", "imageAlts", "status"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37658,6 +37703,13 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 				return it, err
 			}
 			it.ImageURLs = data
+		case "imageAlts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageAlts"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageAlts = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
 			data, err := ec.unmarshalOProductStatus2ᚖtsunaguᚋinternalᚋtsunaguᚐProductStatus(ctx, v)
@@ -41102,6 +41154,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "imageUrls":
 			out.Values[i] = ec._Product_imageUrls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "imageAlts":
+			out.Values[i] = ec._Product_imageAlts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -21,7 +21,8 @@ import (
 // translation side by side, the reading, a JAN code whose wrong check digit is
 // caught as it is typed, the price with its tax, two allergens, and a picture:
 // a file of the wrong type, one too large and one the server cannot read are
-// refused at the field, a photo is uploaded and shown as the server scaled it. A
+// refused at the field, a photo is uploaded, shown as the server scaled it and
+// described in its alternative text. A
 // missing Japanese name is refused next to its field before anything is sent. The
 // saved product is in the catalog as typed, with the picture.
 func TestManagerListsAProductInChromium(t *testing.T) {
@@ -101,6 +102,13 @@ func TestManagerListsAProductInChromium(t *testing.T) {
 		t.Error("the last refusal is still shown after a picture was added")
 	}
 	b.Until("the scaled picture shown", `(() => { const i = document.getElementById("p-picture-0"); return !!i && i.complete && i.naturalWidth === 1600 && i.alt === "柚子ジャムの写真（1）"; })()`)
+	// What the picture shows, for those who cannot see it.
+	b.TabTo("p-picture-alt-0")
+	b.Do("describing the picture", typeIn("#p-picture-alt-0", "柚子ジャムの瓶と木のスプーン"))
+	if got := b.Eval(`document.getElementById("p-picture-0").alt`); got != "柚子ジャムの瓶と木のスプーン" {
+		t.Errorf("the picture's alt is %q after describing it", got)
+	}
+	b.CheckA11y("product-editor-picture")
 	b.CheckA11y("product-editor")
 	b.Width(320)
 	b.CheckReflow("product-editor-320")
@@ -127,11 +135,12 @@ func TestManagerListsAProductInChromium(t *testing.T) {
 	if p.Code == nil || *p.Code != "4589001000999" || p.Price != 540 || p.TaxClass != tsunagu.TaxReduced8 || p.NameReading == nil || *p.NameReading != "ゆずじゃむ" ||
 		!slices.Equal(slices.Sorted(slices.Values(p.Allergens)), []tsunagu.Allergen{tsunagu.AllergenSoybean, tsunagu.AllergenWheat}) || p.Status != tsunagu.StatusDraft ||
 		len(p.Translations) != 5 || p.Translations[tsunagu.LocaleKO].Name != "유자잼" || p.Translations[tsunagu.LocaleEN].Description != "Jam of yuzu from Kochi." ||
-		len(p.ImageURLs) != 1 || !strings.HasPrefix(p.ImageURLs[0], n.url+"/images/") {
+		len(p.ImageURLs) != 1 || !strings.HasPrefix(p.ImageURLs[0], n.url+"/images/") || len(p.ImageAlts) != 1 || p.ImageAlts[0] != "柚子ジャムの瓶と木のスプーン" {
 		t.Errorf("the product as saved: %+v", p)
 	}
 	// The saved picture is shown again when the product opens.
-	b.Until("the saved picture", `(() => { const i = document.getElementById("p-picture-0"); return !!i && i.src === `+strconv.Quote(p.ImageURLs[0])+`; })()`)
+	b.Until("the saved picture", `(() => { const i = document.getElementById("p-picture-0"); return !!i && i.src === `+strconv.Quote(p.ImageURLs[0])+
+		` && i.alt === "柚子ジャムの瓶と木のスプーン" && document.getElementById("p-picture-alt-0").value === i.alt; })()`)
 
 	// Editing: the product opens with what was saved; a change is saved in place.
 	b.Do("the price again", typeIn("#p-price", "600"))

@@ -11,7 +11,7 @@ import (
 
 const productColumns = `p.id, p.facility_id, p.municipality_id, p.translations, p.name_reading, p.category,
 	p.code, p.code_kind, p.price, p.tax_class, p.allergens, p.status, p.image_urls,
-	p.created_at, p.updated_at, p.sort_name`
+	p.image_alts, p.created_at, p.updated_at, p.sort_name`
 
 // productRow scans a product: translations are JSON, allergens and pictures arrays.
 type productRow struct {
@@ -19,6 +19,7 @@ type productRow struct {
 	Translations jsonValue[tsunagu.Translations]
 	Allergens    pq.StringArray
 	ImageURLs    pq.StringArray
+	ImageAlts    pq.StringArray
 }
 
 func (r *productRow) product(l tsunagu.Locale) *tsunagu.Product {
@@ -32,6 +33,9 @@ func (r *productRow) product(l tsunagu.Locale) *tsunagu.Product {
 	if p.ImageURLs == nil {
 		p.ImageURLs = []string{}
 	}
+	// One text per picture, as the domain keeps them.
+	p.ImageAlts = make([]string, len(p.ImageURLs))
+	copy(p.ImageAlts, r.ImageAlts)
 	p.Locale = l
 	return &p
 }
@@ -297,12 +301,12 @@ func insertProduct(ctx context.Context, tx queryer, p *tsunagu.Product) (*tsunag
 	var row productRow
 	err := tx.GetContext(ctx, &row, `
 		INSERT INTO products AS p (facility_id, municipality_id, translations, search_text, category,
-			code, code_kind, price, tax_class, allergens, status, image_urls, name_reading)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			code, code_kind, price, tax_class, allergens, status, image_urls, name_reading, image_alts)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		RETURNING `+productColumns,
 		p.FacilityID, p.MunicipalityID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(),
 		p.Category, p.Code, p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs),
-		p.NameReading)
+		p.NameReading, pq.Array(p.ImageAlts))
 	if err != nil {
 		return nil, err
 	}
@@ -316,11 +320,12 @@ func writeProduct(ctx context.Context, tx queryer, p *tsunagu.Product) (*tsunagu
 	err := tx.GetContext(ctx, &row, `
 		UPDATE products AS p SET translations = $2, search_text = $3, category = $4, code = $5,
 			code_kind = $6, price = $7, tax_class = $8, allergens = $9, status = $10,
-			image_urls = $11, name_reading = $12, updated_at = now()
+			image_urls = $11, name_reading = $12, image_alts = $13, updated_at = now()
 		WHERE p.id = $1
 		RETURNING `+productColumns,
 		p.ID, jsonValue[tsunagu.Translations]{p.Translations}, p.SearchText(), p.Category, p.Code,
-		p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs), p.NameReading)
+		p.CodeKind, p.Price, p.TaxClass, pq.Array(p.Allergens), p.Status, pq.Array(p.ImageURLs), p.NameReading,
+		pq.Array(p.ImageAlts))
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ type apiProduct struct {
 	Category     string
 	Allergens    []string
 	ImageURLs    []string `json:"imageUrls"`
+	ImageAlts    []string `json:"imageAlts"`
 	Code         *string
 	CreatedAt    string
 	UpdatedAt    string

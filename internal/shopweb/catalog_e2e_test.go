@@ -53,7 +53,7 @@ func (e *env) seedCatalog(t *testing.T) *goods {
 		Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "バタークッキー", Description: "北海道のバターをたっぷり使って焼きました。"},
 			{Locale: tsunagu.LocaleEN, Name: "Butter cookies", Description: "Baked with plenty of Hokkaido butter."}},
 		Allergens: []tsunagu.Allergen{tsunagu.AllergenWheat, tsunagu.AllergenEgg, tsunagu.AllergenMilk}, Code: ptr("4901234567894"),
-		ImageURLs: []string{e.url + "/img/cookie.svg"}})
+		ImageURLs: []string{e.url + "/img/cookie.svg"}, ImageAlts: []string{"木のトレーに並んだバタークッキー"}})
 	g.rice = create(tsunagu.CreateProductInput{FacilityID: g.homeFac.ID, Category: tsunagu.CategorySweets, Price: 380, TaxClass: tsunagu.TaxReduced8,
 		Translations: []tsunagu.TranslationInput{{Locale: tsunagu.LocaleJA, Name: "米粉のくっきー"}, {Locale: tsunagu.LocaleEN, Name: "Rice-flour cookies"}},
 		NameReading:  ptr("こめこのくっきー"), Allergens: []tsunagu.Allergen{tsunagu.AllergenEgg}, ImageURLs: []string{e.url + "/img/rice.svg"}})
@@ -196,7 +196,10 @@ func TestCatalogPages(t *testing.T) {
 		`<link rel="alternate" hreflang="ja" href="`+e.url+`/shop/products/`+id+`?lang=ja">`,
 		`<link rel="alternate" hreflang="ko" href="`+e.url+`/shop/products/`+id+`?lang=ko">`,
 		`<link rel="alternate" hreflang="x-default" href="`+e.url+`/shop/products/`+id+`">`,
-		`width="640" height="480"`, "¥450", `<span lang="ja">ワークショップ虹</span>`)
+		`width="640" height="480"`, "¥450", `<span lang="ja">ワークショップ虹</span>`, `alt="Butter cookies"`)
+	// In Japanese the picture is described as the staff wrote it.
+	_, ja := get(t, productURL(e, g.butter)+"?lang=ja", "ja")
+	contains(t, "the product page in Japanese", ja, `alt="木のトレーに並んだバタークッキー"`)
 	ld := regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`).FindStringSubmatch(body)
 	if ld == nil {
 		t.Fatal("no schema.org data")

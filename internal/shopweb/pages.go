@@ -298,7 +298,7 @@ func (s *server) product(w http.ResponseWriter, r *http.Request) {
 		Allergens []apiAllergen
 	}
 	err := s.api.do(r, "", `query($id: ID!, $locale: Locale) {
-		product(id: $id, locale: $locale) { `+productFields+` description category allergens code createdAt
+		product(id: $id, locale: $locale) { `+productFields+` imageAlts description category allergens code createdAt
 			facility { kind corporation } }
 		allergens { allergen nameJa nameEn mandatory } }`,
 		map[string]any{"id": r.PathValue("id"), "locale": string(l)}, &out)
@@ -320,6 +320,10 @@ func (s *server) product(w http.ResponseWriter, r *http.Request) {
 		alt := pr.Name
 		if i > 0 {
 			alt = msgText(l, "pictureN", "name", pr.Name, "n", i+1)
+		}
+		// The staff's own description of the picture, written in Japanese.
+		if (l == tsunagu.LocaleJA || l == tsunagu.LocaleJAEasy) && i < len(pr.ImageAlts) && pr.ImageAlts[i] != "" {
+			alt = pr.ImageAlts[i]
 		}
 		p.Images = append(p.Images, picture{Src: src, Alt: alt})
 	}

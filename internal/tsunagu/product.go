@@ -113,6 +113,9 @@ type Product struct {
 	Allergens []Allergen
 	Status    ProductStatus
 	ImageURLs []string
+	// ImageAlts are the pictures' alternative texts in Japanese, one per picture
+	// of ImageURLs ("" where none was given: the name serves).
+	ImageAlts []string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	// SortName is the name as the catalog sorts it by name: the reading of the
@@ -175,6 +178,7 @@ const (
 	MaxNameLength        = 100
 	MaxDescriptionLength = 2000
 	MaxImages            = 10
+	MaxImageAltLength    = 200
 	MaxURLLength         = 2000
 	MaxPrice             = 10_000_000
 	MaxSearchTextLength  = 100
@@ -199,6 +203,8 @@ type CreateProductInput struct {
 	TaxClass    TaxClass
 	Allergens   []Allergen
 	ImageURLs   []string
+	// ImageAlts are the pictures' alternative texts, in ImageURLs' order.
+	ImageAlts []string
 	// Status is DRAFT (default) or ACTIVE.
 	Status *ProductStatus
 }
@@ -216,7 +222,10 @@ type UpdateProductInput struct {
 	TaxClass    *TaxClass
 	Allergens   []Allergen
 	ImageURLs   []string
-	Status      *ProductStatus
+	// ImageAlts, when given, replace the pictures' alternative texts; with
+	// ImageURLs given and ImageAlts not, the new pictures have none.
+	ImageAlts []string
+	Status    *ProductStatus
 }
 
 // NewProduct validates in and returns the product it describes, with every problem
@@ -229,6 +238,7 @@ func NewProduct(in CreateProductInput) (*Product, error) {
 		TaxClass:   in.TaxClass,
 		Allergens:  in.Allergens,
 		ImageURLs:  in.ImageURLs,
+		ImageAlts:  in.ImageAlts,
 		Status:     StatusDraft,
 	}
 	var errs ValidationErrors
@@ -279,7 +289,9 @@ func (p *Product) Apply(in UpdateProductInput) error {
 		p.Allergens = in.Allergens
 	}
 	if in.ImageURLs != nil {
-		p.ImageURLs = in.ImageURLs
+		p.ImageURLs, p.ImageAlts = in.ImageURLs, in.ImageAlts
+	} else if in.ImageAlts != nil {
+		p.ImageAlts = in.ImageAlts
 	}
 	if in.Status != nil {
 		p.Status = *in.Status
@@ -326,6 +338,27 @@ func (p *Product) validate(errs *ValidationErrors) {
 	if p.ImageURLs == nil {
 		p.ImageURLs = []string{}
 	}
+	p.ImageAlts = imageAlts(errs, p.ImageAlts, len(p.ImageURLs))
+}
+
+// imageAlts checks the alternative texts of n pictures (input.imageAlts): at most
+// one each, of at most MaxImageAltLength characters. It returns them trimmed, one
+// per picture.
+func imageAlts(errs *ValidationErrors, alts []string, n int) []string {
+	if len(alts) > n {
+		errs.Add(CodeOutOfRange, "input.imageAlts", "Give one text per picture: %d texts for %d pictures.", len(alts), n)
+	}
+	out := make([]string, n)
+	for i, a := range alts {
+		a = strings.TrimSpace(a)
+		if utf8.RuneCountInString(a) > MaxImageAltLength {
+			errs.Add(CodeTooLong, fieldIndex("input.imageAlts", i), "A picture's text can be at most %d characters.", MaxImageAltLength)
+		}
+		if i < n {
+			out[i] = a
+		}
+	}
+	return out
 }
 
 // validateImageURLs checks the pictures of a product or a facility (input.imageUrls):

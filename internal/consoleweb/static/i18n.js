@@ -118,6 +118,8 @@ const M = {
   pictureHint: { ja: "JPEG・PNG・WebP、{mb} MB まで、{n}{枚|まい}まで。{保存|ほぞん}すると{商品|しょうひん}に{付|つ}きます。", easy: "JPEG・PNG・WebP。{mb} MB まで。{n}まい まで。「{保存|ほぞん}する」を {押|お}すと {商品|しょうひん}に つきます。", en: "JPEG, PNG or WebP, up to {mb} MB, at most {n} pictures. They are attached when you save." },
   noPictures: { ja: "{写真|しゃしん}はまだありません。", easy: "{写真|しゃしん}は まだ ありません。", en: "No pictures yet." },
   pictureOf: { ja: "{name}の{写真|しゃしん}（{n}）", easy: "{name}の {写真|しゃしん}（{n}）", en: "Picture {n} of {name}" },
+  pictureAlt: { ja: "{写真|しゃしん} {n} の{説明|せつめい}（{代替|だいたい}テキスト）", easy: "{写真|しゃしん} {n} の {説明|せつめい}", en: "Description of picture {n} (alternative text)" },
+  pictureAltHint: { ja: "{目|め}の{見|み}えない{人|ひと}に{読|よ}み{上|あ}げられます。{何|なに}が{写|うつ}っているかを{日本語|にほんご}で{短|みじか}く。{空|から}なら{商品名|しょうひんめい}です。", easy: "{目|め}の {見|み}えない {人|ひと}に {読|よ}まれます。なにが うつって いるか みじかく {書|か}いて ください。", en: "Read out to people who cannot see it: what the picture shows, briefly, in Japanese. Empty: the product's name." },
   pictureRemove: { ja: "{外|はず}す", easy: "はずす", en: "Remove" },
   pictureRemoveOf: { ja: "{alt}を{外|はず}す", easy: "{alt}を はずす", en: "Remove {alt}" },
   pictureRemoved: { ja: "{写真|しゃしん}を{外|はず}しました。{保存|ほぞん}すると{商品|しょうひん}からも{外|はず}れます。", easy: "{写真|しゃしん}を はずしました。「{保存|ほぞん}する」を {押|お}して ください。", en: "Picture removed; save to take it off the product." },

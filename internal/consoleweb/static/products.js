@@ -198,14 +198,15 @@ const KANA = /^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fb-\u30fe\s　]*$/;
 
 // Pictures: a file chosen is checked here for its type and size, uploaded through
 // a link of the API (createImageUpload), shown as the server scaled it, and saved
-// with the product (imageUrls). name() is the product's name, for the pictures'
-// alternative text.
+// with the product (imageUrls), each with the text that describes it to those who
+// cannot see it (imageAlts; the product's name, name(), when none is written).
 const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"];
 const MAX_IMAGE_MB = 10; // tsunagu.MaxImageBytes
 const MAX_IMAGES = 10; // tsunagu.MaxImages
 
-function pictureField(initial, name) {
-  const urls = [...initial];
+function pictureField(initialUrls, initialAlts, name) {
+  const pics = initialUrls.map((url, i) => ({ url, alt: initialAlts[i] || "" }));
+  let alts = {}; // the alternative texts' fields, by their path in the input
   const file = field("p-image", "pictureChoose", { type: "file", accept: IMAGE_TYPES.join(",") },
     { need: "optional", hint: t("pictureHint", { mb: MAX_IMAGE_MB, n: MAX_IMAGES }) });
   // A refusal is read out when it is shown, as the chooser keeps focus.
@@ -213,17 +214,27 @@ function pictureField(initial, name) {
   const status = h("p", { id: "p-image-status", class: "saved", role: "status" });
   const list = h("ul", { class: "pictures", id: "p-pictures" });
   const draw = () => {
-    if (!urls.length) return list.replaceChildren(h("li", { class: "hint" }, t("noPictures")));
-    list.replaceChildren(...urls.map((u, i) => {
-      const alt = ts("pictureOf", { name: name(), n: i + 1 });
+    alts = {};
+    if (!pics.length) return list.replaceChildren(h("li", { class: "hint" }, t("noPictures")));
+    list.replaceChildren(...pics.map((pic, i) => {
+      const fallback = ts("pictureOf", { name: name(), n: i + 1 });
+      const img = h("img", { src: pic.url, alt: pic.alt || fallback, id: "p-picture-" + i });
+      const alt = field("p-picture-alt-" + i, t("pictureAlt", { n: i + 1 }), { value: pic.alt, lang: "ja", autocomplete: "off", maxlength: "200" },
+        { need: "optional", hint: t("pictureAltHint") });
+      alt.input.addEventListener("input", () => {
+        pic.alt = alt.input.value;
+        img.alt = pic.alt.trim() || fallback;
+      });
+      alts["input.imageAlts." + i] = alt;
       return h("li", {},
-        h("img", { src: u, alt, id: "p-picture-" + i }),
-        h("button", { type: "button", class: "quiet", id: "p-picture-remove-" + i, "aria-label": ts("pictureRemoveOf", { alt }),
+        img,
+        alt.el,
+        h("button", { type: "button", class: "quiet", id: "p-picture-remove-" + i, "aria-label": ts("pictureRemoveOf", { alt: fallback }),
           onclick: () => {
-            urls.splice(i, 1);
+            pics.splice(i, 1);
             draw();
             status.replaceChildren(t("pictureRemoved"));
-            (document.getElementById("p-picture-remove-" + Math.min(i, urls.length - 1)) || file.input).focus();
+            (document.getElementById("p-picture-remove-" + Math.min(i, pics.length - 1)) || file.input).focus();
           } }, t("pictureRemove")));
     }));
   };
@@ -238,14 +249,14 @@ function pictureField(initial, name) {
     try {
       if (!IMAGE_TYPES.includes(f.type)) return refuse(t("pictureType"));
       if (f.size > MAX_IMAGE_MB * 1024 * 1024) return refuse(t("pictureTooLarge", { mb: MAX_IMAGE_MB }));
-      if (urls.length >= MAX_IMAGES) return refuse(t("pictureTooMany", { n: MAX_IMAGES }));
+      if (pics.length >= MAX_IMAGES) return refuse(t("pictureTooMany", { n: MAX_IMAGES }));
       status.replaceChildren(t("pictureUploading"));
       file.input.setAttribute("aria-busy", "true");
       const d = await gql(`mutation Link { createImageUpload { upload { url } userErrors { code field message } } }`);
       const ue = d.createImageUpload.userErrors[0];
       if (ue) return refuse(errNode(ue.code));
       const got = await upload(d.createImageUpload.upload.url, f);
-      urls.push(got.url);
+      pics.push({ url: got.url, alt: "" });
       draw();
       status.replaceChildren(t("pictureAdded", { w: got.width, h: got.height }));
     } catch (e) {
@@ -260,10 +271,12 @@ function pictureField(initial, name) {
   draw();
   const section = h("section", { "aria-labelledby": "pictures-h" },
     h("h2", { id: "pictures-h" }, t("pictures")), list, file.el, status);
-  return { el: section, field: file, urls: () => [...urls] };
+  // fields are where the API's errors of the pictures go.
+  return { el: section, fields: () => ({ "input.imageUrls": file, "input.imageAlts": file, ...alts }),
+    urls: () => pics.map((p) => p.url), alts: () => pics.map((p) => p.alt.trim()) };
 }
 
-const PRODUCT = `id status category code price taxClass allergens nameReading imageUrls
+const PRODUCT = `id status category code price taxClass allergens nameReading imageUrls imageAlts
   facility { id name } translations { locale name description }`;
 
 route(/^products\/(new|(?!import$)[^/]+)$/, async (main, m) => {
@@ -377,8 +390,7 @@ route(/^products\/(new|(?!import$)[^/]+)$/, async (main, m) => {
   const allergens = h("section", { "aria-labelledby": "allergens-h" },
     h("h2", { id: "allergens-h" }, t("allergens")), checklist(true, "allergensMandatory"), checklist(false, "allergensRecommended"));
 
-  const pictures = pictureField(p ? p.imageUrls : [], () => fields["tr.JA.name"].input.value.trim() || ts("editorNew"));
-  fields["input.imageUrls"] = pictures.field;
+  const pictures = pictureField(p ? p.imageUrls : [], p ? p.imageAlts : [], () => fields["tr.JA.name"].input.value.trim() || ts("editorNew"));
 
   const general = h("div", { id: "p-errors" });
   const done = h("p", { id: "p-saved", class: "saved", role: "status" });
@@ -414,7 +426,7 @@ route(/^products\/(new|(?!import$)[^/]+)$/, async (main, m) => {
 
     // The translations sent, in order: the API names a wrong one by its index.
     const sent = LOCALES.map(([loc]) => loc).filter((loc) => fields["tr." + loc + ".name"].input.value.trim());
-    const slots = { ...fields };
+    const slots = { ...fields, ...pictures.fields() };
     sent.forEach((loc, i) => {
       slots[`input.translations.${i}.name`] = fields["tr." + loc + ".name"];
       slots[`input.translations.${i}.description`] = fields["tr." + loc + ".description"];
@@ -430,6 +442,7 @@ route(/^products\/(new|(?!import$)[^/]+)$/, async (main, m) => {
       allergens: [...form.querySelectorAll(".checks input:checked")].map((c) => c.value),
       status: status.input.value,
       imageUrls: pictures.urls(),
+      imageAlts: pictures.alts(),
     };
     if (isNew) {
       input.facilityId = u.role === "FACILITY" ? u.facility.id : fields["input.facilityId"].input.value;
