@@ -107,8 +107,8 @@ func (c *CatalogCache) clear() {
 }
 
 // shape tells whether query may be cached: one operation, a query, whose root
-// fields are all catalog reads and which does not ask for partners; and whether it
-// reaches stock (any field of that name, conservatively). Partners change with the
+// fields are all catalog reads and which does not ask for partners (nor
+// partnerships, whose name holds that word); and whether it reaches stock (any field of that name, conservatively). Partners change with the
 // day (a partnership begins or ends at midnight, Japan time) without any write to
 // notify, so an answer with them is never kept.
 func (c *CatalogCache) shape(query string) cacheShape {

@@ -61,6 +61,7 @@ var listWeights = map[string]listWeight{
 	"Query.exchangeBalance":         {items: 12 * 20}, // months × partners
 	"Query.registers":               {items: 50},
 	"Municipality.partners":         {items: 20},
+	"Municipality.partnerships":     {items: 20},
 	"Product.translations":          {items: len(tsunagu.Locales)},
 	"Product.imageUrls":             {items: tsunagu.MaxImages},
 	"Product.imageAlts":             {items: tsunagu.MaxImages},

@@ -16,6 +16,7 @@ type loaders struct {
 	user         loader[tsunagu.UserID, *tsunagu.User]
 	stockLevel   loader[tsunagu.StockKey, *tsunagu.StockLevel]
 	partners     loader[tsunagu.MunicipalityID, []*tsunagu.Municipality]
+	partnerships loader[tsunagu.MunicipalityID, []*tsunagu.Partnership]
 
 	transfer          loader[tsunagu.TransferID, *tsunagu.Transfer]
 	transferLines     loader[tsunagu.TransferID, []*tsunagu.TransferLine]
@@ -56,6 +57,7 @@ func newLoaders(r *Resolver) *loaders {
 	l.product.fetch = r.Catalog.ProductsByID
 	l.user.fetch = r.Auth.UsersByID
 	l.partners.fetch = r.Catalog.Partners
+	l.partnerships.fetch = r.Catalog.PartnershipsOf
 	if r.Stock != nil {
 		l.stockLevel.fetch = r.Stock.StockLevelsAt
 	}

@@ -153,6 +153,22 @@ func TestPartnershipRules(t *testing.T) {
 	if p.StartsOn != japanDay(-10) || p.EndsOn != nil || p.MunicipalityA.Code != a.home.Code {
 		t.Fatalf("created %+v", p)
 	}
+	// The municipality's partnerships that have not ended, by ID.
+	listed := func() []string {
+		t.Helper()
+		var d struct {
+			Node struct{ Partnerships []struct{ ID string } }
+		}
+		a.ok("", `query($id: ID!) { node(id: $id) { ... on Municipality { partnerships { id } } } }`, map[string]any{"id": mID}, &d)
+		ids := []string{}
+		for _, p := range d.Node.Partnerships {
+			ids = append(ids, p.ID)
+		}
+		return ids
+	}
+	if got := listed(); len(got) != 1 || got[0] != p.ID {
+		t.Errorf("partnerships listed %v, want the one made", got)
+	}
 	refused := func(name, query, mutation string, in map[string]any, want string) {
 		t.Helper()
 		before := a.snapshot()
@@ -173,6 +189,9 @@ func TestPartnershipRules(t *testing.T) {
 	refused("ErrEndInPast", endPartnership, "endPartnership", map[string]any{"partnershipId": p.ID, "on": japanDay(-1)}, "INVALID_INPUT")
 
 	a.ok("admin", endPartnership, map[string]any{"in": map[string]any{"partnershipId": p.ID, "on": japanDay(0)}}, nil)
+	if got := listed(); len(got) != 0 {
+		t.Errorf("partnerships listed %v after the end, want none", got)
+	}
 	refused("ErrEndedAlready", endPartnership, "endPartnership", map[string]any{"partnershipId": p.ID, "on": japanDay(1)}, "INVALID_STATE")
 	// The history's two periods touch but do not overlap.
 	a.ok("admin", createPartnership, map[string]any{"in": map[string]any{"municipalityA": homeID, "municipalityB": mID}}, nil)
@@ -180,6 +199,9 @@ func TestPartnershipRules(t *testing.T) {
 	must(t, a.db.SQL().QueryRow(`SELECT count(*) FROM partnerships WHERE $1 IN (municipality_a, municipality_b)`, m.ID).Scan(&rows))
 	if rows != 2 {
 		t.Errorf("%d partnership rows, want 2 (history kept)", rows)
+	}
+	if got := listed(); len(got) != 1 || got[0] == p.ID {
+		t.Errorf("partnerships listed %v, want the new one only", got)
 	}
 }
 

@@ -112,6 +112,10 @@ func (r *municipalityResolver) Partners(ctx context.Context, obj *tsunagu.Munici
 	return loadList(ctx, &loadersFrom(ctx).partners, obj.ID)
 }
 
+func (r *municipalityResolver) Partnerships(ctx context.Context, obj *tsunagu.Municipality) ([]*tsunagu.Partnership, error) {
+	return loadList(ctx, &loadersFrom(ctx).partnerships, obj.ID)
+}
+
 func (r *municipalityResolver) Facilities(ctx context.Context, obj *tsunagu.Municipality, first *int, after *string) (*model.FacilityConnection, error) {
 	return r.municipalityFacilities(ctx, obj, first, after)
 }

@@ -312,17 +312,18 @@ type ComplexityRoot struct {
 	}
 
 	Municipality struct {
-		Code       func(childComplexity int) int
-		Contact    func(childComplexity int) int
-		Facilities func(childComplexity int, first *int, after *string) int
-		ID         func(childComplexity int) int
-		IsHome     func(childComplexity int) int
-		Locations  func(childComplexity int, first *int, after *string) int
-		Name       func(childComplexity int) int
-		NameEn     func(childComplexity int) int
-		NameKana   func(childComplexity int) int
-		Partners   func(childComplexity int) int
-		Prefecture func(childComplexity int) int
+		Code         func(childComplexity int) int
+		Contact      func(childComplexity int) int
+		Facilities   func(childComplexity int, first *int, after *string) int
+		ID           func(childComplexity int) int
+		IsHome       func(childComplexity int) int
+		Locations    func(childComplexity int, first *int, after *string) int
+		Name         func(childComplexity int) int
+		NameEn       func(childComplexity int) int
+		NameKana     func(childComplexity int) int
+		Partners     func(childComplexity int) int
+		Partnerships func(childComplexity int) int
+		Prefecture   func(childComplexity int) int
 	}
 
 	MunicipalityConnection struct {
@@ -1171,6 +1172,7 @@ type LocationResolver interface {
 }
 type MunicipalityResolver interface {
 	Partners(ctx context.Context, obj *tsunagu.Municipality) ([]*tsunagu.Municipality, error)
+	Partnerships(ctx context.Context, obj *tsunagu.Municipality) ([]*tsunagu.Partnership, error)
 	Facilities(ctx context.Context, obj *tsunagu.Municipality, first *int, after *string) (*model.FacilityConnection, error)
 	Locations(ctx context.Context, obj *tsunagu.Municipality, first *int, after *string) (*model.LocationConnection, error)
 }
@@ -2347,6 +2349,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Municipality.Partners(childComplexity), true
+	case "Municipality.partnerships":
+		if e.ComplexityRoot.Municipality.Partnerships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Municipality.Partnerships(childComplexity), true
 	case "Municipality.prefecture":
 		if e.ComplexityRoot.Municipality.Prefecture == nil {
 			break
@@ -6936,6 +6944,8 @@ type Municipality implements Node {
   contact: Contact!
   "The municipalities it is a partner of today (Japan time)."
   partners: [Municipality!]!
+  "Its partnerships that have not ended (Japan time): those holding today and those to begin, by their first day."
+  partnerships: [Partnership!]!
   facilities(first: Int = 20, after: String): FacilityConnection!
   locations(first: Int = 20, after: String): LocationConnection!
 }
@@ -9413,6 +9423,8 @@ func (ec *executionContext) childFields_Municipality(ctx context.Context, field 
 		return ec.fieldContext_Municipality_contact(ctx, field)
 	case "partners":
 		return ec.fieldContext_Municipality_partners(ctx, field)
+	case "partnerships":
+		return ec.fieldContext_Municipality_partnerships(ctx, field)
 	case "facilities":
 		return ec.fieldContext_Municipality_facilities(ctx, field)
 	case "locations":
@@ -16321,6 +16333,38 @@ func (ec *executionContext) fieldContext_Municipality_partners(_ context.Context
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Municipality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Municipality_partnerships(ctx context.Context, field graphql.CollectedField, obj *tsunagu.Municipality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Municipality_partnerships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Municipality().Partnerships(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*tsunagu.Partnership) graphql.Marshaler {
+			return ec.marshalNPartnership2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐPartnershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Municipality_partnerships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Municipality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partnership(ctx, field)
 		},
 	}
 	return fc, nil
@@ -39822,6 +39866,12 @@ func (ec *executionContext) _Municipality(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Municipality_partners(ctx, field, obj)
 				})
+		case "partnerships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Municipality_partnerships(ctx, field, obj)
+				})
 		case "facilities":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -46818,6 +46868,30 @@ func (ec *executionContext) marshalNPageInfo2ᚖtsunaguᚋgraphᚋmodelᚐPageIn
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPartnership2ᚕᚖtsunaguᚋinternalᚋtsunaguᚐPartnershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*tsunagu.Partnership) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnership2ᚖtsunaguᚋinternalᚋtsunaguᚐPartnership(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartnership2ᚖtsunaguᚋinternalᚋtsunaguᚐPartnership(ctx context.Context, sel ast.SelectionSet, v *tsunagu.Partnership) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Partnership!")
+		return graphql.Null
+	}
+	return ec._Partnership(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPartnershipPayload2ᚖtsunaguᚋgraphᚋmodelᚐPartnershipPayload(ctx context.Context, sel ast.SelectionSet, v *model.PartnershipPayload) graphql.Marshaler {

@@ -67,6 +67,29 @@ func (s *CatalogService) Partners(ctx context.Context, ms []tsunagu.Municipality
 	return out, nil
 }
 
+// PartnershipsOf returns, for each of ms, its partnerships that have not ended in
+// Japan today (holding or to begin), by their first day, in one statement.
+func (s *CatalogService) PartnershipsOf(ctx context.Context, ms []tsunagu.MunicipalityID) (map[tsunagu.MunicipalityID][]*tsunagu.Partnership, error) {
+	var rows []*struct {
+		Of tsunagu.MunicipalityID
+		tsunagu.Partnership
+	}
+	err := s.db.q().SelectContext(ctx, &rows, `
+		SELECT m.id AS of, p.id, p.municipality_a, p.municipality_b, p.starts_on, p.ends_on, p.created_at
+		FROM unnest($1::bigint[]) AS m(id)
+		JOIN partnerships p ON m.id IN (p.municipality_a, p.municipality_b)
+		WHERE p.ends_on IS NULL OR p.ends_on > (now() AT TIME ZONE 'Asia/Tokyo')::date
+		ORDER BY m.id, p.starts_on, p.id`, int64s(ms))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[tsunagu.MunicipalityID][]*tsunagu.Partnership, len(ms))
+	for _, r := range rows {
+		out[r.Of] = append(out[r.Of], &r.Partnership)
+	}
+	return out, nil
+}
+
 // CreateMunicipality implements tsunagu.NetworkService. m.IsHome is kept (the demo
 // loader and tests make the home municipality; the API never sets it).
 func (s *CatalogService) CreateMunicipality(ctx context.Context, m *tsunagu.Municipality) (err error) {

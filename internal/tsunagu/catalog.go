@@ -172,6 +172,10 @@ type CatalogService interface {
 	// today's date in Japan, by code; one without partners is absent. Anyone may
 	// call it; it returns no error of its own.
 	Partners(ctx context.Context, ms []MunicipalityID) (map[MunicipalityID][]*Municipality, error)
+	// PartnershipsOf returns, for each of ms, its partnerships that have not ended
+	// by today's date in Japan (holding or to begin), by their first day; one
+	// without any is absent. Anyone may call it; it returns no error of its own.
+	PartnershipsOf(ctx context.Context, ms []MunicipalityID) (map[MunicipalityID][]*Partnership, error)
 	// MunicipalitiesByID returns the municipalities among ids; unknown IDs are
 	// absent from the map. Anyone may call it; it returns no error of its own.
 	MunicipalitiesByID(ctx context.Context, ids []MunicipalityID) (map[MunicipalityID]*Municipality, error)

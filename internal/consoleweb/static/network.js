@@ -1,12 +1,13 @@
-// The network: the municipalities with their partners and locations; an admin adds
-// municipalities and partnerships, an admin or a manager adds locations (shops,
-// store rooms, warehouses) and registers at their shops.
+// The network: the municipalities with their partners and locations, and the
+// partnerships that have not ended; an admin adds municipalities and partnerships
+// and ends partnerships, an admin or a manager adds locations (shops, store rooms,
+// warehouses) and registers at their shops.
 
 import { gql, newKey } from "../pos/api.js";
 import { h } from "../pos/dom.js";
 import { named } from "../pos/i18n.js";
 import { t, ts } from "./i18n.js";
-import { app, errorBox, field, options, placeErrors, route, show } from "./ui.js";
+import { app, dialog, errorBox, field, options, placeErrors, route, show } from "./ui.js";
 
 const LOCATION_KINDS = ["SHOP", "FACILITY", "WAREHOUSE"];
 
@@ -35,6 +36,7 @@ route(/^network$/, async (main) => {
   const u = app.user;
   const d = await gql(`query Network {
     municipalities(first: 100) { edges { node { id code name prefecture isHome partners { id name }
+      partnerships { id startsOn endsOn municipalityA { name } municipalityB { name } }
       locations(first: 20) { edges { node { id name kind } } } } } } }`);
   const munis = d.municipalities.edges.map((e) => e.node);
   const mine = u.role === "ADMIN" ? munis : munis.filter((m) => m.id === u.municipality.id);
@@ -86,6 +88,10 @@ route(/^network$/, async (main) => {
     )).createRegister, "registerAdded"));
   }
 
+  // Each partnership is one of both municipalities': listed once.
+  const partnerships = [...new Map(munis.flatMap((m) => m.partnerships).map((p) => [p.id, p])).values()]
+    .sort((a, b) => a.startsOn.localeCompare(b.startsOn) || a.id.localeCompare(b.id));
+
   const flash = sessionStorage.getItem("console.flash");
   sessionStorage.removeItem("console.flash");
   main.append(
@@ -99,6 +105,46 @@ route(/^network$/, async (main) => {
         h("td", { "data-label": ts("partners") }, m.partners.map((p, i) => [i ? "、" : "", named(p.name)]).flat()),
         h("td", { "data-label": ts("locations") }, h("ul", { class: "plain" }, m.locations.edges.map((e) =>
           h("li", {}, named(e.node.name), "（", t("L_" + e.node.kind), "）")))))))),
+    h("table", { class: "list", id: "partnerships" }, h("caption", {}, t("partnerships")),
+      h("thead", {}, h("tr", {}, ["partnership", "partnerSince", "partnerUntil", u.role === "ADMIN" ? "actions" : null].filter(Boolean)
+        .map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", {}, partnerships.length ? partnerships.map((p) => h("tr", {},
+        h("th", { scope: "row" }, named(p.municipalityA.name), " ⇄ ", named(p.municipalityB.name)),
+        h("td", { "data-label": ts("partnerSince") }, p.startsOn),
+        h("td", { "data-label": ts("partnerUntil") }, p.endsOn ? t("partnerEndsOn", { day: p.endsOn }) : "—"),
+        u.role === "ADMIN" ? h("td", {}, p.endsOn ? "—" : h("button", { id: "end-" + p.id, type: "button", class: "secondary", onclick: () => endDialog(p) },
+          t("endPartnership"), h("span", { class: "visually-hidden" }, "（", p.municipalityA.name, " ⇄ ", p.municipalityB.name, "）"))) : null,
+      )) : h("tr", {}, h("td", { colspan: 4 }, t("none"))))),
     ...cards,
   );
 }, "navNetwork");
+
+// endDialog asks from which day partnership p ends (the first day without it:
+// today or later), and ends it.
+function endDialog(p) {
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(new Date());
+  const on = field("end-on", "partnerEndOn", { type: "date", value: p.endsOn || today, min: today }, { need: "required", hint: t("partnerEndOnHint") });
+  const general = h("div", { id: "end-errors" });
+  const form = h("form", { novalidate: true, id: "end-form" },
+    h("p", {}, named(p.municipalityA.name), " ⇄ ", named(p.municipalityB.name)),
+    on.el, general,
+    h("div", { class: "actions" },
+      h("button", { id: "end-yes", type: "submit", class: "primary" }, t("endPartnership")),
+      h("button", { id: "end-no", type: "button", onclick: () => d.close() }, t("cancel"))));
+  const d = dialog("endPartnership", form, "end-dialog");
+  const slots = { "input.on": on };
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (!on.input.value) return placeErrors([{ field: "input.on", code: "REQUIRED" }], slots, general);
+    try {
+      const r = await gql(`mutation($input: EndPartnershipInput!) { endPartnership(input: $input) { partnership { id endsOn } userErrors { code field message } } }`,
+        { input: { partnershipId: p.id, on: on.input.value } });
+      if (placeErrors(r.endPartnership.userErrors, slots, general)) return;
+      d.close();
+      sessionStorage.setItem("console.flash", ts("partnerEnded", { day: on.input.value }));
+      await show("net-flash");
+    } catch (e) {
+      general.replaceChildren(errorBox(e));
+    }
+  });
+}
