@@ -101,9 +101,55 @@ func (graphqlPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	b, err := json.Marshal(responses(ctx))
+	b, err := encodeResponse(responses(ctx))
 	if err != nil {
 		panic(err) // as gqlgen's transports: a response that cannot be encoded is a bug
 	}
 	w.Write(b)
+}
+
+// encodeResponse is json.Marshal(r), but for r.Data, which gqlgen wrote compact and
+// valid: json.Marshal runs a json.RawMessage through its scanner byte by byte to
+// compact it, and copies it twice; here it is only HTML-escaped as json.Marshal
+// escapes it, so the bytes are the same. That scan was 3 % of an uncached catalog
+// page's CPU and 15 kB of its allocations (issue 16).
+func encodeResponse(r *graphql.Response) ([]byte, error) {
+	if r == nil { // no response: the request's time ran out
+		return []byte("null"), nil
+	}
+	var b bytes.Buffer
+	b.Grow(len(r.Data) + len(r.Data)/16 + 64)
+	b.WriteByte('{')
+	// The fields in the order, and with the omitempty, of graphql.Response's tags.
+	for _, f := range []struct {
+		name string
+		v    any
+		ok   bool
+	}{
+		{"errors", r.Errors, len(r.Errors) > 0},
+		{"data", r.Data, true},
+		{"label", r.Label, r.Label != ""},
+		{"path", r.Path, len(r.Path) > 0},
+		{"hasNext", r.HasNext, r.HasNext != nil},
+		{"extensions", r.Extensions, len(r.Extensions) > 0},
+	} {
+		if !f.ok {
+			continue
+		}
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"` + f.name + `":`)
+		if f.name == "data" && r.Data != nil {
+			json.HTMLEscape(&b, r.Data)
+			continue
+		}
+		j, err := json.Marshal(f.v)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(j)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
