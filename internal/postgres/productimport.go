@@ -73,8 +73,15 @@ func (st importStep) result(p *tsunagu.Product) *tsunagu.ProductImportRow {
 	if st.before != nil {
 		action = tsunagu.ImportUpdate
 	}
-	return &tsunagu.ProductImportRow{Row: st.row.Row, Action: action, Name: st.after.Translations[tsunagu.LocaleJA].Name,
-		Code: st.after.Code, Price: st.after.Price, Product: p}
+	return importRow(st.row.Row, action, st.after, p)
+}
+
+// importRow is what row number n of an import does (action) to a product: its name,
+// code and price as shown (as they will be written, or are now) and the product
+// written (nil on a dry run).
+func importRow(n int, action tsunagu.ProductImportAction, shown, written *tsunagu.Product) *tsunagu.ProductImportRow {
+	return &tsunagu.ProductImportRow{Row: n, Action: action, Name: shown.Translations[tsunagu.LocaleJA].Name,
+		Code: shown.Code, Price: shown.Price, Product: written}
 }
 
 // planImport checks every row in tx and returns what each does, or ImportErrors
@@ -324,8 +331,7 @@ func loadImport(ctx context.Context, tx queryer, id int64) (*tsunagu.ProductImpo
 	out := &tsunagu.ProductImport{ID: id}
 	for _, r := range kept.V {
 		p := byID[r.ProductID]
-		out.Rows = append(out.Rows, &tsunagu.ProductImportRow{Row: r.Row, Action: r.Action, Name: p.Translations[tsunagu.LocaleJA].Name,
-			Code: p.Code, Price: p.Price, Product: p})
+		out.Rows = append(out.Rows, importRow(r.Row, r.Action, p, p))
 	}
 	return out, nil
 }
