@@ -75,7 +75,7 @@ func TestManagerImportsProductsInChromium(t *testing.T) {
 	if f := b.Focused(); f != "imp-result-h" {
 		t.Errorf("after the check focus is on %q, want the result's heading", f)
 	}
-	if got := b.Text("#imp-row-errors tbody"); !strings.Contains(got, "3 行目") || !strings.Contains(got, "price") || strings.Contains(got, "2 行目") {
+	if got := b.Text("#imp-row-errors tbody"); !strings.Contains(got, "3 行目") || !strings.Contains(got, "price") || !strings.Contains(got, "税込みの価格を円の整数で") || strings.Contains(got, "2 行目") {
 		t.Errorf("the row errors: %q", got)
 	}
 	if b.Eval(`String(!!document.getElementById("imp-apply"))`) != "false" {

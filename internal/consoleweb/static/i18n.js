@@ -338,6 +338,12 @@ const M = {
   importRow: { ja: "{行|ぎょう}", easy: "{行|ぎょう}", en: "Row" },
   importRowN: { ja: "{n} {行目|ぎょうめ}", easy: "{n}{行|ぎょう}め", en: "Row {n}" },
   importColumn: { ja: "{列|れつ}", easy: "{列|れつ}", en: "Column" },
+  // What a column of the import wants, said beside a problem in it (Japanese and
+  // やさしい日本語; in English the API's own sentence says it).
+  importColPrice: { ja: "{税込|ぜいこ}みの{価格|かかく}を{円|えん}の{整数|せいすう}で（{例|れい}：480）。", easy: "ぜいきんを {入|い}れた ねだんを {数字|すうじ}だけで（れい：480）。", en: "The price in whole yen, tax included (e.g. 480)." },
+  importColTaxClass: { ja: "STANDARD_10（10%）か REDUCED_8（{軽減税率|けいげんぜいりつ} 8%、{食品|しょくひん}）。", easy: "STANDARD_10（10%）か REDUCED_8（たべもの 8%）。", en: "STANDARD_10 (10 %) or REDUCED_8 (reduced 8 %, food)." },
+  importColStatus: { ja: "DRAFT（{準備中|じゅんびちゅう}）、ACTIVE（{販売中|はんばいちゅう}）か ARCHIVED（{販売終了|はんばいしゅうりょう}）。", easy: "DRAFT（じゅんびちゅう）、ACTIVE（{売|う}って いる）か ARCHIVED（もう {売|う}らない）。", en: "DRAFT, ACTIVE or ARCHIVED." },
+  importColId: { ja: "「CSV に{書|か}き{出|だ}す」で{出|で}た id のまま。{新|あたら}しい{商品|しょうひん}は{空|から}に。", easy: "ダウンロードした ときの id の まま。{新|あたら}しい {商品|しょうひん}は {空|から}に します。", en: "The id as exported; empty for a new product." },
   importProblem: { ja: "{問題|もんだい}", easy: "まちがい", en: "Problem" },
   importReady: { ja: "{n} {行|ぎょう}とも{取|と}り{込|こ}めます", easy: "{n}{行|ぎょう} ぜんぶ {入|い}れられます", en: "All {n} rows can be imported" },
   importNothingYet: { ja: "まだ{保存|ほぞん}していません。{内容|ないよう}を{確|たし}かめて「{取|と}り{込|こ}む」を{押|お}してください。", easy: "まだ {保存|ほぞん}して いません。たしかめて 「{入|い}れる」を {押|お}して ください。", en: "Nothing is saved yet: check the rows and press Import." },

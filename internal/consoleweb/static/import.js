@@ -21,6 +21,17 @@ async function base64(file) {
   return btoa(s);
 }
 
+// The hints of the columns whose values have a form, as the editor says them for
+// its fields (code, reading) or as the import's own; null for the others.
+const COLUMN_HINTS = {
+  id: "importColId", status: "importColStatus", code: "codeHint", price: "importColPrice",
+  taxClass: "importColTaxClass", nameReading: "nameReadingHint",
+};
+
+function columnHint(column) {
+  return COLUMN_HINTS[column] ? t(COLUMN_HINTS[column]) : null;
+}
+
 route(/^products\/import$/, async (main) => {
   const file = field("imp-file", "importFile", { type: "file", accept: ".csv,text/csv" }, { need: "required", hint: t("importHint") });
   const check = h("button", { id: "imp-check", type: "submit", class: "secondary" }, t("importCheck"));
@@ -44,8 +55,9 @@ route(/^products\/import$/, async (main) => {
           h("tr", {},
             h("th", { scope: "row" }, t("importRowN", { n: e.row })),
             h("td", { "data-label": ts("importColumn") }, e.column || "—"),
-            // The API's sentence is English; in Japanese the words of its code.
-            h("td", { "data-label": ts("importProblem") }, en ? e.message : errNode(e.code)))))),
+            // The API's sentence is English; in Japanese the words of its code and
+            // what the column wants.
+            h("td", { "data-label": ts("importProblem") }, en ? e.message : [errNode(e.code), " ", columnHint(e.column)]))))),
     ];
   };
 
