@@ -341,9 +341,16 @@ func (b *Browser) Downloaded(dir, name string) []byte {
 	b.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
+		// Chromium reserves the name with an empty file at once and writes into a
+		// .crdownload beside it, renamed over the name when done: an empty file, or
+		// one with a .crdownload still there, is not the download yet.
 		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err == nil {
+		partial, _ := filepath.Glob(filepath.Join(dir, "*.crdownload"))
+		if err == nil && len(data) > 0 && len(partial) == 0 {
 			return data
+		}
+		if err == nil {
+			err = fmt.Errorf("%d bytes so far, %d downloads unfinished", len(data), len(partial))
 		}
 		if time.Now().After(deadline) {
 			b.t.Fatalf("%s was not downloaded: %v", name, err)
