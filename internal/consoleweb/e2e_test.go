@@ -2,6 +2,7 @@ package consoleweb_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -123,10 +124,21 @@ func TestManagerHomeInChromium(t *testing.T) {
 	b.WaitText("#todo-approve", "旭川市")
 	b.WaitText("#todo-low", goods[2].Name())
 	b.WaitText("#month-sales", "¥")
-	// Every word of the console is there in Japanese, やさしい日本語 and English.
-	if missing := b.Await(`import("/console/i18n.js").then(m => Object.entries(m.strings())
-		.filter(([k, v]) => !v.ja || !v.easy || !v.en).map(([k]) => k).join(" "))`); missing != "" {
-		t.Errorf("words missing a version: %s", missing)
+	// Every word of the console is there in Japanese, やさしい日本語 and English, and
+	// every kanji of the Japanese carries its reading for the furigana switch.
+	var words map[string]struct{ Ja, Easy, En string }
+	if err := json.Unmarshal([]byte(b.Await(`import("/console/i18n.js").then(m => JSON.stringify(m.strings()))`)), &words); err != nil {
+		t.Fatal(err)
+	}
+	for k, w := range words {
+		if w.Ja == "" || w.Easy == "" || w.En == "" {
+			t.Errorf("%s is missing a version: %+v", k, w)
+		}
+		for _, v := range []string{w.Ja, w.Easy} {
+			if bare := webtest.UnreadKanji(v); len(bare) > 0 {
+				t.Errorf("%s has kanji without their reading (%s): %s", k, strings.Join(bare, " "), v)
+			}
+		}
 	}
 	if got := b.Text("#todo-ship") + b.Text("#todo-receive"); !strings.Contains(got, "ありません") {
 		t.Errorf("nothing is to ship or receive, the screen says %q", got)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"tsunagu/graph/gid"
+	"tsunagu/internal/webtest"
 )
 
 // What a clerk meets at the counter that axe cannot see (issue 15), and a sale
@@ -334,11 +334,10 @@ func TestLanguageAndClarityInChromium(t *testing.T) {
 	t.Logf("%d of %d interface strings have a やさしい日本語 version (before: 30 of 172)", easy, len(entries))
 	// Furigana for every string: each kanji of the Japanese and the やさしい日本語
 	// versions carries its reading ({漢字|かんじ}), so that furigana mode rubies it.
-	rubyMark, placeholder, kanji := regexp.MustCompile(`\{[^|{}]+\|[^{}]+\}`), regexp.MustCompile(`\{\w+\}`), regexp.MustCompile(`\p{Han}`)
 	for k, e := range entries {
 		for _, v := range []string{e.Ja, e.Easy} {
-			if rest := placeholder.ReplaceAllString(rubyMark.ReplaceAllString(v, ""), ""); kanji.MatchString(rest) {
-				t.Errorf("%s has kanji without their reading: %s", k, v)
+			if bare := webtest.UnreadKanji(v); len(bare) > 0 {
+				t.Errorf("%s has kanji without their reading (%s): %s", k, strings.Join(bare, " "), v)
 			}
 		}
 	}

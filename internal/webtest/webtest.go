@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	goruntime "runtime"
 	"strings"
 	"sync"
@@ -369,4 +370,17 @@ func (b *Browser) Await(js string) string {
 		b.t.Fatalf("%s: %v", js, err)
 	}
 	return s
+}
+
+var (
+	rubyMark    = regexp.MustCompile(`\{[^|{}]+\|[^{}]+\}`)
+	placeholder = regexp.MustCompile(`\{\w+\}`)
+	han         = regexp.MustCompile(`\p{Han}+`)
+)
+
+// UnreadKanji lists the kanji of a web app's string s that carry no reading: the
+// apps write each kanji with its furigana ({漢字|かんじ}) so that the furigana switch
+// rubies every one, and {name} is a value put in later.
+func UnreadKanji(s string) []string {
+	return han.FindAllString(placeholder.ReplaceAllString(rubyMark.ReplaceAllString(s, ""), ""), -1)
 }

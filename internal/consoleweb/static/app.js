@@ -17,6 +17,7 @@ import "./sales.js";
 import "./facilities.js";
 import "./admin.js";
 import "./network.js";
+import "./shops.js";
 
 // The screens in the navigation, and who may use them.
 const NAV = [

@@ -51,6 +51,16 @@ export function checkRegistration(s) {
   return 9 - (sum % 9) === Number(v[1]) ? null : "regCheck";
 }
 
+// checkAsTyped says at the field f (made by field) what is wrong with the
+// registration number as it is typed; empty is no number, and no error.
+export function checkAsTyped(f) {
+  f.input.addEventListener("input", () => {
+    const bad = f.input.value.trim() ? checkRegistration(f.input.value) : null;
+    if (bad) setError(f, t(bad));
+    else clearErrorOf(f);
+  });
+}
+
 route(/^facilities\/(new|[^/]+)$/, async (main, m) => {
   const u = app.user;
   const isNew = m[1] === "new";
@@ -72,11 +82,7 @@ route(/^facilities\/(new|[^/]+)$/, async (main, m) => {
   fields["input.corporation"] = field("fa-corp", "corporation", { value: v("corporation"), lang: "ja" }, { need: "required" });
   const reg = field("fa-reg", "registrationNumber", { value: v("registrationNumber"), autocomplete: "off" }, { need: "optional", hint: t("registrationHint") });
   fields["input.registrationNumber"] = reg;
-  reg.input.addEventListener("input", () => {
-    const bad = reg.input.value.trim() ? checkRegistration(reg.input.value) : null;
-    if (bad) setError(reg, t(bad));
-    else clearErrorOf(reg);
-  });
+  checkAsTyped(reg);
   const c = (f && f.contact) || {};
   fields["input.contact.person"] = field("fa-person", "contactPerson", { value: c.person || "" }, { need: "optional" });
   fields["input.contact.phone"] = field("fa-phone", "phone", { value: c.phone || "", type: "tel", autocomplete: "off" }, { need: "optional" });

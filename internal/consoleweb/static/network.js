@@ -1,12 +1,13 @@
 // The network: the municipalities with their partners and locations, and the
 // partnerships that have not ended; an admin adds municipalities and partnerships
 // and ends partnerships, an admin or a manager adds locations (shops, store rooms,
-// warehouses) and registers at their shops.
+// warehouses) and registers at their shops, and opens a shop's receipt settings.
 
 import { gql, newKey } from "../pos/api.js";
 import { h } from "../pos/dom.js";
 import { named } from "../pos/i18n.js";
 import { t, ts } from "./i18n.js";
+import { mayManage } from "./shops.js";
 import { app, dialog, errorBox, field, options, placeErrors, route, show } from "./ui.js";
 
 const LOCATION_KINDS = ["SHOP", "FACILITY", "WAREHOUSE"];
@@ -104,7 +105,11 @@ route(/^network$/, async (main) => {
         h("td", { "data-label": ts("muniCode") }, m.code),
         h("td", { "data-label": ts("partners") }, m.partners.map((p, i) => [i ? "、" : "", named(p.name)]).flat()),
         h("td", { "data-label": ts("locations") }, h("ul", { class: "plain" }, m.locations.edges.map((e) =>
-          h("li", {}, named(e.node.name), "（", t("L_" + e.node.kind), "）")))))))),
+          h("li", {}, named(e.node.name), "（", t("L_" + e.node.kind), "）",
+            e.node.kind === "SHOP" && mayManage({ municipality: m })
+              ? h("a", { href: "#/shops/" + e.node.id, id: "shop-" + e.node.id, class: "button-link quiet" }, t("shopSettings"),
+                h("span", { class: "visually-hidden" }, "（", named(e.node.name), "）"))
+              : null)))))))),
     h("table", { class: "list", id: "partnerships" }, h("caption", {}, t("partnerships")),
       h("thead", {}, h("tr", {}, ["partnership", "partnerSince", "partnerUntil", u.role === "ADMIN" ? "actions" : null].filter(Boolean)
         .map((k) => h("th", { scope: "col" }, t(k))))),
