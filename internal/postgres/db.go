@@ -201,14 +201,19 @@ func (db *DB) transact(ctx context.Context, fn func(tx queryer) error) (err erro
 	for i := 0; ; i++ {
 		var atCommit bool
 		err, atCommit = db.transactOnce(ctx, fn)
-		if pqErr := (*pq.Error)(nil); errors.As(err, &pqErr) && pqErr.Code == "40P01" {
-			db.deadlocks.Add(1)
-			db.log.WarnContext(ctx, "deadlock", "err", err, "attempt", i+1)
-		}
+		db.noteDeadlock(ctx, err, i+1)
 		if i+1 == attempts || !retryable(ctx, err, atCommit) {
 			return mapDBError(dbError(err))
 		}
 		db.log.DebugContext(ctx, "retrying transaction", "err", err, "attempt", i+1)
+	}
+}
+
+// noteDeadlock counts and logs err when it is a deadlock PostgreSQL broke.
+func (db *DB) noteDeadlock(ctx context.Context, err error, attempt int) {
+	if pqErr := (*pq.Error)(nil); errors.As(err, &pqErr) && pqErr.Code == "40P01" {
+		db.deadlocks.Add(1)
+		db.log.WarnContext(ctx, "deadlock", "err", err, "attempt", attempt)
 	}
 }
 

@@ -31,6 +31,10 @@ import (
 //     An error of do rolls the key back with everything else: the key stays free.
 //   - Keys are per user; a guest's (guests) share one scope, where the request
 //     hash still keeps one guest's key from returning another's different request.
+//   - With single, the mutation is first tried as one statement outside a
+//     transaction (atomic on its own: a round trip for BEGIN and one for COMMIT
+//     less). It either makes the whole change with the key, or changes nothing, and
+//     then the transaction runs as without it, saying why (a replay, a refusal).
 func runOnce[T any](ctx context.Context, db *DB, operation string, in tsunagu.Keyed, m once[T]) (out T, err error) {
 	u := tsunagu.UserFrom(ctx)
 	if !m.guests {
@@ -50,6 +54,19 @@ func runOnce[T any](ctx context.Context, db *DB, operation string, in tsunagu.Ke
 	k, err := newIdemKey(keyScope(u), operation, key, request)
 	if err != nil {
 		return out, err
+	}
+	if m.single != nil {
+		res, done, err := m.single(db.q(), u, k)
+		if done {
+			return res, nil
+		}
+		// An error (a statement broken off, a lost connection: whether it
+		// committed is then unknown) leaves the answer to the transaction, which
+		// finds the key taken if it did. Only the request's own end stops here.
+		if err != nil && ctx.Err() != nil {
+			return out, err
+		}
+		db.noteDeadlock(ctx, err, 1)
 	}
 	err = db.transact(ctx, func(tx queryer) error {
 		k.Stored = false // transact may retry
@@ -107,6 +124,11 @@ type once[T any] struct {
 	prepare func(u *tsunagu.User) error
 	// guests lets anonymous users run the mutation (a guest's checkout).
 	guests bool
+	// single, if set, makes the whole change with the key k in one statement on q
+	// and reports done; or, when anything would refuse it or the key was taken,
+	// changes nothing and reports not done (it need not say why: do then runs).
+	// It must never make a change do would refuse.
+	single func(q queryer, u *tsunagu.User, k *idemKey) (res T, done bool, err error)
 	// claims says that do's first statement takes the key itself (claimKeySQL), a
 	// statement less, and that do returns errKeyTaken, having changed nothing,
 	// when the key was there already.

@@ -12,16 +12,19 @@ import (
 const saleColumns = `s.id, s.shop_id, s.register_id, s.session_id, coalesce(s.receipt_number, 0) AS receipt_number, s.status, s.total,
 	s.sold_by, s.created_at, s.voided_at, s.voided_by, s.void_reason, s.last_payment_error, s.payment_flag`
 
-// CreateSale implements tsunagu.POSService in one transaction, whose number of
-// statements does not depend on the number of lines: BEGIN, the key with the
-// session (FOR SHARE, drawing the sale ID) and every line's product, the sale with
-// its stock (guarded), lines, payments, receipt number and the key's result,
-// COMMIT: four (a sale refused for stock runs one more read, to say how much there
-// is; a key used before, one to read its first result). A key reused for a request
-// naming a session that does not exist gets NOT_FOUND, as that request alone would.
-// The receipt number is taken by the sale's last statement, so concurrent sales at
-// one shop wait for each other only from there to commit; and a sale that fails
-// rolls its number back with everything else: the numbers have no gaps.
+// CreateSale implements tsunagu.POSService. A clerk's sale that nothing refuses is
+// one statement (createSaleSingle): key, session, products, stock, receipt number,
+// sale, lines, payments and ledger. Otherwise (a refusal, a replay, a manager's
+// sale) it is one transaction, whose number of statements does not depend on the
+// number of lines: BEGIN, the key with the session (FOR SHARE, drawing the sale ID)
+// and every line's product, the sale with its stock (guarded), lines, payments,
+// receipt number and the key's result, COMMIT: four (a sale refused for stock runs
+// one more read, to say how much there is; a key used before, one to read its first
+// result). A key reused for a request naming a session that does not exist gets
+// NOT_FOUND, as that request alone would. The receipt number is taken by the
+// sale's last statement, so concurrent sales at one shop wait for each other only
+// from there to commit; and a sale that fails rolls its number back with
+// everything else: the numbers have no gaps.
 func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput) (_ *tsunagu.Sale, err error) {
 	defer wrap(&err, "POSService.CreateSale")
 	var ids []int64
@@ -31,6 +34,9 @@ func (s *POSService) CreateSale(ctx context.Context, in tsunagu.CreateSaleInput)
 		prepare: func(*tsunagu.User) (err error) {
 			ids, codes, err = saleLineRefs(in.Lines)
 			return err
+		},
+		single: func(q queryer, u *tsunagu.User, k *idemKey) (*tsunagu.Sale, bool, error) {
+			return createSaleSingle(ctx, q, u, &in, ids, codes, k)
 		},
 		do: func(tx queryer, u *tsunagu.User, k *idemKey) (*tsunagu.Sale, error) {
 			return createSaleTx(ctx, tx, u, &in, ids, codes, false, k)
@@ -71,6 +77,22 @@ func saleLineRefs(lines []tsunagu.SaleLineInput) (ids []int64, codes []string, e
 	return ids, codes, errs.Err()
 }
 
+// saleProductColumns are a saleProduct's, of products p (by saleProductJoin) for a
+// sale in the register session rs (of sessionColumns, with its shop's municipality_id).
+var saleProductColumns = `p.id AS product_id, coalesce(p.facility_id, 0) AS facility,
+	coalesce(p.status, '') AS product_status, coalesce(p.price, 0) AS price, coalesce(p.code, '') AS code,
+	coalesce(p.tax_class, '') AS tax_class, coalesce(p.translations->'JA'->>'name', '') AS name,
+	-- A qualifying good needs a registered maker and a registered shop: the
+	-- shop issues the invoice on the maker's behalf (媒介者交付特例).
+	f.registration_number IS NOT NULL AND rs.registration_number IS NOT NULL AS qualified,
+	coalesce(` + carriedAt("rs.municipality_id", "p.municipality_id") + `, false) AS carried`
+
+// saleProductJoin finds the product of each line u(id, code), by ID or else by code,
+// and its facility f; p is all NULL when there is none.
+const saleProductJoin = `LEFT JOIN products p ON p.id = coalesce(nullif(u.id, 0),
+			(SELECT c.id FROM products c WHERE c.code = nullif(u.code, '')))
+		LEFT JOIN facilities f ON f.id = p.facility_id`
+
 // saleProduct is a product as a sale line resolves it; ProductID is nil for none.
 type saleProduct struct {
 	ProductID     *tsunagu.ProductID
@@ -107,18 +129,9 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 			FROM register_sessions rs JOIN locations l ON l.id = rs.shop_id
 			WHERE rs.id = $1 FOR SHARE OF rs
 		)
-		SELECT rs.*, p.id AS product_id, coalesce(p.facility_id, 0) AS facility,
-			coalesce(p.status, '') AS product_status, coalesce(p.price, 0) AS price, coalesce(p.code, '') AS code,
-			coalesce(p.tax_class, '') AS tax_class, coalesce(p.translations->'JA'->>'name', '') AS name,
-			-- A qualifying good needs a registered maker and a registered shop: the
-			-- shop issues the invoice on the maker's behalf (媒介者交付特例).
-			f.registration_number IS NOT NULL AND rs.registration_number IS NOT NULL AS qualified,
-			coalesce(`+carriedAt("rs.municipality_id", "p.municipality_id")+`, false) AS carried,
-			claimed.taken AS key_taken
+		SELECT rs.*, `+saleProductColumns+`, claimed.taken AS key_taken
 		FROM claimed, rs CROSS JOIN unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS u(id, code, ord)
-		LEFT JOIN products p ON p.id = coalesce(nullif(u.id, 0),
-			(SELECT c.id FROM products c WHERE c.code = nullif(u.code, '')))
-		LEFT JOIN facilities f ON f.id = p.facility_id
+		`+saleProductJoin+`
 		ORDER BY u.ord`, a...)
 	if err != nil {
 		return nil, err
@@ -194,23 +207,11 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 		return nil, err
 	}
 
-	m := len(in.Payments)
-	methods, amounts, tendered, change, refs := make([]string, m), make([]int64, m), make([]int64, m), make([]int64, m), make([]string, m)
-	for i, p := range in.Payments {
-		methods[i], amounts[i], refs[i] = string(p.Method), p.Amount, p.Reference
-		if p.Method == tsunagu.PaymentCash {
-			tendered[i] = p.Amount
-			if p.Tendered != nil {
-				tendered[i] = *p.Tendered
-			}
-			change[i] = tendered[i] - p.Amount
-		}
-	}
 	a = args{saleID, rs.ShopID, rs.RegisterID, rs.ID, total, u.ID,
 		pq.Array(products), pq.Array(owners), pq.Array(names), pq.Array(lineCodes), pq.Array(prices),
-		pq.Array(quantities), pq.Array(taxes), pq.Array(qualified),
-		pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs), pending,
-		k.Scope, k.Key}
+		pq.Array(quantities), pq.Array(taxes), pq.Array(qualified)}
+	payments := salePayments(in.Payments).insert(&a) // $15 to $19
+	a = append(a, pending, k.Scope, k.Key)
 	// When the stock is short the sale's rows are written all the same and the
 	// transaction rolls back: short names the level, in the one row there is.
 	var sale struct {
@@ -234,12 +235,7 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 			SELECT s.id, d.ord, d.p, d.o, d.name, d.code, d.price, d.q, d.tax, d.qual
 			FROM s, unnest($7::bigint[], $8::bigint[], $9::text[], $10::text[], $11::bigint[], $12::int[],
 				$13::text[], $14::bool[]) WITH ORDINALITY AS d(p, o, name, code, price, q, tax, qual, ord)
-		), p AS (
-			INSERT INTO sale_payments (sale_id, seq, method, amount, tendered, change, reference)
-			SELECT s.id, d.ord, d.m, d.a, d.t, d.c, d.r
-			FROM s, unnest($15::text[], $16::bigint[], $17::bigint[], $18::bigint[], $19::text[])
-				WITH ORDINALITY AS d(m, a, t, c, r, ord)
-		), k AS (
+		), p AS (`+payments+`), k AS (
 			UPDATE idempotency_keys SET result_id = s.id FROM s WHERE scope = $21 AND key = $22
 		)
 		SELECT `+saleColumns+`, coalesce(short.product_id, 0) AS short_product, coalesce(short.location_id, 0) AS short_location
@@ -253,6 +249,41 @@ func createSaleTx(ctx context.Context, tx queryer, u *tsunagu.User, in *tsunagu.
 	}
 	k.Stored = true
 	return &sale.Sale, nil
+}
+
+// paymentRows is a sale's payments as the arrays its statement inserts, and their sum.
+type paymentRows struct {
+	methods, amounts, tendered, change, refs any
+	sum                                      int64
+}
+
+// salePayments is ps as paymentRows: a cash payment's change is what was tendered
+// beyond its amount (nothing when the tendered amount is not given).
+func salePayments(ps []tsunagu.PaymentInput) paymentRows {
+	m := len(ps)
+	methods, amounts, tendered, change, refs := make([]string, m), make([]int64, m), make([]int64, m), make([]int64, m), make([]string, m)
+	var sum int64
+	for i, p := range ps {
+		methods[i], amounts[i], refs[i] = string(p.Method), p.Amount, p.Reference
+		sum += p.Amount
+		if p.Method == tsunagu.PaymentCash {
+			tendered[i] = p.Amount
+			if p.Tendered != nil {
+				tendered[i] = *p.Tendered
+			}
+			change[i] = tendered[i] - p.Amount
+		}
+	}
+	return paymentRows{pq.Array(methods), pq.Array(amounts), pq.Array(tendered), pq.Array(change), pq.Array(refs), sum}
+}
+
+// insert is the statement inserting the payments of sale s (a CTE of the
+// statement), with its values added to a.
+func (p paymentRows) insert(a *args) string {
+	return `INSERT INTO sale_payments (sale_id, seq, method, amount, tendered, change, reference)
+			SELECT s.id, d.ord, d.m, d.a, d.t, d.c, d.r
+			FROM s, unnest(` + a.add(p.methods) + `::text[], ` + a.add(p.amounts) + `::bigint[], ` + a.add(p.tendered) +
+		`::bigint[], ` + a.add(p.change) + `::bigint[], ` + a.add(p.refs) + `::text[]) WITH ORDINALITY AS d(m, a, t, c, r, ord)`
 }
 
 // insufficientForSale is the INSUFFICIENT_STOCK of a sale, on the first line of the
