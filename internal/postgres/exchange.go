@@ -14,13 +14,14 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// ShipTransfer implements tsunagu.TransferService in one transaction (runOnce,
-// lockTransfer): the quantities leave on hand at the source (TRANSFER_OUT) and
+// ShipTransfer implements tsunagu.TransferService: everything left to ship, by a
+// manager of the municipality it ships from, in one statement when nothing refuses
+// it (shipSingle); otherwise in one transaction (runOnce, lockTransfer): the quantities leave on hand at the source (TRANSFER_OUT) and
 // become incoming at the destination (IN_TRANSIT), with the shipment and event
 // SHIPPED.
 func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.ShipTransfer")
-	return runOnce(ctx, s.db, "shipTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+	m := transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID, st.key)
 		if err != nil {
 			return 0, err
@@ -109,7 +110,11 @@ func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTrans
 			}
 		}
 		return t.ID, err
-	}))
+	})
+	m.single = func(q queryer, u *tsunagu.User, k *idemKey) (*tsunagu.Transfer, bool, error) {
+		return shipSingle(ctx, q, u, &in, k)
+	}
+	return runOnce(ctx, s.db, "shipTransfer", &in, m)
 }
 
 // insufficientAtSource is the INSUFFICIENT_STOCK of a shipment, saying how many are
@@ -141,13 +146,14 @@ func shipmentNote(carrier, tracking string) string {
 	return strings.Join(parts, ", ")
 }
 
-// ReceiveTransfer implements tsunagu.TransferService in one transaction (runOnce,
-// lockTransfer): per line, Accepted moves from incoming to on hand (TRANSFER_IN)
+// ReceiveTransfer implements tsunagu.TransferService: everything shipped of a
+// fully shipped transfer, in one statement when nothing refuses it
+// (receiveSingle); otherwise in one transaction (runOnce, lockTransfer): per line, Accepted moves from incoming to on hand (TRANSFER_IN)
 // and Short is written off incoming (TRANSIT_LOSS), with the receipt and event
 // RECEIVED noting the shortfalls.
 func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.ReceiveTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.ReceiveTransfer")
-	return runOnce(ctx, s.db, "receiveTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
+	m := transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
 		t, lines, err := lockTransfer(ctx, tx, u, in.TransferID, st.key)
 		if err != nil {
 			return 0, err
@@ -247,7 +253,11 @@ func (s *TransferService) ReceiveTransfer(ctx context.Context, in tsunagu.Receiv
 				"The incoming stock at the destination is less than what this transfer has outstanding; ask an administrator to check the stock.")
 		}
 		return t.ID, err
-	}))
+	})
+	m.single = func(q queryer, u *tsunagu.User, k *idemKey) (*tsunagu.Transfer, bool, error) {
+		return receiveSingle(ctx, q, u, &in, k)
+	}
+	return runOnce(ctx, s.db, "receiveTransfer", &in, m)
 }
 
 // ExchangeTransfers implements tsunagu.TransferService in one statement, on the

@@ -158,6 +158,20 @@ func keyScope(u *tsunagu.User) string {
 // userScope is the idempotency scope of u's keys.
 func userScope(u *tsunagu.User) string { return "u" + strconv.FormatInt(int64(u.ID), 10) }
 
+// getSingle runs a single's statement (see once), which returns the result's row
+// when it made the change and no row when it did not.
+func getSingle[T any](ctx context.Context, q queryer, query string, a args) (*T, bool, error) {
+	var out T
+	err := q.GetContext(ctx, &out, query, a...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &out, true, nil
+}
+
 // errKeyTaken is what a claiming mutation's do returns when its claim of the key
 // found it taken.
 var errKeyTaken = errors.New("idempotency key taken")

@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 
 	"github.com/lib/pq"
 
@@ -44,11 +42,10 @@ func createSaleSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsuna
 		quantities[i] = int64(l.Quantity)
 	}
 	a := args{in.SessionID, *u.ShopID, pq.Array(ids), pq.Array(codes), pq.Array(quantities), pay.sum,
-		k.Scope, k.Key, k.Operation, k.Hash, u.ID}
-	payments := pay.insert(&a) // $12 to $16
-	a = append(a, tsunagu.BucketOnHand, tsunagu.ReasonSale, tsunagu.DocumentSale)
-	var sale tsunagu.Sale
-	err := q.GetContext(ctx, &sale, `
+		u.ID, tsunagu.BucketOnHand, tsunagu.ReasonSale, tsunagu.DocumentSale}
+	payments := pay.insert(&a)
+	stock := singleStockSQL(k, &a, "rs.sale_id FROM rs")
+	return getSingle[tsunagu.Sale](ctx, q, `
 		WITH rs AS MATERIALIZED (
 			SELECT rs.id, rs.register_id, rs.shop_id, rs.status, rs.registration_number, l.municipality_id,
 				nextval(pg_get_serial_sequence('sales', 'id')) AS sale_id
@@ -63,25 +60,8 @@ func createSaleSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsuna
 				AND sum(ln.price * ln.q) = $6::bigint AS ok
 			FROM rs, ln GROUP BY rs.status
 		), d AS MATERIALIZED (
-			SELECT ln.product_id, rs.shop_id AS location_id, sum(ln.q) AS q FROM rs, ln GROUP BY 1, 2
-		), locked AS MATERIALIZED (
-			SELECT l.on_hand - l.reserved >= d.q AS enough
-			FROM stock_levels l JOIN d USING (product_id, location_id)
-			WHERE (SELECT ok FROM ok)
-			ORDER BY l.product_id, l.location_id
-			FOR UPDATE OF l
-		), claim AS (
-			INSERT INTO idempotency_keys (scope, key, operation, request_hash, result_id)
-			SELECT $7, $8, $9, $10, rs.sale_id FROM rs
-			WHERE (SELECT ok FROM ok)
-			  AND (SELECT count(*) FILTER (WHERE enough) FROM locked) = (SELECT count(*) FROM d)
-			ON CONFLICT DO NOTHING RETURNING result_id
-		), updated AS (
-			UPDATE stock_levels l SET on_hand = l.on_hand - d.q, updated_at = now()
-			FROM d, claim
-			WHERE l.product_id = d.product_id AND l.location_id = d.location_id
-			RETURNING l.product_id
-		), n AS (
+			SELECT ln.product_id, rs.shop_id AS location_id, -sum(ln.q) AS d_on, 0 AS d_inc FROM rs, ln GROUP BY 1, 2
+		), `+stock+`, n AS (
 			UPDATE shops SET last_receipt_number = last_receipt_number + 1
 			WHERE location_id = (SELECT shop_id FROM rs) AND EXISTS (SELECT FROM claim)
 			  AND (SELECT count(*) FROM updated) >= 0
@@ -90,7 +70,7 @@ func createSaleSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsuna
 			INSERT INTO sales (id, shop_id, register_id, session_id, receipt_number, status, total, sold_by)
 			OVERRIDING SYSTEM VALUE
 			SELECT rs.sale_id, rs.shop_id, rs.register_id, rs.id, (SELECT last_receipt_number FROM n),
-				'COMPLETED', $6::bigint, $11
+				'COMPLETED', $6::bigint, $7
 			FROM rs, claim
 			RETURNING *
 		), sl AS (
@@ -101,15 +81,8 @@ func createSaleSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsuna
 		), sp AS (`+payments+`), ledger AS (
 			INSERT INTO stock_movements (product_id, location_id, owner_facility_id, bucket, quantity,
 				reason, document_type, document_id, actor_id)
-			SELECT ln.product_id, s.shop_id, ln.facility, $17, -ln.q, $18, $19, s.id, $11
+			SELECT ln.product_id, s.shop_id, ln.facility, $8, -ln.q, $9, $10, s.id, $7
 			FROM s, ln ORDER BY ln.ord
 		)
-		SELECT `+saleColumns+` FROM s`, a...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	return &sale, true, nil
+		SELECT `+saleColumns+` FROM s`, a)
 }
