@@ -87,8 +87,14 @@ func notFound(s string) error {
 
 func marshal(kind string, id int64) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
-		io.WriteString(w, strconv.Quote(Encode(kind, id)))
+		w.Write(Append(nil, kind, id))
 	})
+}
+
+// Append appends the global ID of the object of kind with database ID id to b as a
+// JSON string, as its gqlgen marshaller writes it.
+func Append(b []byte, kind string, id int64) []byte {
+	return strconv.AppendQuote(b, Encode(kind, id))
 }
 
 func unmarshal(v any, kind string) (int64, error) {

@@ -14,13 +14,17 @@ import (
 // MarshalTime writes a time as RFC 3339 with nanoseconds, as gqlgen's Time does.
 func MarshalTime(t time.Time) graphql.ContextMarshaler {
 	return graphql.ContextWriterFunc(func(_ context.Context, w io.Writer) error {
-		if t.IsZero() {
-			_, err := io.WriteString(w, "null")
-			return err
-		}
-		_, err := io.WriteString(w, strconv.Quote(t.Format(time.RFC3339Nano)))
+		_, err := w.Write(AppendTime(nil, t))
 		return err
 	})
+}
+
+// AppendTime appends what MarshalTime writes to b: the zero time as null.
+func AppendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, "null"...)
+	}
+	return strconv.AppendQuote(b, t.Format(time.RFC3339Nano))
 }
 
 // UnmarshalTime reads an RFC 3339 time. A time that is not one, or a date that does
