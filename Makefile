@@ -80,7 +80,7 @@ test-short: deps
 ## A count (e.g. 50000x) rather than a duration: Go 1.26's fuzz coordinator can fail a
 ## duration-bounded run with "context deadline exceeded" as it stops (go.dev/issue/75804).
 FUZZTIME ?= 200000x
-FUZZ_PKGS := ./internal/tsunagu ./graph/gid
+FUZZ_PKGS := ./internal/tsunagu ./graph/gid ./graph
 fuzz:
 	@set -eo pipefail; for pkg in $(FUZZ_PKGS); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
