@@ -1,8 +1,13 @@
 package consoleweb_test
 
 import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +94,29 @@ func TestManagerImportsProductsInChromium(t *testing.T) {
 		t.Fatalf("the refused file wrote %v", got)
 	}
 
+	// A problem in any column says what the column wants: a file with one in each.
+	b.Do("choosing a file with a problem in every column", setFiles("#imp-file", write("every.csv", everyColumnWrong())))
+	b.TabTo("imp-check")
+	b.Do("checking it", key("\r"))
+	b.WaitText("#imp-result-h", fmt.Sprintf("問題のある行が %d 行あります", len(tsunagu.ProductCSVColumns)))
+	hints := map[string]string{}
+	if err := json.Unmarshal([]byte(b.Eval(`JSON.stringify(Object.fromEntries([...document.querySelectorAll("#imp-row-errors tbody tr")]
+		.map(r => [r.cells[0].textContent + " " + r.cells[1].textContent, (r.querySelector(".col-hint") || {}).textContent || ""])))`)), &hints); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range tsunagu.ProductCSVColumns {
+		if hint, ok := hints[fmt.Sprintf("%d 行目 %s", i+2, c)]; !ok {
+			t.Errorf("row %d has no problem in its column %s: %v", i+2, c, hints)
+		} else if hint == "" {
+			t.Errorf("the problem in the column %s says nothing of what the column wants", c)
+		}
+	}
+	for col, want := range map[string]string{"category": "SWEETS（お菓子）", "allergens": "WHEAT", "facility": "事業所の名前", "name_EN": "英語の名前。100文字まで", "description_KO": "韓国語の説明"} {
+		if hint := hints[fmt.Sprintf("%d 行目 %s", slices.Index(tsunagu.ProductCSVColumns, col)+2, col)]; !strings.Contains(hint, want) {
+			t.Errorf("the hint of the column %s is %q, want it to say %q", col, hint, want)
+		}
+	}
+
 	// The corrected file previews its rows and still writes nothing.
 	b.Do("choosing the corrected file", setFiles("#imp-file", goodFile))
 	b.TabTo("imp-check")
@@ -117,4 +145,35 @@ func TestManagerImportsProductsInChromium(t *testing.T) {
 	// The imported goods are linked from the result.
 	b.Do("to the imported product", click("#imp-rows tbody a"))
 	focusOnHeading(t, b, "商品の編集")
+}
+
+// everyColumnWrong is a CSV file with every column of the import, whose row n+2 is
+// a good new product but for a problem in the column n.
+func everyColumnWrong() []byte {
+	wrong := map[string]string{"id": "no-such-id", "facility": "ない事業所", "status": "SOLD", "category": "SNACK", "code": "123",
+		"price": "高い", "taxClass": "5%", "nameReading": "漢字", "allergens": "NUTS", "name_JA": ""}
+	good := map[string]string{"facility": "ワークショップ虹", "status": "ACTIVE", "category": "SWEETS", "price": "480", "taxClass": "REDUCED_8", "name_JA": "黒豆クッキー"}
+	var w bytes.Buffer
+	w.WriteString("\uFEFF")
+	c := csv.NewWriter(&w)
+	c.UseCRLF = true
+	c.Write(tsunagu.ProductCSVColumns)
+	for _, bad := range tsunagu.ProductCSVColumns {
+		row := make([]string, len(tsunagu.ProductCSVColumns))
+		for i, col := range tsunagu.ProductCSVColumns {
+			row[i] = good[col]
+		}
+		v, ok := wrong[bad]
+		switch {
+		case ok:
+		case strings.HasPrefix(bad, "name_"):
+			v = strings.Repeat("名", tsunagu.MaxNameLength+1)
+		default: // description_
+			v = strings.Repeat("説", tsunagu.MaxDescriptionLength+1)
+		}
+		row[slices.Index(tsunagu.ProductCSVColumns, bad)] = v
+		c.Write(row)
+	}
+	c.Flush()
+	return w.Bytes()
 }

@@ -7,6 +7,7 @@ import { gql, newKey } from "../pos/api.js";
 import { h } from "../pos/dom.js";
 import { getPrefs, yen } from "../pos/i18n.js";
 import { errNode, t, ts } from "./i18n.js";
+import { CATEGORIES } from "./products.js";
 import { errorBox, field, placeErrors, route, setError } from "./ui.js";
 
 const IMPORT = `mutation Import($input: ImportProductsInput!) { importProducts(input: $input) {
@@ -21,15 +22,32 @@ async function base64(file) {
   return btoa(s);
 }
 
-// The hints of the columns whose values have a form, as the editor says them for
-// its fields (code, reading) or as the import's own; null for the others.
+// What each column of the import wants, as the editor says it for its fields
+// (code, reading) or in the import's own words: every column of the export has
+// one, so that a problem in any column says how to mend it.
 const COLUMN_HINTS = {
-  id: "importColId", status: "importColStatus", code: "codeHint", price: "importColPrice",
-  taxClass: "importColTaxClass", nameReading: "nameReadingHint",
+  id: () => t("importColId"),
+  facility: () => t("importColFacility"),
+  status: () => t("importColStatus"),
+  category: () => t("importColCategory", { list: h("span", {}, CATEGORIES.flatMap((c, i) => [i ? t("importColOr") : null, t("importColValue", { value: c, words: t(c) })])) }),
+  code: () => t("codeHint"),
+  price: () => t("importColPrice"),
+  taxClass: () => t("importColTaxClass"),
+  nameReading: () => t("nameReadingHint"),
+  allergens: () => t("importColAllergens"),
+};
+// The texts' columns, one of each per locale: name_JA, description_EN…
+const TEXT_HINTS = {
+  name: (loc) => t("importColName", { lang: ts(loc), n: 100 }),
+  description: (loc) => t("importColDescription", { lang: ts(loc), n: 2000 }),
 };
 
-function columnHint(column) {
-  return COLUMN_HINTS[column] ? t(COLUMN_HINTS[column]) : null;
+// columnHint is what the column (as the file's header names it) wants, or null:
+// a problem of the whole row has no column.
+export function columnHint(column) {
+  const [, kind, loc] = /^(name|description)_(JA|JA_X_EASY|EN|ZH|KO)$/.exec(column || "") || [];
+  const hint = kind ? TEXT_HINTS[kind](loc) : Object.hasOwn(COLUMN_HINTS, column || "") ? COLUMN_HINTS[column]() : null;
+  return hint && h("span", { class: "col-hint" }, hint);
 }
 
 route(/^products\/import$/, async (main) => {

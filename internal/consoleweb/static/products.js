@@ -10,7 +10,7 @@ import { errNode, t, ts } from "./i18n.js";
 import { app, clearErrorOf, downloadCSV, errorBox, field, go, options, pager, placeErrors, route, setError } from "./ui.js";
 
 const STATUSES = ["DRAFT", "ACTIVE", "ARCHIVED"];
-const CATEGORIES = ["FOOD", "SWEETS", "BAKERY", "BEVERAGE", "CRAFT", "TEXTILE", "STATIONERY", "HOUSEHOLD", "PLANT", "OTHER"];
+export const CATEGORIES = ["FOOD", "SWEETS", "BAKERY", "BEVERAGE", "CRAFT", "TEXTILE", "STATIONERY", "HOUSEHOLD", "PLANT", "OTHER"];
 const TAX = ["REDUCED_8", "STANDARD_10"];
 const RATE = { REDUCED_8: 8, STANDARD_10: 10 };
 // The languages of a product's texts, with the tag of what is typed in each.
