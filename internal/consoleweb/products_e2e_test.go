@@ -3,6 +3,7 @@ package consoleweb_test
 import (
 	"bytes"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -120,8 +121,10 @@ func TestManagerListsAProductInChromium(t *testing.T) {
 	b.Do("saving", key("\r"))
 	focusOnHeading(t, b, "商品の編集")
 	b.WaitText("#p-saved", "登録しました")
-	b.Do("to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
-	b.Shot("product-editor-saved")
+	// The README's picture of the editor: the saved product whole, its translations
+	// side by side and its picture.
+	b.Until("the saved picture loaded", `(() => { const i = document.getElementById("p-picture-0"); return !!i && i.complete && i.naturalWidth > 0; })()`)
+	b.ShotPage("product-editor-saved", 0.7)
 
 	text := "柚子ジャム"
 	page, err := n.s.Catalog.Products(n.as(t, managerEmail), tsunagu.ProductFilter{Text: text}, tsunagu.PageArgs{First: 5})
@@ -188,9 +191,17 @@ func TestFacilityListsItsOwnProductsInChromium(t *testing.T) {
 func pictureFiles(t *testing.T) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
+	// A jar of yuzu jam, roughly: a yellow disc on a wooden brown, opaque, so that
+	// the README's picture of the editor shows it.
 	img := image.NewRGBA(image.Rect(0, 0, 3200, 1000))
-	for i := range img.Pix {
-		img.Pix[i] = byte(i)
+	for y := range 1000 {
+		for x := range 3200 {
+			c := color.RGBA{R: 150 + uint8(y/20), G: 100 + uint8(y/25), B: 60, A: 255}
+			if dx, dy := x-1600, y-500; dx*dx+dy*dy < 400*400 {
+				c = color.RGBA{R: 245, G: 200 - uint8(dy/8+50), B: 40, A: 255}
+			}
+			img.Set(x, y, c)
+		}
 	}
 	var photo bytes.Buffer
 	if err := png.Encode(&photo, img); err != nil {

@@ -31,6 +31,7 @@ func TestSalesChartsInChromium(t *testing.T) {
 		t.Errorf("%s bars for one product", bars)
 	}
 	b.CheckA11y("sales")
+	b.ShotPage("sales-page", 0.7) // the README's: every view, bars over tables
 	b.Do("English", click("#pref-lang"))
 	b.WaitText("#sales-product-h", "By product")
 	if lang := b.Eval(`document.querySelector("#sales-product-table tbody th [lang]").lang`); lang != "ja" {
