@@ -18,17 +18,17 @@ import (
 	"tsunagu/internal/webtest"
 )
 
-// A manager of 港区 finds goods by name, then lists a new one by keyboard: every
-// translation side by side, the reading, a JAN code whose wrong check digit is
-// caught as it is typed, the price with its tax, two allergens, and a picture:
-// a file of the wrong type, one too large and one the server cannot read are
-// refused at the field, a photo is uploaded, shown as the server scaled it and
-// described in its alternative text. A
+// listAProduct is a manager of 港区's listing, from the home screen: they find goods by
+// name, then list a new one by keyboard: every translation side by side, the
+// reading, a JAN code whose wrong check digit is caught as it is typed, the price
+// with its tax, two allergens, and a picture: a file of the wrong type, one too
+// large and one the server cannot read are refused at the field, a photo is
+// uploaded, shown as the server scaled it and described in its alternative text. A
 // missing Japanese name is refused next to its field before anything is sent. The
-// saved product is in the catalog as typed, with the picture.
-func TestManagerListsAProductInChromium(t *testing.T) {
-	n := newNetwork(t)
-	b := n.openAs(t, "console-products", managerEmail)
+// saved product is in the catalog as typed, with the picture, and the list exports
+// it as CSV. It ends on the list.
+func listAProduct(t *testing.T, n *network, b *webtest.Browser) {
+	t.Helper()
 	downloads := b.Downloads()
 
 	b.TabTo("nav-products")

@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"tsunagu/internal/tsunagu"
+	"tsunagu/internal/webtest"
 )
 
 const clerkEmail = "clerk@minato.example"
@@ -38,17 +39,14 @@ func (n *network) soldLastMonth(t *testing.T, shop *tsunagu.Location, p *tsunagu
 	return last
 }
 
-// 港区's manager reads last month's statements, closes the month at the shop, marks
-// the facility's statement paid (from a dialog that gives focus back), and opens
-// the printable payment notice; the facility's own staff then see their statement
-// and nothing to close or pay.
-func TestAMonthsStatementReadAndPrintedInChromium(t *testing.T) {
-	n := newNetwork(t)
-	minato := n.shopOf(t, "港区")
-	goods := n.productsOf(t, minato)
-	month := n.soldLastMonth(t, minato, goods[0])
-
-	b := n.openAs(t, "console-settlement", managerEmail)
+// readAndPrintAStatement is 港区's manager, from the home screen, with last
+// month's sales at the shop (soldLastMonth): they read last month's statements,
+// close the month at the shop, mark the facility's statement paid (from a dialog
+// that gives focus back), and open the printable payment notice; the facility's own
+// staff then see their statement and nothing to close or pay. It ends signed in as
+// the facility's staff.
+func readAndPrintAStatement(t *testing.T, n *network, b *webtest.Browser, month tsunagu.Month) {
+	t.Helper()
 	b.TabTo("nav-settlement")
 	b.Do("to the settlement", key("\r"))
 	focusOnHeading(t, b, "精算")

@@ -18,15 +18,17 @@ func switchUser(n *network, b *webtest.Browser, email string) {
 	signIn(b, email, n.creds[email].Password)
 }
 
-// 旭川 asks 港区 for goods; 港区 approves fewer, ships part and then the rest; 旭川
-// receives the first box in full and the second one short, one lost on the way. A
-// second request is cancelled from a dialog that gives focus back when closed. Each
-// step is read back in the transfer's history, and each screen passes axe-core.
-func TestATransferShippedAndReceivedShortInChromium(t *testing.T) {
-	n := newNetwork(t)
+// transferShippedAndReceivedShort is a transfer from 港区 to 旭川, from any screen:
+// 旭川's manager asks 港区 for goods; 港区's approves fewer, ships part and then the
+// rest; 旭川 receives the first box in full and the second one short, one lost on
+// the way. A second request is cancelled from a dialog that gives focus back when
+// closed. Each step is read back in the transfer's history, and each screen passes
+// axe-core. It ends signed in as 旭川's manager.
+func transferShippedAndReceivedShort(t *testing.T, n *network, b *webtest.Browser) {
+	t.Helper()
 	minato, asahikawa := n.shopOf(t, "港区"), n.shopOf(t, "旭川市")
 	goods := n.productsOf(t, minato)
-	b := n.openAs(t, "console-transfers", partnerEmail)
+	switchUser(n, b, partnerEmail)
 
 	b.TabTo("nav-transfers")
 	b.Do("to the transfers", key("\r"))
