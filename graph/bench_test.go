@@ -58,3 +58,33 @@ func (a *api) post(as string, body []byte) *httptest.ResponseRecorder {
 	a.handler.ServeHTTP(rec, req)
 	return rec
 }
+
+// BenchmarkCreateSaleAPI measures one 3-line cash sale by a clerk through the
+// handler, the token's statement included, in process (no network): the API's own
+// share of issue 16's POS case.
+func BenchmarkCreateSaleAPI(b *testing.B) {
+	a := newAPI(b)
+	s := a.session()
+	var lines []map[string]any
+	var total int64
+	for range 3 {
+		p := a.stocked(a.homeFac, a.homeShop, tsunagu.MaxLineQuantity)
+		lines = append(lines, map[string]any{"productId": a.id(gid.KindProduct, int64(p.ID)), "quantity": 1})
+		total += p.Price
+	}
+	q := `mutation($in: CreateSaleInput!) { createSale(input: $in) { sale { id receiptNumber total } userErrors { code message } } }`
+	run := func() *httptest.ResponseRecorder {
+		body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"in": map[string]any{
+			"sessionId": a.id(gid.KindSession, int64(s.ID)), "lines": lines, "idempotencyKey": key(),
+			"payments": []map[string]any{{"method": "CASH", "amount": total, "tendered": total}}}}})
+		return a.post("clerk", body)
+	}
+	if rec := run(); rec.Code != 200 || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) ||
+		bytes.Contains(rec.Body.Bytes(), []byte(`"code"`)) {
+		b.Fatalf("%d: %s", rec.Code, rec.Body.String())
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		run()
+	}
+}
