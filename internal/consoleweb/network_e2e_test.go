@@ -47,7 +47,7 @@ func TestAdminGrowsTheNetworkInChromium(t *testing.T) {
 	if f := b.Focused(); f != "end-on" {
 		t.Errorf("after a refused day focus is on %q", f)
 	}
-	tomorrow := time.Now().In(time.FixedZone("JST", 9*3600)).AddDate(0, 0, 1).Format(time.DateOnly)
+	tomorrow := tsunagu.JapanToday(time.Now()).AddDate(0, 0, 1).Format(time.DateOnly)
 	b.Do("tomorrow", chromedp.Evaluate[chromedp.Void](`(() => { const i = document.getElementById("end-on"); i.value = "`+tomorrow+`";
 		i.dispatchEvent(new Event("input", { bubbles: true })); })()`), click("#end-yes"))
 	b.WaitText("#net-flash", "連携は "+tomorrow+" から終わります")
