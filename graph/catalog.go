@@ -45,14 +45,16 @@ func (r *Resolver) products(ctx context.Context, f tsunagu.ProductFilter, first 
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Catalog.Products(ctx, f, page)
+	with := productsWith(ctx)
+	p, err := r.Catalog.ProductPage(ctx, f, page, with)
 	if err != nil {
 		return nil, err
 	}
+	putProductRefs(loadersFrom(ctx), p, with)
 	if err := primeAt(ctx, p.Items, (*primer).product, pageNode...); err != nil {
 		return nil, err
 	}
-	return orderedProductConnection(ctx, p, f.Order), nil
+	return orderedProductConnection(ctx, p.Page, f.Order), nil
 }
 
 func (r *Resolver) municipalities(ctx context.Context, first *int, after *string) (*model.MunicipalityConnection, error) {

@@ -115,6 +115,31 @@ func (l *loader[K, V]) run(ctx context.Context, f *fetching, ids []K) {
 	close(f.done)
 }
 
+// put stores objects read along with others (a page's references, read in the
+// page's statement: Resolver.products) as loaded: each of ids, found when got has
+// it, as a fetch of ids would have stored them. An ID already loaded or being
+// loaded keeps what it has.
+func (l *loader[K, V]) put(ids []K, got map[K]V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = make(map[K]entry[V], len(ids))
+	}
+	for _, id := range ids {
+		if _, ok := l.m[id]; !ok {
+			v, found := got[id]
+			l.m[id] = entry[V]{v: v, found: found, f: loaded}
+		}
+	}
+}
+
+// loaded is the fetch of what put stored: done, without error.
+var loaded = func() *fetching {
+	f := &fetching{done: make(chan struct{})}
+	close(f.done)
+	return f
+}()
+
 // get returns the object of id, fetching it alone if nobody loaded it.
 func (l *loader[K, V]) get(ctx context.Context, id K) (V, bool, error) {
 	// An entry seen with its fetch done, under the lock, is final: run stores it

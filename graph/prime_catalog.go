@@ -1,6 +1,9 @@
 package graph
 
 import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"tsunagu/graph/gid"
@@ -29,6 +32,65 @@ func (p *primer) product(sel ast.SelectionSet, objs []*tsunagu.Product) {
 			p.stockLevels.want(&p.l.stockLevel, keys, func(ls []*tsunagu.StockLevel) { p.stockLevel(f.Selections, ls) })
 		}
 	}
+}
+
+// productsWith says what the page of products the field being resolved returns
+// (a ProductConnection) is to be read with, in its own statement, for its
+// selection: the references product's visitor would otherwise load in a statement
+// each (the facility, the municipality, of the product or the facility, and the
+// stock at the first location asked for), and the texts in every locale only when
+// translations are asked for. putProductRefs then fills the loaders with them, and
+// priming finds them loaded.
+func productsWith(ctx context.Context) tsunagu.ProductsWith {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return tsunagu.ProductsWith{AllLocales: true}
+	}
+	p := &primer{oc: graphql.GetOperationContext(ctx)}
+	var w tsunagu.ProductsWith
+	for _, f := range p.fields(p.at(fc.Field.Selections, fc.Field.Definition.Type.Name(), pageNode...), "Product") {
+		switch f.Name {
+		case "facility":
+			w.Facilities = true
+			for _, ff := range p.fields(f.Selections, "Facility") {
+				w.Municipalities = w.Municipalities || ff.Name == "municipality"
+			}
+		case "municipality":
+			w.Municipalities = true
+		case "stock":
+			s, _ := f.ArgumentMap(p.oc.Variables)["locationId"].(string)
+			if loc, err := gid.DecodeKind(s, gid.KindLocation); err == nil && w.StockAt == nil {
+				l := tsunagu.LocationID(loc)
+				w.StockAt = &l
+			}
+		case "translations":
+			w.AllLocales = true
+		}
+	}
+	return w
+}
+
+// putProductRefs stores what a page was read with in the loaders (loader.put).
+func putProductRefs(l *loaders, p *tsunagu.ProductPage, w tsunagu.ProductsWith) {
+	if w.Facilities {
+		l.facility.put(mapKeys(p.Facilities), p.Facilities)
+	}
+	if w.Municipalities {
+		l.municipality.put(mapKeys(p.Municipalities), p.Municipalities)
+	}
+	if w.StockAt != nil {
+		l.stockLevel.put(refIDs(p.Items, func(o *tsunagu.Product) tsunagu.StockKey {
+			return tsunagu.StockKey{ProductID: o.ID, LocationID: *w.StockAt}
+		}), p.Stock)
+	}
+}
+
+func mapKeys[K comparable, V any](m map[K]V) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 func (p *primer) facility(sel ast.SelectionSet, objs []*tsunagu.Facility) {

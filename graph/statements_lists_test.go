@@ -15,8 +15,7 @@ import (
 // production settings: priming (graph/prime.go) makes them exact, whatever the load.
 
 // A page of products with its facility, municipality and translations runs the same
-// number of SQL statements whatever its size: one for the page and one per kind of
-// reference, primed by the page.
+// number of SQL statements whatever its size: one, its references read with it.
 func TestProductPageStatementCount(t *testing.T) {
 	t.Parallel()
 	a := newAPI(t)
@@ -48,10 +47,10 @@ func TestProductPageStatementCount(t *testing.T) {
 	if small != large {
 		t.Errorf("statement count grows with the page: %d for 10, %d for 100", small, large)
 	}
-	// products + facilities + municipalities (of the products and their facilities,
-	// primed together).
-	if large != 3 {
-		t.Errorf("%d statements for a page, want 3", large)
+	// the products, their facilities and municipalities joined in one statement
+	// (CatalogService.ProductPage).
+	if large != 1 {
+		t.Errorf("%d statements for a page, want 1", large)
 	}
 }
 

@@ -25,19 +25,24 @@ type productRow struct {
 func (r *productRow) product(l tsunagu.Locale) *tsunagu.Product {
 	p := r.Product
 	p.Translations = r.Translations.V
-	p.Allergens = make([]tsunagu.Allergen, len(r.Allergens))
-	for i, a := range r.Allergens {
+	p.Locale = l
+	return withLists(&p, r.Allergens, r.ImageURLs, r.ImageAlts)
+}
+
+// withLists sets p's allergens and pictures from their columns and returns p.
+func withLists(p *tsunagu.Product, allergens, urls, alts pq.StringArray) *tsunagu.Product {
+	p.Allergens = make([]tsunagu.Allergen, len(allergens))
+	for i, a := range allergens {
 		p.Allergens[i] = tsunagu.Allergen(a)
 	}
-	p.ImageURLs = []string(r.ImageURLs)
+	p.ImageURLs = []string(urls)
 	if p.ImageURLs == nil {
 		p.ImageURLs = []string{}
 	}
 	// One text per picture, as the domain keeps them.
 	p.ImageAlts = make([]string, len(p.ImageURLs))
-	copy(p.ImageAlts, r.ImageAlts)
-	p.Locale = l
-	return &p
+	copy(p.ImageAlts, alts)
+	return p
 }
 
 func products(rows []*productRow, l tsunagu.Locale) []*tsunagu.Product {
@@ -67,28 +72,14 @@ func visibleTo(u *tsunagu.User, a *args) string {
 	return `p.status = 'ACTIVE'`
 }
 
-// Products implements tsunagu.CatalogService in one statement, with the visibility
-// rule of visibleTo; each order has its index (productOrder).
+// Products implements tsunagu.CatalogService: ProductPage without references,
+// with the visibility rule of visibleTo; each order has its index (productOrder).
 func (s *CatalogService) Products(ctx context.Context, f tsunagu.ProductFilter, page tsunagu.PageArgs) (*tsunagu.Page[*tsunagu.Product], error) {
-	text, err := productSearchText(f, &page)
+	p, err := s.ProductPage(ctx, f, page, tsunagu.ProductsWith{AllLocales: true})
 	if err != nil {
 		return nil, err
 	}
-	var a args
-	after, order, err := productOrder(f.Order, page, &a)
-	if err != nil {
-		return nil, err
-	}
-	q := `SELECT ` + productColumns + ` FROM products p WHERE ` + after + ` AND ` + productCond(ctx, f, text, &a)
-	if f.FacilityID != nil {
-		q += ` AND p.facility_id = ` + a.add(*f.FacilityID)
-	}
-	q += ` ORDER BY ` + order + ` LIMIT ` + a.add(page.First+1)
-	var rows []*productRow
-	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
-		return nil, err
-	}
-	return pageOf(products(rows, f.Locale), page.First), nil
+	return p.Page, nil
 }
 
 // ProductsOf implements tsunagu.CatalogService in one statement (firstPages).

@@ -126,6 +126,27 @@ type Page[T any] struct {
 	HasNextPage bool
 }
 
+// ProductsWith says what a page of products is read with (CatalogService.ProductPage).
+type ProductsWith struct {
+	Facilities     bool        // each product's facility
+	Municipalities bool        // each product's municipality
+	StockAt        *LocationID // each product's stock level at this location
+	// AllLocales reads the products' texts in every locale; without it only the
+	// filter's locale's and Japanese are read (Name and Description in that locale
+	// are the same, Translations holds only those two).
+	AllLocales bool
+}
+
+// ProductPage is a page of products and what ProductsWith asked to read with it.
+type ProductPage struct {
+	*Page[*Product]
+	Facilities     map[FacilityID]*Facility
+	Municipalities map[MunicipalityID]*Municipality
+	// Stock has the level of each product of the page at ProductsWith.StockAt, when
+	// asked for; a product never stocked there has none.
+	Stock map[StockKey]*StockLevel
+}
+
 // Limits on list pages.
 const (
 	DefaultPageSize = 20
@@ -235,6 +256,12 @@ type CatalogService interface {
 	// OUT_OF_RANGE (first), TOO_LONG (filter.text), INVALID_INPUT (orderBy) for an
 	// unknown order or (after) for a cursor not of that order.
 	Products(ctx context.Context, f ProductFilter, page PageArgs) (*Page[*Product], error)
+	// ProductPage is Products read with what with asks for, in the same statement:
+	// the products' facilities, municipalities and stock at one location, and their
+	// texts in every locale or only in f.Locale and Japanese. It returns the same
+	// products as Products and the references as FacilitiesByID,
+	// MunicipalitiesByID and StockService.StockLevelsAt would, and the same errors.
+	ProductPage(ctx context.Context, f ProductFilter, page PageArgs, with ProductsWith) (*ProductPage, error)
 	// ProductsOf lists a page of each facility's products that the user may see and
 	// that match f (f.FacilityID is ignored), by ID, as Products does; a facility
 	// without any has an empty page. Anyone may call it. Returns OUT_OF_RANGE

@@ -1,0 +1,98 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"tsunagu/graph/gid"
+	"tsunagu/internal/tsunagu"
+)
+
+// A catalog page reads its products' facilities, municipalities and stock at a
+// location in its own statement (CatalogService.ProductPage) and fills the loaders
+// with them; everything else reads them through the loaders (FacilitiesByID,
+// MunicipalitiesByID, StockLevelsAt). For every role, at shops, a warehouse and a
+// facility's own location, in Japanese and in English, each product of the page
+// must be what product(id:) answers through the loaders: the same references,
+// the same stock and the same plans shown or hidden (StockLevel.PlansVisibleTo).
+func TestProductPageJoinedAsLoaders(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	facLoc := &tsunagu.Location{MunicipalityID: a.home.ID, FacilityID: &a.homeFac.ID, Kind: tsunagu.LocationFacility,
+		Name: "作業所の棚"}
+	must(t, a.catalog.CreateLocation(a.adminCtx(), facLoc))
+	locations := []*tsunagu.Location{a.homeShop, a.partnerShop, a.warehouse, facLoc}
+	// New goods come in at their own city's locations.
+	for i, l := range locations {
+		f := a.homeFac
+		if l.MunicipalityID == a.partner.ID {
+			f = a.partnerFac
+		}
+		a.stocked(f, l, 3+i)
+		a.stocked(f, l, 7+i)
+	}
+	a.product(a.homeFac, "下書きの品", tsunagu.StatusDraft)
+	a.product(a.partnerFac, "相手の下書き", tsunagu.StatusDraft)
+	a.product(a.homeFac, "英語名のある品", tsunagu.StatusActive, func(in *tsunagu.CreateProductInput) {
+		in.Translations = append(in.Translations, tsunagu.TranslationInput{Locale: tsunagu.LocaleEN, Name: "Named in English",
+			Description: "A description."})
+	})
+
+	const fields = `id name description status price
+		facility { id name kind corporation registrationNumber imageUrls contact { person phone } story
+			municipality { id code name } }
+		municipality { id code name nameEn isHome }
+		stock(locationId: $loc) { onHand reserved available incoming reorderPoint belowReorderPoint updatedAt }
+		other: stock(locationId: $other) { onHand incoming }`
+	page := `query($loc: ID!, $other: ID!, $locale: Locale) { products(first: 100, locale: $locale) {
+		edges { node { ` + fields + ` } } } }`
+	plans := map[string]int{}
+	for _, as := range roles {
+		for i, l := range locations {
+			for _, locale := range []tsunagu.Locale{tsunagu.LocaleJA, tsunagu.LocaleEN} {
+				vars := map[string]any{"loc": a.id(gid.KindLocation, int64(l.ID)),
+					"other": a.id(gid.KindLocation, int64(locations[(i+1)%len(locations)].ID)), "locale": locale}
+				var got struct {
+					Products struct {
+						Edges []struct{ Node json.RawMessage }
+					}
+				}
+				a.ok(as, page, vars, &got)
+				if len(got.Products.Edges) == 0 {
+					t.Fatalf("%q sees no products", as)
+				}
+				// The same products through the loaders, by ID.
+				var q strings.Builder
+				q.WriteString(`query($loc: ID!, $other: ID!, $locale: Locale) {`)
+				for j, e := range got.Products.Edges {
+					var n struct{ ID string }
+					must(t, json.Unmarshal(e.Node, &n))
+					fmt.Fprintf(&q, " p%d: product(id: %q, locale: $locale) { %s }", j, n.ID, fields)
+				}
+				q.WriteString(" }")
+				var byID map[string]json.RawMessage
+				a.ok(as, q.String(), vars, &byID)
+				for j, e := range got.Products.Edges {
+					var joined, loaded map[string]any
+					must(t, json.Unmarshal(e.Node, &joined))
+					must(t, json.Unmarshal(byID[fmt.Sprintf("p%d", j)], &loaded))
+					if d := cmp.Diff(loaded, joined); d != "" {
+						t.Errorf("%q at %s in %s: the page's product differs from product(id:) (-loaders +page):\n%s",
+							as, l.Name, locale, d)
+					}
+					if s, _ := joined["stock"].(map[string]any); s != nil && s["incoming"] != nil {
+						plans[as]++
+					}
+				}
+			}
+		}
+	}
+	// The comparison covers plans both shown and hidden.
+	if plans["manager"] == 0 || plans["facility"] == 0 || plans[""] != 0 || plans["otherFacility"] != 0 {
+		t.Errorf("pages with plans shown, by role: %v", plans)
+	}
+}

@@ -1,0 +1,310 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/lib/pq"
+
+	"tsunagu/internal/tsunagu"
+)
+
+// ProductPage implements tsunagu.CatalogService in one statement: Products' page,
+// with Products' visibility rule and order, as a subquery, and what with asks for
+// joined to its rows (LATERAL, so that only the page's rows are joined: a plain join
+// lets the planner merge a shop's whole stock in product order for deep pages). The
+// references are read with the columns and rules of FacilitiesByID,
+// MunicipalitiesByID and StockLevelsAt (levelColumns), which read them for anyone.
+//
+// Why: a catalog page used to be four statements (the page, then facilities,
+// municipalities and stock primed by the API), scanned by sqlx's reflection; the
+// priming's three were 28 % of a page's CPU and scanAll 40 % (README, Benchmark,
+// issue 16). Rows are scanned by hand here (scanProductPage).
+func (s *CatalogService) ProductPage(ctx context.Context, f tsunagu.ProductFilter, page tsunagu.PageArgs, with tsunagu.ProductsWith) (*tsunagu.ProductPage, error) {
+	text, err := productSearchText(f, &page)
+	if err != nil {
+		return nil, err
+	}
+	var a args
+	after, order, err := productOrder(f.Order, page, &a)
+	if err != nil {
+		return nil, err
+	}
+	locale := f.Locale
+	if locale == "" {
+		locale = tsunagu.LocaleJA
+	}
+	q := `SELECT ` + productPageColumns(with, locale, &a) + ` FROM products p WHERE ` + after + ` AND ` + productCond(ctx, f, text, &a)
+	if f.FacilityID != nil {
+		q += ` AND p.facility_id = ` + a.add(*f.FacilityID)
+	}
+	q += ` ORDER BY ` + order + ` LIMIT ` + a.add(page.First+1)
+	if with.Facilities || with.Municipalities || with.StockAt != nil {
+		// A facility or municipality is read on the first of its products in the
+		// page's order only, NULL on the others: lib/pq decodes every value it is
+		// sent (a string or a boxed number each), and a page repeats them.
+		cols, joins := `p.*`, ``
+		if with.Facilities {
+			cols += `, f.*`
+			joins += ` LEFT JOIN LATERAL (SELECT ` + facilityColumns + ` FROM facilities f
+				WHERE f.id = p.facility_id AND p.first_of_facility) f ON true`
+		}
+		if with.Municipalities {
+			cols += `, m.*`
+			joins += ` LEFT JOIN LATERAL (SELECT ` + municipalityColumns + ` FROM municipalities
+				WHERE id = p.municipality_id AND p.first_of_municipality) m ON true`
+		}
+		if with.StockAt != nil {
+			cols += `, s.*`
+			joins += ` LEFT JOIN LATERAL (SELECT ` + levelColumns + ` FROM stock_levels
+				WHERE stock_levels.product_id = p.id AND stock_levels.location_id = ` + a.add(*with.StockAt) + `) s ON true`
+		}
+		q = `SELECT ` + cols + ` FROM (SELECT p.*,
+				row_number() OVER (PARTITION BY p.facility_id ORDER BY ` + order + `) = 1 AS first_of_facility,
+				row_number() OVER (PARTITION BY p.municipality_id ORDER BY ` + order + `) = 1 AS first_of_municipality
+			FROM (` + q + `) p) p` + joins + ` ORDER BY ` + order
+	}
+	rows, err := s.db.q().QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out, err := scanProductPage(rows, with, locale, page.First)
+	if err != nil {
+		return nil, mapDBError(dbError(err))
+	}
+	return out, nil
+}
+
+// productPageColumns are productColumns, with the texts in every locale
+// (with.AllLocales) or as the name and description in Japanese and in locale.
+func productPageColumns(with tsunagu.ProductsWith, locale tsunagu.Locale, a *args) string {
+	texts := `p.translations`
+	if !with.AllLocales {
+		texts = `p.translations->'JA'->>'name' AS ja_name, p.translations->'JA'->>'description' AS ja_description`
+		if locale != tsunagu.LocaleJA {
+			l := a.add(string(locale))
+			texts += `, p.translations->` + l + `::text->>'name' AS l_name, p.translations->` + l + `::text->>'description' AS l_description`
+		}
+	}
+	return `p.id, p.facility_id, p.municipality_id, ` + texts + `, p.name_reading, p.category,
+	p.code, p.code_kind, p.price, p.tax_class, p.allergens, p.status, p.image_urls,
+	p.image_alts, p.created_at, p.updated_at, p.sort_name`
+}
+
+// pageScan is one row of ProductPage's statement, scanned into fields without
+// reflection: int64, string and time destinations take database/sql's fast paths
+// (lib/pq has made the string already; assigning it copies nothing), and the JSON
+// and arrays stay the driver's bytes (RawBytes) until a product, or a facility or
+// municipality not seen on an earlier row (a page repeats them), is built from
+// them. Figures against sqlx's scanAll of the four statements: README, Benchmark,
+// "One statement for a catalog page".
+type pageScan struct {
+	id, facilityID, municipalityID, price int64
+	translations                          sql.RawBytes
+	jaName, jaDesc, lName, lDesc          sql.NullString
+	nameReading, code, codeKind           sql.NullString
+	category, taxClass, status, sortName  string
+	allergens, imageURLs, imageAlts       sql.RawBytes
+	created, updated                      time.Time
+	firstOfF, firstOfM                    bool
+
+	// A facility's and a municipality's columns are NULL but on their first row.
+	fID, fMuni                              sql.NullInt64
+	fName, fKana, fKind, fCorp, fReg        sql.NullString
+	fContact, fStory, fImages               sql.RawBytes
+	fCreated, fUpdated                      sql.NullTime
+	mID                                     sql.NullInt64
+	mCode, mName, mKana, mEn, mPref         sql.NullString
+	mContact                                sql.RawBytes
+	mHome                                   sql.NullBool
+	mCreated, mUpdated                      sql.NullTime
+	sProduct, sLocation, sOnHand, sReserved sql.NullInt64
+	sIncoming, sReorder, sVersion, sMuni    sql.NullInt64
+	sLocFa                                  sql.NullInt64
+	sUpdated                                sql.NullTime
+}
+
+// dests are the row's destinations in the statement's column order.
+func (r *pageScan) dests(with tsunagu.ProductsWith, locale tsunagu.Locale) []any {
+	d := []any{&r.id, &r.facilityID, &r.municipalityID}
+	switch {
+	case with.AllLocales:
+		d = append(d, &r.translations)
+	case locale == tsunagu.LocaleJA:
+		d = append(d, &r.jaName, &r.jaDesc)
+	default:
+		d = append(d, &r.jaName, &r.jaDesc, &r.lName, &r.lDesc)
+	}
+	d = append(d, &r.nameReading, &r.category, &r.code, &r.codeKind, &r.price, &r.taxClass, &r.allergens,
+		&r.status, &r.imageURLs, &r.imageAlts, &r.created, &r.updated, &r.sortName)
+	if with.Facilities || with.Municipalities || with.StockAt != nil {
+		d = append(d, &r.firstOfF, &r.firstOfM)
+	}
+	if with.Facilities { // facilityColumns
+		d = append(d, &r.fID, &r.fMuni, &r.fName, &r.fKana, &r.fKind, &r.fCorp, &r.fReg, &r.fContact, &r.fStory,
+			&r.fImages, &r.fCreated, &r.fUpdated)
+	}
+	if with.Municipalities { // municipalityColumns
+		d = append(d, &r.mID, &r.mCode, &r.mName, &r.mKana, &r.mEn, &r.mPref, &r.mHome, &r.mContact, &r.mCreated, &r.mUpdated)
+	}
+	if with.StockAt != nil { // levelColumns
+		d = append(d, &r.sProduct, &r.sLocation, &r.sOnHand, &r.sReserved, &r.sIncoming, &r.sReorder, &r.sUpdated,
+			&r.sVersion, &r.sMuni, &r.sLocFa)
+	}
+	return d
+}
+
+// scanProductPage reads ProductPage's rows: at most first products (one more row
+// says there is a next page) and their references, each facility and municipality
+// built once.
+func scanProductPage(rows *sql.Rows, with tsunagu.ProductsWith, locale tsunagu.Locale, first int) (*tsunagu.ProductPage, error) {
+	out := &tsunagu.ProductPage{Page: &tsunagu.Page[*tsunagu.Product]{Items: make([]*tsunagu.Product, 0, first)}}
+	if with.Facilities {
+		out.Facilities = map[tsunagu.FacilityID]*tsunagu.Facility{}
+	}
+	if with.Municipalities {
+		out.Municipalities = map[tsunagu.MunicipalityID]*tsunagu.Municipality{}
+	}
+	if with.StockAt != nil {
+		out.Stock = make(map[tsunagu.StockKey]*tsunagu.StockLevel, first)
+	}
+	var r pageScan
+	dests := r.dests(with, locale)
+	for rows.Next() {
+		if err := rows.Scan(dests...); err != nil {
+			return nil, err
+		}
+		if len(out.Items) == first {
+			out.HasNextPage = true
+			break
+		}
+		p, err := r.product(with, locale)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, p)
+		if with.Facilities && r.firstOfF {
+			fa, err := r.facility()
+			if err != nil {
+				return nil, err
+			}
+			out.Facilities[fa.ID] = fa
+		}
+		if with.Municipalities && r.firstOfM {
+			m, err := r.municipality()
+			if err != nil {
+				return nil, err
+			}
+			out.Municipalities[m.ID] = m
+		}
+		if with.StockAt != nil && r.sProduct.Valid {
+			l := r.level()
+			out.Stock[tsunagu.StockKey{ProductID: l.ProductID, LocationID: l.LocationID}] = l
+		}
+	}
+	return out, rows.Err()
+}
+
+// product is the row's product, as productRow.product makes it.
+func (r *pageScan) product(with tsunagu.ProductsWith, locale tsunagu.Locale) (*tsunagu.Product, error) {
+	p := &tsunagu.Product{ID: tsunagu.ProductID(r.id), FacilityID: tsunagu.FacilityID(r.facilityID),
+		MunicipalityID: tsunagu.MunicipalityID(r.municipalityID), Category: tsunagu.Category(r.category),
+		Price: r.price, TaxClass: tsunagu.TaxClass(r.taxClass), Status: tsunagu.ProductStatus(r.status),
+		CreatedAt: r.created, UpdatedAt: r.updated, SortName: r.sortName, Locale: locale}
+	if with.AllLocales {
+		if err := json.Unmarshal(r.translations, &p.Translations); err != nil {
+			return nil, err
+		}
+	} else {
+		p.Translations = tsunagu.Translations{}
+		if r.jaName.Valid {
+			p.Translations[tsunagu.LocaleJA] = tsunagu.Text{Name: r.jaName.String, Description: r.jaDesc.String}
+		}
+		if r.lName.Valid {
+			p.Translations[locale] = tsunagu.Text{Name: r.lName.String, Description: r.lDesc.String}
+		}
+	}
+	p.NameReading = optString(r.nameReading)
+	p.Code = optString(r.code)
+	if r.codeKind.Valid {
+		k := tsunagu.ProductCodeKind(r.codeKind.String)
+		p.CodeKind = &k
+	}
+	allergens, err1 := stringArray(r.allergens)
+	urls, err2 := stringArray(r.imageURLs)
+	alts, err3 := stringArray(r.imageAlts)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return nil, err
+	}
+	return withLists(p, allergens, urls, alts), nil
+}
+
+// facility is the row's facility, as facilityRow.facility makes it.
+func (r *pageScan) facility() (*tsunagu.Facility, error) {
+	row := facilityRow{Facility: tsunagu.Facility{ID: tsunagu.FacilityID(r.fID.Int64), MunicipalityID: tsunagu.MunicipalityID(r.fMuni.Int64),
+		Name: r.fName.String, NameKana: r.fKana.String, Kind: tsunagu.FacilityKind(r.fKind.String), Corporation: r.fCorp.String,
+		RegistrationNumber: optString(r.fReg), CreatedAt: r.fCreated.Time, UpdatedAt: r.fUpdated.Time}}
+	if err := scanRaw(&row.Contact, r.fContact, &row.Story, r.fStory, &row.ImageURLs, r.fImages); err != nil {
+		return nil, err
+	}
+	return row.facility(), nil
+}
+
+// municipality is the row's municipality, as municipalityRow.municipality makes it.
+func (r *pageScan) municipality() (*tsunagu.Municipality, error) {
+	row := municipalityRow{Municipality: tsunagu.Municipality{ID: tsunagu.MunicipalityID(r.mID.Int64), Code: r.mCode.String,
+		Name: r.mName.String, NameKana: r.mKana.String, NameEn: r.mEn.String, Prefecture: r.mPref.String,
+		IsHome: r.mHome.Bool, CreatedAt: r.mCreated.Time, UpdatedAt: r.mUpdated.Time}}
+	if err := scanRaw(&row.Contact, r.mContact); err != nil {
+		return nil, err
+	}
+	return row.municipality(), nil
+}
+
+// level is the row's stock level, as levelColumns read it.
+func (r *pageScan) level() *tsunagu.StockLevel {
+	l := &tsunagu.StockLevel{ProductID: tsunagu.ProductID(r.sProduct.Int64), LocationID: tsunagu.LocationID(r.sLocation.Int64),
+		MunicipalityID: tsunagu.MunicipalityID(r.sMuni.Int64), OnHand: int(r.sOnHand.Int64), Reserved: int(r.sReserved.Int64),
+		Incoming: int(r.sIncoming.Int64), ReorderPoint: int(r.sReorder.Int64), UpdatedAt: r.sUpdated.Time, Version: r.sVersion.Int64}
+	if r.sLocFa.Valid {
+		f := tsunagu.FacilityID(r.sLocFa.Int64)
+		l.LocationFacilityID = &f
+	}
+	return l
+}
+
+func optString(s sql.NullString) *string {
+	if !s.Valid {
+		return nil
+	}
+	return &s.String
+}
+
+// stringArray parses a text[] column's bytes; nil for NULL and for an empty
+// array, the common case, without parsing.
+func stringArray(b sql.RawBytes) (pq.StringArray, error) {
+	if len(b) == 0 || string(b) == "{}" {
+		return nil, nil
+	}
+	var a pq.StringArray
+	err := a.Scan([]byte(b))
+	return a, err
+}
+
+// scanRaw scans pairs of (sql.Scanner, the driver's bytes of a column).
+func scanRaw(pairs ...any) error {
+	for i := 0; i < len(pairs); i += 2 {
+		var src any // SQL NULL
+		if b := pairs[i+1].(sql.RawBytes); b != nil {
+			src = []byte(b)
+		}
+		if err := pairs[i].(sql.Scanner).Scan(src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
