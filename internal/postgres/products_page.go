@@ -45,17 +45,20 @@ func (s *CatalogService) ProductPage(ctx context.Context, f tsunagu.ProductFilte
 	if with.Facilities || with.Municipalities || with.StockAt != nil {
 		// A facility or municipality is read on the first of its products in the
 		// page's order only, NULL on the others: lib/pq decodes every value it is
-		// sent (a string or a boxed number each), and a page repeats them.
+		// sent (a string or a boxed number each), and a page repeats them. OFFSET 0
+		// keeps each a lookup by key for the rows that need it: flattened into a
+		// hash join, the planner read all 1,000 facilities for every page (EXPLAIN
+		// on the bench's 100,000 products: 0.9-1.9 ms against 0.4 ms).
 		cols, joins := `p.*`, ``
 		if with.Facilities {
 			cols += `, f.*`
 			joins += ` LEFT JOIN LATERAL (SELECT ` + facilityColumns + ` FROM facilities f
-				WHERE f.id = p.facility_id AND p.first_of_facility) f ON true`
+				WHERE f.id = p.facility_id AND p.first_of_facility OFFSET 0) f ON true`
 		}
 		if with.Municipalities {
 			cols += `, m.*`
 			joins += ` LEFT JOIN LATERAL (SELECT ` + municipalityColumns + ` FROM municipalities
-				WHERE id = p.municipality_id AND p.first_of_municipality) m ON true`
+				WHERE id = p.municipality_id AND p.first_of_municipality OFFSET 0) m ON true`
 		}
 		if with.StockAt != nil {
 			cols += `, s.*`
