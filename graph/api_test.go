@@ -83,8 +83,11 @@ func newAPIWith(t testing.TB, o graph.Options) *api {
 
 // server returns a handler of the API on a's database with options o: another API
 // process, as far as the database can tell.
-func (a *api) server(o graph.Options) http.Handler {
-	return graph.NewServer(&graph.Resolver{Catalog: a.catalog, Auth: a.auth,
+func (a *api) server(o graph.Options) http.Handler { return a.serverWith(a.catalog, o) }
+
+// serverWith is server with catalog in place of a's catalog service.
+func (a *api) serverWith(catalog tsunagu.CatalogService, o graph.Options) http.Handler {
+	return graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: a.auth,
 		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders,
 		Audit: postgres.NewAuditService(a.db), Settlements: a.settlements,
 		Watch: postgres.NewWatchService(a.db), Images: postgres.NewImageService(a.db)}, o)

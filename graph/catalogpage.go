@@ -30,9 +30,10 @@ import (
 // What it writes is gqlgen's bytes exactly (catalogpage_test.go compares the two for
 // many query shapes, and FuzzCatalogPage for random ones). It takes only what it
 // knows: the fields in pageTypes below, no @defer, arguments that parse; anything
-// else, and any error or null where the schema promises a value (which gqlgen would
-// report on its path), leaves the whole field to gqlgen, which runs the resolver
-// again (the loaders keep what was loaded). The resolver, its priming and the
+// else, and any error of a reference or null where the schema promises a value
+// (which gqlgen would report on its path), leaves the whole field to gqlgen, which
+// runs the resolver again (the loaders keep what was loaded). The resolver's own
+// error it reports itself, as gqlgen would. The resolver, its priming and the
 // references' methods are the ones gqlgen calls, so what a user may see is decided
 // where it always is; the limits, the request log and the cache are around the
 // operation and see no difference.
@@ -53,6 +54,9 @@ func (c catalogPage) InterceptRootField(ctx context.Context, next graphql.RootRe
 		return next(ctx)
 	}
 	if b, ok := c.page(ctx, rf.Field); ok {
+		if b == nil {
+			return graphql.Null
+		}
 		return rawJSON(b)
 	}
 	return next(ctx)
@@ -63,7 +67,12 @@ type rawJSON []byte
 
 func (b rawJSON) MarshalGQL(w io.Writer) { w.Write(b) }
 
-// page resolves and writes the products field; false leaves it to gqlgen.
+// page resolves and writes the products field; false leaves it to gqlgen. When the
+// resolver fails, page reports the error as gqlgen's ResolveField does (on the
+// field's path and position, through the error presenter) and returns nil, true:
+// the field is null, and the operation's data with it (the field is non-null).
+// Left to gqlgen, the resolver and its statements would run again only to fail
+// again (a statement timeout twice as long).
 func (c catalogPage) page(ctx context.Context, field graphql.CollectedField) (b []byte, ok bool) {
 	defer func() {
 		if recover() != nil { // gqlgen, running it again, reports the panic as it does
@@ -85,7 +94,11 @@ func (c catalogPage) page(ctx context.Context, field graphql.CollectedField) (b 
 		IsMethod: true, IsResolver: true})
 	conn, err := c.r.Query().Products(ctx, args["filter"].(*tsunagu.ProductFilter), args["first"].(*int),
 		args["after"].(*string), args["locale"].(*tsunagu.Locale), args["orderBy"].(*tsunagu.ProductOrder))
-	if err != nil || conn == nil {
+	if err != nil {
+		oc.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return nil, true
+	}
+	if conn == nil {
 		return nil, false
 	}
 	w := pageWriter{ctx: ctx, r: c.r, b: make([]byte, 0, 512+len(conn.Edges)*384)}

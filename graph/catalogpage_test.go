@@ -1,10 +1,14 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"tsunagu/graph"
@@ -182,6 +186,52 @@ func TestCatalogPageAsGQLGen(t *testing.T) {
 	if got := c.same(t, "manager", cases[0].query, cases[0].vars); strings.Contains(got, `"errors"`) ||
 		!strings.Contains(got, `"status":"DRAFT"`) || !strings.Contains(got, `"available":`) {
 		t.Fatalf("the manager's page: %s", got)
+	}
+}
+
+// failingPages is a catalog whose pages fail with err (a statement timeout, say),
+// counting how often they are asked for.
+type failingPages struct {
+	tsunagu.CatalogService
+	err   error
+	calls atomic.Int64
+}
+
+func (f *failingPages) ProductPage(context.Context, tsunagu.ProductFilter, tsunagu.PageArgs, tsunagu.ProductsWith) (*tsunagu.ProductPage, error) {
+	f.calls.Add(1)
+	return nil, f.err
+}
+
+// When the page's statement fails, the writer reports the error with gqlgen's
+// bytes (message, code, path, location; the data null) and the statement runs
+// once: left to gqlgen, it would run again only to fail again.
+func TestCatalogPageErrorAsGQLGen(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	for _, err := range []error{
+		tsunagu.Errorf(tsunagu.CodeTimeout, "", "The database took too long to answer; try again, or ask for less."),
+		errors.New("connection reset"), // an internal error: "Internal error." and the log
+	} {
+		mine, ref := &failingPages{CatalogService: a.catalog, err: err}, &failingPages{CatalogService: a.catalog, err: err}
+		writer, gqlgen := *a, *a
+		writer.handler = a.serverWith(mine, graph.Options{})
+		gqlgen.handler = a.serverWith(ref, graph.Options{GQLGenCatalog: true})
+		// Each request has its own ID.
+		requestID := regexp.MustCompile(`"requestId":"[0-9a-f]+"`)
+		q := `query($shop: ID!) { __typename x: products(first: 3) { edges { node { id name
+			stock(locationId: $shop) { available } } } } }`
+		vars := map[string]any{"shop": a.id(gid.KindLocation, int64(a.homeShop.ID))}
+		for _, as := range roles {
+			got := requestID.ReplaceAllString(raw(&writer, as, q, vars), `"requestId":""`)
+			want := requestID.ReplaceAllString(raw(&gqlgen, as, q, vars), `"requestId":""`)
+			if got != want || !strings.Contains(got, `"path":["x"]`) || !strings.Contains(got, `"data":null`) {
+				t.Errorf("as %q, %v:\ncatalog page: %s\ngqlgen:       %s", as, err, got, want)
+			}
+		}
+		if mine.calls.Load() != int64(len(roles)) || ref.calls.Load() != int64(len(roles)) {
+			t.Errorf("%v: %d pages asked for by the writer's server, %d by gqlgen's; want %d each",
+				err, mine.calls.Load(), ref.calls.Load(), len(roles))
+		}
 	}
 }
 
