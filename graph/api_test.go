@@ -83,11 +83,20 @@ func newAPIWith(t testing.TB, o graph.Options) *api {
 
 // server returns a handler of the API on a's database with options o: another API
 // process, as far as the database can tell.
-func (a *api) server(o graph.Options) http.Handler { return a.serverWith(a.catalog, o) }
+func (a *api) server(o graph.Options) http.Handler { return a.serverOf(a.catalog, a.auth, o) }
 
 // serverWith is server with catalog in place of a's catalog service.
 func (a *api) serverWith(catalog tsunagu.CatalogService, o graph.Options) http.Handler {
-	return graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: a.auth,
+	return a.serverOf(catalog, a.auth, o)
+}
+
+// serverAuth is server with auth in place of a's accounts (another token cache).
+func (a *api) serverAuth(auth *postgres.AuthService, o graph.Options) http.Handler {
+	return a.serverOf(a.catalog, auth, o)
+}
+
+func (a *api) serverOf(catalog tsunagu.CatalogService, auth *postgres.AuthService, o graph.Options) http.Handler {
+	return graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: auth,
 		Stock: a.stock, Transfers: a.transfers, POS: a.pos, Orders: a.orders,
 		Audit: postgres.NewAuditService(a.db), Settlements: a.settlements,
 		Watch: postgres.NewWatchService(a.db), Images: postgres.NewImageService(a.db)}, o)

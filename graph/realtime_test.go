@@ -32,14 +32,19 @@ func (a *api) process(t *testing.T, rt graph.Realtime) (string, *graph.Hub) {
 	return a.processWith(t, graph.Options{Realtime: rt})
 }
 
-// processWith is process with the server's options o (its Realtime.Hub is made here).
+// processWith is process with the server's options o (its Realtime.Hub is made
+// here), and a token cache, fed on the hub's listening connection as
+// cmd/tsunagu feeds it: its sockets' revocations are seen through the cache.
 func (a *api) processWith(t *testing.T, o graph.Options) (string, *graph.Hub) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	o.Realtime.Hub = graph.NewHub()
-	must(t, postgres.Listen(ctx, a.url, nil, postgres.EventsReceiver(o.Realtime.Hub)))
-	srv := httptest.NewServer(a.server(o))
+	tokens := postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
+	must(t, postgres.Listen(ctx, a.url, nil, postgres.EventsReceiver(o.Realtime.Hub), tokens))
+	auth := *a.auth
+	auth.Tokens = tokens
+	srv := httptest.NewServer(a.serverAuth(&auth, o))
 	t.Cleanup(srv.Close)
 	return srv.URL, o.Realtime.Hub
 }

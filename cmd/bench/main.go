@@ -2,7 +2,7 @@
 //
 // It creates a large network in a database of its own (DATABASE_URL's server, or a
 // private PostgreSQL cluster when it is unset), serves the API in-process on two
-// loopback ports, one without the catalog cache and one with it, and runs each case
+// loopback ports, one without the catalog and token caches and one with them, and runs each case
 // for a fixed time at a number of concurrent clients: through GraphQL over HTTP
 // with the cache off, with it on from cold, with it on again once warm (a
 // long-running server's steady state), and as the fewest statements straight from
@@ -162,10 +162,11 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		m = metrics.New()
 		m.DBPool(db.SQL(), "primary")
 	}
-	// Servers on the one pool, as cmd/tsunagu wires it: without the catalog cache,
-	// with it, and (for the real-time case) with subscriptions fed by a listener.
+	// Servers on the one pool, as cmd/tsunagu wires it: without the catalog and
+	// token caches, with them, and (for the real-time case) with subscriptions fed by a listener.
 	serve := func(cached, live bool) (string, *graph.Hub, func(), error) {
-		res := &graph.Resolver{Catalog: postgres.NewCatalogService(db), Auth: postgres.NewAuthService(db),
+		auth := postgres.NewAuthService(db)
+		res := &graph.Resolver{Catalog: postgres.NewCatalogService(db), Auth: auth,
 			Stock: postgres.NewStockService(db), Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db),
 			Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)}
 		o := graph.Options{Log: log}
@@ -181,7 +182,9 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		if cached {
 			o.CatalogCache = graph.NewCatalogCache()
 			o.CatalogCache.Instrument(m)
-			if err := postgres.ListenCatalog(sctx, url, o.CatalogCache, log); err != nil {
+			tokens := postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
+			auth.Tokens = tokens
+			if err := postgres.Listen(sctx, url, log, postgres.CatalogReceiver(o.CatalogCache), tokens); err != nil {
 				cancel()
 				return "", nil, nil, err
 			}

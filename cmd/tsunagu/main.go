@@ -64,6 +64,9 @@ type config struct {
 	// catalogCache serves anonymous catalog reads from memory (invalidated through
 	// LISTEN/NOTIFY).
 	catalogCache bool
+	// tokenCache keeps verified bearer tokens in memory (invalidated through
+	// LISTEN/NOTIFY), saving signed-in requests a round trip.
+	tokenCache bool
 	// reservation is how long an unpaid online order holds its stock.
 	reservation time.Duration
 	// Stripe: the secret key (card payments are off without it), the API's base
@@ -103,6 +106,7 @@ func configFromEnv() config {
 		rateToken:        envOr("TSUNAGU_RATE_TOKEN", "20/200"),
 		rateIP:           envOr("TSUNAGU_RATE_IP", "50/500"),
 		catalogCache:     os.Getenv("TSUNAGU_CATALOG_CACHE") != "off",
+		tokenCache:       os.Getenv("TSUNAGU_TOKEN_CACHE") != "off",
 		reservation:      durationOr("TSUNAGU_ORDER_RESERVATION", postgres.DefaultReservationTTL),
 
 		stripeKey:            os.Getenv("STRIPE_SECRET_KEY"),
@@ -281,8 +285,8 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	if err != nil {
 		return err
 	}
-	// One listening connection per process: the catalog cache's changes and the
-	// subscriptions' events.
+	// One listening connection per process: the catalog cache's changes, the token
+	// cache's and the subscriptions' events.
 	hub := graph.NewHub()
 	hub.Instrument(m)
 	receivers := []postgres.Receiver{postgres.EventsReceiver(hub)}
@@ -295,11 +299,17 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		}
 		receivers = append(receivers, postgres.CatalogReceiver(cache))
 	}
+	var tokens *postgres.TokenCache
+	if cfg.tokenCache {
+		tokens = postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
+		receivers = append(receivers, tokens)
+	}
 	if err := postgres.Listen(ctx, listenURL, log, receivers...); err != nil {
 		return fmt.Errorf("notifications: %w", err)
 	}
 	catalog := postgres.NewCatalogService(db)
 	auth := postgres.NewAuthService(db)
+	auth.Tokens = tokens
 	if loadDemo {
 		creds, err := demo.Load(ctx, demo.NewServices(db))
 		if err != nil {

@@ -20,6 +20,11 @@ import (
 // random bearer tokens stored as SHA-256 hashes.
 type AuthService struct {
 	db *DB
+	// Tokens, when set, keeps verified tokens in memory. It must be fed by the
+	// same Listen as the real-time events (EventsReceiver), whose handling
+	// authenticates open sockets again: on one connection, the cache has dropped
+	// a user's tokens before the sockets hear of the user.
+	Tokens *TokenCache
 	// TokenTTL is how long a token lives: a working day at the counter and some.
 	TokenTTL time.Duration
 	// PasswordParams are the argon2id parameters of new password hashes.
@@ -161,26 +166,45 @@ func (s *AuthService) Logout(ctx context.Context) (err error) {
 	if token == "" || tsunagu.UserFrom(ctx) == nil {
 		return tsunagu.ErrUnauthenticated
 	}
+	h := sha256.Sum256([]byte(token))
 	_, err = s.db.q().ExecContext(ctx, `
-		UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`,
-		hashToken(token))
+		UPDATE auth_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`, h[:])
+	s.Tokens.forgetHash(h)
 	return err
 }
 
-// Authenticate implements tsunagu.AuthService in one statement.
+// errTokenRefused is Authenticate's answer to a token it does not accept.
+var errTokenRefused = tsunagu.Errorf(tsunagu.CodeUnauthenticated, "", "Your sign-in has expired or is not valid. Please sign in again.")
+
+// Authenticate implements tsunagu.AuthService in one statement, or none when
+// s.Tokens keeps the token.
 func (s *AuthService) Authenticate(ctx context.Context, token string) (*tsunagu.User, error) {
-	var u tsunagu.User
-	err := s.db.q().GetContext(ctx, &u, `
-		SELECT `+userColumns+` FROM auth_tokens t JOIN users u ON u.id = t.user_id
+	h := sha256.Sum256([]byte(token))
+	u, expired, miss := s.Tokens.lookup(h)
+	if u != nil {
+		return u, nil
+	}
+	if expired {
+		return nil, errTokenRefused
+	}
+	var row struct {
+		tsunagu.User
+		// TTL is how long the token has left, in seconds by the database's clock.
+		TTL float64
+	}
+	err := s.db.q().GetContext(ctx, &row, `
+		SELECT `+userColumns+`, extract(epoch FROM t.expires_at - now())::float8 AS ttl
+		FROM auth_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()
-		  AND u.disabled_at IS NULL`, hashToken(token))
+		  AND u.disabled_at IS NULL`, h[:])
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, tsunagu.Errorf(tsunagu.CodeUnauthenticated, "", "Your sign-in has expired or is not valid. Please sign in again.")
+		return nil, errTokenRefused
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &u, nil
+	s.Tokens.keep(h, &row.User, time.Duration(row.TTL*float64(time.Second)), miss)
+	return &row.User, nil
 }
 
 // NewUserInput is a new account.

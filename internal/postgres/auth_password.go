@@ -49,6 +49,9 @@ func (s *AuthService) ChangePassword(ctx context.Context, in tsunagu.ChangePassw
 	if err != nil {
 		return err
 	}
+	// The other sessions end: this process forgets the user's tokens once
+	// committed (this one's included; it is verified again on its next use).
+	defer s.Tokens.forgetUser(u.ID)
 	return s.db.transact(ctx, func(tx queryer) error {
 		// The hash read above is the one replaced: a change made meanwhile by
 		// another session wins, and this one is refused as a wrong password.

@@ -66,6 +66,9 @@ func (s *AuthService) ResetPassword(ctx context.Context, in tsunagu.ResetPasswor
 	if err != nil {
 		return err
 	}
+	// The account's tokens are revoked: this process forgets them once committed.
+	var changed tsunagu.UserID
+	defer func() { s.Tokens.forgetUser(changed) }()
 	return s.db.transact(ctx, func(tx queryer) error {
 		var acct tsunagu.User
 		err := tx.GetContext(ctx, &acct, `
@@ -91,6 +94,7 @@ func (s *AuthService) ResetPassword(ctx context.Context, in tsunagu.ResetPasswor
 		if err != nil {
 			return err
 		}
+		changed = acct.ID
 		// The link reached the address, as a verification link would have.
 		return confirmAddress(ctx, tx, &acct, "resetPassword")
 	})

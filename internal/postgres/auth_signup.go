@@ -34,6 +34,10 @@ func (s *AuthService) SignUp(ctx context.Context, in tsunagu.SignUpInput) (err e
 		return err
 	}
 	locale := cmp.Or(in.Locale, tsunagu.LocaleJA)
+	// Asked again, an account's tokens are revoked: this process forgets them
+	// once committed.
+	var changed tsunagu.UserID
+	defer func() { s.Tokens.forgetUser(changed) }()
 	return s.db.transact(ctx, func(tx queryer) error {
 		var u struct {
 			tsunagu.User
@@ -61,6 +65,7 @@ func (s *AuthService) SignUp(ctx context.Context, in tsunagu.SignUpInput) (err e
 		case u.Disabled:
 			return nil
 		case u.Role == tsunagu.RoleCustomer && !u.EmailVerified:
+			changed = u.ID
 			return s.signUpAgain(ctx, tx, &u.User, strings.TrimSpace(in.Name), hash, locale)
 		}
 		_, err = tx.ExecContext(ctx, `

@@ -15,6 +15,8 @@ func (s *AuthService) DeactivateStaff(ctx context.Context, in tsunagu.Deactivate
 		return nil, err
 	}
 	var out tsunagu.User
+	// The account's tokens are revoked: this process forgets them once committed.
+	defer func() { s.Tokens.forgetUser(out.ID) }()
 	err = s.db.transact(ctx, func(tx queryer) error {
 		var target struct {
 			tsunagu.User
@@ -80,6 +82,10 @@ func (s *AuthService) UpdateStaff(ctx context.Context, in tsunagu.UpdateStaffInp
 		return nil, err
 	}
 	var out tsunagu.User
+	// A changed account's tokens are revoked: this process forgets them once
+	// committed.
+	var changed tsunagu.UserID
+	defer func() { s.Tokens.forgetUser(changed) }()
 	err = s.db.transact(ctx, func(tx queryer) error {
 		var target tsunagu.User
 		err := tx.GetContext(ctx, &target, `
@@ -105,6 +111,7 @@ func (s *AuthService) UpdateStaff(ctx context.Context, in tsunagu.UpdateStaffInp
 			out = target
 			return nil
 		}
+		changed = target.ID
 		err = tx.GetContext(ctx, &out, `
 			WITH t AS (UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
 			UPDATE users AS u SET role = $2, municipality_id = $3, shop_id = $4, facility_id = $5

@@ -81,6 +81,9 @@ func (s *AuthService) VerifyEmail(ctx context.Context, in tsunagu.VerifyEmailInp
 		return nil, err
 	}
 	var session *tsunagu.Session
+	// The address is confirmed: this process forgets the user's tokens once
+	// committed, which said it was not.
+	defer s.Tokens.forgetUser(acct.ID)
 	err = s.db.transact(ctx, func(tx queryer) error {
 		var u tsunagu.User
 		err := tx.GetContext(ctx, &u, `
