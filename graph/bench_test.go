@@ -63,7 +63,15 @@ func (a *api) post(as string, body []byte) *httptest.ResponseRecorder {
 // handler, the token's statement included, in process (no network): the API's own
 // share of issue 16's POS case.
 func BenchmarkCreateSaleAPI(b *testing.B) {
+	b.Run("tokens=db", func(b *testing.B) { benchmarkCreateSaleAPI(b, false) })
+	b.Run("tokens=cached", func(b *testing.B) { benchmarkCreateSaleAPI(b, true) })
+}
+
+func benchmarkCreateSaleAPI(b *testing.B, cacheTokens bool) {
 	a := newAPI(b)
+	if cacheTokens {
+		a.cacheTokens(b)
+	}
 	s := a.session()
 	var lines []map[string]any
 	var total int64

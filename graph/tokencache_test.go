@@ -15,6 +15,17 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
+// cacheTokens gives a's accounts a token cache fed by a listener of its own, as
+// cmd/tsunagu runs them (TSUNAGU_TOKEN_CACHE on).
+func (a *api) cacheTokens(t testing.TB) *postgres.TokenCache {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	c := postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
+	must(t, postgres.Listen(ctx, a.url, nil, c))
+	a.auth.Tokens = c
+	return c
+}
+
 // Two API processes (two handlers, each with its token cache and its listener)
 // authenticate a token kept in memory without a statement, and both refuse it, or
 // see its user's change, once the change's notification has arrived. A third,
