@@ -39,17 +39,19 @@ func (p *primer) product(sel ast.SelectionSet, objs []*tsunagu.Product) {
 // selection: the references product's visitor would otherwise load in a statement
 // each (the facility, the municipality, of the product or the facility, and the
 // stock at the first location asked for), and the texts in every locale only when
-// translations are asked for. putProductRefs then fills the loaders with them, and
-// priming finds them loaded.
+// translations are asked for, and only a brief listing's columns when nothing
+// else of a product is (Brief). putProductRefs then fills the loaders with them,
+// and priming finds them loaded.
 func productsWith(ctx context.Context) tsunagu.ProductsWith {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
 		return tsunagu.ProductsWith{AllLocales: true}
 	}
 	p := &primer{oc: graphql.GetOperationContext(ctx)}
-	var w tsunagu.ProductsWith
+	w := tsunagu.ProductsWith{Brief: true}
 	for _, f := range p.fields(p.at(fc.Field.Selections, fc.Field.Definition.Type.Name(), pageNode...), "Product") {
 		switch f.Name {
+		case "id", "name", "description", "price", "taxClass", "taxRate", "allergens", "__typename":
 		case "facility":
 			w.Facilities = true
 			for _, ff := range p.fields(f.Selections, "Facility") {
@@ -65,6 +67,8 @@ func productsWith(ctx context.Context) tsunagu.ProductsWith {
 			}
 		case "translations":
 			w.AllLocales = true
+		default:
+			w.Brief = false
 		}
 	}
 	return w

@@ -42,50 +42,53 @@ func TestProductPageJoinedAsLoaders(t *testing.T) {
 			Description: "A description."})
 	})
 
-	const fields = `id name description status price
-		facility { id name kind corporation registrationNumber imageUrls contact { person phone } story
+	const refs = `facility { id name kind corporation registrationNumber imageUrls contact { person phone } story
 			municipality { id code name } }
 		municipality { id code name nameEn isHome }
 		stock(locationId: $loc) { onHand reserved available incoming reorderPoint belowReorderPoint updatedAt }
 		other: stock(locationId: $other) { onHand incoming }`
-	page := `query($loc: ID!, $other: ID!, $locale: Locale) { products(first: 100, locale: $locale) {
-		edges { node { ` + fields + ` } } } }`
 	plans := map[string]int{}
-	for _, as := range roles {
-		for i, l := range locations {
-			for _, locale := range []tsunagu.Locale{tsunagu.LocaleJA, tsunagu.LocaleEN} {
-				vars := map[string]any{"loc": a.id(gid.KindLocation, int64(l.ID)),
-					"other": a.id(gid.KindLocation, int64(locations[(i+1)%len(locations)].ID)), "locale": locale}
-				var got struct {
-					Products struct {
-						Edges []struct{ Node json.RawMessage }
+	// Every field, and a brief listing's (tsunagu.ProductsWith.Brief).
+	for _, fields := range []string{`id name nameReading description status price category code allergens imageUrls
+		createdAt updatedAt ` + refs, `id name description price taxRate taxClass allergens ` + refs} {
+		page := `query($loc: ID!, $other: ID!, $locale: Locale) { products(first: 100, locale: $locale) {
+		edges { node { ` + fields + ` } } } }`
+		for _, as := range roles {
+			for i, l := range locations {
+				for _, locale := range []tsunagu.Locale{tsunagu.LocaleJA, tsunagu.LocaleEN} {
+					vars := map[string]any{"loc": a.id(gid.KindLocation, int64(l.ID)),
+						"other": a.id(gid.KindLocation, int64(locations[(i+1)%len(locations)].ID)), "locale": locale}
+					var got struct {
+						Products struct {
+							Edges []struct{ Node json.RawMessage }
+						}
 					}
-				}
-				a.ok(as, page, vars, &got)
-				if len(got.Products.Edges) == 0 {
-					t.Fatalf("%q sees no products", as)
-				}
-				// The same products through the loaders, by ID.
-				var q strings.Builder
-				q.WriteString(`query($loc: ID!, $other: ID!, $locale: Locale) {`)
-				for j, e := range got.Products.Edges {
-					var n struct{ ID string }
-					must(t, json.Unmarshal(e.Node, &n))
-					fmt.Fprintf(&q, " p%d: product(id: %q, locale: $locale) { %s }", j, n.ID, fields)
-				}
-				q.WriteString(" }")
-				var byID map[string]json.RawMessage
-				a.ok(as, q.String(), vars, &byID)
-				for j, e := range got.Products.Edges {
-					var joined, loaded map[string]any
-					must(t, json.Unmarshal(e.Node, &joined))
-					must(t, json.Unmarshal(byID[fmt.Sprintf("p%d", j)], &loaded))
-					if d := cmp.Diff(loaded, joined); d != "" {
-						t.Errorf("%q at %s in %s: the page's product differs from product(id:) (-loaders +page):\n%s",
-							as, l.Name, locale, d)
+					a.ok(as, page, vars, &got)
+					if len(got.Products.Edges) == 0 {
+						t.Fatalf("%q sees no products", as)
 					}
-					if s, _ := joined["stock"].(map[string]any); s != nil && s["incoming"] != nil {
-						plans[as]++
+					// The same products through the loaders, by ID.
+					var q strings.Builder
+					q.WriteString(`query($loc: ID!, $other: ID!, $locale: Locale) {`)
+					for j, e := range got.Products.Edges {
+						var n struct{ ID string }
+						must(t, json.Unmarshal(e.Node, &n))
+						fmt.Fprintf(&q, " p%d: product(id: %q, locale: $locale) { %s }", j, n.ID, fields)
+					}
+					q.WriteString(" }")
+					var byID map[string]json.RawMessage
+					a.ok(as, q.String(), vars, &byID)
+					for j, e := range got.Products.Edges {
+						var joined, loaded map[string]any
+						must(t, json.Unmarshal(e.Node, &joined))
+						must(t, json.Unmarshal(byID[fmt.Sprintf("p%d", j)], &loaded))
+						if d := cmp.Diff(loaded, joined); d != "" {
+							t.Errorf("%q at %s in %s: the page's product differs from product(id:) (-loaders +page):\n%s",
+								as, l.Name, locale, d)
+						}
+						if s, _ := joined["stock"].(map[string]any); s != nil && s["incoming"] != nil {
+							plans[as]++
+						}
 					}
 				}
 			}
@@ -94,5 +97,47 @@ func TestProductPageJoinedAsLoaders(t *testing.T) {
 	// The comparison covers plans both shown and hidden.
 	if plans["manager"] == 0 || plans["facility"] == 0 || plans[""] != 0 || plans["otherFacility"] != 0 {
 		t.Errorf("pages with plans shown, by role: %v", plans)
+	}
+}
+
+// A brief listing (tsunagu.ProductsWith.Brief) reads each order's key: its pages
+// and cursors are those of a page that reads every column, in every order.
+func TestProductPageBriefCursors(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	for i := range 7 {
+		a.product(a.homeFac, fmt.Sprintf("品%d", (i*5)%7), tsunagu.StatusActive, func(in *tsunagu.CreateProductInput) {
+			in.Price = int64(100 + (i*3)%7)
+		})
+	}
+	for _, order := range []string{"ID", "NAME", "PRICE_ASC", "PRICE_DESC", "NEWEST"} {
+		var pages [2][]string
+		for k, fields := range []string{"id name", "id name status createdAt"} {
+			after := any(nil)
+			for {
+				var out struct {
+					Products struct {
+						Edges    []struct{ Cursor string }
+						PageInfo struct {
+							HasNextPage bool
+							EndCursor   string
+						}
+					}
+				}
+				a.ok("", `query($after: String, $order: ProductOrder) { products(first: 3, after: $after, orderBy: $order) {
+					edges { cursor node { `+fields+` } } pageInfo { hasNextPage endCursor } } }`,
+					map[string]any{"after": after, "order": order}, &out)
+				for _, e := range out.Products.Edges {
+					pages[k] = append(pages[k], e.Cursor)
+				}
+				if !out.Products.PageInfo.HasNextPage {
+					break
+				}
+				after = out.Products.PageInfo.EndCursor
+			}
+		}
+		if d := cmp.Diff(pages[1], pages[0]); d != "" || len(pages[0]) < 7 {
+			t.Errorf("%s: the brief listing's cursors differ (-every column +brief):\n%s", order, d)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -22,7 +23,7 @@ import (
 // Why: a catalog page used to be four statements (the page, then facilities,
 // municipalities and stock primed by the API), scanned by sqlx's reflection; the
 // priming's three were 28 % of a page's CPU and scanAll 40 % (README, Benchmark,
-// issue 16). Rows are scanned by hand here (scanProductPage).
+// issue 16). Rows are scanned by hand here (pageScan).
 func (s *CatalogService) ProductPage(ctx context.Context, f tsunagu.ProductFilter, page tsunagu.PageArgs, with tsunagu.ProductsWith) (*tsunagu.ProductPage, error) {
 	text, err := productSearchText(f, &page)
 	if err != nil {
@@ -37,7 +38,9 @@ func (s *CatalogService) ProductPage(ctx context.Context, f tsunagu.ProductFilte
 	if locale == "" {
 		locale = tsunagu.LocaleJA
 	}
-	q := `SELECT ` + productPageColumns(with, locale, &a) + ` FROM products p WHERE ` + after + ` AND ` + productCond(ctx, f, text, &a)
+	var r pageScan
+	cols, dests := r.productColumns(with, locale, f.Order, &a)
+	q := `SELECT ` + cols + ` FROM products p WHERE ` + after + ` AND ` + productCond(ctx, f, text, &a)
 	if f.FacilityID != nil {
 		q += ` AND p.facility_id = ` + a.add(*f.FacilityID)
 	}
@@ -75,27 +78,56 @@ func (s *CatalogService) ProductPage(ctx context.Context, f tsunagu.ProductFilte
 		return nil, err
 	}
 	defer rows.Close()
-	out, err := scanProductPage(rows, with, locale, page.First)
+	out, err := r.scan(rows, r.dests(dests, with), with, locale, page.First)
 	if err != nil {
 		return nil, mapDBError(dbError(err))
 	}
 	return out, nil
 }
 
-// productPageColumns are productColumns, with the texts in every locale
-// (with.AllLocales) or as the name and description in Japanese and in locale.
-func productPageColumns(with tsunagu.ProductsWith, locale tsunagu.Locale, a *args) string {
-	texts := `p.translations`
-	if !with.AllLocales {
-		texts = `p.translations->'JA'->>'name' AS ja_name, p.translations->'JA'->>'description' AS ja_description`
+// productColumns are the columns of the page's products (productColumns, or only
+// some with with.Brief), with the texts in every locale (with.AllLocales) or as
+// the name and description in Japanese and in locale, and the destinations of
+// their values in r, in the same order.
+func (r *pageScan) productColumns(with tsunagu.ProductsWith, locale tsunagu.Locale, order tsunagu.ProductOrder, a *args) (string, []any) {
+	var cols []string
+	var dests []any
+	add := func(col string, dest any) { cols, dests = append(cols, col), append(dests, dest) }
+	add(`p.id`, &r.id)
+	add(`p.facility_id`, &r.facilityID)
+	add(`p.municipality_id`, &r.municipalityID)
+	add(`p.price`, &r.price)
+	add(`p.tax_class`, &r.taxClass)
+	add(`p.allergens`, &r.allergens)
+	if with.AllLocales {
+		add(`p.translations`, &r.translations)
+	} else {
+		add(`p.translations->'JA'->>'name' AS ja_name`, &r.jaName)
+		add(`p.translations->'JA'->>'description' AS ja_description`, &r.jaDesc)
 		if locale != tsunagu.LocaleJA {
 			l := a.add(string(locale))
-			texts += `, p.translations->` + l + `::text->>'name' AS l_name, p.translations->` + l + `::text->>'description' AS l_description`
+			add(`p.translations->`+l+`::text->>'name' AS l_name`, &r.lName)
+			add(`p.translations->`+l+`::text->>'description' AS l_description`, &r.lDesc)
 		}
 	}
-	return `p.id, p.facility_id, p.municipality_id, ` + texts + `, p.name_reading, p.category,
-	p.code, p.code_kind, p.price, p.tax_class, p.allergens, p.status, p.image_urls,
-	p.image_alts, p.created_at, p.updated_at, p.sort_name`
+	// The order's key, for the cursors and the ORDER BY around the page.
+	if !with.Brief || order == tsunagu.ProductOrderName {
+		add(`p.sort_name`, &r.sortName)
+	}
+	if !with.Brief || order == tsunagu.ProductOrderNewest {
+		add(`p.created_at`, &r.created)
+	}
+	if !with.Brief {
+		add(`p.name_reading`, &r.nameReading)
+		add(`p.category`, &r.category)
+		add(`p.code`, &r.code)
+		add(`p.code_kind`, &r.codeKind)
+		add(`p.status`, &r.status)
+		add(`p.image_urls`, &r.imageURLs)
+		add(`p.image_alts`, &r.imageAlts)
+		add(`p.updated_at`, &r.updated)
+	}
+	return strings.Join(cols, ", "), dests
 }
 
 // pageScan is one row of ProductPage's statement, scanned into fields without
@@ -131,19 +163,10 @@ type pageScan struct {
 	sUpdated                                sql.NullTime
 }
 
-// dests are the row's destinations in the statement's column order.
-func (r *pageScan) dests(with tsunagu.ProductsWith, locale tsunagu.Locale) []any {
-	d := []any{&r.id, &r.facilityID, &r.municipalityID}
-	switch {
-	case with.AllLocales:
-		d = append(d, &r.translations)
-	case locale == tsunagu.LocaleJA:
-		d = append(d, &r.jaName, &r.jaDesc)
-	default:
-		d = append(d, &r.jaName, &r.jaDesc, &r.lName, &r.lDesc)
-	}
-	d = append(d, &r.nameReading, &r.category, &r.code, &r.codeKind, &r.price, &r.taxClass, &r.allergens,
-		&r.status, &r.imageURLs, &r.imageAlts, &r.created, &r.updated, &r.sortName)
+// dests are the row's destinations in the statement's column order: the
+// products' (productColumns), then those of what with joins.
+func (r *pageScan) dests(products []any, with tsunagu.ProductsWith) []any {
+	d := products
 	if with.Facilities || with.Municipalities || with.StockAt != nil {
 		d = append(d, &r.firstOfF, &r.firstOfM)
 	}
@@ -161,10 +184,10 @@ func (r *pageScan) dests(with tsunagu.ProductsWith, locale tsunagu.Locale) []any
 	return d
 }
 
-// scanProductPage reads ProductPage's rows: at most first products (one more row
+// scan reads ProductPage's rows: at most first products (one more row
 // says there is a next page) and their references, each facility and municipality
 // built once.
-func scanProductPage(rows *sql.Rows, with tsunagu.ProductsWith, locale tsunagu.Locale, first int) (*tsunagu.ProductPage, error) {
+func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, locale tsunagu.Locale, first int) (*tsunagu.ProductPage, error) {
 	out := &tsunagu.ProductPage{Page: &tsunagu.Page[*tsunagu.Product]{Items: make([]*tsunagu.Product, 0, first)}}
 	if with.Facilities {
 		out.Facilities = map[tsunagu.FacilityID]*tsunagu.Facility{}
@@ -175,8 +198,6 @@ func scanProductPage(rows *sql.Rows, with tsunagu.ProductsWith, locale tsunagu.L
 	if with.StockAt != nil {
 		out.Stock = make(map[tsunagu.StockKey]*tsunagu.StockLevel, first)
 	}
-	var r pageScan
-	dests := r.dests(with, locale)
 	for rows.Next() {
 		if err := rows.Scan(dests...); err != nil {
 			return nil, err

@@ -135,6 +135,10 @@ type ProductsWith struct {
 	// filter's locale's and Japanese are read (Name and Description in that locale
 	// are the same, Translations holds only those two).
 	AllLocales bool
+	// Brief reads of each product only what a brief listing shows: its ID,
+	// references, texts, price, tax class, allergens and the page order's key; the
+	// rest of each Product is left zero.
+	Brief bool
 }
 
 // ProductPage is a page of products and what ProductsWith asked to read with it.
