@@ -102,7 +102,7 @@ func (s *AuditService) AuditLog(ctx context.Context, f tsunagu.AuditFilter, page
 	if f.Until != nil {
 		q += ` AND at < ` + a.add(*f.Until)
 	}
-	q += ` ORDER BY id DESC LIMIT ` + a.add(page.First+1)
+	q += ` ORDER BY id DESC LIMIT ` + pageLimit(page.First, &a)
 	var rows []auditRow
 	if err := s.db.q().SelectContext(ctx, &rows, q, a...); err != nil {
 		return nil, err

@@ -107,7 +107,7 @@ func (s *OrderService) Orders(ctx context.Context, f tsunagu.OrderFilter, page t
 	if f.Until != nil {
 		q += ` AND o.created_at < ` + a.add(*f.Until)
 	}
-	q += ` ORDER BY o.id DESC LIMIT ` + a.add(page.First+1)
+	q += ` ORDER BY o.id DESC LIMIT ` + pageLimit(page.First, &a)
 	var orders []*tsunagu.Order
 	if err := s.db.q().SelectContext(ctx, &orders, q, a...); err != nil {
 		return nil, err

@@ -1,6 +1,10 @@
 package postgres
 
-import "tsunagu/internal/tsunagu"
+import (
+	"strconv"
+
+	"tsunagu/internal/tsunagu"
+)
 
 // Nested lists (a municipality's facilities, a facility's products) are read for
 // every parent of a page at once, so that a page costs one statement per nested
@@ -34,4 +38,19 @@ func groupPages[P comparable, T any](parents []P, items []T, parentOf func(T) P,
 		out[p] = pageOf(by[p], first)
 	}
 	return out
+}
+
+// pageLimit is the LIMIT of a page of first items, one more than first (the extra
+// row tells whether there is a next page), as SQL text. A page size that
+// PageArgs.Validate accepts (1 to MaxPageSize) is written as the number. As a
+// parameter, the generic plan of the prepared statement (stmtCache) is costed for
+// a tenth of the table's rows rather than a page, so on a large table PostgreSQL
+// rejects it and plans the statement afresh on every call (EXPLAIN in README,
+// Benchmark). A number it has not validated goes as a parameter of a, as before:
+// first is an int, never text, and only a checked one is written into the SQL.
+func pageLimit(first int, a *args) string {
+	if first < 1 || first > tsunagu.MaxPageSize {
+		return a.add(first + 1)
+	}
+	return strconv.Itoa(first + 1)
 }

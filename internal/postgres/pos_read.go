@@ -39,7 +39,7 @@ func (s *POSService) Sales(ctx context.Context, f tsunagu.SaleFilter, page tsuna
 	if f.PaymentMethod != nil {
 		q += ` AND EXISTS (SELECT FROM sale_payments sp WHERE sp.sale_id = s.id AND sp.method = ` + a.add(*f.PaymentMethod) + `)`
 	}
-	q += ` ORDER BY s.id DESC LIMIT ` + a.add(page.First+1)
+	q += ` ORDER BY s.id DESC LIMIT ` + pageLimit(page.First, &a)
 	var sales []*tsunagu.Sale
 	if err := s.db.q().SelectContext(ctx, &sales, q, a...); err != nil {
 		return nil, err
@@ -78,7 +78,7 @@ func (s *POSService) SoldLines(ctx context.Context, f tsunagu.SoldLineFilter, pa
 	if f.Until != nil {
 		q += ` AND s.created_at < ` + a.add(*f.Until)
 	}
-	q += ` ORDER BY sl.sale_id DESC, sl.line_number DESC LIMIT ` + a.add(page.First+1)
+	q += ` ORDER BY sl.sale_id DESC, sl.line_number DESC LIMIT ` + pageLimit(page.First, &a)
 	var rows []struct {
 		tsunagu.SaleLine
 		ShopID tsunagu.LocationID

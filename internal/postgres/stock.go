@@ -134,7 +134,7 @@ func (s *StockService) StockMovements(ctx context.Context, f tsunagu.StockMoveme
 	if f.Until != nil {
 		q += ` AND m.created_at < ` + a.add(*f.Until)
 	}
-	q += ` ORDER BY m.id DESC LIMIT ` + a.add(page.First+1)
+	q += ` ORDER BY m.id DESC LIMIT ` + pageLimit(page.First, &a)
 	var ms []*tsunagu.StockMovement
 	if err := s.db.q().SelectContext(ctx, &ms, q, a...); err != nil {
 		return nil, err

@@ -87,7 +87,7 @@ func (s *TransferService) Transfers(ctx context.Context, f tsunagu.TransferFilte
 	if f.ToLocationID != nil {
 		q += ` AND t.to_location_id = ` + a.add(*f.ToLocationID)
 	}
-	q += ` ORDER BY t.id DESC LIMIT ` + a.add(page.First+1)
+	q += ` ORDER BY t.id DESC LIMIT ` + pageLimit(page.First, &a)
 	var ts []*tsunagu.Transfer
 	if err := s.db.q().SelectContext(ctx, &ts, q, a...); err != nil {
 		return nil, err
