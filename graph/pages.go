@@ -13,7 +13,11 @@ import (
 // A cursor is the base64url of "k:<key>", the keyset position after an item.
 
 func encodeCursor(key int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("k:" + strconv.FormatInt(key, 10)))
+	// Made on the stack, one allocation for the string instead of three (a page
+	// has a cursor per item; issue 16).
+	var src [24]byte
+	var out [32]byte
+	return string(base64.RawURLEncoding.AppendEncode(out[:0], strconv.AppendInt(append(src[:0], "k:"...), key, 10)))
 }
 
 // pageArgs converts the connection arguments. A cursor that is not ours gives
@@ -67,20 +71,27 @@ func productPageArgs(first *int, after *string, o tsunagu.ProductOrder) (tsunagu
 }
 
 // orderedProductConnection is the connection of a page of products in order o,
-// presented with the references of the request of ctx.
+// presented with the references of the request of ctx. Its edges and nodes are
+// made in one allocation each, where connectionBy makes two per product (a
+// hundred on a catalog page of 50; issue 16).
 func orderedProductConnection(ctx context.Context, p *tsunagu.Page[*tsunagu.Product], o tsunagu.ProductOrder) *model.ProductConnection {
 	cursor := func(p *tsunagu.Product) string { return encodeCursor(int64(p.ID)) }
 	if o != "" && o != tsunagu.ProductOrderID {
 		cursor = func(p *tsunagu.Product) string { return encodeProductCursor(o, p) }
 	}
-	refs := refsOf(ctx)
-	return connectionBy(p, cursor,
-		func(c string, n *tsunagu.Product) *model.ProductEdge {
-			return &model.ProductEdge{Cursor: c, Node: model.NewProduct(n, refs)}
-		},
-		func(e []*model.ProductEdge, i *model.PageInfo) *model.ProductConnection {
-			return &model.ProductConnection{Edges: e, PageInfo: i}
-		})
+	nodes := model.NewProducts(p.Items, refsOf(ctx))
+	edges := make([]model.ProductEdge, len(p.Items))
+	conn := &model.ProductConnection{Edges: make([]*model.ProductEdge, len(p.Items)),
+		PageInfo: &model.PageInfo{HasNextPage: p.HasNextPage}}
+	for i, it := range p.Items {
+		edges[i].Cursor = cursor(it)
+		if it != nil {
+			edges[i].Node = &nodes[i]
+		}
+		conn.Edges[i] = &edges[i]
+		conn.PageInfo.EndCursor = &edges[i].Cursor
+	}
+	return conn
 }
 
 // connection builds a Relay connection of a page, with one edge per item.

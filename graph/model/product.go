@@ -34,6 +34,18 @@ func NewProduct(p *tsunagu.Product, refs ProductRefs) *Product {
 	return &Product{Product: p, refs: refs}
 }
 
+// NewProducts presents ps as NewProduct does each, in one allocation for all; a
+// nil product's element is left zero.
+func NewProducts(ps []*tsunagu.Product, refs ProductRefs) []Product {
+	out := make([]Product, len(ps))
+	for i, p := range ps {
+		if p != nil {
+			out[i] = Product{Product: p, refs: refs}
+		}
+	}
+	return out
+}
+
 // Facility is the facility that makes the product.
 func (p *Product) Facility() (*tsunagu.Facility, error) { return p.refs.Facility(p.FacilityID) }
 

@@ -308,11 +308,15 @@ func (r *pageScan) level() *tsunagu.StockLevel {
 	return l
 }
 
+// optString is s's string, or nil for NULL. It copies the string out before taking
+// its address: &s.String moved s to the heap on every call, NULL or not, two
+// allocations per product of a brief listing, which reads neither column (issue 16).
 func optString(s sql.NullString) *string {
 	if !s.Valid {
 		return nil
 	}
-	return &s.String
+	v := s.String
+	return &v
 }
 
 // stringArray parses a text[] column's bytes; nil for NULL and for an empty
