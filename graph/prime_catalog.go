@@ -40,7 +40,8 @@ func (p *primer) product(sel ast.SelectionSet, objs []*tsunagu.Product) {
 // each (the facility, the municipality, of the product or the facility, and the
 // stock at the first location asked for), and the texts in every locale only when
 // translations are asked for, and only a brief listing's columns when nothing
-// else of a product is (Brief). putProductRefs then fills the loaders with them,
+// else of a product is (Brief), without the descriptions unless one is asked for
+// (NoDescriptions). putProductRefs then fills the loaders with them,
 // and priming finds them loaded.
 func productsWith(ctx context.Context) tsunagu.ProductsWith {
 	fc := graphql.GetFieldContext(ctx)
@@ -48,10 +49,12 @@ func productsWith(ctx context.Context) tsunagu.ProductsWith {
 		return tsunagu.ProductsWith{AllLocales: true}
 	}
 	p := &primer{oc: graphql.GetOperationContext(ctx)}
-	w := tsunagu.ProductsWith{Brief: true}
+	w := tsunagu.ProductsWith{Brief: true, NoDescriptions: true}
 	for _, f := range p.fields(p.at(fc.Field.Selections, fc.Field.Definition.Type.Name(), pageNode...), "Product") {
 		switch f.Name {
-		case "id", "name", "description", "price", "taxClass", "taxRate", "allergens", "__typename":
+		case "description":
+			w.NoDescriptions = false
+		case "id", "name", "price", "taxClass", "taxRate", "allergens", "__typename":
 		case "facility":
 			w.Facilities = true
 			for _, ff := range p.fields(f.Selections, "Facility") {

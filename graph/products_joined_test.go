@@ -48,9 +48,11 @@ func TestProductPageJoinedAsLoaders(t *testing.T) {
 		stock(locationId: $loc) { onHand reserved available incoming reorderPoint belowReorderPoint updatedAt }
 		other: stock(locationId: $other) { onHand incoming }`
 	plans := map[string]int{}
-	// Every field, and a brief listing's (tsunagu.ProductsWith.Brief).
+	// Every field, a brief listing's (tsunagu.ProductsWith.Brief), and one without
+	// descriptions (NoDescriptions).
 	for _, fields := range []string{`id name nameReading description status price category code allergens imageUrls
-		createdAt updatedAt ` + refs, `id name description price taxRate taxClass allergens ` + refs} {
+		createdAt updatedAt ` + refs, `id name description price taxRate taxClass allergens ` + refs,
+		`id name price taxRate ` + refs} {
 		page := `query($loc: ID!, $other: ID!, $locale: Locale) { products(first: 100, locale: $locale) {
 		edges { node { ` + fields + ` } } } }`
 		for _, as := range roles {

@@ -110,11 +110,15 @@ func (r *pageScan) productColumns(with tsunagu.ProductsWith, locale tsunagu.Loca
 		add(`p.translations`, &r.translations)
 	} else {
 		add(`p.translations->'JA'->>'name' AS ja_name`, &r.jaName)
-		add(`p.translations->'JA'->>'description' AS ja_description`, &r.jaDesc)
+		if !with.NoDescriptions {
+			add(`p.translations->'JA'->>'description' AS ja_description`, &r.jaDesc)
+		}
 		if locale != tsunagu.LocaleJA {
 			l := a.add(string(locale))
 			add(`p.translations->`+l+`::text->>'name' AS l_name`, &r.lName)
-			add(`p.translations->`+l+`::text->>'description' AS l_description`, &r.lDesc)
+			if !with.NoDescriptions {
+				add(`p.translations->`+l+`::text->>'description' AS l_description`, &r.lDesc)
+			}
 		}
 	}
 	// The order's key, for the cursors and the ORDER BY around the page.

@@ -139,6 +139,11 @@ type ProductsWith struct {
 	// references, texts, price, tax class, allergens and the page order's key; the
 	// rest of each Product is left zero.
 	Brief bool
+	// NoDescriptions leaves the descriptions out (empty) where only the names of
+	// Japanese and the page's locale are read (without AllLocales): for a selection
+	// that asks for no description, which lib/pq would otherwise decode into a string
+	// per product.
+	NoDescriptions bool
 }
 
 // ProductPage is a page of products and what ProductsWith asked to read with it.
