@@ -127,11 +127,17 @@ func (b *bench) settlementClose(ctx context.Context) (string, error) {
 			}
 			r.sql = append(r.sql, time.Since(t0))
 			var res struct {
-				CloseSettlementMonth struct{ Settlements []struct{ ID string } }
+				CloseSettlementMonth struct {
+					Settlements []struct{ ID string }
+					UserErrors  []userError
+				}
 			}
 			t0 = time.Now()
 			err := b.gql(ctx, admin, closeMutation, map[string]any{"in": map[string]any{"month": m.String(),
 				"shopId": gid.Encode(gid.KindLocation, shop)}}, &res)
+			if err == nil {
+				err = userErrors("closeSettlementMonth", res.CloseSettlementMonth.UserErrors)
+			}
 			if err != nil {
 				return "", fmt.Errorf("close of %s at shop %d: %w", m, shop, err)
 			}
