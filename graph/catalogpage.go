@@ -57,23 +57,29 @@ func (c catalogPage) InterceptRootField(ctx context.Context, next graphql.RootRe
 		if b == nil {
 			return graphql.Null
 		}
-		return rawJSON(b)
+		return &writtenJSON{b}
 	}
 	return next(ctx)
 }
 
-// rawJSON is a field's value already written.
-type rawJSON []byte
+// writtenJSON is a field's value already written, in a buffer of answerBuffers,
+// which goes back to the pool once gqlgen has copied the bytes into its answer.
+type writtenJSON struct{ b *[]byte }
 
-func (b rawJSON) MarshalGQL(w io.Writer) { w.Write(b) }
+func (j *writtenJSON) MarshalGQL(w io.Writer) {
+	w.Write(*j.b)
+	putBuffer(j.b)
+	j.b = nil // gqlgen marshals a field once; the bytes are no longer this field's
+}
 
-// page resolves and writes the products field; false leaves it to gqlgen. When the
-// resolver fails, page reports the error as gqlgen's ResolveField does (on the
-// field's path and position, through the error presenter) and returns nil, true:
+// page resolves and writes the products field into a buffer of answerBuffers; false
+// leaves it to gqlgen. When the resolver fails, page reports the error as gqlgen's
+// ResolveField does (on the field's path and position, through the error
+// presenter) and returns nil, true:
 // the field is null, and the operation's data with it (the field is non-null).
 // Left to gqlgen, the resolver and its statements would run again only to fail
 // again (a statement timeout twice as long).
-func (c catalogPage) page(ctx context.Context, field graphql.CollectedField) (b []byte, ok bool) {
+func (c catalogPage) page(ctx context.Context, field graphql.CollectedField) (b *[]byte, ok bool) {
 	defer func() {
 		if recover() != nil { // gqlgen, running it again, reports the panic as it does
 			b, ok = nil, false
@@ -101,9 +107,15 @@ func (c catalogPage) page(ctx context.Context, field graphql.CollectedField) (b 
 	if conn == nil {
 		return nil, false
 	}
-	w := pageWriter{ctx: ctx, r: c.r, b: make([]byte, 0, 512+len(conn.Edges)*384)}
+	buf := getBuffer()
+	w := pageWriter{ctx: ctx, r: c.r, b: (*buf)[:0]}
 	w.connection(plan, conn)
-	return w.b, w.ok()
+	*buf = w.b
+	if !w.ok() {
+		putBuffer(buf)
+		return nil, false
+	}
+	return buf, true
 }
 
 // productsArgs parses Query.products' arguments as gqlgen's generated parser does

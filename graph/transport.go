@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -101,23 +102,36 @@ func (graphqlPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	b, err := encodeResponse(responses(ctx))
+	resp := responses(ctx)
+	buf := getBuffer()
+	b, err := encodeResponse((*buf)[:0], resp)
 	if err != nil {
 		panic(err) // as gqlgen's transports: a response that cannot be encoded is a bug
 	}
+	if resp != nil {
+		// Written whole in one Write, and with its length: net/http sends a
+		// catalog page in two write(2)s instead of three chunked (the closing
+		// chunk is the third), and write(2) was 17 % of the server's CPU in
+		// make bench's catalog cases. Not for "null" (the request's time ran
+		// out), which deadlineWriter replaces with a longer answer.
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	}
 	w.Write(b)
+	*buf = b
+	putBuffer(buf)
 }
 
-// encodeResponse is json.Marshal(r), but for r.Data, which gqlgen wrote compact and
-// valid: json.Marshal runs a json.RawMessage through its scanner byte by byte to
-// compact it, and copies it twice; here it is only HTML-escaped as json.Marshal
-// escapes it, so the bytes are the same. That scan was 3 % of an uncached catalog
-// page's CPU and 15 kB of its allocations (issue 16).
-func encodeResponse(r *graphql.Response) ([]byte, error) {
+// encodeResponse appends json.Marshal(r) to dst, but for r.Data, which gqlgen wrote
+// compact and valid: json.Marshal runs a json.RawMessage through its scanner byte by
+// byte to compact it, and copies it twice; here it is only HTML-escaped as
+// json.Marshal escapes it, so the bytes are the same. That scan was 3 % of an
+// uncached catalog page's CPU and 15 kB of its allocations (issue 16).
+func encodeResponse(dst []byte, r *graphql.Response) ([]byte, error) {
 	if r == nil { // no response: the request's time ran out
-		return []byte("null"), nil
+		return append(dst, "null"...), nil
 	}
-	var b bytes.Buffer
+	start := len(dst)
+	b := bytes.NewBuffer(dst)
 	b.Grow(len(r.Data) + len(r.Data)/16 + 64)
 	b.WriteByte('{')
 	// The fields in the order, and with the omitempty, of graphql.Response's tags.
@@ -136,12 +150,12 @@ func encodeResponse(r *graphql.Response) ([]byte, error) {
 		if !f.ok {
 			continue
 		}
-		if b.Len() > 1 {
+		if b.Len() > start+1 {
 			b.WriteByte(',')
 		}
 		b.WriteString(`"` + f.name + `":`)
 		if f.name == "data" && r.Data != nil {
-			json.HTMLEscape(&b, r.Data)
+			json.HTMLEscape(b, r.Data)
 			continue
 		}
 		j, err := json.Marshal(f.v)

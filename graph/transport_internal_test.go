@@ -28,11 +28,11 @@ func TestEncodeResponseIsJSONMarshal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := encodeResponse(r)
+		got, err := encodeResponse([]byte("before"), r)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if string(got) != string(want) {
+		if string(got) != "before"+string(want) {
 			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
 		}
 	}
