@@ -125,8 +125,15 @@ func TestMetricsAndRequestLog(t *testing.T) {
 	want := map[string]float64{}
 	var statements float64
 	for _, r := range requests {
-		if r["request_id"] == "" || r["duration"] == "" || r["role"] == "" || r["statements"] == "" {
-			t.Errorf("log line without its fields: %v", r)
+		for _, k := range []string{"time", "level", "msg", "request_id", "operation", "operation_name", "role", "result",
+			"status", "duration", "statements"} {
+			if _, ok := r[k]; !ok || (r[k] == "" && k != "operation_name") {
+				t.Errorf("log line without its %s: %v", k, r)
+			}
+		}
+		if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(r["request_id"]) || r["level"] != "INFO" ||
+			!regexp.MustCompile(`^[1-5][0-9][0-9]$`).MatchString(r["status"]) {
+			t.Errorf("log line with a bad request_id, level or status: %v", r)
 		}
 		want[`tsunagu_graphql_requests_total{operation="`+r["operation"]+`",result="`+r["result"]+`"}`]++
 		n, _ := strconv.Atoi(r["statements"])
