@@ -70,9 +70,12 @@ func (s *CatalogService) ProductPage(ctx context.Context, f tsunagu.ProductFilte
 				WHERE id = p.municipality_id AND p.first_of_municipality OFFSET 0) m ON true`
 		}
 		if with.StockAt != nil {
-			cols += `, s.*`
-			joins += ` LEFT JOIN LATERAL (SELECT ` + levelColumns + ` FROM stock_levels
-				WHERE stock_levels.product_id = p.id AND stock_levels.location_id = ` + a.add(*with.StockAt) + `) s ON true`
+			// levelColumns, with the location joined once for the page, not in the
+			// LATERAL, where it was looked up again for every row.
+			cols += `, s.*, loc.municipality_id, loc.facility_id`
+			joins += ` LEFT JOIN LATERAL (SELECT ` + levelOwn + ` FROM stock_levels
+				WHERE stock_levels.product_id = p.id AND stock_levels.location_id = ` + a.add(*with.StockAt) + `) s ON true
+				LEFT JOIN locations loc ON loc.id = s.location_id`
 		}
 		q = `SELECT ` + cols + ` FROM (SELECT p.*,
 				row_number() OVER (PARTITION BY p.facility_id ORDER BY ` + order + `) = 1 AS first_of_facility,
@@ -187,7 +190,7 @@ func (r *pageScan) dests(products []any, with tsunagu.ProductsWith) []any {
 	if with.Municipalities { // municipalityColumns
 		d = append(d, &r.mID, &r.mCode, &r.mName, &r.mKana, &r.mEn, &r.mPref, &r.mHome, &r.mContact, &r.mCreated, &r.mUpdated)
 	}
-	if with.StockAt != nil { // levelColumns
+	if with.StockAt != nil { // levelOwn, then the location's municipality and facility
 		d = append(d, &r.sProduct, &r.sLocation, &r.sOnHand, &r.sReserved, &r.sIncoming, &r.sReorder, &r.sUpdated,
 			&r.sVersion, &r.sMuni, &r.sLocFa)
 	}
