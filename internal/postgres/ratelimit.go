@@ -101,13 +101,21 @@ func (l *SharedRateLimiter) Allow(ctx context.Context, limits []tsunagu.RateLimi
 		}
 		now := time.Now()
 		l.mu.Lock()
+		// The level read applies only to a bucket this call makes: one another
+		// request made meanwhile may have been flushed since this read, and the
+		// stale level would undo what the flush counted (one request more than the
+		// burst let through, TestRateLimiter/ConcurrentTakeExactlyTheBurst).
+		made := make(map[string]bool, len(fresh))
 		for _, k := range fresh {
 			if l.buckets[k] == nil {
 				l.buckets[k] = &sharedBucket{syncAt: now}
+				made[k] = true
 			}
 		}
 		for _, r := range rows {
-			l.buckets[r.Key].level = r.Level
+			if made[r.Key] {
+				l.buckets[r.Key].level = r.Level
+			}
 		}
 		l.mu.Unlock()
 	}
