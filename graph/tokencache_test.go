@@ -87,13 +87,23 @@ func TestTokenCache(t *testing.T) {
 	}
 	// cached asks twice through every process, and fails unless the second request
 	// authenticated without a statement.
-	cached := func(token string) {
+	// A lookup during which any token was dropped keeps nothing, by design: a late
+	// notification of an earlier subtest's change arriving in that window leaves the
+	// token out once, so a process is asked again, a few times at most.
+	cached := func(t *testing.T, token string) {
 		t.Helper()
 		for i, h := range hs {
-			r1, n1 := ask(h, token, meQ)
-			r2, n2 := ask(h, token, meQ)
-			if len(r1.Errors)+len(r2.Errors) > 0 {
-				t.Fatalf("process %d: errors %+v %+v", i, r1.Errors, r2.Errors)
+			var n1, n2 int64
+			for range 5 {
+				var r1, r2 *response
+				r1, n1 = ask(h, token, meQ)
+				r2, n2 = ask(h, token, meQ)
+				if len(r1.Errors)+len(r2.Errors) > 0 {
+					t.Fatalf("process %d: errors %+v %+v", i, r1.Errors, r2.Errors)
+				}
+				if n1-n2 == 1 {
+					break
+				}
 			}
 			if n1-n2 != 1 {
 				t.Fatalf("process %d: %d statements, then %d with the token kept: want one less", i, n1, n2)
@@ -127,11 +137,11 @@ func TestTokenCache(t *testing.T) {
 	}
 
 	t.Run("SecondRequestRunsNoStatementForTheToken", func(t *testing.T) {
-		cached(signIn("clerk"))
+		cached(t, signIn("clerk"))
 	})
 	t.Run("LogoutElsewhere", func(t *testing.T) {
 		token := signIn("clerk")
-		cached(token)
+		cached(t, token)
 		if r, _ := ask(hs[deafOne], token, `mutation { logout { userErrors { code } } }`); len(r.Errors) > 0 {
 			t.Fatalf("logout: %+v", r.Errors)
 		}
@@ -145,7 +155,7 @@ func TestTokenCache(t *testing.T) {
 	t.Run("DisabledUser", func(t *testing.T) {
 		// Disabled by hand, its tokens left as they are: only the user changed.
 		token := signIn("otherClerk")
-		cached(token)
+		cached(t, token)
 		sql(`UPDATE users SET disabled_at = now() WHERE email = 'otherclerk@example.jp'`)
 		until(0, token, refused)
 		until(1, token, refused)
@@ -153,7 +163,7 @@ func TestTokenCache(t *testing.T) {
 	})
 	t.Run("DeactivatedElsewhere", func(t *testing.T) {
 		token := signIn("facility")
-		cached(token)
+		cached(t, token)
 		id := a.id(gid.KindUser, int64(tsunagu.UserFrom(a.ctxs["facility"]).ID))
 		r, _ := ask(hs[deafOne], a.tokens["admin"], `mutation { deactivateStaff(input: {userId: "`+id+`"}) { userErrors { code } } }`)
 		if len(r.Errors) > 0 || bytes.Contains(r.Data, []byte(`"code"`)) {
@@ -168,8 +178,8 @@ func TestTokenCache(t *testing.T) {
 	t.Run("PasswordChanged", func(t *testing.T) {
 		// The other sessions end; the one that changed it goes on.
 		other, token := signIn("otherManager"), signIn("otherManager")
-		cached(other)
-		cached(token)
+		cached(t, other)
+		cached(t, token)
 		r, _ := ask(hs[deafOne], token, `mutation { changePassword(input: {currentPassword: "password-otherManager",
 			newPassword: "another long passphrase 2026"}) { userErrors { code } } }`)
 		if len(r.Errors) > 0 || bytes.Contains(r.Data, []byte(`"code"`)) {
@@ -186,7 +196,7 @@ func TestTokenCache(t *testing.T) {
 	})
 	t.Run("ScopeChangeSeen", func(t *testing.T) {
 		token := signIn("clerk")
-		cached(token)
+		cached(t, token)
 		// Moved by hand to the partner shop, its tokens left valid.
 		sql(`UPDATE users SET shop_id = $1, municipality_id = $2, name = 'moved' WHERE email = 'clerk@example.jp'`,
 			a.partnerShop.ID, a.partner.ID)
@@ -203,7 +213,7 @@ func TestTokenCache(t *testing.T) {
 	})
 	t.Run("Expired", func(t *testing.T) {
 		token := signIn("manager")
-		cached(token)
+		cached(t, token)
 		sql(`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE user_id =
 			(SELECT id FROM users WHERE email = 'manager@example.jp')`)
 		until(0, token, refused)
@@ -211,7 +221,7 @@ func TestTokenCache(t *testing.T) {
 	})
 	t.Run("BypassedWhileDisconnected", func(t *testing.T) {
 		token := signIn("admin")
-		cached(token)
+		cached(t, token)
 		caches[0].Connected(false)
 		defer caches[0].Connected(true)
 		_, n1 := ask(hs[0], token, meQ)
