@@ -118,6 +118,9 @@ func (s *singleStep) run(ctx context.Context, q queryer, u *tsunagu.User, id tsu
 // are made empty (destinationLevels) and the statement runs again: three round
 // trips where the transaction takes six.
 func shipSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.ShipTransferInput, k *idemKey) (*tsunagu.Transfer, bool, error) {
+	if len(in.Lines) > 0 || u.Role != tsunagu.RoleManager || u.MunicipalityID == nil {
+		return nil, false, nil
+	}
 	t, done, err := shipStatement(ctx, q, u, in, k)
 	if done || err != nil {
 		return t, done, err
@@ -130,7 +133,7 @@ func shipSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.Shi
 
 // destinationLevels makes, in a statement of its own, the levels the destination
 // lacks of what is left to ship of transfer in.TransferID, and reports whether it
-// made any; it makes none unless the shipment would otherwise go ahead as shipSingle
+// made any, for the users shipSingle admits; it makes none unless the shipment would otherwise go ahead as shipSingle
 // makes it: u manages the municipality it ships from, it is APPROVED or SHIPPED in
 // part, the key is free and the source has every line's quantity available. The
 // levels are empty (nothing on hand, reserved or incoming, as are their ledgers),
@@ -142,9 +145,6 @@ func shipSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.Shi
 // the transaction, so that the two ways cannot deadlock (a statement that locked
 // levels and then waited for another's new level could).
 func destinationLevels(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.ShipTransferInput, k *idemKey) (bool, error) {
-	if len(in.Lines) > 0 || u.Role != tsunagu.RoleManager || u.MunicipalityID == nil {
-		return false, nil
-	}
 	res, err := q.ExecContext(ctx, `
 		INSERT INTO stock_levels (product_id, location_id)
 		SELECT tl.product_id, t.to_location_id
@@ -166,11 +166,8 @@ func destinationLevels(ctx context.Context, q queryer, u *tsunagu.User, in *tsun
 	return n > 0, err
 }
 
-// shipStatement is shipSingle's one statement.
+// shipStatement is shipSingle's one statement, for the users shipSingle admits.
 func shipStatement(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.ShipTransferInput, k *idemKey) (*tsunagu.Transfer, bool, error) {
-	if len(in.Lines) > 0 || u.Role != tsunagu.RoleManager || u.MunicipalityID == nil {
-		return nil, false, nil
-	}
 	a := args{in.TransferID}
 	s := &singleStep{
 		allowed:     `t.from_municipality_id = ` + a.add(*u.MunicipalityID),
