@@ -2,7 +2,8 @@
 //
 // It creates a large network in a database of its own (DATABASE_URL's server, or a
 // private PostgreSQL cluster when it is unset), serves the API in-process on two
-// loopback ports, one without the catalog and token caches and one with them, and runs each case
+// loopback ports, one without the catalog cache and one with it (both with the token
+// cache, as cmd/tsunagu runs by default), and runs each case
 // for a fixed time at a number of concurrent clients: through GraphQL over HTTP
 // with the cache off, with it on from cold, with it on again once warm (a
 // long-running server's steady state), and as the fewest statements straight from
@@ -116,7 +117,12 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		}
 	}
 	defer stop()
-	raw, err := sql.Open("postgres", url)
+	// The minimal SQL's pool plans its prepared statements as the API's does.
+	rawURL, err := postgres.WithGenericPlans(url)
+	if err != nil {
+		return "", err
+	}
+	raw, err := sql.Open("postgres", rawURL)
 	if err != nil {
 		return "", err
 	}
@@ -162,8 +168,8 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		m = metrics.New()
 		m.DBPool(db.SQL(), "primary")
 	}
-	// Servers on the one pool, as cmd/tsunagu wires it: without the catalog and
-	// token caches, with them, and (for the real-time case) with subscriptions fed by a listener.
+	// Servers on the one pool, as cmd/tsunagu wires it: without the catalog cache,
+	// with it, and (for the real-time case) with subscriptions fed by a listener.
 	serve := func(cached, live bool) (string, *graph.Hub, func(), error) {
 		auth := postgres.NewAuthService(db)
 		res := &graph.Resolver{Catalog: postgres.NewCatalogService(db), Auth: auth,
@@ -179,15 +185,20 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 			o.RateLimits = graph.RateLimits{Limiter: postgres.NewSharedRateLimiter(sctx, db, postgres.RateLimitFlushEvery),
 				TokenRate: 1e6, TokenBurst: 1e6, IPRate: 1e6, IPBurst: 1e6}
 		}
+		// The token cache, on in cmd/tsunagu unless TSUNAGU_TOKEN_CACHE=off, is on in
+		// every server: "cache off" is the catalog cache off, the slow path of a
+		// page the cache cannot serve. (The minimal SQL knows its users in memory.)
+		tokens := postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
+		auth.Tokens = tokens
+		receivers := []postgres.Receiver{tokens}
 		if cached {
 			o.CatalogCache = graph.NewCatalogCache()
 			o.CatalogCache.Instrument(m)
-			tokens := postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
-			auth.Tokens = tokens
-			if err := postgres.Listen(sctx, url, log, postgres.CatalogReceiver(o.CatalogCache), tokens); err != nil {
-				cancel()
-				return "", nil, nil, err
-			}
+			receivers = append(receivers, postgres.CatalogReceiver(o.CatalogCache))
+		}
+		if err := postgres.Listen(sctx, url, log, receivers...); err != nil {
+			cancel()
+			return "", nil, nil, err
 		}
 		if live {
 			// One load generator stands in for a thousand tablets: the limits per

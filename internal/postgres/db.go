@@ -58,8 +58,16 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	return db, nil
 }
 
-// connect makes the pool without waiting for the server.
+// connect makes the pool without waiting for the server. Its connections use generic
+// plans (genericPlans) unless url is for a pooler in transaction mode
+// (ForTransactionPooler), which keeps no prepared statement and refuses the setting.
 func connect(url string, log *slog.Logger) (*DB, error) {
+	if !forPooler(url) {
+		var err error
+		if url, err = WithGenericPlans(url); err != nil {
+			return nil, err
+		}
+	}
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, err
@@ -109,6 +117,35 @@ func WithStatementTimeout(url string, d time.Duration) (string, error) {
 // binary, which bytea columns take as they are.)
 func ForTransactionPooler(url string) (string, error) {
 	return withParam(url, "binary_parameters", "yes")
+}
+
+// genericPlans is the plan_cache_mode of the pool's connections: PostgreSQL plans
+// each statement the pool has prepared (stmtCache) once per connection, for any
+// parameters. Left to choose (auto), it planned createSale's statement afresh on
+// every sale, judging its generic plan costlier by the lengths it guesses for the
+// lines' arrays: planning was 1.4 ms of the statement's 3.0 (log_min_duration_statement
+// on the bench's dataset), and the catalog's text search was planned on every
+// page too. Generic, the sale costs PostgreSQL 1.1 ms and the bench's sales went
+// from 383 to 797-924 a second, text search pages from 829 to 1,260 (README,
+// Benchmark). The statements are written for plans that do not depend on their
+// values: keys, the page's LIMIT written in (ProductPage), the text search's first
+// page without an ID bound (TestTextSearchGenericPlans).
+const genericPlans = "force_generic_plan"
+
+// WithGenericPlans returns the connection string url with plan_cache_mode set to
+// genericPlans, as the pool's connections have it: for another pool that is to
+// run its prepared statements as the API's run (the bench's minimal SQL).
+func WithGenericPlans(url string) (string, error) {
+	return withParam(url, "plan_cache_mode", genericPlans)
+}
+
+// forPooler reports whether url was made by ForTransactionPooler.
+func forPooler(url string) bool {
+	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+		return strings.Contains(" "+url+" ", " binary_parameters=yes ")
+	}
+	u, err := neturl.Parse(url)
+	return err == nil && u.Query().Get("binary_parameters") == "yes"
 }
 
 // withParam sets a connection parameter in url, in either form lib/pq accepts.

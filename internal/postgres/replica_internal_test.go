@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	neturl "net/url"
+	"strings"
 	"testing"
 
 	"tsunagu/internal/pgtest"
@@ -29,6 +31,53 @@ func TestForTransactionPooler(t *testing.T) {
 	} {
 		if got, err := ForTransactionPooler(in); err != nil || got != want {
 			t.Errorf("ForTransactionPooler(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+// The pool's connections plan prepared statements generically (genericPlans), in
+// both forms of connection string; a pool for a transaction pooler does not ask it
+// (PgBouncer refuses a startup parameter it does not know, and nothing stays
+// prepared there).
+func TestGenericPlans(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pgtest.NewURL(t)
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	pairs := "dbname=" + strings.TrimPrefix(u.Path, "/")
+	for k := range q {
+		pairs += " " + k + "=" + q.Get(k)
+	}
+	if u.User != nil {
+		pw, _ := u.User.Password()
+		pairs += " user=" + u.User.Username() + " password=" + pw
+	}
+	if h := u.Hostname(); h != "" {
+		pairs += " host=" + h
+	}
+	if p := u.Port(); p != "" {
+		pairs += " port=" + p
+	}
+	pooled, err := ForTransactionPooler(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, url, want string }{
+		{"url", url, genericPlans}, {"key=value", pairs, genericPlans}, {"pooler", pooled, "auto"},
+	} {
+		db, err := Open(ctx, c.url, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var mode string
+		err = db.db.GetContext(ctx, &mode, `SHOW plan_cache_mode`)
+		db.Close()
+		if err != nil || mode != c.want {
+			t.Errorf("%s (%s): plan_cache_mode %q, %v; want %q", c.name, c.url, mode, err, c.want)
 		}
 	}
 }
