@@ -68,12 +68,15 @@ func (s *AuthService) SignUp(ctx context.Context, in tsunagu.SignUpInput) (err e
 			changed = u.ID
 			return s.signUpAgain(ctx, tx, &u.User, strings.TrimSpace(in.Name), hash, locale)
 		}
+		// The kind is written in, not a parameter: the generic plan (genericPlans)
+		// could not use the partial index notifications_account_exists for $1.
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO notifications (kind, recipient, locale, payload)
-			SELECT $1, $2, $3, jsonb_build_object('name', $4::text)
+			SELECT '`+string(mail.KindAccountExists)+`', $1, $2, jsonb_build_object('name', $3::text)
 			WHERE (SELECT count(*) FROM notifications
-			       WHERE kind = $1 AND recipient = $2 AND created_at > now() - interval '1 hour') < $5`,
-			mail.KindAccountExists, u.Email, locale, u.Name, verificationsPerHour)
+			       WHERE kind = '`+string(mail.KindAccountExists)+`' AND recipient = $1
+			         AND created_at > now() - interval '1 hour') < $4`,
+			u.Email, locale, u.Name, verificationsPerHour)
 		return err
 	})
 }
