@@ -36,7 +36,8 @@ func transferShippedAndReceivedShort(t *testing.T, n *network, b *webtest.Browse
 	b.CheckA11y("transfers")
 	b.Do("a new request", click("#new-transfer"))
 	focusOnHeading(t, b, "移動を依頼する")
-	b.Do("choosing the source", chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(minato.ID))), chromedp.Evaluate[chromedp.Void](`document.getElementById("rq-from").dispatchEvent(new Event("change"))`))
+	// SetValue fires input and change, as a choice from the list does.
+	b.Do("choosing the source", chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(minato.ID))))
 	b.WaitText("#rq-lines", goods[0].Name())
 	b.Do("choosing the destination", chromedp.SetValue(chromedp.CSS("#rq-to"), gid.Encode(gid.KindLocation, int64(asahikawa.ID))))
 	b.Do("quantities", typeIn("#rq-q-0", "5"), typeIn("#rq-q-1", "2"))
@@ -99,10 +100,17 @@ func transferShippedAndReceivedShort(t *testing.T, n *network, b *webtest.Browse
 	b.Do("to the transfers", click("#nav-transfers"))
 	focusOnHeading(t, b, "商品の移動")
 	b.Do("a new request", click("#new-transfer"))
-	b.Do("choosing the source", chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(minato.ID))), chromedp.Evaluate[chromedp.Void](`document.getElementById("rq-from").dispatchEvent(new Event("change"))`))
+	// A change of mind: 仙台's shop, then 港区's at once. Whichever goods come last,
+	// 港区's are the ones listed, and stay as the quantity is typed.
+	b.Do("choosing the source twice", chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(n.shopOf(t, "仙台市").ID))),
+		chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(minato.ID))))
 	b.WaitText("#rq-lines", goods[0].Name())
 	b.Do("one", chromedp.SetValue(chromedp.CSS("#rq-to"), gid.Encode(gid.KindLocation, int64(asahikawa.ID))), typeIn("#rq-q-0", "1"), click("#rq-send"))
 	b.WaitText("#tr-status", "承認待ち")
+	second := n.transferLines(t, strings.TrimPrefix(b.Eval(`location.hash`), "#/transfers/"))
+	if got := second[goods[0].ID]; len(second) != 1 || got == nil || got.Requested != 1 {
+		t.Errorf("the second request's lines: %d, the first good's %+v", len(second), got)
+	}
 	b.TabTo("tr-cancel")
 	b.Do("opening the dialog", key("\r"))
 	b.WaitText("#cancel-dialog", "よろしいですか")

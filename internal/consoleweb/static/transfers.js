@@ -89,15 +89,21 @@ route(/^transfers\/new$/, async (main) => {
   const general = h("div", { id: "rq-errors" });
   const key = newKey();
   let products = [];
+  let chosen = 0; // counts the choices of a source: only the latest one's goods are drawn
 
   // The goods of the source's municipality are offered once a source is chosen.
+  // A source chosen again before its goods came (another one, or the same) makes an
+  // earlier answer stale: drawn late, it would list another town's goods or wipe the
+  // quantities typed meanwhile.
   from.input.addEventListener("change", async () => {
+    const choice = ++chosen;
     lines.replaceChildren();
     const loc = all.find((l) => l.id === from.input.value);
     if (!loc) return;
     try {
       const r = await gql(`query($f: ProductFilter, $l: Locale) { products(filter: $f, first: 100, locale: $l) { edges { node { id name nameReading } } } }`,
         { f: { municipalityId: loc.municipality.id, status: "ACTIVE" }, l: locale() });
+      if (choice !== chosen) return;
       products = r.products.edges.map((e) => e.node);
       lines.replaceChildren(
         ...products.map((p, i) =>
@@ -107,7 +113,7 @@ route(/^transfers\/new$/, async (main) => {
         ),
       );
     } catch (e) {
-      general.replaceChildren(errorBox(e));
+      if (choice === chosen) general.replaceChildren(errorBox(e));
     }
   });
 
