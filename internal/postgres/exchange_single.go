@@ -16,8 +16,9 @@ import (
 // to the step is plain from the transfer row: a manager of the municipality it
 // ships from, or a clerk or manager where it arrives. Every level it changes must
 // exist (for a first shipment of a product to a destination, shipSingle makes it
-// in a statement before, destinationLevels) and have the quantity, as applyMovements requires; the levels'
-// CHECKs would refuse the update anyway, failing the whole statement.
+// in a statement before, destinationLevels) and have the quantity, as
+// applyMovements requires; the levels' CHECKs would refuse the update anyway,
+// failing the whole statement.
 type singleStep struct {
 	// allowed is the condition on transfers t, over args, for u to take the step.
 	allowed string
@@ -133,9 +134,10 @@ func shipSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.Shi
 
 // destinationLevels makes, in a statement of its own, the levels the destination
 // lacks of what is left to ship of transfer in.TransferID, and reports whether it
-// made any, for the users shipSingle admits; it makes none unless the shipment would otherwise go ahead as shipSingle
-// makes it: u manages the municipality it ships from, it is APPROVED or SHIPPED in
-// part, the key is free and the source has every line's quantity available. The
+// made any, for the users shipSingle admits; it makes none unless the shipment
+// would otherwise go ahead as shipSingle makes it: u manages the municipality it
+// ships from, it is APPROVED or SHIPPED in part, the key is free and the source
+// has every line's quantity available. The
 // levels are empty (nothing on hand, reserved or incoming, as are their ledgers),
 // as createLevels makes them at the start of the transaction, and levels are never
 // deleted; only a change between this statement and the next (stock taken at the
