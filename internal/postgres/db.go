@@ -123,13 +123,14 @@ func ForTransactionPooler(url string) (string, error) {
 // each statement the pool has prepared (stmtCache) once per connection, for any
 // parameters. Left to choose (auto), it planned createSale's statement afresh on
 // every sale, judging its generic plan costlier by the lengths it guesses for the
-// lines' arrays: planning was 1.4 ms of the statement's 3.0 (log_min_duration_statement
-// on the bench's dataset), and the catalog's text search was planned on every
-// page too. Generic, the sale costs PostgreSQL 1.1 ms and the bench's sales went
-// from 383 to 797-924 a second, text search pages from 829 to 1,260 (README,
-// Benchmark). The statements are written for plans that do not depend on their
-// values: keys, the page's LIMIT written in (ProductPage), the text search's first
-// page without an ID bound (TestTextSearchGenericPlans).
+// lines' arrays: planning was 1.4 ms of the statement's 3.0
+// (log_min_duration_statement on the bench's dataset), and the catalog's text
+// search was planned on every page too. Generic, the sale costs PostgreSQL 1.1 ms;
+// on one held dataset the bench's sales went from 383 to 797-924 a second (README,
+// Benchmark, the thirteenth session). The statements are written for plans that do
+// not depend on their values: keys, the page's LIMIT written in (ProductPage), the
+// text search's first page without an ID bound (TestTextSearchGenericPlans), kinds
+// that select a partial index written in (the account-exists notice).
 const genericPlans = "force_generic_plan"
 
 // WithGenericPlans returns the connection string url with plan_cache_mode set to
