@@ -142,16 +142,22 @@ func WithGenericPlans(url string) (string, error) {
 
 // forPooler reports whether url was made by ForTransactionPooler.
 func forPooler(url string) bool {
-	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+	if !isURL(url) {
 		return strings.Contains(" "+url+" ", " binary_parameters=yes ")
 	}
 	u, err := neturl.Parse(url)
 	return err == nil && u.Query().Get("binary_parameters") == "yes"
 }
 
+// isURL reports whether a connection string is a postgres:// URL rather than
+// key=value pairs, the two forms lib/pq accepts.
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
 // withParam sets a connection parameter in url, in either form lib/pq accepts.
 func withParam(url, key, value string) (string, error) {
-	if !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") {
+	if !isURL(url) {
 		return strings.TrimSpace(url + " " + key + "=" + value), nil
 	}
 	u, err := neturl.Parse(url)

@@ -26,16 +26,23 @@ func (in *noteInput) Validate() error {
 
 func (in noteInput) Unkeyed() (string, any) { k := in.Key; in.Key = ""; return k, in }
 
+// testDB opens a pool on a fresh database, closed when t ends.
+func testDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), pgtest.NewURL(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // runnerDB is a fresh database with a table of notes, and a context acting as a
 // staff user.
 func runnerDB(t *testing.T) (*DB, context.Context) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.NewURL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testDB(t)
 	if _, err := db.db.Exec(`CREATE TABLE notes (id bigserial PRIMARY KEY, text text NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}

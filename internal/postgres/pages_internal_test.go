@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"tsunagu/internal/pgtest"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -44,11 +43,7 @@ func TestPageLimit(t *testing.T) {
 func TestPagedListsPrepareTheLimitAsANumber(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.NewURL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testDB(t)
 	ctx = tsunagu.WithUser(ctx, &tsunagu.User{ID: 1, Role: tsunagu.RoleAdmin, EmailVerified: true}, "")
 	page := tsunagu.PageArgs{First: 20}
 	loc := tsunagu.LocationID(1)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"tsunagu/internal/pgtest"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -18,14 +17,10 @@ import (
 func TestTextSearchGenericPlans(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.NewURL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testDB(t)
 	// One product in 20 is a wooden spoon (木のスプーン), as in the Vendure side by side,
 	// each about as wide as the products loaded there (330 bytes).
-	_, err = db.SQL().ExecContext(ctx, `
+	_, err := db.SQL().ExecContext(ctx, `
 		INSERT INTO municipalities (code, name, prefecture) VALUES ('131032', '港区', '東京都');
 		INSERT INTO facilities (municipality_id, name, kind, corporation) VALUES (1, 'f', 'OTHER', 'c');
 		INSERT INTO locations (municipality_id, kind, name) VALUES (1, 'SHOP', 's');

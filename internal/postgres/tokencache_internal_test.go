@@ -8,7 +8,6 @@ import (
 
 	"github.com/alexedwards/argon2id"
 
-	"tsunagu/internal/pgtest"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -19,15 +18,11 @@ import (
 func TestTokenCacheExpiry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.NewURL(t), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testDB(t)
 	auth := NewAuthService(db)
 	auth.PasswordParams = &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 	admin := tsunagu.WithUser(ctx, &tsunagu.User{Role: tsunagu.RoleAdmin}, "")
-	_, err = auth.CreateUser(admin, NewUserInput{Email: "a@example.jp", Name: "a", Password: "a long passphrase 2026", Role: tsunagu.RoleAdmin})
+	_, err := auth.CreateUser(admin, NewUserInput{Email: "a@example.jp", Name: "a", Password: "a long passphrase 2026", Role: tsunagu.RoleAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
