@@ -100,12 +100,26 @@ func transferShippedAndReceivedShort(t *testing.T, n *network, b *webtest.Browse
 	b.Do("to the transfers", click("#nav-transfers"))
 	focusOnHeading(t, b, "商品の移動")
 	b.Do("a new request", click("#new-transfer"))
-	// A change of mind: 仙台's shop, then 港区's at once. Whichever goods come last,
-	// 港区's are the ones listed, and stay as the quantity is typed.
-	b.Do("choosing the source twice", chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(n.shopOf(t, "仙台市").ID))),
-		chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(minato.ID))))
+	// A change of mind: 仙台's shop, then 港区's before 仙台's goods came. 仙台's answer
+	// is held back until 港区's goods are listed and a quantity is typed; when it
+	// comes, 港区's goods and the quantity stay.
+	sendai := n.shopOf(t, "仙台市")
+	late := b.Hold("*/graphql", gid.Encode(gid.KindMunicipality, int64(sendai.MunicipalityID)))
+	b.Do("choosing 仙台's shop", chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(sendai.ID))))
+	late.Wait()
+	b.Do("choosing 港区's instead", chromedp.SetValue(chromedp.CSS("#rq-from"), gid.Encode(gid.KindLocation, int64(minato.ID))))
 	b.WaitText("#rq-lines", goods[0].Name())
-	b.Do("one", chromedp.SetValue(chromedp.CSS("#rq-to"), gid.Encode(gid.KindLocation, int64(asahikawa.ID))), typeIn("#rq-q-0", "1"), click("#rq-send"))
+	b.Do("one", chromedp.SetValue(chromedp.CSS("#rq-to"), gid.Encode(gid.KindLocation, int64(asahikawa.ID))), typeIn("#rq-q-0", "1"))
+	late.Release()
+	for _, p := range n.productsOf(t, sendai) {
+		if strings.Contains(b.Text("#rq-lines"), p.Name()) {
+			t.Errorf("仙台's answer, come late, listed %s under 港区's shop", p.Name())
+		}
+	}
+	if got := b.Eval(`document.getElementById("rq-q-0").value`); got != "1" {
+		t.Errorf("the quantity typed is %q after 仙台's answer came late, want 1", got)
+	}
+	b.Do("sending", click("#rq-send"))
 	b.WaitText("#tr-status", "承認待ち")
 	second := n.transferLines(t, strings.TrimPrefix(b.Eval(`location.hash`), "#/transfers/"))
 	if got := second[goods[0].ID]; len(second) != 1 || got == nil || got.Requested != 1 {

@@ -24,6 +24,7 @@ import (
 	"tsunagu/internal/shopweb"
 	"tsunagu/internal/stripemock"
 	"tsunagu/internal/tsunagu"
+	"tsunagu/internal/webtest"
 )
 
 // standInStripe is what the test serves for https://js.stripe.com/v3/, which the
@@ -56,24 +57,15 @@ const standInStripe = `window.Stripe = function (key, options) {
 // interceptStripe answers every request to js.stripe.com with the stand-in.
 func (b *browser) interceptStripe() {
 	b.t.Helper()
-	paused := chromedp.Events(b.ctx, fetch.RequestPaused)
-	b.do("intercepting js.stripe.com", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "https://js.stripe.com/*"}}})
+	err := webtest.Intercept(b.ctx, "https://js.stripe.com/*", func(ctx context.Context, t *chromedp.Target, ev *fetch.EventRequestPaused) error {
+		_, err := cdp.Call(ctx, t, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: 200,
+			ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/javascript"}},
+			Body:            []byte(standInStripe)})
 		return err
-	}))
-	go func() {
-		for ev, err := range paused {
-			if err != nil {
-				return
-			}
-			chromedp.Do(b.ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-				_, err := cdp.Call(ctx, t, fetch.FulfillRequest, fetch.FulfillRequestParams{RequestID: ev.RequestID, ResponseCode: 200,
-					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/javascript"}},
-					Body:            []byte(standInStripe)})
-				return err
-			}))
-		}
-	}()
+	})
+	if err != nil {
+		b.t.Fatal(err)
+	}
 }
 
 // paid posts Stripe's payment_intent.succeeded for the newest order to the

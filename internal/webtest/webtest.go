@@ -44,8 +44,10 @@ type Browser struct {
 	name string // of the screenshots: name-NN-screen.png
 	n    int
 
-	mu     sync.Mutex
-	errors []string // the page's uncaught exceptions and console errors
+	mu          sync.Mutex
+	errors      []string // the page's uncaught exceptions and console errors
+	holdPattern string   // the addresses Hold intercepts, "" before the first Hold
+	holds       []*Held  // the requests to hold that have not been made yet
 }
 
 // listen keeps the page's script errors; it runs on chromedp's reading goroutine.

@@ -4,7 +4,7 @@
 // cancel. Each action carries an idempotency key made when its form is drawn, so
 // that a second press or a retry moves nothing twice.
 
-import { gql, newKey } from "../pos/api.js";
+import { gql, latest, newKey } from "../pos/api.js";
 import { h } from "../pos/dom.js";
 import { locale, named, withReading } from "../pos/i18n.js";
 import { t, ts } from "./i18n.js";
@@ -89,21 +89,19 @@ route(/^transfers\/new$/, async (main) => {
   const general = h("div", { id: "rq-errors" });
   const key = newKey();
   let products = [];
-  let chosen = 0; // counts the choices of a source: only the latest one's goods are drawn
+  const goodsOf = latest(); // only the latest choice of a source has its goods drawn
 
   // The goods of the source's municipality are offered once a source is chosen.
   // A source chosen again before its goods came (another one, or the same) makes an
   // earlier answer stale: drawn late, it would list another town's goods or wipe the
   // quantities typed meanwhile.
   from.input.addEventListener("change", async () => {
-    const choice = ++chosen;
     lines.replaceChildren();
     const loc = all.find((l) => l.id === from.input.value);
-    if (!loc) return;
+    if (!loc) return goodsOf.drop();
     try {
-      const r = await gql(`query($f: ProductFilter, $l: Locale) { products(filter: $f, first: 100, locale: $l) { edges { node { id name nameReading } } } }`,
-        { f: { municipalityId: loc.municipality.id, status: "ACTIVE" }, l: locale() });
-      if (choice !== chosen) return;
+      const r = await goodsOf(gql(`query($f: ProductFilter, $l: Locale) { products(filter: $f, first: 100, locale: $l) { edges { node { id name nameReading } } } }`,
+        { f: { municipalityId: loc.municipality.id, status: "ACTIVE" }, l: locale() }));
       products = r.products.edges.map((e) => e.node);
       lines.replaceChildren(
         ...products.map((p, i) =>
@@ -113,7 +111,7 @@ route(/^transfers\/new$/, async (main) => {
         ),
       );
     } catch (e) {
-      if (choice === chosen) general.replaceChildren(errorBox(e));
+      general.replaceChildren(errorBox(e));
     }
   });
 

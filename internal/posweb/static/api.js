@@ -55,6 +55,31 @@ export function gql(query, variables) {
   return send(query, variables);
 }
 
+// latest is how a part of a screen that a user's action fills (a list's page, the
+// results of a search as it is typed, the goods of a source chosen) keeps to the
+// latest action: latest() gives fresh, and fresh(promise) settles as promise does
+// only if fresh was not called again meanwhile. An answer to an earlier action,
+// however late it comes, never settles, so what would draw it never runs: a late
+// answer cannot replace what the user sees and has typed since. fresh.drop() makes
+// every answer still to come stale (a search emptied needs none).
+export function latest() {
+  let turn = 0;
+  // A stale answer's own promise that never settles: nothing holds it, so the
+  // drawing that waits on it is collected with it.
+  const stale = () => new Promise(() => {});
+  const fresh = (promise) => {
+    const mine = ++turn;
+    return Promise.resolve(promise).then(
+      (value) => (mine === turn ? value : stale()),
+      (error) => (mine === turn ? Promise.reject(error) : stale()),
+    );
+  };
+  fresh.drop = () => {
+    turn++;
+  };
+  return fresh;
+}
+
 // upload PUTs a file to a link of the API (createImageUpload's upload.url) and
 // resolves to the JSON answer ({url, width, height}). A refusal throws ApiError
 // with the answer's code (413 as OUT_OF_RANGE, "file"), NETWORK when none came.
