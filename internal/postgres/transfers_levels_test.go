@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
 
+	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -178,6 +180,33 @@ func TestApprovalMakesDestinationLevels(t *testing.T) {
 	x.checkLedger()
 }
 
+// A transfer approved without its destination's levels (by a process of an earlier
+// version, during a rolling deploy) still ships in full: the statement refuses it,
+// and the transaction makes them.
+func TestFirstShipmentWithoutLevels(t *testing.T) {
+	t.Parallel()
+	x := newExchangeWorld(t)
+	ps := x.newProducts(2, "旧版")
+	tr := x.offer(q(ps[0], 3), q(ps[1], 2))
+	x.dropEmptyLevels(t, x.partnerShop)
+	n, err := statementsOf(x.manager, func(ctx context.Context) error {
+		_, err := x.svc.ShipTransfer(ctx, tsunagu.ShipTransferInput{TransferID: tr.ID, IdempotencyKey: x.key()})
+		return err
+	})
+	must(t, err)
+	// The statement, refused; BEGIN, the key with the transfer locked, the levels,
+	// the step, COMMIT.
+	if n != 6 {
+		t.Errorf("%d statements, want 6", n)
+	}
+	for i, want := range []stock{{Incoming: 3}, {Incoming: 2}} {
+		if got := x.level(x.partnerShop, ps[i]); got != want {
+			t.Errorf("product %d at the shop: %+v, want %+v", i, got, want)
+		}
+	}
+	x.checkLedger()
+}
+
 // destinationLevelsMigration is the version of the migration that makes the
 // destination levels of transfers approved before approval made them.
 const destinationLevelsMigration = 46
@@ -223,6 +252,71 @@ func TestDestinationLevelsMigration(t *testing.T) {
 	}
 	if got, want := x.level(x.partnerShop, ps[1]), (stock{Incoming: 2}); got != want {
 		t.Errorf("the shipped line's level %+v, want %+v", got, want)
+	}
+	x.checkLedger()
+}
+
+// Approvals making the same levels at one destination, in different line orders,
+// while other transfers ship there and its stock is adjusted, neither deadlock nor
+// fail: approval only inserts levels, in key order, as shipments and adjustments do
+// before they lock any.
+func TestApprovalsConcurrent(t *testing.T) {
+	t.Parallel()
+	x := newExchangeWorld(t)
+	const workers, rounds = 8, 4
+	ps := x.newProducts(4, "同時")
+	for _, p := range ps {
+		x.mustPut(x.warehouse, p, workers*rounds*2)
+	}
+	stock := postgres.NewStockService(x.db)
+	errs := make(chan error, workers*rounds*3)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for r := range rounds {
+				lines := make([]tsunagu.TransferQuantity, len(ps))
+				for i := range ps {
+					lines[i] = q(ps[(i+w+r)%len(ps)], 1)
+				}
+				if w%2 == 1 {
+					slices.Reverse(lines)
+				}
+				var tr *tsunagu.Transfer
+				var err error
+				if (w+r)%2 == 0 {
+					tr, err = x.svc.RequestTransfer(x.manager, tsunagu.RequestTransferInput{FromLocationID: x.warehouse.ID,
+						ToLocationID: x.partnerShop.ID, Lines: lines, IdempotencyKey: x.key()})
+				} else {
+					tr, err = x.svc.RequestTransfer(x.otherClerk, tsunagu.RequestTransferInput{FromLocationID: x.warehouse.ID,
+						ToLocationID: x.partnerShop.ID, Lines: lines, IdempotencyKey: x.key()})
+					if err == nil {
+						tr, err = x.svc.ApproveTransfer(x.manager, tsunagu.ApproveTransferInput{TransferID: tr.ID, IdempotencyKey: x.key()})
+					}
+				}
+				if err != nil {
+					errs <- fmt.Errorf("approve: %w", err)
+					continue
+				}
+				if _, err := x.svc.ShipTransfer(x.manager, tsunagu.ShipTransferInput{TransferID: tr.ID, IdempotencyKey: x.key()}); err != nil {
+					errs <- fmt.Errorf("ship: %w", err)
+				}
+				_, err = stock.AdjustStock(x.otherManager, tsunagu.AdjustStockInput{LocationID: x.partnerShop.ID,
+					ProductID: ps[(w+2*r)%len(ps)].ID, Quantity: 1, Reason: tsunagu.ReasonFound, IdempotencyKey: x.key()})
+				if err != nil {
+					errs <- fmt.Errorf("adjust: %w", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for _, p := range ps {
+		if got := x.level(x.partnerShop, p); got.Incoming != workers*rounds {
+			t.Errorf("product %d at the shop: %+v, want %d incoming", p.ID, got, workers*rounds)
+		}
 	}
 	x.checkLedger()
 }
