@@ -322,42 +322,12 @@ func TestApprovalsConcurrent(t *testing.T) {
 }
 
 // BenchmarkFirstShipment5Lines measures shipping a 5-line transfer in full to a
-// destination that has never had any of its products (a first shipment), and
-// receiving it; making the destinations, the transfers and the stock is outside
-// the timer.
+// destination that has never had any of its products (a first shipment: a new
+// warehouse of the partner each time), and receiving it; making the destinations,
+// the transfers and the stock is outside the timer.
 func BenchmarkFirstShipment5Lines(b *testing.B) {
-	x := newExchangeWorld(b)
-	products := []*tsunagu.Product{x.cookies, x.jam}
-	for i := range 3 {
-		products = append(products, x.product(x.admin, x.homeFac, fmt.Sprintf("ベンチ%d", i), 200, tsunagu.TaxReduced8))
-	}
-	for _, p := range products {
-		x.mustPut(x.warehouse, p, 3*b.N+3)
-	}
-	var lines []tsunagu.TransferQuantity
-	for i, p := range products {
-		lines = append(lines, q(p, 1+i%3))
-	}
 	sys := tsunagu.WithUser(context.Background(), &tsunagu.User{Role: tsunagu.RoleAdmin}, "")
-	trs := make([]*tsunagu.Transfer, b.N)
-	for i := range trs {
-		to := x.location(sys, x.partner, tsunagu.LocationWarehouse, fmt.Sprintf("倉庫%d", i))
-		tr, err := x.svc.RequestTransfer(x.manager, tsunagu.RequestTransferInput{FromLocationID: x.warehouse.ID,
-			ToLocationID: to.ID, Lines: lines, IdempotencyKey: x.key()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		trs[i] = tr
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := x.svc.ShipTransfer(x.manager, tsunagu.ShipTransferInput{TransferID: trs[i].ID, IdempotencyKey: x.key()}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := x.svc.ReceiveTransfer(x.otherManager, tsunagu.ReceiveTransferInput{TransferID: trs[i].ID, IdempotencyKey: x.key()}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	x.checkLedger()
+	benchShipReceive5Lines(b, func(x *exchangeWorld, i int) (*tsunagu.Location, context.Context) {
+		return x.location(sys, x.partner, tsunagu.LocationWarehouse, fmt.Sprintf("倉庫%d", i)), x.otherManager
+	})
 }

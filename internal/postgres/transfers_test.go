@@ -1264,6 +1264,14 @@ func TestTransferStatementCounts(t *testing.T) {
 // BenchmarkShipReceive5Lines measures shipping a 5-line transfer in full and
 // receiving it; making the transfers and the stock is outside the timer.
 func BenchmarkShipReceive5Lines(b *testing.B) {
+	benchShipReceive5Lines(b, func(x *exchangeWorld, _ int) (*tsunagu.Location, context.Context) {
+		return x.partnerShop, x.otherClerk
+	})
+}
+
+// benchShipReceive5Lines measures shipping b.N 5-line transfers in full, offered
+// from the warehouse to destination(i), and receiving each as the user it returns.
+func benchShipReceive5Lines(b *testing.B, destination func(x *exchangeWorld, i int) (*tsunagu.Location, context.Context)) {
 	x := newExchangeWorld(b)
 	products := []*tsunagu.Product{x.cookies, x.jam}
 	for i := range 3 {
@@ -1277,15 +1285,23 @@ func BenchmarkShipReceive5Lines(b *testing.B) {
 		lines = append(lines, q(p, 1+i%3))
 	}
 	trs := make([]*tsunagu.Transfer, b.N)
+	receivers := make([]context.Context, b.N)
 	for i := range trs {
-		trs[i] = x.offer(lines...)
+		var to *tsunagu.Location
+		to, receivers[i] = destination(x, i)
+		tr, err := x.svc.RequestTransfer(x.manager, tsunagu.RequestTransferInput{FromLocationID: x.warehouse.ID,
+			ToLocationID: to.ID, Lines: lines, IdempotencyKey: x.key()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		trs[i] = tr
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := x.svc.ShipTransfer(x.manager, tsunagu.ShipTransferInput{TransferID: trs[i].ID, IdempotencyKey: x.key()}); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := x.svc.ReceiveTransfer(x.otherClerk, tsunagu.ReceiveTransferInput{TransferID: trs[i].ID, IdempotencyKey: x.key()}); err != nil {
+		if _, err := x.svc.ReceiveTransfer(receivers[i], tsunagu.ReceiveTransferInput{TransferID: trs[i].ID, IdempotencyKey: x.key()}); err != nil {
 			b.Fatal(err)
 		}
 	}
