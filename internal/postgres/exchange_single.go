@@ -115,10 +115,11 @@ func (s *singleStep) run(ctx context.Context, q queryer, u *tsunagu.User, id tsu
 // shipSingle is ShipTransfer of everything approved and not yet shipped, for a
 // manager of the municipality it ships from (ManagesMunicipality), as one
 // statement (singleStep): one round trip where the transaction takes four (BEGIN,
-// the lock, the step, COMMIT), from the first shipment on, since approval made the destination's levels
-// (destinationLevelsSQL). A transfer approved by a process of an earlier version
-// while a new one was being rolled out (after migration 00046 had run) may lack
-// them: the statement refuses it, and the transaction makes them (createLevels).
+// the lock, the step, COMMIT), from the first shipment on, since approval made the
+// destination's levels (destinationLevelsSQL). A transfer approved by a process of
+// an earlier version while a new one was being rolled out (after migration 00046
+// had run) may lack them: the statement refuses it, and the transaction makes them
+// (createLevels).
 func shipSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.ShipTransferInput, k *idemKey) (*tsunagu.Transfer, bool, error) {
 	if len(in.Lines) > 0 || u.Role != tsunagu.RoleManager || u.MunicipalityID == nil {
 		return nil, false, nil

@@ -36,10 +36,11 @@ type transferLineRow struct {
 }
 
 // RequestTransfer implements tsunagu.TransferService in one transaction (runOnce):
-// the locations, then every line's product with its stock level at the source and
-// whether the destination carries it (carriedAt) in one statement, then the
-// transfer, its lines and event REQUESTED or OFFERED, and with an offer (approved as
-// it is made) the destination's missing levels (destinationLevelsSQL).
+// the locations, then every line's product with whether it has a stock level at the
+// source and at the destination and whether the destination carries it
+// (carriedAt) in one statement, then the transfer, its lines and event REQUESTED or
+// OFFERED, and with an offer (approved as it is made) the destination's missing
+// levels (destinationLevelsSQL).
 func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.RequestTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.RequestTransfer")
 	return runOnce(ctx, s.db, "requestTransfer", &in, transferMutation(ctx, false, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
@@ -218,7 +219,10 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 //
 // An empty level reads as no stock everywhere (0 available, nothing below a reorder
 // point, skipped by a stocktake that did not count it), but it is a level: it is
-// listed by stockLevels and Product.stock is it, not null.
+// listed by stockLevels and Product.stock is it, not null, and its making is
+// announced to stockLevelChanged like any change. The CTE is left out when no level
+// is missing: the levels' statement trigger would drop every process's cached
+// catalog stock even for an insert of no row.
 //
 // The approval locks no level, so it cannot deadlock with the steps that lock
 // levels: like them it only waits for another transaction's new level of the same
