@@ -27,4 +27,16 @@ func TestSeedSmall(t *testing.T) {
 	if err := report(t.Context(), raw); err != nil {
 		t.Fatalf("report: %v", err)
 	}
+	// Its approved transfers have their destination's levels, as approval makes them.
+	var missing int
+	err = raw.QueryRowContext(t.Context(), `
+		SELECT count(*) FROM transfers t JOIN transfer_lines tl ON tl.transfer_id = t.id
+		WHERE t.status IN ('APPROVED', 'SHIPPED') AND tl.approved > tl.shipped
+		  AND NOT EXISTS (SELECT FROM stock_levels s WHERE s.product_id = tl.product_id AND s.location_id = t.to_location_id)`).Scan(&missing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if missing > 0 {
+		t.Errorf("%d lines of approved transfers without a level at the destination", missing)
+	}
 }
