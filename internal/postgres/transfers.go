@@ -211,7 +211,7 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 
 // destinationLevelsSQL is a CTE, named lv, of the statement that approves a
 // transfer (ApproveTransfer, an offer of RequestTransfer): it makes the levels the
-// destination to lacks of products (those approved), empty (nothing on hand,
+// destination (to) lacks of products (those approved), empty (nothing on hand,
 // reserved or incoming, so no ledger rows), in key order with ON CONFLICT DO NOTHING
 // as createLevels makes them. Levels are never deleted, so every level a shipment
 // changes then exists, and shipping everything is one statement from the first
