@@ -164,7 +164,7 @@ func TestImportProducts(t *testing.T) {
 		}
 		p := page.Items[0]
 		if p.Price != 1200 || p.Status != tsunagu.StatusActive || *p.Code != "4912345678904" || *p.NameReading != "まっちゃくっきー" ||
-			p.Translations[tsunagu.LocaleEN].Name != "Matcha cookies" || len(p.Allergens) != 2 || p.FacilityID != a.homeFac.ID {
+			p.Translations.In(tsunagu.LocaleEN).Name != "Matcha cookies" || len(p.Allergens) != 2 || p.FacilityID != a.homeFac.ID {
 			t.Errorf("the imported product: %+v", p)
 		}
 	})

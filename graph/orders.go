@@ -155,7 +155,7 @@ func orderLineName(ctx context.Context, l *tsunagu.OrderLine, locale *tsunagu.Lo
 		return "", err
 	}
 	if p != nil {
-		if t, ok := p.Translations[*locale]; ok && t.Name != "" {
+		if t, ok := p.Translations.Get(*locale); ok && t.Name != "" {
 			return t.Name, nil
 		}
 	}

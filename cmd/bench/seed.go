@@ -340,11 +340,11 @@ func seedProducts(ctx context.Context, db *sql.DB, sz sizes) error {
 			n++
 			w := words[(i*7+j)%len(words)]
 			p := tsunagu.Product{Translations: tsunagu.Translations{
-				tsunagu.LocaleJA: {Name: fmt.Sprintf("%s %d", w.ja, n), Description: "手作りの" + w.ja + "です。"},
-				tsunagu.LocaleEN: {Name: fmt.Sprintf("%s %d", w.en, n)},
+				{Locale: tsunagu.LocaleJA, Text: tsunagu.Text{Name: fmt.Sprintf("%s %d", w.ja, n), Description: "手作りの" + w.ja + "です。"}},
+				{Locale: tsunagu.LocaleEN, Text: tsunagu.Text{Name: fmt.Sprintf("%s %d", w.en, n)}},
 			}}
 			if n%5 == 0 {
-				p.Translations[tsunagu.LocaleJAEasy] = tsunagu.Text{Name: fmt.Sprintf("%s %d", w.ja, n)}
+				p.Translations.Set(tsunagu.LocaleJAEasy, tsunagu.Text{Name: fmt.Sprintf("%s %d", w.ja, n)})
 			}
 			tr, _ := json.Marshal(p.Translations)
 			body := fmt.Sprintf("02%010d", n)

@@ -62,11 +62,9 @@ func (p *Product) Stock(locationID string) (*tsunagu.StockLevel, error) {
 // Translations are the product's texts in every locale it has, in the order of
 // tsunagu.Locales.
 func (p *Product) Translations() []*Translation {
-	out := []*Translation{}
-	for _, l := range tsunagu.Locales {
-		if t, ok := p.Product.Translations[l]; ok {
-			out = append(out, &Translation{Locale: l, Name: t.Name, Description: t.Description})
-		}
+	out := make([]*Translation, len(p.Product.Translations))
+	for i, t := range p.Product.Translations {
+		out[i] = &Translation{Locale: t.Locale, Name: t.Name, Description: t.Description}
 	}
 	return out
 }

@@ -54,7 +54,7 @@ func importWithABadRow(t *testing.T, n *network, b *webtest.Browser) {
 				t.Fatal(err)
 			}
 			for _, p := range page.Items {
-				got[p.Translations[tsunagu.LocaleJA].Name] = p
+				got[p.Translations.In(tsunagu.LocaleJA).Name] = p
 			}
 		}
 		return got
@@ -138,7 +138,7 @@ func importWithABadRow(t *testing.T, n *network, b *webtest.Browser) {
 	b.WaitText("#imp-result-h", "2 行を取り込みました")
 	b.CheckA11y("import-done")
 	got := imported()
-	if p := got["ほうじ茶サブレ"]; p == nil || p.Price != 480 || p.Status != tsunagu.StatusActive || p.Translations[tsunagu.LocaleEN].Name != "Hojicha sablés" ||
+	if p := got["ほうじ茶サブレ"]; p == nil || p.Price != 480 || p.Status != tsunagu.StatusActive || p.Translations.In(tsunagu.LocaleEN).Name != "Hojicha sablés" ||
 		p.NameReading == nil || *p.NameReading != "ほうじちゃさぶれ" {
 		t.Errorf("ほうじ茶サブレ as imported: %+v", p)
 	}

@@ -137,7 +137,7 @@ func listAProduct(t *testing.T, n *network, b *webtest.Browser) {
 	p := page.Items[0]
 	if p.Code == nil || *p.Code != "4589001000999" || p.Price != 540 || p.TaxClass != tsunagu.TaxReduced8 || p.NameReading == nil || *p.NameReading != "ゆずじゃむ" ||
 		!slices.Equal(slices.Sorted(slices.Values(p.Allergens)), []tsunagu.Allergen{tsunagu.AllergenSoybean, tsunagu.AllergenWheat}) || p.Status != tsunagu.StatusDraft ||
-		len(p.Translations) != 5 || p.Translations[tsunagu.LocaleKO].Name != "유자잼" || p.Translations[tsunagu.LocaleEN].Description != "Jam of yuzu from Kochi." ||
+		len(p.Translations) != 5 || p.Translations.In(tsunagu.LocaleKO).Name != "유자잼" || p.Translations.In(tsunagu.LocaleEN).Description != "Jam of yuzu from Kochi." ||
 		len(p.ImageURLs) != 1 || !strings.HasPrefix(p.ImageURLs[0], n.url+"/images/") || len(p.ImageAlts) != 1 || p.ImageAlts[0] != "柚子ジャムの瓶と木のスプーン" {
 		t.Errorf("the product as saved: %+v", p)
 	}

@@ -355,14 +355,14 @@ func checkProducts(t *testing.T, e env) {
 	var easy, zh, drafts, noCode int
 	codeKinds := map[tsunagu.ProductCodeKind]int{}
 	for _, p := range all {
-		ja := p.Translations[tsunagu.LocaleJA].Name
-		if p.Translations[tsunagu.LocaleEN].Name == "" || p.Translations[tsunagu.LocaleJA].Description == "" {
+		ja := p.Translations.In(tsunagu.LocaleJA).Name
+		if en, _ := p.Translations.Get(tsunagu.LocaleEN); en.Name == "" || p.Translations.In(tsunagu.LocaleJA).Description == "" {
 			t.Errorf("%s: no English name or Japanese description", ja)
 		}
-		if _, ok := p.Translations[tsunagu.LocaleJAEasy]; ok {
+		if _, ok := p.Translations.Get(tsunagu.LocaleJAEasy); ok {
 			easy++
 		}
-		if _, ok := p.Translations[tsunagu.LocaleZH]; ok {
+		if _, ok := p.Translations.Get(tsunagu.LocaleZH); ok {
 			zh++
 		}
 		if p.Price < 100 || p.Price > 3000 {

@@ -3,7 +3,6 @@ package postgres
 import (
 	"cmp"
 	"context"
-	"maps"
 	"slices"
 
 	"github.com/lib/pq"
@@ -80,7 +79,7 @@ func (st importStep) result(p *tsunagu.Product) *tsunagu.ProductImportRow {
 // code and price as shown (as they will be written, or are now) and the product
 // written (nil on a dry run).
 func importRow(n int, action tsunagu.ProductImportAction, shown, written *tsunagu.Product) *tsunagu.ProductImportRow {
-	return &tsunagu.ProductImportRow{Row: n, Action: action, Name: shown.Translations[tsunagu.LocaleJA].Name,
+	return &tsunagu.ProductImportRow{Row: n, Action: action, Name: shown.Translations.In(tsunagu.LocaleJA).Name,
 		Code: shown.Code, Price: shown.Price, Product: written}
 }
 
@@ -155,7 +154,7 @@ func planImport(ctx context.Context, tx queryer, u *tsunagu.User, rows []*tsunag
 				r.Fail("facility", tsunagu.CodeInvalidInput, "A product stays with the facility that makes it: this one is %s's.", fs.byID[p.FacilityID].Name)
 			}
 			after := *p
-			after.Translations = maps.Clone(p.Translations)
+			after.Translations = slices.Clone(p.Translations)
 			after.Allergens = slices.Clone(p.Allergens)
 			st.before, st.after = p, &after
 			err = st.after.Apply(r.UpdateInput())

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -219,8 +218,8 @@ func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, 
 			out.HasNextPage = true
 			break
 		}
-		p, err := r.product(with, locale)
-		if err != nil {
+		p := new(tsunagu.Product)
+		if err := r.product(p, with, locale); err != nil {
 			return nil, err
 		}
 		out.Items = append(out.Items, p)
@@ -246,23 +245,36 @@ func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, 
 	return out, rows.Err()
 }
 
-// product is the row's product, as productRow.product makes it.
-func (r *pageScan) product(with tsunagu.ProductsWith, locale tsunagu.Locale) (*tsunagu.Product, error) {
-	p := &tsunagu.Product{ID: tsunagu.ProductID(r.id), FacilityID: tsunagu.FacilityID(r.facilityID),
+// product makes *p the row's product, as productRow.product makes it.
+func (r *pageScan) product(p *tsunagu.Product, with tsunagu.ProductsWith, locale tsunagu.Locale) error {
+	*p = tsunagu.Product{ID: tsunagu.ProductID(r.id), FacilityID: tsunagu.FacilityID(r.facilityID),
 		MunicipalityID: tsunagu.MunicipalityID(r.municipalityID), Category: tsunagu.Category(r.category),
 		Price: r.price, TaxClass: tsunagu.TaxClass(r.taxClass), Status: tsunagu.ProductStatus(r.status),
 		CreatedAt: r.created, UpdatedAt: r.updated, SortName: r.sortName, Locale: locale}
 	if with.AllLocales {
-		if err := json.Unmarshal(r.translations, &p.Translations); err != nil {
-			return nil, err
+		// Directly, not through json.Unmarshal: it checks the syntax itself
+		// (4 allocations for two texts instead of 7; the map took 15).
+		if err := p.Translations.UnmarshalJSON(r.translations); err != nil {
+			return err
 		}
 	} else {
-		p.Translations = tsunagu.Translations{}
+		// Japanese, then the page's locale (read only when it is not Japanese,
+		// and after it in Locales): in order, in one array of the exact length.
+		n := 0
 		if r.jaName.Valid {
-			p.Translations[tsunagu.LocaleJA] = tsunagu.Text{Name: r.jaName.String, Description: r.jaDesc.String}
+			n++
 		}
 		if r.lName.Valid {
-			p.Translations[locale] = tsunagu.Text{Name: r.lName.String, Description: r.lDesc.String}
+			n++
+		}
+		p.Translations = make(tsunagu.Translations, 0, n)
+		if r.jaName.Valid {
+			p.Translations = append(p.Translations, tsunagu.LocaleText{Locale: tsunagu.LocaleJA,
+				Text: tsunagu.Text{Name: r.jaName.String, Description: r.jaDesc.String}})
+		}
+		if r.lName.Valid {
+			p.Translations = append(p.Translations, tsunagu.LocaleText{Locale: locale,
+				Text: tsunagu.Text{Name: r.lName.String, Description: r.lDesc.String}})
 		}
 	}
 	p.NameReading = optString(r.nameReading)
@@ -275,9 +287,10 @@ func (r *pageScan) product(with tsunagu.ProductsWith, locale tsunagu.Locale) (*t
 	urls, err2 := stringArray(r.imageURLs)
 	alts, err3 := stringArray(r.imageAlts)
 	if err := errors.Join(err1, err2, err3); err != nil {
-		return nil, err
+		return err
 	}
-	return withLists(p, allergens, urls, alts), nil
+	withLists(p, allergens, urls, alts)
+	return nil
 }
 
 // facility is the row's facility, as facilityRow.facility makes it.

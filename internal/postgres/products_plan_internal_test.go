@@ -108,7 +108,7 @@ func TestTextSearchGenericPlans(t *testing.T) {
 	}
 	names := func(p *tsunagu.ProductPage) (first, last string, n int) {
 		items := p.Page.Items
-		return items[0].Translations[tsunagu.LocaleJA].Name, items[len(items)-1].Translations[tsunagu.LocaleJA].Name, len(items)
+		return items[0].Translations.In(tsunagu.LocaleJA).Name, items[len(items)-1].Translations.In(tsunagu.LocaleJA).Name, len(items)
 	}
 
 	// A word with trigrams, first page.

@@ -34,23 +34,6 @@ func (l Locale) Tag() string {
 // Valid reports whether l is supported.
 func (l Locale) Valid() bool { return slices.Contains(Locales, l) }
 
-// Text is a product's name and description in one locale.
-type Text struct {
-	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
-}
-
-// Translations maps a locale to its text. Japanese is always present.
-type Translations map[Locale]Text
-
-// In returns the text in l, falling back to Japanese for a locale without one.
-func (t Translations) In(l Locale) Text {
-	if tr, ok := t[l]; ok && tr.Name != "" {
-		return tr
-	}
-	return t[LocaleJA]
-}
-
 // Category groups products in the catalog.
 type Category string
 
@@ -140,8 +123,8 @@ func (p *Product) TaxRate() int { return p.TaxClass.Rate() }
 // every locale, normalised so that kana and width do not matter.
 func (p *Product) SearchText() string {
 	var b strings.Builder
-	for _, l := range Locales {
-		if tr, ok := p.Translations[l]; ok && tr.Name != "" {
+	for _, tr := range p.Translations { // in the order of Locales
+		if tr.Name != "" {
 			b.WriteString(NormalizeSearchText(tr.Name))
 			b.WriteByte('\n')
 		}
@@ -395,8 +378,15 @@ func validImageURL(s string) bool {
 	return false
 }
 
+// hasName reports whether t has a name in l (a locale given without one was
+// refused already and may be given again).
+func hasName(t Translations, l Locale) bool {
+	x, _ := t.Get(l)
+	return x.Name != ""
+}
+
 func validateTranslations(errs *ValidationErrors, in []TranslationInput) Translations {
-	t := make(Translations, len(in))
+	t := make(Translations, 0, len(in))
 	for i, tr := range in {
 		field := fieldIndex("input.translations", i)
 		name := strings.TrimSpace(tr.Name)
@@ -405,7 +395,7 @@ func validateTranslations(errs *ValidationErrors, in []TranslationInput) Transla
 		case !tr.Locale.Valid():
 			errs.Add(CodeInvalidInput, field+".locale", "%q is not a supported language.", string(tr.Locale))
 			continue
-		case t[tr.Locale].Name != "":
+		case hasName(t, tr.Locale):
 			errs.Add(CodeDuplicate, field+".locale", "The %s name is given twice.", tr.Locale.Tag())
 			continue
 		}
@@ -418,9 +408,9 @@ func validateTranslations(errs *ValidationErrors, in []TranslationInput) Transla
 		if utf8.RuneCountInString(desc) > MaxDescriptionLength {
 			errs.Add(CodeTooLong, field+".description", "The description can be at most %d characters.", MaxDescriptionLength)
 		}
-		t[tr.Locale] = Text{Name: name, Description: desc}
+		t.Set(tr.Locale, Text{Name: name, Description: desc})
 	}
-	if _, ok := t[LocaleJA]; !ok {
+	if _, ok := t.Get(LocaleJA); !ok {
 		errs.Add(CodeRequired, "input.translations", "Enter the Japanese name; it is shown when a language is missing.")
 	}
 	return t
