@@ -199,8 +199,19 @@ func (r *pageScan) dests(products []any, with tsunagu.ProductsWith) []any {
 // scan reads ProductPage's rows: at most first products (one more row
 // says there is a next page) and their references, each facility and municipality
 // built once.
+//
+// The page's products are made in one array of first elements, and the page
+// points into it: one allocation instead of one per row (first is at most
+// MaxPageSize, 100: 28 kB). Its stock levels, at most one a product but often
+// fewer (a product the location does not stock has none), are made 16 at a time.
+// Safe because no array is appended to past its capacity (the row after the
+// first-th only says there is a next page; a full array of levels is followed by
+// a new one), so none moves, and the page, its products and levels live and die
+// together (a request's loaders hold the page; the catalog cache keeps bytes).
 func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, locale tsunagu.Locale, first int) (*tsunagu.ProductPage, error) {
 	out := &tsunagu.ProductPage{Page: &tsunagu.Page[*tsunagu.Product]{Items: make([]*tsunagu.Product, 0, first)}}
+	products := make([]tsunagu.Product, first)
+	var levels []tsunagu.StockLevel
 	if with.Facilities {
 		out.Facilities = map[tsunagu.FacilityID]*tsunagu.Facility{}
 	}
@@ -218,7 +229,7 @@ func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, 
 			out.HasNextPage = true
 			break
 		}
-		p := new(tsunagu.Product)
+		p := &products[len(out.Items)]
 		if err := r.product(p, with, locale); err != nil {
 			return nil, err
 		}
@@ -238,7 +249,11 @@ func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, 
 			out.Municipalities[m.ID] = m
 		}
 		if with.StockAt != nil && r.sProduct.Valid {
-			l := r.level()
+			if len(levels) == cap(levels) {
+				levels = make([]tsunagu.StockLevel, 0, min(first, 16))
+			}
+			levels = append(levels, r.level())
+			l := &levels[len(levels)-1]
 			out.Stock[tsunagu.StockKey{ProductID: l.ProductID, LocationID: l.LocationID}] = l
 		}
 	}
@@ -316,8 +331,8 @@ func (r *pageScan) municipality() (*tsunagu.Municipality, error) {
 }
 
 // level is the row's stock level, as levelColumns read it.
-func (r *pageScan) level() *tsunagu.StockLevel {
-	l := &tsunagu.StockLevel{ProductID: tsunagu.ProductID(r.sProduct.Int64), LocationID: tsunagu.LocationID(r.sLocation.Int64),
+func (r *pageScan) level() tsunagu.StockLevel {
+	l := tsunagu.StockLevel{ProductID: tsunagu.ProductID(r.sProduct.Int64), LocationID: tsunagu.LocationID(r.sLocation.Int64),
 		MunicipalityID: tsunagu.MunicipalityID(r.sMuni.Int64), OnHand: int(r.sOnHand.Int64), Reserved: int(r.sReserved.Int64),
 		Incoming: int(r.sIncoming.Int64), ReorderPoint: int(r.sReorder.Int64), UpdatedAt: r.sUpdated.Time, Version: r.sVersion.Int64}
 	if r.sLocFa.Valid {
