@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"unicode/utf8"
 )
 
 // Text is a product's name and description in one locale.
@@ -30,9 +29,7 @@ type LocaleText struct {
 // per product, more than the Product itself (~280 bytes); the slice of two is 96
 // bytes in one allocation, and looking a locale up among five is no slower.
 // BenchmarkCatalogPage (fifty products, Japanese and the page's locale read as
-// columns): 139,100 -> 118,400 bytes and 1,067 -> 1,017 allocations a page. Read
-// from the column, two texts take 4 allocations (UnmarshalJSON) where
-// json.Unmarshal into the map took 15 (TestTranslationsUnmarshalJSONAllocs).
+// columns): 139,100 -> 118,400 bytes and 1,067 -> 1,017 allocations a page.
 //
 // As JSON, Translations are the object the products.translations column holds,
 // {"EN": {"name": …}, "JA": {"name": …, "description": …}}: MarshalJSON writes the
@@ -79,9 +76,6 @@ func (t *Translations) Set(l Locale, x Text) {
 	*t = slices.Insert(*t, k, LocaleText{Locale: l, Text: x})
 }
 
-// numLocales is len(Locales), as a constant (a test checks).
-const numLocales = 5
-
 // localesByName are Locales in the order encoding/json writes a map's keys.
 var localesByName = func() []Locale {
 	s := slices.Clone(Locales)
@@ -120,222 +114,38 @@ func (t Translations) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads the object MarshalJSON writes, in any order of keys, into t
-// (replacing what t held; null makes t nil, as it made the map). It refuses a key
-// that is not a supported locale and a locale given twice, as validateTranslations
-// refuses them on the way in: the column holds neither, so either says the JSON is
-// not one this program wrote. A value of null is a text of "", as it was.
+// (replacing what t held; null makes t nil, as it made the map), by way of the map
+// Translations were: encoding/json does the reading, and the texts are then put in
+// the order of Locales in one array of the exact length. It refuses a key that is
+// not a supported locale, as validateTranslations refuses it on the way in: the
+// column holds none, so one says the JSON is not one this program wrote. A value
+// of null is a text of "", as it was; a locale given twice keeps its last text, as
+// the map did (jsonb keeps only the last).
 //
-// It reads b without encoding/json's reflection, checking its syntax itself: the
-// texts are made in one array of the exact length, and a text of the form this
-// program writes (the keys name and description, strings without escapes) is
-// read here, any other by encoding/json (decodeText). Called directly rather than
-// through json.Unmarshal, it saves that function's syntax check and allocations.
+// Only a page that asks for a product's translations reads the whole column; a
+// catalog page reads the names it shows as columns of their own (ProductPage).
 func (t *Translations) UnmarshalJSON(b []byte) error {
-	i := skipSpace(b, 0)
-	if string(bytes.TrimRight(b[i:], " \t\n\r")) == "null" {
+	var m map[Locale]Text
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	if m == nil {
 		*t = nil
 		return nil
 	}
-	bad := func(what string) error { return fmt.Errorf("tsunagu: translations: %s in %.40q", what, b) }
-	if i == len(b) || b[i] != '{' {
-		return bad("not a JSON object")
+	out := make(Translations, 0, len(m))
+	for _, l := range Locales {
+		if x, ok := m[l]; ok {
+			out = append(out, LocaleText{Locale: l, Text: x})
+		}
 	}
-	var values [numLocales][]byte // by the locale's index in Locales
-	n := 0
-	i = skipSpace(b, i+1)
-	for i < len(b) && b[i] != '}' {
-		if n > 0 {
-			if b[i] != ',' {
-				return bad("a missing comma")
+	if len(out) != len(m) {
+		for l := range m {
+			if !l.Valid() {
+				return fmt.Errorf("tsunagu: translations: %q is not a supported locale", l)
 			}
-			i = skipSpace(b, i+1)
-		}
-		end := skipValue(b, i)
-		if end < 0 || b[i] != '"' {
-			return bad("a key that is not a string")
-		}
-		key, err := localeKey(b[i:end])
-		if err != nil {
-			return bad(err.Error())
-		}
-		i = skipSpace(b, end)
-		if i == len(b) || b[i] != ':' {
-			return bad("a missing colon")
-		}
-		i = skipSpace(b, i+1)
-		end = skipValue(b, i)
-		if end < 0 {
-			return bad("a value that does not end")
-		}
-		k := slices.Index(Locales, key)
-		if k < 0 {
-			return bad(fmt.Sprintf("%q, not a supported locale,", key))
-		}
-		if values[k] != nil {
-			return bad(fmt.Sprintf("the locale %s twice", key))
-		}
-		values[k] = b[i:end]
-		n++
-		i = skipSpace(b, end)
-	}
-	if i == len(b) || skipSpace(b, i+1) != len(b) {
-		return bad("an object that does not end")
-	}
-	out := make(Translations, 0, n)
-	for k, v := range values {
-		if v == nil {
-			continue
-		}
-		out = append(out, LocaleText{Locale: Locales[k]})
-		if err := decodeText(v, &out[len(out)-1].Text); err != nil {
-			return fmt.Errorf("tsunagu: translations: %s: %w", Locales[k], err)
 		}
 	}
 	*t = out
 	return nil
-}
-
-// decodeText decodes v, a JSON text object, into x, which is zero.
-func decodeText(v []byte, x *Text) error {
-	if plainText(v, x) {
-		return nil
-	}
-	*x = Text{}
-	return json.Unmarshal(v, x)
-}
-
-// plainText decodes v into x and reports true if v is null or an object whose keys
-// are exactly name or description and whose values are strings without escapes
-// (valid UTF-8, no control characters): what encoding/json would make of it. On
-// false, x may hold part of v.
-func plainText(v []byte, x *Text) bool {
-	if string(v) == "null" {
-		return true
-	}
-	if len(v) == 0 || v[0] != '{' {
-		return false
-	}
-	i := skipSpace(v, 1)
-	if i < len(v) && v[i] == '}' {
-		return i+1 == len(v)
-	}
-	for {
-		key, end, ok := plainString(v, i)
-		if !ok {
-			return false
-		}
-		i = skipSpace(v, end)
-		if i == len(v) || v[i] != ':' {
-			return false
-		}
-		val, end, ok := plainString(v, skipSpace(v, i+1))
-		if !ok {
-			return false
-		}
-		switch string(key) {
-		case "name":
-			x.Name = string(val)
-		case "description":
-			x.Description = string(val)
-		default:
-			return false
-		}
-		i = skipSpace(v, end)
-		if i == len(v) {
-			return false
-		}
-		if v[i] == '}' {
-			return i+1 == len(v)
-		}
-		if v[i] != ',' {
-			return false
-		}
-		i = skipSpace(v, i+1)
-	}
-}
-
-// plainString returns the contents of the JSON string at v[i] and the index past
-// it, if it has no escapes and is valid UTF-8 without control characters.
-func plainString(v []byte, i int) (s []byte, end int, ok bool) {
-	if i >= len(v) || v[i] != '"' {
-		return nil, 0, false
-	}
-	for j := i + 1; j < len(v); j++ {
-		switch c := v[j]; {
-		case c == '"':
-			return v[i+1 : j], j + 1, utf8.Valid(v[i+1 : j])
-		case c == '\\' || c < 0x20:
-			return nil, 0, false
-		}
-	}
-	return nil, 0, false
-}
-
-// localeKey is the locale a JSON string (with its quotes) names; a key with
-// escapes is decoded by encoding/json, one without is compared as it is.
-func localeKey(s []byte) (Locale, error) {
-	if bytes.IndexByte(s, '\\') < 0 {
-		for _, l := range Locales {
-			if string(s[1:len(s)-1]) == string(l) {
-				return l, nil
-			}
-		}
-		return Locale(s[1 : len(s)-1]), nil
-	}
-	var k string
-	err := json.Unmarshal(s, &k)
-	return Locale(k), err
-}
-
-// skipSpace returns the index of the first byte of b at or after i that is not
-// JSON whitespace.
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipValue returns the index just past the JSON value that starts at b[i], or -1
-// if it does not end in b. It finds where the value ends without checking it: the
-// values are then decoded by encoding/json, which does.
-func skipValue(b []byte, i int) int {
-	depth := 0
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
-				if b[i] == '\\' {
-					i++
-				}
-			}
-			if i >= len(b) {
-				return -1
-			}
-		case '{', '[':
-			depth++
-			continue
-		case '}', ']':
-			depth--
-			if depth < 0 {
-				return i // the end of the object around a literal or number
-			}
-		case ',', ':', ' ', '\t', '\n', '\r':
-			if depth == 0 {
-				return i
-			}
-			continue
-		default:
-			if depth == 0 {
-				continue // within a literal or a number
-			}
-		}
-		if depth == 0 {
-			return i + 1
-		}
-	}
-	if depth == 0 {
-		return i // a literal or number ending b
-	}
-	return -1
 }
