@@ -391,8 +391,8 @@ type world struct {
 
 type shopInfo struct {
 	id, session int64
-	clerk       string // the clerk's token
-	products    []int64
+	clerk       string  // the clerk's token
+	products    []int64 // what the shop has on hand (not the empty levels of goods on their way)
 	prices      []int64
 }
 
@@ -407,9 +407,9 @@ func loadWorld(ctx context.Context, db *sql.DB, sz sizes) (*world, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT l.id, s.id, split_part(u.email, '@', 1),
 			(SELECT array_agg(sl.product_id ORDER BY sl.product_id) FROM stock_levels sl JOIN products p ON p.id = sl.product_id
-			 WHERE sl.location_id = l.id AND p.status = 'ACTIVE'),
+			 WHERE sl.location_id = l.id AND sl.on_hand > 0 AND p.status = 'ACTIVE'),
 			(SELECT array_agg(p.price ORDER BY sl.product_id) FROM stock_levels sl JOIN products p ON p.id = sl.product_id
-			 WHERE sl.location_id = l.id AND p.status = 'ACTIVE')
+			 WHERE sl.location_id = l.id AND sl.on_hand > 0 AND p.status = 'ACTIVE')
 		FROM locations l JOIN register_sessions s ON s.shop_id = l.id AND s.status = 'OPEN'
 		JOIN users u ON u.shop_id = l.id
 		WHERE l.kind = 'SHOP' ORDER BY l.id LIMIT $1`, sz.sources)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/lib/pq"
+
 	"tsunagu/internal/pgtest"
 )
 
@@ -38,5 +40,22 @@ func TestSeedSmall(t *testing.T) {
 	}
 	if missing > 0 {
 		t.Errorf("%d lines of approved transfers without a level at the destination", missing)
+	}
+	// The sales' clerks sell only what their shop has on hand: not the empty levels
+	// the transfers' approval made at the home shop (every sale of one was refused).
+	w, err := loadWorld(t.Context(), raw, small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range w.shops {
+		var empty int
+		err := raw.QueryRowContext(t.Context(), `SELECT count(*) FROM stock_levels
+			WHERE location_id = $1 AND product_id = ANY($2) AND on_hand <= 0`, s.id, pq.Array(s.products)).Scan(&empty)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if empty > 0 || len(s.products) == 0 {
+			t.Errorf("shop %d: %d of its %d products to sell have nothing on hand", s.id, empty, len(s.products))
+		}
 	}
 }
