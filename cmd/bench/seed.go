@@ -276,16 +276,6 @@ func seed(ctx context.Context, db *sql.DB, sz sizes) (*world, error) {
 		{"transfer events", `
 			INSERT INTO transfer_events (transfer_id, type, actor_id)
 			SELECT id, 'OFFERED', created_by FROM transfers`, nil},
-		// Approval makes the destination's missing levels, empty, in key order
-		// (postgres.destinationLevelsSQL; migration 00046 for older transfers), so
-		// that a first shipment is one statement, as through the API.
-		{"destination levels", `
-			INSERT INTO stock_levels (product_id, location_id)
-			SELECT DISTINCT tl.product_id, t.to_location_id
-			FROM transfers t JOIN transfer_lines tl ON tl.transfer_id = t.id
-			WHERE t.status IN ('APPROVED', 'SHIPPED') AND tl.approved > tl.shipped
-			ORDER BY 1, 2
-			ON CONFLICT DO NOTHING`, nil},
 		{"analyze", `ANALYZE`, nil},
 	}
 	for _, s := range more {
@@ -392,7 +382,7 @@ type world struct {
 type shopInfo struct {
 	id, session int64
 	clerk       string  // the clerk's token
-	products    []int64 // what the shop has on hand (not the empty levels of goods on their way)
+	products    []int64 // what the shop has on hand (not an empty level)
 	prices      []int64
 }
 

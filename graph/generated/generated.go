@@ -7298,7 +7298,7 @@ type Product implements Node {
   imageUrls: [String!]!
   "The pictures' alternative texts in Japanese, one per picture in imageUrls' order; \"\" where none was given (the name serves)."
   imageAlts: [String!]!
-  "The stock of this product at a location (a shop), or null when it has never been stocked there nor been on its way there (a transfer approved to that location makes an empty level: 0 on hand, 0 available)."
+  "The stock of this product at a location (a shop), or null when it has never been stocked there."
   stock(locationId: ID!): StockLevel
   createdAt: Time!
   updatedAt: Time!

@@ -82,10 +82,8 @@ func (s *TransferService) ShipTransfer(ctx context.Context, in tsunagu.ShipTrans
 		if err != nil {
 			return 0, err
 		}
-		// Approval made the destination's levels (destinationLevelsSQL), and levels
-		// are never deleted, so one the lock saw is there. Only a transfer approved
-		// by a process of an earlier version, during a rolling deploy after
-		// migration 00046 ran, lacks them; shipSingle leaves it to this statement.
+		// Only a product's first shipment to the destination needs the statement
+		// that makes its level: levels are never deleted, so one the lock saw is there.
 		if missing {
 			if err := stock.createLevels(ctx, tx); err != nil {
 				return 0, err

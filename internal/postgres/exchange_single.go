@@ -15,8 +15,8 @@ import (
 // UPDATE, then the levels in key order; the key last), for the users whose right
 // to the step is plain from the transfer row: a manager of the municipality it
 // ships from, or a clerk or manager where it arrives. Every level it changes must
-// exist (approval makes the destination's, destinationLevelsSQL; a level made in
-// the same statement would be invisible to its update) and have the quantity, as
+// exist (for a first shipment of a product to a destination, shipSingle makes it
+// in a statement before, destinationLevels) and have the quantity, as
 // applyMovements requires; the levels' CHECKs would refuse the update anyway,
 // failing the whole statement.
 type singleStep struct {
@@ -114,16 +114,62 @@ func (s *singleStep) run(ctx context.Context, q queryer, u *tsunagu.User, id tsu
 
 // shipSingle is ShipTransfer of everything approved and not yet shipped, for a
 // manager of the municipality it ships from (ManagesMunicipality), as one
-// statement (singleStep): one round trip where the transaction takes four (BEGIN,
-// the lock, the step, COMMIT), from the first shipment on, since approval made the
-// destination's levels (destinationLevelsSQL). A transfer approved by a process of
-// an earlier version while a new one was being rolled out (after migration 00046
-// had run) may lack them: the statement refuses it, and the transaction makes them
-// (createLevels).
+// statement (singleStep). A first shipment of a product to the destination, which
+// has no level of it yet, is refused by that statement; then the missing levels
+// are made empty (destinationLevels) and the statement runs again: three round
+// trips where the transaction takes six.
 func shipSingle(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.ShipTransferInput, k *idemKey) (*tsunagu.Transfer, bool, error) {
 	if len(in.Lines) > 0 || u.Role != tsunagu.RoleManager || u.MunicipalityID == nil {
 		return nil, false, nil
 	}
+	t, done, err := shipStatement(ctx, q, u, in, k)
+	if done || err != nil {
+		return t, done, err
+	}
+	if made, err := destinationLevels(ctx, q, u, in, k); !made || err != nil {
+		return nil, false, err
+	}
+	return shipStatement(ctx, q, u, in, k)
+}
+
+// destinationLevels makes, in a statement of its own, the levels the destination
+// lacks of what is left to ship of transfer in.TransferID, and reports whether it
+// made any, for the users shipSingle admits; it makes none unless the shipment
+// would otherwise go ahead as shipSingle makes it: u manages the municipality it
+// ships from, it is APPROVED or SHIPPED in part, the key is free and the source
+// has every line's quantity available. The
+// levels are empty (nothing on hand, reserved or incoming, as are their ledgers),
+// as createLevels makes them at the start of the transaction, and levels are never
+// deleted; only a change between this statement and the next (stock taken at the
+// source, the key taken) leaves them behind with the shipment refused.
+//
+// It holds no lock when it ends: levels are made before any other is locked, as in
+// the transaction, so that the two ways cannot deadlock (a statement that locked
+// levels and then waited for another's new level could).
+func destinationLevels(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.ShipTransferInput, k *idemKey) (bool, error) {
+	res, err := q.ExecContext(ctx, `
+		INSERT INTO stock_levels (product_id, location_id)
+		SELECT tl.product_id, t.to_location_id
+		FROM transfers t JOIN transfer_lines tl ON tl.transfer_id = t.id
+		WHERE t.id = $1 AND t.from_municipality_id = $2 AND t.status IN ('APPROVED', 'SHIPPED')
+		  AND tl.approved > tl.shipped
+		  AND NOT EXISTS (SELECT FROM idempotency_keys WHERE scope = $3 AND key = $4)
+		  AND NOT EXISTS (
+			SELECT FROM transfer_lines sl
+			LEFT JOIN stock_levels s ON s.product_id = sl.product_id AND s.location_id = t.from_location_id
+			WHERE sl.transfer_id = t.id AND sl.approved > sl.shipped
+			  AND coalesce(s.on_hand - s.reserved, 0) < sl.approved - sl.shipped)
+		ORDER BY 1, 2
+		ON CONFLICT DO NOTHING`, in.TransferID, *u.MunicipalityID, k.Scope, k.Key)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// shipStatement is shipSingle's one statement, for the users shipSingle admits.
+func shipStatement(ctx context.Context, q queryer, u *tsunagu.User, in *tsunagu.ShipTransferInput, k *idemKey) (*tsunagu.Transfer, bool, error) {
 	a := args{in.TransferID}
 	s := &singleStep{
 		allowed:     `t.from_municipality_id = ` + a.add(*u.MunicipalityID),

@@ -7,10 +7,11 @@ import (
 	"tsunagu/internal/tsunagu"
 )
 
-// Shipping everything and receiving everything are one statement each, the first
-// shipment of a product to the destination too (approval made its level), and a
-// receipt of a transfer not wholly shipped takes the transaction. Both ways leave
-// the same stock, lines, status and ledger.
+// Shipping everything and receiving everything are one statement each once the
+// destination has the products' levels; the first shipment, which makes them, is
+// three (the statement refused, the levels, the statement again), and a receipt of a
+// transfer not wholly shipped takes the transaction. Both ways leave the same stock,
+// lines, status and ledger.
 func TestShipReceiveAllInOneStatement(t *testing.T) {
 	t.Parallel()
 	x := newExchangeWorld(t)
@@ -37,10 +38,11 @@ func TestShipReceiveAllInOneStatement(t *testing.T) {
 		return out, n
 	}
 
-	// The first shipment to the partner shop: the offer made its levels.
+	// The first shipment to the partner shop makes its levels: the statement
+	// refuses, the levels are made, the statement runs again.
 	first := x.offer(q(x.cookies, 3), q(x.jam, 2))
-	if out, n := ship(first, x.key()); n != 1 || out.Status != tsunagu.TransferShipped {
-		t.Errorf("first shipment: %d statements, status %s; want 1, SHIPPED", n, out.Status)
+	if out, n := ship(first, x.key()); n != 3 || out.Status != tsunagu.TransferShipped {
+		t.Errorf("first shipment: %d statements, status %s; want 3, SHIPPED", n, out.Status)
 	}
 	if got, want := x.level(x.partnerShop, x.jam), (stock{Incoming: 2}); got != want {
 		t.Errorf("jam at the shop: %+v, want %+v", got, want)
@@ -104,5 +106,55 @@ func TestShipReceiveAllInOneStatement(t *testing.T) {
 	before = x.snapshot()
 	_, err = x.svc.ShipTransfer(x.manager, tsunagu.ShipTransferInput{TransferID: short.ID, IdempotencyKey: x.key()})
 	x.refused(t, before, err, tsunagu.CodeInsufficientStock, "input.transferId")
+	x.checkLedger()
+}
+
+// A first shipment of a product to a destination that is refused makes no level
+// there: the levels are made only for a shipment that would go ahead.
+func TestFirstShipmentRefusedMakesNoLevel(t *testing.T) {
+	t.Parallel()
+	x := newExchangeWorld(t)
+	x.mustPut(x.warehouse, x.cookies, 5)
+	x.mustPut(x.warehouse, x.jam, 5)
+	ship := func(ctx context.Context, tr *tsunagu.Transfer, key string) error {
+		_, err := x.svc.ShipTransfer(ctx, tsunagu.ShipTransferInput{TransferID: tr.ID, Carrier: "ヤマト運輸", IdempotencyKey: key})
+		return err
+	}
+	t.Run("ErrInsufficientStock", func(t *testing.T) {
+		tr := x.offer(q(x.cookies, 3), q(x.jam, 2))
+		x.mustPut(x.warehouse, x.jam, -4) // 1 left of the 2 approved
+		before := x.snapshot()
+		x.refused(t, before, ship(x.manager, tr, x.key()), tsunagu.CodeInsufficientStock, "input.transferId")
+		x.mustPut(x.warehouse, x.jam, 4)
+	})
+	t.Run("ErrIdempotencyConflict", func(t *testing.T) {
+		key := x.key()
+		other := x.offer(q(x.cookies, 1))
+		tr := x.offer(q(x.cookies, 3), q(x.jam, 2))
+		_, err := x.svc.CancelTransfer(x.manager, tsunagu.CancelTransferInput{TransferID: other.ID, Reason: "取りやめ", IdempotencyKey: key})
+		must(t, err)
+		before := x.snapshot()
+		x.refused(t, before, ship(x.manager, tr, key), tsunagu.CodeIdempotencyConflict, "input.idempotencyKey")
+	})
+	t.Run("ErrForbidden", func(t *testing.T) {
+		tr := x.offer(q(x.cookies, 1))
+		before := x.snapshot()
+		// The destination's manager sees the transfer but may not ship it.
+		err := ship(x.otherManager, tr, x.key())
+		if code := tsunagu.ErrorCode(err); code != tsunagu.CodeForbidden {
+			t.Fatalf("code %q (%v), want FORBIDDEN", code, err)
+		}
+		if after := x.snapshot(); after != before {
+			t.Errorf("the database changed:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+	if got := x.level(x.partnerShop, x.cookies); got != (stock{}) {
+		t.Errorf("cookies at the shop: %+v, want none", got)
+	}
+	var n int
+	must(t, x.db.SQL().QueryRow(`SELECT count(*) FROM stock_levels WHERE location_id = $1`, x.partnerShop.ID).Scan(&n))
+	if n != 0 {
+		t.Errorf("%d levels at the partner shop, want none", n)
+	}
 	x.checkLedger()
 }

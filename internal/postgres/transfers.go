@@ -36,11 +36,9 @@ type transferLineRow struct {
 }
 
 // RequestTransfer implements tsunagu.TransferService in one transaction (runOnce):
-// the locations, then every line's product with whether it has a stock level at the
-// source and at the destination and whether the destination carries it
-// (carriedAt) in one statement, then the transfer, its lines and event REQUESTED or
-// OFFERED, and with an offer (approved as it is made) the destination's missing
-// levels (destinationLevelsSQL).
+// the locations, then every line's product with its stock level at the source and
+// whether the destination carries it (carriedAt) in one statement, then the
+// transfer, its lines and event REQUESTED or OFFERED.
 func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.RequestTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.RequestTransfer")
 	return runOnce(ctx, s.db, "requestTransfer", &in, transferMutation(ctx, false, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
@@ -87,23 +85,20 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 			Name       string
 			Stocked    bool
 			Carried    bool
-			AtDest     bool
 		}
 		err = tx.SelectContext(ctx, &ps, `
 			SELECT p.id, coalesce(p.facility_id, 0) AS facility_id, coalesce(p.price, 0) AS price,
 				coalesce(p.status, '') AS status, coalesce(p.translations->'JA'->>'name', '') AS name,
 				EXISTS (SELECT FROM stock_levels sl WHERE sl.product_id = p.id AND sl.location_id = $2) AS stocked,
-				coalesce(`+carriedAt("$3::bigint", "p.municipality_id")+`, false) AS carried,
-				EXISTS (SELECT FROM stock_levels sl WHERE sl.product_id = p.id AND sl.location_id = $4) AS at_dest
+				coalesce(`+carriedAt("$3::bigint", "p.municipality_id")+`, false) AS carried
 			FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, ord)
 			LEFT JOIN products p ON p.id = u.id
-			ORDER BY u.ord`, int64s(ids), from.ID, to.MunicipalityID, to.ID)
+			ORDER BY u.ord`, int64s(ids), from.ID, to.MunicipalityID)
 		if err != nil {
 			return 0, err
 		}
 		n := len(in.Lines)
 		products, owners, requested, approved, prices := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		var missing []int64 // an offer's products without a level at the destination
 		for i, p := range ps {
 			f := tsunagu.LineField(i, ".productId")
 			switch {
@@ -120,19 +115,10 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 			products[i], owners[i], requested[i], prices[i] = int64(in.Lines[i].ProductID), p.FacilityID, int64(q), p.Price
 			if status == tsunagu.TransferApproved {
 				approved[i] = int64(q)
-				if !p.AtDest {
-					missing = append(missing, products[i])
-				}
 			}
 		}
 		if err := errs.Err(); err != nil {
 			return 0, err
-		}
-		a := args{from.ID, to.ID, from.MunicipalityID, to.MunicipalityID, status, in.Note, u.ID,
-			pq.Array(products), pq.Array(owners), pq.Array(requested), pq.Array(approved), pq.Array(prices), event}
-		levels := ""
-		if len(missing) > 0 {
-			levels = ", " + destinationLevelsSQL(&a, to.ID, missing)
 		}
 		var id tsunagu.TransferID
 		err = tx.GetContext(ctx, &id, `
@@ -148,15 +134,16 @@ func (s *TransferService) RequestTransfer(ctx context.Context, in tsunagu.Reques
 			), e AS (
 				INSERT INTO transfer_events (transfer_id, type, actor_id, note)
 				SELECT t.id, $13, $7, $6 FROM t
-			)`+levels+`
-			SELECT id FROM t`, a...)
+			)
+			SELECT id FROM t`,
+			from.ID, to.ID, from.MunicipalityID, to.MunicipalityID, status, in.Note, u.ID,
+			pq.Array(products), pq.Array(owners), pq.Array(requested), pq.Array(approved), pq.Array(prices), event)
 		return id, err
 	}))
 }
 
 // ApproveTransfer implements tsunagu.TransferService in one transaction (runOnce,
-// lockTransfer), with event APPROVED and, in the same statement, the destination's
-// missing levels of every product approved (destinationLevelsSQL).
+// lockTransfer), with event APPROVED.
 func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.ApproveTransferInput) (_ *tsunagu.Transfer, err error) {
 	defer wrap(&err, "TransferService.ApproveTransfer")
 	return runOnce(ctx, s.db, "approveTransfer", &in, transferMutation(ctx, true, func(tx queryer, u *tsunagu.User, st *transferStep) (tsunagu.TransferID, error) {
@@ -191,49 +178,14 @@ func (s *TransferService) ApproveTransfer(ctx context.Context, in tsunagu.Approv
 			return 0, err
 		}
 		total := 0
-		var missing []int64 // approved products without a level at the destination, in key order
 		for _, l := range lines {
 			total += l.Approved
-			if l.Approved > 0 && !l.AtDestination {
-				missing = append(missing, int64(l.ProductID))
-			}
 		}
 		if total == 0 {
 			return 0, tsunagu.Errorf(tsunagu.CodeOutOfRange, "input.lines", "Approve at least one item, or cancel the transfer.")
 		}
-		var w *stepWrites
-		if len(missing) > 0 {
-			w = &stepWrites{ctes: func(a *args) string { return destinationLevelsSQL(a, t.ToLocationID, missing) }}
-		}
-		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferApproved, tsunagu.EventApproved, u, in.Note, w)
+		return t.ID, advanceTransfer(ctx, tx, st, t, lines, tsunagu.TransferApproved, tsunagu.EventApproved, u, in.Note, nil)
 	}))
-}
-
-// destinationLevelsSQL is a CTE, named lv, of the statement that approves a
-// transfer (ApproveTransfer, an offer of RequestTransfer): it makes the levels the
-// destination (to) lacks of products (those approved), empty (nothing on hand,
-// reserved or incoming, so no ledger rows), in key order with ON CONFLICT DO NOTHING
-// as createLevels makes them. Levels are never deleted, so every level a shipment
-// changes then exists, and shipping everything is one statement from the first
-// shipment on (shipSingle). Migration 00046 made them for transfers approved before.
-//
-// An empty level reads as no stock everywhere (0 available, nothing below a reorder
-// point, skipped by a stocktake that did not count it), but it is a level: it is
-// listed by stockLevels and Product.stock is it, not null, and its making is
-// announced to stockLevelChanged like any change. The CTE is left out when no level
-// is missing: the levels' statement trigger would drop every process's cached
-// catalog stock even for an insert of no row.
-//
-// The approval locks no level, so it cannot deadlock with the steps that lock
-// levels: like them it only waits for another transaction's new level of the same
-// key, made in the same order.
-func destinationLevelsSQL(a *args, to tsunagu.LocationID, products []int64) string {
-	return `lv AS (
-			INSERT INTO stock_levels (product_id, location_id)
-			SELECT p, ` + a.add(to) + `::bigint FROM unnest(` + a.add(pq.Array(products)) + `::bigint[]) AS p
-			ORDER BY p
-			ON CONFLICT DO NOTHING
-		)`
 }
 
 // CancelTransfer implements tsunagu.TransferService in one transaction (runOnce,
