@@ -118,9 +118,10 @@ func (t Translations) MarshalJSON() ([]byte, error) {
 // Translations were: encoding/json does the reading, and the texts are then put in
 // the order of Locales in one array of the exact length. It refuses a key that is
 // not a supported locale, as validateTranslations refuses it on the way in: the
-// column holds none, so one says the JSON is not one this program wrote. A value
-// of null is a text of "", as it was; a locale given twice keeps its last text, as
-// the map did (jsonb keeps only the last).
+// column holds none (its CHECK products_translations_locales, migration 00047,
+// allows the keys of Locales only, whoever writes), so one says the JSON is not
+// the column's. A value of null is a text of "", as it was; a locale given twice
+// keeps its last text, as the map did (jsonb keeps only the last).
 //
 // Only a page that asks for a product's translations reads the whole column; a
 // catalog page reads the names it shows as columns of their own (ProductPage).
