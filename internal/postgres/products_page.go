@@ -200,18 +200,14 @@ func (r *pageScan) dests(products []any, with tsunagu.ProductsWith) []any {
 // says there is a next page) and their references, each facility and municipality
 // built once.
 //
-// The page's products are made in one array of first elements, and the page
-// points into it: one allocation instead of one per row (first is at most
-// MaxPageSize, 100: 28 kB). Its stock levels, at most one a product but often
-// fewer (a product the location does not stock has none), are made 16 at a time.
-// Safe because no array is appended to past its capacity (the row after the
-// first-th only says there is a next page; a full array of levels is followed by
-// a new one), so none moves, and the page, its products and levels live and die
-// together (a request's loaders hold the page; the catalog cache keeps bytes).
+// The page's products and stock levels are made a few arrays at a time (slab), and
+// the page points into them: 4 allocations for a page of 50, not one a row, and a
+// page of a few rows (a narrow search, the last page) is no larger than its rows
+// (one array of first, up to 100 products, was 28 kB zeroed for any page).
 func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, locale tsunagu.Locale, first int) (*tsunagu.ProductPage, error) {
 	out := &tsunagu.ProductPage{Page: &tsunagu.Page[*tsunagu.Product]{Items: make([]*tsunagu.Product, 0, first)}}
-	products := make([]tsunagu.Product, first)
-	var levels []tsunagu.StockLevel
+	products := slab[tsunagu.Product]{max: first}
+	levels := slab[tsunagu.StockLevel]{max: first} // at most one a product
 	if with.Facilities {
 		out.Facilities = map[tsunagu.FacilityID]*tsunagu.Facility{}
 	}
@@ -229,7 +225,7 @@ func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, 
 			out.HasNextPage = true
 			break
 		}
-		p := &products[len(out.Items)]
+		p := products.next()
 		if err := r.product(p, with, locale); err != nil {
 			return nil, err
 		}
@@ -249,15 +245,33 @@ func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, 
 			out.Municipalities[m.ID] = m
 		}
 		if with.StockAt != nil && r.sProduct.Valid {
-			if len(levels) == cap(levels) {
-				levels = make([]tsunagu.StockLevel, 0, min(first, 16))
-			}
-			levels = append(levels, r.level())
-			l := &levels[len(levels)-1]
+			l := levels.next()
+			*l = r.level()
 			out.Stock[tsunagu.StockKey{ProductID: l.ProductID, LocationID: l.LocationID}] = l
 		}
 	}
 	return out, rows.Err()
+}
+
+// slab hands out pointers to new zero Ts, at most max of them, allocated in arrays
+// that double (8, 8, 16, 32, …, the last cut to what max leaves): a page of 50
+// products is 4 arrays with no slot unused, a page of 3 is one of 8. An array is
+// never appended to past its capacity (a full one is followed by a new one), so a
+// pointer it gave stays valid; the Ts of one array live as long as any of them is
+// held (a page's products and levels live and die together: a request's loaders
+// hold the page, and the catalog cache keeps bytes).
+type slab[T any] struct {
+	buf       []T
+	made, max int
+}
+
+func (s *slab[T]) next() *T {
+	if len(s.buf) == cap(s.buf) {
+		n := max(1, min(max(8, s.made), s.max-s.made))
+		s.buf, s.made = make([]T, 0, n), s.made+n
+	}
+	s.buf = s.buf[:len(s.buf)+1]
+	return &s.buf[len(s.buf)-1]
 }
 
 // product makes *p the row's product, as productRow.product makes it.
