@@ -254,8 +254,8 @@ func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, 
 }
 
 // slab hands out pointers to new zero Ts, at most max of them, allocated in arrays
-// that double (8, 8, 16, 32, …, the last cut to what max leaves): a page of 50
-// products is 4 arrays with no slot unused, a page of 3 is one of 8. An array is
+// that double (8, 8, 16, 32, …, each cut to what max leaves): a page of 50
+// products is 4 arrays with no slot unused, a page of 3 one array of 3. An array is
 // never appended to past its capacity (a full one is followed by a new one), so a
 // pointer it gave stays valid; the Ts of one array live as long as any of them is
 // held (a page's products and levels live and die together: a request's loaders

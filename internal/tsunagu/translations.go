@@ -76,41 +76,23 @@ func (t *Translations) Set(l Locale, x Text) {
 	*t = slices.Insert(*t, k, LocaleText{Locale: l, Text: x})
 }
 
-// localesByName are Locales in the order encoding/json writes a map's keys.
-var localesByName = func() []Locale {
-	s := slices.Clone(Locales)
-	slices.Sort(s)
-	return s
-}()
-
-// MarshalJSON writes t as the object {"<locale>": <Text>, …} with the locales
-// sorted by name: byte for byte what encoding/json wrote for the map[Locale]Text
-// Translations were (HTML characters are escaped, or not, by the caller's encoder,
-// as they were). A nil t is null, as a nil map was.
+// MarshalJSON writes t as the map[Locale]Text Translations were, by way of that
+// map: the object {"<locale>": <Text>, …} with the locales sorted by name, byte for
+// byte what encoding/json wrote (HTML characters are escaped, or not, by the
+// caller's encoder, as they were). A nil t is null, as a nil map was.
 func (t Translations) MarshalJSON() ([]byte, error) {
 	if t == nil {
 		return []byte("null"), nil
 	}
+	m := make(map[Locale]Text, len(t))
+	for _, x := range t {
+		m[x.Locale] = x.Text
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // json.Marshal escapes the result if its caller's encoder does
-	b.WriteByte('{')
-	for _, l := range localesByName {
-		x, ok := t.Get(l)
-		if !ok {
-			continue
-		}
-		if b.Len() > 1 {
-			b.WriteByte(',')
-		}
-		b.WriteString(`"` + string(l) + `":`)
-		if err := enc.Encode(x); err != nil {
-			return nil, err
-		}
-		b.Truncate(b.Len() - 1) // the newline Encode ends a value with
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	err := enc.Encode(m)
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
 
 // UnmarshalJSON reads the object MarshalJSON writes, in any order of keys, into t

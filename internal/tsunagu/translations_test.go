@@ -218,7 +218,7 @@ func TestTranslationsUnmarshalJSON(t *testing.T) {
 		{"BracesInStrings", `{"JA":{"name":"}{\\\"]["}}`, tr("JA", `}{\"][`)},
 		{"Empty", `{}`, tsunagu.Translations{}},
 		{"EmptyText", `{"JA":{ }}`, tsunagu.Translations{{Locale: tsunagu.LocaleJA}}},
-		// Texts not of the form this program writes are read by encoding/json.
+		// Texts not of the form this program writes, read as encoding/json reads them.
 		{"EscapesInText", `{"JA":{"name":"a\n\u00e9\"","description":"\ud83c\udf75"}}`, tsunagu.Translations{
 			{Locale: tsunagu.LocaleJA, Text: tsunagu.Text{Name: "a\né\"", Description: "🍵"}}}},
 		{"BadUTF8", "{\"JA\":{\"name\":\"a\xffb\"}}", tr("JA", "a\ufffdb")},
