@@ -34,9 +34,17 @@ func TestPickupOrderArrivesLive(t *testing.T) {
 	b.checkA11y("pickup-live")
 
 	// In English, the shopper's Japanese name in the notice and in what the live
-	// region says is marked lang="ja" (before: read in an English voice).
+	// region says is marked lang="ja" (before: read in an English voice). The list
+	// redrawn in English keeps its subscription: a new socket would leave a moment
+	// in which an order paid is on neither (the third order was lost so, now and
+	// then, when it was paid before the new socket had subscribed).
+	b.eval(`(() => { const W = WebSocket; window.sockets = 0;
+		window.WebSocket = class extends W { constructor(...a) { super(...a); window.sockets++; } }; return ""; })()`)
 	b.do("English", click("#pref-lang"))
 	b.waitText("#pickup-title", "Pickup orders")
+	if n := b.eval(`String(window.sockets)`); n != "0" {
+		t.Errorf("the list redrawn in English opened %s new sockets, want 0 (the subscription kept)", n)
+	}
 	third := s.paidPickupOrder(t, "高橋 美咲", cookieCode, 1)
 	said := fmt.Sprintf("New order #%d (高橋 美咲) has come in.", third.Number())
 	b.waitText("#pickup-news", said)

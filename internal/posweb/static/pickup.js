@@ -34,30 +34,45 @@ const EVENTS = `subscription($shop: ID!) { shopOrderEvents(shopId: $shop) { id n
 const POLL_MS = 20000;
 let shown = new Set(); // IDs of the orders on the lists
 let stopLive = () => {};
+// The shop the running subscription (or look every POLL_MS) follows, and the
+// screen it draws on: a redraw of the list (the language or text size switched)
+// keeps the subscription and only gives it the new screen, so no order that comes
+// in meanwhile falls between a closed socket and the next one.
+let liveShop = null;
+let liveUI = null;
 
 document.addEventListener("pos:screen", (e) => {
   if (e.detail !== "pickup") stopLive();
 });
 
 function live(ui) {
+  liveUI = ui;
+  const shop = shopId();
+  if (shop === liveShop) return;
   stopLive();
+  liveShop = shop;
   const arrived = (o) => o.fulfilment === "PICKUP" && o.status === "PAID" && !shown.has(o.id);
+  let stop;
   const poll = () => {
     const timer = setInterval(async () => {
       let d;
       try {
-        d = await gql(LIST, { shop: shopId() });
+        d = await gql(LIST, { shop });
       } catch {
         return; // the next look tries again
       }
       const fresh = d.paid.edges.map((e) => e.node).filter(arrived);
-      if (fresh.length) newOrders(ui, fresh);
+      if (fresh.length) newOrders(liveUI, fresh);
     }, POLL_MS);
-    stopLive = () => clearInterval(timer);
+    stop = () => clearInterval(timer);
   };
-  stopLive = subscribe(EVENTS, { shop: shopId() }, (d) => {
-    if (arrived(d.shopOrderEvents)) newOrders(ui, [d.shopOrderEvents]);
+  stop = subscribe(EVENTS, { shop }, (d) => {
+    if (arrived(d.shopOrderEvents)) newOrders(liveUI, [d.shopOrderEvents]);
   }, poll);
+  stopLive = () => {
+    stop();
+    liveShop = null;
+  };
 }
 
 async function newOrders(ui, orders) {
