@@ -17,6 +17,7 @@ import (
 
 	"tsunagu/graph"
 	"tsunagu/graph/gid"
+	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -89,7 +90,13 @@ func raw(a *api, as, query string, vars map[string]any) string {
 // returns the answer.
 func (c *catalogPair) same(t testing.TB, as, query string, vars map[string]any) string {
 	t.Helper()
-	got, want := raw(c.api, as, query, vars), raw(c.gqlgen, as, query, vars)
+	return c.sameOn(t, c.api, as, query, vars)
+}
+
+// sameOn is same with a's server in place of c's own.
+func (c *catalogPair) sameOn(t testing.TB, a *api, as, query string, vars map[string]any) string {
+	t.Helper()
+	got, want := raw(a, as, query, vars), raw(c.gqlgen, as, query, vars)
 	if got != want && unordered(got) != unordered(want) {
 		t.Fatalf("as %q, %s with %v:\ncatalog page: %s\ngqlgen:       %s", as, query, vars, got, want)
 	}
@@ -178,10 +185,18 @@ func TestCatalogPageAsGQLGen(t *testing.T) {
 		{"not valid", `{ products(first: 2) { edges { node { nope } } } }`, nil},
 		{"deferred", `{ products(first: 2) { edges { node { id ... @defer { name } } } } }`, nil},
 	}
+	// The same server with the facilities and municipalities kept in memory
+	// (postgres.References, on in cmd/tsunagu), which the page then reads apart.
+	withRefs := postgres.NewCatalogService(c.db)
+	withRefs.Refs = postgres.NewReferences()
+	withRefs.Refs.Connected(true) // nothing changes them during the test
+	refs := *c.api
+	refs.handler = c.serverWith(withRefs, graph.Options{})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, as := range roles {
 				c.same(t, as, tc.query, tc.vars)
+				c.sameOn(t, &refs, as, tc.query, tc.vars)
 			}
 		})
 	}

@@ -53,6 +53,9 @@ var (
 	profile *os.File
 	// withMetrics records the API's metrics and prints them at the end (-metrics).
 	withMetrics bool
+	// refs keeps the facilities and municipalities in every server's memory, as
+	// cmd/tsunagu does unless TSUNAGU_REFERENCE_CACHE=off.
+	refs bool
 )
 
 func logf(format string, args ...any) {
@@ -69,6 +72,7 @@ func main() {
 	flag.BoolVar(&hold, "hold", false, "after the dataset is made, print the database URL and wait (for EXPLAIN)")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address while running")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured cases to this file")
+	flag.BoolVar(&refs, "refs", true, "keep the facilities and municipalities in the servers' memory, as cmd/tsunagu does (TSUNAGU_REFERENCE_CACHE)")
 	flag.BoolVar(&withMetrics, "metrics", false, "record the API's metrics, as TSUNAGU_METRICS_ADDR does, and print them at the end")
 	flag.Parse()
 	if *pprofAddr != "" {
@@ -172,7 +176,8 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 	// with it, and (for the real-time case) with subscriptions fed by a listener.
 	serve := func(cached, live bool) (string, *graph.Hub, func(), error) {
 		auth := postgres.NewAuthService(db)
-		res := &graph.Resolver{Catalog: postgres.NewCatalogService(db), Auth: auth,
+		catalog := postgres.NewCatalogService(db)
+		res := &graph.Resolver{Catalog: catalog, Auth: auth,
 			Stock: postgres.NewStockService(db), Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db),
 			Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)}
 		o := graph.Options{Log: log}
@@ -191,6 +196,12 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		tokens := postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
 		auth.Tokens = tokens
 		receivers := []postgres.Receiver{tokens}
+		// So is the copy of the facilities and municipalities (TSUNAGU_REFERENCE_CACHE),
+		// unless -refs=false.
+		if refs {
+			catalog.Refs = postgres.NewReferences()
+			receivers = append(receivers, catalog.Refs)
+		}
 		if cached {
 			o.CatalogCache = graph.NewCatalogCache()
 			o.CatalogCache.Instrument(m)
@@ -471,8 +482,8 @@ func (r row) met() bool {
 func table(rows []row, products int64, clients int, d time.Duration, rateLimit bool) string {
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "\n%d products; %d clients over loopback, %v a case; host %s, %d cores; rate limits counted: %v\n\n",
-		products, clients, d, host, cores(), rateLimit)
+	fmt.Fprintf(&b, "\n%d products; %d clients over loopback, %v a case; host %s, %d cores; rate limits counted: %v; facilities and municipalities in memory: %v\n\n",
+		products, clients, d, host, cores(), rateLimit, refs)
 	fmt.Fprintln(&b, "| case | cache off ops/s | p99 ms | cache on ops/s | p99 ms | warmed ops/s | p99 ms | SQL ops/s | p99 ms | off ÷ SQL | on ÷ SQL | warmed ÷ SQL | target (cache off) |")
 	fmt.Fprintln(&b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, r := range rows {

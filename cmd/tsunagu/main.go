@@ -67,6 +67,9 @@ type config struct {
 	// tokenCache keeps verified bearer tokens in memory (invalidated through
 	// LISTEN/NOTIFY), saving signed-in requests a round trip.
 	tokenCache bool
+	// referenceCache keeps every facility and municipality in memory (invalidated
+	// through LISTEN/NOTIFY), so that catalog pages read products and stock only.
+	referenceCache bool
 	// reservation is how long an unpaid online order holds its stock.
 	reservation time.Duration
 	// Stripe: the secret key (card payments are off without it), the API's base
@@ -107,6 +110,7 @@ func configFromEnv() config {
 		rateIP:           envOr("TSUNAGU_RATE_IP", "50/500"),
 		catalogCache:     os.Getenv("TSUNAGU_CATALOG_CACHE") != "off",
 		tokenCache:       os.Getenv("TSUNAGU_TOKEN_CACHE") != "off",
+		referenceCache:   os.Getenv("TSUNAGU_REFERENCE_CACHE") != "off",
 		reservation:      durationOr("TSUNAGU_ORDER_RESERVATION", postgres.DefaultReservationTTL),
 
 		stripeKey:            os.Getenv("STRIPE_SECRET_KEY"),
@@ -304,10 +308,14 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		tokens = postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
 		receivers = append(receivers, tokens)
 	}
+	catalog := postgres.NewCatalogService(db)
+	if cfg.referenceCache {
+		catalog.Refs = postgres.NewReferences()
+		receivers = append(receivers, catalog.Refs)
+	}
 	if err := postgres.Listen(ctx, listenURL, log, receivers...); err != nil {
 		return fmt.Errorf("notifications: %w", err)
 	}
-	catalog := postgres.NewCatalogService(db)
 	auth := postgres.NewAuthService(db)
 	auth.Tokens = tokens
 	if loadDemo {

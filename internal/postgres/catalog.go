@@ -9,6 +9,9 @@ import (
 // CatalogService implements tsunagu.CatalogService.
 type CatalogService struct {
 	db *DB
+	// Refs, when set, keeps the facilities and municipalities in memory for pages
+	// and loaders. It must be fed by Listen (as a Receiver).
+	Refs *References
 }
 
 var _ tsunagu.CatalogService = (*CatalogService)(nil)
@@ -31,8 +34,17 @@ func (s *CatalogService) Municipalities(ctx context.Context, page tsunagu.PageAr
 	return pageOf(municipalities(rows), page.First), nil
 }
 
-// MunicipalitiesByID implements tsunagu.CatalogService in one statement.
+// MunicipalitiesByID implements tsunagu.CatalogService: from s.Refs when it
+// keeps them, otherwise in one statement.
 func (s *CatalogService) MunicipalitiesByID(ctx context.Context, ids []tsunagu.MunicipalityID) (map[tsunagu.MunicipalityID]*tsunagu.Municipality, error) {
+	refs, err := s.Refs.current(ctx, s.db)
+	if err != nil || refs == nil {
+		return s.municipalitiesByID(ctx, ids)
+	}
+	return fromCopy(ctx, refs.municipalities, ids, s.municipalitiesByID)
+}
+
+func (s *CatalogService) municipalitiesByID(ctx context.Context, ids []tsunagu.MunicipalityID) (map[tsunagu.MunicipalityID]*tsunagu.Municipality, error) {
 	var rows []*municipalityRow
 	err := s.db.q().SelectContext(ctx, &rows, `
 		SELECT `+municipalityColumns+` FROM municipalities WHERE id = ANY($1)`, int64s(ids))

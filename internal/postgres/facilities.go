@@ -85,8 +85,17 @@ func facilityCond(f tsunagu.FacilityFilter, a *args) string {
 	return `true`
 }
 
-// FacilitiesByID implements tsunagu.CatalogService in one statement.
+// FacilitiesByID implements tsunagu.CatalogService: from s.Refs when it keeps
+// them, otherwise in one statement.
 func (s *CatalogService) FacilitiesByID(ctx context.Context, ids []tsunagu.FacilityID) (map[tsunagu.FacilityID]*tsunagu.Facility, error) {
+	refs, err := s.Refs.current(ctx, s.db)
+	if err != nil || refs == nil {
+		return s.facilitiesByID(ctx, ids)
+	}
+	return fromCopy(ctx, refs.facilities, ids, s.facilitiesByID)
+}
+
+func (s *CatalogService) facilitiesByID(ctx context.Context, ids []tsunagu.FacilityID) (map[tsunagu.FacilityID]*tsunagu.Facility, error) {
 	var rows []*facilityRow
 	err := s.db.q().SelectContext(ctx, &rows, `
 		SELECT `+facilityColumns+` FROM facilities f WHERE f.id = ANY($1)`, int64s(ids))
@@ -100,6 +109,7 @@ func (s *CatalogService) FacilitiesByID(ctx context.Context, ids []tsunagu.Facil
 // municipality (no row: NOT_FOUND), and the audit entry, in one transaction.
 func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFacilityInput) (_ *tsunagu.Facility, err error) {
 	defer wrap(&err, "CatalogService.CreateFacility")
+	defer s.Refs.forget()
 	if err := tsunagu.CanManageMunicipality(tsunagu.UserFrom(ctx), in.MunicipalityID); err != nil {
 		return nil, err
 	}
@@ -131,6 +141,7 @@ func (s *CatalogService) CreateFacility(ctx context.Context, in tsunagu.CreateFa
 // UPDATE), checked, changed and audited in one transaction.
 func (s *CatalogService) UpdateFacility(ctx context.Context, in tsunagu.UpdateFacilityInput) (_ *tsunagu.Facility, err error) {
 	defer wrap(&err, "CatalogService.UpdateFacility")
+	defer s.Refs.forget()
 	var out *tsunagu.Facility
 	err = s.db.transact(ctx, func(tx queryer) error {
 		var row facilityRow

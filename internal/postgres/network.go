@@ -94,6 +94,7 @@ func (s *CatalogService) PartnershipsOf(ctx context.Context, ms []tsunagu.Munici
 // loader and tests make the home municipality; the API never sets it).
 func (s *CatalogService) CreateMunicipality(ctx context.Context, m *tsunagu.Municipality) (err error) {
 	defer wrap(&err, "CatalogService.CreateMunicipality")
+	defer s.Refs.forget()
 	if err := tsunagu.RequireAdmin(tsunagu.UserFrom(ctx)); err != nil {
 		return err
 	}
@@ -119,6 +120,7 @@ func (s *CatalogService) CreateMunicipality(ctx context.Context, m *tsunagu.Muni
 // UpdateMunicipality implements tsunagu.NetworkService.
 func (s *CatalogService) UpdateMunicipality(ctx context.Context, in tsunagu.UpdateMunicipalityInput) (_ *tsunagu.Municipality, err error) {
 	defer wrap(&err, "CatalogService.UpdateMunicipality")
+	defer s.Refs.forget()
 	if err := tsunagu.RequireAdmin(tsunagu.UserFrom(ctx)); err != nil {
 		return nil, err
 	}

@@ -37,9 +37,45 @@ func (s *CatalogService) ProductPage(ctx context.Context, f tsunagu.ProductFilte
 	if locale == "" {
 		locale = tsunagu.LocaleJA
 	}
+	// With the facilities and municipalities kept in memory (s.Refs), the
+	// statement reads the products and their stock only, and the page's references
+	// are looked up afterwards.
+	var refs *refSnapshot
+	if with.Facilities || with.Municipalities {
+		if refs, err = s.Refs.current(ctx, s.db); err != nil {
+			return nil, err
+		}
+	}
+	joined := with
+	if refs != nil {
+		joined.Facilities, joined.Municipalities = false, false
+	}
+	out, err := s.productPage(ctx, f, text, after, order, page, joined, locale, &a)
+	if err != nil || refs == nil {
+		return out, err
+	}
+	if with.Facilities {
+		ids := column(out.Items, func(p *tsunagu.Product) tsunagu.FacilityID { return p.FacilityID })
+		if out.Facilities, err = fromCopy(ctx, refs.facilities, ids, s.facilitiesByID); err != nil {
+			return nil, err
+		}
+	}
+	if with.Municipalities {
+		ids := column(out.Items, func(p *tsunagu.Product) tsunagu.MunicipalityID { return p.MunicipalityID })
+		if out.Municipalities, err = fromCopy(ctx, refs.municipalities, ids, s.municipalitiesByID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// productPage is ProductPage's statement, reading what with asks for with the
+// products; after and order are productOrder's, their arguments in a.
+func (s *CatalogService) productPage(ctx context.Context, f tsunagu.ProductFilter, text, after, order string,
+	page tsunagu.PageArgs, with tsunagu.ProductsWith, locale tsunagu.Locale, a *args) (*tsunagu.ProductPage, error) {
 	var r pageScan
-	cols, dests := r.productColumns(with, locale, f.Order, &a)
-	q := `SELECT ` + cols + ` FROM products p WHERE ` + after + ` AND ` + productCond(ctx, f, text, &a)
+	cols, dests := r.productColumns(with, locale, f.Order, a)
+	q := `SELECT ` + cols + ` FROM products p WHERE ` + after + ` AND ` + productCond(ctx, f, text, a)
 	if f.FacilityID != nil {
 		q += ` AND p.facility_id = ` + a.add(*f.FacilityID)
 	}
@@ -49,15 +85,20 @@ func (s *CatalogService) ProductPage(ctx context.Context, f tsunagu.ProductFilte
 	// (0.3-0.6 ms, more than running it); with the number, it keeps the generic plan
 	// (planning 0.01 ms, running 0.18-0.3 ms; EXPLAIN on the bench's 100,000
 	// products), as the bench's minimal SQL does.
-	q += ` ORDER BY ` + order + ` LIMIT ` + pageLimit(page.First, &a)
+	q += ` ORDER BY ` + order + ` LIMIT ` + pageLimit(page.First, a)
 	if with.Facilities || with.Municipalities || with.StockAt != nil {
-		// A facility or municipality is read on the first of its products in the
-		// page's order only, NULL on the others: lib/pq decodes every value it is
-		// sent (a string or a boxed number each), and a page repeats them. OFFSET 0
-		// keeps each a lookup by key for the rows that need it: flattened into a
-		// hash join, the planner read all 1,000 facilities for every page (EXPLAIN
-		// on the bench's 100,000 products: 0.9-1.9 ms against 0.4 ms).
-		cols, joins := `p.*`, ``
+		cols, joins, firsts := `p.*`, ``, ``
+		if with.Facilities || with.Municipalities {
+			// A facility or municipality is read on the first of its products in the
+			// page's order only, NULL on the others: lib/pq decodes every value it is
+			// sent (a string or a boxed number each), and a page repeats them. OFFSET 0
+			// keeps each a lookup by key for the rows that need it: flattened into a
+			// hash join, the planner read all 1,000 facilities for every page (EXPLAIN
+			// on the bench's 100,000 products: 0.9-1.9 ms against 0.4 ms).
+			firsts = `,
+				row_number() OVER (PARTITION BY p.facility_id ORDER BY ` + order + `) = 1 AS first_of_facility,
+				row_number() OVER (PARTITION BY p.municipality_id ORDER BY ` + order + `) = 1 AS first_of_municipality`
+		}
 		if with.Facilities {
 			cols += `, f.*`
 			joins += ` LEFT JOIN LATERAL (SELECT ` + facilityColumns + ` FROM facilities f
@@ -76,12 +117,9 @@ func (s *CatalogService) ProductPage(ctx context.Context, f tsunagu.ProductFilte
 				WHERE stock_levels.product_id = p.id AND stock_levels.location_id = ` + a.add(*with.StockAt) + `) s ON true
 				LEFT JOIN locations loc ON loc.id = s.location_id`
 		}
-		q = `SELECT ` + cols + ` FROM (SELECT p.*,
-				row_number() OVER (PARTITION BY p.facility_id ORDER BY ` + order + `) = 1 AS first_of_facility,
-				row_number() OVER (PARTITION BY p.municipality_id ORDER BY ` + order + `) = 1 AS first_of_municipality
-			FROM (` + q + `) p) p` + joins + ` ORDER BY ` + order
+		q = `SELECT ` + cols + ` FROM (SELECT p.*` + firsts + ` FROM (` + q + `) p) p` + joins + ` ORDER BY ` + order
 	}
-	rows, err := s.db.q().QueryContext(ctx, q, a...)
+	rows, err := s.db.q().QueryContext(ctx, q, *a...)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +217,7 @@ type pageScan struct {
 // products' (productColumns), then those of what with joins.
 func (r *pageScan) dests(products []any, with tsunagu.ProductsWith) []any {
 	d := products
-	if with.Facilities || with.Municipalities || with.StockAt != nil {
+	if with.Facilities || with.Municipalities {
 		d = append(d, &r.firstOfF, &r.firstOfM)
 	}
 	if with.Facilities { // facilityColumns
