@@ -98,7 +98,7 @@ func (res *Resolver) websocketHandler(o Options) http.Handler {
 	})
 	// Each event is a response of its own, read afresh: its loaders must not hold
 	// what an earlier event read.
-	srv.AroundOperations(endErrors)
+	srv.AroundOperations(socketOperation)
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		return next(withLoaders(ctx, newLoaders(res)))
 	})

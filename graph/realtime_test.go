@@ -340,7 +340,8 @@ func TestSubscriptionsAcrossProcesses(t *testing.T) {
 
 // watching waits until n subscriptions and signed-in sockets watch hub's events:
 // a socket runs each subscription's resolver in a goroutine of its own, so nothing
-// the client receives says when a subscription is in place.
+// the client receives says when a subscription is in place, unless it asks for the
+// acknowledgement (TestSubscriptionAcknowledged).
 func watching(t *testing.T, hub *graph.Hub, n int) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
@@ -349,6 +350,61 @@ func watching(t *testing.T, hub *graph.Hub, n int) {
 			t.Fatalf("%d watching, want %d", hub.Watching(), n)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// A subscription that asks for it is acknowledged by a first message sent once it
+// is in place: a change made after the acknowledgement comes as an event, with no
+// wait for anything else; a refused subscription gets its error, not an
+// acknowledgement.
+func TestSubscriptionAcknowledged(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	base, hub := a.process(t, graph.Realtime{})
+	writer, _ := a.process(t, graph.Realtime{})
+	co := a.paidCheckout(a.homeShop, tsunagu.FulfilPickup)
+	oid := a.id(gid.KindOrder, int64(co.Order.ID))
+	shopEvents := `subscription($shop: ID!) { shopOrderEvents(shopId: $shop) ` + orderEventFields + ` }`
+	homeShop := map[string]any{"shop": a.id(gid.KindLocation, int64(a.homeShop.ID))}
+
+	clerk := connect(t, base, a.tokens["clerk"])
+	clerk.subscribeAcknowledged("1", shopEvents, homeShop)
+	clerk.acknowledged("1")
+	if n := hub.Watching(); n != 2 {
+		t.Errorf("%d watching at the acknowledgement, want 2 (the socket's user, the subscription)", n)
+	}
+	r := post(t, writer, a.tokens["clerk"], markOrderReady, map[string]any{"in": map[string]any{"orderId": oid, "idempotencyKey": key()}})
+	if len(r.Errors) > 0 {
+		t.Fatalf("markOrderReady: %+v", r.Errors)
+	}
+	// The announcements of the order's payment may come first.
+	clerk.await("1", oid, "READY_FOR_PICKUP", nil)
+
+	t.Run("Refused", func(t *testing.T) {
+		c := connect(t, base, a.tokens["otherClerk"])
+		c.subscribeAcknowledged("1", shopEvents, homeShop)
+		if code := c.refused("1"); code != "FORBIDDEN" {
+			t.Errorf("%s, want FORBIDDEN", code)
+		}
+	})
+}
+
+// subscribeAcknowledged starts subscription id asking for its acknowledgement.
+func (c *wsClient) subscribeAcknowledged(id, query string, vars map[string]any) {
+	c.send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars,
+		"extensions": map[string]any{"acknowledge": true}}})
+}
+
+// acknowledged reads the next message, which must acknowledge subscription id.
+func (c *wsClient) acknowledged(id string) {
+	c.t.Helper()
+	m := c.read()
+	var p map[string]json.RawMessage
+	if m.Type == "next" && m.ID == id {
+		must(c.t, json.Unmarshal(m.Payload, &p))
+	}
+	if string(p["data"]) != "null" || string(p["extensions"]) != `{"subscribed":true}` || len(p) != 2 {
+		c.t.Fatalf("got %s %q %s, want the acknowledgement of %s", m.Type, m.ID, m.Payload, id)
 	}
 }
 

@@ -111,7 +111,8 @@ func (r *Resolver) transferEvents(ctx context.Context, municipalityID string) (<
 // subscriber may not (or no longer) read, which is then not sent. Events coming
 // faster than the subscriber takes them are folded (see Hub). When events stop
 // being received, or an object cannot be read, the subscription ends with an
-// error (UNAVAILABLE): the client refetches and subscribes again.
+// error (UNAVAILABLE): the client refetches and subscribes again. Once the
+// subscription watches, it is acknowledged when asked (see socketOperation).
 func stream[T any](ctx context.Context, topic string, read func(context.Context, tsunagu.Event) (*T, error)) (<-chan *T, error) {
 	s := socketFrom(ctx)
 	if s == nil {
@@ -126,6 +127,7 @@ func stream[T any](ctx context.Context, topic string, read func(context.Context,
 		release()
 		return nil, err
 	}
+	markWatching(ctx)
 	out := make(chan *T)
 	go func() {
 		defer close(out)
@@ -164,38 +166,83 @@ func stream[T any](ctx context.Context, topic string, read func(context.Context,
 	return out, nil
 }
 
+// The socket's operations and their subscriptions' goroutines meet in an
+// operation's state (operationState), which the socket's operation middleware
+// (socketOperation) puts in the context of each operation.
+//
+// A subscription in place (watching) is acknowledged, to a client that asks for
+// it with {"acknowledge": true} in the extensions of its subscribe message, by a
+// first message {"data": null, "extensions": {"subscribed": true}}: from then on
+// no change is missed, so the client reads what it shows (again) on it. The
+// protocol has no acknowledgement of its own, and without one a change between
+// the client's read and the subscription's start is lost.
+//
 // A subscription that ends with an error (endWith) tells its subscriber in an
 // error message. gqlgen collects those errors in the context
 // (transport.AddSubscriptionError) and reads them once the operation's responses
 // end, which is when the channel closes or when the socket's context is done,
 // without waiting for the subscription's goroutine. So that goroutine never
-// writes there itself: it leaves the error in the operation's endError, and the
-// response handler (endErrors, in gqlgen's own goroutine) hands it over when the
-// responses end. An error left after that, as the socket closes, is dropped.
+// writes there itself: it leaves the error in the operation's state, and the
+// response handler (socketOperation's, in gqlgen's own goroutine) hands it over
+// when the responses end. An error left after that, as the socket closes, is
+// dropped.
 
-type endErrorKey struct{}
+type operationStateKey struct{}
 
-// endError is the error a subscription operation ended with, if any.
-type endError struct {
-	mu  sync.Mutex
-	err *tsunagu.Error
+// operationState is what a subscription operation's resolver and goroutine tell
+// the socket.
+type operationState struct {
+	mu       sync.Mutex
+	watching bool           // the resolver's watch is in place
+	err      *tsunagu.Error // the error the subscription ended with, if any
+}
+
+func operationStateFrom(ctx context.Context) *operationState {
+	h, _ := ctx.Value(operationStateKey{}).(*operationState)
+	return h
+}
+
+// markWatching records that the subscription of ctx is in place.
+func markWatching(ctx context.Context) {
+	if h := operationStateFrom(ctx); h != nil {
+		h.mu.Lock()
+		h.watching = true
+		h.mu.Unlock()
+	}
 }
 
 // endWith records e as the error the subscription of ctx ends with.
 func endWith(ctx context.Context, e *tsunagu.Error) {
-	if h, ok := ctx.Value(endErrorKey{}).(*endError); ok {
+	if h := operationStateFrom(ctx); h != nil {
 		h.mu.Lock()
 		h.err = e
 		h.mu.Unlock()
 	}
 }
 
-// endErrors is the operation middleware of the socket's server that carries the
-// errors of endWith to gqlgen.
-func endErrors(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	h := &endError{}
-	responses := next(context.WithValue(ctx, endErrorKey{}, h))
+// acknowledgeKey is the extension of a subscribe message that asks for the
+// acknowledgement, and subscribedKey the extension of the acknowledgement.
+const (
+	acknowledgeKey = "acknowledge"
+	subscribedKey  = "subscribed"
+)
+
+// socketOperation is the operation middleware of the socket's server: it sends
+// the acknowledgement of a subscription in place, when asked, before its events,
+// and carries the errors of endWith to gqlgen.
+func socketOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	h := &operationState{}
+	// The subscription's resolver runs in next: its watch is in place, or refused,
+	// when next returns.
+	responses := next(context.WithValue(ctx, operationStateKey{}, h))
+	h.mu.Lock()
+	ack := h.watching && graphql.GetOperationContext(ctx).Extensions[acknowledgeKey] == true
+	h.mu.Unlock()
 	return func(ctx context.Context) *graphql.Response {
+		if ack {
+			ack = false
+			return &graphql.Response{Extensions: map[string]any{subscribedKey: true}}
+		}
 		r := responses(ctx)
 		if r == nil {
 			h.mu.Lock()

@@ -321,6 +321,12 @@ type StockMovementEdge struct {
 // socket is open; after a reconnection, refetch. When the server stops receiving
 // changes, each subscription ends with an UNAVAILABLE error: subscribe again and
 // refetch.
+//
+// To know when to refetch, send `"extensions": {"acknowledge": true}` in the payload
+// of subscribe: once the subscription is in place, its first message is
+// `{"data": null, "extensions": {"subscribed": true}}`. Read what you show then (or
+// again): a change made before it is in that read, one made after it comes as an
+// event. A read made before it may miss a change made meanwhile.
 type Subscription struct {
 }
 
