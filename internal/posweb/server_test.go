@@ -56,8 +56,12 @@ type shop struct {
 	unknown atomic.Int32
 
 	// What the tests look at behind the API.
-	hub      *graph.Hub
-	db       *postgres.DB
+	hub *graph.Hub
+	db  *postgres.DB
+	// hold, while set, holds the next subscription to the shop's orders (holdWatch).
+	hold atomic.Pointer[watchHold]
+	// markers counts the announcements of settled that have passed the hub.
+	markers  atomic.Int64
 	orders   *postgres.OrderService
 	loc      *tsunagu.Location
 	products map[string]*tsunagu.Product // by code
@@ -153,10 +157,11 @@ func newShop(t *testing.T) *shop {
 	hub := graph.NewHub()
 	lctx, stopListening := context.WithCancel(context.Background())
 	t.Cleanup(stopListening)
-	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(hub)))
+	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(markedHub{hub, s})))
 	s.hub = hub
 	api := graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: auth, Stock: stock,
-		Transfers: postgres.NewTransferService(db), POS: posSvc, Orders: s.orders, Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)},
+		Transfers: postgres.NewTransferService(db), POS: posSvc, Orders: s.orders, Settlements: postgres.NewSettlementService(db),
+		Watch: holdingWatcher{postgres.NewWatchService(db), s}},
 		graph.Options{POS: posweb.Handler("/pos"), Realtime: graph.Realtime{Hub: hub}})
 	mux := http.NewServeMux()
 	mux.Handle("/", s.flaky(api))
@@ -246,6 +251,84 @@ func (s *shop) gql(t *testing.T, query string, vars map[string]any, out any) {
 	call("", `mutation($in: LoginInput!) { login(input: $in) { token } }`,
 		map[string]any{"in": map[string]any{"email": s.email, "password": s.password}}, &login)
 	call(login.Login.Token, query, vars, out)
+}
+
+// watchHold is a subscription to the shop's orders held after it was allowed and
+// before it watches the hub: an order paid meanwhile is announced to nobody.
+type watchHold struct {
+	reached chan struct{} // closed when the subscription is held
+	release chan struct{} // closed to let it go on
+}
+
+// holdWatch holds the next subscription to the shop's orders; wait for it with
+// held, and let it go with close(h.release).
+func (s *shop) holdWatch() *watchHold {
+	h := &watchHold{reached: make(chan struct{}), release: make(chan struct{})}
+	s.hold.Store(h)
+	return h
+}
+
+// held waits until the subscription is held.
+func (h *watchHold) held(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.reached:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the app did not subscribe to the shop's orders")
+	}
+}
+
+// holdingWatcher is the shop's Watcher, which holds a subscription to its
+// orders as holdWatch asks.
+type holdingWatcher struct {
+	tsunagu.Watcher
+	s *shop
+}
+
+func (w holdingWatcher) WatchShopOrders(ctx context.Context, shop tsunagu.LocationID) error {
+	err := w.Watcher.WatchShopOrders(ctx, shop)
+	if h := w.s.hold.Swap(nil); h != nil && err == nil {
+		close(h.reached)
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+		}
+	}
+	return err
+}
+
+// markerEvent is settled's announcement: of a user there is not.
+const markerEvent = "user:0"
+
+// markedHub hands the announcements to the hub and counts settled's markers
+// once the hub has handed them out.
+type markedHub struct {
+	*graph.Hub
+	s *shop
+}
+
+func (m markedHub) Event(e tsunagu.Event) {
+	m.Hub.Event(e)
+	if e.Kind == tsunagu.EventUser && e.UserID == 0 {
+		m.s.markers.Add(1)
+	}
+}
+
+// settled returns once the hub has handed out every announcement committed
+// before: they come in the order of their commits, so once a marker announced
+// after them has passed the hub, they have.
+func (s *shop) settled(t *testing.T) {
+	t.Helper()
+	n := s.markers.Load()
+	_, err := s.db.SQL().Exec(`SELECT pg_notify($1, $2)`, postgres.ChannelEvents, markerEvent)
+	must(t, err)
+	deadline := time.Now().Add(10 * time.Second)
+	for s.markers.Load() == n {
+		if time.Now().After(deadline) {
+			t.Fatal("the hub did not get the marker")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // pictures are the goods' pictures.

@@ -105,10 +105,13 @@ export async function upload(path, file) {
 
 // subscribe follows one subscription over a WebSocket at the same /graphql
 // (graphql-transport-ws), signed in with the kept token: onData gets each event's
-// data. onFail is called once when the socket cannot be opened or ends otherwise
-// than by the returned stop (the server closed it, a refusal, a lost network):
-// the caller falls back to asking now and then.
-export function subscribe(query, variables, onData, onFail) {
+// data. onSubscribed is called once the subscription is in place (the server
+// acknowledges it, as asked): from then on no change is missed, so the caller
+// reads what it shows again then, for a change made before. onFail is called
+// once when the socket cannot be opened or ends otherwise than by the returned
+// stop (the server closed it, a refusal, a lost network): the caller falls back
+// to asking now and then.
+export function subscribe(query, variables, onData, onSubscribed, onFail) {
   const url = new URL(ENDPOINT, location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   let stopped = false;
@@ -137,8 +140,9 @@ export function subscribe(query, variables, onData, onFail) {
     } catch {
       return;
     }
-    if (m.type === "connection_ack") put({ id: "1", type: "subscribe", payload: { query, variables } });
+    if (m.type === "connection_ack") put({ id: "1", type: "subscribe", payload: { query, variables, extensions: { acknowledge: true } } });
     else if (m.type === "ping") put({ type: "pong" });
+    else if (m.type === "next" && m.payload && m.payload.extensions && m.payload.extensions.subscribed) onSubscribed();
     else if (m.type === "next" && m.payload && m.payload.data && !m.payload.errors) onData(m.payload.data);
     else if (m.type === "next" || m.type === "error" || m.type === "complete") {
       ws.close();

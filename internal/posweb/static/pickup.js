@@ -27,9 +27,11 @@ const ACTIONS = {
 
 // A new paid order comes in by itself while the list is open: the shop's order
 // events over a WebSocket, or, when no socket can be opened, a look every
-// POLL_MS. Only new orders redraw the list (with a notice, shown and announced):
-// an order someone else changed stays put under the clerk's finger, and their
-// press is explained if it is too late.
+// POLL_MS. The list is read before the subscription is in place, so an order
+// paid in between is in neither: once the server says the subscription is in
+// place, a look brings it in. Only new orders redraw the list (with a notice,
+// shown and announced): an order someone else changed stays put under the
+// clerk's finger, and their press is explained if it is too late.
 const EVENTS = `subscription($shop: ID!) { shopOrderEvents(shopId: $shop) { id number name fulfilment status } }`;
 const POLL_MS = 20000;
 let shown = new Set(); // IDs of the orders on the lists
@@ -40,6 +42,9 @@ let stopLive = () => {};
 // in meanwhile falls between a closed socket and the next one.
 let liveShop = null;
 let liveUI = null;
+// The lists' latest reading (load): a look waits for it, so that what it finds
+// new is new to the screen, not to an answer still on its way.
+let listed = Promise.resolve();
 
 document.addEventListener("pos:screen", (e) => {
   if (e.detail !== "pickup") stopLive();
@@ -52,25 +57,38 @@ function live(ui) {
   stopLive();
   liveShop = shop;
   const arrived = (o) => o.fulfilment === "PICKUP" && o.status === "PAID" && !shown.has(o.id);
+  // look reads the lists and brings in the paid orders the screen does not show;
+  // false when the API did not answer.
+  const look = async () => {
+    await listed;
+    let d;
+    try {
+      d = await gql(LIST, { shop });
+    } catch {
+      return false;
+    }
+    if (liveShop !== shop) return true; // the list was left meanwhile
+    const fresh = d.paid.edges.map((e) => e.node).filter(arrived);
+    if (fresh.length) newOrders(liveUI, fresh);
+    return true;
+  };
   let stop;
+  let retry;
+  // The look once subscribed is tried until it is answered: the socket sends
+  // nothing of what was paid before.
+  const subscribed = async () => {
+    if (!(await look()) && liveShop === shop) retry = setTimeout(subscribed, POLL_MS);
+  };
   const poll = () => {
-    const timer = setInterval(async () => {
-      let d;
-      try {
-        d = await gql(LIST, { shop });
-      } catch {
-        return; // the next look tries again
-      }
-      const fresh = d.paid.edges.map((e) => e.node).filter(arrived);
-      if (fresh.length) newOrders(liveUI, fresh);
-    }, POLL_MS);
+    const timer = setInterval(look, POLL_MS); // a look not answered is tried at the next
     stop = () => clearInterval(timer);
   };
   stop = subscribe(EVENTS, { shop }, (d) => {
     if (arrived(d.shopOrderEvents)) newOrders(liveUI, [d.shopOrderEvents]);
-  }, poll);
+  }, subscribed, poll);
   stopLive = () => {
     stop();
+    clearTimeout(retry);
     liveShop = null;
   };
 }
@@ -106,13 +124,19 @@ screen("pickup", (main) => {
     lists,
   );
   // An action whose answer never came goes out again, with its own key, first.
-  if (pendingOrderAction()) run(ui, pendingOrderAction().what, () => resumeOrderAction(showPending));
+  if (pendingOrderAction()) listed = run(ui, pendingOrderAction().what, () => resumeOrderAction(showPending));
   else load(ui);
   live(ui);
   return title;
 });
 
-async function load(ui) {
+// load reads the lists and draws them.
+function load(ui) {
+  listed = list(ui);
+  return listed;
+}
+
+async function list(ui) {
   let d;
   try {
     d = await gql(LIST, { shop: shopId() });
