@@ -58,15 +58,15 @@ func TestPickupOrderArrivesLive(t *testing.T) {
 func TestPickupOrderPaidBeforeSubscribed(t *testing.T) {
 	s := newShop(t)
 	s.paidPickupOrder(t, "山田花子", cookieCode, 1)
-	hold := s.holdWatch()
+	held := s.hold.Next()
 	b := newBrowser(t, "pickup-window")
 
 	b.openPickup(s)
 	b.waitText("#pickup-paid", "山田花子") // the list is read
-	hold.held(t)
+	held.Wait(t)
 	second := s.paidPickupOrder(t, "Tran Thi Lan", jamCode, 1)
-	s.settled(t)
-	close(hold.release)
+	s.live.Settled(t, s.db.SQL())
+	held.Release()
 
 	said := fmt.Sprintf("新しい注文 #%d（Tran Thi Lan さま）が届きました。", second.Number())
 	b.waitText("#pickup-news", said)

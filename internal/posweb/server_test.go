@@ -24,6 +24,7 @@ import (
 	"tsunagu/internal/stripe"
 	"tsunagu/internal/stripemock"
 	"tsunagu/internal/tsunagu"
+	"tsunagu/internal/webtest"
 )
 
 func TestMain(m *testing.M) {
@@ -58,10 +59,10 @@ type shop struct {
 	// What the tests look at behind the API.
 	hub *graph.Hub
 	db  *postgres.DB
-	// hold, while set, holds the next subscription to the shop's orders (holdWatch).
-	hold atomic.Pointer[watchHold]
-	// markers counts the announcements of settled that have passed the hub.
-	markers  atomic.Int64
+	// hold holds a subscription to the shop's orders before it watches the hub
+	// (live, the hub as its listener's sink, says when an announcement has passed).
+	hold     webtest.SubscriptionHold
+	live     *webtest.Hub
 	orders   *postgres.OrderService
 	loc      *tsunagu.Location
 	products map[string]*tsunagu.Product // by code
@@ -157,7 +158,8 @@ func newShop(t *testing.T) *shop {
 	hub := graph.NewHub()
 	lctx, stopListening := context.WithCancel(context.Background())
 	t.Cleanup(stopListening)
-	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(markedHub{hub, s})))
+	s.live = &webtest.Hub{Hub: hub}
+	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(s.live)))
 	s.hub = hub
 	api := graph.NewServer(&graph.Resolver{Catalog: catalog, Auth: auth, Stock: stock,
 		Transfers: postgres.NewTransferService(db), POS: posSvc, Orders: s.orders, Settlements: postgres.NewSettlementService(db),
@@ -253,33 +255,8 @@ func (s *shop) gql(t *testing.T, query string, vars map[string]any, out any) {
 	call(login.Login.Token, query, vars, out)
 }
 
-// watchHold is a subscription to the shop's orders held after it was allowed and
-// before it watches the hub: an order paid meanwhile is announced to nobody.
-type watchHold struct {
-	reached chan struct{} // closed when the subscription is held
-	release chan struct{} // closed to let it go on
-}
-
-// holdWatch holds the next subscription to the shop's orders; wait for it with
-// held, and let it go with close(h.release).
-func (s *shop) holdWatch() *watchHold {
-	h := &watchHold{reached: make(chan struct{}), release: make(chan struct{})}
-	s.hold.Store(h)
-	return h
-}
-
-// held waits until the subscription is held.
-func (h *watchHold) held(t *testing.T) {
-	t.Helper()
-	select {
-	case <-h.reached:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the app did not subscribe to the shop's orders")
-	}
-}
-
 // holdingWatcher is the shop's Watcher, which holds a subscription to its
-// orders as holdWatch asks.
+// orders, once allowed, as s.hold asks.
 type holdingWatcher struct {
 	tsunagu.Watcher
 	s *shop
@@ -287,48 +264,10 @@ type holdingWatcher struct {
 
 func (w holdingWatcher) WatchShopOrders(ctx context.Context, shop tsunagu.LocationID) error {
 	err := w.Watcher.WatchShopOrders(ctx, shop)
-	if h := w.s.hold.Swap(nil); h != nil && err == nil {
-		close(h.reached)
-		select {
-		case <-h.release:
-		case <-ctx.Done():
-		}
+	if err == nil {
+		w.s.hold.Here(ctx)
 	}
 	return err
-}
-
-// markerEvent is settled's announcement: of a user there is not.
-const markerEvent = "user:0"
-
-// markedHub hands the announcements to the hub and counts settled's markers
-// once the hub has handed them out.
-type markedHub struct {
-	*graph.Hub
-	s *shop
-}
-
-func (m markedHub) Event(e tsunagu.Event) {
-	m.Hub.Event(e)
-	if e.Kind == tsunagu.EventUser && e.UserID == 0 {
-		m.s.markers.Add(1)
-	}
-}
-
-// settled returns once the hub has handed out every announcement committed
-// before: they come in the order of their commits, so once a marker announced
-// after them has passed the hub, they have.
-func (s *shop) settled(t *testing.T) {
-	t.Helper()
-	n := s.markers.Load()
-	_, err := s.db.SQL().Exec(`SELECT pg_notify($1, $2)`, postgres.ChannelEvents, markerEvent)
-	must(t, err)
-	deadline := time.Now().Add(10 * time.Second)
-	for s.markers.Load() == n {
-		if time.Now().After(deadline) {
-			t.Fatal("the hub did not get the marker")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // pictures are the goods' pictures.
