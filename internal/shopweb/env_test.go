@@ -10,7 +10,9 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/alexedwards/argon2id"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"tsunagu/graph"
 	"tsunagu/internal/mail"
@@ -20,6 +22,7 @@ import (
 	"tsunagu/internal/stripe"
 	"tsunagu/internal/stripemock"
 	"tsunagu/internal/tsunagu"
+	"tsunagu/internal/webtest"
 )
 
 // webhookSecret signs the Stripe events the tests post to POST /webhooks/stripe.
@@ -46,6 +49,10 @@ type env struct {
 	home    *tsunagu.Municipality
 	shop    *tsunagu.Location
 	manager *tsunagu.User
+	// hold holds a subscription to an order before it watches the hub (live, the
+	// hub as its listener's sink, says when an announcement has passed).
+	hold webtest.SubscriptionHold
+	live *webtest.Hub
 }
 
 // envOption changes how newEnv sets up the API, given its database's URL.
@@ -82,13 +89,14 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	hub := graph.NewHub()
 	lctx, stopListening := context.WithCancel(context.Background())
 	t.Cleanup(stopListening)
-	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(hub)))
+	e.live = &webtest.Hub{Hub: hub}
+	must(t, postgres.Listen(lctx, url, nil, postgres.EventsReceiver(e.live)))
 	o := graph.Options{Log: quiet, Realtime: graph.Realtime{Hub: hub}}
 	for _, opt := range opts {
 		opt(t, url, &o)
 	}
 	api := graph.NewServer(&graph.Resolver{Catalog: e.catalog, Auth: e.auth, Stock: postgres.NewStockService(db),
-		Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db), Orders: e.orders,
+		Transfers: postgres.NewTransferService(db), POS: postgres.NewPOSService(db), Orders: holdingOrders{e.orders, e},
 		Settlements: postgres.NewSettlementService(db), Watch: postgres.NewWatchService(db)}, o)
 	e.api = api
 	mux := http.NewServeMux()
@@ -114,6 +122,21 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		mux.Handle(p, shop)
 	}
 	return e
+}
+
+// holdingOrders is the API's OrderService, which holds a subscription to an
+// order, once its token opened it, as e.hold asks.
+type holdingOrders struct {
+	tsunagu.OrderService
+	e *env
+}
+
+func (o holdingOrders) OrderByToken(ctx context.Context, token string) (*tsunagu.Order, error) {
+	order, err := o.OrderService.OrderByToken(ctx, token)
+	if err == nil && graphql.HasOperationContext(ctx) && graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription {
+		o.e.hold.Here(ctx)
+	}
+	return order, err
 }
 
 var linkRE = regexp.MustCompile(`https?://\S+`)

@@ -24,8 +24,10 @@ function apply(o) {
   }
 }
 
-// refetch reads the status once: after each (re)connection, since events sent
-// while no socket was open are not sent again.
+// refetch reads the status once the subscription is in place (the server
+// acknowledges it, as asked), after each (re)connection: events sent while no
+// socket was open are not sent again, and a read before the subscription is in
+// place could miss a change made in between.
 async function refetch() {
   try {
     const res = await fetch("/graphql", {
@@ -46,12 +48,15 @@ function connect() {
     const m = JSON.parse(e.data);
     if (m.type === "connection_ack") {
       delay = 1000;
-      put({ id: "1", type: "subscribe", payload: { query: QUERY, variables: { t: order.dataset.token } } });
-      refetch();
+      put({ id: "1", type: "subscribe", payload: { query: QUERY, variables: { t: order.dataset.token }, extensions: { acknowledge: true } } });
     } else if (m.type === "ping") {
       put({ type: "pong" });
+    } else if (m.type === "next" && m.payload?.extensions?.subscribed) {
+      refetch();
     } else if (m.type === "next") {
       apply(m.payload?.data?.orderStatus);
+    } else if (m.type === "error" || m.type === "complete") {
+      ws.close(); // the subscription ended (live updates stopped): connect again
     }
   };
   ws.onclose = () => {
