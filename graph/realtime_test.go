@@ -380,6 +380,17 @@ func TestSubscriptionAcknowledged(t *testing.T) {
 	// The announcements of the order's payment may come first.
 	clerk.await("1", oid, "READY_FOR_PICKUP", nil)
 
+	t.Run("OrderStatus", func(t *testing.T) {
+		shopper := connect(t, base, "")
+		shopper.subscribeAcknowledged("s", `subscription($t: String!) { orderStatus(token: $t) `+orderEventFields+` }`,
+			map[string]any{"t": co.Token})
+		shopper.acknowledged("s")
+		r := post(t, writer, a.tokens["clerk"], completeOrder, map[string]any{"in": map[string]any{"orderId": oid, "idempotencyKey": key()}})
+		if len(r.Errors) > 0 {
+			t.Fatalf("completeOrder: %+v", r.Errors)
+		}
+		shopper.await("s", oid, "COMPLETED", nil)
+	})
 	t.Run("Refused", func(t *testing.T) {
 		c := connect(t, base, a.tokens["otherClerk"])
 		c.subscribeAcknowledged("1", shopEvents, homeShop)
