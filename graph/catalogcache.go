@@ -31,8 +31,11 @@ type CatalogCache struct {
 	mu        sync.Mutex
 	connected bool
 	gen       [2]uint64 // catalog, stock
-	entries   map[string]*cachedAnswer
-	bytes     int
+	// entries are the answers kept, those without stock and those with it apart
+	// (by stockIdx), so that a stock change, every sale, drops the second map
+	// whole instead of walking every answer under the lock; bytes are theirs.
+	entries [2]map[string]*cachedAnswer
+	bytes   [2]int
 	// shapes remembers, per query (by queryKey, never the text), whether it may be
 	// cached and whether it reaches stock; a query that does not parse is not kept.
 	shapes map[string]cacheShape
@@ -45,9 +48,16 @@ type CatalogCache struct {
 }
 
 type cachedAnswer struct {
-	body  []byte
-	stock bool
-	gen   [2]uint64
+	body []byte
+	gen  [2]uint64
+}
+
+// stockIdx is the index in CatalogCache.entries of answers that show stock or not.
+func stockIdx(stock bool) int {
+	if stock {
+		return 1
+	}
+	return 0
 }
 
 type cacheShape struct {
@@ -78,12 +88,7 @@ func (c *CatalogCache) Changed(channel string) {
 	c.covered = false
 	if channel == "tsunagu_stock" {
 		c.gen[1]++
-		for k, e := range c.entries {
-			if e.stock {
-				c.bytes -= len(e.body)
-				delete(c.entries, k)
-			}
-		}
+		c.entries[1], c.bytes[1] = nil, 0
 		return
 	}
 	c.gen[0]++
@@ -103,8 +108,8 @@ func (c *CatalogCache) Connected(ok bool) {
 }
 
 func (c *CatalogCache) clear() {
-	c.entries = nil
-	c.bytes = 0
+	c.entries = [2]map[string]*cachedAnswer{}
+	c.bytes = [2]int{}
 }
 
 // shape tells whether query may be cached: one operation, a query, whose root
@@ -181,7 +186,7 @@ func (c *CatalogCache) serve(w http.ResponseWriter, r *http.Request, body []byte
 		c.mu.Unlock()
 		return false
 	}
-	if e, ok := c.entries[key]; ok {
+	if e, ok := c.entries[stockIdx(s.stock)][key]; ok {
 		c.mu.Unlock()
 		c.metrics.CacheLookup(true)
 		info := infoFrom(r.Context())
@@ -206,14 +211,15 @@ func (c *CatalogCache) serve(w http.ResponseWriter, r *http.Request, body []byte
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.connected || c.gen[0] != gen[0] || (s.stock && c.gen[1] != gen[1]) || c.bytes+rec.buf.Len() > maxCacheBytes {
+	if !c.connected || c.gen[0] != gen[0] || (s.stock && c.gen[1] != gen[1]) || c.bytes[0]+c.bytes[1]+rec.buf.Len() > maxCacheBytes {
 		return true
 	}
-	if c.entries == nil {
-		c.entries = map[string]*cachedAnswer{}
+	i := stockIdx(s.stock)
+	if c.entries[i] == nil {
+		c.entries[i] = map[string]*cachedAnswer{}
 	}
-	c.entries[key] = &cachedAnswer{body: rec.buf.Bytes(), stock: s.stock, gen: gen}
-	c.bytes += rec.buf.Len()
+	c.entries[i][key] = &cachedAnswer{body: rec.buf.Bytes(), gen: gen}
+	c.bytes[i] += rec.buf.Len()
 	return true
 }
 

@@ -81,11 +81,11 @@ func (c *CatalogCache) Instrument(m *metrics.Metrics) {
 	m.Gauge("tsunagu_catalog_cache_bytes", "Bytes of answers the catalog cache holds.", func() float64 {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		return float64(c.bytes)
+		return float64(c.bytes[0] + c.bytes[1])
 	})
 	m.Gauge("tsunagu_catalog_cache_entries", "Answers the catalog cache holds.", func() float64 {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		return float64(len(c.entries))
+		return float64(len(c.entries[0]) + len(c.entries[1]))
 	})
 }

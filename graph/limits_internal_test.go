@@ -76,10 +76,10 @@ func TestCachesKeepNoQueryText(t *testing.T) {
 			t.Fatal("a catalog query was not served through the cache")
 		}
 	}
-	if len(c.entries) != 300 || c.bytes != 300*len(`{"data":{}}`) {
-		t.Fatalf("%d answers in %d bytes, want 300 of %d bytes", len(c.entries), c.bytes, len(`{"data":{}}`))
+	if len(c.entries[0]) != 300 || c.bytes[0] != 300*len(`{"data":{}}`) {
+		t.Fatalf("%d answers in %d bytes, want 300 of %d bytes", len(c.entries[0]), c.bytes[0], len(`{"data":{}}`))
 	}
-	for k := range c.entries {
+	for k := range c.entries[0] {
 		if len(k) != 32 {
 			t.Fatalf("an answer is keyed by %d bytes, not a hash", len(k))
 		}
