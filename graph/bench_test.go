@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"tsunagu/graph/gid"
+	"tsunagu/internal/postgres"
 	"tsunagu/internal/tsunagu"
 )
 
@@ -32,6 +33,9 @@ func benchmarkCatalogPage(b *testing.B, as string) {
 			a.product(a.partnerFac, fmt.Sprintf("品%02d", i), tsunagu.StatusActive)
 		}
 	}
+	// The facilities and municipalities in memory, as cmd/tsunagu keeps them.
+	a.catalog.Refs = postgres.NewReferences()
+	a.catalog.Refs.Connected(true)
 	q := `query($n: Int, $shop: ID!) { products(first: $n) { edges { cursor node { id name price taxRate allergens
 		facility { name municipality { name } } municipality { code name } stock(locationId: $shop) { available } } }
 		pageInfo { hasNextPage endCursor } } }`
