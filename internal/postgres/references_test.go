@@ -150,3 +150,60 @@ func TestReferences(t *testing.T) {
 		}
 	})
 }
+
+// order is a Receiver of the catalog's channel and of ChannelReferences that
+// passes on each notification's channel.
+type order chan string
+
+func (order) Channels() []string {
+	return []string{postgres.ChannelCatalog, postgres.ChannelReferences}
+}
+func (o order) Notified(channel, _ string) { o <- channel }
+func (order) Connected(bool)               {}
+
+// TestReferencesNotifiedFirst: every write to facilities or municipalities is
+// notified on ChannelReferences before the catalog's channel, so a process drops
+// its copy before its catalog cache (graph.CatalogCache): an anonymous request
+// that comes between the two then reads the tables, not the old copy, and cannot
+// keep the old facility or municipality in the catalog cache after both.
+func TestReferencesNotifiedFirst(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	lctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	heard := make(order, 10)
+	must(t, postgres.Listen(lctx, w.url, nil, heard))
+	writers := map[string]func() error{
+		"CreateFacility": func() error {
+			_, err := w.catalog.CreateFacility(w.admin, tsunagu.CreateFacilityInput{MunicipalityID: w.partner.ID,
+				Name: "あおぞら作業所", Kind: tsunagu.FacilityEmploymentB, Corporation: "NPO法人あおぞら"})
+			return err
+		},
+		"UpdateFacility": func() error {
+			_, err := w.catalog.UpdateFacility(w.admin, tsunagu.UpdateFacilityInput{ID: w.homeFac.ID, Name: ptrTo("工房にじ")})
+			return err
+		},
+		"CreateMunicipality": func() error {
+			return w.catalog.CreateMunicipality(w.admin, &tsunagu.Municipality{Code: "011002", Name: "札幌市", Prefecture: "北海道"})
+		},
+		"UpdateMunicipality": func() error {
+			_, err := w.catalog.UpdateMunicipality(w.admin, tsunagu.UpdateMunicipalityInput{ID: w.partner.ID, Name: ptrTo("旭川")})
+			return err
+		},
+	}
+	for _, name := range []string{"CreateFacility", "UpdateFacility", "CreateMunicipality", "UpdateMunicipality"} {
+		must(t, writers[name]())
+		var got []string
+		for len(got) < 2 {
+			select {
+			case ch := <-heard:
+				got = append(got, ch)
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s: heard only %q", name, got)
+			}
+		}
+		if got[0] != postgres.ChannelReferences || got[1] != postgres.ChannelCatalog {
+			t.Errorf("%s: notified in the order %q, want the references' channel first", name, got)
+		}
+	}
+}
