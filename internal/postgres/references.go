@@ -51,9 +51,11 @@ type References struct {
 	// tooMany is the gen at which the tables held more than MaxReferences
 	// facilities (plus one, 0 for never), not read again until something changes.
 	tooMany uint64
-	// loading serialises the reads of the tables: the pages that need a copy while
-	// one is being read wait for it rather than each reading the tables.
-	loading sync.Mutex
+	// loading (a lock, held while it holds a value) serialises the reads of the
+	// tables: the pages that need a copy while one is being read wait for it rather
+	// than each reading the tables, each no longer than its own context allows (a
+	// sync.Mutex would hold it for as long as the reader's).
+	loading chan struct{}
 }
 
 // refSnapshot is one complete copy of both tables.
@@ -64,7 +66,7 @@ type refSnapshot struct {
 
 // NewReferences returns an empty References, which keeps nothing until
 // Connected(true).
-func NewReferences() *References { return &References{} }
+func NewReferences() *References { return &References{loading: make(chan struct{}, 1)} }
 
 // Channels implements Receiver.
 func (c *References) Channels() []string { return []string{ChannelReferences} }
@@ -107,7 +109,8 @@ func (c *References) peek() (*refSnapshot, uint64, bool) {
 // current returns the copy, reading both tables (from the primary) when none is
 // kept; nil when c is nil, notifications are not being received, the tables hold
 // more than MaxReferences facilities, or a change was notified while they were
-// being read (the caller then reads the tables itself, this once).
+// being read (the caller then reads the tables itself, this once). It fails with
+// ctx's error when ctx ends while another request is reading them.
 func (c *References) current(ctx context.Context, db *DB) (*refSnapshot, error) {
 	if c == nil {
 		return nil, nil
@@ -115,8 +118,10 @@ func (c *References) current(ctx context.Context, db *DB) (*refSnapshot, error) 
 	if s, _, _ := c.peek(); s != nil {
 		return s, nil
 	}
-	c.loading.Lock()
-	defer c.loading.Unlock()
+	if !c.lockLoading(ctx) {
+		return nil, ctx.Err()
+	}
+	defer c.unlockLoading()
 	s, gen, ok := c.peek()
 	if s != nil || !ok {
 		return s, nil
@@ -127,6 +132,18 @@ func (c *References) current(ctx context.Context, db *DB) (*refSnapshot, error) 
 	}
 	return c.keep(s, gen), nil
 }
+
+// lockLoading takes c.loading, waiting at most until ctx ends: false if it did.
+func (c *References) lockLoading(ctx context.Context) bool {
+	select {
+	case c.loading <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (c *References) unlockLoading() { <-c.loading }
 
 // keep stores s, read under gen, unless anything was dropped since or
 // notifications are not being received; it returns s if it was kept or is still

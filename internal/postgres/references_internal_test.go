@@ -1,6 +1,11 @@
 package postgres
 
-import "testing"
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
 
 // A copy read while a change was notified is not kept (the change may have
 // committed after the tables were read); nor is one read while notifications were
@@ -41,4 +46,30 @@ func TestReferencesKeep(t *testing.T) {
 	if _, _, ok := c.peek(); !ok {
 		t.Error("tables too large are not read again after a change")
 	}
+}
+
+// A request that needs the copy while another reads it waits for that read no
+// longer than its own context allows: the reader's deadline is not its own.
+func TestReferencesWaitEnds(t *testing.T) {
+	c := NewReferences()
+	c.Connected(true)
+	if !c.lockLoading(context.Background()) {
+		t.Fatal("the load's lock was not taken")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.current(ctx, nil) // another is reading the tables
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("waiting past its deadline: %v, want the deadline's error", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a request waits for another's read of the tables past its own deadline")
+	}
+	c.unlockLoading()
 }
