@@ -81,7 +81,8 @@ var catalogRoots = map[string]bool{
 func NewCatalogCache() *CatalogCache { return &CatalogCache{} }
 
 // Changed drops the answers a change on channel makes stale: "tsunagu_stock"
-// drops those that show stock, anything else drops all.
+// drops those that show stock, anything else (the catalog's channel, and the
+// facilities' and municipalities' of postgres.References) drops all.
 func (c *CatalogCache) Changed(channel string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

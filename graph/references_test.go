@@ -56,17 +56,18 @@ func TestReferencesWithCatalogCache(t *testing.T) {
 		return out.Products.Edges[0].Node.Facility.Name, r.Header.Get("X-Cache") == "hit"
 	}
 	// A request that arrives as soon as the catalog cache has dropped its answers
-	// (the listener calls the receivers in order, as cmd/tsunagu lists them: the
-	// cache before the copy), and one once every notification is in.
+	// on the catalog's channel, which the change's triggers notify before the
+	// references' (the listener calls the receivers in order, as cmd/tsunagu lists
+	// them: the copy, then the cache), and one once every notification is in.
 	between := make(chan string, 10)
 	changed := make(chan struct{}, 10)
 	must(t, postgres.Listen(ctx, a.url, nil,
+		catalog.Refs,
 		postgres.CatalogReceiver(cache),
 		onNotified{postgres.ChannelCatalog, func() {
 			name, _ := ask()
 			between <- name
 		}},
-		catalog.Refs,
 		onNotified{postgres.ChannelReferences, func() { changed <- struct{}{} }}))
 	if name, _ := ask(); name != "ワークショップ虹" {
 		t.Fatalf("the page shows facility %q", name)

@@ -197,7 +197,7 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		auth.Tokens = tokens
 		receivers := []postgres.Receiver{tokens}
 		// So is the copy of the facilities and municipalities (TSUNAGU_REFERENCE_CACHE),
-		// unless -refs=false.
+		// unless -refs=false; before the catalog cache, as cmd/tsunagu lists it.
 		if refs {
 			catalog.Refs = postgres.NewReferences()
 			receivers = append(receivers, catalog.Refs)

@@ -294,6 +294,14 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	hub := graph.NewHub()
 	hub.Instrument(m)
 	receivers := []postgres.Receiver{postgres.EventsReceiver(hub)}
+	// The copy of the facilities and municipalities before the catalog cache, so
+	// that a change drops the copy before the answers made from it
+	// (postgres.CatalogReceiver).
+	catalog := postgres.NewCatalogService(db)
+	if cfg.referenceCache {
+		catalog.Refs = postgres.NewReferences()
+		receivers = append(receivers, catalog.Refs)
+	}
 	var cache *graph.CatalogCache
 	if cfg.catalogCache {
 		cache = graph.NewCatalogCache()
@@ -307,11 +315,6 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	if cfg.tokenCache {
 		tokens = postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
 		receivers = append(receivers, tokens)
-	}
-	catalog := postgres.NewCatalogService(db)
-	if cfg.referenceCache {
-		catalog.Refs = postgres.NewReferences()
-		receivers = append(receivers, catalog.Refs)
 	}
 	if err := postgres.Listen(ctx, listenURL, log, receivers...); err != nil {
 		return fmt.Errorf("notifications: %w", err)

@@ -17,7 +17,8 @@ const (
 
 // CatalogEvents is what ListenCatalog reports to.
 type CatalogEvents interface {
-	// Changed reports a committed change on channel (ChannelCatalog or ChannelStock).
+	// Changed reports a committed change on channel (ChannelCatalog, ChannelStock,
+	// or ChannelReferences: a facility or municipality).
 	Changed(channel string)
 	// Connected reports whether notifications are being received. While they are
 	// not, a change could go unseen: caches must neither serve nor keep anything.
@@ -59,7 +60,14 @@ func CatalogReceiver(ev CatalogEvents) Receiver { return catalogReceiver{ev} }
 
 type catalogReceiver struct{ CatalogEvents }
 
-func (catalogReceiver) Channels() []string           { return []string{ChannelCatalog, ChannelStock} }
+// Channels are the catalog's, and ChannelReferences: an answer made from a copy
+// of the facilities and municipalities (References) that the change's
+// notification on ChannelCatalog reached before ChannelReferences dropped it is
+// dropped with it. (A Listen must list the References before the cache, so that
+// the copy is gone before the answers made from it.)
+func (catalogReceiver) Channels() []string {
+	return []string{ChannelCatalog, ChannelStock, ChannelReferences}
+}
 func (r catalogReceiver) Notified(channel, _ string) { r.Changed(channel) }
 func (r catalogReceiver) covered() (CoveredEvents, bool) {
 	c, ok := r.CatalogEvents.(CoveredEvents)
