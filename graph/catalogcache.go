@@ -49,7 +49,6 @@ type CatalogCache struct {
 
 type cachedAnswer struct {
 	body []byte
-	gen  [2]uint64
 }
 
 // stockIdx is the index in CatalogCache.entries of answers that show stock or not.
@@ -219,7 +218,7 @@ func (c *CatalogCache) serve(w http.ResponseWriter, r *http.Request, body []byte
 	if c.entries[i] == nil {
 		c.entries[i] = map[string]*cachedAnswer{}
 	}
-	c.entries[i][key] = &cachedAnswer{body: rec.buf.Bytes(), gen: gen}
+	c.entries[i][key] = &cachedAnswer{body: rec.buf.Bytes()}
 	c.bytes[i] += rec.buf.Len()
 	return true
 }
