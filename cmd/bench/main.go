@@ -39,6 +39,7 @@ import (
 	_ "github.com/lib/pq"
 
 	"tsunagu/graph"
+	"tsunagu/internal/gcpace"
 	"tsunagu/internal/metrics"
 	"tsunagu/internal/pgcluster"
 	"tsunagu/internal/postgres"
@@ -56,6 +57,8 @@ var (
 	// refs keeps the facilities and municipalities in every server's memory, as
 	// cmd/tsunagu does unless TSUNAGU_REFERENCE_CACHE=off.
 	refs bool
+	// gogc is the collector's percentage in force (gcpace.Set; GOGC overrides it).
+	gogc int
 )
 
 func logf(format string, args ...any) {
@@ -75,6 +78,9 @@ func main() {
 	flag.BoolVar(&refs, "refs", true, "keep the facilities and municipalities in the servers' memory, as cmd/tsunagu does (TSUNAGU_REFERENCE_CACHE)")
 	flag.BoolVar(&withMetrics, "metrics", false, "record the API's metrics, as TSUNAGU_METRICS_ADDR does, and print them at the end")
 	flag.Parse()
+	// The servers run in this process: the collector paced as cmd/tsunagu paces it
+	// (the load clients and the minimal SQL's share it).
+	gogc = gcpace.Set()
 	if *pprofAddr != "" {
 		go http.ListenAndServe(*pprofAddr, nil)
 	}
@@ -482,8 +488,8 @@ func (r row) met() bool {
 func table(rows []row, products int64, clients int, d time.Duration, rateLimit bool) string {
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "\n%d products; %d clients over loopback, %v a case; host %s, %d cores; rate limits counted: %v; facilities and municipalities in memory: %v\n\n",
-		products, clients, d, host, cores(), rateLimit, refs)
+	fmt.Fprintf(&b, "\n%d products; %d clients over loopback, %v a case; host %s, %d cores; rate limits counted: %v; facilities and municipalities in memory: %v; GOGC %d\n\n",
+		products, clients, d, host, cores(), rateLimit, refs, gogc)
 	fmt.Fprintln(&b, "| case | cache off ops/s | p99 ms | cache on ops/s | p99 ms | warmed ops/s | p99 ms | SQL ops/s | p99 ms | off ÷ SQL | on ÷ SQL | warmed ÷ SQL | target (cache off) |")
 	fmt.Fprintln(&b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 	for _, r := range rows {

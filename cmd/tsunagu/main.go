@@ -26,6 +26,7 @@ import (
 	"tsunagu/graph"
 	"tsunagu/internal/consoleweb"
 	"tsunagu/internal/demo"
+	"tsunagu/internal/gcpace"
 	"tsunagu/internal/images"
 	"tsunagu/internal/pgcluster"
 	"tsunagu/internal/postgres"
@@ -39,9 +40,11 @@ import (
 func main() {
 	demoData := flag.Bool("demo", false, "load the demo network (港区 and its partners) when the database is empty")
 	flag.Parse()
+	gogc := gcpace.Set()
 	cfg := configFromEnv()
 	log := newLogger(cfg.logLevel)
 	slog.SetDefault(log)
+	log.Info("garbage collector paced", "GOGC", gogc)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, cfg, *demoData, log); err != nil {
