@@ -121,6 +121,15 @@ func (graphqlPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	putBuffer(buf)
 }
 
+// htmlSafe says whether json.HTMLEscape would leave b as it is: no <, > or &, and
+// no U+2028 or U+2029. HTMLEscape looks at every byte in a loop; these are a few
+// vectorised scans (most answers have nothing to escape): json.HTMLEscape was
+// 1.5 % of the uncached catalog's CPU in make bench (issue 16).
+func htmlSafe(b []byte) bool {
+	return bytes.IndexByte(b, '<') < 0 && bytes.IndexByte(b, '>') < 0 && bytes.IndexByte(b, '&') < 0 &&
+		!bytes.Contains(b, []byte("\u2028")) && !bytes.Contains(b, []byte("\u2029"))
+}
+
 // encodeResponse appends json.Marshal(r) to dst, but for r.Data, which gqlgen wrote
 // compact and valid: json.Marshal runs a json.RawMessage through its scanner byte by
 // byte to compact it, and copies it twice; here it is only HTML-escaped as
@@ -155,7 +164,11 @@ func encodeResponse(dst []byte, r *graphql.Response) ([]byte, error) {
 		}
 		b.WriteString(`"` + f.name + `":`)
 		if f.name == "data" && r.Data != nil {
-			json.HTMLEscape(b, r.Data)
+			if htmlSafe(r.Data) {
+				b.Write(r.Data)
+			} else {
+				json.HTMLEscape(b, r.Data)
+			}
 			continue
 		}
 		j, err := json.Marshal(f.v)

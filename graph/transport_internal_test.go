@@ -12,8 +12,21 @@ import (
 // TestEncodeResponseIsJSONMarshal: the transport's encoder writes the bytes
 // json.Marshal writes for every shape of response, HTML-escaping in data included.
 func TestEncodeResponseIsJSONMarshal(t *testing.T) {
-	yes := true
 	data := json.RawMessage(`{"products":{"edges":[{"node":{"name":"<b>木 & 竹</b> \u2028","price":1200}}]},"x":null}`)
+	testEncodeResponse(t, data)
+	// Each character json.Marshal escapes on its own (the raw U+2028 and U+2029, not
+	// their \u escapes as above), and answers with none, whose bytes are copied as
+	// they are: Japanese, and other characters whose UTF-8 starts as U+2028's does.
+	for _, name := range []string{"<b>", "a>b", "木&竹", "行\u2028区切り", "段\u2029落", "手作りの木のおもちゃ",
+		"続く…", "※ 注意 \u2027\u202a"} {
+		// As gqlgen writes a string: <, >, & and the separators as they are.
+		testEncodeResponse(t, json.RawMessage(`{"product":{"name":"`+name+`"}}`))
+	}
+}
+
+func testEncodeResponse(t *testing.T, data json.RawMessage) {
+	t.Helper()
+	yes := true
 	for name, r := range map[string]*graphql.Response{
 		"data":      {Data: data},
 		"null data": {},
