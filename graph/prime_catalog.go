@@ -67,6 +67,7 @@ func productsWith(ctx context.Context) tsunagu.ProductsWith {
 			if loc, err := gid.DecodeKind(s, gid.KindLocation); err == nil && w.StockAt == nil {
 				l := tsunagu.LocationID(loc)
 				w.StockAt = &l
+				w.BriefStock = briefStockOnly(p.oc.Doc)
 			}
 		case "translations":
 			w.AllLocales = true
@@ -75,6 +76,53 @@ func productsWith(ctx context.Context) tsunagu.ProductsWith {
 		}
 	}
 	return w
+}
+
+// briefStock are the fields of StockLevel that a level read with BriefStock
+// answers.
+var briefStock = map[string]bool{"onHand": true, "reserved": true, "available": true, "__typename": true}
+
+// briefStockOnly says whether doc asks nothing of any StockLevel but briefStock's
+// fields, anywhere (every operation and fragment): then the levels a page reads
+// with BriefStock, which the request's loader keeps, cannot answer another field
+// of the same request that reads more of the same level with zeros.
+func briefStockOnly(doc *ast.QueryDocument) bool {
+	var brief func(ast.SelectionSet) bool
+	brief = func(sel ast.SelectionSet) bool {
+		for _, s := range sel {
+			switch s := s.(type) {
+			case *ast.Field:
+				if s.ObjectDefinition == nil { // not validated: nothing is known
+					return false
+				}
+				if s.ObjectDefinition.Name == "StockLevel" && !briefStock[s.Name] {
+					return false
+				}
+				if !brief(s.SelectionSet) {
+					return false
+				}
+			case *ast.InlineFragment:
+				if !brief(s.SelectionSet) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if doc == nil {
+		return false
+	}
+	for _, o := range doc.Operations {
+		if !brief(o.SelectionSet) {
+			return false
+		}
+	}
+	for _, f := range doc.Fragments {
+		if !brief(f.SelectionSet) {
+			return false
+		}
+	}
+	return true
 }
 
 // putProductRefs stores what a page was read with in the loaders (loader.put).

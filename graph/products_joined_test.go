@@ -48,11 +48,13 @@ func TestProductPageJoinedAsLoaders(t *testing.T) {
 		stock(locationId: $loc) { onHand reserved available incoming reorderPoint belowReorderPoint updatedAt }
 		other: stock(locationId: $other) { onHand incoming }`
 	plans := map[string]int{}
-	// Every field, a brief listing's (tsunagu.ProductsWith.Brief), and one without
-	// descriptions (NoDescriptions).
+	// Every field, a brief listing's (tsunagu.ProductsWith.Brief), one without
+	// descriptions (NoDescriptions), and one that asks of the stock only how much
+	// (BriefStock).
 	for _, fields := range []string{`id name nameReading description status price category code allergens imageUrls
 		createdAt updatedAt ` + refs, `id name description price taxRate taxClass allergens ` + refs,
-		`id name price taxRate ` + refs} {
+		`id name price taxRate ` + refs, `id name price stock(locationId: $loc) { __typename onHand reserved available }
+		other: stock(locationId: $other) { available }`} {
 		page := `query($loc: ID!, $other: ID!, $locale: Locale) { products(first: 100, locale: $locale) {
 		edges { node { ` + fields + ` } } } }`
 		for _, as := range roles {
@@ -99,6 +101,73 @@ func TestProductPageJoinedAsLoaders(t *testing.T) {
 	// The comparison covers plans both shown and hidden.
 	if plans["manager"] == 0 || plans["facility"] == 0 || plans[""] != 0 || plans["otherFacility"] != 0 {
 		t.Errorf("pages with plans shown, by role: %v", plans)
+	}
+}
+
+// A page whose products' stock is read with only how much (BriefStock) keeps
+// those levels in the request's loader: no other field of the same request may
+// then read more of the same levels from it. Here a facility's products, resolved
+// after the page that read the same levels, ask for their updatedAt and version,
+// directly or through a fragment: they must be the levels' own, as a request of
+// their own answers them.
+func TestBriefStockNotShared(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t)
+	for i := range 3 {
+		a.stocked(a.homeFac, a.homeShop, 2+i)
+	}
+	loc := a.id(gid.KindLocation, int64(a.homeShop.ID))
+	// The levels as product(id:) reads them, through the loaders.
+	var ids struct {
+		Products struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	a.ok("", `{ products(first: 10) { edges { node { id } } } }`, nil, &ids)
+	if len(ids.Products.Edges) != 3 {
+		t.Fatalf("%d products, want 3", len(ids.Products.Edges))
+	}
+	var want []json.RawMessage
+	for _, e := range ids.Products.Edges {
+		var p struct{ Product json.RawMessage }
+		a.ok("", `query($id: ID!, $loc: ID!) { product(id: $id) { id stock(locationId: $loc) { onHand updatedAt version } } }`,
+			map[string]any{"id": e.Node.ID, "loc": loc}, &p)
+		if !strings.Contains(string(p.Product), `"version":`) || strings.Contains(string(p.Product), `"version":0`) {
+			t.Fatalf("product(id:) answered %s", p.Product)
+		}
+		want = append(want, p.Product)
+	}
+	for _, nested := range []string{`stock(locationId: $loc) { onHand updatedAt version }`,
+		`stock(locationId: $loc) { ...Level }`} {
+		q := `query($loc: ID!) { products(first: 10) { edges { node { id stock(locationId: $loc) { available }
+			facility { products(first: 10) { edges { node { id ` + nested + ` } } } } } } } }
+			fragment Level on StockLevel { onHand updatedAt version }`
+		if !strings.Contains(nested, "...Level") {
+			q = strings.Replace(q, "fragment Level on StockLevel { onHand updatedAt version }", "", 1)
+		}
+		var got struct {
+			Products struct {
+				Edges []struct {
+					Node struct {
+						Facility struct {
+							Products struct {
+								Edges []struct{ Node json.RawMessage }
+							}
+						}
+					}
+				}
+			}
+		}
+		a.ok("", q, map[string]any{"loc": loc}, &got)
+		inner := got.Products.Edges[0].Node.Facility.Products.Edges
+		if len(inner) != len(want) {
+			t.Fatalf("%s: %d nested products, want %d", nested, len(inner), len(want))
+		}
+		for i, e := range inner {
+			if string(e.Node) != string(want[i]) {
+				t.Errorf("%s: nested product %d\n got %s\nwant %s", nested, i, e.Node, want[i])
+			}
+		}
 	}
 }
 

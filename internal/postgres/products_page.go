@@ -109,7 +109,13 @@ func (s *CatalogService) productPage(ctx context.Context, f tsunagu.ProductFilte
 			joins += ` LEFT JOIN LATERAL (SELECT ` + municipalityColumns + ` FROM municipalities
 				WHERE id = p.municipality_id AND p.first_of_municipality OFFSET 0) m ON true`
 		}
-		if with.StockAt != nil {
+		switch {
+		case with.StockAt != nil && with.BriefStock:
+			// The level's product and location are the row's and StockAt.
+			cols += `, s.*`
+			joins += ` LEFT JOIN LATERAL (SELECT stock_levels.on_hand, stock_levels.reserved FROM stock_levels
+				WHERE stock_levels.product_id = p.id AND stock_levels.location_id = ` + a.add(*with.StockAt) + `) s ON true`
+		case with.StockAt != nil:
 			// levelColumns, with the location joined once for the page, not in the
 			// LATERAL, where it was looked up again for every row.
 			cols += `, s.*, loc.municipality_id, loc.facility_id`
@@ -198,15 +204,17 @@ type pageScan struct {
 	firstOfF, firstOfM                    bool
 
 	// A facility's and a municipality's columns are NULL but on their first row.
-	fID, fMuni                              sql.NullInt64
-	fName, fKana, fKind, fCorp, fReg        sql.NullString
-	fContact, fStory, fImages               sql.RawBytes
-	fCreated, fUpdated                      sql.NullTime
-	mID                                     sql.NullInt64
-	mCode, mName, mKana, mEn, mPref         sql.NullString
-	mContact                                sql.RawBytes
-	mHome                                   sql.NullBool
-	mCreated, mUpdated                      sql.NullTime
+	fID, fMuni                       sql.NullInt64
+	fName, fKana, fKind, fCorp, fReg sql.NullString
+	fContact, fStory, fImages        sql.RawBytes
+	fCreated, fUpdated               sql.NullTime
+	mID                              sql.NullInt64
+	mCode, mName, mKana, mEn, mPref  sql.NullString
+	mContact                         sql.RawBytes
+	mHome                            sql.NullBool
+	mCreated, mUpdated               sql.NullTime
+	// A level's product and location are read with levelOwn's columns, but
+	// taken from the row and the page's StockAt (BriefStock reads neither).
 	sProduct, sLocation, sOnHand, sReserved sql.NullInt64
 	sIncoming, sReorder, sVersion, sMuni    sql.NullInt64
 	sLocFa                                  sql.NullInt64
@@ -227,7 +235,10 @@ func (r *pageScan) dests(products []any, with tsunagu.ProductsWith) []any {
 	if with.Municipalities { // municipalityColumns
 		d = append(d, &r.mID, &r.mCode, &r.mName, &r.mKana, &r.mEn, &r.mPref, &r.mHome, &r.mContact, &r.mCreated, &r.mUpdated)
 	}
-	if with.StockAt != nil { // levelOwn, then the location's municipality and facility
+	switch {
+	case with.StockAt != nil && with.BriefStock:
+		d = append(d, &r.sOnHand, &r.sReserved)
+	case with.StockAt != nil: // levelOwn, then the location's municipality and facility
 		d = append(d, &r.sProduct, &r.sLocation, &r.sOnHand, &r.sReserved, &r.sIncoming, &r.sReorder, &r.sUpdated,
 			&r.sVersion, &r.sMuni, &r.sLocFa)
 	}
@@ -282,9 +293,9 @@ func (r *pageScan) scan(rows *sql.Rows, dests []any, with tsunagu.ProductsWith, 
 			}
 			out.Municipalities[m.ID] = m
 		}
-		if with.StockAt != nil && r.sProduct.Valid {
+		if with.StockAt != nil && r.sOnHand.Valid { // on_hand is NOT NULL: NULL is no level
 			l := levels.next()
-			*l = r.level()
+			*l = r.level(p.ID, *with.StockAt)
 			out.Stock[tsunagu.StockKey{ProductID: l.ProductID, LocationID: l.LocationID}] = l
 		}
 	}
@@ -381,9 +392,10 @@ func (r *pageScan) municipality() (*tsunagu.Municipality, error) {
 	return row.municipality(), nil
 }
 
-// level is the row's stock level, as levelColumns read it.
-func (r *pageScan) level() tsunagu.StockLevel {
-	l := tsunagu.StockLevel{ProductID: tsunagu.ProductID(r.sProduct.Int64), LocationID: tsunagu.LocationID(r.sLocation.Int64),
+// level is the row's stock level of product p at location loc, as levelColumns
+// read it (with BriefStock, the columns not read are zero).
+func (r *pageScan) level(p tsunagu.ProductID, loc tsunagu.LocationID) tsunagu.StockLevel {
+	l := tsunagu.StockLevel{ProductID: p, LocationID: loc,
 		MunicipalityID: tsunagu.MunicipalityID(r.sMuni.Int64), OnHand: int(r.sOnHand.Int64), Reserved: int(r.sReserved.Int64),
 		Incoming: int(r.sIncoming.Int64), ReorderPoint: int(r.sReorder.Int64), UpdatedAt: r.sUpdated.Time, Version: r.sVersion.Int64}
 	if r.sLocFa.Valid {

@@ -131,6 +131,11 @@ type ProductsWith struct {
 	Facilities     bool        // each product's facility
 	Municipalities bool        // each product's municipality
 	StockAt        *LocationID // each product's stock level at this location
+	// BriefStock reads of each level at StockAt only how much is on hand and
+	// reserved (and so available), with its product and location; the rest of each
+	// StockLevel is left zero. For a request that asks nothing else of any level:
+	// a level is one row's last ten values, which lib/pq decodes one by one.
+	BriefStock bool
 	// AllLocales reads the products' texts in every locale; without it only the
 	// filter's locale's and Japanese are read (Name and Description in that locale
 	// are the same, Translations holds only those two).
