@@ -7,7 +7,8 @@
 // for a fixed time at a number of concurrent clients: through GraphQL over HTTP
 // with the cache off and as the fewest statements straight from PostgreSQL, in
 // three turns each, then with the cache on from cold and on again once warm (a
-// long-running server's steady state). It prints throughput, latency percentiles and the ratios to the SQL.
+// long-running server's steady state). It prints throughput, latency percentiles
+// and the ratios to the SQL.
 // Last, it closes every month of the dataset's year of sales at every shop through
 // closeSettlementMonth, each beside the minimal SQL of a close (settlement.go).
 // -scale runs everything again on catalogs of other sizes.

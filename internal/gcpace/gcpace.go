@@ -26,10 +26,16 @@ const Percent = 400
 // heap either way. It returns the percentage in force, -1 for off.
 func Set() int {
 	if os.Getenv("GOGC") != "" {
-		p := debug.SetGCPercent(100)
-		debug.SetGCPercent(p)
-		return p
+		return inForce()
 	}
 	debug.SetGCPercent(Percent)
 	return Percent
+}
+
+// inForce is the collector's percentage in force (-1 for off): the runtime reports
+// it only as what SetGCPercent replaces, so it is put back at once.
+func inForce() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
 }

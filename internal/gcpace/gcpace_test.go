@@ -5,21 +5,14 @@ import (
 	"testing"
 )
 
-// current is the collector's percentage in force.
-func current() int {
-	p := debug.SetGCPercent(100)
-	debug.SetGCPercent(p)
-	return p
-}
-
 func TestSetDefault(t *testing.T) {
 	t.Setenv("GOGC", "")
-	defer debug.SetGCPercent(current())
+	defer debug.SetGCPercent(inForce())
 	debug.SetGCPercent(100)
 	if got := Set(); got != Percent {
 		t.Errorf("Set() = %d, want %d", got, Percent)
 	}
-	if got := current(); got != Percent {
+	if got := inForce(); got != Percent {
 		t.Errorf("GOGC in force %d, want %d", got, Percent)
 	}
 }
@@ -27,7 +20,7 @@ func TestSetDefault(t *testing.T) {
 // The operator's GOGC wins: the runtime applied it when the process started, and
 // Set leaves it (here, as if GOGC=150 had been applied).
 func TestSetKeepsOperatorsChoice(t *testing.T) {
-	defer debug.SetGCPercent(current())
+	defer debug.SetGCPercent(inForce())
 	for _, c := range []struct {
 		env  string
 		in   int
@@ -38,7 +31,7 @@ func TestSetKeepsOperatorsChoice(t *testing.T) {
 		if got := Set(); got != c.want {
 			t.Errorf("GOGC=%s: Set() = %d, want %d", c.env, got, c.want)
 		}
-		if got := current(); got != c.want {
+		if got := inForce(); got != c.want {
 			t.Errorf("GOGC=%s: in force %d, want %d", c.env, got, c.want)
 		}
 	}
