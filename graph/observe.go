@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -181,8 +182,15 @@ func rootField(set ast.SelectionSet) string {
 }
 
 // userErrorCode returns the code of the first userError among a mutation's
-// payloads, or "ok".
+// payloads, or "ok". Most mutations succeed, and their payloads' userErrors are
+// empty: gqlgen writes the answer compact, and a quote inside a string is escaped,
+// so without the bytes "userErrors":[{ there is no userError to find, and the
+// answer is not decoded (decoding every mutation's answer again was 5 % of the
+// server's CPU in make bench's sale case).
 func userErrorCode(data json.RawMessage) string {
+	if !bytes.Contains(data, []byte(`"userErrors":[{`)) {
+		return "ok"
+	}
 	var payloads map[string]json.RawMessage
 	if json.Unmarshal(data, &payloads) != nil {
 		return "ok"
