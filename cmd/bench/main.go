@@ -121,10 +121,10 @@ func main() {
 // run makes a dataset of size sz (or reuses one) and measures every case on it; it
 // returns the table.
 func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rateLimit bool, only string) (string, error) {
-	url, stop := reuse, func() {}
+	url, private, stop := reuse, false, func() {}
 	var err error
 	if url == "" {
-		if url, stop, err = database(ctx, sz); err != nil {
+		if url, private, stop, err = database(ctx, sz); err != nil {
 			return "", err
 		}
 	}
@@ -156,7 +156,7 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 	}
 	raw.SetMaxOpenConns(clients * 2)
 	raw.SetMaxIdleConns(clients * 2)
-	if reuse == "" && os.Getenv("DATABASE_URL") == "" {
+	if private {
 		if err := durable(ctx, raw); err != nil {
 			return "", err
 		}
@@ -326,53 +326,54 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 	return t, nil
 }
 
-// database returns the URL of a fresh database for the benchmark and a function
-// that drops it (or stops the private cluster).
-func database(ctx context.Context, sz sizes) (string, func(), error) {
+// database returns the URL of a fresh database for the benchmark, whether it is on
+// a private cluster of the bench's own (DATABASE_URL unset), and a function that
+// drops it (or stops the private cluster).
+func database(ctx context.Context, sz sizes) (string, bool, func(), error) {
 	name := "tsunagu_bench_" + strconv.Itoa(sz.municipalities*sz.facilitiesPer*sz.productsPer)
 	if base := os.Getenv("DATABASE_URL"); base != "" {
 		u, err := url.Parse(base)
 		if err != nil {
-			return "", nil, fmt.Errorf("DATABASE_URL: %w", err)
+			return "", false, nil, fmt.Errorf("DATABASE_URL: %w", err)
 		}
 		admin, err := sql.Open("postgres", base)
 		if err != nil {
-			return "", nil, err
+			return "", false, nil, err
 		}
 		if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-			return "", nil, err
+			return "", false, nil, err
 		}
 		if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
-			return "", nil, err
+			return "", false, nil, err
 		}
 		u.Path = "/" + name
-		return u.String(), func() {
+		return u.String(), false, func() {
 			admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 			admin.Close()
 		}, nil
 	}
 	dir, err := os.MkdirTemp("", "tsunagu-bench-")
 	if err != nil {
-		return "", nil, err
+		return "", false, nil, err
 	}
 	// The cluster may run as the postgres user, who must reach the folder.
 	os.Chmod(dir, 0o755)
 	logf("DATABASE_URL is not set: starting a private PostgreSQL in %s", dir)
 	c, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: filepath.Join(dir, "data"), Temporary: true})
 	if err != nil {
-		return "", nil, err
+		return "", false, nil, err
 	}
 	admin, err := sql.Open("postgres", c.URL("postgres"))
 	if err != nil {
 		c.Stop()
-		return "", nil, err
+		return "", false, nil, err
 	}
 	defer admin.Close()
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
 		c.Stop()
-		return "", nil, err
+		return "", false, nil, err
 	}
-	return c.URL(name), func() { c.Stop() }, nil
+	return c.URL(name), true, func() { c.Stop() }, nil
 }
 
 // durable turns the private cluster's durability back on once the dataset is made:
