@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/lib/pq"
@@ -79,11 +81,27 @@ func (r catalogReceiver) covered() (CoveredEvents, bool) {
 // whatever listens. Each receiver gets the notifications of its channels, and
 // Connected(true) once listening (and again after each reconnection), from when on
 // nothing committed is missed, and Connected(false) whenever the connection is lost.
+//
+// It also relays (Relay): on a second connection every RelayInterval, it sends
+// the notifications committed since the last turn of any process, so that a
+// change is heard within about RelayInterval. A turn that fails counts as a lost
+// connection (Connected(false)) until one succeeds. Listen returns once LISTEN ran
+// and a first turn has.
 func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	connected := func(ok bool) {
+	// Whether notifications are flowing: the LISTEN connection is up, and so are
+	// this process's relay turns (which send, at each, all that is committed).
+	var (
+		mu                  sync.Mutex
+		listening, relaying = true, true
+	)
+	set := func(p *bool, v bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		*p = v
+		ok := listening && relaying
 		for _, r := range rs {
 			r.Connected(ok)
 		}
@@ -104,7 +122,7 @@ func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) e
 			default:
 			}
 		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
-			connected(false)
+			set(&listening, false)
 			if err != nil {
 				log.Warn("notifications lost", "err", err)
 			}
@@ -125,36 +143,42 @@ func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) e
 			}
 		}
 	}
-	var primary *sql.DB
-	if cov != nil {
-		var err error
-		if primary, err = sql.Open("postgres", url); err != nil {
-			l.Close()
-			return err
-		}
-		primary.SetMaxOpenConns(1)
+	// The relay's connection, and the one reading the primary's log position.
+	primary, err := sql.Open("postgres", url)
+	if err != nil {
+		l.Close()
+		return err
 	}
-	connected(true)
+	primary.SetMaxOpenConns(2)
+	if _, err := Relay(ctx, primary); err != nil {
+		l.Close()
+		primary.Close()
+		return fmt.Errorf("relaying notifications: %w", err)
+	}
+	set(&listening, true)
+	relayed := make(chan struct{}, 1)
+	go relayLoop(ctx, primary, log, func() { set(&relaying, false) }, relayed)
 	go func() {
 		defer l.Close()
-		if primary != nil {
-			defer primary.Close()
-		}
+		defer primary.Close()
 		uncovered := true
 		retry := time.NewTimer(0)
 		for {
 			select {
 			case <-ctx.Done():
-				connected(false)
+				set(&listening, false)
 				return
 			case <-ready:
-				connected(true)
+				set(&listening, true)
+				uncovered = true
+			case <-relayed:
+				set(&relaying, true)
 				uncovered = true
 			case n := <-l.Notify:
 				uncovered = true
 				if n == nil {
 					// Sent after a reconnection: anything may have changed meanwhile.
-					connected(true)
+					set(&listening, true)
 					break
 				}
 				for _, r := range byChannel[n.Channel] {

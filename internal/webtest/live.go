@@ -82,12 +82,13 @@ func (h *Hub) Event(e tsunagu.Event) {
 }
 
 // Settled returns once the hub has handed out every announcement committed on db
-// before: they come in the order of their commits, so once a marker announced
-// after them has passed the hub, they have.
+// before: a relay turn that takes the marker takes them too, and sends them before
+// it (in the order they were queued), so once the marker has passed the hub, they
+// have.
 func (h *Hub) Settled(t testing.TB, db *sql.DB) {
 	t.Helper()
 	n := h.markers.Load()
-	if _, err := db.Exec(`SELECT pg_notify($1, $2)`, postgres.ChannelEvents, markerEvent); err != nil {
+	if err := postgres.Announce(context.Background(), db, postgres.ChannelEvents, markerEvent); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)

@@ -1,0 +1,93 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Writing transactions do not NOTIFY: their triggers queue notifications in the
+// table notify_queue (announce), and every listener (Listen) relays what has
+// committed to pg_notify every RelayInterval, in a transaction of its own
+// (migration 00049). PostgreSQL holds a lock of the whole database from before a
+// notifying transaction commits until after its WAL flush; with the relay only
+// the relays take it, not every sale and transfer.
+const (
+	// RelayInterval is how often each listening process relays. It is what a
+	// committed change waits, at most, before its notification is sent.
+	RelayInterval = 20 * time.Millisecond
+	// relayTimeout bounds one turn, so that a stuck one cannot keep the others
+	// waiting for their turn.
+	relayTimeout = 5 * time.Second
+	// vacuumEvery is how often a relay that took rows vacuums the table: the
+	// relays delete all its rows 50 times a second, and autovacuum comes round
+	// about once a minute, while every turn reads the dead rows it left.
+	vacuumEvery = time.Second
+)
+
+// Relay sends every committed notification the relays have not sent yet, in the
+// order they were queued (identical ones folded into the first), and returns how
+// many queued notifications it took. Relays of any process take turns.
+func Relay(ctx context.Context, db *sql.DB) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, relayTimeout)
+	defer cancel()
+	var n int64
+	err := db.QueryRowContext(ctx, `SELECT relay_notifications()`).Scan(&n)
+	return n, err
+}
+
+// Announce queues a notification on channel, sent once the caller's transaction
+// (or statement, on a pool) has committed and a relay has run: what triggers do,
+// for a caller with no row to change.
+func Announce(ctx context.Context, q sqlx.ExecerContext, channel, payload string) error {
+	_, err := q.ExecContext(ctx, `SELECT announce($1, $2)`, channel, payload)
+	return err
+}
+
+// relayLoop relays every RelayInterval until ctx ends. It calls down when a turn
+// fails after one that succeeded (notifications are not flowing: a change could go
+// unseen for as long) and signals up when one succeeds again.
+func relayLoop(ctx context.Context, db *sql.DB, log *slog.Logger, down func(), up chan<- struct{}) {
+	tick := time.NewTicker(RelayInterval)
+	defer tick.Stop()
+	ok := true
+	var taken int64
+	vacuumed := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		n, err := Relay(ctx, db)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			if ok {
+				ok = false
+				down()
+				log.Warn("notifications not relayed", "err", err)
+			}
+			continue
+		}
+		if !ok {
+			ok = true
+			select {
+			case up <- struct{}{}:
+			default:
+			}
+		}
+		taken += n
+		if taken > 0 && time.Since(vacuumed) >= vacuumEvery {
+			// SKIP_LOCKED: another process's relay may be vacuuming it.
+			if _, err := db.ExecContext(ctx, `VACUUM (SKIP_LOCKED) notify_queue`); err != nil && ctx.Err() == nil {
+				log.Warn("notify_queue not vacuumed", "err", err)
+			}
+			taken, vacuumed = 0, time.Now()
+		}
+	}
+}
