@@ -10,9 +10,11 @@ import (
 	"github.com/lib/pq"
 )
 
-// Snapshot returns every row of every table of the public schema (but goose's
-// version table, and login_failures: a refused sign-in is counted there by design,
-// as tsunagu.LoginBackoff says, and its own tests read it) as JSON, each table's rows in a fixed order, so that a test can
+// Snapshot returns every row of every table of the public schema as JSON, each
+// table's rows in a fixed order, but goose's version table; login_failures (a
+// refused sign-in is counted there by design, as tsunagu.LoginBackoff says, and its
+// own tests read it); and notify_queue, notifications on their way, which any
+// process's relay takes at any time (postgres.Relay). So that a test can
 // assert that a refused operation changed nothing anywhere: a table added by a later
 // migration is covered without touching the tests.
 func Snapshot(t testing.TB, db *sql.DB) string {
@@ -20,7 +22,7 @@ func Snapshot(t testing.TB, db *sql.DB) string {
 	ctx := context.Background()
 	rows, err := db.QueryContext(ctx, `
 		SELECT table_name FROM information_schema.tables
-		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('goose_db_version', 'login_failures')
+		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('goose_db_version', 'login_failures', 'notify_queue')
 		ORDER BY table_name`)
 	if err != nil {
 		t.Fatalf("pgtest: snapshot: %v", err)

@@ -85,8 +85,8 @@ func (r catalogReceiver) covered() (CoveredEvents, bool) {
 // It also relays (Relay): on a second connection every RelayInterval, it sends
 // the notifications committed since the last turn of any process, so that a
 // change is heard within about RelayInterval. A turn that fails counts as a lost
-// connection (Connected(false)) until one succeeds. Listen returns once LISTEN ran
-// and a first turn has.
+// connection (Connected(false)) until one succeeds. Listen returns once a first
+// turn and LISTEN ran.
 func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) error {
 	if log == nil {
 		log = slog.Default()
@@ -112,6 +112,18 @@ func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) e
 			byChannel[ch] = append(byChannel[ch], r)
 		}
 	}
+	// The relay's connection, and the one reading the primary's log position. A
+	// first turn before listening sends what was committed before this process
+	// came: it has nothing to drop for it.
+	primary, err := sql.Open("postgres", url)
+	if err != nil {
+		return err
+	}
+	primary.SetMaxOpenConns(2)
+	if _, err := Relay(ctx, primary); err != nil {
+		primary.Close()
+		return fmt.Errorf("relaying notifications: %w", err)
+	}
 	ready := make(chan struct{}, 1)
 	l := pq.NewListener(url, 100*time.Millisecond, 5*time.Second, func(t pq.ListenerEventType, err error) {
 		switch t {
@@ -132,6 +144,7 @@ func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) e
 	for ch := range byChannel {
 		if err := l.Listen(ch); err != nil {
 			l.Close()
+			primary.Close()
 			return err
 		}
 	}
@@ -142,18 +155,6 @@ func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) e
 				cov = ce
 			}
 		}
-	}
-	// The relay's connection, and the one reading the primary's log position.
-	primary, err := sql.Open("postgres", url)
-	if err != nil {
-		l.Close()
-		return err
-	}
-	primary.SetMaxOpenConns(2)
-	if _, err := Relay(ctx, primary); err != nil {
-		l.Close()
-		primary.Close()
-		return fmt.Errorf("relaying notifications: %w", err)
 	}
 	set(&listening, true)
 	relayed := make(chan struct{}, 1)
