@@ -82,11 +82,11 @@ func (r catalogReceiver) covered() (CoveredEvents, bool) {
 // Connected(true) once listening (and again after each reconnection), from when on
 // nothing committed is missed, and Connected(false) whenever the connection is lost.
 //
-// It also relays (Relay): on a second connection every RelayInterval, it sends
-// the notifications committed since the last turn of any process, so that a
-// change is heard within about RelayInterval. A turn that fails counts as a lost
-// connection (Connected(false)) until one succeeds. Listen returns once a first
-// turn and LISTEN ran.
+// It also relays (Relay): on a second connection, every RelayInterval (up to
+// relayIdleInterval after a quiet spell), it sends the notifications committed
+// since the last turn of any process, so that a change is heard that soon. A turn
+// that fails counts as a lost connection (Connected(false)) until one succeeds.
+// Listen returns once a first turn and LISTEN ran.
 func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) error {
 	if log == nil {
 		log = slog.Default()

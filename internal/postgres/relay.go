@@ -16,9 +16,13 @@ import (
 // notifying transaction commits until after its WAL flush; with the relay only
 // the relays take it, not every sale and transfer.
 const (
-	// RelayInterval is how often each listening process relays. It is what a
-	// committed change waits, at most, before its notification is sent.
-	RelayInterval = 20 * time.Millisecond
+	// RelayInterval is how often each listening process relays while there are
+	// notifications to send. After a turn that found none, the wait doubles up to
+	// relayIdleInterval: an idle process costs 10 turns a second, not 50. So a
+	// committed change waits at most relayIdleInterval before its notification is
+	// sent, and RelayInterval while changes keep coming.
+	RelayInterval     = 20 * time.Millisecond
+	relayIdleInterval = 100 * time.Millisecond
 	// relayTimeout bounds one turn, so that a stuck one cannot keep the others
 	// waiting for their turn.
 	relayTimeout = 5 * time.Second
@@ -47,12 +51,14 @@ func Announce(ctx context.Context, q sqlx.ExecerContext, channel, payload string
 	return err
 }
 
-// relayLoop relays every RelayInterval until ctx ends. It calls down when a turn
-// fails after one that succeeded (notifications are not flowing: a change could go
-// unseen for as long) and signals up when one succeeds again.
+// relayLoop relays until ctx ends, every RelayInterval while there is something
+// to send. It calls down when a turn fails after one that succeeded
+// (notifications are not flowing: a change could go unseen for as long) and
+// signals up when one succeeds again.
 func relayLoop(ctx context.Context, db *sql.DB, log *slog.Logger, down func(), up chan<- struct{}) {
-	tick := time.NewTicker(RelayInterval)
-	defer tick.Stop()
+	wait := time.NewTimer(RelayInterval)
+	defer wait.Stop()
+	interval := RelayInterval
 	ok := true
 	var taken int64
 	vacuumed := time.Now()
@@ -60,9 +66,18 @@ func relayLoop(ctx context.Context, db *sql.DB, log *slog.Logger, down func(), u
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-wait.C:
 		}
 		n, err := Relay(ctx, db)
+		switch {
+		case err != nil:
+			interval = relayIdleInterval
+		case n > 0:
+			interval = RelayInterval
+		default:
+			interval = min(2*interval, relayIdleInterval)
+		}
+		wait.Reset(interval)
 		if err != nil {
 			if ctx.Err() != nil {
 				return

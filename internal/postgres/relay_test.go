@@ -29,6 +29,14 @@ func TestRelay(t *testing.T) {
 		t.Fatalf("functions calling pg_notify: %v, want only relay_notifications", fns)
 	}
 
+	// A vacuum of the queue does not cut its end off: that takes a lock every
+	// writer's INSERT would wait for (migration 00050).
+	var opts pq.StringArray
+	must(t, raw.QueryRowContext(ctx, `SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid = 'notify_queue'::regclass`).Scan(&opts))
+	if len(opts) != 1 || opts[0] != "vacuum_truncate=false" {
+		t.Errorf("notify_queue's options: %v, want vacuum_truncate=false", opts)
+	}
+
 	l := pq.NewListener(w.url, 100*time.Millisecond, time.Second, nil)
 	defer l.Close()
 	must(t, l.Listen(postgres.ChannelEvents))
