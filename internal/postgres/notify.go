@@ -83,9 +83,10 @@ func (r catalogReceiver) covered() (CoveredEvents, bool) {
 // nothing committed is missed, and Connected(false) whenever the connection is lost.
 //
 // It also relays (Relay): on a second connection, every RelayInterval (up to
-// relayIdleInterval after a quiet spell), it sends the notifications committed
-// since the last turn of any process, so that a change is heard that soon. A turn
-// that fails counts as a lost connection (Connected(false)) until one succeeds.
+// relayIdleInterval after a quiet spell of relayQuietAfter), it sends the
+// notifications committed since the last turn of any process, so that a change
+// is heard that soon. A turn that fails counts as a lost connection
+// (Connected(false)) until one succeeds.
 // Listen returns once a first turn and LISTEN ran.
 func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) error {
 	if log == nil {

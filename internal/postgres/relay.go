@@ -16,12 +16,14 @@ import (
 // notifying transaction commits until after its WAL flush; with the relay only
 // the relays take it, not every sale and transfer.
 const (
-	// RelayInterval is how often each listening process relays while there are
-	// notifications to send. After a turn that found none, the wait doubles up to
-	// relayIdleInterval: an idle process costs 10 turns a second, not 50. So a
-	// committed change waits at most relayIdleInterval before its notification is
-	// sent, and RelayInterval while changes keep coming.
+	// RelayInterval is how often each listening process relays while changes
+	// come: until relayQuietAfter has passed since a turn last found any. Then
+	// the wait doubles at each empty turn up to relayIdleInterval: an idle process
+	// costs 10 turns a second, not 50. So a committed change waits at most
+	// RelayInterval before its notification is sent while changes keep coming,
+	// and relayIdleInterval when it is the first after a quiet spell.
 	RelayInterval     = 20 * time.Millisecond
+	relayQuietAfter   = time.Second
 	relayIdleInterval = 100 * time.Millisecond
 	// relayTimeout bounds one turn, so that a stuck one cannot keep the others
 	// waiting for their turn.
@@ -61,7 +63,7 @@ func relayLoop(ctx context.Context, db *sql.DB, log *slog.Logger, down func(), u
 	interval := RelayInterval
 	ok := true
 	var taken int64
-	vacuumed := time.Now()
+	vacuumed, lastFound := time.Now(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -73,8 +75,8 @@ func relayLoop(ctx context.Context, db *sql.DB, log *slog.Logger, down func(), u
 		case err != nil:
 			interval = relayIdleInterval
 		case n > 0:
-			interval = RelayInterval
-		default:
+			interval, lastFound = RelayInterval, time.Now()
+		case time.Since(lastFound) >= relayQuietAfter:
 			interval = min(2*interval, relayIdleInterval)
 		}
 		wait.Reset(interval)
