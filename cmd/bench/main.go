@@ -378,11 +378,8 @@ func database(ctx context.Context, sz sizes) (string, bool, func(), error) {
 
 // durable turns the private cluster's durability back on once the dataset is made:
 // a Temporary pgcluster runs with fsync, synchronous_commit and full_page_writes
-// off, right for the seed's load but not how production commits. Every sale and
-// transfer NOTIFYs (the catalog cache, real-time events), and PostgreSQL holds its
-// notification queue's lock from before a notifying commit until after it, WAL
-// flush included: the write cases' commits are one at a time, and their figures
-// without durability were not production's (README, issue 16).
+// off, right for the seed's load but not how production commits: the write
+// cases' figures without durability were not production's (README, issue 16).
 func durable(ctx context.Context, db *sql.DB) error {
 	for _, q := range []string{`ALTER SYSTEM SET fsync = on`, `ALTER SYSTEM SET synchronous_commit = on`,
 		`ALTER SYSTEM SET full_page_writes = on`, `SELECT pg_reload_conf()`} {
