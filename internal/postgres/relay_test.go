@@ -133,50 +133,34 @@ func TestListenRelayFails(t *testing.T) {
 	raw := w.db.SQL()
 	p := connProbe{connected: make(chan bool, 100), heard: make(chan string, 100)}
 	must(t, postgres.Listen(ctx, w.url, nil, p))
-	// reported waits for Connected(want), skipping repeats of the other value.
-	reported := func(want bool) {
-		t.Helper()
-		deadline := time.After(10 * time.Second)
-		for {
-			select {
-			case ok := <-p.connected:
-				if ok == want {
-					return
-				}
-			case <-deadline:
-				t.Fatalf("Connected(%v) was not reported", want)
-			}
-		}
-	}
-	reported(true)
+	awaitValue(t, p.connected, true, "Connected(true)")
 	// Past what the world's set-up queued.
 	must(t, postgres.Announce(ctx, raw, postgres.ChannelEvents, "user:0"))
-	for got := ""; got != "user:0"; {
-		select {
-		case got = <-p.heard:
-		case <-time.After(10 * time.Second):
-			t.Fatal("the marker was not heard")
-		}
-	}
+	awaitValue(t, p.heard, "user:0", "the marker")
 	_, err := raw.ExecContext(ctx, `ALTER FUNCTION relay_notifications() RENAME TO relay_notifications_away`)
 	must(t, err)
-	reported(false)
+	awaitValue(t, p.connected, false, "Connected(false)")
 	clerk := tsunagu.UserFrom(w.clerk).ID
 	_, err = raw.ExecContext(ctx, `UPDATE users SET disabled_at = now() WHERE id = $1`, clerk)
 	must(t, err)
 	_, err = raw.ExecContext(ctx, `ALTER FUNCTION relay_notifications_away() RENAME TO relay_notifications`)
 	must(t, err)
-	reported(true)
-	want := "user:" + strconv.FormatInt(int64(clerk), 10)
+	awaitValue(t, p.connected, true, "Connected(true) again")
+	awaitValue(t, p.heard, "user:"+strconv.FormatInt(int64(clerk), 10), "the change committed while relaying failed")
+}
+
+// awaitValue takes from ch until want comes, failing t if it has not within 10 s.
+func awaitValue[T comparable](t *testing.T, ch <-chan T, want T, what string) {
+	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
-		case got := <-p.heard:
+		case got := <-ch:
 			if got == want {
 				return
 			}
 		case <-deadline:
-			t.Fatalf("the change committed while relaying failed was not heard (%s)", want)
+			t.Fatalf("%s: not reported within 10 s", what)
 		}
 	}
 }
