@@ -19,6 +19,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"tsunagu/graph/generated"
@@ -58,6 +59,11 @@ type Options struct {
 	// CatalogCache, when set, answers anonymous catalog queries from memory; it
 	// must be fed by postgres.ListenCatalog.
 	CatalogCache *CatalogCache
+	// Wrote, when set, is called once each mutation has been answered, whatever
+	// its outcome: cmd/tsunagu wakes the process's relay of notifications with it
+	// (postgres.RelayNow), so that this process's catalog cache and subscribers
+	// hear of the change at once, not at the relay's next turn.
+	Wrote func()
 	// Ready reports whether the service can take requests (e.g. the database answers).
 	Ready func(context.Context) error
 	// Dependencies are reported one by one at /readyz (see ready.go).
@@ -158,6 +164,9 @@ func newGraphQLHandler(res *Resolver, o Options) http.Handler {
 		maxCost: o.MaxComplexity, introspection: o.Dev})
 	srv.Use(operationLimit{max: o.MaxOperations})
 	srv.Use(observer{})
+	if o.Wrote != nil {
+		srv.AroundOperations(afterMutation(o.Wrote))
+	}
 	srv.Use(subscriptionGate{})
 	if !o.GQLGenCatalog {
 		srv.Use(catalogPage{r: res})
@@ -168,6 +177,22 @@ func newGraphQLHandler(res *Resolver, o Options) http.Handler {
 		return errors.New("panic in resolver")
 	})
 	return srv
+}
+
+// afterMutation calls wrote once a mutation's answer is made (its transaction is
+// over by then).
+func afterMutation(wrote func()) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		h := next(ctx)
+		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Mutation {
+			return h
+		}
+		return func(ctx context.Context) *graphql.Response {
+			r := h(ctx)
+			wrote()
+			return r
+		}
+	}
 }
 
 // middleware adds what every GraphQL request needs: a request ID, a body limit and a

@@ -208,7 +208,10 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		// page the cache cannot serve. (The minimal SQL knows its users in memory.)
 		tokens := postgres.NewTokenCache(postgres.TokenCacheSize, postgres.TokenCacheMaxAge)
 		auth.Tokens = tokens
-		receivers := []postgres.Receiver{tokens}
+		// And the relay woken after each mutation.
+		relayNow := postgres.NewRelayNow()
+		o.Wrote = relayNow.Wake
+		receivers := []postgres.Receiver{tokens, relayNow}
 		// So is the copy of the facilities and municipalities (TSUNAGU_REFERENCE_CACHE),
 		// unless -refs=false; before the catalog cache, as cmd/tsunagu lists it.
 		if refs {

@@ -296,7 +296,9 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 	// cache's and the subscriptions' events.
 	hub := graph.NewHub()
 	hub.Instrument(m)
-	receivers := []postgres.Receiver{postgres.EventsReceiver(hub)}
+	// The relay turns at once after each mutation of this process (Options.Wrote).
+	relayNow := postgres.NewRelayNow()
+	receivers := []postgres.Receiver{postgres.EventsReceiver(hub), relayNow}
 	// The copy of the facilities and municipalities before the catalog cache, so
 	// that a change drops the copy before the answers made from it
 	// (postgres.CatalogReceiver).
@@ -385,6 +387,7 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		RequestTimeout:  cfg.requestTimeout,
 		RateLimits:      limits,
 		CatalogCache:    cache,
+		Wrote:           relayNow.Wake,
 		POS:             posweb.Handler("/pos"),
 		Console:         consoleweb.Handler("/console"),
 		Realtime:        graph.Realtime{Hub: hub, AllowedOrigins: cfg.wsOrigins},

@@ -159,7 +159,13 @@ func Listen(ctx context.Context, url string, log *slog.Logger, rs ...Receiver) e
 	}
 	set(&listening, true)
 	relayed := make(chan struct{}, 1)
-	go relayLoop(ctx, primary, log, func() { set(&relaying, false) }, relayed)
+	var wake chan struct{}
+	for _, r := range rs {
+		if rn, ok := r.(*RelayNow); ok {
+			wake = rn.c
+		}
+	}
+	go relayLoop(ctx, primary, log, productionRelay, wake, func() { set(&relaying, false) }, relayed)
 	go func() {
 		defer l.Close()
 		defer primary.Close()

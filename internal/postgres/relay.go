@@ -21,7 +21,8 @@ const (
 	// the wait doubles at each empty turn up to relayIdleInterval: an idle process
 	// costs 10 turns a second, not 50. So a committed change waits at most
 	// RelayInterval before its notification is sent while changes keep coming,
-	// and relayIdleInterval when it is the first after a quiet spell.
+	// and relayIdleInterval when it is the first after a quiet spell, unless the
+	// process that made it wakes its relay (RelayNow).
 	RelayInterval     = 20 * time.Millisecond
 	relayQuietAfter   = time.Second
 	relayIdleInterval = 100 * time.Millisecond
@@ -33,6 +34,33 @@ const (
 	// about once a minute, while every turn reads the dead rows it left.
 	vacuumEvery = time.Second
 )
+
+// relayTiming is when a relay turns (production's: RelayInterval,
+// relayQuietAfter, relayIdleInterval).
+type relayTiming struct{ busy, quietAfter, idle time.Duration }
+
+var productionRelay = relayTiming{busy: RelayInterval, quietAfter: relayQuietAfter, idle: relayIdleInterval}
+
+// RelayNow, given to Listen among its receivers (it listens to nothing), makes the
+// process's relay turn at once when Wake is called rather than at its next
+// interval. A process calls Wake after committing a change (cmd/tsunagu: after
+// every mutation), so that its own caches and subscribers hear of the change
+// within a turn, as they heard of it at commit before the relay.
+type RelayNow struct{ c chan struct{} }
+
+func NewRelayNow() *RelayNow { return &RelayNow{c: make(chan struct{}, 1)} }
+
+// Wake asks for a turn; wakes while one is pending are folded into it.
+func (r *RelayNow) Wake() {
+	select {
+	case r.c <- struct{}{}:
+	default:
+	}
+}
+
+func (*RelayNow) Channels() []string      { return nil }
+func (*RelayNow) Notified(string, string) {}
+func (*RelayNow) Connected(bool)          {}
 
 // Relay sends every committed notification the relays have not sent yet, in the
 // order they were queued (identical ones folded into the first), and returns how
@@ -53,14 +81,15 @@ func Announce(ctx context.Context, q sqlx.ExecerContext, channel, payload string
 	return err
 }
 
-// relayLoop relays until ctx ends, every RelayInterval while there is something
-// to send. It calls down when a turn fails after one that succeeded
+// relayLoop relays until ctx ends, at the times of t and whenever wake has
+// something. It calls down when a turn fails after one that succeeded
 // (notifications are not flowing: a change could go unseen for as long) and
 // signals up when one succeeds again.
-func relayLoop(ctx context.Context, db *sql.DB, log *slog.Logger, down func(), up chan<- struct{}) {
-	wait := time.NewTimer(RelayInterval)
+func relayLoop(ctx context.Context, db *sql.DB, log *slog.Logger, t relayTiming, wake <-chan struct{},
+	down func(), up chan<- struct{}) {
+	wait := time.NewTimer(t.busy)
 	defer wait.Stop()
-	interval := RelayInterval
+	interval := t.busy
 	ok := true
 	var taken int64
 	vacuumed, lastFound := time.Now(), time.Now()
@@ -69,15 +98,16 @@ func relayLoop(ctx context.Context, db *sql.DB, log *slog.Logger, down func(), u
 		case <-ctx.Done():
 			return
 		case <-wait.C:
+		case <-wake:
 		}
 		n, err := Relay(ctx, db)
 		switch {
 		case err != nil:
-			interval = relayIdleInterval
+			interval = t.idle
 		case n > 0:
-			interval, lastFound = RelayInterval, time.Now()
-		case time.Since(lastFound) >= relayQuietAfter:
-			interval = min(2*interval, relayIdleInterval)
+			interval, lastFound = t.busy, time.Now()
+		case time.Since(lastFound) >= t.quietAfter:
+			interval = min(2*interval, t.idle)
 		}
 		wait.Reset(interval)
 		if err != nil {

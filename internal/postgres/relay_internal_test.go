@@ -1,0 +1,49 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+
+	"tsunagu/internal/pgtest"
+)
+
+// A woken relay turns at once: with turns an hour apart, the notification is heard
+// only because of the wake.
+func TestRelayWakes(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewURL(t)
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	l := pq.NewListener(url, 100*time.Millisecond, time.Second, nil)
+	defer l.Close()
+	if err := l.Listen(ChannelEvents); err != nil {
+		t.Fatal(err)
+	}
+	now := NewRelayNow()
+	hour := relayTiming{busy: time.Hour, quietAfter: time.Hour, idle: time.Hour}
+	go relayLoop(ctx, db, slog.Default(), hour, now.c, func() { t.Error("a turn failed") }, make(chan struct{}, 1))
+	for _, payload := range []string{"user:1", "user:2"} {
+		if err := Announce(ctx, db, ChannelEvents, payload); err != nil {
+			t.Fatal(err)
+		}
+		now.Wake()
+		select {
+		case n := <-l.Notify:
+			if n.Extra != payload {
+				t.Errorf("heard %q, want %q", n.Extra, payload)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s was not relayed when the relay was woken", payload)
+		}
+	}
+}
