@@ -13,7 +13,8 @@ import (
 )
 
 // A woken relay turns at once: with turns an hour apart, the notification is heard
-// only because of the wake.
+// only because of the wake. (Production's wakes wait for RelayInterval after the
+// last turn; this one's for nothing.)
 func TestRelayWakes(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewURL(t)
@@ -30,7 +31,7 @@ func TestRelayWakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := NewRelayNow()
-	hour := relayTiming{busy: time.Hour, quietAfter: time.Hour, idle: time.Hour}
+	hour := relayTiming{busy: time.Hour, quietAfter: time.Hour, idle: time.Hour, wakeGap: 0}
 	go relayLoop(ctx, db, slog.Default(), hour, now.c, func() { t.Error("a turn failed") }, make(chan struct{}, 1))
 	for _, payload := range []string{"user:1", "user:2"} {
 		if err := Announce(ctx, db, ChannelEvents, payload); err != nil {
