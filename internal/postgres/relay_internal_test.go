@@ -12,9 +12,10 @@ import (
 	"tsunagu/internal/pgtest"
 )
 
-// A woken relay turns at once: with turns an hour apart, the notification is heard
-// only because of the wake. (Production's wakes wait for RelayInterval after the
-// last turn; this one's for nothing.)
+// A woken relay turns: with turns an hour apart, a notification is heard only
+// because of a wake. Each wake comes within a second of the last turn, so the
+// relay brings its next turn forward to a second after it (production's wakeGap
+// is RelayInterval) rather than turning at once, and the wake is not lost.
 func TestRelayWakes(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewURL(t)
@@ -31,7 +32,7 @@ func TestRelayWakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := NewRelayNow()
-	hour := relayTiming{busy: time.Hour, quietAfter: time.Hour, idle: time.Hour, wakeGap: 0}
+	hour := relayTiming{busy: time.Hour, quietAfter: time.Hour, idle: time.Hour, wakeGap: time.Second}
 	go relayLoop(ctx, db, slog.Default(), hour, now.c, func() { t.Error("a turn failed") }, make(chan struct{}, 1))
 	for _, payload := range []string{"user:1", "user:2"} {
 		if err := Announce(ctx, db, ChannelEvents, payload); err != nil {
