@@ -163,12 +163,16 @@ func (m *Metrics) MailFailed(kind string, gaveUp bool) {
 }
 
 // Gauge adds a figure read when the metrics are scraped, such as the catalog
-// cache's size or the e-mail outbox's backlog.
+// cache's size or the e-mail outbox's backlog. A gauge of a name already added
+// replaces it: what is instrumented again (the bench's new cache each turn) is
+// what is read.
 func (m *Metrics) Gauge(name, help string, read func() float64) {
 	if m == nil {
 		return
 	}
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, read))
+	g := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, read)
+	m.reg.Unregister(g)
+	m.reg.MustRegister(g)
 }
 
 // DBPool adds the figures of a connection pool (connections open, in use and idle,
