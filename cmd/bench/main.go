@@ -61,6 +61,8 @@ var (
 	refs bool
 	// gogc is the collector's percentage in force (gcpace.Set; GOGC overrides it).
 	gogc int
+	// meter reads the CPU the measured sides spend (cpu.go).
+	meter *cpuMeter
 )
 
 func logf(format string, args ...any) {
@@ -168,6 +170,7 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 	if err := report(ctx, raw); err != nil {
 		return "", err
 	}
+	meter = newCPUMeter(ctx, raw)
 
 	// The API, as cmd/tsunagu wires it, on a loopback port.
 	apiURL, err := postgres.WithStatementTimeout(url, 5*time.Second)
@@ -429,6 +432,7 @@ type op func(ctx context.Context, c int) error
 type sample struct {
 	n, errors int
 	elapsed   time.Duration
+	cpu       cpuUse // spent while measured, by the bench's process and PostgreSQL
 	lat       []time.Duration
 	firstErr  error
 }
@@ -443,6 +447,7 @@ func (s *sample) merge(o *sample) {
 	s.n += o.n
 	s.errors += o.errors
 	s.elapsed += o.elapsed
+	s.cpu = s.cpu.add(o.cpu)
 	if s.firstErr == nil {
 		s.firstErr = o.firstErr
 	}
@@ -500,12 +505,12 @@ func measure(ctx context.Context, clients int, d time.Duration, fn op) *sample {
 	}
 	time.Sleep(time.Until(stopAt))
 	measuring.Store(true)
-	t0 := time.Now()
+	t0, cpu0 := time.Now(), meter.read()
 	time.Sleep(d)
 	close(done)
-	elapsed := time.Since(t0)
+	elapsed, cpu := time.Since(t0), meter.read().sub(cpu0)
 	wg.Wait()
-	out := &sample{elapsed: elapsed}
+	out := &sample{elapsed: elapsed, cpu: cpu}
 	for _, s := range per {
 		out.n += s.n
 		out.errors += s.errors
@@ -558,7 +563,35 @@ func table(rows []row, products int64, clients int, d time.Duration, rateLimit b
 			r.warm.throughput(), ms(r.warm.pct(99)), r.min.throughput(), ms(r.min.pct(99)),
 			r.ratio(r.off), r.ratio(r.on), r.ratio(r.warm), r.c.ratio, ms(r.c.p99), verdict)
 	}
+	cpuTable(&b, rows)
 	return b.String()
+}
+
+// cpuTable prints what an operation of each side cost in CPU, the bench's process
+// (load clients and servers) and PostgreSQL apart: on a machine whose cores are
+// all busy, a side's throughput is about the cores over its total, so the
+// columns say where a ratio's gap is spent.
+func cpuTable(b *strings.Builder, rows []row) {
+	db := func(u time.Duration, s *sample) string {
+		if !meter.onThisMachine() {
+			return "—"
+		}
+		return fmt.Sprintf("%.0f", perOp(u, s))
+	}
+	fmt.Fprintln(b, "\nCPU an operation, µs (process: the bench's load clients and the servers it runs; PostgreSQL: the cluster's processes):")
+	fmt.Fprintln(b, "\n| case | cache off: process | PostgreSQL | all | warmed: process | PostgreSQL | all | SQL: process | PostgreSQL | all | SQL's all ÷ cache off's |")
+	fmt.Fprintln(b, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rows {
+		all := func(s *sample) float64 { return perOp(s.cpu.process+s.cpu.db, s) }
+		share := 0.0
+		if all(r.off) > 0 {
+			share = all(r.min) / all(r.off)
+		}
+		fmt.Fprintf(b, "| %s | %.0f | %s | %.0f | %.0f | %s | %.0f | %.0f | %s | %.0f | %.2f |\n", r.c.name,
+			perOp(r.off.cpu.process, r.off), db(r.off.cpu.db, r.off), all(r.off),
+			perOp(r.warm.cpu.process, r.warm), db(r.warm.cpu.db, r.warm), all(r.warm),
+			perOp(r.min.cpu.process, r.min), db(r.min.cpu.db, r.min), all(r.min), share)
+	}
 }
 
 // printMetrics prints the API's own metrics (tsunagu_ and the pool's go_sql_, without
