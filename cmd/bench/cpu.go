@@ -5,7 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/http"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"time"
@@ -109,4 +111,22 @@ func perOp(u time.Duration, s *sample) float64 {
 		return 0
 	}
 	return float64(u.Microseconds()) / float64(s.n)
+}
+
+// labelled runs h's requests under the CPU profile's label role=name, as the load
+// clients run under role=client (and side, below): with -cpuprofile, `go tool
+// pprof -tags` sums the process's CPU by role and side, and -tagfocus shows one
+// apart, such as `role=uncached server`; what no label holds is the runtime's
+// (the garbage collector's workers, the scheduler) and the pools' and the
+// listeners' goroutines.
+func labelled(name string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pprof.Do(r.Context(), pprof.Labels("role", name), func(ctx context.Context) { h.ServeHTTP(w, r.WithContext(ctx)) })
+	})
+}
+
+// side names the side of a case ctx measures, for the CPU profile's labels: its
+// load clients run under role=client and side=name.
+func side(ctx context.Context, name string) context.Context {
+	return pprof.WithLabels(ctx, pprof.Labels("side", name))
 }

@@ -78,7 +78,7 @@ func main() {
 	flag.StringVar(&reuse, "reuse", "", "use the dataset already in this database (made by -hold) instead of making one")
 	flag.BoolVar(&hold, "hold", false, "after the dataset is made, print the database URL and wait (for EXPLAIN)")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address while running")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured cases to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured cases to this file, its samples labelled by role (client, uncached server, cached server) and side (go tool pprof -tags)")
 	flag.BoolVar(&refs, "refs", true, "keep the facilities and municipalities in the servers' memory, as cmd/tsunagu does (TSUNAGU_REFERENCE_CACHE)")
 	flag.BoolVar(&withMetrics, "metrics", false, "record the API's metrics, as TSUNAGU_METRICS_ADDR does, and print them at the end")
 	flag.Parse()
@@ -246,7 +246,12 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 			cancel()
 			return "", nil, nil, err
 		}
-		srv := &http.Server{Handler: graph.NewServer(res, o), ReadHeaderTimeout: 10 * time.Second}
+		var h http.Handler = graph.NewServer(res, o)
+		if profile != nil {
+			// A context and a copy of the request more for each: only when profiling.
+			h = labelled(map[bool]string{false: "uncached server", true: "cached server"}[cached], h)
+		}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
 		// The server closes before its limiter and listener stop, and they before the pool.
 		return "http://" + ln.Addr().String() + "/graphql", o.Realtime.Hub, func() { srv.Close(); cancel() }, nil
@@ -280,17 +285,17 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		// measured on a worse database than the SQL: ship + receive came out slower
 		// with the cache than without it (README, issue 16).
 		for range rounds {
-			r.off.merge(measure(withEndpoint(ctx, uncached), clients, duration/rounds, c.api))
-			r.min.merge(measure(ctx, clients, duration/rounds, c.minimal))
+			r.off.merge(measure(side(withEndpoint(ctx, uncached), "off"), clients, duration/rounds, c.api))
+			r.min.merge(measure(side(ctx, "SQL"), clients, duration/rounds, c.minimal))
 			// With the cache on from cold: a new server each turn, its caches empty.
 			cached, _, stopCached, err := serve(true, false)
 			if err != nil {
 				return "", err
 			}
-			r.on.merge(measure(withEndpoint(ctx, cached), clients, duration/rounds, c.api))
+			r.on.merge(measure(side(withEndpoint(ctx, cached), "on"), clients, duration/rounds, c.api))
 			// Again on the cache the turn filled: what a server that has been up a
 			// while serves.
-			r.warm.merge(measure(withEndpoint(ctx, cached), clients, duration/rounds, c.api))
+			r.warm.merge(measure(side(withEndpoint(ctx, cached), "warmed"), clients, duration/rounds, c.api))
 			stopCached()
 		}
 		logf("%-40s API off %6.0f/s p99 %5.1f ms | on %6.0f/s p99 %5.1f | warm %6.0f/s p99 %5.1f | SQL %6.0f/s p99 %5.1f | ratios %.2f %.2f %.2f",
@@ -474,7 +479,7 @@ func measure(ctx context.Context, clients int, d time.Duration, fn op) *sample {
 	done := make(chan struct{})
 	for c := range clients {
 		wg.Add(1)
-		go func() {
+		go pprof.Do(ctx, pprof.Labels("role", "client"), func(ctx context.Context) {
 			defer wg.Done()
 			s := &per[c]
 			for {
@@ -501,7 +506,7 @@ func measure(ctx context.Context, clients int, d time.Duration, fn op) *sample {
 				s.n++
 				s.lat = append(s.lat, lat)
 			}
-		}()
+		})
 	}
 	time.Sleep(time.Until(stopAt))
 	measuring.Store(true)
