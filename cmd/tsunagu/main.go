@@ -407,7 +407,8 @@ func run(ctx context.Context, cfg config, loadDemo bool, log *slog.Logger) error
 		mux.Handle(p, shop)
 	}
 	if cfg.stripeWebhookSecret != "" {
-		mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: cfg.stripeWebhookSecret, Orders: orders, Log: log, Metrics: m})
+		mux.Handle("POST /webhooks/stripe", &stripe.WebhookHandler{Secret: cfg.stripeWebhookSecret, Orders: orders, Log: log,
+			Metrics: m, Wrote: relayNow.Wake})
 	} else if payments != nil {
 		log.Warn("STRIPE_WEBHOOK_SECRET is not set: Stripe's events are not received, so orders are never marked paid")
 	}

@@ -55,6 +55,11 @@ type WebhookHandler struct {
 	Log    *slog.Logger
 	// Metrics, when set, count the events by type and outcome.
 	Metrics *metrics.Metrics
+	// Wrote, when set, is called after an event is applied, as the GraphQL server
+	// calls Options.Wrote after a mutation: cmd/tsunagu wakes the notification
+	// relay with it (postgres.RelayNow), so that a paid order's stock changes reach
+	// the caches and subscribers at once, not at the relay's next turn.
+	Wrote func()
 
 	mu      sync.Mutex
 	window  time.Time      // start of the current refusal window
@@ -139,6 +144,9 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Metrics.WebhookEvent(e.Type, "applied")
+	if h.Wrote != nil {
+		h.Wrote()
+	}
 	w.WriteHeader(http.StatusOK)
 }
 

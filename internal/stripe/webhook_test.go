@@ -59,14 +59,17 @@ func TestWebhookHandler(t *testing.T) {
 			rec := &recorder{}
 			m := metrics.New()
 			var logs bytes.Buffer
-			h := &stripe.WebhookHandler{Secret: secret, Orders: rec, Log: slog.New(slog.NewTextHandler(&logs, nil)), Metrics: m}
+			wrote := 0
+			h := &stripe.WebhookHandler{Secret: secret, Orders: rec, Log: slog.New(slog.NewTextHandler(&logs, nil)), Metrics: m,
+				Wrote: func() { wrote++ }}
 			body, sig := stripemock.Event("evt_1", tc.typ, tc.object, tc.secret, time.Now().Add(-tc.age))
 			req := httptest.NewRequest("POST", "/webhooks/stripe", bytes.NewReader(body))
 			req.Header.Set("Stripe-Signature", sig)
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, req)
-			if w.Code != tc.status || len(rec.events) != tc.events {
-				t.Fatalf("status %d with %d events, want %d with %d", w.Code, len(rec.events), tc.status, tc.events)
+			if w.Code != tc.status || len(rec.events) != tc.events || wrote != tc.events {
+				t.Fatalf("status %d with %d events applied and Wrote called %d times, want %d with %d",
+					w.Code, len(rec.events), wrote, tc.status, tc.events)
 			}
 			scrape := httptest.NewRecorder()
 			m.Handler().ServeHTTP(scrape, httptest.NewRequest("GET", "/metrics", nil))
