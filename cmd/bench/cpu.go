@@ -47,16 +47,35 @@ func newCPUMeter(ctx context.Context, db *sql.DB) *cpuMeter {
 	return &cpuMeter{postmaster: st.ppid}
 }
 
-// read is the CPU spent so far.
-func (m *cpuMeter) read() cpuUse {
+// begin and end are the CPU spent so far, at a measured window's start and end.
+// The scan of /proc (a few ms of the process's own) falls outside the window:
+// begin reads the process's time after it, end before it.
+func (m *cpuMeter) begin() cpuUse {
+	db := m.dbCPU()
+	return cpuUse{process: processCPU(), db: db}
+}
+
+func (m *cpuMeter) end() cpuUse {
+	p := processCPU()
+	return cpuUse{process: p, db: m.dbCPU()}
+}
+
+// processCPU is the bench process's user and system time.
+func processCPU() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	u := cpuUse{process: time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
-	if m == nil || m.postmaster == 0 {
-		return u
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// dbCPU is PostgreSQL's: the postmaster's with its reaped children's, and its
+// live children's; 0 when it is not on this machine.
+func (m *cpuMeter) dbCPU() time.Duration {
+	if !m.onThisMachine() {
+		return 0
 	}
+	var t time.Duration
 	if st, err := procStat(m.postmaster); err == nil {
-		u.db += st.self + st.children
+		t += st.self + st.children
 	}
 	dirs, _ := os.ReadDir("/proc")
 	for _, d := range dirs {
@@ -65,13 +84,13 @@ func (m *cpuMeter) read() cpuUse {
 			continue
 		}
 		if st, err := procStat(pid); err == nil && st.ppid == m.postmaster {
-			u.db += st.self
+			t += st.self
 		}
 	}
-	return u
+	return t
 }
 
-// onThisMachine says whether read counts PostgreSQL's CPU.
+// onThisMachine says whether begin and end count PostgreSQL's CPU.
 func (m *cpuMeter) onThisMachine() bool { return m != nil && m.postmaster != 0 }
 
 // procStats are the fields of /proc/<pid>/stat read here (proc(5)).

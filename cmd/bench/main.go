@@ -226,20 +226,18 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 			o.CatalogCache.Instrument(m)
 			receivers = append(receivers, postgres.CatalogReceiver(o.CatalogCache))
 		}
-		if err := postgres.Listen(sctx, url, log, receivers...); err != nil {
-			cancel()
-			return "", nil, nil, err
-		}
 		if live {
 			// One load generator stands in for a thousand tablets: the limits per
 			// token and per address are raised to let it; the others are production's.
+			// Its events come through the one listener and relay, as in cmd/tsunagu.
 			o.Realtime = graph.Realtime{Hub: graph.NewHub(), MaxSocketsPerToken: realtimeSubscribers,
 				MaxSocketsPerAddress: realtimeSubscribers}
 			o.Realtime.Hub.Instrument(m)
-			if err := postgres.Listen(sctx, url, log, postgres.EventsReceiver(o.Realtime.Hub)); err != nil {
-				cancel()
-				return "", nil, nil, err
-			}
+			receivers = append(receivers, postgres.EventsReceiver(o.Realtime.Hub))
+		}
+		if err := postgres.Listen(sctx, url, log, receivers...); err != nil {
+			cancel()
+			return "", nil, nil, err
 		}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -249,7 +247,11 @@ func run(ctx context.Context, sz sizes, clients int, duration time.Duration, rat
 		var h http.Handler = graph.NewServer(res, o)
 		if profile != nil {
 			// A context and a copy of the request more for each: only when profiling.
-			h = labelled(map[bool]string{false: "uncached server", true: "cached server"}[cached], h)
+			role := "uncached server"
+			if cached {
+				role = "cached server"
+			}
+			h = labelled(role, h)
 		}
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
@@ -510,10 +512,10 @@ func measure(ctx context.Context, clients int, d time.Duration, fn op) *sample {
 	}
 	time.Sleep(time.Until(stopAt))
 	measuring.Store(true)
-	t0, cpu0 := time.Now(), meter.read()
+	t0, cpu0 := time.Now(), meter.begin()
 	time.Sleep(d)
 	close(done)
-	elapsed, cpu := time.Since(t0), meter.read().sub(cpu0)
+	elapsed, cpu := time.Since(t0), meter.end().sub(cpu0)
 	wg.Wait()
 	out := &sample{elapsed: elapsed, cpu: cpu}
 	for _, s := range per {
